@@ -1,0 +1,28 @@
+#pragma once
+// `cachescope bench`: simulates in-memory address streams of a float32 n×n×n matmul and measures
+// simulated accesses per second. Streams are generated in-process, straight into the simulator.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cachescope {
+
+struct BenchOptions {
+    std::uint32_t n = 256;  // matrix dimension; 4·n³ accesses per case
+    /// Called before each case starts, with its name (progress display); may be empty.
+    std::function<void(const std::string&)> onCaseStart;
+};
+
+struct BenchResult {
+    std::string name;                   // "ikj/L1", "ikj/L1-L2-L3", "ijk/L1", "ijk/L1-L2-L3"
+    std::uint64_t accesses = 0;
+    std::vector<std::uint64_t> misses;  // per cache level, outward
+    double seconds = 0;
+    double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }
+};
+
+std::vector<BenchResult> runBench(const BenchOptions& options);
+
+}  // namespace cachescope

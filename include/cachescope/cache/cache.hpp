@@ -1,0 +1,105 @@
+#pragma once
+// One set-associative array of lines: tags, valid and dirty bits in flat arrays (one contiguous
+// block per set), plus the replacement policy that owns its own state. It knows nothing of other
+// levels: the Hierarchy (sim/hierarchy.hpp) drives it and keeps the statistics.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cachescope/cache/stats.hpp"
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/address.hpp"
+#include "cachescope/policy/replacement.hpp"
+
+namespace cachescope {
+
+class Cache {
+public:
+    static constexpr std::uint64_t kInvalidLine = ~std::uint64_t{0};
+    static constexpr std::uint32_t kNoWay = ~std::uint32_t{0};
+
+    /// `config` must be valid (validate()); `seed` seeds a randomized policy.
+    Cache(const CacheConfig& config, std::uint64_t seed);
+    Cache(const Cache& other);
+    Cache& operator=(const Cache& other);
+    Cache(Cache&&) noexcept = default;
+    Cache& operator=(Cache&&) noexcept = default;
+    ~Cache() = default;
+
+    // ---- read-only views (reports, narration, GUI) ------------------------------------------
+    const CacheConfig& config() const { return config_; }
+    const std::string& name() const { return config_.name; }
+    const AddressLayout& layout() const { return layout_; }
+    std::uint32_t sets() const { return sets_; }
+    std::uint32_t ways() const { return ways_; }
+    const CacheStats& stats() const { return stats_; }
+    const ReplacementPolicy& policy() const { return *policy_; }
+
+    struct LineView {
+        bool valid = false;
+        bool dirty = false;
+        std::uint64_t line = 0;  // line address (byte address >> line bits); meaningful if valid
+    };
+    LineView lineAt(std::uint32_t set, std::uint32_t way) const {
+        const std::size_t i = slot(set, way);
+        return {tags_[i] != kInvalidLine, dirty_[i] != 0, tags_[i]};
+    }
+    /// The way holding `line`, or kNoWay. Changes nothing.
+    std::uint32_t find(std::uint64_t line) const {
+        const std::uint32_t set = layout_.setOfLine(line);
+        const std::uint64_t* t = &tags_[slot(set, 0)];
+        for (std::uint32_t w = 0; w < ways_; ++w)
+            if (t[w] == line) return w;
+        return kNoWay;
+    }
+    /// True if the line is present.
+    bool contains(std::uint64_t line) const { return find(line) != kNoWay; }
+    /// Number of valid lines (for tests and views; O(lines)).
+    std::uint64_t validLines() const;
+
+    // ---- operations used by the Hierarchy -------------------------------------------------------
+    /// Records a hit on (set, way) with the policy.
+    void touch(std::uint32_t set, std::uint32_t way) {
+        if (hint_[set] != way || !skipRehit_) policy_->onHit(set, way);
+        hint_[set] = way;
+    }
+
+    struct Placement {
+        std::uint32_t way = kNoWay;
+        bool evicted = false;        // a valid line was replaced
+        std::uint64_t victimLine = 0;
+        bool victimDirty = false;
+    };
+    /// Places `line` (not present) in its set: the lowest invalid way, else the policy's victim.
+    Placement fill(std::uint64_t line, bool dirty);
+    /// Removes the line in (set, way); returns whether it was dirty.
+    bool invalidate(std::uint32_t set, std::uint32_t way);
+    void setDirty(std::uint32_t set, std::uint32_t way) { dirty_[slot(set, way)] = 1; }
+    bool isDirty(std::uint32_t set, std::uint32_t way) const { return dirty_[slot(set, way)] != 0; }
+
+    CacheStats& mutableStats() { return stats_; }
+    void resetStats() { stats_ = {}; }
+
+    /// Two caches are equal when their lines, dirty bits, policy state and statistics are.
+    bool sameState(const Cache& other) const;
+
+private:
+    friend class Hierarchy;  // its inline fast path reads the arrays directly
+    std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+
+    CacheConfig config_;
+    AddressLayout layout_;
+    std::uint32_t sets_ = 0;
+    std::uint32_t ways_ = 0;
+    std::vector<std::uint64_t> tags_;   // sets*ways line addresses; kInvalidLine = empty
+    std::vector<std::uint8_t> dirty_;   // sets*ways
+    std::vector<std::uint32_t> hint_;   // per set: the way last hit or filled
+    std::unique_ptr<ReplacementPolicy> policy_;
+    bool skipRehit_ = true;
+    bool writeBack_ = true;
+    CacheStats stats_;
+};
+
+}  // namespace cachescope

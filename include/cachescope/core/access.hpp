@@ -1,0 +1,34 @@
+#pragma once
+// One memory reference as the CPU issues it.
+
+#include <cstdint>
+#include <string_view>
+
+namespace cachescope {
+
+enum class AccessKind : std::uint8_t {
+    Read = 0,   // data load
+    Write = 1,  // data store
+    Fetch = 2,  // instruction fetch (a read that goes to the instruction side)
+};
+
+constexpr std::string_view toString(AccessKind kind) {
+    switch (kind) {
+    case AccessKind::Read: return "read";
+    case AccessKind::Write: return "write";
+    case AccessKind::Fetch: return "fetch";
+    }
+    return "?";
+}
+
+/// A reference of `size` bytes (size >= 1) at a 64-bit address. An access that spans k lines of
+/// a cache is k accesses to that cache (see docs/semantics.md).
+struct Access {
+    std::uint64_t address = 0;
+    std::uint32_t size = 1;
+    AccessKind kind = AccessKind::Read;
+
+    friend bool operator==(const Access&, const Access&) = default;
+};
+
+}  // namespace cachescope

@@ -1,0 +1,44 @@
+#pragma once
+// LRU — least recently used.
+//
+// Each set keeps the recency rank of every way: 0 = most recently used, ways-1 = least. A hit or a
+// fill moves the way to rank 0 and ages every way that was more recent; the victim is the way of
+// rank ways-1. An invalidated way drops to rank ways-1, so it is the first to be reused.
+//
+// Worked example, one 4-way set, ranks listed MRU→LRU, lower case = next victim:
+//   fill A, B, C, D        D C B a
+//   hit B                  B D C a
+//   miss E (evicts A)      E B D c
+//   hit C                  C E B d
+//
+// The state is canonical (a permutation per set), so a repeated hit changes nothing and two runs
+// that saw the same accesses have equal states.
+
+#include <vector>
+
+#include "cachescope/policy/replacement.hpp"
+
+namespace cachescope {
+
+class LruPolicy final : public ReplacementPolicy {
+public:
+    explicit LruPolicy(const PolicyParams& p);
+
+    void onHit(std::uint32_t set, std::uint32_t way) override { promote(set, way); }
+    void onFill(std::uint32_t set, std::uint32_t way) override { promote(set, way); }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override;
+    std::uint32_t victim(std::uint32_t set) const override;
+    std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<LruPolicy>(*this); }
+    bool sameState(const ReplacementPolicy& other) const override;
+    std::string describeSet(std::uint32_t set) const override;
+
+    /// Recency rank of a way (0 = most recent).
+    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return rank_[std::size_t{set} * ways_ + way]; }
+
+private:
+    void promote(std::uint32_t set, std::uint32_t way);
+    std::uint32_t ways_;
+    std::vector<std::uint32_t> rank_;  // sets*ways
+};
+
+}  // namespace cachescope

@@ -1,0 +1,112 @@
+#pragma once
+// The cache hierarchy: caches ordered from the CPU outward, then memory. It implements the
+// semantics written down in docs/semantics.md (Dinero IV's by default) and keeps the statistics.
+//
+// The whole state is a value: copying a Hierarchy is a snapshot (lines, dirty bits, policy state,
+// random state, statistics); assigning one back restores it. Replaying the same accesses from a
+// snapshot gives the same results.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "cachescope/cache/cache.hpp"
+#include "cachescope/cache/stats.hpp"
+#include "cachescope/config/config.hpp"
+#include "cachescope/config/topology.hpp"
+#include "cachescope/core/access.hpp"
+#include "cachescope/sim/observer.hpp"
+
+namespace cachescope {
+
+class Hierarchy {
+public:
+    static constexpr std::uint32_t kMemory = Topology::kMemory;  // "next level" of the last caches
+
+    /// `config` must be valid (validate()).
+    explicit Hierarchy(const SimConfig& config);
+
+    /// Simulates one CPU reference.
+    void access(const Access& a) {
+        ++references_;
+        const std::uint32_t first = a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_;
+        if (first != kMemory && observer_ == nullptr) [[likely]] {
+            Cache& c = caches_[first];
+            const unsigned lb = c.layout_.lineBits();
+            const std::uint64_t line = a.address >> lb;
+            if (line == (a.address + a.size - 1) >> lb) {
+                const std::uint32_t set = c.layout_.setOfLine(line);
+                const std::uint32_t way = c.hint_[set];
+                const std::size_t slot = c.slot(set, way);
+                // Fast path: a hit on the way last touched in this set. For every policy that
+                // declares repeated hits idempotent, nothing but counters and the dirty bit change.
+                if (c.tags_[slot] == line && c.skipRehit_ &&
+                    (a.kind != AccessKind::Write || c.writeBack_)) [[likely]] {
+                    ++c.stats_.accessesByKind[kindIndex(a.kind)];
+                    if (a.kind == AccessKind::Write) c.dirty_[slot] = 1;
+                    return;
+                }
+            }
+        }
+        accessSlow(a);
+    }
+
+    /// Simulates a block of references.
+    void access(std::span<const Access> block) {
+        for (const Access& a : block) access(a);
+    }
+
+    const std::vector<Cache>& caches() const { return caches_; }
+    const MemoryStats& memory() const { return memory_; }
+    const SimConfig& config() const { return config_; }
+    /// CPU references simulated so far (trace records; a line-crossing reference counts once).
+    std::uint64_t references() const { return references_; }
+
+    /// Index of the cache that a miss in cache `c` goes to, or kMemory.
+    std::uint32_t next(std::uint32_t c) const { return topology_.next[c]; }
+    /// First cache on the instruction / data side, or kMemory.
+    std::uint32_t firstInstructionCache() const { return firstInstruction_; }
+    std::uint32_t firstDataCache() const { return firstData_; }
+    const Topology& topology() const { return topology_; }
+    /// Caches whose misses can reach cache `c` (directly or through others).
+    const std::vector<std::uint32_t>& above(std::uint32_t c) const { return topology_.above[c]; }
+    /// 1 for the first level, 2 for the next, ... (a split L1I/L1D are both level 1).
+    std::uint32_t level(std::uint32_t c) const { return topology_.level[c]; }
+
+    /// Attaches an observer (nullptr detaches). Not owned. Snapshots copy the pointer.
+    void setObserver(HierarchyObserver* observer) { observer_ = observer; }
+
+    /// Zeroes every counter but keeps the cache contents (for warm-up).
+    void resetStats();
+
+    /// True if both hold the same lines, dirty bits, policy states and statistics.
+    bool sameState(const Hierarchy& other) const;
+
+private:
+    void accessSlow(const Access& a);
+    /// Sends a request of `size` bytes at `address` to cache `c` (or memory), split into that
+    /// cache's lines. `victim` marks a line evicted from above into an exclusive cache. Returns true
+    /// if the data comes back dirty (an exclusive cache handing up a dirty line).
+    bool request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
+    bool requestLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
+    /// Sends the line evicted (or back-invalidated) from cache `c` onward.
+    void sendVictim(std::uint32_t c, std::uint64_t line, bool dirty);
+    void backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty);
+
+    SimConfig config_;
+    std::vector<Cache> caches_;
+    Topology topology_;
+    std::uint32_t firstInstruction_ = kMemory;
+    std::uint32_t firstData_ = kMemory;
+    MemoryStats memory_;
+    std::uint64_t references_ = 0;
+    HierarchyObserver* observer_ = nullptr;
+};
+
+/// Estimated cycles under the additive latency model of docs/semantics.md: every access that
+/// reaches a cache pays its latency, every memory read or write pays the memory latency.
+std::uint64_t totalCycles(const Hierarchy& h);
+/// Average memory access time in cycles per CPU reference (0 when there were none).
+double amat(const Hierarchy& h);
+
+}  // namespace cachescope

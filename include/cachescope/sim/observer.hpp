@@ -1,0 +1,53 @@
+#pragma once
+// Optional listener for everything the hierarchy does, one value record per event. Narration and
+// the GUI use it; when no observer is attached the hot path pays one predictable branch.
+
+#include <cstdint>
+
+#include "cachescope/core/access.hpp"
+
+namespace cachescope {
+
+/// One arrival at one cache (a CPU reference piece, a fill request, a write-back, a write-through).
+struct CacheEvent {
+    std::uint32_t cache = 0;     // index into Hierarchy::caches()
+    AccessKind kind = AccessKind::Read;
+    std::uint64_t address = 0;   // first byte of this piece
+    std::uint32_t size = 0;
+    std::uint64_t line = 0;
+    std::uint32_t set = 0;
+    std::uint32_t way = 0;       // way hit or filled; ~0 when a miss did not allocate
+    bool hit = false;
+    bool evicted = false;        // the fill replaced a valid line
+    std::uint64_t victimLine = 0;
+    bool victimDirty = false;
+};
+
+struct MemoryEvent {
+    AccessKind kind = AccessKind::Read;  // Read/Fetch: a fill; Write: a write-back or write-through
+    std::uint64_t address = 0;
+    std::uint32_t size = 0;
+};
+
+/// A line removed from a cache for a reason other than its own replacement: back-invalidation by
+/// an inclusive cache below, or hand-up from an exclusive cache to the cache above.
+struct InvalidateEvent {
+    std::uint32_t cache = 0;
+    std::uint64_t line = 0;
+    std::uint32_t set = 0;
+    std::uint32_t way = 0;
+    bool dirty = false;
+    bool backInvalidation = true;  // false: exclusive hand-up
+};
+
+class HierarchyObserver {
+public:
+    virtual ~HierarchyObserver() = default;
+    /// Called once per CPU reference, before its pieces are simulated.
+    virtual void onReference(const Access&) {}
+    virtual void onCacheAccess(const CacheEvent&) {}
+    virtual void onMemoryAccess(const MemoryEvent&) {}
+    virtual void onInvalidate(const InvalidateEvent&) {}
+};
+
+}  // namespace cachescope

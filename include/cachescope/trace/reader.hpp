@@ -1,0 +1,47 @@
+#pragma once
+// Streaming trace readers. A reader holds a constant amount of memory whatever the trace length,
+// and hands out accesses in blocks so the per-access cost stays in the simulator, not in calls.
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cachescope/core/access.hpp"
+
+namespace cachescope {
+
+enum class TraceFormat : std::uint8_t {
+    Auto,    // detect from content
+    Text,    // cachescope text: "R 0x1000 4" (kind R/W/I, hex address, optional decimal size)
+    Din,     // Dinero IV din: "label hexaddr" and extended din "label hexaddr hexsize"
+    Lackey,  // Valgrind Lackey --trace-mem=yes: "I  addr,size", " L addr,size", " S ...", " M ..."
+};
+
+std::string_view toString(TraceFormat);
+/// "auto", "text", "din", "lackey". Throws UsageError listing the valid names otherwise.
+TraceFormat parseTraceFormat(std::string_view name);
+
+class TraceReader {
+public:
+    virtual ~TraceReader() = default;
+    /// Fills `out` from the front with the next accesses; returns how many (0 = end of trace).
+    /// Throws TraceError naming the file, the line and the offending text on malformed input.
+    virtual std::size_t read(std::span<Access> out) = 0;
+    /// The format being read (never Auto).
+    virtual TraceFormat format() const = 0;
+};
+
+/// Opens `path` ("-" = standard input) for streaming. With TraceFormat::Auto the format is
+/// detected from the first meaningful lines. Throws IoError if the file cannot be opened,
+/// TraceError if the format cannot be detected.
+std::unique_ptr<TraceReader> openTrace(const std::string& path, TraceFormat format = TraceFormat::Auto);
+
+/// Reads from an already open stream (tests, stdin). `name` is used in messages.
+std::unique_ptr<TraceReader> openTrace(std::unique_ptr<std::istream> stream, const std::string& name,
+                                       TraceFormat format = TraceFormat::Auto);
+
+}  // namespace cachescope
