@@ -1,0 +1,22 @@
+#pragma once
+// Drives a hierarchy from a trace reader, block by block, with an optional progress callback.
+
+#include <cstdint>
+#include <functional>
+
+#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/trace/reader.hpp"
+
+namespace cachescope {
+
+struct RunOptions {
+    /// Called about every `progressInterval` references with the number simulated so far.
+    std::function<void(std::uint64_t references)> onProgress;
+    std::uint64_t progressInterval = std::uint64_t{1} << 22;
+};
+
+/// Reads `trace` to its end, simulating every access. Returns the number of trace records read.
+/// Throws whatever the reader throws (TraceError, IoError); the hierarchy keeps what was simulated.
+std::uint64_t runTrace(Hierarchy& hierarchy, TraceReader& trace, const RunOptions& options = {});
+
+}  // namespace cachescope
