@@ -1,6 +1,122 @@
-// Placeholder entry point; the CLI proper lands with src/cli/ (issue #2).
-#include <cstdio>
-int main() {
-    std::puts("cachescope " CACHESCOPE_VERSION);
+// cachescope command line: parses the arguments (CLI11) and dispatches to the subcommands in
+// commands.hpp. User errors become one line "cachescope: error: <message>" and exit status 1;
+// CLI11 usage errors print CLI11's message and exit with its code.
+
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cachescope/core/error.hpp"
+#include "commands.hpp"
+
+namespace {
+
+std::string oneLine(std::string message) {
+    for (char& c : message)
+        if (c == '\n' || c == '\r') c = ' ';
+    return message;
+}
+
+int fail(const std::string& message) {
+    std::cout.flush();
+    std::cerr << "cachescope: error: " << oneLine(message) << std::endl;
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace cachescope::cli;
+
+    CLI::App app{"cachescope: trace-driven simulator of caches and memory hierarchies", "cachescope"};
+    app.set_version_flag("--version", std::string("cachescope ") + CACHESCOPE_VERSION);
+    app.require_subcommand(1);
+    app.footer(
+        "Examples:\n"
+        "  cachescope run --config configs/default.json traces/sequential.trace\n"
+        "  cachescope run --config configs/default.json --json -o report.json traces/strided.trace\n"
+        "  cachescope policies\n"
+        "  cachescope config check configs/teaching.json\n"
+        "  cachescope bench --n 128\n"
+        "Run 'cachescope <command> --help' for the options of a command.");
+
+    // ---- run ---------------------------------------------------------------------------------
+    RunArgs run;
+    bool json = false;
+    bool csv = false;
+    std::uint64_t seed = 0;
+    CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
+    runCmd->add_option("--config,-c", run.config, "Hierarchy config (JSON)")->required();
+    runCmd->add_option("--trace-format", run.traceFormat, "Trace format (default: detect from content)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey"}));
+    CLI::Option* seedOpt = runCmd->add_option("--seed", seed, "Seed of randomized policies (overrides the config)");
+    CLI::Option* jsonOpt = runCmd->add_flag("--json", json, "Print the report as JSON");
+    CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");
+    jsonOpt->excludes(csvOpt);
+    runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
+    runCmd->add_option("trace", run.trace, "Trace file, or - for standard input")->required();
+    runCmd->footer(
+        "Examples:\n"
+        "  cachescope run --config configs/default.json traces/sequential.trace\n"
+        "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
+        "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
+
+    // ---- policies ------------------------------------------------------------------------------
+    CLI::App* policiesCmd = app.add_subcommand("policies", "List the replacement policies");
+    policiesCmd->footer("Example:\n  cachescope policies");
+
+    // ---- config check / show -----------------------------------------------------------------
+    std::string configPath;
+    CLI::App* configCmd = app.add_subcommand("config", "Check or show a hierarchy config");
+    configCmd->require_subcommand(1);
+    CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
+    checkCmd->add_option("file", configPath, "Config file (JSON)")->required();
+    CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
+    showCmd->add_option("file", configPath, "Config file (JSON)")->required();
+    configCmd->footer(
+        "Examples:\n"
+        "  cachescope config check configs/default.json\n"
+        "  cachescope config show configs/teaching.json");
+
+    // ---- bench -----------------------------------------------------------------------------------
+    BenchArgs bench;
+    CLI::App* benchCmd = app.add_subcommand("bench", "Measure simulation speed on matmul address streams");
+    benchCmd->add_flag("--json", bench.json, "Print the results as JSON");
+    benchCmd->add_option("--n", bench.n, "Matrix dimension (4*n^3 accesses per case)")
+        ->check(CLI::Range(1u, 4096u));
+    benchCmd->footer(
+        "Examples:\n"
+        "  cachescope bench\n"
+        "  cachescope bench --n 64 --json");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    try {
+        if (runCmd->parsed()) {
+            if (seedOpt->count() > 0) run.seed = seed;
+            run.format = json ? ReportFormat::Json : csv ? ReportFormat::Csv : ReportFormat::Text;
+            runCommand(run);
+        } else if (policiesCmd->parsed()) {
+            policiesCommand();
+        } else if (checkCmd->parsed()) {
+            configCheckCommand(configPath);
+        } else if (showCmd->parsed()) {
+            configShowCommand(configPath);
+        } else if (benchCmd->parsed()) {
+            benchCommand(bench);
+        }
+        finishStdout();
+    } catch (const cachescope::Error& e) {
+        return fail(e.what());
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
     return 0;
 }

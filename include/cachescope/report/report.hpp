@@ -1,0 +1,79 @@
+#pragma once
+// Reports of a finished run: plain text, JSON and CSV. The printers take a RunSummary, a plain
+// value with every number they print, so they can be tested on hand-built inputs without running
+// the engine; summarize() builds one from a Hierarchy after a run.
+//
+// Example: a one-level cache that saw 4 reads, 1 hit, 3 misses, latency 4, memory latency 100:
+//   total_cycles = 4 accesses * 4 + 3 memory reads * 100 = 316, AMAT = 316 / 4 = 79.00 cycles.
+//
+// Text layout (numbers right-aligned, thousands separated by commas, miss rate with 2 decimals):
+//
+//   cachescope 0.1.0: config configs/x.json, trace t.trace (text, 4 records, 4 references)
+//
+//   level  accesses  hits  misses  miss rate  reads  writes  read misses  write misses  evictions  write-backs
+//   L1            4     1       3     75.00%      4       0            3             0          0            0
+//
+//   memory: 3 reads, 0 writes
+//   latency (cycles): L1 4, memory 100
+//   total estimated cycles: 316
+//   AMAT: 79.00 cycles per reference
+//
+// CSV layout: one header row with the fields of the JSON "levels" objects in the same order
+// (name,level,accesses,hits,misses,reads,writes,read_misses,write_misses,instruction_fetches,
+// instruction_fetch_misses,evictions,writebacks,back_invalidations,miss_rate), one row per cache,
+// then one row named "memory" with only reads and writes filled in (every other field empty).
+// miss_rate is a fraction (0.75), printed in the shortest form that reads back exactly.
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cachescope/cache/stats.hpp"
+
+namespace cachescope {
+
+class Hierarchy;
+
+/// What was run: names exactly as given on the command line.
+struct RunInfo {
+    std::string configFile;
+    std::string tracePath;
+    std::string traceFormat;  // "text", "din", "lackey"
+    std::uint64_t records = 0;
+};
+
+struct LevelSummary {
+    std::string name;
+    std::uint32_t level = 1;
+    std::uint32_t latency = 0;  // cycles
+    CacheStats stats;
+};
+
+struct RunSummary {
+    RunInfo info;
+    std::uint64_t references = 0;  // CPU references simulated
+    std::vector<LevelSummary> levels;
+    MemoryStats memory;
+    std::uint32_t memoryLatency = 0;
+    std::uint64_t totalCycles = 0;
+    double amat = 0.0;
+    nlohmann::json config;  // the resolved config (toJson(SimConfig)); printed as is in JSON
+};
+
+/// Collects the statistics of a finished run.
+RunSummary summarize(const Hierarchy& hierarchy, const RunInfo& info);
+
+/// "1234567" -> "1,234,567".
+std::string withThousands(std::uint64_t value);
+
+void printText(std::ostream& os, const RunSummary& summary);
+/// The JSON report; keys keep the documented order (tool, version, config_file, trace, ...).
+nlohmann::ordered_json reportJson(const RunSummary& summary);
+/// reportJson(summary).dump(2) and a newline.
+void printJson(std::ostream& os, const RunSummary& summary);
+void printCsv(std::ostream& os, const RunSummary& summary);
+
+}  // namespace cachescope

@@ -1,0 +1,201 @@
+// The subcommands of `cachescope` (see commands.hpp).
+
+#include "commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cachescope/bench/bench.hpp"
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/atomic_file.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/policy/registry.hpp"
+#include "cachescope/report/report.hpp"
+#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/run.hpp"
+#include "cachescope/trace/reader.hpp"
+
+namespace cachescope::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string format(const char* fmt, double value) {
+    std::array<char, 64> buf{};
+    std::snprintf(buf.data(), buf.size(), fmt, value);
+    return buf.data();
+}
+
+/// A one-line progress indicator on stderr, refreshed in place with '\r'. It shows nothing unless
+/// stderr is a terminal, and nothing during the first half second (short runs stay quiet). The
+/// line is erased when the indicator is destroyed, also when the run ends with an error.
+class Progress {
+public:
+    Progress() : enabled_(::isatty(2) == 1), start_(Clock::now()) {}
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+    ~Progress() { clear(); }
+
+    void show(const std::string& text) {
+        if (!enabled_) return;
+        if (!shown_ && Clock::now() - start_ < std::chrono::milliseconds(500)) return;
+        std::string line = "\r" + text;
+        if (text.size() < width_) line += std::string(width_ - text.size(), ' ');
+        width_ = std::max(width_, text.size());
+        std::cerr << line << std::flush;
+        shown_ = true;
+    }
+    void records(std::uint64_t count) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        const double rate = seconds > 0 ? double(count) / seconds / 1e6 : 0.0;
+        show(withThousands(count) + " records, " + format("%.1f", rate) + " M records/s");
+    }
+    void clear() {
+        if (!shown_) return;
+        std::cerr << '\r' << std::string(width_, ' ') << '\r' << std::flush;
+        shown_ = false;
+        width_ = 0;
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::size_t width_ = 0;
+    Clock::time_point start_;
+};
+
+/// Writes with `write` to standard output, or atomically to `path` if it is not empty.
+void emit(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    if (path.empty()) {
+        write(std::cout);
+    } else {
+        writeFileAtomically(path, write);
+    }
+}
+
+}  // namespace
+
+void finishStdout() {
+    std::cout.flush();
+    if (!std::cout) throw IoError("cannot write standard output");
+}
+
+void runCommand(const RunArgs& args) {
+    SimConfig config = loadConfig(args.config);
+    if (args.seed) config.seed = *args.seed;
+    const TraceFormat format = parseTraceFormat(args.traceFormat);
+    std::unique_ptr<TraceReader> trace = openTrace(args.trace, format);
+
+    Hierarchy hierarchy(config);
+    RunOptions options;
+    std::uint64_t records = 0;
+    {
+        Progress progress;
+        options.onProgress = [&progress](std::uint64_t n) { progress.records(n); };
+        records = runTrace(hierarchy, *trace, options);
+    }
+
+    const RunSummary summary =
+        summarize(hierarchy, RunInfo{args.config, args.trace, std::string(toString(trace->format())), records});
+    emit(args.output, [&](std::ostream& os) {
+        switch (args.format) {
+        case ReportFormat::Text: printText(os, summary); break;
+        case ReportFormat::Json: printJson(os, summary); break;
+        case ReportFormat::Csv: printCsv(os, summary); break;
+        }
+    });
+}
+
+void policiesCommand() {
+    std::size_t width = 0;
+    for (const PolicyInfo& p : policies()) width = std::max(width, p.name.size());
+    for (const PolicyInfo& p : policies()) {
+        std::cout << p.name << std::string(width - p.name.size() + 2, ' ') << p.description << '\n';
+    }
+}
+
+void configCheckCommand(const std::string& path) {
+    const SimConfig config = loadConfig(path);
+    std::cout << path << ": OK\n";
+    std::size_t width = 0;
+    for (const CacheConfig& c : config.caches) width = std::max(width, c.name.size());
+    for (const CacheConfig& c : config.caches) {
+        const std::string ways = c.fullyAssociative
+                                     ? "fully associative (" + std::to_string(c.ways()) + " ways)"
+                                     : std::to_string(c.ways()) + "-way";
+        std::cout << "  " << c.name << std::string(width - c.name.size(), ' ') << "  " << formatSize(c.size) << ", "
+                  << ways << ", " << c.sets() << (c.sets() == 1 ? " set" : " sets") << ", "
+                  << formatSize(c.lineSize) << " lines, " << c.replacement << ", " << toString(c.writePolicy)
+                  << (c.writeAllocate ? ", write-allocate" : ", no-write-allocate") << ", "
+                  << toString(c.inclusion) << ", latency " << c.latency << "\n";
+    }
+    std::cout << "  memory latency " << config.memory.latency << "\n";
+}
+
+void configShowCommand(const std::string& path) {
+    const SimConfig config = loadConfig(path);
+    std::cout << toJson(config).dump(2) << '\n';
+}
+
+void benchCommand(const BenchArgs& args) {
+    Progress progress;
+    BenchOptions options;
+    options.n = args.n;
+    options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
+    const std::vector<BenchResult> results = runBench(options);
+    progress.clear();
+
+    if (args.json) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const BenchResult& r : results) {
+            list.push_back({{"name", r.name},
+                            {"accesses", r.accesses},
+                            {"misses", r.misses},
+                            {"seconds", r.seconds},
+                            {"accesses_per_second", r.accessesPerSecond()}});
+        }
+        nlohmann::ordered_json j;
+        j["results"] = std::move(list);
+        std::cout << j.dump(2) << '\n';
+        return;
+    }
+
+    const std::array<std::string, 5> header = {"case", "accesses", "misses (per level)", "seconds",
+                                               "M accesses/s"};
+    std::vector<std::array<std::string, 5>> rows;
+    for (const BenchResult& r : results) {
+        std::string misses;
+        for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
+        rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
+                        format("%.1f", r.accessesPerSecond() / 1e6)});
+    }
+    std::array<std::size_t, 5> width{};
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        width[i] = header[i].size();
+        for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
+    }
+    auto printRow = [&](const std::array<std::string, 5>& row) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            const std::string pad(width[i] - row[i].size(), ' ');
+            std::cout << (i ? "  " : "") << (i == 0 ? row[i] + pad : pad + row[i]);
+        }
+        std::cout << '\n';
+    };
+    printRow(header);
+    for (const auto& row : rows) printRow(row);
+    std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
+              << " accesses per case)\n";
+}
+
+}  // namespace cachescope::cli

@@ -1,0 +1,156 @@
+// Text, JSON and CSV printers of a RunSummary (layouts documented in report/report.hpp).
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cachescope/report/report.hpp"
+
+namespace cachescope {
+
+namespace {
+
+std::string fixed2(double value) {
+    std::array<char, 64> buf{};
+    std::snprintf(buf.data(), buf.size(), "%.2f", value);
+    return buf.data();
+}
+
+std::string shortest(double value) {
+    std::array<char, 64> buf{};
+    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+    return std::string(buf.data(), result.ptr);
+}
+
+/// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
+std::string csvField(std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+constexpr std::array<std::string_view, 15> kFields = {
+    "name",      "level",       "accesses",     "hits",     "misses",
+    "reads",     "writes",      "read_misses",  "write_misses",
+    "instruction_fetches",      "instruction_fetch_misses",
+    "evictions", "writebacks",  "back_invalidations",       "miss_rate",
+};
+
+}  // namespace
+
+std::string withThousands(std::uint64_t value) {
+    const std::string digits = std::to_string(value);
+    std::string out;
+    out.reserve(digits.size() + digits.size() / 3);
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+void printText(std::ostream& os, const RunSummary& s) {
+    os << "cachescope run: config " << s.info.configFile << ", trace " << s.info.tracePath << " ("
+       << s.info.traceFormat << ", " << withThousands(s.info.records) << " records, "
+       << withThousands(s.references) << " references)\n\n";
+
+    // One row of cells per cache; column 0 (the name) is left-aligned, the others right-aligned.
+    const std::vector<std::string> header = {"level",  "accesses",    "hits",         "misses",
+                                             "miss rate", "reads",     "writes",       "read misses",
+                                             "write misses", "evictions", "write-backs"};
+    std::vector<std::vector<std::string>> rows;
+    for (const LevelSummary& l : s.levels) {
+        const CacheStats& c = l.stats;
+        rows.push_back({l.name, withThousands(c.accesses()), withThousands(c.hits()), withThousands(c.misses()),
+                        fixed2(100.0 * c.missRate()) + "%", withThousands(c.reads()), withThousands(c.writes()),
+                        withThousands(c.readMisses()), withThousands(c.writeMisses()), withThousands(c.evictions),
+                        withThousands(c.writebacks)});
+    }
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        width[i] = header[i].size();
+        for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
+    }
+    auto printRow = [&](const std::vector<std::string>& row) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i != 0) line += "  ";
+            const std::string pad(width[i] - row[i].size(), ' ');
+            line += i == 0 ? row[i] + pad : pad + row[i];
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        os << line << '\n';
+    };
+    printRow(header);
+    for (const auto& row : rows) printRow(row);
+
+    os << "\nmemory: " << withThousands(s.memory.reads) << " reads, " << withThousands(s.memory.writes)
+       << " writes\n";
+    os << "latency (cycles):";
+    for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
+    os << " memory " << s.memoryLatency << '\n';
+    os << "total estimated cycles: " << withThousands(s.totalCycles) << '\n';
+    os << "AMAT: " << fixed2(s.amat) << " cycles per reference\n";
+}
+
+nlohmann::ordered_json reportJson(const RunSummary& s) {
+    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+    for (const LevelSummary& l : s.levels) {
+        const CacheStats& c = l.stats;
+        levels.push_back({
+            {"name", l.name},
+            {"level", l.level},
+            {"accesses", c.accesses()},
+            {"hits", c.hits()},
+            {"misses", c.misses()},
+            {"reads", c.reads()},
+            {"writes", c.writes()},
+            {"read_misses", c.readMisses()},
+            {"write_misses", c.writeMisses()},
+            {"instruction_fetches", c.fetches()},
+            {"instruction_fetch_misses", c.fetchMisses()},
+            {"evictions", c.evictions},
+            {"writebacks", c.writebacks},
+            {"back_invalidations", c.backInvalidations},
+            {"miss_rate", c.missRate()},
+        });
+    }
+    nlohmann::ordered_json j;  // keys in insertion order
+    j["tool"] = "cachescope";
+    j["version"] = CACHESCOPE_VERSION;
+    j["config_file"] = s.info.configFile;
+    j["trace"] = {{"path", s.info.tracePath}, {"format", s.info.traceFormat}, {"records", s.info.records}};
+    j["references"] = s.references;
+    j["levels"] = std::move(levels);
+    j["memory"] = {{"reads", s.memory.reads}, {"writes", s.memory.writes}};
+    j["total_cycles"] = s.totalCycles;
+    j["amat"] = s.amat;
+    j["config"] = nlohmann::ordered_json(s.config);
+    return j;
+}
+
+void printJson(std::ostream& os, const RunSummary& s) { os << reportJson(s).dump(2) << '\n'; }
+
+void printCsv(std::ostream& os, const RunSummary& s) {
+    for (std::size_t i = 0; i < kFields.size(); ++i) os << (i ? "," : "") << kFields[i];
+    os << '\n';
+    for (const LevelSummary& l : s.levels) {
+        const CacheStats& c = l.stats;
+        os << csvField(l.name) << ',' << l.level << ',' << c.accesses() << ',' << c.hits() << ',' << c.misses()
+           << ',' << c.reads() << ',' << c.writes() << ',' << c.readMisses() << ',' << c.writeMisses() << ','
+           << c.fetches() << ',' << c.fetchMisses() << ',' << c.evictions << ',' << c.writebacks << ','
+           << c.backInvalidations << ',' << shortest(c.missRate()) << '\n';
+    }
+    // memory: name, level, accesses, hits, misses empty; reads, writes; the remaining 8 fields empty
+    os << "memory,,,,," << s.memory.reads << ',' << s.memory.writes << ",,,,,,,," << '\n';
+}
+
+}  // namespace cachescope
