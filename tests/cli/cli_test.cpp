@@ -1,0 +1,244 @@
+// The cachescope binary end to end: exit statuses, error lines, report formats, output files.
+// Each test runs the real binary (CACHESCOPE_CLI_PATH) from the repository root.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/policy/registry.hpp"
+#include "cli/cli_run.hpp"
+
+using namespace cachescope;
+using namespace cachescope::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// True if `err` is exactly one line "cachescope: error: ..." containing every `needle`.
+bool isOneErrorLine(const std::string& err, std::initializer_list<std::string> needles) {
+    if (countLines(err) != 1 || err.rfind("cachescope: error: ", 0) != 0) return false;
+    for (const auto& n : needles)
+        if (err.find(n) == std::string::npos) return false;
+    return true;
+}
+
+std::size_t entries(const fs::path& dir) {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+    return n;
+}
+
+const char* const kRun = "run --config configs/default.json traces/sequential.trace";
+
+}  // namespace
+
+TEST_CASE("cli: --version prints the version") {
+    const CliResult r = runCli("--version");
+    CHECK(r.status == 0);
+    CHECK(r.out == "cachescope " CACHESCOPE_VERSION "\n");
+}
+
+TEST_CASE("cli: --help lists the subcommands with examples") {
+    const CliResult r = runCli("--help");
+    CHECK(r.status == 0);
+    for (const char* word : {"run", "policies", "config", "bench", "Examples:"})
+        CHECK_MESSAGE(r.out.find(word) != std::string::npos, word);
+    const CliResult runHelp = runCli("run --help");
+    CHECK(runHelp.status == 0);
+    CHECK(runHelp.out.find("--trace-format") != std::string::npos);
+    CHECK(runHelp.out.find("cachescope run --config") != std::string::npos);
+}
+
+TEST_CASE("cli: usage errors exit non-zero without output") {
+    const CliResult none = runCli("");
+    CHECK(none.status != 0);
+    CHECK(none.out.empty());
+    const CliResult both = runCli("run --config configs/default.json --json --csv traces/sequential.trace");
+    CHECK(both.status != 0);
+    CHECK(both.out.empty());
+    const CliResult badFormat = runCli("run --config configs/default.json --trace-format xyz traces/sequential.trace");
+    CHECK(badFormat.status != 0);
+    CHECK(badFormat.err.find("xyz") != std::string::npos);
+}
+
+TEST_CASE("cli policies: lists every registered policy with its description") {
+    const CliResult r = runCli("policies");
+    CHECK(r.status == 0);
+    CHECK(countLines(r.out) == policies().size());
+    for (const PolicyInfo& p : policies()) {
+        const std::string name(p.name);
+        CHECK_MESSAGE(r.out.find("\n" + name + " ") != std::string::npos || r.out.rfind(name + " ", 0) == 0, name);
+        CHECK(r.out.find(std::string(p.description)) != std::string::npos);
+    }
+}
+
+TEST_CASE("cli run: a missing trace is one error line naming the file") {
+    const CliResult r = runCli("run --config configs/default.json no-such-trace.trace");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(isOneErrorLine(r.err, {"no-such-trace.trace"}), r.err);
+}
+
+TEST_CASE("cli run: a missing config is one error line naming the file") {
+    const CliResult r = runCli("run --config no-such-config.json traces/sequential.trace");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(isOneErrorLine(r.err, {"no-such-config.json"}), r.err);
+}
+
+TEST_CASE("cli run: a malformed trace names file and line, and -o creates nothing") {
+    ScratchDir dir;
+    const fs::path trace = dir.path / "bad.trace";
+    writeFile(trace, "R 0x1000 4\nW 0x2000 4\nQ 0x3000 4\nR 0x4000 4\n");
+    const fs::path out = dir.path / "report.txt";
+    const CliResult r = runCli("run --config configs/default.json --trace-format text -o '" + out.string() + "' '" +
+                               trace.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(isOneErrorLine(r.err, {trace.string() + ":3"}), r.err);
+    CHECK(entries(dir.path) == 1);  // only bad.trace: no report, no temporary file
+}
+
+TEST_CASE("cli config check: a bad config names the JSON path") {
+    ScratchDir dir;
+    const fs::path config = dir.path / "bad.json";
+    // 32 KiB of 64-byte lines = 512 lines; 6 ways do not divide them.
+    writeFile(config, R"({"caches": [{"size": "32KiB", "associativity": 6}]})");
+    const CliResult r = runCli("config check '" + config.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(isOneErrorLine(r.err, {"/caches/0/associativity"}), r.err);
+}
+
+TEST_CASE("cli config check: a good config prints OK and one line per cache") {
+    for (const char* path : {"configs/default.json", "configs/teaching.json"}) {
+        const SimConfig config = loadConfig(std::string(CACHESCOPE_SOURCE_DIR) + "/" + path);
+        const CliResult r = runCli(std::string("config check ") + path);
+        CHECK(r.status == 0);
+        CHECK(r.out.rfind(std::string(path) + ": OK\n", 0) == 0);
+        CHECK(countLines(r.out) == 1 + config.caches.size() + 1);  // OK, caches, memory latency
+        for (const CacheConfig& c : config.caches) {
+            CHECK(r.out.find("  " + c.name + " ") != std::string::npos);
+            CHECK(r.out.find(formatSize(c.size) + ",") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("cli config show: prints the resolved config as JSON") {
+    const CliResult r = runCli("config show configs/default.json");
+    CHECK(r.status == 0);
+    const SimConfig config = loadConfig(std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json");
+    CHECK(nlohmann::json::parse(r.out) == toJson(config));
+}
+
+TEST_CASE("cli run --json: every documented field, consistent with the latency model") {
+    const CliResult r = runCli(std::string(kRun) + " --json");
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    CHECK(j["tool"] == "cachescope");
+    CHECK(j["version"] == CACHESCOPE_VERSION);
+    CHECK(j["config_file"] == "configs/default.json");
+    CHECK(j["trace"]["path"] == "traces/sequential.trace");
+    CHECK(j["trace"]["format"] == "text");
+    CHECK(j["trace"]["records"].get<std::uint64_t>() > 0);
+    CHECK(j["references"].get<std::uint64_t>() > 0);
+    const SimConfig config = loadConfig(std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json");
+    CHECK(j["config"] == toJson(config));
+    REQUIRE(j["levels"].size() == config.caches.size());
+    std::uint64_t cycles = 0;
+    for (std::size_t i = 0; i < config.caches.size(); ++i) {
+        const auto& l = j["levels"][i];
+        for (const char* key : {"name", "level", "accesses", "hits", "misses", "reads", "writes", "read_misses",
+                                "write_misses", "instruction_fetches", "instruction_fetch_misses", "evictions",
+                                "writebacks", "back_invalidations", "miss_rate"})
+            CHECK_MESSAGE(l.contains(key), key);
+        CHECK(l["name"] == config.caches[i].name);
+        const auto accesses = l["accesses"].get<std::uint64_t>();
+        CHECK(accesses == l["hits"].get<std::uint64_t>() + l["misses"].get<std::uint64_t>());
+        CHECK(accesses == l["reads"].get<std::uint64_t>() + l["writes"].get<std::uint64_t>());
+        cycles += accesses * config.caches[i].latency;
+    }
+    const auto memReads = j["memory"]["reads"].get<std::uint64_t>();
+    const auto memWrites = j["memory"]["writes"].get<std::uint64_t>();
+    cycles += (memReads + memWrites) * config.memory.latency;
+    CHECK(j["total_cycles"].get<std::uint64_t>() == cycles);
+    CHECK(j["amat"].get<double>() ==
+          doctest::Approx(double(cycles) / j["references"].get<double>()).epsilon(1e-12));
+}
+
+TEST_CASE("cli run --csv: header, one row per cache, memory row") {
+    const CliResult r = runCli(std::string(kRun) + " --csv");
+    REQUIRE(r.status == 0);
+    const SimConfig config = loadConfig(std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json");
+    CHECK(r.out.rfind("name,level,accesses,hits,misses,reads,writes,read_misses,write_misses,instruction_fetches,"
+                      "instruction_fetch_misses,evictions,writebacks,back_invalidations,miss_rate\n",
+                      0) == 0);
+    CHECK(countLines(r.out) == 1 + config.caches.size() + 1);
+    CHECK(r.out.find("\nmemory,,,,,") != std::string::npos);
+}
+
+TEST_CASE("cli run -o: writes the file atomically, nothing on stdout, no temporary left") {
+    ScratchDir dir;
+    const fs::path out = dir.path / "report.json";
+    const CliResult r = runCli(std::string(kRun) + " --json -o '" + out.string() + "'");
+    CHECK(r.status == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.empty());
+    CHECK(entries(dir.path) == 1);
+    const nlohmann::json j = nlohmann::json::parse(readFile(out));
+    CHECK(j["tool"] == "cachescope");
+    // The same run to stdout gives the same report.
+    const CliResult direct = runCli(std::string(kRun) + " --json");
+    CHECK(readFile(out) == direct.out);
+}
+
+TEST_CASE("cli run -o: an unwritable destination is one error line naming it") {
+    ScratchDir dir;
+    const fs::path out = dir.path / "missing-dir" / "report.txt";
+    const CliResult r = runCli(std::string(kRun) + " -o '" + out.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(isOneErrorLine(r.err, {out.string()}), r.err);
+    CHECK(entries(dir.path) == 0);
+}
+
+TEST_CASE("cli run: reads the trace from standard input with -") {
+    const std::string trace = readFile(fs::path(CACHESCOPE_SOURCE_DIR) / "traces/sequential.trace");
+    const CliResult r = runCli("run --config configs/default.json --json -", &trace);
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    CHECK(j["trace"]["path"] == "-");
+    const CliResult file = runCli(std::string(kRun) + " --json");
+    const nlohmann::json k = nlohmann::json::parse(file.out);
+    CHECK(j["levels"] == k["levels"]);
+    CHECK(j["memory"] == k["memory"]);
+}
+
+TEST_CASE("cli run --seed: overrides the config's seed") {
+    const CliResult r = runCli(std::string(kRun) + " --seed 12345 --json");
+    REQUIRE(r.status == 0);
+    CHECK(nlohmann::json::parse(r.out)["config"]["seed"] == 12345);
+}
+
+TEST_CASE("cli bench: tiny run as JSON has the four cases") {
+    const CliResult r = runCli("bench --n 16 --json");
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    std::set<std::string> names;
+    for (const auto& res : j["results"]) {
+        names.insert(res["name"].get<std::string>());
+        CHECK(res["accesses"] == 4 * 16 * 16 * 16);  // 4·n³
+        CHECK(res.contains("seconds"));
+        CHECK(res.contains("accesses_per_second"));
+        CHECK(res["misses"].is_array());
+    }
+    CHECK(names == std::set<std::string>{"ikj/L1", "ikj/L1-L2-L3", "ijk/L1", "ijk/L1-L2-L3"});
+    const CliResult text = runCli("bench --n 8");
+    CHECK(text.status == 0);
+    CHECK(text.out.find("ikj/L1-L2-L3") != std::string::npos);
+}
