@@ -138,7 +138,8 @@ void configCheckCommand(const std::string& path) {
                   << ways << ", " << c.sets() << (c.sets() == 1 ? " set" : " sets") << ", "
                   << formatSize(c.lineSize) << " lines, " << c.replacement << ", " << toString(c.writePolicy)
                   << (c.writeAllocate ? ", write-allocate" : ", no-write-allocate") << ", "
-                  << toString(c.inclusion) << ", latency " << c.latency << "\n";
+                  << toString(c.inclusion) << ", latency " << c.latency
+                  << (c.holds == Holds::Both ? "" : ", holds " + std::string(toString(c.holds)) + " only") << "\n";
     }
     std::cout << "  memory latency " << config.memory.latency << "\n";
 }
