@@ -48,6 +48,10 @@ public:
 
     Role role(std::uint32_t set) const;
     std::uint32_t psel() const { return psel_; }
+    /// False: a hit right after a fill changes the RRPV (inserted value → 0), so the cache must not
+    /// skip it. (A hit right after a hit would be harmless, but the fast path cannot tell them apart.)
+    bool rehitIsIdempotent() const override { return false; }
+
     std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_.rrpv(set, way); }
 
 private:

@@ -37,7 +37,8 @@ public:
 
     /// True if onHit(s, w) right after onHit(s, w) or onFill(s, w), with nothing else done to set s
     /// in between, never changes the state. The cache then skips the call on such repeated hits
-    /// (its fast path). Only counting policies (LFU) need to say false.
+    /// (its fast path). Policies say false when a hit after a fill differs from the fill (the RRIP
+    /// family: fill inserts at RRPV 2 or 3, a hit sets 0) or when hits count (LFU).
     virtual bool rehitIsIdempotent() const { return true; }
 };
 
