@@ -39,7 +39,9 @@ bool DrripPolicy::sameState(const ReplacementPolicy& other) const {
 
 std::string DrripPolicy::describeSet(std::uint32_t set) const {
     const Role r = role(set);
-    const char* roleName = r == Role::SrripLeader ? "SRRIP leader" : r == Role::BrripLeader ? "BRRIP leader" : "follower";
+    const char* roleName = r == Role::SrripLeader   ? "SRRIP leader"
+                           : r == Role::BrripLeader ? "BRRIP leader"
+                                                    : "follower";
     return rrpv_.describe(set) + " (" + roleName + ", PSEL " + std::to_string(psel_) + ")";
 }
 

@@ -41,7 +41,8 @@ public:
     Op next() {
         const auto set = static_cast<std::uint32_t>(rng_() % g_.sets);
         const auto r = rng_() % 20;
-        std::vector<std::uint32_t> valid;
+        std::vector<std::uint32_t>& valid = scratch_;
+        valid.clear();
         std::uint32_t firstInvalid = g_.ways;
         for (std::uint32_t w = 0; w < g_.ways; ++w) {
             if (isValid(set, w))
@@ -74,6 +75,7 @@ private:
     Geometry g_;
     std::vector<bool> valid_;
     std::mt19937_64 rng_;
+    std::vector<std::uint32_t> scratch_;  // valid ways of the chosen set
 };
 
 /// Applies op to p; returns the way it touched (the victim for FillVictim).
@@ -108,7 +110,7 @@ std::string label(const PolicyInfo& info, Geometry g) {
 }
 
 /// Enough steps to fill every set several times over (the driver fills about 45% of the time).
-int steps(Geometry g) { return 800 + 3 * static_cast<int>(g.sets * g.ways); }
+int steps(Geometry g) { return 600 + 2 * static_cast<int>(g.sets * g.ways); }
 
 }  // namespace
 

@@ -22,7 +22,8 @@ TEST_CASE("policy registry: names and order") {
         REQUIRE(p != nullptr);
         CHECK(p->victim(0) < 4);
         CHECK_FALSE(p->describeSet(0).empty());
-        const bool idempotent = info.name != "lfu" && info.name != "srrip" && info.name != "brrip" && info.name != "drrip";
+        const bool idempotent =
+            info.name != "lfu" && info.name != "srrip" && info.name != "brrip" && info.name != "drrip";
         CHECK(p->rehitIsIdempotent() == idempotent);
     }
     CHECK(findPolicy("LRU") == nullptr);  // names are case-sensitive

@@ -44,7 +44,9 @@ public:
     std::string describeSet(std::uint32_t set) const override;
 
     /// Bit of inner node `node` in heap order (0 = root, children of i are 2i+1 and 2i+2).
-    bool bit(std::uint32_t set, std::uint32_t node) const { return bits_[std::size_t{set} * (leaves_ - 1) + node] != 0; }
+    bool bit(std::uint32_t set, std::uint32_t node) const {
+        return bits_[std::size_t{set} * (leaves_ - 1) + node] != 0;
+    }
 
 private:
     void pointPath(std::uint32_t set, std::uint32_t way, bool toward);
