@@ -44,7 +44,7 @@ bool operator==(const CacheConfig& a, const CacheConfig& b) {
            a.inclusion == b.inclusion && a.latency == b.latency && a.holds == b.holds;
 }
 
-// Grammar (units case-insensitive): digits, optional spaces, optional unit, where the unit is
+// Grammar (units case-insensitive): digits, then optionally spaces and a unit, where the unit is
 // B (x1), K / KB / KiB (x1024), M / MB / MiB (x1024^2) or G / GB / GiB (x1024^3).
 std::optional<std::uint64_t> parseSize(std::string_view text) {
     std::size_t i = 0;
@@ -57,7 +57,9 @@ std::optional<std::uint64_t> parseSize(std::string_view text) {
         ++i;
     }
     if (i == 0) return std::nullopt;
+    const std::size_t digitsEnd = i;
     while (i < text.size() && text[i] == ' ') ++i;
+    if (i == text.size() && i != digitsEnd) return std::nullopt;  // spaces only before a unit
     std::string unit;
     for (; i < text.size(); ++i) unit += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
     std::uint64_t multiplier = 1;

@@ -50,7 +50,9 @@ public:
     SimConfig parse(const json& root) {
         SimConfig config;
         if (!root.is_object()) fail("/", "expected an object with a \"caches\" array, found " + describe(root));
-        checkKeys(root, "", {"name", "description", "seed", "caches", "memory"});
+        checkKeys(root, "", {"$schema", "name", "description", "seed", "caches", "memory"});
+        // "$schema" only tells editors where configs/schema.json is; it must be a string.
+        if (root.contains("$schema")) string(root["$schema"], "/$schema");
         if (root.contains("name")) config.name = string(root["name"], "/name");
         if (root.contains("description")) config.description = string(root["description"], "/description");
         if (root.contains("seed")) config.seed = unsignedInteger(root["seed"], "/seed", "a non-negative integer");
