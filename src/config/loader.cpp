@@ -197,6 +197,7 @@ SimConfig parseConfig(std::string_view text, const std::string& source) {
         root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
         // e.byte counts the characters read, the offending one included: it sits at index byte - 1.
+        // For a multi-character token (a string, a number, a literal) that is its last character.
         const std::size_t at = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
         std::size_t line = 1;
         std::size_t lineStart = 0;
