@@ -93,9 +93,10 @@ TEST_CASE("config presets: every configs/*.json loads, round-trips and matches t
         // Comments at the top say where the numbers come from.
         CHECK(readText(path).rfind("//", 0) == 0);
         const auto errors = cachescope::test::schemaErrors(schema(), readJson(path));
-        for (const auto& e : errors) CAPTURE(e);
+        std::string all;
+        for (const auto& e : errors) all += e + "\n";
+        CAPTURE(all);
         CHECK(errors.empty());
-        if (!errors.empty()) FAIL_CHECK(errors.front());
         // The fully resolved form matches the schema too.
         CHECK(cachescope::test::schemaErrors(schema(), toJson(c)).empty());
     }
