@@ -1,0 +1,269 @@
+#include "cachescope/trace/line_parsers.hpp"
+
+#include <cstdint>
+#include <limits>
+
+namespace cachescope {
+
+namespace {
+
+constexpr bool isBlank(char c) { return c == ' ' || c == '\t'; }
+
+constexpr int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// The line without a '#' comment.
+std::string_view stripComment(std::string_view line) {
+    const auto hash = line.find('#');
+    return hash == std::string_view::npos ? line : line.substr(0, hash);
+}
+
+/// Walks the space/tab-separated fields of a line.
+class Fields {
+public:
+    explicit Fields(std::string_view line) : p_(line.data()), e_(line.data() + line.size()) {}
+    /// The next field, or an empty view when there is none.
+    std::string_view next() {
+        while (p_ != e_ && isBlank(*p_)) ++p_;
+        const char* b = p_;
+        while (p_ != e_ && !isBlank(*p_)) ++p_;
+        return {b, static_cast<std::size_t>(p_ - b)};
+    }
+
+private:
+    const char* p_;
+    const char* e_;
+};
+
+enum class Num : std::uint8_t { Ok, Bad, Overflow };
+
+std::string_view withoutHexPrefix(std::string_view tok) {
+    if (tok.size() >= 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) tok.remove_prefix(2);
+    return tok;
+}
+
+/// Hex digits with an optional "0x"; `max` is the largest value allowed.
+Num parseHex(std::string_view tok, std::uint64_t max, std::uint64_t& value) {
+    tok = withoutHexPrefix(tok);
+    if (tok.empty()) return Num::Bad;
+    std::uint64_t v = 0;
+    bool overflow = false;
+    for (const char c : tok) {
+        const int d = hexValue(c);
+        if (d < 0) return Num::Bad;
+        if (v > (max >> 4) || (v << 4) > max - static_cast<std::uint64_t>(d)) overflow = true;
+        v = (v << 4) | static_cast<std::uint64_t>(d);
+    }
+    if (overflow) return Num::Overflow;
+    value = v;
+    return Num::Ok;
+}
+
+/// Decimal digits only; `max` is the largest value allowed.
+Num parseDecimal(std::string_view tok, std::uint64_t max, std::uint64_t& value) {
+    if (tok.empty()) return Num::Bad;
+    std::uint64_t v = 0;
+    bool overflow = false;
+    for (const char c : tok) {
+        if (c < '0' || c > '9') return Num::Bad;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (overflow || v > (max - d) / 10) {
+            overflow = true;
+            continue;
+        }
+        v = v * 10 + d;
+    }
+    if (overflow) return Num::Overflow;
+    value = v;
+    return Num::Ok;
+}
+
+constexpr std::uint64_t kMaxAddress = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t kMaxSize = std::numeric_limits<std::uint32_t>::max();
+
+constexpr std::string_view kBadAddress = "bad address";
+constexpr std::string_view kAddressOverflow = "address does not fit in 64 bits";
+constexpr std::string_view kMissingAddress = "missing address";
+constexpr std::string_view kSizeZero = "size must be at least 1";
+constexpr std::string_view kSizeOverflow = "size does not fit in 32 bits";
+constexpr std::string_view kPastEnd = "access runs past the end of the 64-bit address space";
+constexpr std::string_view kExtraField = "unexpected extra field";
+
+LineParse fail(std::string_view problem) {
+    LineParse r;
+    r.problem = problem;
+    return r;
+}
+
+/// Address field into `address`; returns the problem or an empty view.
+std::string_view readAddress(std::string_view tok, std::uint64_t& address) {
+    if (tok.empty()) return kMissingAddress;
+    switch (parseHex(tok, kMaxAddress, address)) {
+    case Num::Ok: return {};
+    case Num::Bad: return kBadAddress;
+    case Num::Overflow: return kAddressOverflow;
+    }
+    return kBadAddress;
+}
+
+/// Size field (hex or decimal) into `size`, >= 1; returns the problem or an empty view.
+std::string_view readSize(std::string_view tok, bool hex, std::uint32_t& size) {
+    std::uint64_t v = 0;
+    const Num n = hex ? parseHex(tok, kMaxSize, v) : parseDecimal(tok, kMaxSize, v);
+    if (n == Num::Bad) return hex ? "bad size (not a hex number)" : "bad size (not a decimal number)";
+    if (n == Num::Overflow) return kSizeOverflow;
+    if (v == 0) return kSizeZero;
+    size = static_cast<std::uint32_t>(v);
+    return {};
+}
+
+LineParse one(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    LineParse r;
+    if (size - 1 > kMaxAddress - address) return fail(kPastEnd);
+    r.count = 1;
+    r.accesses[0] = Access{address, size, kind};
+    return r;
+}
+
+bool isHexToken(std::string_view tok) {
+    tok = withoutHexPrefix(tok);
+    if (tok.empty()) return false;
+    for (const char c : tok)
+        if (hexValue(c) < 0) return false;
+    return true;
+}
+
+bool startsWithValgrindMessage(std::string_view line) {
+    return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
+}
+
+}  // namespace
+
+LineParse parseTextLine(std::string_view line) {
+    Fields f(stripComment(line));
+    const std::string_view kindTok = f.next();
+    if (kindTok.empty()) return {};
+    AccessKind kind = AccessKind::Read;
+    if (kindTok.size() != 1) return fail("unknown access kind");
+    switch (kindTok[0]) {
+    case 'R':
+    case 'r': kind = AccessKind::Read; break;
+    case 'W':
+    case 'w': kind = AccessKind::Write; break;
+    case 'I':
+    case 'i': kind = AccessKind::Fetch; break;
+    default: return fail("unknown access kind");
+    }
+    std::uint64_t address = 0;
+    if (const auto p = readAddress(f.next(), address); !p.empty()) return fail(p);
+    std::uint32_t size = 1;
+    if (const auto sizeTok = f.next(); !sizeTok.empty())
+        if (const auto p = readSize(sizeTok, false, size); !p.empty()) return fail(p);
+    if (!f.next().empty()) return fail(kExtraField);
+    return one(address, size, kind);
+}
+
+LineParse parseDinLine(std::string_view line) {
+    Fields f(stripComment(line));
+    const std::string_view label = f.next();
+    if (label.empty()) return {};
+    if (label.size() != 1 || label[0] < '0' || label[0] > '4') return fail("unknown label");
+    AccessKind kind = AccessKind::Read;
+    switch (label[0]) {
+    case '0':
+    case '3': kind = AccessKind::Read; break;  // 3: Dinero's "misc" read, treated as a data read
+    case '1': kind = AccessKind::Write; break;
+    case '2': kind = AccessKind::Fetch; break;
+    default: return fail("cache flush (label 4) is not supported");
+    }
+    std::uint64_t address = 0;
+    if (const auto p = readAddress(f.next(), address); !p.empty()) return fail(p);
+    const std::string_view sizeTok = f.next();
+    if (!f.next().empty()) return fail(kExtraField);
+    if (sizeTok.empty()) {  // classic din: as Dinero IV, 4 bytes at the address rounded down to 4
+        return one(address & ~std::uint64_t{3}, 4, kind);
+    }
+    std::uint32_t size = 0;  // extended din: the address as is, hex size
+    if (const auto p = readSize(sizeTok, true, size); !p.empty()) return fail(p);
+    return one(address, size, kind);
+}
+
+LineParse parseLackeyLine(std::string_view line) {
+    if (startsWithValgrindMessage(line)) return {};
+    Fields f(stripComment(line));
+    const std::string_view kindTok = f.next();
+    if (kindTok.empty()) return {};
+    if (kindTok.size() != 1) return fail("unknown access kind");
+    const char k = kindTok[0];
+    if (k != 'I' && k != 'L' && k != 'S' && k != 'M') return fail("unknown access kind");
+    const std::string_view pair = f.next();
+    if (pair.empty()) return fail(kMissingAddress);
+    const auto comma = pair.find(',');
+    if (comma == std::string_view::npos) return fail("missing ',' between address and size");
+    std::uint64_t address = 0;
+    if (const auto p = readAddress(pair.substr(0, comma), address); !p.empty()) return fail(p);
+    const std::string_view sizeTok = pair.substr(comma + 1);
+    if (sizeTok.empty()) return fail("missing size");
+    std::uint32_t size = 0;
+    if (const auto p = readSize(sizeTok, false, size); !p.empty()) return fail(p);
+    if (!f.next().empty()) return fail(kExtraField);
+    const AccessKind kind = k == 'I' ? AccessKind::Fetch : k == 'S' ? AccessKind::Write : AccessKind::Read;
+    LineParse r = one(address, size, kind);
+    if (k == 'M' && r.count == 1) {  // modify = a load then a store of the same bytes
+        r.count = 2;
+        r.accesses[1] = Access{address, size, AccessKind::Write};
+    }
+    return r;
+}
+
+std::string_view expectedRecord(TraceFormat format) {
+    switch (format) {
+    case TraceFormat::Text: return R"("<R|W|I> <hex address> [size]")";
+    case TraceFormat::Din:
+        return R"("<label> <hex address>" or "<label> <hex address> <hex size>" with label 0 (read), )"
+               R"(1 (write), 2 (instruction fetch) or 3 (misc read))";
+    case TraceFormat::Lackey: return R"("I  <hex address>,<size>" or " <L|S|M> <hex address>,<size>")";
+    case TraceFormat::Auto: break;
+    }
+    return "a text, din or lackey record";
+}
+
+std::optional<TraceFormat> detectLine(std::string_view line, bool& ignorable) {
+    ignorable = false;
+    if (startsWithValgrindMessage(line)) {
+        ignorable = true;
+        return std::nullopt;
+    }
+    std::size_t i = 0;
+    while (i < line.size() && isBlank(line[i])) ++i;
+    if (i == line.size() || line[i] == '#') {
+        ignorable = true;
+        return std::nullopt;
+    }
+    // Lackey: a kind letter, blanks, hex digits, ',', a decimal digit.
+    {
+        const char k = line[i];
+        std::size_t j = i + 1;
+        if ((k == 'I' || k == 'L' || k == 'S' || k == 'M') && j < line.size() && isBlank(line[j])) {
+            while (j < line.size() && isBlank(line[j])) ++j;
+            const std::size_t hexStart = j;
+            while (j < line.size() && hexValue(line[j]) >= 0) ++j;
+            if (j > hexStart && j + 1 < line.size() && line[j] == ',' && line[j + 1] >= '0' && line[j + 1] <= '9')
+                return TraceFormat::Lackey;
+        }
+    }
+    Fields f(stripComment(line));
+    const std::string_view first = f.next();
+    const std::string_view second = f.next();
+    if (first.size() != 1 || !isHexToken(second)) return std::nullopt;
+    const char c = first[0];
+    if (c >= '0' && c <= '4') return TraceFormat::Din;
+    if (c == 'R' || c == 'r' || c == 'W' || c == 'w' || c == 'I' || c == 'i') return TraceFormat::Text;
+    return std::nullopt;
+}
+
+}  // namespace cachescope

@@ -1,0 +1,144 @@
+#include "cachescope/trace/reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "cachescope/core/error.hpp"
+#include "cachescope/trace/line_parsers.hpp"
+#include "cachescope/trace/line_reader.hpp"
+
+namespace cachescope {
+
+std::string_view toString(TraceFormat format) {
+    switch (format) {
+    case TraceFormat::Auto: return "auto";
+    case TraceFormat::Text: return "text";
+    case TraceFormat::Din: return "din";
+    case TraceFormat::Lackey: return "lackey";
+    }
+    return "?";
+}
+
+TraceFormat parseTraceFormat(std::string_view name) {
+    for (const TraceFormat f : {TraceFormat::Auto, TraceFormat::Text, TraceFormat::Din, TraceFormat::Lackey})
+        if (name == toString(f)) return f;
+    throw UsageError("unknown trace format '" + std::string(name) + "': expected one of auto, text, din, lackey");
+}
+
+namespace {
+
+/// Reads one format line by line; the per-line parser is chosen at compile time.
+template <TraceFormat F>
+class LineTraceReader final : public TraceReader {
+public:
+    explicit LineTraceReader(LineReader lines) : lines_(std::move(lines)) {}
+
+    std::size_t read(std::span<Access> out) override {
+        std::size_t n = 0;
+        if (hasPending_ && !out.empty()) {
+            out[n++] = pending_;
+            hasPending_ = false;
+        }
+        std::string_view line;
+        while (n < out.size() && lines_.next(line)) {
+            const LineParse p = parse(line);
+            if (!p.problem.empty())
+                throw TraceError(
+                    traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
+            if (p.count == 0) continue;
+            out[n++] = p.accesses[0];
+            if (p.count == 2) {
+                if (n < out.size()) {
+                    out[n++] = p.accesses[1];
+                } else {
+                    pending_ = p.accesses[1];
+                    hasPending_ = true;
+                }
+            }
+        }
+        return n;
+    }
+
+    TraceFormat format() const override { return F; }
+
+private:
+    static LineParse parse(std::string_view line) {
+        if constexpr (F == TraceFormat::Text) return parseTextLine(line);
+        else if constexpr (F == TraceFormat::Din) return parseDinLine(line);
+        else return parseLackeyLine(line);
+    }
+
+    LineReader lines_;
+    Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
+    bool hasPending_ = false;
+};
+
+bool isValgrindLine(std::string_view line) {
+    return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
+}
+
+/// Looks at the first meaningful line without consuming anything. A trace with no record at all
+/// is valid (empty); it is read as text, or as Lackey if it holds valgrind's "=="/"--" lines.
+TraceFormat detect(LineReader& lines) {
+    std::size_t offset = 0;
+    std::string_view line;
+    std::uint64_t lineNo = lines.lineNumber();
+    bool sawValgrind = false;
+    while (lines.peek(offset, line)) {
+        ++lineNo;
+        bool ignorable = false;
+        if (const auto f = detectLine(line, ignorable)) return *f;
+        if (!ignorable)
+            throw TraceError(traceErrorMessage(
+                lines.name(), lineNo, "cannot detect the trace format", line,
+                R"(a cachescope text record ("R 0x1000 4"), a Dinero IV din record ("0 1000") or a Valgrind )"
+                R"(Lackey record (" L 1ffefff8a0,8"); name the format with --trace-format text|din|lackey)"));
+        sawValgrind = sawValgrind || isValgrindLine(line);
+    }
+    return sawValgrind ? TraceFormat::Lackey : TraceFormat::Text;
+}
+
+std::unique_ptr<TraceReader> makeReader(LineReader lines, TraceFormat format) {
+    if (format == TraceFormat::Auto) format = detect(lines);
+    switch (format) {
+    case TraceFormat::Din: return std::make_unique<LineTraceReader<TraceFormat::Din>>(std::move(lines));
+    case TraceFormat::Lackey: return std::make_unique<LineTraceReader<TraceFormat::Lackey>>(std::move(lines));
+    case TraceFormat::Text:
+    case TraceFormat::Auto: break;
+    }
+    return std::make_unique<LineTraceReader<TraceFormat::Text>>(std::move(lines));
+}
+
+}  // namespace
+
+std::unique_ptr<TraceReader> openTraceWithBlockSize(std::unique_ptr<std::istream> stream, const std::string& name,
+                                                    TraceFormat format, std::size_t blockSize) {
+    return makeReader(LineReader(std::move(stream), name, blockSize), format);
+}
+
+std::unique_ptr<TraceReader> openTrace(std::unique_ptr<std::istream> stream, const std::string& name,
+                                       TraceFormat format) {
+    return openTraceWithBlockSize(std::move(stream), name, format, LineReader::kDefaultBlockSize);
+}
+
+std::unique_ptr<TraceReader> openTrace(const std::string& path, TraceFormat format) {
+    if (path == "-") return openTrace(std::make_unique<std::istream>(std::cin.rdbuf()), "<stdin>", format);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw IoError("cannot open trace '" + path + "': " + std::strerror(EISDIR));
+    errno = 0;
+    auto file = std::make_unique<std::ifstream>(path, std::ios::in | std::ios::binary);
+    if (!file->is_open()) {
+        const int err = errno;
+        throw IoError("cannot open trace '" + path + "': " + (err != 0 ? std::strerror(err) : "cannot be opened"));
+    }
+    return openTrace(std::move(file), path, format);
+}
+
+}  // namespace cachescope
