@@ -1,7 +1,13 @@
 #include "cachescope/trace/line_parsers.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include "cachescope/core/error.hpp"
 
 namespace cachescope {
 
@@ -46,19 +52,29 @@ std::string_view withoutHexPrefix(std::string_view tok) {
     return tok;
 }
 
+/// Digit values of the 256 byte values: 0-15 for hex digits, -1 otherwise (one load per
+/// character, no branches: random hex digits would mispredict a digit/letter test).
+constexpr std::array<std::int8_t, 256> kHexTable = [] {
+    std::array<std::int8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hexValue(static_cast<char>(c)));
+    return t;
+}();
+
 /// Hex digits with an optional "0x"; `max` is the largest value allowed.
 Num parseHex(std::string_view tok, std::uint64_t max, std::uint64_t& value) {
     tok = withoutHexPrefix(tok);
     if (tok.empty()) return Num::Bad;
+    std::size_t i = 0;
+    while (i < tok.size() && tok[i] == '0') ++i;  // leading zeros do not count towards 16 digits
     std::uint64_t v = 0;
-    bool overflow = false;
-    for (const char c : tok) {
-        const int d = hexValue(c);
-        if (d < 0) return Num::Bad;
-        if (v > (max >> 4) || (v << 4) > max - static_cast<std::uint64_t>(d)) overflow = true;
-        v = (v << 4) | static_cast<std::uint64_t>(d);
+    int bad = 0;
+    for (std::size_t j = i; j < tok.size(); ++j) {
+        const int d = kHexTable[static_cast<unsigned char>(tok[j])];
+        bad |= d;  // negative (sign bit set) if any character is not a hex digit
+        v = (v << 4) | static_cast<std::uint64_t>(d & 0xf);
     }
-    if (overflow) return Num::Overflow;
+    if (bad < 0) return Num::Bad;
+    if (tok.size() - i > 16 || v > max) return Num::Overflow;
     value = v;
     return Num::Ok;
 }
@@ -66,18 +82,17 @@ Num parseHex(std::string_view tok, std::uint64_t max, std::uint64_t& value) {
 /// Decimal digits only; `max` is the largest value allowed.
 Num parseDecimal(std::string_view tok, std::uint64_t max, std::uint64_t& value) {
     if (tok.empty()) return Num::Bad;
+    std::size_t i = 0;
+    while (i < tok.size() && tok[i] == '0') ++i;
     std::uint64_t v = 0;
-    bool overflow = false;
-    for (const char c : tok) {
-        if (c < '0' || c > '9') return Num::Bad;
-        const auto d = static_cast<std::uint64_t>(c - '0');
-        if (overflow || v > (max - d) / 10) {
-            overflow = true;
-            continue;
-        }
+    unsigned bad = 0;
+    for (std::size_t j = i; j < tok.size(); ++j) {
+        const unsigned d = static_cast<unsigned char>(tok[j]) - unsigned{'0'};
+        bad |= d > 9 ? 1U : 0U;
         v = v * 10 + d;
     }
-    if (overflow) return Num::Overflow;
+    if (bad != 0) return Num::Bad;
+    if (tok.size() - i > 19 || v > max) return Num::Overflow;  // 19 digits cannot overflow 64 bits
     value = v;
     return Num::Ok;
 }
@@ -141,9 +156,7 @@ bool startsWithValgrindMessage(std::string_view line) {
     return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
 }
 
-}  // namespace
-
-LineParse parseTextLine(std::string_view line) {
+LineParse slowTextLine(std::string_view line) {
     Fields f(stripComment(line));
     const std::string_view kindTok = f.next();
     if (kindTok.empty()) return {};
@@ -167,7 +180,7 @@ LineParse parseTextLine(std::string_view line) {
     return one(address, size, kind);
 }
 
-LineParse parseDinLine(std::string_view line) {
+LineParse slowDinLine(std::string_view line) {
     Fields f(stripComment(line));
     const std::string_view label = f.next();
     if (label.empty()) return {};
@@ -192,7 +205,7 @@ LineParse parseDinLine(std::string_view line) {
     return one(address, size, kind);
 }
 
-LineParse parseLackeyLine(std::string_view line) {
+LineParse slowLackeyLine(std::string_view line) {
     if (startsWithValgrindMessage(line)) return {};
     Fields f(stripComment(line));
     const std::string_view kindTok = f.next();
@@ -218,6 +231,226 @@ LineParse parseLackeyLine(std::string_view line) {
         r.accesses[1] = Access{address, size, AccessKind::Write};
     }
     return r;
+}
+
+// ---- Fast paths -------------------------------------------------------------------------------
+// Each accepts only a plainly valid record (no comment, 1-16 hex digits, a small size) in one
+// pass over the characters, and otherwise gives up; the general parser above then handles the
+// line (comments, blank lines, long numbers) and names the problem. So the fast paths change the
+// speed only, never the result.
+
+class Scanner {
+public:
+    explicit Scanner(std::string_view line) : p_(line.data()), e_(line.data() + line.size()) {}
+    bool atEnd() const { return p_ == e_; }
+    char peek() const { return *p_; }  // only when !atEnd()
+    char take() { return *p_++; }
+    /// Skips blanks; true if there was at least one.
+    bool blanks() {
+        const char* b = p_;
+        while (p_ != e_ && isBlank(*p_)) ++p_;
+        return p_ != b;
+    }
+    /// Optional 0x and 1..maxDigits hex digits (leading zeros included).
+    bool hex(std::uint64_t& v, std::ptrdiff_t maxDigits) {
+        if (e_ - p_ >= 2 && p_[0] == '0' && (p_[1] == 'x' || p_[1] == 'X')) p_ += 2;
+        const char* b = p_;
+        std::uint64_t x = 0;
+        while (p_ != e_) {
+            const int d = kHexTable[static_cast<unsigned char>(*p_)];
+            if (d < 0) break;
+            x = (x << 4) | static_cast<std::uint64_t>(d);
+            ++p_;
+        }
+        const std::ptrdiff_t n = p_ - b;
+        v = x;
+        return n >= 1 && n <= maxDigits;
+    }
+    /// 1..9 decimal digits (so the value fits in 32 bits).
+    bool decimal(std::uint32_t& v) {
+        const char* b = p_;
+        std::uint32_t x = 0;
+        while (p_ != e_) {
+            const unsigned d = static_cast<unsigned char>(*p_) - unsigned{'0'};
+            if (d > 9) break;
+            x = x * 10 + d;
+            ++p_;
+        }
+        const std::ptrdiff_t n = p_ - b;
+        v = x;
+        return n >= 1 && n <= 9;
+    }
+
+private:
+    const char* p_;
+    const char* e_;
+};
+
+inline bool fits(std::uint64_t address, std::uint32_t size) { return size != 0 && size - 1 <= kMaxAddress - address; }
+
+inline bool set(LineParse& r, std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    if (!fits(address, size)) return false;
+    r.count = 1;
+    r.accesses[0] = Access{address, size, kind};
+    return true;
+}
+
+inline bool fastTextLine(std::string_view line, LineParse& r) {
+    Scanner s(line);
+    s.blanks();
+    if (s.atEnd()) return false;
+    AccessKind kind = AccessKind::Read;
+    switch (s.take()) {
+    case 'R':
+    case 'r': kind = AccessKind::Read; break;
+    case 'W':
+    case 'w': kind = AccessKind::Write; break;
+    case 'I':
+    case 'i': kind = AccessKind::Fetch; break;
+    default: return false;
+    }
+    std::uint64_t address = 0;
+    if (!s.blanks() || !s.hex(address, 16)) return false;
+    std::uint32_t size = 1;
+    if (!s.atEnd()) {
+        if (!s.blanks()) return false;
+        if (!s.atEnd()) {
+            if (!s.decimal(size)) return false;
+            s.blanks();
+            if (!s.atEnd()) return false;
+        }
+    }
+    return set(r, address, size, kind);
+}
+
+inline bool fastDinLine(std::string_view line, LineParse& r) {
+    Scanner s(line);
+    s.blanks();
+    if (s.atEnd()) return false;
+    AccessKind kind = AccessKind::Read;
+    switch (s.take()) {
+    case '0':
+    case '3': kind = AccessKind::Read; break;
+    case '1': kind = AccessKind::Write; break;
+    case '2': kind = AccessKind::Fetch; break;
+    default: return false;
+    }
+    std::uint64_t address = 0;
+    if (!s.blanks() || !s.hex(address, 16)) return false;
+    if (!s.atEnd()) {
+        if (!s.blanks()) return false;
+        if (!s.atEnd()) {  // extended din: hex size, address as is
+            std::uint64_t size = 0;
+            if (!s.hex(size, 8)) return false;
+            s.blanks();
+            if (!s.atEnd()) return false;
+            return set(r, address, static_cast<std::uint32_t>(size), kind);
+        }
+    }
+    return set(r, address & ~std::uint64_t{3}, 4, kind);
+}
+
+inline bool fastLackeyLine(std::string_view line, LineParse& r) {
+    Scanner s(line);
+    s.blanks();
+    if (s.atEnd()) return false;
+    const char k = s.take();
+    if (k != 'I' && k != 'L' && k != 'S' && k != 'M') return false;
+    std::uint64_t address = 0;
+    std::uint32_t size = 0;
+    if (!s.blanks() || !s.hex(address, 16) || s.atEnd() || s.take() != ',' || !s.decimal(size)) return false;
+    s.blanks();
+    if (!s.atEnd()) return false;
+    const AccessKind kind = k == 'I' ? AccessKind::Fetch : k == 'S' ? AccessKind::Write : AccessKind::Read;
+    if (!set(r, address, size, kind)) return false;
+    if (k == 'M') {
+        r.count = 2;
+        r.accesses[1] = Access{address, size, AccessKind::Write};
+    }
+    return true;
+}
+
+inline LineParse textLine(std::string_view line) {
+    LineParse r;
+    if (fastTextLine(line, r)) [[likely]]
+        return r;
+    return slowTextLine(line);
+}
+
+inline LineParse dinLine(std::string_view line) {
+    LineParse r;
+    if (fastDinLine(line, r)) [[likely]]
+        return r;
+    return slowDinLine(line);
+}
+
+inline LineParse lackeyLine(std::string_view line) {
+    LineParse r;
+    if (fastLackeyLine(line, r)) [[likely]]
+        return r;
+    return slowLackeyLine(line);
+}
+
+/// Reads one format line by line; the per-line parser is chosen at compile time and inlined.
+template <TraceFormat F>
+class LineTraceReader final : public TraceReader {
+public:
+    explicit LineTraceReader(LineReader lines) : lines_(std::move(lines)) {}
+
+    std::size_t read(std::span<Access> out) override {
+        std::size_t n = 0;
+        if (hasPending_ && !out.empty()) {
+            out[n++] = pending_;
+            hasPending_ = false;
+        }
+        std::string_view line;
+        while (n < out.size() && lines_.next(line)) {
+            const LineParse p = parse(line);
+            if (!p.problem.empty()) [[unlikely]]
+                throw TraceError(
+                    traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
+            if (p.count == 0) continue;
+            out[n++] = p.accesses[0];
+            if (p.count == 2) {
+                if (n < out.size()) {
+                    out[n++] = p.accesses[1];
+                } else {
+                    pending_ = p.accesses[1];
+                    hasPending_ = true;
+                }
+            }
+        }
+        return n;
+    }
+
+    TraceFormat format() const override { return F; }
+
+private:
+    static LineParse parse(std::string_view line) {
+        if constexpr (F == TraceFormat::Text) return textLine(line);
+        else if constexpr (F == TraceFormat::Din) return dinLine(line);
+        else return lackeyLine(line);
+    }
+
+    LineReader lines_;
+    Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
+    bool hasPending_ = false;
+};
+
+}  // namespace
+
+LineParse parseTextLine(std::string_view line) { return textLine(line); }
+LineParse parseDinLine(std::string_view line) { return dinLine(line); }
+LineParse parseLackeyLine(std::string_view line) { return lackeyLine(line); }
+
+std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat format) {
+    switch (format) {
+    case TraceFormat::Din: return std::make_unique<LineTraceReader<TraceFormat::Din>>(std::move(lines));
+    case TraceFormat::Lackey: return std::make_unique<LineTraceReader<TraceFormat::Lackey>>(std::move(lines));
+    case TraceFormat::Text: return std::make_unique<LineTraceReader<TraceFormat::Text>>(std::move(lines));
+    case TraceFormat::Auto: break;
+    }
+    throw std::invalid_argument("makeLineTraceReader: the format must be known");
 }
 
 std::string_view expectedRecord(TraceFormat format) {

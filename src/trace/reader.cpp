@@ -33,52 +33,6 @@ TraceFormat parseTraceFormat(std::string_view name) {
 
 namespace {
 
-/// Reads one format line by line; the per-line parser is chosen at compile time.
-template <TraceFormat F>
-class LineTraceReader final : public TraceReader {
-public:
-    explicit LineTraceReader(LineReader lines) : lines_(std::move(lines)) {}
-
-    std::size_t read(std::span<Access> out) override {
-        std::size_t n = 0;
-        if (hasPending_ && !out.empty()) {
-            out[n++] = pending_;
-            hasPending_ = false;
-        }
-        std::string_view line;
-        while (n < out.size() && lines_.next(line)) {
-            const LineParse p = parse(line);
-            if (!p.problem.empty())
-                throw TraceError(
-                    traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
-            if (p.count == 0) continue;
-            out[n++] = p.accesses[0];
-            if (p.count == 2) {
-                if (n < out.size()) {
-                    out[n++] = p.accesses[1];
-                } else {
-                    pending_ = p.accesses[1];
-                    hasPending_ = true;
-                }
-            }
-        }
-        return n;
-    }
-
-    TraceFormat format() const override { return F; }
-
-private:
-    static LineParse parse(std::string_view line) {
-        if constexpr (F == TraceFormat::Text) return parseTextLine(line);
-        else if constexpr (F == TraceFormat::Din) return parseDinLine(line);
-        else return parseLackeyLine(line);
-    }
-
-    LineReader lines_;
-    Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
-    bool hasPending_ = false;
-};
-
 bool isValgrindLine(std::string_view line) {
     return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
 }
@@ -106,13 +60,7 @@ TraceFormat detect(LineReader& lines) {
 
 std::unique_ptr<TraceReader> makeReader(LineReader lines, TraceFormat format) {
     if (format == TraceFormat::Auto) format = detect(lines);
-    switch (format) {
-    case TraceFormat::Din: return std::make_unique<LineTraceReader<TraceFormat::Din>>(std::move(lines));
-    case TraceFormat::Lackey: return std::make_unique<LineTraceReader<TraceFormat::Lackey>>(std::move(lines));
-    case TraceFormat::Text:
-    case TraceFormat::Auto: break;
-    }
-    return std::make_unique<LineTraceReader<TraceFormat::Text>>(std::move(lines));
+    return makeLineTraceReader(std::move(lines), format);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/trace/line_reader.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope {
@@ -49,6 +50,9 @@ std::optional<TraceFormat> detectLine(std::string_view line, bool& ignorable);
 #include <string>
 
 namespace cachescope {
+
+/// The reader of a known format (not Auto) over `lines`.
+std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat format);
 
 /// openTrace() on a stream with a chosen read block size (tests use tiny blocks so that lines
 /// straddle reads; openTrace uses LineReader::kDefaultBlockSize).
