@@ -1,3 +1,8 @@
+// Line parsing for the three trace formats, in one translation unit so that the per-line parser
+// is inlined into each format's read() loop. Each format has a general parser (tokens, comments,
+// one named problem per kind of mistake) and a fast path that accepts only plain valid records
+// in a single pass and otherwise defers to the general parser; a test checks that both agree.
+
 #include "cachescope/trace/line_parsers.hpp"
 
 #include <array>
@@ -56,7 +61,8 @@ std::string_view withoutHexPrefix(std::string_view tok) {
 /// character, no branches: random hex digits would mispredict a digit/letter test).
 constexpr std::array<std::int8_t, 256> kHexTable = [] {
     std::array<std::int8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hexValue(static_cast<char>(c)));
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hexValue(static_cast<char>(c)));
     return t;
 }();
 

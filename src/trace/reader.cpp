@@ -37,23 +37,31 @@ bool isValgrindLine(std::string_view line) {
     return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
 }
 
-/// Looks at the first meaningful line without consuming anything. A trace with no record at all
-/// is valid (empty); it is read as text, or as Lackey if it holds valgrind's "=="/"--" lines.
+/// Looks at the first meaningful line. Blank and '#' lines at the start mean nothing in every
+/// format, so they are consumed; from the first valgrind "=="/"--" line on (meaningful for Lackey
+/// only) lines are only peeked at, so that the chosen format still reads them. A trace with no
+/// record at all is valid (empty): it is read as text, or as Lackey if it has valgrind lines.
 TraceFormat detect(LineReader& lines) {
     std::size_t offset = 0;
     std::string_view line;
-    std::uint64_t lineNo = lines.lineNumber();
+    std::uint64_t peeked = 0;  // lines looked at but not consumed
     bool sawValgrind = false;
     while (lines.peek(offset, line)) {
-        ++lineNo;
+        ++peeked;
         bool ignorable = false;
         if (const auto f = detectLine(line, ignorable)) return *f;
         if (!ignorable)
             throw TraceError(traceErrorMessage(
-                lines.name(), lineNo, "cannot detect the trace format", line,
+                lines.name(), lines.lineNumber() + peeked, "cannot detect the trace format", line,
                 R"(a cachescope text record ("R 0x1000 4"), a Dinero IV din record ("0 1000") or a Valgrind )"
                 R"(Lackey record (" L 1ffefff8a0,8"); name the format with --trace-format text|din|lackey)"));
         sawValgrind = sawValgrind || isValgrindLine(line);
+        if (!sawValgrind) {  // consume it: keeps the peek window free for the lines that matter
+            std::string_view skipped;
+            lines.next(skipped);
+            offset = 0;
+            peeked = 0;
+        }
     }
     return sawValgrind ? TraceFormat::Lackey : TraceFormat::Text;
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <sstream>
@@ -307,4 +308,27 @@ TEST_CASE("trace format names: parseTraceFormat and toString") {
     }
     CHECK_THROWS_AS(parseTraceFormat(""), UsageError);
     CHECK_THROWS_AS(parseTraceFormat("Text"), UsageError);
+}
+
+TEST_CASE("trace detection: a long comment header (larger than the read buffer) is skipped") {
+    std::string header;
+    while (header.size() < 600 * 1024) header += "# a long header comment line, repeated many times over\n";
+    const std::string text = header + "\n2 400\n0 1003\n";
+    auto reader = openString(text);
+    CHECK(formatName(reader->format()) == "din");
+    CHECK(readAll(*reader) == Accesses{{0x400, 4, F}, {0x1000, 4, R}});
+    // line numbers still count the consumed header lines
+    const auto headerLines = static_cast<std::size_t>(std::count(header.begin(), header.end(), '\n'));
+    try {
+        readAll(*openString(header + "\n0 10\n9 10\n"));
+        FAIL("expected a TraceError");
+    } catch (const TraceError& e) {
+        CHECK(std::string(e.what()).rfind("mem.trace:" + std::to_string(headerLines + 3) + ": unknown label", 0) == 0);
+    }
+    try {
+        openString(header + "what\n");
+        FAIL("expected a TraceError");
+    } catch (const TraceError& e) {
+        CHECK(std::string(e.what()).rfind("mem.trace:" + std::to_string(headerLines + 1) + ": cannot detect", 0) == 0);
+    }
 }

@@ -110,7 +110,9 @@ TEST_CASE("sample traces: page-crossing.trace splits into 8 L1 accesses, 6 misse
 TEST_CASE("sample traces: lackey-sample.txt has 10 fetches, 5 loads, 2 stores, 2 modifies") {
     const auto t = sample("lackey-sample.txt", TraceFormat::Lackey);
     REQUIRE(t.size() == 21);
-    const auto count = [&](AccessKind k) { return std::count_if(t.begin(), t.end(), [&](const Access& a) { return a.kind == k; }); };
+    const auto count = [&](AccessKind k) {
+        return std::count_if(t.begin(), t.end(), [&](const Access& a) { return a.kind == k; });
+    };
     CHECK(count(AccessKind::Fetch) == 10);
     CHECK(count(AccessKind::Read) == 7);   // 5 loads + 2 modifies
     CHECK(count(AccessKind::Write) == 4);  // 2 stores + 2 modifies
