@@ -236,7 +236,7 @@ TEST_CASE("cli bench: tiny run as JSON has the four cases") {
         CHECK(res["accesses"] == 4 * 16 * 16 * 16);  // 4·n³
         CHECK(res.contains("seconds"));
         CHECK(res.contains("accesses_per_second"));
-        CHECK(res["misses"].is_array());
+        CHECK(res["misses"].size() == (res["name"].get<std::string>().find("L1-L2-L3") != std::string::npos ? 3u : 1u));
     }
     CHECK(names == std::set<std::string>{"ikj/L1", "ikj/L1-L2-L3", "ijk/L1", "ijk/L1-L2-L3"});
     const CliResult text = runCli("bench --n 8");
