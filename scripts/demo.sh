@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Sets up, builds cachescope (Release, into build/) and runs the demo simulations.
+# Sets up, builds the cachescope binary (Release, into build/) and runs the demo simulations.
 # Extra arguments are passed to the first `cachescope run` (e.g. --json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j"$(nproc)"
+cmake --build build --target cachescope -j"$(nproc)"
 
 echo
-echo "== cachescope run --config configs/default.json traces/strided.trace"
-build/cachescope run --config configs/default.json "$@" traces/strided.trace
+# A real program's references (Valgrind Lackey) through a desktop-like split-L1 hierarchy.
+echo "== cachescope run --config configs/default.json traces/lackey-sample.txt"
+build/cachescope run --config configs/default.json "$@" traces/lackey-sample.txt
 echo
+# Conflict misses: three lines fighting over one 2-way set of the tiny teaching L1.
 echo "== cachescope run --config configs/teaching.json traces/thrash-one-set.trace"
 build/cachescope run --config configs/teaching.json traces/thrash-one-set.trace
