@@ -22,6 +22,8 @@ public:
 
     /// `config` must be valid (validate()); `seed` seeds a randomized policy.
     Cache(const CacheConfig& config, std::uint64_t seed);
+    /// With a policy built by the caller (tests use a spy); its geometry must match the config's.
+    Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> policy);
     Cache(const Cache& other);
     Cache& operator=(const Cache& other);
     Cache(Cache&&) noexcept = default;
@@ -60,10 +62,12 @@ public:
     std::uint64_t validLines() const;
 
     // ---- operations used by the Hierarchy -------------------------------------------------------
-    /// Records a hit on (set, way) with the policy.
+    /// Records a hit on (set, way) with the policy. A hit on the way whose hit was the last thing
+    /// that happened in the set is skipped when the policy declares repeated hits idempotent.
     void touch(std::uint32_t set, std::uint32_t way) {
-        if (hint_[set] != way || !skipRehit_) policy_->onHit(set, way);
-        hint_[set] = way;
+        const auto s = static_cast<std::uint32_t>(slot(set, way));
+        if (hintSlot_[set] != s || !skipRehit_) policy_->onHit(set, way);
+        hintSlot_[set] = s;
     }
 
     struct Placement {
@@ -93,9 +97,14 @@ private:
     AddressLayout layout_;
     std::uint32_t sets_ = 0;
     std::uint32_t ways_ = 0;
-    std::vector<std::uint64_t> tags_;   // sets*ways line addresses; kInvalidLine = empty
-    std::vector<std::uint8_t> dirty_;   // sets*ways
-    std::vector<std::uint32_t> hint_;   // per set: the way last hit or filled
+    // sets*ways slots, one contiguous block per set, plus one sentinel slot at the end whose tag is
+    // always kInvalidLine.
+    std::vector<std::uint64_t> tags_;       // line addresses; kInvalidLine = empty
+    std::vector<std::uint8_t> dirty_;
+    // Per set: the slot of the way hit last, if a hit was the last thing that happened in the set;
+    // else the sentinel slot (after a fill or an invalidation), which never matches a line.
+    std::vector<std::uint32_t> hintSlot_;
+    std::uint32_t sentinel_ = 0;
     std::unique_ptr<ReplacementPolicy> policy_;
     bool skipRehit_ = true;
     bool writeBack_ = true;

@@ -4,7 +4,7 @@
 // and asks the policy for a victim only when the set is full.
 //
 // Call protocol (pinned by tests/cache/cache_policy_protocol_test.cpp):
-//   hit on way w                      -> onHit(set, w)      (may be skipped, see rehitIsIdempotent)
+//   hit on way w                      -> onHit(set, w)   (skipped for a repeated hit, see rehitIsIdempotent)
 //   miss, set has an invalid way w    -> onFill(set, w)
 //   miss, set full                    -> w = victim(set); the cache evicts w; onFill(set, w)
 //   a line leaves way w for any other -> onInvalidate(set, w)
@@ -35,9 +35,10 @@ public:
     /// The policy's per-set state in words, for narration and the GUI, e.g. "MRU→LRU: 2 0 3 1".
     virtual std::string describeSet(std::uint32_t set) const = 0;
 
-    /// True if onHit(s, w) right after onHit(s, w) or onFill(s, w), with nothing else done to set s
-    /// in between, never changes the state. The cache then skips the call on such repeated hits
-    /// (its fast path). Only counting policies (LFU) need to say false.
+    /// True if onHit(s, w) right after onHit(s, w), with nothing else done to set s in between,
+    /// never changes the state. The cache then skips the call on such repeated hits (its fast
+    /// path). Only counting policies (LFU) need to say false. (A hit right after a fill is always
+    /// passed on: SRRIP, for one, inserts at RRPV 2 and promotes to 0 on the first hit.)
     virtual bool rehitIsIdempotent() const { return true; }
 };
 

@@ -27,34 +27,11 @@ public:
     explicit Hierarchy(const SimConfig& config);
 
     /// Simulates one CPU reference.
-    void access(const Access& a) {
-        ++references_;
-        const std::uint32_t first = a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_;
-        if (first != kMemory && observer_ == nullptr) [[likely]] {
-            Cache& c = caches_[first];
-            const unsigned lb = c.layout_.lineBits();
-            const std::uint64_t line = a.address >> lb;
-            if (line == (a.address + a.size - 1) >> lb) {
-                const std::uint32_t set = c.layout_.setOfLine(line);
-                const std::uint32_t way = c.hint_[set];
-                const std::size_t slot = c.slot(set, way);
-                // Fast path: a hit on the way last touched in this set. For every policy that
-                // declares repeated hits idempotent, nothing but counters and the dirty bit change.
-                if (c.tags_[slot] == line && c.skipRehit_ &&
-                    (a.kind != AccessKind::Write || c.writeBack_)) [[likely]] {
-                    ++c.stats_.accessesByKind[kindIndex(a.kind)];
-                    if (a.kind == AccessKind::Write) c.dirty_[slot] = 1;
-                    return;
-                }
-            }
-        }
-        accessSlow(a);
-    }
+    void access(const Access& a) { access(std::span<const Access>(&a, 1)); }
 
-    /// Simulates a block of references.
-    void access(std::span<const Access> block) {
-        for (const Access& a : block) access(a);
-    }
+    /// Simulates a block of CPU references in order. Blocks are the fast way in: the hot loop keeps
+    /// the first-level caches' arrays in registers across a block.
+    void access(std::span<const Access> block);
 
     const std::vector<Cache>& caches() const { return caches_; }
     const MemoryStats& memory() const { return memory_; }
@@ -83,7 +60,8 @@ public:
     bool sameState(const Hierarchy& other) const;
 
 private:
-    void accessSlow(const Access& a);
+    /// One reference, with the observer told of everything.
+    void accessObserved(const Access& a);
     /// Sends a request of `size` bytes at `address` to cache `c` (or memory), split into that
     /// cache's lines. `victim` marks a line evicted from above into an exclusive cache. Returns true
     /// if the data comes back dirty (an exclusive cache handing up a dirty line).

@@ -1,0 +1,94 @@
+#include "cachescope/cache/cache.hpp"
+
+#include <cassert>
+
+#include "cachescope/policy/registry.hpp"
+
+namespace cachescope {
+
+Cache::Cache(const CacheConfig& config, std::uint64_t seed)
+    : Cache(config, makePolicy(config.replacement,
+                               PolicyParams{static_cast<std::uint32_t>(config.sets()), config.ways(), seed})) {}
+
+Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> policy)
+    : config_(config),
+      layout_(config.lineSize, config.sets()),
+      sets_(static_cast<std::uint32_t>(config.sets())),
+      ways_(config.ways()),
+      tags_(std::size_t{sets_} * ways_ + 1, kInvalidLine),
+      dirty_(std::size_t{sets_} * ways_ + 1, 0),
+      sentinel_(sets_ * ways_),
+      policy_(std::move(policy)),
+      skipRehit_(policy_->rehitIsIdempotent()),
+      writeBack_(config.writePolicy == WritePolicy::WriteBack) {
+    hintSlot_.assign(sets_, sentinel_);
+}
+
+Cache::Cache(const Cache& other)
+    : config_(other.config_),
+      layout_(other.layout_),
+      sets_(other.sets_),
+      ways_(other.ways_),
+      tags_(other.tags_),
+      dirty_(other.dirty_),
+      hintSlot_(other.hintSlot_),
+      sentinel_(other.sentinel_),
+      policy_(other.policy_->clone()),
+      skipRehit_(other.skipRehit_),
+      writeBack_(other.writeBack_),
+      stats_(other.stats_) {}
+
+Cache& Cache::operator=(const Cache& other) {
+    if (this != &other) {
+        Cache copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+std::uint64_t Cache::validLines() const {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < sentinel_; ++i) n += tags_[i] != kInvalidLine ? 1 : 0;
+    return n;
+}
+
+Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
+    const std::uint32_t set = layout_.setOfLine(line);
+    const std::size_t base = slot(set, 0);
+    Placement p;
+    for (std::uint32_t w = 0; w < ways_; ++w)
+        if (tags_[base + w] == kInvalidLine) {
+            p.way = w;
+            break;
+        }
+    if (p.way == kNoWay) {
+        p.way = policy_->victim(set);
+        assert(p.way < ways_);
+        p.evicted = true;
+        p.victimLine = tags_[base + p.way];
+        p.victimDirty = dirty_[base + p.way] != 0;
+    }
+    tags_[base + p.way] = line;
+    dirty_[base + p.way] = dirty ? 1 : 0;
+    policy_->onFill(set, p.way);
+    hintSlot_[set] = sentinel_;  // a hit after a fill is not a repeated hit (e.g. SRRIP: RRPV 2 -> 0)
+    return p;
+}
+
+bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
+    const std::size_t i = slot(set, way);
+    assert(tags_[i] != kInvalidLine);
+    const bool wasDirty = dirty_[i] != 0;
+    tags_[i] = kInvalidLine;
+    dirty_[i] = 0;
+    policy_->onInvalidate(set, way);
+    hintSlot_[set] = sentinel_;
+    return wasDirty;
+}
+
+bool Cache::sameState(const Cache& other) const {
+    return tags_ == other.tags_ && dirty_ == other.dirty_ && hintSlot_ == other.hintSlot_ && stats_ == other.stats_ &&
+           policy_->sameState(*other.policy_);
+}
+
+}  // namespace cachescope

@@ -1,0 +1,251 @@
+// The hierarchy's slow path: everything but a repeated hit in a first-level cache. Each step is
+// numbered as in docs/semantics.md ("One access to one cache"); keep the two in step.
+
+#include "cachescope/sim/hierarchy.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace cachescope {
+
+namespace {
+// Each cache's policy gets its own seed, so two random caches do not draw the same numbers.
+std::uint64_t cacheSeed(std::uint64_t seed, std::uint32_t index) {
+    return seed ^ (0x9E3779B97F4A7C15ull * (std::uint64_t{index} + 1));
+}
+}  // namespace
+
+Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(computeTopology(config.caches)) {
+    caches_.reserve(config.caches.size());
+    for (std::uint32_t c = 0; c < config.caches.size(); ++c) caches_.emplace_back(config.caches[c], cacheSeed(config.seed, c));
+    firstInstruction_ = topology_.firstInstruction;
+    firstData_ = topology_.firstData;
+}
+
+void Hierarchy::access(std::span<const Access> block) {
+    references_ += block.size();
+    if (observer_ != nullptr) {
+        for (const Access& a : block) accessObserved(a);
+        return;
+    }
+    // The hot loop: CPU references that hit in a first-level cache never leave it, and are handled
+    // here with the cache's arrays held in locals (so they stay in registers across the block).
+    //  - Fastest: a repeated hit on the way hit last in its set. For every policy that declares
+    //    repeated hits idempotent only a counter and the dirty bit change. A set's hint slot is the
+    //    sentinel slot (whose tag never matches) when anything but a hit happened last in the set.
+    //  - Fast: any other hit: scan the set, tell the policy.
+    //  - Everything else (misses, line-crossing references, write-through writes) takes request().
+    struct Side {  // a first-level cache as the hot loop sees it
+        Cache* cache = nullptr;
+        const std::uint64_t* tags = nullptr;
+        const std::uint32_t* hint = nullptr;
+        std::uint8_t* dirty = nullptr;
+        std::uint64_t setMask = 0;
+        std::uint32_t ways = 0;
+        unsigned lineBits = 0;
+        bool skipRehit = false;
+        bool writeBack = false;
+        std::array<std::uint64_t, kAccessKinds> hits{};
+    };
+    auto sideOf = [this](std::uint32_t first) {
+        Side side;
+        if (first == kMemory) return side;
+        Cache& c = caches_[first];
+        side = {&c,          c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
+                c.ways_,     c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    {}};
+        return side;
+    };
+    // Returns true if the reference hit in the side's cache and needs nothing more.
+    auto hit = [](Side& side, const Access& a) {
+        const std::uint64_t line = a.address >> side.lineBits;
+        if (side.cache == nullptr || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
+        const bool isWrite = a.kind == AccessKind::Write;
+        if (isWrite && !side.writeBack) return false;  // every write-through write goes below
+        const auto set = static_cast<std::uint32_t>(line & side.setMask);
+        const std::uint32_t hint = side.hint[set];
+        if (side.tags[hint] == line && side.skipRehit) [[likely]] {
+            ++side.hits[kindIndex(a.kind)];
+            if (isWrite) side.dirty[hint] = 1;
+            return true;
+        }
+        const std::size_t base = std::size_t{set} * side.ways;
+        std::uint32_t way = 0;
+        while (way < side.ways && side.tags[base + way] != line) ++way;
+        if (way == side.ways) return false;
+        ++side.hits[kindIndex(a.kind)];
+        side.cache->touch(set, way);
+        if (isWrite) side.dirty[base + way] = 1;
+        return true;
+    };
+    Side data = sideOf(firstData_);
+    Side instructions = sideOf(firstInstruction_);
+    for (const Access& a : block) {
+        if (a.kind != AccessKind::Fetch) {
+            if (!hit(data, a)) request(firstData_, a.kind, a.address, a.size, false);
+        } else {
+            if (!hit(instructions, a)) request(firstInstruction_, a.kind, a.address, a.size, false);
+        }
+    }
+    for (const Side* side : {&data, &instructions})
+        if (side->cache != nullptr)
+            for (std::size_t k = 0; k < kAccessKinds; ++k) side->cache->stats_.accessesByKind[k] += side->hits[k];
+}
+
+void Hierarchy::accessObserved(const Access& a) {
+    observer_->onReference(a);
+    request(a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_, a.kind, a.address, a.size, false);
+}
+
+bool Hierarchy::request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool cleanVictim) {
+    if (c == kMemory) {
+        if (kind == AccessKind::Write)
+            ++memory_.writes;
+        else
+            ++memory_.reads;
+        if (observer_ != nullptr) observer_->onMemoryAccess({kind, address, size});
+        return false;
+    }
+    const AddressLayout& layout = caches_[c].layout();
+    const std::uint64_t lastByte = address + (size - 1);
+    const std::uint64_t lastLine = layout.line(lastByte);
+    if (layout.line(address) == lastLine) return requestLine(c, kind, address, size, cleanVictim);
+    bool dirty = false;
+    for (std::uint64_t line = layout.line(address);; ++line) {
+        const std::uint64_t lineFirst = layout.lineBase(line);
+        const std::uint64_t lineLast = lineFirst + (layout.lineSize() - 1);
+        const std::uint64_t from = std::max(address, lineFirst);
+        const std::uint64_t to = std::min(lastByte, lineLast);
+        dirty |= requestLine(c, kind, from, static_cast<std::uint32_t>(to - from + 1), cleanVictim);
+        if (line == lastLine) break;
+    }
+    return dirty;
+}
+
+bool Hierarchy::requestLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size,
+                            bool cleanVictim) {
+    Cache& cache = caches_[c];
+    const CacheConfig& cfg = cache.config();
+    const AddressLayout& layout = cache.layout();
+    const std::uint64_t line = layout.line(address);
+    const std::uint32_t set = layout.setOfLine(line);
+    const std::uint32_t next = topology_.next[c];
+    const bool isWrite = kind == AccessKind::Write;
+    const bool writeBack = cfg.writePolicy == WritePolicy::WriteBack;
+    const bool exclusive = cfg.inclusion == Inclusion::Exclusive;
+    CacheStats& stats = cache.mutableStats();
+    ++stats.accessesByKind[kindIndex(kind)];
+
+    CacheEvent event{c, kind, address, size, line, set, Cache::kNoWay, false, false, 0, false};
+    auto notify = [&] {
+        if (observer_ != nullptr) observer_->onCacheAccess(event);
+    };
+
+    const std::uint32_t way = cache.find(line);
+    if (way != Cache::kNoWay) {  // ---- hit
+        event.hit = true;
+        event.way = way;
+        cache.touch(set, way);  // 1
+        if (isWrite) {          // 2
+            if (!writeBack)
+                request(next, AccessKind::Write, address, size, false);
+            else if (!cleanVictim)
+                cache.setDirty(set, way);
+        }
+        bool handedUpDirty = false;
+        if (exclusive && !isWrite) {  // 3: hand the line up
+            handedUpDirty = cache.invalidate(set, way);
+            if (observer_ != nullptr) observer_->onInvalidate({c, line, set, way, handedUpDirty, false});
+        }
+        notify();
+        return handedUpDirty;
+    }
+
+    // ---- miss
+    ++stats.missesByKind[kindIndex(kind)];
+    if (isWrite && !cfg.writeAllocate) {  // 1: no-write-allocate
+        request(next, AccessKind::Write, address, size, false);
+        notify();
+        return false;
+    }
+    if (exclusive && !isWrite) {  // 2: an exclusive cache does not allocate fills
+        const bool dirty = request(next, kind, address, size, false);
+        notify();
+        return dirty;
+    }
+    // 3.1 fetch, unless a write covers the whole line
+    const bool wholeLine = isWrite && size == layout.lineSize();
+    bool dirtyFromBelow = false;
+    if (!wholeLine)
+        dirtyFromBelow = request(next, kind == AccessKind::Fetch ? AccessKind::Fetch : AccessKind::Read,
+                                 layout.lineBase(line), static_cast<std::uint32_t>(layout.lineSize()), false);
+    // 3.2 place, 3.3 dirty bit
+    const bool dirty = (isWrite && writeBack && !cleanVictim) || dirtyFromBelow;
+    const Cache::Placement placed = cache.fill(line, dirty);
+    event.way = placed.way;
+    event.evicted = placed.evicted;
+    event.victimLine = placed.victimLine;
+    bool victimDirty = placed.victimDirty;
+    if (placed.evicted) {
+        ++stats.evictions;
+        if (cfg.inclusion == Inclusion::Inclusive) backInvalidate(c, placed.victimLine, victimDirty);
+    }
+    event.victimDirty = victimDirty;
+    // 3.4 write-through
+    if (isWrite && !writeBack) request(next, AccessKind::Write, address, size, false);
+    // 3.5 victim
+    if (placed.evicted) sendVictim(c, placed.victimLine, victimDirty);
+    notify();
+    return false;
+}
+
+void Hierarchy::backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty) {
+    for (const std::uint32_t u : topology_.above[c]) {
+        Cache& upper = caches_[u];
+        const std::uint32_t way = upper.find(line);
+        if (way == Cache::kNoWay) continue;
+        const std::uint32_t set = upper.layout().setOfLine(line);
+        const bool wasDirty = upper.invalidate(set, way);
+        dirty = dirty || wasDirty;
+        ++caches_[c].mutableStats().backInvalidations;
+        if (observer_ != nullptr) observer_->onInvalidate({u, line, set, way, wasDirty, true});
+    }
+}
+
+void Hierarchy::sendVictim(std::uint32_t c, std::uint64_t line, bool dirty) {
+    const std::uint32_t next = topology_.next[c];
+    const AddressLayout& layout = caches_[c].layout();
+    const auto lineSize = static_cast<std::uint32_t>(layout.lineSize());
+    if (dirty) {
+        ++caches_[c].mutableStats().writebacks;
+        request(next, AccessKind::Write, layout.lineBase(line), lineSize, false);
+    } else if (next != kMemory && caches_[next].config().inclusion == Inclusion::Exclusive) {
+        request(next, AccessKind::Write, layout.lineBase(line), lineSize, true);
+    }
+}
+
+void Hierarchy::resetStats() {
+    for (Cache& c : caches_) c.resetStats();
+    memory_ = {};
+    references_ = 0;
+}
+
+bool Hierarchy::sameState(const Hierarchy& other) const {
+    if (caches_.size() != other.caches_.size() || !(memory_ == other.memory_) || references_ != other.references_)
+        return false;
+    for (std::size_t i = 0; i < caches_.size(); ++i)
+        if (!caches_[i].sameState(other.caches_[i])) return false;
+    return true;
+}
+
+std::uint64_t totalCycles(const Hierarchy& h) {
+    std::uint64_t cycles = 0;
+    for (const Cache& c : h.caches()) cycles += c.stats().accesses() * c.config().latency;
+    cycles += (h.memory().reads + h.memory().writes) * h.config().memory.latency;
+    return cycles;
+}
+
+double amat(const Hierarchy& h) {
+    return h.references() ? double(totalCycles(h)) / double(h.references()) : 0.0;
+}
+
+}  // namespace cachescope
