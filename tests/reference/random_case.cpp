@@ -151,7 +151,7 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
             c.lineSize = l <= deepestIncOrExc ? sharedLine : randomLineSize(r);
             randomGeometry(r, c);
             c.replacement = pick(r, modelledPolicies());
-            if (family == Family::SingleLevel) c.replacement = modelledPolicies()[seed % 7];
+            if (family == Family::SingleLevel) c.replacement = modelledPolicies()[seed % modelledPolicies().size()];
             c.inclusion = inclusion[l];
             c.latency = static_cast<std::uint32_t>(between(r, 1, 20));
             unsigned wtPercent = 0, noAllocPercent = 0;
