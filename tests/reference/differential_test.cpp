@@ -43,7 +43,8 @@ bool checkCase(const RandomCase& rc) {
     try {
         cs::validate(rc.config);
     } catch (const cs::Error& e) {
-        FAIL_CHECK(header << ": validate() rejected a config that follows docs/semantics.md: " << e.what() << "\n"
+        FAIL_CHECK(header << ": validate() rejected a config that follows docs/semantics.md: "
+                          << std::string(e.what()) << "\n"
                           << describeConfig(rc.config));
         return false;
     }
@@ -51,7 +52,7 @@ bool checkCase(const RandomCase& rc) {
     try {
         m = firstMismatch<cs::Hierarchy>(rc.config, rc.trace, countersOfEngine);
     } catch (const std::exception& e) {
-        FAIL_CHECK(header << ": exception " << e.what() << "\n" << describeConfig(rc.config));
+        FAIL_CHECK(header << ": exception " << std::string(e.what()) << "\n" << describeConfig(rc.config));
         return false;
     }
     if (!m) return true;

@@ -243,7 +243,8 @@ std::string describeConfig(const SimConfig& config) {
 
 std::string describeTrace(const std::vector<Access>& trace) {
     std::ostringstream os;
-    for (const Access& a : trace) os << toString(a.kind) << " 0x" << std::hex << a.address << std::dec << ' ' << a.size << '\n';
+    for (const Access& a : trace)
+        os << toString(a.kind) << " 0x" << std::hex << a.address << std::dec << ' ' << a.size << '\n';
     return os.str();
 }
 
