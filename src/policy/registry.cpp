@@ -3,7 +3,16 @@
 #include <array>
 
 #include "cachescope/core/error.hpp"
+#include "cachescope/policy/brrip.hpp"
+#include "cachescope/policy/drrip.hpp"
+#include "cachescope/policy/fifo.hpp"
+#include "cachescope/policy/lfu.hpp"
 #include "cachescope/policy/lru.hpp"
+#include "cachescope/policy/mru.hpp"
+#include "cachescope/policy/nru.hpp"
+#include "cachescope/policy/plru.hpp"
+#include "cachescope/policy/random.hpp"
+#include "cachescope/policy/srrip.hpp"
 
 namespace cachescope {
 
@@ -17,6 +26,20 @@ std::unique_ptr<ReplacementPolicy> make(const PolicyParams& p) {
 // The one table. Add a policy here and every test that loops over policies() covers it.
 const std::array kPolicies{
     PolicyInfo{"lru", "least recently used: evicts the way unused for longest", &make<LruPolicy>, true},
+    PolicyInfo{"fifo", "first in, first out: evicts the way filled longest ago; hits change nothing", &make<FifoPolicy>,
+               true},
+    PolicyInfo{"random", "evicts a way drawn from a seeded splitmix64 generator", &make<RandomPolicy>, false},
+    PolicyInfo{"plru", "tree pseudo-LRU: one bit per tree node points toward the victim", &make<PlruPolicy>, true},
+    PolicyInfo{"nru", "not recently used: evicts the lowest way whose referenced bit is clear", &make<NruPolicy>, true},
+    PolicyInfo{"lfu", "least frequently used: evicts the lowest use count, ties to the lowest way", &make<LfuPolicy>,
+               true},
+    PolicyInfo{"mru", "most recently used: evicts the way touched last (good for cyclic sweeps)", &make<MruPolicy>,
+               true},
+    PolicyInfo{"srrip", "static RRIP: 2-bit re-reference prediction, new lines inserted at 2", &make<SrripPolicy>,
+               true},
+    PolicyInfo{"brrip", "bimodal RRIP: new lines inserted at 3, at 2 with probability 1/32", &make<BrripPolicy>,
+               false},
+    PolicyInfo{"drrip", "dynamic RRIP: set dueling between srrip and brrip insertion", &make<DrripPolicy>, false},
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ void Hierarchy::access(std::span<const Access> block) {
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
-    auto hit = [](Side& side, const Access& a) {
+    auto hit = [](Side& side, const Access& a) __attribute__((always_inline)) {
         const std::uint64_t line = a.address >> side.lineBits;
         if (side.cache == nullptr || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
         const bool isWrite = a.kind == AccessKind::Write;
@@ -79,11 +79,13 @@ void Hierarchy::access(std::span<const Access> block) {
     };
     Side data = sideOf(firstData_);
     Side instructions = sideOf(firstInstruction_);
+    // The instruction side goes through a call so the data side's fields can live in registers.
+    auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
     for (const Access& a : block) {
-        if (a.kind != AccessKind::Fetch) {
+        if (a.kind != AccessKind::Fetch) [[likely]] {
             if (!hit(data, a)) request(firstData_, a.kind, a.address, a.size, false);
-        } else {
-            if (!hit(instructions, a)) request(firstInstruction_, a.kind, a.address, a.size, false);
+        } else if (!fetchHit(a)) {
+            request(firstInstruction_, a.kind, a.address, a.size, false);
         }
     }
     for (const Side* side : {&data, &instructions})

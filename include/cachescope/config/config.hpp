@@ -42,10 +42,15 @@ struct CacheConfig {
     std::uint64_t sets() const { return lines() / ways(); }
     bool holdsInstructions() const { return holds != Holds::Data; }
     bool holdsData() const { return holds != Holds::Instructions; }
+
+    /// Equal geometry and settings; `associativity` is compared only when not fully associative.
+    friend bool operator==(const CacheConfig&, const CacheConfig&);
 };
 
 struct MemoryConfig {
     std::uint32_t latency = 100;  // cycles for each read or write that reaches memory
+
+    friend bool operator==(const MemoryConfig&, const MemoryConfig&) = default;
 };
 
 struct SimConfig {
@@ -54,6 +59,8 @@ struct SimConfig {
     std::uint64_t seed = 1;             // seeds every randomized policy
     std::vector<CacheConfig> caches;    // ordered from the CPU outward
     MemoryConfig memory;
+
+    friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };
 
 /// Parses JSON text (comments allowed) into a validated config. `source` names the text in

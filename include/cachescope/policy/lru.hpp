@@ -12,10 +12,10 @@
 //   hit C                  C E B d
 //
 // The state is canonical (a permutation per set), so a repeated hit changes nothing and two runs
-// that saw the same accesses have equal states.
+// that saw the same accesses have equal states. The rank machinery is shared with fifo and mru
+// (recency_ranks.hpp).
 
-#include <vector>
-
+#include "cachescope/policy/recency_ranks.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
@@ -24,21 +24,19 @@ class LruPolicy final : public ReplacementPolicy {
 public:
     explicit LruPolicy(const PolicyParams& p);
 
-    void onHit(std::uint32_t set, std::uint32_t way) override { promote(set, way); }
-    void onFill(std::uint32_t set, std::uint32_t way) override { promote(set, way); }
-    void onInvalidate(std::uint32_t set, std::uint32_t way) override;
+    void onHit(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
+    void onFill(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override { ranks_.makeLeastRecent(set, way); }
     std::uint32_t victim(std::uint32_t set) const override;
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<LruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
 
     /// Recency rank of a way (0 = most recent).
-    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return rank_[std::size_t{set} * ways_ + way]; }
+    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return ranks_.rank(set, way); }
 
 private:
-    void promote(std::uint32_t set, std::uint32_t way);
-    std::uint32_t ways_;
-    std::vector<std::uint32_t> rank_;  // sets*ways
+    RecencyRanks ranks_;
 };
 
 }  // namespace cachescope

@@ -1,0 +1,58 @@
+#pragma once
+// PLRU — tree pseudo-LRU.
+//
+// A binary tree over P leaves (P = ways rounded up to a power of two) with one bit per inner node:
+// 0 = "the victim is to the left", 1 = "to the right". All bits start at 0. Touching way w (hit or
+// fill) sets every bit on the root-to-w path to point AWAY from w; invalidating w points them
+// TOWARD w, so w becomes the next victim. The victim is found by following the bits from the root;
+// a child whose leaves are all padding (>= ways, when ways is not a power of two) is never taken.
+// Only P-1 bits per set instead of a full order: tree-PLRU APPROXIMATES LRU and can evict a way
+// that is not the least recently used (see the example: A is LRU, but C is evicted).
+//
+// 4 ways, bits in heap order (b0 = root, b1 = over ways 0-1, b2 = over ways 2-3):
+//             b0
+//           /    \        0 = the victim is in the left subtree
+//         b1      b2
+//        /  \    /  \     1 = in the right subtree
+//       w0  w1  w2  w3
+//
+// Worked example, lower case = next victim, bits listed b0 b1 b2:
+//   fill A, B, C, D        a B C D     bits 0 0 0
+//   hit B                  A B c D     bits 1 0 0   (LRU would evict A)
+//   miss E (evicts C)      a B E D     bits 0 0 1
+//
+// With 3 ways (P = 4, leaf 3 is padding) the bit b2 may point at the padding leaf; the victim
+// search then takes way 2 instead.
+
+#include <cstdint>
+#include <vector>
+
+#include "cachescope/policy/replacement.hpp"
+
+namespace cachescope {
+
+class PlruPolicy final : public ReplacementPolicy {
+public:
+    explicit PlruPolicy(const PolicyParams& p);
+
+    void onHit(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, false); }
+    void onFill(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, false); }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, true); }
+    std::uint32_t victim(std::uint32_t set) const override;
+    std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<PlruPolicy>(*this); }
+    bool sameState(const ReplacementPolicy& other) const override;
+    std::string describeSet(std::uint32_t set) const override;
+
+    /// Bit of inner node `node` in heap order (0 = root, children of i are 2i+1 and 2i+2).
+    bool bit(std::uint32_t set, std::uint32_t node) const {
+        return bits_[std::size_t{set} * (leaves_ - 1) + node] != 0;
+    }
+
+private:
+    void pointPath(std::uint32_t set, std::uint32_t way, bool toward);
+    std::uint32_t ways_;
+    std::uint32_t leaves_;              // P: ways rounded up to a power of two
+    std::vector<std::uint8_t> bits_;    // sets*(P-1), heap order per set
+};
+
+}  // namespace cachescope

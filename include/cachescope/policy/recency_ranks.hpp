@@ -1,0 +1,51 @@
+#pragma once
+// RecencyRanks — the rank machinery shared by lru, fifo and mru.
+//
+// Every set keeps one rank per way, a permutation of 0..ways-1 (0 = most recent / newest).
+// Initially way w has rank w. makeMostRecent(w) gives w rank 0 and adds 1 to every rank that was
+// smaller; makeLeastRecent(w) gives w rank ways-1 and subtracts 1 from every rank that was larger.
+// The policies differ only in when they call these and which end they evict:
+//   lru  touch = most recent,  invalidate = least recent, victim = rank ways-1
+//   fifo fill  = most recent,  invalidate = least recent, victim = rank ways-1 (hits do nothing)
+//   mru  touch = most recent,  invalidate = least recent, victim = rank 0
+//
+// Worked example, one 4-way set, ways listed by rank 0→3:
+//   initial                0 1 2 3
+//   makeMostRecent(2)      2 0 1 3
+//   makeLeastRecent(0)     2 1 3 0
+//
+// Flat storage: one std::uint32_t per (set, way), set-major. The state is canonical, so equal
+// histories give equal arrays and operator== is the policy's sameState.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cachescope {
+
+class RecencyRanks {
+public:
+    RecencyRanks(std::uint32_t sets, std::uint32_t ways);
+
+    void makeMostRecent(std::uint32_t set, std::uint32_t way);
+    void makeLeastRecent(std::uint32_t set, std::uint32_t way);
+
+    /// Rank of a way (0 = most recent).
+    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return rank_[index(set, way)]; }
+    /// The way holding rank r in the set.
+    std::uint32_t wayOfRank(std::uint32_t set, std::uint32_t r) const;
+    std::uint32_t ways() const { return ways_; }
+
+    /// "<label> ways: 3 0 1 2", ways listed from rank 0 to rank ways-1.
+    std::string describe(std::uint32_t set, const std::string& label) const;
+
+    bool operator==(const RecencyRanks&) const = default;
+
+private:
+    std::size_t index(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+    std::uint32_t ways_;
+    std::vector<std::uint32_t> rank_;  // sets*ways
+};
+
+}  // namespace cachescope

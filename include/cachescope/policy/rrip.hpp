@@ -1,0 +1,57 @@
+#pragma once
+// RRIP machinery shared by srrip, brrip and drrip (re-reference interval prediction, Jaleel et al.,
+// ISCA 2010), with 2-bit re-reference prediction values (RRPV 0..3, 0 = "re-referenced soon",
+// 3 = "distant"). All RRPVs start at 3 (an empty way is "distant").
+//
+//   hit w          RRPV[w] = 0
+//   invalidate w   RRPV[w] = 3
+//   victim         the lowest way with the highest RRPV
+//   fill w, ins    age: m = max RRPV in the set (w's old value included); add 3-m to every way;
+//                  then RRPV[w] = ins. A fill into an empty way sees m = 3 and ages nothing.
+//
+// The aging step is the textbook "increment every RRPV until one reaches 3" loop done in one go.
+// The three policies differ only in `ins`: srrip 2, brrip 3 (2 with probability 1/32), drrip
+// chooses between the two by set dueling.
+//
+// Worked example of aging, 4 ways, lower case = next victim:
+//   RRPV 2 0 2 2   a B C D
+//   fill E at way 0 with ins 2: m = 2, all +1 → 3 1 3 3, then E = 2 → RRPV 2 1 3 3   E B c D
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cachescope {
+
+class RrpvSets {
+public:
+    static constexpr std::uint8_t kDistant = 3;  // max RRPV: initial value, invalidated ways
+    static constexpr std::uint8_t kLong = 2;     // SRRIP's insertion value
+
+    RrpvSets(std::uint32_t sets, std::uint32_t ways) : ways_(ways), rrpv_(std::size_t{sets} * ways, kDistant) {}
+
+    void hit(std::uint32_t set, std::uint32_t way) { rrpv_[index(set, way)] = 0; }
+    void invalidate(std::uint32_t set, std::uint32_t way) { rrpv_[index(set, way)] = kDistant; }
+    /// Ages the set, then writes `insertion` into way.
+    void fill(std::uint32_t set, std::uint32_t way, std::uint8_t insertion);
+    std::uint32_t victim(std::uint32_t set) const;
+
+    std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_[index(set, way)]; }
+    /// "RRPV: 2 1 3 3"
+    std::string describe(std::uint32_t set) const;
+
+    bool operator==(const RrpvSets&) const = default;
+
+private:
+    std::size_t index(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+    std::uint32_t ways_;
+    std::vector<std::uint8_t> rrpv_;  // sets*ways
+};
+
+/// BRRIP's insertion value from one generator output: 2 ("long") if draw mod 32 == 0, else 3.
+constexpr std::uint8_t brripInsertion(std::uint64_t draw) {
+    return draw % 32 == 0 ? RrpvSets::kLong : RrpvSets::kDistant;
+}
+
+}  // namespace cachescope

@@ -1,0 +1,235 @@
+// JSON text -> SimConfig. Checks JSON syntax, types and unknown keys here; every other rule is in
+// validate.cpp. Every error is one ConfigError starting with "<source>: <JSON path>: ".
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/config/topology.hpp"
+#include "cachescope/core/error.hpp"
+#include "internal.hpp"
+
+namespace cachescope {
+
+namespace {
+
+using nlohmann::json;
+using configdetail::closest;
+using configdetail::joinNames;
+using configdetail::where;
+
+const char* const kSizeExample = "a size such as 32768 or \"32KiB\"";
+
+/// How a JSON value is shown in "found ..." : scalars as written, containers by kind.
+std::string describe(const json& j) {
+    if (j.is_array()) return "an array";
+    if (j.is_object()) return "an object";
+    std::string s = j.dump();
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+}
+
+template <class E>
+struct EnumName {
+    const char* name;
+    E value;
+};
+
+class Parser {
+public:
+    explicit Parser(std::string source) : source_(std::move(source)) {}
+
+    SimConfig parse(const json& root) {
+        SimConfig config;
+        if (!root.is_object()) fail("/", "expected an object with a \"caches\" array, found " + describe(root));
+        checkKeys(root, "", {"$schema", "name", "description", "seed", "caches", "memory"});
+        // "$schema" only tells editors where configs/schema.json is; it must be a string.
+        if (root.contains("$schema")) string(root["$schema"], "/$schema");
+        if (root.contains("name")) config.name = string(root["name"], "/name");
+        if (root.contains("description")) config.description = string(root["description"], "/description");
+        if (root.contains("seed")) config.seed = unsignedInteger(root["seed"], "/seed", "a non-negative integer");
+        if (!root.contains("caches"))
+            fail("/caches", "required key missing: an array of caches ordered from the CPU outward");
+        const json& caches = root["caches"];
+        if (!caches.is_array()) fail("/caches", "expected an array of caches, found " + describe(caches));
+        std::vector<bool> named;
+        for (std::size_t i = 0; i < caches.size(); ++i) {
+            config.caches.push_back(cache(caches[i], "/caches/" + std::to_string(i)));
+            named.push_back(caches[i].contains("name"));
+        }
+        if (root.contains("memory")) {
+            const json& memory = root["memory"];
+            if (!memory.is_object()) fail("/memory", "expected an object, found " + describe(memory));
+            checkKeys(memory, "/memory", {"latency"});
+            if (memory.contains("latency")) config.memory.latency = latency(memory["latency"], "/memory/latency");
+        }
+        // Default names, from the shape of the hierarchy.
+        const Topology topology = computeTopology(config.caches);
+        for (std::size_t i = 0; i < config.caches.size(); ++i)
+            if (!named[i]) config.caches[i].name = configdetail::defaultCacheName(config.caches, topology, i);
+        configdetail::validateConfig(config, source_);
+        for (CacheConfig& c : config.caches)
+            if (c.fullyAssociative) c.associativity = c.ways();
+        return config;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& path, const std::string& message) const {
+        throw ConfigError(where(source_, path) + message);
+    }
+
+    void checkKeys(const json& object, const std::string& path, const std::vector<std::string>& allowed) const {
+        for (const auto& item : object.items()) {
+            const std::string& key = item.key();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            const std::string guess = closest(key, allowed);
+            if (!guess.empty()) fail(path + "/" + key, "unknown key; did you mean \"" + guess + "\"?");
+            fail(path + "/" + key, "unknown key; allowed keys here: " + joinNames(allowed));
+        }
+    }
+
+    std::string string(const json& j, const std::string& path) const {
+        if (!j.is_string()) fail(path, "expected a string, found " + describe(j));
+        return j.get<std::string>();
+    }
+
+    std::uint64_t unsignedInteger(const json& j, const std::string& path, const std::string& expected) const {
+        if (!j.is_number_unsigned()) fail(path, "expected " + expected + ", found " + describe(j));
+        return j.get<std::uint64_t>();
+    }
+
+    std::uint32_t latency(const json& j, const std::string& path) const {
+        const std::uint64_t v = unsignedInteger(j, path, "a non-negative integer number of cycles");
+        if (v > std::numeric_limits<std::uint32_t>::max())
+            fail(path, "must be at most 4294967295 cycles, got " + std::to_string(v));
+        return static_cast<std::uint32_t>(v);
+    }
+
+    std::uint64_t size(const json& j, const std::string& path) const {
+        if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+        if (j.is_string())
+            if (const auto v = parseSize(j.get<std::string>())) return *v;
+        fail(path, std::string("expected ") + kSizeExample + ", found " + describe(j));
+    }
+
+    template <class E, std::size_t N>
+    E enumeration(const json& j, const std::string& path, const EnumName<E> (&names)[N]) const {
+        std::vector<std::string> allowed;
+        for (const auto& n : names) allowed.emplace_back(n.name);
+        if (!j.is_string()) fail(path, "expected one of " + joinNames(allowed) + ", found " + describe(j));
+        const std::string s = j.get<std::string>();
+        for (const auto& n : names)
+            if (s == n.name) return n.value;
+        std::string message = "unknown value " + describe(j);
+        const std::string guess = closest(s, allowed);
+        if (!guess.empty()) message += "; did you mean \"" + guess + "\"?";
+        fail(path, message + " Expected one of: " + joinNames(allowed));
+    }
+
+    CacheConfig cache(const json& j, const std::string& path) const {
+        static constexpr EnumName<WritePolicy> kWritePolicies[] = {{"write-back", WritePolicy::WriteBack},
+                                                                   {"write-through", WritePolicy::WriteThrough}};
+        static constexpr EnumName<Inclusion> kInclusions[] = {
+            {"nine", Inclusion::Nine}, {"inclusive", Inclusion::Inclusive}, {"exclusive", Inclusion::Exclusive}};
+        static constexpr EnumName<Holds> kHolds[] = {
+            {"data", Holds::Data}, {"instructions", Holds::Instructions}, {"both", Holds::Both}};
+
+        if (!j.is_object()) fail(path, "expected a cache object such as {\"size\": \"32KiB\"}, found " + describe(j));
+        checkKeys(j, path,
+                  {"name", "size", "line_size", "associativity", "replacement", "write_policy", "write_allocate",
+                   "inclusion", "latency", "holds"});
+        CacheConfig c;
+        if (j.contains("name")) {
+            c.name = string(j["name"], path + "/name");
+            if (c.name.empty()) fail(path + "/name", "must not be empty (leave the key out for the default name)");
+        }
+        if (!j.contains("size"))
+            fail(path + "/size", std::string("required key missing: the capacity in bytes, ") + kSizeExample);
+        c.size = size(j["size"], path + "/size");
+        if (j.contains("line_size")) {
+            const std::uint64_t v = size(j["line_size"], path + "/line_size");
+            if (v > std::numeric_limits<std::uint32_t>::max())
+                fail(path + "/line_size", "too large: got " + std::to_string(v));
+            c.lineSize = static_cast<std::uint32_t>(v);
+        }
+        if (j.contains("associativity")) {
+            const json& a = j["associativity"];
+            const std::string p = path + "/associativity";
+            if (a.is_string() && a.get<std::string>() == "full") {
+                c.fullyAssociative = true;
+            } else if (a.is_number_unsigned()) {
+                const auto v = a.get<std::uint64_t>();
+                if (v > std::numeric_limits<std::uint32_t>::max()) fail(p, "too large: got " + std::to_string(v));
+                c.associativity = static_cast<std::uint32_t>(v);
+            } else {
+                fail(p, "expected a number of ways (such as 8) or \"full\", found " + describe(a));
+            }
+        }
+        if (j.contains("replacement")) c.replacement = string(j["replacement"], path + "/replacement");
+        if (j.contains("write_policy")) c.writePolicy = enumeration(j["write_policy"], path + "/write_policy", kWritePolicies);
+        if (j.contains("write_allocate")) {
+            const json& w = j["write_allocate"];
+            if (!w.is_boolean()) fail(path + "/write_allocate", "expected true or false, found " + describe(w));
+            c.writeAllocate = w.get<bool>();
+        }
+        if (j.contains("inclusion")) c.inclusion = enumeration(j["inclusion"], path + "/inclusion", kInclusions);
+        if (j.contains("latency")) c.latency = latency(j["latency"], path + "/latency");
+        if (j.contains("holds")) c.holds = enumeration(j["holds"], path + "/holds", kHolds);
+        return c;
+    }
+
+    std::string source_;
+};
+
+}  // namespace
+
+SimConfig parseConfig(std::string_view text, const std::string& source) {
+    json root;
+    try {
+        root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        // e.byte counts the characters read, the offending one included: it sits at index byte - 1.
+        // For a multi-character token (a string, a number, a literal) that is its last character.
+        const std::size_t at = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
+        std::size_t line = 1;
+        std::size_t lineStart = 0;
+        for (std::size_t i = 0; i < at; ++i)
+            if (text[i] == '\n') {
+                ++line;
+                lineStart = i + 1;
+            }
+        const std::size_t column = at - lineStart + 1;
+        // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: <what>".
+        std::string what = e.what();
+        if (const auto c = what.find("column "); c != std::string::npos)
+            if (const auto colon = what.find(": ", c); colon != std::string::npos) what = what.substr(colon + 2);
+        throw ConfigError(source + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                          ": JSON syntax error: " + what);
+    }
+    return Parser(source).parse(root);
+}
+
+SimConfig loadConfig(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw IoError("cannot open config '" + path + "': Is a directory");
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int err = errno;
+        throw IoError("cannot open config '" + path + "': " + (err != 0 ? std::strerror(err) : "unknown error"));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw IoError("cannot read config '" + path + "'");
+    return parseConfig(text.str(), path);
+}
+
+}  // namespace cachescope

@@ -1,0 +1,100 @@
+#include "cachescope/trace/reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "cachescope/core/error.hpp"
+#include "cachescope/trace/line_parsers.hpp"
+#include "cachescope/trace/line_reader.hpp"
+
+namespace cachescope {
+
+std::string_view toString(TraceFormat format) {
+    switch (format) {
+    case TraceFormat::Auto: return "auto";
+    case TraceFormat::Text: return "text";
+    case TraceFormat::Din: return "din";
+    case TraceFormat::Lackey: return "lackey";
+    }
+    return "?";
+}
+
+TraceFormat parseTraceFormat(std::string_view name) {
+    for (const TraceFormat f : {TraceFormat::Auto, TraceFormat::Text, TraceFormat::Din, TraceFormat::Lackey})
+        if (name == toString(f)) return f;
+    throw UsageError("unknown trace format '" + std::string(name) + "': expected one of auto, text, din, lackey");
+}
+
+namespace {
+
+bool isValgrindLine(std::string_view line) {
+    return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
+}
+
+/// Looks at the first meaningful line. Blank and '#' lines at the start mean nothing in every
+/// format, so they are consumed; from the first valgrind "=="/"--" line on (meaningful for Lackey
+/// only) lines are only peeked at, so that the chosen format still reads them. A trace with no
+/// record at all is valid (empty): it is read as text, or as Lackey if it has valgrind lines.
+TraceFormat detect(LineReader& lines) {
+    std::size_t offset = 0;
+    std::string_view line;
+    std::uint64_t peeked = 0;  // lines looked at but not consumed
+    bool sawValgrind = false;
+    while (lines.peek(offset, line)) {
+        ++peeked;
+        bool ignorable = false;
+        if (const auto f = detectLine(line, ignorable)) return *f;
+        if (!ignorable)
+            throw TraceError(traceErrorMessage(
+                lines.name(), lines.lineNumber() + peeked, "cannot detect the trace format", line,
+                R"(a cachescope text record ("R 0x1000 4"), a Dinero IV din record ("0 1000") or a Valgrind )"
+                R"(Lackey record (" L 1ffefff8a0,8"); name the format with --trace-format text|din|lackey)"));
+        sawValgrind = sawValgrind || isValgrindLine(line);
+        if (!sawValgrind) {  // consume it: keeps the peek window free for the lines that matter
+            std::string_view skipped;
+            lines.next(skipped);
+            offset = 0;
+            peeked = 0;
+        }
+    }
+    return sawValgrind ? TraceFormat::Lackey : TraceFormat::Text;
+}
+
+std::unique_ptr<TraceReader> makeReader(LineReader lines, TraceFormat format) {
+    if (format == TraceFormat::Auto) format = detect(lines);
+    return makeLineTraceReader(std::move(lines), format);
+}
+
+}  // namespace
+
+std::unique_ptr<TraceReader> openTraceWithBlockSize(std::unique_ptr<std::istream> stream, const std::string& name,
+                                                    TraceFormat format, std::size_t blockSize) {
+    return makeReader(LineReader(std::move(stream), name, blockSize), format);
+}
+
+std::unique_ptr<TraceReader> openTrace(std::unique_ptr<std::istream> stream, const std::string& name,
+                                       TraceFormat format) {
+    return openTraceWithBlockSize(std::move(stream), name, format, LineReader::kDefaultBlockSize);
+}
+
+std::unique_ptr<TraceReader> openTrace(const std::string& path, TraceFormat format) {
+    if (path == "-") return openTrace(std::make_unique<std::istream>(std::cin.rdbuf()), "<stdin>", format);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw IoError("cannot open trace '" + path + "': " + std::strerror(EISDIR));
+    errno = 0;
+    auto file = std::make_unique<std::ifstream>(path, std::ios::in | std::ios::binary);
+    if (!file->is_open()) {
+        const int err = errno;
+        throw IoError("cannot open trace '" + path + "': " + (err != 0 ? std::strerror(err) : "cannot be opened"));
+    }
+    return openTrace(std::move(file), path, format);
+}
+
+}  // namespace cachescope
