@@ -132,6 +132,9 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
         if (inclusion[l] == Inclusion::Exclusive) deepestExc = l;
     }
     const std::uint32_t sharedLine = randomLineSize(r);
+    // Not generated: a side without a first-level cache above an exclusive cache (e.g. [L1D, L2
+    // exclusive]): CPU references would reach the exclusive cache directly, a case docs/semantics.md
+    // does not settle (see reference_model.hpp). Split configs always have both L1I and L1D.
 
     for (unsigned l = 1; l <= levels; ++l) {
         const bool splitHere = l == 1 && split;

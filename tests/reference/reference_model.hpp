@@ -16,6 +16,19 @@
 //   read  0x00  -> miss, memory read 3, evicts line 2 (dirty): write-back, memory write 1
 //   => L1: 3 accesses, 3 misses, 2 evictions, 1 write-back; memory: 3 reads, 1 write.
 //
+// Readings chosen where docs/semantics.md leaves room (questions raised with the lead):
+//   - Memory has no lines: a request that reaches it counts once, even a line-crossing CPU reference
+//     of a side without any cache.
+//   - backInvalidations counts removed copies (one per cache above that held the line). The cache
+//     above counts nothing for a back-invalidated line (no eviction, no write-back); if the copy was
+//     dirty, the inclusive cache's victim becomes dirty and the write-back is counted there.
+//   - Exclusive hand-up on a hit: the policy first records the hit, then is told of the invalidation
+//     (for nru the order matters: the hit may clear the other bits).
+//   - An exclusive cache treats only requests from a cache above as fill requests. A CPU reference
+//     that arrives at an exclusive cache directly (e.g. fetches in [L1D data, L2 exclusive both],
+//     where L2 is the first instruction cache) is an ordinary access and allocates. The engine
+//     forwards it without allocating instead; the random generator does not make such configs.
+//
 // Only the deterministic policies are modelled: lru, fifo, plru, nru, lfu, mru, srrip. Any other
 // name throws std::invalid_argument.
 
