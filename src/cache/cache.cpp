@@ -19,6 +19,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       dirty_(std::size_t{sets_} * ways_ + 1, 0),
       sentinel_(sets_ * ways_),
       policy_(std::move(policy)),
+      lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       skipRehit_(policy_->rehitIsIdempotent()),
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
     hintSlot_.assign(sets_, sentinel_);
@@ -34,6 +35,7 @@ Cache::Cache(const Cache& other)
       hintSlot_(other.hintSlot_),
       sentinel_(other.sentinel_),
       policy_(other.policy_->clone()),
+      lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       skipRehit_(other.skipRehit_),
       writeBack_(other.writeBack_),
       stats_(other.stats_) {}
@@ -62,7 +64,7 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
             break;
         }
     if (p.way == kNoWay) {
-        p.way = policy_->victim(set);
+        p.way = lru_ != nullptr ? lru_->victim(set) : policy_->victim(set);
         assert(p.way < ways_);
         p.evicted = true;
         p.victimLine = tags_[base + p.way];
@@ -70,7 +72,10 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     }
     tags_[base + p.way] = line;
     dirty_[base + p.way] = dirty ? 1 : 0;
-    policy_->onFill(set, p.way);
+    if (lru_ != nullptr)
+        lru_->onFill(set, p.way);
+    else
+        policy_->onFill(set, p.way);
     hintSlot_[set] = sentinel_;  // a hit after a fill is not a repeated hit (e.g. SRRIP: RRPV 2 -> 0)
     return p;
 }

@@ -11,8 +11,9 @@
 //   miss E (evicts A)      E B D c
 //   hit C                  C E B d
 //
-// The state is canonical (a permutation per set), so a repeated hit changes nothing and two runs
-// that saw the same accesses have equal states. The rank machinery is shared with fifo and mru
+// The state is a rank permutation per set (kept as stamps, so a hit is one store: see
+// recency_ranks.hpp); a repeated hit leaves the permutation as it was, and two runs that saw the
+// same accesses have equal states. The rank machinery is shared with fifo and mru
 // (recency_ranks.hpp).
 
 #include "cachescope/policy/recency_ranks.hpp"

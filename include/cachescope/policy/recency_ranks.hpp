@@ -14,8 +14,12 @@
 //   makeMostRecent(2)      2 0 1 3
 //   makeLeastRecent(0)     2 1 3 0
 //
-// Flat storage: one std::uint32_t per (set, way), set-major. The state is canonical, so equal
-// histories give equal arrays and operator== is the policy's sameState.
+// Storage: one signed 64-bit stamp per (set, way), set-major. Making a way most recent gives it a
+// stamp above every other (a counter that only grows); making it least recent gives it a stamp
+// below every other (a counter that only shrinks). A way's rank is the number of ways in its set
+// with a larger stamp, so the stamps encode exactly the rank permutation above, while a hit costs
+// one store instead of a pass over the set. Stamps differ between equal histories only by a
+// monotone relabelling, so operator== compares the rank permutations, not the stamps.
 
 #include <cstddef>
 #include <cstdint>
@@ -28,24 +32,31 @@ class RecencyRanks {
 public:
     RecencyRanks(std::uint32_t sets, std::uint32_t ways);
 
-    void makeMostRecent(std::uint32_t set, std::uint32_t way);
-    void makeLeastRecent(std::uint32_t set, std::uint32_t way);
+    void makeMostRecent(std::uint32_t set, std::uint32_t way) { stamp_[index(set, way)] = ++newest_; }
+    void makeLeastRecent(std::uint32_t set, std::uint32_t way) { stamp_[index(set, way)] = --oldest_; }
 
     /// Rank of a way (0 = most recent).
-    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return rank_[index(set, way)]; }
+    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const;
     /// The way holding rank r in the set.
     std::uint32_t wayOfRank(std::uint32_t set, std::uint32_t r) const;
+    /// The way of rank ways-1 / rank 0 (one pass over the set).
+    std::uint32_t leastRecent(std::uint32_t set) const;
+    std::uint32_t mostRecent(std::uint32_t set) const;
     std::uint32_t ways() const { return ways_; }
 
     /// "<label> ways: 3 0 1 2", ways listed from rank 0 to rank ways-1.
     std::string describe(std::uint32_t set, const std::string& label) const;
 
-    bool operator==(const RecencyRanks&) const = default;
+    /// Same rank permutation in every set.
+    bool operator==(const RecencyRanks& other) const;
 
 private:
     std::size_t index(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
     std::uint32_t ways_;
-    std::vector<std::uint32_t> rank_;  // sets*ways
+    std::uint32_t sets_;
+    std::vector<std::int64_t> stamp_;  // sets*ways
+    std::int64_t newest_ = 0;          // the largest stamp handed out
+    std::int64_t oldest_ = 0;          // the smallest stamp handed out
 };
 
 }  // namespace cachescope
