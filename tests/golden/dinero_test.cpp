@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <span>
 #include <sstream>
@@ -219,6 +220,42 @@ TEST_CASE("dinero golden: the expected numbers cover what they claim") {
     CHECK(noAllocate >= 4);
     CHECK(full >= 4);
     CHECK(traces.size() == dineroTraceNames().size());
+}
+
+TEST_CASE("dinero golden: each cachescope config describes its Dinero IV command line") {
+    // The config and the command line of an entry are written apart; check they say the same.
+    for (const json& e : expected().at("entries")) {
+        const std::string name = e.at("name").get<std::string>();
+        std::istringstream cmd(e.at("dinero").get<std::string>());
+        std::map<std::string, std::string> opt;
+        for (std::string flag, value; cmd >> flag;)
+            if (flag.size() > 1 && flag[0] == '-' && cmd >> value) opt[flag] = value;
+        CHECK_MESSAGE(opt["-informat"] == "d", name);
+        const json& caches = e.at("config").at("caches");
+        REQUIRE(caches.size() == e.at("levels").size());
+        for (std::size_t i = 0; i < caches.size(); ++i) {
+            const json& c = caches[i];
+            const std::string d = e.at("levels")[i].at("dinero_cache").get<std::string>();  // "l2-ucache"
+            INFO(name << " " << d);
+            CHECK(e.at("levels")[i].at("cache") == c.at("name"));
+            const std::string p = "-" + d.substr(0, 4);                                       // "-l2-u"
+            const std::optional<std::uint64_t> size = parseSize(opt[p + "size"]);
+            REQUIRE(size.has_value());
+            CHECK(*size == c.at("size").get<std::uint64_t>());
+            CHECK(std::stoull(opt[p + "bsize"]) == c.at("line_size").get<std::uint64_t>());
+            const std::uint64_t ways = c.at("associativity") == "full"
+                                           ? c.at("size").get<std::uint64_t>() / c.at("line_size").get<std::uint64_t>()
+                                           : c.at("associativity").get<std::uint64_t>();
+            CHECK(std::stoull(opt[p + "assoc"]) == ways);
+            CHECK(opt[p + "repl"] == (c.at("replacement") == "fifo" ? "f" : "l"));
+            const char kind = d[3];
+            CHECK(c.at("holds") == (kind == 'i' ? "instructions" : kind == 'd' ? "data" : "both"));
+            if (kind != 'i') {
+                CHECK(opt[p + "wback"] == (c.at("write_policy") == "write-back" ? "a" : "n"));
+                CHECK(opt[p + "walloc"] == (c.at("write_allocate").get<bool>() ? "a" : "n"));
+            }
+        }
+    }
 }
 
 TEST_CASE("dinero golden: cachescope counts equal Dinero IV's, LRU hierarchies") {
