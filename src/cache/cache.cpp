@@ -23,6 +23,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       skipRehit_(policy_->rehitIsIdempotent()),
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
     hintSlot_.assign(sets_, sentinel_);
+    validInSet_.assign(sets_, 0);
 }
 
 Cache::Cache(const Cache& other)
@@ -33,6 +34,7 @@ Cache::Cache(const Cache& other)
       tags_(other.tags_),
       dirty_(other.dirty_),
       hintSlot_(other.hintSlot_),
+      validInSet_(other.validInSet_),
       sentinel_(other.sentinel_),
       policy_(other.policy_->clone()),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
@@ -58,11 +60,14 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
     const std::size_t base = slot(set, 0);
     Placement p;
-    for (std::uint32_t w = 0; w < ways_; ++w)
-        if (tags_[base + w] == kInvalidLine) {
-            p.way = w;
-            break;
-        }
+    if (validInSet_[set] < ways_) {
+        for (std::uint32_t w = 0; w < ways_; ++w)
+            if (tags_[base + w] == kInvalidLine) {
+                p.way = w;
+                break;
+            }
+        ++validInSet_[set];
+    }
     if (p.way == kNoWay) {
         p.way = lru_ != nullptr ? lru_->victim(set) : policy_->victim(set);
         assert(p.way < ways_);
@@ -86,6 +91,7 @@ bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     const bool wasDirty = dirty_[i] != 0;
     tags_[i] = kInvalidLine;
     dirty_[i] = 0;
+    --validInSet_[set];
     policy_->onInvalidate(set, way);
     hintSlot_[set] = sentinel_;
     return wasDirty;

@@ -4,7 +4,6 @@ namespace cachescope {
 
 LruPolicy::LruPolicy(const PolicyParams& p) : ranks_(p.sets, p.ways) {}
 
-std::uint32_t LruPolicy::victim(std::uint32_t set) const { return ranks_.leastRecent(set); }
 
 bool LruPolicy::sameState(const ReplacementPolicy& other) const {
     const auto* o = dynamic_cast<const LruPolicy*>(&other);

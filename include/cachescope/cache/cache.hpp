@@ -110,6 +110,7 @@ private:
     // Per set: the slot of the way hit last, if a hit was the last thing that happened in the set;
     // else the sentinel slot (after a fill or an invalidation), which never matches a line.
     std::vector<std::uint32_t> hintSlot_;
+    std::vector<std::uint32_t> validInSet_;  // valid lines per set: a full set needs no invalid-way scan
     std::uint32_t sentinel_ = 0;
     std::unique_ptr<ReplacementPolicy> policy_;
     LruPolicy* lru_ = nullptr;  // policy_ if it is LRU, else nullptr
