@@ -19,9 +19,11 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       dirty_(std::size_t{sets_} * ways_ + 1, 0),
       sentinel_(sets_ * ways_),
       policy_(std::move(policy)),
+      lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       skipRehit_(policy_->rehitIsIdempotent()),
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
     hintSlot_.assign(sets_, sentinel_);
+    validInSet_.assign(sets_, 0);
 }
 
 Cache::Cache(const Cache& other)
@@ -32,8 +34,10 @@ Cache::Cache(const Cache& other)
       tags_(other.tags_),
       dirty_(other.dirty_),
       hintSlot_(other.hintSlot_),
+      validInSet_(other.validInSet_),
       sentinel_(other.sentinel_),
       policy_(other.policy_->clone()),
+      lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       skipRehit_(other.skipRehit_),
       writeBack_(other.writeBack_),
       stats_(other.stats_) {}
@@ -56,13 +60,16 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
     const std::size_t base = slot(set, 0);
     Placement p;
-    for (std::uint32_t w = 0; w < ways_; ++w)
-        if (tags_[base + w] == kInvalidLine) {
-            p.way = w;
-            break;
-        }
+    if (validInSet_[set] < ways_) {
+        for (std::uint32_t w = 0; w < ways_; ++w)
+            if (tags_[base + w] == kInvalidLine) {
+                p.way = w;
+                break;
+            }
+        ++validInSet_[set];
+    }
     if (p.way == kNoWay) {
-        p.way = policy_->victim(set);
+        p.way = lru_ != nullptr ? lru_->victim(set) : policy_->victim(set);
         assert(p.way < ways_);
         p.evicted = true;
         p.victimLine = tags_[base + p.way];
@@ -70,7 +77,10 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     }
     tags_[base + p.way] = line;
     dirty_[base + p.way] = dirty ? 1 : 0;
-    policy_->onFill(set, p.way);
+    if (lru_ != nullptr)
+        lru_->onFill(set, p.way);
+    else
+        policy_->onFill(set, p.way);
     hintSlot_[set] = sentinel_;  // a hit after a fill is not a repeated hit (e.g. SRRIP: RRPV 2 -> 0)
     return p;
 }
@@ -81,6 +91,7 @@ bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     const bool wasDirty = dirty_[i] != 0;
     tags_[i] = kInvalidLine;
     dirty_[i] = 0;
+    --validInSet_[set];
     policy_->onInvalidate(set, way);
     hintSlot_[set] = sentinel_;
     return wasDirty;

@@ -113,6 +113,12 @@ void validateConfig(const SimConfig& config, std::string_view source) {
                 fail(at(i, "inclusion"), quoted(names[i]) +
                                              " cannot be exclusive: no cache is above it, and an exclusive cache is "
                                              "filled only by the victims of the caches above it");
+            if (i == topology.firstInstruction || i == topology.firstData)
+                fail(at(i, "inclusion"),
+                     quoted(names[i]) + " cannot be exclusive: it is the first cache for " +
+                         (i == topology.firstInstruction ? "instruction fetches" : "data") +
+                         ", which would reach it with no cache above to fill it with victims (give that side its "
+                         "own first-level cache)");
             if (c.writePolicy != WritePolicy::WriteBack)
                 fail(at(i, "write_policy"), "an exclusive cache must be write-back (its lines arrive as victims from "
                                             "above), got write-through");

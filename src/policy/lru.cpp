@@ -4,7 +4,6 @@ namespace cachescope {
 
 LruPolicy::LruPolicy(const PolicyParams& p) : ranks_(p.sets, p.ways) {}
 
-std::uint32_t LruPolicy::victim(std::uint32_t set) const { return ranks_.wayOfRank(set, ranks_.ways() - 1); }
 
 bool LruPolicy::sameState(const ReplacementPolicy& other) const {
     const auto* o = dynamic_cast<const LruPolicy*>(&other);

@@ -45,14 +45,15 @@ void Hierarchy::access(std::span<const Access> block) {
         unsigned lineBits = 0;
         bool skipRehit = false;
         bool writeBack = false;
+        bool miss = false;  // set when hit() found the reference's line absent
         std::array<std::uint64_t, kAccessKinds> hits{};
     };
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
-        side = {&c,          c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_,     c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    {}};
+        side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, {}};
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
@@ -69,9 +70,13 @@ void Hierarchy::access(std::span<const Access> block) {
             return true;
         }
         const std::size_t base = std::size_t{set} * side.ways;
-        std::uint32_t way = 0;
-        while (way < side.ways && side.tags[base + way] != line) ++way;
-        if (way == side.ways) return false;
+        // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
+        std::uint32_t way = side.ways;
+        for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+        if (way == side.ways) {  // a miss: it will not need looking up again
+            side.miss = true;
+            return false;
+        }
         ++side.hits[kindIndex(a.kind)];
         side.cache->touch(set, way);
         if (isWrite) side.dirty[base + way] = 1;
@@ -81,11 +86,20 @@ void Hierarchy::access(std::span<const Access> block) {
     Side instructions = sideOf(firstInstruction_);
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
+    auto below = [this](Side& side, std::uint32_t first, const Access& a) {
+        if (side.miss) {  // a single-line reference known to miss: skip the second lookup
+            side.miss = false;
+            ++side.cache->stats_.accessesByKind[kindIndex(a.kind)];
+            missLine(first, a.kind, a.address, a.size, false);
+        } else {
+            request(first, a.kind, a.address, a.size, false);
+        }
+    };
     for (const Access& a : block) {
         if (a.kind != AccessKind::Fetch) [[likely]] {
-            if (!hit(data, a)) request(firstData_, a.kind, a.address, a.size, false);
+            if (!hit(data, a)) below(data, firstData_, a);
         } else if (!fetchHit(a)) {
-            request(firstInstruction_, a.kind, a.address, a.size, false);
+            below(instructions, firstInstruction_, a);
         }
     }
     for (const Side* side : {&data, &instructions})
@@ -98,15 +112,12 @@ void Hierarchy::accessObserved(const Access& a) {
     request(a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_, a.kind, a.address, a.size, false);
 }
 
-bool Hierarchy::request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool cleanVictim) {
-    if (c == kMemory) {
-        if (kind == AccessKind::Write)
-            ++memory_.writes;
-        else
-            ++memory_.reads;
-        if (observer_ != nullptr) observer_->onMemoryAccess({kind, address, size});
-        return false;
-    }
+void Hierarchy::memoryAccess(AccessKind kind, std::uint64_t address, std::uint32_t size) {
+    if (observer_ != nullptr) observer_->onMemoryAccess({kind, address, size});
+}
+
+bool Hierarchy::requestCache(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size,
+                             bool cleanVictim) {
     const AddressLayout& layout = caches_[c].layout();
     const std::uint64_t lastByte = address + (size - 1);
     const std::uint64_t lastLine = layout.line(lastByte);
@@ -126,52 +137,57 @@ bool Hierarchy::request(std::uint32_t c, AccessKind kind, std::uint64_t address,
 bool Hierarchy::requestLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size,
                             bool cleanVictim) {
     Cache& cache = caches_[c];
-    const CacheConfig& cfg = cache.config();
-    const AddressLayout& layout = cache.layout();
+    ++cache.stats_.accessesByKind[kindIndex(kind)];
+    const std::uint64_t line = cache.layout_.line(address);
+    const std::uint32_t way = cache.find(line);
+    if (way != Cache::kNoWay) return hitLine(c, kind, address, size, cleanVictim, way);
+    return missLine(c, kind, address, size, cleanVictim);
+}
+
+bool Hierarchy::hitLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool cleanVictim,
+                        std::uint32_t way) {
+    Cache& cache = caches_[c];
+    const std::uint64_t line = cache.layout_.line(address);
+    const std::uint32_t set = cache.layout_.setOfLine(line);
+    const bool isWrite = kind == AccessKind::Write;
+    cache.touch(set, way);  // 1
+    if (isWrite) {          // 2
+        if (!cache.writeBack_)
+            request(topology_.next[c], AccessKind::Write, address, size, false);
+        else if (!cleanVictim)
+            cache.setDirty(set, way);
+    }
+    bool handedUpDirty = false;
+    if (cache.config_.inclusion == Inclusion::Exclusive && !isWrite) {  // 3: hand the line up
+        handedUpDirty = cache.invalidate(set, way);
+        if (observer_ != nullptr) observer_->onInvalidate({c, line, set, way, handedUpDirty, false});
+    }
+    if (observer_ != nullptr) observer_->onCacheAccess({c, kind, address, size, line, set, way, true, false, 0, false});
+    return handedUpDirty;
+}
+
+bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size,
+                         bool cleanVictim) {
+    Cache& cache = caches_[c];
+    const CacheConfig& cfg = cache.config_;
+    const AddressLayout& layout = cache.layout_;
     const std::uint64_t line = layout.line(address);
-    const std::uint32_t set = layout.setOfLine(line);
     const std::uint32_t next = topology_.next[c];
     const bool isWrite = kind == AccessKind::Write;
-    const bool writeBack = cfg.writePolicy == WritePolicy::WriteBack;
-    const bool exclusive = cfg.inclusion == Inclusion::Exclusive;
-    CacheStats& stats = cache.mutableStats();
-    ++stats.accessesByKind[kindIndex(kind)];
-
-    CacheEvent event{c, kind, address, size, line, set, Cache::kNoWay, false, false, 0, false};
-    auto notify = [&] {
-        if (observer_ != nullptr) observer_->onCacheAccess(event);
+    ++cache.stats_.missesByKind[kindIndex(kind)];
+    auto notify = [&](const Cache::Placement& p, bool victimDirty) {
+        if (observer_ != nullptr)
+            observer_->onCacheAccess({c, kind, address, size, line, layout.setOfLine(line), p.way, false, p.evicted,
+                                      p.victimLine, victimDirty});
     };
-
-    const std::uint32_t way = cache.find(line);
-    if (way != Cache::kNoWay) {  // ---- hit
-        event.hit = true;
-        event.way = way;
-        cache.touch(set, way);  // 1
-        if (isWrite) {          // 2
-            if (!writeBack)
-                request(next, AccessKind::Write, address, size, false);
-            else if (!cleanVictim)
-                cache.setDirty(set, way);
-        }
-        bool handedUpDirty = false;
-        if (exclusive && !isWrite) {  // 3: hand the line up
-            handedUpDirty = cache.invalidate(set, way);
-            if (observer_ != nullptr) observer_->onInvalidate({c, line, set, way, handedUpDirty, false});
-        }
-        notify();
-        return handedUpDirty;
-    }
-
-    // ---- miss
-    ++stats.missesByKind[kindIndex(kind)];
     if (isWrite && !cfg.writeAllocate) {  // 1: no-write-allocate
         request(next, AccessKind::Write, address, size, false);
-        notify();
+        notify({}, false);
         return false;
     }
-    if (exclusive && !isWrite) {  // 2: an exclusive cache does not allocate fills
+    if (cfg.inclusion == Inclusion::Exclusive && !isWrite) {  // 2: an exclusive cache does not allocate fills
         const bool dirty = request(next, kind, address, size, false);
-        notify();
+        notify({}, false);
         return dirty;
     }
     // 3.1 fetch, unless a write covers the whole line
@@ -181,22 +197,18 @@ bool Hierarchy::requestLine(std::uint32_t c, AccessKind kind, std::uint64_t addr
         dirtyFromBelow = request(next, kind == AccessKind::Fetch ? AccessKind::Fetch : AccessKind::Read,
                                  layout.lineBase(line), static_cast<std::uint32_t>(layout.lineSize()), false);
     // 3.2 place, 3.3 dirty bit
-    const bool dirty = (isWrite && writeBack && !cleanVictim) || dirtyFromBelow;
+    const bool dirty = (isWrite && cache.writeBack_ && !cleanVictim) || dirtyFromBelow;
     const Cache::Placement placed = cache.fill(line, dirty);
-    event.way = placed.way;
-    event.evicted = placed.evicted;
-    event.victimLine = placed.victimLine;
     bool victimDirty = placed.victimDirty;
     if (placed.evicted) {
-        ++stats.evictions;
+        ++cache.stats_.evictions;
         if (cfg.inclusion == Inclusion::Inclusive) backInvalidate(c, placed.victimLine, victimDirty);
     }
-    event.victimDirty = victimDirty;
     // 3.4 write-through
-    if (isWrite && !writeBack) request(next, AccessKind::Write, address, size, false);
+    if (isWrite && !cache.writeBack_) request(next, AccessKind::Write, address, size, false);
     // 3.5 victim
     if (placed.evicted) sendVictim(c, placed.victimLine, victimDirty);
-    notify();
+    notify(placed, victimDirty);
     return false;
 }
 

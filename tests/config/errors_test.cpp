@@ -338,6 +338,15 @@ TEST_CASE("config error: a first-level cache cannot be exclusive") {
     CHECK(startsWith(e, R"(x.json: /caches/1/inclusion: "L1D" cannot be exclusive)"));
 }
 
+TEST_CASE("config error: an exclusive cache cannot be where one side's references enter") {
+    // L2 has L1D above it for data, but instruction fetches would arrive at it directly.
+    const std::string e = errorOf(R"({"caches": [{"size": "1KiB", "holds": "data"},
+                                                 {"size": "4KiB", "inclusion": "exclusive"}]})");
+    CAPTURE(e);
+    CHECK(startsWith(e, R"(x.json: /caches/1/inclusion: "L2" cannot be exclusive: it is the first cache for )"
+                        R"(instruction fetches)"));
+}
+
 TEST_CASE("config error: an exclusive cache must be write-back and write-allocate") {
     std::string e = errorOf(R"({"caches": [{"size": "1KiB"},
                                            {"size": "4KiB", "inclusion": "exclusive", "write_policy": "write-through"}]})");

@@ -11,6 +11,7 @@
 #include "cachescope/cache/stats.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/address.hpp"
+#include "cachescope/policy/lru.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
@@ -66,7 +67,12 @@ public:
     /// that happened in the set is skipped when the policy declares repeated hits idempotent.
     void touch(std::uint32_t set, std::uint32_t way) {
         const auto s = static_cast<std::uint32_t>(slot(set, way));
-        if (hintSlot_[set] != s || !skipRehit_) policy_->onHit(set, way);
+        if (hintSlot_[set] != s || !skipRehit_) {
+            if (lru_ != nullptr)
+                lru_->onHit(set, way);  // LRU, by far the most used, is called directly (inlined)
+            else
+                policy_->onHit(set, way);
+        }
         hintSlot_[set] = s;
     }
 
@@ -104,8 +110,10 @@ private:
     // Per set: the slot of the way hit last, if a hit was the last thing that happened in the set;
     // else the sentinel slot (after a fill or an invalidation), which never matches a line.
     std::vector<std::uint32_t> hintSlot_;
+    std::vector<std::uint32_t> validInSet_;  // valid lines per set: a full set needs no invalid-way scan
     std::uint32_t sentinel_ = 0;
     std::unique_ptr<ReplacementPolicy> policy_;
+    LruPolicy* lru_ = nullptr;  // policy_ if it is LRU, else nullptr
     bool skipRehit_ = true;
     bool writeBack_ = true;
     CacheStats stats_;

@@ -27,7 +27,7 @@ public:
     void onHit(std::uint32_t, std::uint32_t) override {}
     void onFill(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
     void onInvalidate(std::uint32_t set, std::uint32_t way) override { ranks_.makeLeastRecent(set, way); }
-    std::uint32_t victim(std::uint32_t set) const override { return ranks_.wayOfRank(set, ranks_.ways() - 1); }
+    std::uint32_t victim(std::uint32_t set) const override { return ranks_.leastRecent(set); }
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<FifoPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;

@@ -11,8 +11,9 @@
 //   miss E (evicts A)      E B D c
 //   hit C                  C E B d
 //
-// The state is canonical (a permutation per set), so a repeated hit changes nothing and two runs
-// that saw the same accesses have equal states. The rank machinery is shared with fifo and mru
+// The state is a rank permutation per set (kept as stamps, so a hit is one store: see
+// recency_ranks.hpp); a repeated hit leaves the permutation as it was, and two runs that saw the
+// same accesses have equal states. The rank machinery is shared with fifo and mru
 // (recency_ranks.hpp).
 
 #include "cachescope/policy/recency_ranks.hpp"
@@ -27,7 +28,7 @@ public:
     void onHit(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
     void onFill(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
     void onInvalidate(std::uint32_t set, std::uint32_t way) override { ranks_.makeLeastRecent(set, way); }
-    std::uint32_t victim(std::uint32_t set) const override;
+    std::uint32_t victim(std::uint32_t set) const override { return ranks_.leastRecent(set); }
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<LruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;

@@ -26,7 +26,7 @@ public:
     void onHit(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
     void onFill(std::uint32_t set, std::uint32_t way) override { ranks_.makeMostRecent(set, way); }
     void onInvalidate(std::uint32_t set, std::uint32_t way) override { ranks_.makeLeastRecent(set, way); }
-    std::uint32_t victim(std::uint32_t set) const override { return ranks_.wayOfRank(set, 0); }
+    std::uint32_t victim(std::uint32_t set) const override { return ranks_.mostRecent(set); }
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<MruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;

@@ -14,9 +14,18 @@
 //   makeMostRecent(2)      2 0 1 3
 //   makeLeastRecent(0)     2 1 3 0
 //
-// Flat storage: one std::uint32_t per (set, way), set-major. The state is canonical, so equal
-// histories give equal arrays and operator== is the policy's sameState.
+// Storage, chosen by way count so both hits and victim searches stay cheap:
+//  - up to 16 ways: the permutation itself, packed one way number per 4-bit nibble in a 64-bit
+//    word per set (nibble r holds the way of rank r; unused nibbles hold 0xF). A victim is one
+//    shift; making a way most recent finds its nibble with a SWAR zero-nibble test and shifts the
+//    nibbles before it up by one: a handful of instructions, no loop.
+//  - more ways (large or fully associative caches): one signed 64-bit stamp per (set, way). Making a
+//    way most recent gives it a stamp above every other (a counter that only grows), least recent
+//    one below every other (a counter that only shrinks); a way's rank is the number of ways with a
+//    larger stamp. A hit is one store; a victim search is one pass over the set.
+// Both encode exactly the rank permutation above; operator== compares permutations.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,24 +37,74 @@ class RecencyRanks {
 public:
     RecencyRanks(std::uint32_t sets, std::uint32_t ways);
 
-    void makeMostRecent(std::uint32_t set, std::uint32_t way);
-    void makeLeastRecent(std::uint32_t set, std::uint32_t way);
+    void makeMostRecent(std::uint32_t set, std::uint32_t way) {
+        if (packed_) {
+            std::uint64_t& o = order_[set];
+            const unsigned shift = 4 * position(o, way);
+            if (shift == 0) return;
+            const std::uint64_t below = o & lowMask(shift);
+            const std::uint64_t above = o & ~lowMask(shift + 4);
+            o = above | (below << 4) | way;
+        } else {
+            stamp_[index(set, way)] = ++newest_;
+        }
+    }
+    void makeLeastRecent(std::uint32_t set, std::uint32_t way) {
+        if (packed_) {
+            std::uint64_t& o = order_[set];
+            const unsigned shift = 4 * position(o, way);
+            const unsigned last = 4 * (ways_ - 1);
+            if (shift == last) return;
+            const std::uint64_t below = o & lowMask(shift);
+            const std::uint64_t after = o & lowMask(last + 4) & ~lowMask(shift + 4);
+            const std::uint64_t unused = o & ~lowMask(last + 4);
+            o = unused | (std::uint64_t{way} << last) | (after >> 4) | below;
+        } else {
+            stamp_[index(set, way)] = --oldest_;
+        }
+    }
 
     /// Rank of a way (0 = most recent).
-    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return rank_[index(set, way)]; }
+    std::uint32_t rank(std::uint32_t set, std::uint32_t way) const;
     /// The way holding rank r in the set.
     std::uint32_t wayOfRank(std::uint32_t set, std::uint32_t r) const;
+    /// The way of rank ways-1 / rank 0.
+    std::uint32_t leastRecent(std::uint32_t set) const {
+        if (packed_) return static_cast<std::uint32_t>((order_[set] >> (4 * (ways_ - 1))) & 0xF);
+        return extremeStamp(set, false);
+    }
+    std::uint32_t mostRecent(std::uint32_t set) const {
+        if (packed_) return static_cast<std::uint32_t>(order_[set] & 0xF);
+        return extremeStamp(set, true);
+    }
     std::uint32_t ways() const { return ways_; }
 
     /// "<label> ways: 3 0 1 2", ways listed from rank 0 to rank ways-1.
     std::string describe(std::uint32_t set, const std::string& label) const;
 
-    bool operator==(const RecencyRanks&) const = default;
+    /// Same rank permutation in every set.
+    bool operator==(const RecencyRanks& other) const;
 
 private:
+    static constexpr std::uint64_t kOnes = 0x1111111111111111ull;
+    static constexpr std::uint64_t kHighs = 0x8888888888888888ull;
+    static std::uint64_t lowMask(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+    /// Rank of `way` in a packed order: the lowest nibble equal to it (exactly one is).
+    static unsigned position(std::uint64_t order, std::uint32_t way) {
+        const std::uint64_t x = order ^ (kOnes * way);              // that nibble becomes 0
+        const std::uint64_t zero = (x - kOnes) & ~x & kHighs;       // lowest set bit marks it exactly
+        return static_cast<unsigned>(std::countr_zero(zero)) / 4;
+    }
+    std::uint32_t extremeStamp(std::uint32_t set, bool largest) const;
     std::size_t index(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+
     std::uint32_t ways_;
-    std::vector<std::uint32_t> rank_;  // sets*ways
+    std::uint32_t sets_;
+    bool packed_;                      // ways <= 16: order_ is used, else stamp_
+    std::vector<std::uint64_t> order_;  // per set, packed permutation (packed_)
+    std::vector<std::int64_t> stamp_;   // sets*ways (!packed_)
+    std::int64_t newest_ = 0;           // the largest stamp handed out
+    std::int64_t oldest_ = 0;           // the smallest stamp handed out
 };
 
 }  // namespace cachescope

@@ -65,8 +65,19 @@ private:
     /// Sends a request of `size` bytes at `address` to cache `c` (or memory), split into that
     /// cache's lines. `victim` marks a line evicted from above into an exclusive cache. Returns true
     /// if the data comes back dirty (an exclusive cache handing up a dirty line).
-    bool request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
+    bool request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim) {
+        if (c != kMemory) return requestCache(c, kind, address, size, victim);
+        ++(kind == AccessKind::Write ? memory_.writes : memory_.reads);
+        if (observer_ != nullptr) memoryAccess(kind, address, size);
+        return false;
+    }
+    bool requestCache(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
+    void memoryAccess(AccessKind kind, std::uint64_t address, std::uint32_t size);  // tells the observer
     bool requestLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
+    /// The two halves of requestLine, after the access is counted and looked up.
+    bool hitLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim,
+                 std::uint32_t way);
+    bool missLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
     /// Sends the line evicted (or back-invalidated) from cache `c` onward.
     void sendVictim(std::uint32_t c, std::uint64_t line, bool dirty);
     void backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty);

@@ -1,0 +1,49 @@
+#pragma once
+// Deterministic generator of random valid configurations and traces for the differential tests
+// (differential_test.cpp), plus a printer and an independent checker of the config rules of
+// docs/semantics.md. Everything derives from one 64-bit seed through std::mt19937_64, so a failing
+// case is reproduced by its family and seed alone:
+//
+//   RandomCase c = makeCase(Family::Exclusive, 1234);   // same config and trace on every run
+//
+// Families: single level with every policy; two NINE levels; write-through / no-allocate mixes;
+// inclusive; exclusive; split L1I/L1D; three levels.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/access.hpp"
+
+namespace cachescope::reference {
+
+enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels };
+
+const char* familyName(Family f);
+
+struct RandomCase {
+    Family family = Family::SingleLevel;
+    std::uint64_t seed = 0;
+    SimConfig config;
+    std::vector<Access> trace;
+};
+
+/// The deterministic policies the reference model implements.
+const std::vector<std::string>& modelledPolicies();
+
+/// Builds the case of `family` for `seed` (a pure function of both).
+RandomCase makeCase(Family family, std::uint64_t seed);
+
+/// The config as JSON-like text (keys as in config files), for failure messages.
+std::string describeConfig(const SimConfig& config);
+/// One line per access: "read 0x1f 4".
+std::string describeTrace(const std::vector<Access>& trace);
+
+/// Checks the rules the generator promises (docs/semantics.md) independently of validate():
+/// geometry (power-of-two line size and set count, ways dividing lines), first level never exclusive,
+/// an exclusive cache and every cache above it write-back + write-allocate with its line size, an
+/// inclusive cache with the line size of every cache above. Returns "" or the first broken rule.
+std::string checkRules(const SimConfig& config);
+
+}  // namespace cachescope::reference
