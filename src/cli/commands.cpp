@@ -56,10 +56,10 @@ public:
         std::cerr << line << std::flush;
         shown_ = true;
     }
-    void records(std::uint64_t count) {
+    void accesses(std::uint64_t count) {
         const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
         const double rate = seconds > 0 ? double(count) / seconds / 1e6 : 0.0;
-        show(withThousands(count) + " records, " + format("%.1f", rate) + " M records/s");
+        show(withThousands(count) + " accesses, " + format("%.1f", rate) + " M accesses/s");
     }
     void clear() {
         if (!shown_) return;
@@ -99,15 +99,14 @@ void runCommand(const RunArgs& args) {
 
     Hierarchy hierarchy(config);
     RunOptions options;
-    std::uint64_t records = 0;
     {
         Progress progress;
-        options.onProgress = [&progress](std::uint64_t n) { progress.records(n); };
-        records = runTrace(hierarchy, *trace, options);
+        options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
+        runTrace(hierarchy, *trace, options);
     }
 
-    const RunSummary summary =
-        summarize(hierarchy, RunInfo{args.config, args.trace, std::string(toString(trace->format())), records});
+    const RunSummary summary = summarize(
+        hierarchy, RunInfo{args.config, args.trace, std::string(toString(trace->format())), trace->records()});
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

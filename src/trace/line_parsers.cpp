@@ -416,6 +416,7 @@ public:
                 throw TraceError(
                     traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
             if (p.count == 0) continue;
+            ++records_;
             out[n++] = p.accesses[0];
             if (p.count == 2) {
                 if (n < out.size()) {
@@ -430,6 +431,7 @@ public:
     }
 
     TraceFormat format() const override { return F; }
+    std::uint64_t records() const override { return records_; }
 
 private:
     static LineParse parse(std::string_view line) {
@@ -441,6 +443,7 @@ private:
     LineReader lines_;
     Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
     bool hasPending_ = false;
+    std::uint64_t records_ = 0;
 };
 
 }  // namespace

@@ -86,6 +86,11 @@ TEST_CASE("trace lackey: I/L/S, M is a read then a write, valgrind lines skipped
     CHECK(readString(lackey, TraceFormat::Lackey) == expected);
     CHECK(readString(lackey) == expected);
     CHECK(formatName(openString(lackey)->format()) == "lackey");
+    // Five records (valgrind's "==" and "--" lines and the blank line are not records);
+    // the M record gave two accesses.
+    auto reader = openString(lackey);
+    CHECK(readAll(*reader).size() == 6);
+    CHECK(reader->records() == 5);
 }
 
 TEST_CASE("trace: a last line without a newline is read") {

@@ -10,12 +10,13 @@
 namespace cachescope {
 
 struct RunOptions {
-    /// Called about every `progressInterval` references with the number simulated so far.
+    /// Called about every `progressInterval` accesses with the number simulated so far.
     std::function<void(std::uint64_t references)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
 };
 
-/// Reads `trace` to its end, simulating every access. Returns the number of trace records read.
+/// Reads `trace` to its end, simulating every access. Returns the number of accesses read
+/// (trace->records() tells the records they came from).
 /// Throws whatever the reader throws (TraceError, IoError); the hierarchy keeps what was simulated.
 std::uint64_t runTrace(Hierarchy& hierarchy, TraceReader& trace, const RunOptions& options = {});
 

@@ -33,6 +33,9 @@ public:
     virtual std::size_t read(std::span<Access> out) = 0;
     /// The format being read (never Auto).
     virtual TraceFormat format() const = 0;
+    /// Trace records (lines holding an access) read so far. A record may hold two accesses: a
+    /// Lackey "M" (modify) line is a load then a store.
+    virtual std::uint64_t records() const = 0;
 };
 
 /// Opens `path` ("-" = standard input) for streaming. With TraceFormat::Auto the format is
