@@ -1,7 +1,7 @@
 // writeFileAtomically: the target appears complete or not at all, and no temporary file remains.
 
 #include <doctest/doctest.h>
-
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
