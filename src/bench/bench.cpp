@@ -1,6 +1,8 @@
 #include "cachescope/bench/bench.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cassert>
 #include <chrono>
 #include <span>
 
@@ -69,22 +71,31 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
             BenchResult r;
             r.name = std::string(order == LoopOrder::Ikj ? "ikj/" : "ijk/") + config.name;
             if (options.onCaseStart) options.onCaseStart(r.name);
-            Hierarchy h(config);
-            const auto start = std::chrono::steady_clock::now();
-            // Blocks of references, as a trace reader delivers them.
-            std::array<Access, 4096> block;
-            std::size_t used = 0;
-            matmulStream(order, options.n, [&](const Access& a) {
-                block[used++] = a;
-                if (used == block.size()) {
-                    h.access(block);
-                    used = 0;
-                }
-            });
-            h.access(std::span<const Access>(block.data(), used));
-            r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            r.accesses = h.references();
-            for (const Cache& c : h.caches()) r.misses.push_back(c.stats().misses());
+            for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+                Hierarchy h(config);
+                const auto start = std::chrono::steady_clock::now();
+                // Blocks of references, as a trace reader delivers them.
+                std::array<Access, 4096> block;
+                std::size_t used = 0;
+                matmulStream(order, options.n, [&](const Access& a) {
+                    block[used++] = a;
+                    if (used == block.size()) {
+                        h.access(block);
+                        used = 0;
+                    }
+                });
+                h.access(std::span<const Access>(block.data(), used));
+                r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                std::vector<std::uint64_t> misses;
+                for (const Cache& c : h.caches()) misses.push_back(c.stats().misses());
+                // Every run must give the same counts: the simulator is deterministic.
+                assert(run == 0 || (misses == r.misses && h.references() == r.accesses));
+                r.accesses = h.references();
+                r.misses = std::move(misses);
+            }
+            std::vector<double> sorted = r.runSeconds;
+            std::sort(sorted.begin(), sorted.end());
+            r.seconds = sorted[sorted.size() / 2];
             results.push_back(std::move(r));
         }
     }

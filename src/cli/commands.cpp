@@ -152,6 +152,7 @@ void benchCommand(const BenchArgs& args) {
     Progress progress;
     BenchOptions options;
     options.n = args.n;
+    options.runs = args.runs;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     const std::vector<BenchResult> results = runBench(options);
     progress.clear();
@@ -163,6 +164,7 @@ void benchCommand(const BenchArgs& args) {
                             {"accesses", r.accesses},
                             {"misses", r.misses},
                             {"seconds", r.seconds},
+                            {"run_seconds", r.runSeconds},
                             {"accesses_per_second", r.accessesPerSecond()}});
         }
         nlohmann::ordered_json j;
@@ -195,7 +197,7 @@ void benchCommand(const BenchArgs& args) {
     printRow(header);
     for (const auto& row : rows) printRow(row);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
-              << " accesses per case)\n";
+              << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
 }
 
 }  // namespace cachescope::cli

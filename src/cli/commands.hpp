@@ -23,6 +23,7 @@ struct RunArgs {
 struct BenchArgs {
     bool json = false;
     std::uint32_t n = 256;
+    std::uint32_t runs = 3;
 };
 
 void runCommand(const RunArgs& args);

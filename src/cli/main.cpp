@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
     benchCmd->add_flag("--json", bench.json, "Print the results as JSON");
     benchCmd->add_option("--n", bench.n, "Matrix dimension (4*n^3 accesses per case)")
         ->check(CLI::Range(1u, 4096u));
+    benchCmd->add_option("--runs", bench.runs, "Runs per case; the median time is reported")
+        ->check(CLI::Range(1u, 100u));
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"

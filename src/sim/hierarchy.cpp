@@ -46,14 +46,15 @@ void Hierarchy::access(std::span<const Access> block) {
         bool skipRehit = false;
         bool writeBack = false;
         bool miss = false;  // set when hit() found the reference's line absent
-        std::array<std::uint64_t, kAccessKinds> hits{};
+        std::uint64_t hits = 0;       // hits of every kind handled here...
+        std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
     };
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, {}};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0};
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
@@ -65,8 +66,11 @@ void Hierarchy::access(std::span<const Access> block) {
         const auto set = static_cast<std::uint32_t>(line & side.setMask);
         const std::uint32_t hint = side.hint[set];
         if (side.tags[hint] == line && side.skipRehit) [[likely]] {
-            ++side.hits[kindIndex(a.kind)];
-            if (isWrite) side.dirty[hint] = 1;
+            ++side.hits;
+            if (isWrite) {
+                ++side.writeHits;
+                side.dirty[hint] = 1;
+            }
             return true;
         }
         const std::size_t base = std::size_t{set} * side.ways;
@@ -77,9 +81,12 @@ void Hierarchy::access(std::span<const Access> block) {
             side.miss = true;
             return false;
         }
-        ++side.hits[kindIndex(a.kind)];
+        ++side.hits;
         side.cache->touch(set, way);
-        if (isWrite) side.dirty[base + way] = 1;
+        if (isWrite) {
+            ++side.writeHits;
+            side.dirty[base + way] = 1;
+        }
         return true;
     };
     Side data = sideOf(firstData_);
@@ -102,9 +109,13 @@ void Hierarchy::access(std::span<const Access> block) {
             below(instructions, firstInstruction_, a);
         }
     }
-    for (const Side* side : {&data, &instructions})
-        if (side->cache != nullptr)
-            for (std::size_t k = 0; k < kAccessKinds; ++k) side->cache->stats_.accessesByKind[k] += side->hits[k];
+    // The data side's hits are reads and writes, the instruction side's fetches (the same cache
+    // when it holds both).
+    if (data.cache != nullptr) {
+        data.cache->stats_.accessesByKind[kindIndex(AccessKind::Read)] += data.hits - data.writeHits;
+        data.cache->stats_.accessesByKind[kindIndex(AccessKind::Write)] += data.writeHits;
+    }
+    if (instructions.cache != nullptr) instructions.cache->stats_.accessesByKind[kindIndex(AccessKind::Fetch)] += instructions.hits;
 }
 
 void Hierarchy::accessObserved(const Access& a) {
@@ -112,8 +123,8 @@ void Hierarchy::accessObserved(const Access& a) {
     request(a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_, a.kind, a.address, a.size, false);
 }
 
-void Hierarchy::memoryAccess(AccessKind kind, std::uint64_t address, std::uint32_t size) {
-    if (observer_ != nullptr) observer_->onMemoryAccess({kind, address, size});
+void Hierarchy::notifyMemory(AccessKind kind, std::uint64_t address, std::uint32_t size) {
+    observer_->onMemoryAccess({kind, address, size});
 }
 
 bool Hierarchy::requestCache(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size,

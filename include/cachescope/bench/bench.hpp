@@ -11,6 +11,7 @@ namespace cachescope {
 
 struct BenchOptions {
     std::uint32_t n = 256;  // matrix dimension; 4·n³ accesses per case
+    std::uint32_t runs = 3; // each case is simulated this many times; the median time is reported
     /// Called before each case starts, with its name (progress display); may be empty.
     std::function<void(const std::string&)> onCaseStart;
 };
@@ -19,7 +20,8 @@ struct BenchResult {
     std::string name;                   // "ikj/L1", "ikj/L1-L2-L3", "ijk/L1", "ijk/L1-L2-L3"
     std::uint64_t accesses = 0;
     std::vector<std::uint64_t> misses;  // per cache level, outward
-    double seconds = 0;
+    double seconds = 0;                 // median over the runs
+    std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }
 };
 

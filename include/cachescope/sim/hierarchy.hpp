@@ -68,11 +68,11 @@ private:
     bool request(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim) {
         if (c != kMemory) return requestCache(c, kind, address, size, victim);
         ++(kind == AccessKind::Write ? memory_.writes : memory_.reads);
-        if (observer_ != nullptr) memoryAccess(kind, address, size);
+        if (observer_ != nullptr) notifyMemory(kind, address, size);
         return false;
     }
     bool requestCache(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
-    void memoryAccess(AccessKind kind, std::uint64_t address, std::uint32_t size);  // tells the observer
+    void notifyMemory(AccessKind kind, std::uint64_t address, std::uint32_t size);
     bool requestLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim);
     /// The two halves of requestLine, after the access is counted and looked up.
     bool hitLine(std::uint32_t c, AccessKind kind, std::uint64_t address, std::uint32_t size, bool victim,

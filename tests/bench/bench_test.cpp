@@ -1,0 +1,31 @@
+// The bench workload's counts against closed forms worked out by hand.
+
+#include <doctest/doctest.h>
+
+#include "cachescope/bench/bench.hpp"
+
+using namespace cachescope;
+
+TEST_CASE("bench: n=64 matmul streams take exactly their compulsory misses") {
+    // n = 64: each float32 matrix is 16 KiB = 256 lines of 64 B; a row is 4 lines. The 32 KiB
+    // 8-way L1 has 64 sets. B (256 lines) maps 4 lines to every set and is reused for every i, so
+    // LRU keeps it: per set at most 4 B lines + the current A line + the current C line <= 8 ways.
+    // A and C rows are each used during one i only. So every line misses exactly once in L1:
+    // 3 x 256 = 768, in both loop orders. L2 and L3 see those 768 fills as compulsory misses
+    // (the write-backs of old C rows hit there).
+    BenchOptions o;
+    o.n = 64;
+    o.runs = 1;
+    const auto results = runBench(o);
+    REQUIRE(results.size() == 4);
+    for (const BenchResult& r : results) {
+        CAPTURE(r.name);
+        CHECK(r.accesses == 4ull * 64 * 64 * 64);
+        for (std::uint64_t m : r.misses) CHECK(m == 768);
+        CHECK(r.misses.size() == (r.name.ends_with("L1-L2-L3") ? 3u : 1u));
+        CHECK(r.runSeconds.size() == 1);
+        CHECK(r.seconds == r.runSeconds[0]);
+    }
+    CHECK(results[0].name == "ikj/L1");
+    CHECK(results[3].name == "ijk/L1-L2-L3");
+}
