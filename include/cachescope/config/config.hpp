@@ -53,12 +53,81 @@ struct MemoryConfig {
     friend bool operator==(const MemoryConfig&, const MemoryConfig&) = default;
 };
 
+// ---- translation (docs/mmu.md) -------------------------------------------------------------
+
+enum class Addressing : std::uint8_t {
+    Virtual,   // caches see trace addresses as they are (no mmu)
+    Physical,  // every access is translated first; caches are physically indexed and tagged
+};
+enum class FrameAllocation : std::uint8_t { Sequential, Random };
+enum class PageReplacementKind : std::uint8_t { Fifo, Lru, Clock, Opt };
+
+std::string_view toString(Addressing);
+std::string_view toString(FrameAllocation);
+std::string_view toString(PageReplacementKind);
+
+struct TlbConfig {
+    std::string name;                  // defaults to "TLB<level>", "I"/"D" appended when split
+    std::uint32_t entries = 64;
+    std::uint32_t associativity = 4;   // ways; ignored when fullyAssociative
+    bool fullyAssociative = false;     // "associativity": "full"
+    std::string replacement = "lru";   // the same registry as caches
+    std::uint32_t latency = 1;         // cycles per lookup that reaches this TLB
+    Holds holds = Holds::Both;
+
+    std::uint32_t ways() const { return fullyAssociative ? entries : associativity; }
+    std::uint32_t sets() const { return entries / ways(); }
+    friend bool operator==(const TlbConfig&, const TlbConfig&) = default;
+};
+
+/// A virtual range backed by huge pages (each `pageSize` bytes, a leaf higher in the page table).
+struct HugePageRange {
+    std::uint64_t base = 0;                   // virtual, a multiple of pageSize
+    std::uint64_t size = 0;                   // a multiple of pageSize
+    std::uint64_t pageSize = 2 * 1024 * 1024; // 2 MiB or 1 GiB with the x86-64 layout
+    friend bool operator==(const HugePageRange&, const HugePageRange&) = default;
+};
+
+/// A paging-structure cache: remembers, for a virtual-address prefix, where the table of the level
+/// below `level` is, so a walk that hits it skips levels 0..level.
+struct WalkCacheConfig {
+    std::uint32_t level = 0;            // 0 = the root table's entries
+    std::uint32_t entries = 32;
+    std::uint32_t associativity = 4;
+    bool fullyAssociative = false;
+    std::string replacement = "lru";
+    std::uint32_t latency = 1;
+    std::uint32_t ways() const { return fullyAssociative ? entries : associativity; }
+    std::uint32_t sets() const { return entries / ways(); }
+    friend bool operator==(const WalkCacheConfig&, const WalkCacheConfig&) = default;
+};
+
+struct MmuConfig {
+    std::uint64_t pageSize = 4096;
+    std::vector<std::uint32_t> bitsPerLevel{9, 9, 9, 9};  // index bits of each table, root first
+    std::uint32_t pteSize = 8;                            // bytes per page-table entry
+    std::uint64_t physicalMemory = std::uint64_t{1} << 30;  // bytes of pageable frames
+    FrameAllocation frameAllocation = FrameAllocation::Sequential;
+    PageReplacementKind pageReplacement = PageReplacementKind::Lru;
+    std::vector<HugePageRange> hugePages;
+    std::vector<WalkCacheConfig> walkCaches;
+    std::string walkEntry;              // where PTE reads enter: "" = the first data cache, a cache name, or "memory"
+    std::uint32_t pageFaultLatency = 0; // cycles added per page fault
+
+    std::uint64_t frames() const { return physicalMemory / pageSize; }
+    unsigned virtualBits() const;  // log2(pageSize) + sum of bitsPerLevel
+    friend bool operator==(const MmuConfig&, const MmuConfig&) = default;
+};
+
 struct SimConfig {
     std::string name = "unnamed";
     std::string description;
-    std::uint64_t seed = 1;             // seeds every randomized policy
+    std::uint64_t seed = 1;             // seeds every randomized policy and random frame allocation
     std::vector<CacheConfig> caches;    // ordered from the CPU outward
     MemoryConfig memory;
+    Addressing addressing = Addressing::Virtual;  // Physical requires mmu
+    std::optional<MmuConfig> mmu;       // present: addresses are translated (addressing Physical)
+    std::vector<TlbConfig> tlbs;        // ordered from the CPU outward; only with mmu
 
     friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };

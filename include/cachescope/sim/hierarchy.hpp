@@ -53,6 +53,14 @@ public:
     /// Attaches an observer (nullptr detaches). Not owned. Snapshots copy the pointer.
     void setObserver(HierarchyObserver* observer) { observer_ = observer; }
 
+    /// Sends a read or write into the hierarchy at cache `entry` (or memory), as a page walk's PTE
+    /// read enters it. Returns the index of the first cache on the way that hit, or kMemory.
+    std::uint32_t inject(std::uint32_t entry, const Access& a);
+
+    /// Removes every line of the physical range from every cache; each dirty line counts as a
+    /// write-back of its cache and a memory write (a page leaving physical memory).
+    void invalidateRange(std::uint64_t address, std::uint64_t size);
+
     /// Zeroes every counter but keeps the cache contents (for warm-up).
     void resetStats();
 

@@ -1,0 +1,47 @@
+#pragma once
+// The facade front ends use: translation (when the config has an mmu) in front of the cache
+// hierarchy. Without an mmu it is the Hierarchy alone, at the same speed.
+//
+// A value, like its parts: copy = snapshot, assignment = restore.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/access.hpp"
+#include "cachescope/mmu/mmu.hpp"
+#include "cachescope/sim/hierarchy.hpp"
+
+namespace cachescope {
+
+class Simulator {
+public:
+    /// `config` must be valid (validate()).
+    explicit Simulator(const SimConfig& config);
+
+    void access(const Access& a) { access(std::span<const Access>(&a, 1)); }
+    void access(std::span<const Access> block);
+
+    const Hierarchy& hierarchy() const { return hierarchy_; }
+    Hierarchy& hierarchy() { return hierarchy_; }
+    /// nullptr without an mmu.
+    const Mmu* mmu() const { return mmu_ ? &*mmu_ : nullptr; }
+    const SimConfig& config() const { return hierarchy_.config(); }
+    /// CPU references simulated (trace accesses; page- or line-crossing ones count once).
+    std::uint64_t references() const { return references_; }
+
+    /// Caches, memory and translation cycles under the additive model (docs/semantics.md, docs/mmu.md).
+    std::uint64_t totalCycles() const;
+    /// Cycles per CPU reference.
+    double amat() const;
+
+    bool sameState(const Simulator& other) const;
+
+private:
+    Hierarchy hierarchy_;
+    std::optional<Mmu> mmu_;
+    std::uint64_t references_ = 0;
+};
+
+}  // namespace cachescope
