@@ -203,14 +203,18 @@ private:
 
 std::unique_ptr<PageReplacer> makePageReplacer(PageReplacementKind kind, std::uint32_t frames) {
     if (frames == 0 || frames == kNone) {
-        throw ConfigError("page replacement: the number of frames must be between 1 and " +
-                          std::to_string(kNone - 1) + ", got " + std::to_string(frames));
+        throw ConfigError("page replacement: the number of frames must be between 1 and " + std::to_string(kNone - 1) +
+                          ", got " + std::to_string(frames));
     }
     switch (kind) {
-    case PageReplacementKind::Fifo: return std::make_unique<FifoReplacer>(frames);
-    case PageReplacementKind::Lru: return std::make_unique<LruReplacer>(frames);
-    case PageReplacementKind::Clock: return std::make_unique<ClockReplacer>(frames);
-    case PageReplacementKind::Opt: return std::make_unique<OptReplacer>(frames);
+        case PageReplacementKind::Fifo:
+            return std::make_unique<FifoReplacer>(frames);
+        case PageReplacementKind::Lru:
+            return std::make_unique<LruReplacer>(frames);
+        case PageReplacementKind::Clock:
+            return std::make_unique<ClockReplacer>(frames);
+        case PageReplacementKind::Opt:
+            return std::make_unique<OptReplacer>(frames);
     }
     assert(false && "unknown PageReplacementKind");
     return nullptr;

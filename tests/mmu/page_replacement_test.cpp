@@ -33,10 +33,14 @@ const Pages kSilberschatz{7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 
 // (config's toString(PageReplacementKind) belongs to another area and may not be linked yet.)
 const char* kindName(PageReplacementKind kind) {
     switch (kind) {
-    case PageReplacementKind::Fifo: return "fifo";
-    case PageReplacementKind::Lru: return "lru";
-    case PageReplacementKind::Clock: return "clock";
-    case PageReplacementKind::Opt: return "opt";
+        case PageReplacementKind::Fifo:
+            return "fifo";
+        case PageReplacementKind::Lru:
+            return "lru";
+        case PageReplacementKind::Clock:
+            return "clock";
+        case PageReplacementKind::Opt:
+            return "opt";
     }
     return "?";
 }
@@ -95,24 +99,25 @@ public:
     }
     std::uint32_t victim() {
         switch (kind_) {
-        case PageReplacementKind::Fifo:
-        case PageReplacementKind::Lru: return order_.front();
-        case PageReplacementKind::Clock: {
-            while (bits_[hand_]) {
-                bits_[hand_] = false;
+            case PageReplacementKind::Fifo:
+            case PageReplacementKind::Lru:
+                return order_.front();
+            case PageReplacementKind::Clock: {
+                while (bits_[hand_]) {
+                    bits_[hand_] = false;
+                    hand_ = (hand_ + 1) % static_cast<std::uint32_t>(bits_.size());
+                }
+                const std::uint32_t v = hand_;
                 hand_ = (hand_ + 1) % static_cast<std::uint32_t>(bits_.size());
+                return v;
             }
-            const std::uint32_t v = hand_;
-            hand_ = (hand_ + 1) % static_cast<std::uint32_t>(bits_.size());
-            return v;
-        }
-        case PageReplacementKind::Opt: {
-            std::uint32_t best = 0;
-            for (std::uint32_t f = 1; f < nextUse_.size(); ++f) {
-                if (nextUse_[f] > nextUse_[best]) best = f;  // strict: ties keep the lowest frame
+            case PageReplacementKind::Opt: {
+                std::uint32_t best = 0;
+                for (std::uint32_t f = 1; f < nextUse_.size(); ++f) {
+                    if (nextUse_[f] > nextUse_[best]) best = f;  // strict: ties keep the lowest frame
+                }
+                return best;
             }
-            return best;
-        }
         }
         return 0;
     }
@@ -130,8 +135,8 @@ private:
 /// 1/freeOneIn (0 = never) a random resident page is also evicted before an access, which exercises
 /// onFree of any frame. Drives both the replacer and the naive model and checks every victim.
 /// Returns the number of faults.
-std::uint64_t driveAgainstModel(PageReplacementKind kind, std::uint32_t frames, const Pages& pages,
-                                std::uint64_t seed, std::uint64_t freeOneIn) {
+std::uint64_t driveAgainstModel(PageReplacementKind kind, std::uint32_t frames, const Pages& pages, std::uint64_t seed,
+                                std::uint64_t freeOneIn) {
     auto fast = makePageReplacer(kind, frames);
     NaiveModel naive(kind, frames);
     const auto next = naiveNextUses(pages);
@@ -359,7 +364,7 @@ TEST_CASE("page replacement: a loop one page larger than memory, at 262,144 fram
 TEST_CASE("page replacement: edge cases") {
     for (auto kind : kAllKinds) {
         CHECK(faults(kind, 1, {}) == 0);
-        CHECK(faults(kind, 1, Pages{5, 5, 6, 6, 5}) == 3);  // one frame: every change of page faults
+        CHECK(faults(kind, 1, Pages{5, 5, 6, 6, 5}) == 3);      // one frame: every change of page faults
         CHECK(faults(kind, 4000000000u, Pages{1, 2, 1}) == 2);  // huge memory: only compulsory faults
         CHECK_THROWS_AS(faults(kind, 0, Pages{1}), ConfigError);
         CHECK_THROWS_AS(makePageReplacer(kind, 0), ConfigError);
