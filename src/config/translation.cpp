@@ -132,7 +132,7 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
         if (findPolicy(replacement) == nullptr) {
             std::string message = "unknown replacement policy " + inQuotes(replacement);
             const std::string guess = closest(replacement, registeredPolicies());
-            if (!guess.empty()) message += "; did you mean " + inQuotes(guess) + "?";
+            message += guess.empty() ? "." : "; did you mean " + inQuotes(guess) + "?";
             message += " Valid policies: " + policyNames();
             fail(path + "/replacement", message);
         }
@@ -245,7 +245,7 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
         if (found == config.caches.size()) {
             std::string message = "unknown cache " + inQuotes(m.walkEntry);
             const std::string guess = closest(m.walkEntry, names);
-            if (!guess.empty()) message += "; did you mean " + inQuotes(guess) + "?";
+            message += guess.empty() ? "." : "; did you mean " + inQuotes(guess) + "?";
             fail("/mmu/walk_entry", message + " Expected a cache name or \"memory\": " + joinNames(names));
         }
         if (!config.caches[found].holdsData())

@@ -672,3 +672,37 @@ TEST_CASE("mmu config schema: translation keys agree with toJson, and TLB polici
     bad["tlbs"][0]["entires"] = 8;
     CHECK_FALSE(cachescope::test::schemaErrors(schema(), bad).empty());
 }
+
+TEST_CASE("mmu config: the example of docs/config.md \"Translation\" parses as described") {
+    std::ifstream in(kRoot / "docs" / "config.md");
+    std::ostringstream t;
+    t << in.rdbuf();
+    const std::string doc = t.str();
+    const std::size_t section = doc.find("## Translation");
+    REQUIRE(section != std::string::npos);
+    const std::size_t begin = doc.find("```jsonc", section);
+    REQUIRE(begin != std::string::npos);
+    const std::size_t end = doc.find("```", begin + 8);
+    const SimConfig c = parse(doc.substr(begin + 8, end - begin - 8));
+    REQUIRE(c.mmu.has_value());
+    CHECK(c.mmu->physicalMemory == 64 * 1024 * 1024);
+    CHECK((c.mmu->pageReplacement == PageReplacementKind::Clock));
+    REQUIRE(c.tlbs.size() == 2);
+    CHECK(c.tlbs[0].name == "TLB1D");
+    CHECK(c.tlbs[0].sets() == 16);
+    CHECK(c.tlbs[1].name == "TLB2");
+    CHECK(c.tlbs[1].sets() == 128);
+}
+
+TEST_CASE("mmu config: an invalid TLB in a file names the file and the path") {
+    const std::string path = (kRoot / "tests" / "data" / "bad-tlb-sets.json").string();
+    std::string e;
+    try {
+        loadConfig(path);
+    } catch (const ConfigError& ex) {
+        e = ex.what();
+    }
+    CAPTURE(e);
+    CHECK(startsWith(e, path + ": /tlbs/0/associativity: "));
+    CHECK(contains(e, "192"));
+}
