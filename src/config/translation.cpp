@@ -47,13 +47,6 @@ std::string_view toString(PageReplacementKind k) {
     return "?";
 }
 
-unsigned MmuConfig::virtualBits() const {
-    // floor(log2(pageSize)): exact for the power-of-two page sizes that validation accepts.
-    unsigned bits = pageSize == 0 ? 0 : static_cast<unsigned>(std::bit_width(pageSize) - 1);
-    for (const std::uint32_t b : bitsPerLevel) bits += b;
-    return bits;
-}
-
 namespace configdetail {
 
 namespace {
