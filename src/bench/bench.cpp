@@ -6,7 +6,7 @@
 #include <chrono>
 #include <span>
 
-#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/simulator.hpp"
 
 namespace cachescope {
 
@@ -50,13 +50,31 @@ CacheConfig benchCache(std::string name, std::uint64_t size, std::uint32_t ways,
     return c;
 }
 
-SimConfig benchConfig(bool threeLevels) {
+enum class Shape { L1, L1L2L3, L1L2L3Mmu };
+
+TlbConfig benchTlb(std::string name, std::uint32_t entries, std::uint32_t ways, std::uint32_t latency) {
+    TlbConfig t;
+    t.name = std::move(name);
+    t.entries = entries;
+    t.associativity = ways;
+    t.latency = latency;
+    return t;
+}
+
+SimConfig benchConfig(Shape shape) {
     SimConfig config;
-    config.name = threeLevels ? "L1-L2-L3" : "L1";
+    config.name = shape == Shape::L1 ? "L1" : shape == Shape::L1L2L3 ? "L1-L2-L3" : "L1-L2-L3-MMU";
     config.caches.push_back(benchCache("L1", 32 * 1024, 8, 4));
-    if (threeLevels) {
+    if (shape != Shape::L1) {
         config.caches.push_back(benchCache("L2", 256 * 1024, 8, 12));
         config.caches.push_back(benchCache("L3", 8 * 1024 * 1024, 16, 40));
+    }
+    if (shape == Shape::L1L2L3Mmu) {
+        // Two TLB levels shaped like a Skylake core's data side, x86-64 4-level walks (4 KiB pages)
+        // whose PTE reads go through the L1; 1 GiB of frames, so no page is ever replaced.
+        config.addressing = Addressing::Physical;
+        config.mmu = MmuConfig{};
+        config.tlbs = {benchTlb("DTLB", 64, 4, 1), benchTlb("STLB", 1536, 12, 9)};
     }
     return config;
 }
@@ -66,13 +84,13 @@ SimConfig benchConfig(bool threeLevels) {
 std::vector<BenchResult> runBench(const BenchOptions& options) {
     std::vector<BenchResult> results;
     for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
-        for (const bool threeLevels : {false, true}) {
-            const SimConfig config = benchConfig(threeLevels);
+        for (const Shape shape : {Shape::L1, Shape::L1L2L3, Shape::L1L2L3Mmu}) {
+            const SimConfig config = benchConfig(shape);
             BenchResult r;
             r.name = std::string(order == LoopOrder::Ikj ? "ikj/" : "ijk/") + config.name;
             if (options.onCaseStart) options.onCaseStart(r.name);
             for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
-                Hierarchy h(config);
+                Simulator h(config);
                 const auto start = std::chrono::steady_clock::now();
                 // Blocks of references, as a trace reader delivers them.
                 std::array<Access, 4096> block;
@@ -87,11 +105,16 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
                 h.access(std::span<const Access>(block.data(), used));
                 r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                 std::vector<std::uint64_t> misses;
-                for (const Cache& c : h.caches()) misses.push_back(c.stats().misses());
+                for (const Cache& c : h.hierarchy().caches()) misses.push_back(c.stats().misses());
                 // Every run must give the same counts: the simulator is deterministic.
                 assert(run == 0 || (misses == r.misses && h.references() == r.accesses));
                 r.accesses = h.references();
                 r.misses = std::move(misses);
+                if (const Mmu* mmu = h.mmu()) {
+                    r.tlbMisses.clear();
+                    for (const Cache& t : mmu->tlbs()) r.tlbMisses.push_back(t.stats().misses());
+                    r.walks = mmu->stats().walks;
+                }
             }
             std::vector<double> sorted = r.runSeconds;
             std::sort(sorted.begin(), sorted.end());

@@ -21,7 +21,7 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/simulator.hpp"
 #include "cachescope/sim/run.hpp"
 #include "cachescope/trace/reader.hpp"
 
@@ -97,16 +97,16 @@ void runCommand(const RunArgs& args) {
     const TraceFormat format = parseTraceFormat(args.traceFormat);
     std::unique_ptr<TraceReader> trace = openTrace(args.trace, format);
 
-    Hierarchy hierarchy(config);
+    Simulator simulator(config);
     RunOptions options;
     {
         Progress progress;
         options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
-        runTrace(hierarchy, *trace, options);
+        runTrace(simulator, *trace, options);
     }
 
     const RunSummary summary = summarize(
-        hierarchy, RunInfo{args.config, args.trace, std::string(toString(trace->format())), trace->records()});
+        simulator, RunInfo{args.config, args.trace, std::string(toString(trace->format())), trace->records()});
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

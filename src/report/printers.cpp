@@ -57,23 +57,11 @@ std::string withThousands(std::uint64_t value) {
     return out;
 }
 
-void printText(std::ostream& os, const RunSummary& s) {
-    os << "cachescope run: config " << s.info.configFile << ", trace " << s.info.tracePath << " ("
-       << s.info.traceFormat << ", " << withThousands(s.info.records) << " records, "
-       << withThousands(s.references) << " references)\n\n";
+namespace {
 
-    // One row of cells per cache; column 0 (the name) is left-aligned, the others right-aligned.
-    const std::vector<std::string> header = {"level",  "accesses",    "hits",         "misses",
-                                             "miss rate", "reads",     "writes",       "read misses",
-                                             "write misses", "evictions", "write-backs"};
-    std::vector<std::vector<std::string>> rows;
-    for (const LevelSummary& l : s.levels) {
-        const CacheStats& c = l.stats;
-        rows.push_back({l.name, withThousands(c.accesses()), withThousands(c.hits()), withThousands(c.misses()),
-                        fixed2(100.0 * c.missRate()) + "%", withThousands(c.reads()), withThousands(c.writes()),
-                        withThousands(c.readMisses()), withThousands(c.writeMisses()), withThousands(c.evictions),
-                        withThousands(c.writebacks)});
-    }
+// Column 0 (the name) left-aligned, the others right-aligned; no trailing blanks.
+void printTable(std::ostream& os, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> width(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) {
         width[i] = header[i].size();
@@ -91,12 +79,58 @@ void printText(std::ostream& os, const RunSummary& s) {
     };
     printRow(header);
     for (const auto& row : rows) printRow(row);
+}
 
+void printTranslation(std::ostream& os, const TranslationSummary& t) {
+    os << "\ntranslation\n";
+    std::vector<std::vector<std::string>> rows;
+    auto add = [&](const LevelSummary& l) {
+        rows.push_back({l.name, withThousands(l.stats.accesses()), withThousands(l.stats.hits()),
+                        withThousands(l.stats.misses()), fixed2(100.0 * l.stats.missRate()) + "%",
+                        std::to_string(l.latency)});
+    };
+    for (const LevelSummary& l : t.tlbs) add(l);
+    for (const LevelSummary& l : t.walkCaches) add(l);
+    if (!rows.empty()) printTable(os, {"tlb", "accesses", "hits", "misses", "miss rate", "latency"}, rows);
+    os << "walks: " << withThousands(t.walks) << ", page-table entry reads: " << withThousands(t.walkMemoryAccesses)
+       << " (served by";
+    for (std::size_t i = 0; i < t.pteServedBy.size(); ++i)
+        os << (i ? ", " : " ") << t.pteServedBy[i].first << ' ' << withThousands(t.pteServedBy[i].second);
+    os << ")\n";
+    os << "page faults: " << withThousands(t.pageFaults) << " (" << withThousands(t.majorFaults)
+       << " major), pages written out: " << withThousands(t.pagesWrittenOut)
+       << ", resident pages (peak): " << withThousands(t.residentPagesPeak)
+       << ", page-table pages: " << withThousands(t.pageTablePages) << '\n';
+    os << "translation cycles (TLB and walk-cache lookups, page faults at " << t.pageFaultLatency
+       << "): " << withThousands(t.cycles) << '\n';
+}
+
+}  // namespace
+
+void printText(std::ostream& os, const RunSummary& s) {
+    os << "cachescope run: config " << s.info.configFile << ", trace " << s.info.tracePath << " ("
+       << s.info.traceFormat << ", " << withThousands(s.info.records) << " records, "
+       << withThousands(s.references) << " references)\n\n";
+
+    // One row of cells per cache; column 0 (the name) is left-aligned, the others right-aligned.
+    const std::vector<std::string> header = {"level",  "accesses",    "hits",         "misses",
+                                             "miss rate", "reads",     "writes",       "read misses",
+                                             "write misses", "evictions", "write-backs"};
+    std::vector<std::vector<std::string>> rows;
+    for (const LevelSummary& l : s.levels) {
+        const CacheStats& c = l.stats;
+        rows.push_back({l.name, withThousands(c.accesses()), withThousands(c.hits()), withThousands(c.misses()),
+                        fixed2(100.0 * c.missRate()) + "%", withThousands(c.reads()), withThousands(c.writes()),
+                        withThousands(c.readMisses()), withThousands(c.writeMisses()), withThousands(c.evictions),
+                        withThousands(c.writebacks)});
+    }
+    printTable(os, header, rows);
     os << "\nmemory: " << withThousands(s.memory.reads) << " reads, " << withThousands(s.memory.writes)
        << " writes\n";
     os << "latency (cycles):";
     for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
     os << " memory " << s.memoryLatency << '\n';
+    if (s.translation) printTranslation(os, *s.translation);
     os << "total estimated cycles: " << withThousands(s.totalCycles) << '\n';
     os << "AMAT: " << fixed2(s.amat) << " cycles per reference\n";
 }
@@ -131,6 +165,33 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
     j["references"] = s.references;
     j["levels"] = std::move(levels);
     j["memory"] = {{"reads", s.memory.reads}, {"writes", s.memory.writes}};
+    if (s.translation) {
+        const TranslationSummary& t = *s.translation;
+        nlohmann::ordered_json tlbs = nlohmann::ordered_json::array();
+        for (const LevelSummary& l : t.tlbs)
+            tlbs.push_back({{"name", l.name},
+                            {"level", l.level},
+                            {"accesses", l.stats.accesses()},
+                            {"hits", l.stats.hits()},
+                            {"misses", l.stats.misses()},
+                            {"miss_rate", l.stats.missRate()}});
+        nlohmann::ordered_json walkCaches = nlohmann::ordered_json::array();
+        for (const LevelSummary& l : t.walkCaches)
+            walkCaches.push_back({{"name", l.name}, {"lookups", l.stats.accesses()}, {"hits", l.stats.hits()}});
+        nlohmann::ordered_json served;
+        for (const auto& [name, n] : t.pteServedBy) served[name] = n;
+        j["tlbs"] = std::move(tlbs);
+        j["mmu"] = {{"page_faults", t.pageFaults},
+                    {"major_faults", t.majorFaults},
+                    {"walks", t.walks},
+                    {"walk_memory_accesses", t.walkMemoryAccesses},
+                    {"pte_reads_served_by", std::move(served)},
+                    {"walk_caches", std::move(walkCaches)},
+                    {"pages_written_out", t.pagesWrittenOut},
+                    {"resident_pages_peak", t.residentPagesPeak},
+                    {"page_table_pages", t.pageTablePages},
+                    {"translation_cycles", t.cycles}};
+    }
     j["total_cycles"] = s.totalCycles;
     j["amat"] = s.amat;
     j["config"] = nlohmann::ordered_json(s.config);

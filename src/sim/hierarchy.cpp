@@ -248,6 +248,39 @@ void Hierarchy::sendVictim(std::uint32_t c, std::uint64_t line, bool dirty) {
     }
 }
 
+std::uint32_t Hierarchy::inject(std::uint32_t entry, const Access& a) {
+    // The first cache on the way whose read misses did not grow served the read (fills are reads;
+    // write-backs and victims that the read causes below are writes and do not disturb this).
+    std::uint64_t before[32];
+    std::uint32_t depth = 0;
+    for (std::uint32_t c = entry; c != kMemory && depth < 32; c = topology_.next[c])
+        before[depth++] = caches_[c].stats_.readMisses();
+    request(entry, a.kind, a.address, a.size, false);
+    std::uint32_t i = 0;
+    for (std::uint32_t c = entry; c != kMemory && i < depth; c = topology_.next[c], ++i)
+        if (caches_[c].stats_.readMisses() == before[i]) return c;
+    return kMemory;
+}
+
+void Hierarchy::invalidateRange(std::uint64_t address, std::uint64_t size) {
+    for (std::uint32_t c = 0; c < caches_.size(); ++c) {
+        Cache& cache = caches_[c];
+        const AddressLayout& layout = cache.layout_;
+        const std::uint64_t first = layout.line(address), last = layout.line(address + (size - 1));
+        for (std::uint64_t line = first; line <= last; ++line) {
+            const std::uint32_t way = cache.find(line);
+            if (way == Cache::kNoWay) continue;
+            const std::uint32_t set = layout.setOfLine(line);
+            const bool dirty = cache.invalidate(set, way);
+            if (dirty) {
+                ++cache.stats_.writebacks;
+                ++memory_.writes;
+            }
+            if (observer_ != nullptr) observer_->onInvalidate({c, line, set, way, dirty, false});
+        }
+    }
+}
+
 void Hierarchy::resetStats() {
     for (Cache& c : caches_) c.resetStats();
     memory_ = {};

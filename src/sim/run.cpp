@@ -4,14 +4,14 @@
 
 namespace cachescope {
 
-std::uint64_t runTrace(Hierarchy& hierarchy, TraceReader& trace, const RunOptions& options) {
+std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options) {
     std::array<Access, 4096> block;
     std::uint64_t total = 0;
     std::uint64_t nextProgress = options.progressInterval;
     for (;;) {
         const std::size_t n = trace.read(block);
         if (n == 0) break;
-        hierarchy.access(std::span<const Access>(block.data(), n));
+        simulator.access(std::span<const Access>(block.data(), n));
         total += n;
         if (options.onProgress && total >= nextProgress) {
             options.onProgress(total);

@@ -17,9 +17,11 @@ struct BenchOptions {
 };
 
 struct BenchResult {
-    std::string name;                   // "ikj/L1", "ikj/L1-L2-L3", "ijk/L1", "ijk/L1-L2-L3"
+    std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", then the same for "ijk/"
     std::uint64_t accesses = 0;
     std::vector<std::uint64_t> misses;  // per cache level, outward
+    std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
+    std::uint64_t walks = 0;
     double seconds = 0;                 // median over the runs
     std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }

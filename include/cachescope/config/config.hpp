@@ -2,6 +2,7 @@
 // The simulator's configuration as plain validated structs. JSON is parsed once (config/loader)
 // into these; every object of the simulator is then built from them.
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -115,7 +116,12 @@ struct MmuConfig {
     std::uint32_t pageFaultLatency = 0; // cycles added per page fault
 
     std::uint64_t frames() const { return physicalMemory / pageSize; }
-    unsigned virtualBits() const;  // log2(pageSize) + sum of bitsPerLevel
+    /// log2(pageSize) + the sum of bitsPerLevel (pageSize must be a power of two).
+    unsigned virtualBits() const {
+        unsigned bits = static_cast<unsigned>(std::countr_zero(pageSize));
+        for (const std::uint32_t b : bitsPerLevel) bits += b;
+        return bits;
+    }
     friend bool operator==(const MmuConfig&, const MmuConfig&) = default;
 };
 

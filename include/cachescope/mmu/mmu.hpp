@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cachescope/cache/cache.hpp"
@@ -45,13 +46,37 @@ public:
     Mmu& operator=(const Mmu& other);
     Mmu(Mmu&&) noexcept = default;
     Mmu& operator=(Mmu&&) noexcept = default;
-    ~Mmu();
+    ~Mmu() = default;
 
-    /// The translation of one piece that lies within one page (see pageEnd). Performs TLB lookups,
-    /// a page fault and a walk as needed; walk reads go into `caches`. Returns the physical address.
+    /// The translation of one piece that lies within one page (see pageEnd): TLB lookups, a page
+    /// fault and a walk as needed (walk reads go into `caches`, evictions invalidate its lines), and
+    /// the access recorded for page replacement and the dirty bit. Returns the physical address.
+    /// Throws cachescope::Error if `va` is outside the virtual address space.
     std::uint64_t translate(std::uint64_t va, AccessKind kind, Hierarchy& caches);
-    /// Records that the page holding physical address `pa` was accessed (replacer, dirty bit).
-    void recordAccess(std::uint64_t pa, AccessKind kind);
+    /// The same for a piece within one base page when the first TLB on the kind's side hits: no
+    /// walk, nothing sent to the caches. Returns false (having changed nothing) otherwise: call
+    /// translate() then. Inline: it runs for nearly every access.
+    bool translateHit(std::uint64_t va, AccessKind kind, std::uint64_t& pa) {
+        const std::uint32_t t = kind == AccessKind::Fetch ? tlbTopology_.firstInstruction : tlbTopology_.firstData;
+        if (t == Topology::kMemory || !onlyBasePages_ || (va >> vbitsShift_) >> 1 != 0) return false;
+        Cache& tlb = tlbs_[t];
+        const std::uint64_t key = va >> pageShift_;
+        const std::uint32_t way = tlb.find(key);
+        if (way == Cache::kNoWay) return false;
+        const std::uint32_t set = tlb.layout().setOfLine(key);
+        ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
+        tlb.touch(set, way);
+        const std::uint64_t base = tlbPageBase_[t][std::size_t{set} * tlb.ways() + way];
+        const auto frame = static_cast<std::uint32_t>(base >> pageShift_);
+        replacer_->onAccess(frame, PageReplacer::kNever);
+        if (kind == AccessKind::Write) frameDirty_[frame] = 1;
+        pa = base | (va & pageMask_);
+        return true;
+    }
+    /// True if every byte of [va, va + size) lies in one base page (and no huge pages are configured).
+    bool withinOneBasePage(std::uint64_t va, std::uint32_t size) const {
+        return onlyBasePages_ && (va >> pageShift_) == ((va + (size - 1)) >> pageShift_);
+    }
     /// The first virtual address after `va`'s page (of the size that maps `va`); 0 on wrap-around.
     std::uint64_t pageEnd(std::uint64_t va) const;
 
@@ -70,13 +95,55 @@ public:
     bool sameState(const Mmu& other) const;
 
 private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;  // page table, frames, replacer: the bulky state
+    struct Page {
+        std::uint64_t base = 0;   // physical address of the page
+        std::uint32_t frame = 0;  // pageable frame number (unused for huge pages)
+        bool huge = false;
+    };
+    struct PageSize {
+        unsigned shift = 12;
+        std::uint32_t leafLevel = 0;
+        bool huge = false;
+    };
+
+    PageSize pageSizeOf(std::uint64_t va) const;
+    std::uint64_t keyOf(std::uint64_t va, const PageSize& ps) const {
+        return (va >> ps.shift) | (ps.huge ? std::uint64_t{1} << 63 : 0);
+    }
+    void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarchy& caches);
+    void evict(std::uint32_t frame, Hierarchy& caches);
+    std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
+    void walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches);
+    void fillTlb(std::uint32_t t, std::uint64_t key, const Page& page);
+    void recordAccess(const Page& page, AccessKind kind);
+
     MmuConfig config_;
+    std::vector<unsigned> shift_;        // per level: shift_i of docs/mmu.md
+    std::vector<std::uint64_t> tableBytes_;
+    unsigned pageShift_ = 12;
+    std::uint64_t pageMask_ = 4095;
+    unsigned vbitsShift_ = 47;   // virtual bits - 1 (shifting by it, then 1, tests va < 2^bits even at 64)
+    bool onlyBasePages_ = true;  // no huge-page ranges configured
+    std::uint32_t walkEntry_ = Topology::kMemory;
+    std::uint32_t cacheCount_ = 0;
+
     std::vector<Cache> tlbs_;
+    std::vector<std::vector<std::uint64_t>> tlbPageBase_;  // per TLB slot: the page's physical base
     std::vector<Cache> walkCaches_;
     Topology tlbTopology_;
     MmuStats stats_;
+
+    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> tables_;  // per level: prefix -> base
+    std::uint64_t nextTable_ = 0;
+    std::unordered_map<std::uint64_t, Page> pages_;      // resident pages by key
+    std::unordered_set<std::uint64_t> evicted_;          // keys of pages evicted (for major faults)
+    std::vector<std::uint64_t> frameOwner_;              // key of the page in each frame
+    std::vector<std::uint8_t> frameDirty_;
+    std::uint64_t nextUnusedFrame_ = 0;                  // sequential allocation
+    std::vector<std::uint32_t> freeFrames_;              // random allocation
+    SplitMix64 frameRng_{0};
+    std::uint64_t nextHuge_ = std::uint64_t{1} << 52;
+    std::unique_ptr<PageReplacer> replacer_;
 };
 
 }  // namespace cachescope

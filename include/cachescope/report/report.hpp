@@ -25,6 +25,7 @@
 // miss_rate is a fraction (0.75), printed in the shortest form that reads back exactly.
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@
 
 namespace cachescope {
 
-class Hierarchy;
+class Simulator;
 
 /// What was run: names exactly as given on the command line.
 struct RunInfo {
@@ -52,6 +53,22 @@ struct LevelSummary {
     CacheStats stats;
 };
 
+/// Translation counters, present when the config has an mmu.
+struct TranslationSummary {
+    std::vector<LevelSummary> tlbs;        // name, level, latency, accesses/hits/misses
+    std::vector<LevelSummary> walkCaches;
+    std::uint64_t walks = 0;
+    std::uint64_t walkMemoryAccesses = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> pteServedBy;  // cache names, then "memory"
+    std::uint64_t pageFaults = 0;
+    std::uint64_t majorFaults = 0;
+    std::uint64_t pagesWrittenOut = 0;
+    std::uint64_t residentPagesPeak = 0;
+    std::uint64_t pageTablePages = 0;
+    std::uint32_t pageFaultLatency = 0;
+    std::uint64_t cycles = 0;  // TLB and walk-cache lookups and page faults
+};
+
 struct RunSummary {
     RunInfo info;
     std::uint64_t references = 0;  // CPU references simulated
@@ -61,10 +78,11 @@ struct RunSummary {
     std::uint64_t totalCycles = 0;
     double amat = 0.0;
     nlohmann::json config;  // the resolved config (toJson(SimConfig)); printed as is in JSON
+    std::optional<TranslationSummary> translation;
 };
 
 /// Collects the statistics of a finished run.
-RunSummary summarize(const Hierarchy& hierarchy, const RunInfo& info);
+RunSummary summarize(const Simulator& simulator, const RunInfo& info);
 
 /// "1234567" -> "1,234,567".
 std::string withThousands(std::uint64_t value);

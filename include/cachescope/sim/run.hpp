@@ -1,10 +1,10 @@
 #pragma once
-// Drives a hierarchy from a trace reader, block by block, with an optional progress callback.
+// Drives a simulator from a trace reader, block by block, with an optional progress callback.
 
 #include <cstdint>
 #include <functional>
 
-#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope {
@@ -17,7 +17,7 @@ struct RunOptions {
 
 /// Reads `trace` to its end, simulating every access. Returns the number of accesses read
 /// (trace->records() tells the records they came from).
-/// Throws whatever the reader throws (TraceError, IoError); the hierarchy keeps what was simulated.
-std::uint64_t runTrace(Hierarchy& hierarchy, TraceReader& trace, const RunOptions& options = {});
+/// Throws whatever the reader throws (TraceError, IoError); the simulator keeps what was simulated.
+std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options = {});
 
 }  // namespace cachescope

@@ -1,0 +1,327 @@
+// The MMU, step by step as in docs/mmu.md ("One reference"); keep the two in step.
+
+#include "cachescope/mmu/mmu.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <sstream>
+
+#include "cachescope/core/address.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/sim/hierarchy.hpp"
+
+namespace cachescope {
+
+namespace {
+
+// A TLB or walk cache is a set-associative array of keys: a Cache whose "lines" are single units.
+CacheConfig arrayConfig(const std::string& name, std::uint32_t entries, std::uint32_t ways, bool full,
+                        const std::string& replacement, std::uint32_t latency, Holds holds) {
+    CacheConfig c;
+    c.name = name;
+    c.size = entries;
+    c.lineSize = 1;
+    c.associativity = ways;
+    c.fullyAssociative = full;
+    c.replacement = replacement;
+    c.latency = latency;
+    c.holds = holds;
+    return c;
+}
+
+std::uint64_t alignUp(std::uint64_t x, std::uint64_t a) { return (x + a - 1) / a * a; }
+
+std::uint64_t seedFor(std::uint64_t seed, std::uint64_t salt) { return seed ^ (0xD1B54A32D192ED03ull * (salt + 1)); }
+
+}  // namespace
+
+Mmu::Mmu(const SimConfig& sim) : config_(*sim.mmu), cacheCount_(static_cast<std::uint32_t>(sim.caches.size())) {
+    const MmuConfig& m = config_;
+    pageShift_ = log2Exact(m.pageSize);
+    pageMask_ = m.pageSize - 1;
+    vbitsShift_ = m.virtualBits() - 1;
+    onlyBasePages_ = m.hugePages.empty();
+    const auto levels = static_cast<std::uint32_t>(m.bitsPerLevel.size());
+    shift_.assign(levels, 0);
+    tableBytes_.assign(levels, 0);
+    unsigned below = pageShift_;
+    for (std::uint32_t i = levels; i-- > 0;) {
+        shift_[i] = below;
+        below += m.bitsPerLevel[i];
+        tableBytes_[i] = (std::uint64_t{1} << m.bitsPerLevel[i]) * m.pteSize;
+    }
+
+    // Where PTE reads enter the caches.
+    const Topology cacheTopology = computeTopology(sim.caches);
+    if (m.walkEntry.empty())
+        walkEntry_ = cacheTopology.firstData;
+    else if (m.walkEntry == "memory")
+        walkEntry_ = Topology::kMemory;
+    else
+        for (std::uint32_t c = 0; c < sim.caches.size(); ++c)
+            if (sim.caches[c].name == m.walkEntry) walkEntry_ = c;
+
+    // TLBs: the same shape rules as caches.
+    std::vector<CacheConfig> tlbShapes;
+    for (std::uint32_t t = 0; t < sim.tlbs.size(); ++t) {
+        const TlbConfig& tc = sim.tlbs[t];
+        tlbShapes.push_back(arrayConfig(tc.name, tc.entries, tc.associativity, tc.fullyAssociative, tc.replacement,
+                                        tc.latency, tc.holds));
+        tlbs_.emplace_back(tlbShapes.back(), seedFor(sim.seed, 100 + t));
+        tlbPageBase_.emplace_back(std::size_t{tc.entries}, 0);
+    }
+    tlbTopology_ = computeTopology(tlbShapes);
+    for (std::uint32_t w = 0; w < m.walkCaches.size(); ++w) {
+        const WalkCacheConfig& wc = m.walkCaches[w];
+        walkCaches_.emplace_back(arrayConfig("walk cache L" + std::to_string(wc.level), wc.entries, wc.associativity,
+                                             wc.fullyAssociative, wc.replacement, wc.latency, Holds::Both),
+                                 seedFor(sim.seed, 200 + w));
+    }
+    stats_.pteServedBy.assign(cacheCount_ + 1, 0);
+    stats_.walkCacheLookups.assign(walkCaches_.size(), 0);
+    stats_.walkCacheHits.assign(walkCaches_.size(), 0);
+
+    tables_.assign(levels, {});
+    nextTable_ = m.physicalMemory;
+    tables_[0][0] = nextTable_;  // the root exists from the start
+    nextTable_ += tableBytes_[0];
+    stats_.pageTablePages = 1;
+
+    const auto frames = static_cast<std::uint32_t>(m.frames());
+    frameOwner_.assign(frames, 0);
+    frameDirty_.assign(frames, 0);
+    if (m.frameAllocation == FrameAllocation::Random) {
+        freeFrames_.resize(frames);
+        for (std::uint32_t f = 0; f < frames; ++f) freeFrames_[f] = f;
+        frameRng_ = SplitMix64(sim.seed);
+    }
+    replacer_ = makePageReplacer(m.pageReplacement, frames);
+}
+
+Mmu::Mmu(const Mmu& o)
+    : config_(o.config_),
+      shift_(o.shift_),
+      tableBytes_(o.tableBytes_),
+      pageShift_(o.pageShift_),
+      pageMask_(o.pageMask_),
+      vbitsShift_(o.vbitsShift_),
+      onlyBasePages_(o.onlyBasePages_),
+      walkEntry_(o.walkEntry_),
+      cacheCount_(o.cacheCount_),
+      tlbs_(o.tlbs_),
+      tlbPageBase_(o.tlbPageBase_),
+      walkCaches_(o.walkCaches_),
+      tlbTopology_(o.tlbTopology_),
+      stats_(o.stats_),
+      tables_(o.tables_),
+      nextTable_(o.nextTable_),
+      pages_(o.pages_),
+      evicted_(o.evicted_),
+      frameOwner_(o.frameOwner_),
+      frameDirty_(o.frameDirty_),
+      nextUnusedFrame_(o.nextUnusedFrame_),
+      freeFrames_(o.freeFrames_),
+      frameRng_(o.frameRng_),
+      nextHuge_(o.nextHuge_),
+      replacer_(o.replacer_->clone()) {}
+
+Mmu& Mmu::operator=(const Mmu& o) {
+    if (this != &o) {
+        Mmu copy(o);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+Mmu::PageSize Mmu::pageSizeOf(std::uint64_t va) const {
+    for (const HugePageRange& r : config_.hugePages)
+        if (va >= r.base && va - r.base < r.size) {
+            const unsigned shift = log2Exact(r.pageSize);
+            const auto leaf = static_cast<std::uint32_t>(std::find(shift_.begin(), shift_.end(), shift) - shift_.begin());
+            return {shift, leaf, true};
+        }
+    return {pageShift_, static_cast<std::uint32_t>(shift_.size() - 1), false};
+}
+
+std::uint64_t Mmu::pageEnd(std::uint64_t va) const {
+    const unsigned shift = pageSizeOf(va).shift;
+    return ((va >> shift) + 1) << shift;  // wraps to 0 at the top of a 64-bit space
+}
+
+std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& caches) {
+    if ((va >> vbitsShift_) >> 1 != 0) {
+        const unsigned vbits = vbitsShift_ + 1;
+        std::ostringstream msg;
+        msg << "address 0x" << std::hex << va << std::dec << " is outside the " << vbits
+            << "-bit virtual address space of the mmu config";
+        throw Error(msg.str());
+    }
+    const PageSize ps = pageSizeOf(va);
+    const std::uint64_t key = keyOf(va, ps);
+    const std::uint64_t offset = va & ((std::uint64_t{1} << ps.shift) - 1);
+
+    // 1. TLB lookups down the kind's side; a hit fills the TLBs that missed before it.
+    std::uint32_t missed[16];
+    std::uint32_t missedCount = 0;
+    std::uint32_t t = kind == AccessKind::Fetch ? tlbTopology_.firstInstruction : tlbTopology_.firstData;
+    while (t != Topology::kMemory) {
+        Cache& tlb = tlbs_[t];
+        ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
+        const std::uint32_t way = tlb.find(key);
+        if (way != Cache::kNoWay) {
+            const std::uint32_t set = tlb.layout().setOfLine(key);
+            tlb.touch(set, way);
+            const Page page = pages_.at(key);
+            for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
+            recordAccess(page, kind);
+            return page.base + offset;
+        }
+        ++tlb.mutableStats().missesByKind[kindIndex(kind)];
+        assert(missedCount < 16);
+        missed[missedCount++] = t;
+        t = tlbTopology_.next[t];
+    }
+    // 2. page fault, 3. walk, TLB fills.
+    if (!pages_.contains(key)) fault(key, va, ps, caches);
+    walk(va, ps, caches);
+    const Page page = pages_.at(key);
+    for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
+    recordAccess(page, kind);
+    return page.base + offset;
+}
+
+void Mmu::recordAccess(const Page& page, AccessKind kind) {
+    if (page.huge) return;  // huge pages are pinned: no replacement, no write-out
+    replacer_->onAccess(page.frame, PageReplacer::kNever);
+    if (kind == AccessKind::Write) frameDirty_[page.frame] = 1;
+}
+
+void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
+    Cache& tlb = tlbs_[t];
+    const Cache::Placement p = tlb.fill(key, false);
+    if (p.evicted) ++tlb.mutableStats().evictions;
+    tlbPageBase_[t][std::size_t{tlb.layout().setOfLine(key)} * tlb.ways() + p.way] = page.base;
+}
+
+std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
+    const std::uint64_t prefix = level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
+    auto [it, inserted] = tables_[level].try_emplace(prefix, 0);
+    if (inserted) {
+        nextTable_ = alignUp(nextTable_, tableBytes_[level]);
+        it->second = nextTable_;
+        nextTable_ += tableBytes_[level];
+        ++stats_.pageTablePages;
+    }
+    return it->second;
+}
+
+std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t level) const {
+    const std::uint64_t prefix = level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
+    const auto it = tables_[level].find(prefix);
+    if (it == tables_[level].end()) return std::nullopt;
+    const std::uint64_t index = (va >> shift_[level]) & ((std::uint64_t{1} << config_.bitsPerLevel[level]) - 1);
+    return it->second + index * config_.pteSize;
+}
+
+void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
+    ++stats_.pageFaults;
+    if (evicted_.erase(key) != 0) ++stats_.majorFaults;
+    for (std::uint32_t level = 1; level <= ps.leafLevel; ++level) tableBase(level, va);
+    Page page;
+    page.huge = ps.huge;
+    if (ps.huge) {
+        const std::uint64_t size = std::uint64_t{1} << ps.shift;
+        nextHuge_ = alignUp(nextHuge_, size);
+        page.base = nextHuge_;
+        nextHuge_ += size;
+    } else {
+        std::uint32_t frame = 0;
+        if (config_.frameAllocation == FrameAllocation::Sequential && nextUnusedFrame_ < frameOwner_.size()) {
+            frame = static_cast<std::uint32_t>(nextUnusedFrame_++);
+        } else if (config_.frameAllocation == FrameAllocation::Random && !freeFrames_.empty()) {
+            const std::size_t r = frameRng_.next() % freeFrames_.size();
+            frame = freeFrames_[r];
+            freeFrames_[r] = freeFrames_.back();
+            freeFrames_.pop_back();
+        } else {
+            frame = replacer_->victim();
+            evict(frame, caches);
+            replacer_->onFree(frame);
+        }
+        page.frame = frame;
+        page.base = std::uint64_t{frame} << pageShift_;
+        frameOwner_[frame] = key;
+        frameDirty_[frame] = 0;
+        replacer_->onLoad(frame, PageReplacer::kNever);
+    }
+    pages_.emplace(key, page);
+    stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
+}
+
+void Mmu::evict(std::uint32_t frame, Hierarchy& caches) {
+    const std::uint64_t key = frameOwner_[frame];
+    pages_.erase(key);
+    evicted_.insert(key);
+    --stats_.residentPages;
+    for (Cache& tlb : tlbs_) {
+        const std::uint32_t way = tlb.find(key);
+        if (way != Cache::kNoWay) tlb.invalidate(tlb.layout().setOfLine(key), way);
+    }
+    caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
+    if (frameDirty_[frame] != 0) ++stats_.pagesWrittenOut;
+}
+
+void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
+    ++stats_.walks;
+    // Walk caches: all looked up; the deepest hit skips levels 0..d.
+    std::uint32_t start = 0;
+    for (std::uint32_t w = 0; w < walkCaches_.size(); ++w) {
+        const std::uint32_t level = config_.walkCaches[w].level;
+        if (level >= ps.leafLevel) continue;  // covers no level above this page's leaf
+        Cache& wc = walkCaches_[w];
+        const std::uint64_t prefix = va >> shift_[level];
+        ++stats_.walkCacheLookups[w];
+        ++wc.mutableStats().accessesByKind[kindIndex(AccessKind::Read)];
+        const std::uint32_t way = wc.find(prefix);
+        if (way != Cache::kNoWay) {
+            ++stats_.walkCacheHits[w];
+            wc.touch(wc.layout().setOfLine(prefix), way);
+            start = std::max(start, level + 1);
+        } else {
+            ++wc.mutableStats().missesByKind[kindIndex(AccessKind::Read)];
+            const Cache::Placement p = wc.fill(prefix, false);
+            if (p.evicted) ++wc.mutableStats().evictions;
+        }
+    }
+    for (std::uint32_t level = start; level <= ps.leafLevel; ++level) {
+        const std::uint64_t pte = *pteAddress(va, level);
+        const std::uint32_t servedBy = caches.inject(walkEntry_, Access{pte, config_.pteSize, AccessKind::Read});
+        ++stats_.walkMemoryAccesses;
+        ++stats_.pteServedBy[servedBy == Topology::kMemory ? cacheCount_ : servedBy];
+    }
+}
+
+std::uint64_t Mmu::translationCycles() const {
+    std::uint64_t cycles = 0;
+    for (const Cache& t : tlbs_) cycles += t.stats().accesses() * t.config().latency;
+    for (const Cache& w : walkCaches_) cycles += w.stats().accesses() * w.config().latency;
+    cycles += stats_.pageFaults * config_.pageFaultLatency;
+    return cycles;
+}
+
+bool Mmu::sameState(const Mmu& o) const {
+    if (!(stats_ == o.stats_) || pages_.size() != o.pages_.size() || tables_ != o.tables_ ||
+        frameOwner_ != o.frameOwner_ || frameDirty_ != o.frameDirty_ || evicted_ != o.evicted_)
+        return false;
+    for (std::size_t i = 0; i < tlbs_.size(); ++i)
+        if (!tlbs_[i].sameState(o.tlbs_[i])) return false;
+    for (std::size_t i = 0; i < walkCaches_.size(); ++i)
+        if (!walkCaches_[i].sameState(o.walkCaches_[i])) return false;
+    for (const auto& [key, page] : pages_) {
+        const auto it = o.pages_.find(key);
+        if (it == o.pages_.end() || it->second.base != page.base) return false;
+    }
+    return true;
+}
+
+}  // namespace cachescope

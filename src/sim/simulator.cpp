@@ -1,0 +1,63 @@
+#include "cachescope/sim/simulator.hpp"
+
+#include <array>
+
+namespace cachescope {
+
+Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
+    if (config.mmu) mmu_.emplace(config);
+}
+
+void Simulator::access(std::span<const Access> block) {
+    references_ += block.size();
+    if (!mmu_) {
+        hierarchy_.access(block);
+        return;
+    }
+    // Translated pieces are gathered and sent to the caches in blocks; before a translation that
+    // misses the first TLB (it may walk, sending PTE reads into the caches, or evict a page), the
+    // pieces gathered so far go first, so the caches see everything in program order.
+    std::array<Access, 1024> physical;
+    std::size_t used = 0;
+    auto flush = [&] {
+        hierarchy_.access(std::span<const Access>(physical.data(), used));
+        used = 0;
+    };
+    for (const Access& a : block) {
+        std::uint64_t pa = 0;
+        if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
+            physical[used++] = Access{pa, a.size, a.kind};
+            if (used == physical.size()) flush();
+            continue;
+        }
+        std::uint64_t va = a.address;
+        std::uint64_t remaining = a.size;
+        while (remaining > 0) {
+            const std::uint64_t end = mmu_->pageEnd(va);
+            const std::uint64_t piece = (end == 0 || end - va >= remaining) ? remaining : end - va;
+            if (!mmu_->translateHit(va, a.kind, pa)) {
+                flush();
+                pa = mmu_->translate(va, a.kind, hierarchy_);
+            }
+            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind};
+            if (used == physical.size()) flush();
+            va += piece;
+            remaining -= piece;
+        }
+    }
+    flush();
+}
+
+std::uint64_t Simulator::totalCycles() const {
+    return cachescope::totalCycles(hierarchy_) + (mmu_ ? mmu_->translationCycles() : 0);
+}
+
+double Simulator::amat() const { return references_ ? double(totalCycles()) / double(references_) : 0.0; }
+
+bool Simulator::sameState(const Simulator& other) const {
+    if (references_ != other.references_ || mmu_.has_value() != other.mmu_.has_value()) return false;
+    if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
+    return hierarchy_.sameState(other.hierarchy_);
+}
+
+}  // namespace cachescope

@@ -1,0 +1,212 @@
+// Translation, hand-worked (docs/mmu.md). Each expected number is derived in the comment above it.
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "cachescope/core/error.hpp"
+#include "cachescope/sim/simulator.hpp"
+#include "sim/sim_test_util.hpp"
+
+using namespace cachescope;
+using namespace cachescope::testutil;
+
+namespace {
+
+constexpr std::uint64_t kPage = 4096;
+
+SimConfig withMmu(std::vector<CacheConfig> caches, std::uint64_t frames, PageReplacementKind repl = PageReplacementKind::Fifo) {
+    SimConfig s = simCfg(std::move(caches));
+    s.addressing = Addressing::Physical;
+    MmuConfig m;
+    m.physicalMemory = frames * kPage;
+    m.pageReplacement = repl;
+    s.mmu = m;
+    return s;
+}
+
+TlbConfig tlbCfg(std::string name, std::uint32_t entries, std::uint32_t ways, bool full = false) {
+    TlbConfig t;
+    t.name = std::move(name);
+    t.entries = entries;
+    t.associativity = ways;
+    t.fullyAssociative = full;
+    return t;
+}
+
+std::uint64_t tlbMisses(const Simulator& s, std::size_t t) { return s.mmu()->tlbs()[t].stats().misses(); }
+
+}  // namespace
+
+TEST_CASE("mmu: PTE addresses decompose the virtual address per level (x86-64, 4 x 9 bits)") {
+    // Tables are allocated from physical_memory (here 1 MiB) upward: root at +0, then on the first
+    // fault the level-1, level-2 and level-3 tables at +4096, +8192, +12288 (each 512 x 8 B).
+    // va = 0x7f12_3456_789a: index_0 = va >> 39 & 511 = 254, index_1 = va >> 30 & 511 = 72,
+    // index_2 = va >> 21 & 511 = 418, index_3 = va >> 12 & 511 = 0x567 & 0x1ff = 0x167 = 359.
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 256);
+    Simulator s(c);
+    const std::uint64_t va = 0x7f123456789aull;
+    CHECK(((va >> 39) & 511) == 254);
+    CHECK(((va >> 30) & 511) == 72);
+    CHECK(((va >> 21) & 511) == 418);
+    CHECK(((va >> 12) & 511) == 359);
+    s.access(R(va));
+    const std::uint64_t pm = 256 * kPage;
+    const Mmu& m = *s.mmu();
+    CHECK(m.pteAddress(va, 0) == pm + 254 * 8);
+    CHECK(m.pteAddress(va, 1) == pm + 4096 + 72 * 8);
+    CHECK(m.pteAddress(va, 2) == pm + 8192 + 418 * 8);
+    CHECK(m.pteAddress(va, 3) == pm + 12288 + 359 * 8);
+    CHECK(m.stats().pageTablePages == 4);
+    CHECK(m.stats().walks == 1);
+    CHECK(m.stats().walkMemoryAccesses == 4);
+    CHECK(m.stats().pageFaults == 1);
+    // The data access went to frame 0 (sequential allocation) at the same offset: line 0x89a >> 6.
+    CHECK(s.hierarchy().caches()[0].contains(0x89a >> 6));
+}
+
+TEST_CASE("mmu: a two-level 32-bit layout (10 + 10 bits, 4-byte PTEs)") {
+    // va = 0x1234_5678: index_0 = va >> 22 = 0x48, index_1 = va >> 12 & 1023 = 0x345.
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 16);
+    c.mmu->bitsPerLevel = {10, 10};
+    c.mmu->pteSize = 4;
+    Simulator s(c);
+    s.access(R(0x12345678));
+    const std::uint64_t pm = 16 * kPage;
+    CHECK(s.mmu()->pteAddress(0x12345678, 0) == pm + 0x48 * 4);
+    CHECK(s.mmu()->pteAddress(0x12345678, 1) == pm + 4096 + 0x345 * 4);
+    CHECK(s.mmu()->stats().walkMemoryAccesses == 2);
+    CHECK_THROWS_AS(s.access(R(0x1'0000'0000ull)), Error);  // beyond 32 bits
+}
+
+TEST_CASE("mmu: walks equal last-level TLB misses; PTE reads are levels x walks") {
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4), cacheCfg("L2", 65536, 64, 8)}, 64, PageReplacementKind::Lru);
+    c.tlbs = {tlbCfg("L1 TLB", 8, 2), tlbCfg("L2 TLB", 32, 4)};
+    Simulator s(c);
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 20000; ++i)
+        s.access(Access{(rng() % 96) * kPage + rng() % kPage, 4, rng() % 3 == 0 ? AccessKind::Write : AccessKind::Read});
+    const MmuStats& st = s.mmu()->stats();
+    CHECK(st.walks == tlbMisses(s, 1));
+    CHECK(st.walks > 0);
+    CHECK(tlbMisses(s, 1) <= tlbMisses(s, 0));
+    CHECK(st.walkMemoryAccesses == 4 * st.walks);
+    std::uint64_t served = 0;
+    for (std::uint64_t n : st.pteServedBy) served += n;
+    CHECK(served == st.walkMemoryAccesses);
+    // 96 pages over 64 frames: faults beyond the first 64 touches are replacements.
+    CHECK(st.pageFaults > 96);
+    CHECK(st.majorFaults == st.pageFaults - 96);
+    CHECK(st.residentPagesPeak == 64);
+}
+
+TEST_CASE("mmu: TLB reach, and 2 MiB pages remove the misses") {
+    // A 16-entry fully associative LRU TLB; three passes touching one byte of each of K pages.
+    // K = 16: the first pass misses 16 times, then everything hits. K = 17: LRU always evicts the
+    // page needed next: 51 misses. Inside one 2 MiB huge page the 17 pages are one TLB entry: 1 miss.
+    for (const std::uint64_t k : {16u, 17u}) {
+        SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 64);
+        c.tlbs = {tlbCfg("TLB", 16, 16, true)};
+        Simulator s(c);
+        for (int pass = 0; pass < 3; ++pass)
+            for (std::uint64_t p = 0; p < k; ++p) s.access(R(0x40000000 + p * kPage));
+        CHECK(tlbMisses(s, 0) == (k == 16 ? 16 : 51));
+        CHECK(s.mmu()->stats().walks == tlbMisses(s, 0));
+
+        c.mmu->hugePages = {HugePageRange{0x40000000, 2 * 1024 * 1024, 2 * 1024 * 1024}};
+        Simulator huge(c);
+        for (int pass = 0; pass < 3; ++pass)
+            for (std::uint64_t p = 0; p < k; ++p) huge.access(R(0x40000000 + p * kPage));
+        CHECK(tlbMisses(huge, 0) == 1);
+        CHECK(huge.mmu()->stats().walkMemoryAccesses == 3);  // a 2 MiB leaf is at level 2
+        CHECK(huge.mmu()->stats().pageFaults == 1);
+    }
+}
+
+TEST_CASE("mmu: demand paging reproduces Belady's anomaly (FIFO, 3 vs 4 frames)") {
+    const std::uint64_t refs[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+    for (const std::uint64_t frames : {3u, 4u}) {
+        Simulator s(withMmu({cacheCfg("L1", 4096, 64, 4)}, frames));
+        for (std::uint64_t p : refs) s.access(R(p * kPage));
+        CHECK(s.mmu()->stats().pageFaults == (frames == 3 ? 9 : 10));
+    }
+}
+
+TEST_CASE("mmu: eviction unmaps the page, writes it out if dirty, and drops its cached lines") {
+    // One frame. W A: fault, A dirty, its line dirty in L1. R B: fault evicts A: A written out, its
+    // dirty line invalidated (an L1 write-back, a memory write). R A: a major fault evicting B (clean).
+    Simulator s(withMmu({cacheCfg("L1", 4096, 64, 4)}, 1));
+    s.access(W(0x10000));
+    s.access(R(0x20000));
+    const MmuStats& st = s.mmu()->stats();
+    CHECK(st.pagesWrittenOut == 1);
+    CHECK(s.hierarchy().caches()[0].stats().writebacks == 1);
+    CHECK(s.hierarchy().memory().writes == 1);
+    s.access(R(0x10000));
+    CHECK(st.pageFaults == 3);
+    CHECK(st.majorFaults == 1);
+    CHECK(st.pagesWrittenOut == 1);
+    CHECK(st.residentPagesPeak == 1);
+    // Frame 0 was reused each time, so A's line came back at the same physical address.
+    CHECK(s.hierarchy().caches()[0].contains(0));
+}
+
+TEST_CASE("mmu: frame allocation decides conflicts in a physically indexed cache; same seed, same frames") {
+    // A direct-mapped 8 KiB cache: bit 12 of the physical address (the frame's parity) picks the
+    // half. Two virtual pages used alternately at the same offset: in frames of different parity
+    // they never conflict (sequential: frames 0 and 1); in frames of equal parity every access misses.
+    // (A TLB keeps walks to the first two accesses, and PTE reads go straight to memory.)
+    auto run = [](FrameAllocation alloc, std::uint64_t seed) {
+        SimConfig c = withMmu({cacheCfg("L1", 8192, 64, 1)}, 64);
+        c.tlbs = {tlbCfg("TLB", 4, 4, true)};
+        c.mmu->walkEntry = "memory";
+        c.mmu->frameAllocation = alloc;
+        c.seed = seed;
+        Simulator s(c);
+        for (int i = 0; i < 100; ++i) {
+            s.access(R(0x100000));
+            s.access(R(0x200000));
+        }
+        return s;
+    };
+    CHECK(run(FrameAllocation::Sequential, 1).hierarchy().caches()[0].stats().misses() == 2);
+    bool sawConflict = false;
+    for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+        const Simulator a = run(FrameAllocation::Random, seed);
+        const Simulator b = run(FrameAllocation::Random, seed);
+        CHECK(a.sameState(b));
+        const std::uint64_t misses = a.hierarchy().caches()[0].stats().misses();
+        CHECK((misses == 2 || misses == 200));
+        sawConflict = sawConflict || misses == 200;
+    }
+    CHECK(sawConflict);
+}
+
+TEST_CASE("mmu: references split at page boundaries; a copy is a snapshot") {
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 8);
+    c.tlbs = {tlbCfg("TLB", 4, 4, true)};
+    Simulator s(c);
+    s.access(R(kPage - 2, 4));  // two pages: two translations, two faults
+    CHECK(s.references() == 1);
+    CHECK(s.mmu()->stats().pageFaults == 2);
+    CHECK(s.mmu()->tlbs()[0].stats().accesses() == 2);
+    const Simulator snapshot = s;
+    s.access(W(5 * kPage));
+    CHECK_FALSE(snapshot.sameState(s));
+    Simulator replay = snapshot;
+    replay.access(W(5 * kPage));
+    CHECK(replay.sameState(s));
+}
+
+TEST_CASE("simulator: without an mmu it is the hierarchy alone") {
+    const SimConfig c = simCfg({cacheCfg("L1", 4096, 64, 4)});
+    Simulator s(c);
+    Hierarchy h(c);
+    for (std::uint64_t a = 0; a < 40000; a += 36) {
+        s.access(R(a));
+        h.access(R(a));
+    }
+    CHECK(s.mmu() == nullptr);
+    CHECK(s.hierarchy().sameState(h));
+    CHECK(s.totalCycles() == totalCycles(h));
+}
