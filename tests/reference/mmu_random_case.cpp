@@ -89,7 +89,8 @@ MmuCase makeMmuCase(std::uint64_t seed) {
     m.pageFaultLatency = static_cast<std::uint32_t>(between(r, 0, 1000));
     // Huge pages: 2 MiB (leaf at level 2) with 4 levels, 4 MiB (leaf at level 0) with 2 levels; the
     // range starts at region 8..11 of that size, away from the normal clusters below.
-    const std::uint64_t hugeSize = fourLevels ? 2 * MiB : 4 * MiB;
+    // With 4 levels, a quarter of the huge ranges use 1 GiB pages (leaf at level 1), regions 8..11 GiB.
+    const std::uint64_t hugeSize = !fourLevels ? 4 * MiB : chance(r, 25) ? 1024 * MiB : 2 * MiB;
     const bool huge = chance(r, 25);
     if (huge) {
         HugePageRange h;
@@ -103,7 +104,7 @@ MmuCase makeMmuCase(std::uint64_t seed) {
     const bool skipWalkCaches = huge && !fourLevels && !kHugeLeafWalkCaches;
     if (!skipWalkCaches && chance(r, 40)) {
         std::uint32_t maxLevel = static_cast<std::uint32_t>(m.bitsPerLevel.size() - 2);
-        if (huge && fourLevels && !kHugeLeafWalkCaches) maxLevel = 1;  // the 2 MiB leaf is level 2
+        if (huge && fourLevels && !kHugeLeafWalkCaches) maxLevel = hugeSize == 2 * MiB ? 1 : 0;  // leaf 2 or 1
         const std::uint64_t count = between(r, 1, 2);
         for (std::uint64_t i = 0; i < count; ++i) {
             WalkCacheConfig w;
@@ -162,7 +163,8 @@ MmuCase makeMmuCase(std::uint64_t seed) {
     for (std::uint64_t c = 0; c < clusters; ++c) {
         std::uint64_t base = 0;
         if (fourLevels) {
-            // indices: level 0 and 1 in 0..2, level 2 in 0..3 (the huge range uses 8..12), level 3 any.
+            // indices: level 0 and 1 in 0..2, level 2 in 0..3, level 3 any (huge ranges use level-2 or
+            // level-1 indices 8..12).
             base = (between(r, 0, 2) << 27) | (between(r, 0, 2) << 18) | (between(r, 0, 3) << 9) | between(r, 0, 505);
         } else {
             // level 0 in {0, 1, 2, 1023} (the huge range uses 8..12), level 1 up to 1014.

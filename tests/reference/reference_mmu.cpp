@@ -165,7 +165,12 @@ void ReferenceMmu::access(const Access& a, ReferenceModel& caches) {
 void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, ReferenceModel& caches) {
     const std::uint64_t pageSize = pageSizeOf(va);
     const bool huge = pageSize != cfg_.pageSize;
-    const std::uint64_t tlbKey = (va / pageSize) | (huge ? std::uint64_t{1} << 63 : 0);
+    // docs/mmu.md's key is the page number with bit 63 set for a huge page. That key aliases a 2 MiB
+    // and a 1 GiB page of the same number, so this model also puts log2(page size) in bits 56..62 of a
+    // huge page's key: no aliasing, and the same set as the doc's key (set counts are powers of two,
+    // far below 2^56, so only the low bits choose the set).
+    const std::uint64_t tlbKey =
+        huge ? (va / pageSize) | (std::uint64_t{1} << 63) | (std::uint64_t{log2Exact(pageSize)} << 56) : va / pageSize;
     const std::uint32_t leaf = leafLevelOf(pageSize);
 
     // 1. TLB lookup along the path of the piece's side.

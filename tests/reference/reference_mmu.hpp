@@ -40,9 +40,13 @@
 //   - Random frame allocation draws only while the free list is non-empty; a replaced frame is reused
 //     at once and never returns to the list. splitmix64's state starts at the config's seed.
 //   - The replacer sees one access per piece (its data access, step 4), after onLoad on a fault.
-//   - Residency is keyed by (page size, page number): docs/mmu.md's TLB key (page number with bit 63
-//     for a huge page) would confuse a 2 MiB page and a 1 GiB page with the same number; the random
-//     configs use one huge size at a time, so this never matters there.
+//   - docs/mmu.md's TLB key (page number, bit 63 set for a huge page) aliases a 2 MiB page and a
+//     1 GiB page with the same number (e.g. va 10 MiB and va 5 GiB: both 5 | 2^63): the second would
+//     hit the first's TLB entry and be translated to the wrong page (the engine does exactly that;
+//     reported, see the may_fail case in mmu_differential_test.cpp). This model keeps the doc's set
+//     (key modulo the set count) but adds log2(page size) in bits 56..62 of a huge page's key, so
+//     entries never alias. Residency is keyed by (page size, page number). The random configs use
+//     one huge range at a time, where both keys behave the same.
 //   - pte_reads_served_by: the first cache in which the PTE read (or a fill read it caused) hit, else
 //     memory.
 
