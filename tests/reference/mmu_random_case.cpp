@@ -146,15 +146,28 @@ MmuCase makeMmuCase(std::uint64_t seed) {
     cfg.mmu = m;
 
     // ---- TLBs ---------------------------------------------------------------------------------
-    switch (between(r, 0, 4)) {
-    case 0: cfg.tlbs = {randomTlb(r, "TLB", Holds::Both)}; break;
-    case 1: cfg.tlbs = {randomTlb(r, "ITLB", Holds::Instructions), randomTlb(r, "DTLB", Holds::Data)}; break;
-    case 2:
-        cfg.tlbs = {randomTlb(r, "ITLB", Holds::Instructions), randomTlb(r, "DTLB", Holds::Data),
-                    randomTlb(r, "STLB", Holds::Both)};
-        break;
-    case 3: cfg.tlbs = {randomTlb(r, "TLB1", Holds::Both), randomTlb(r, "TLB2", Holds::Both)}; break;
-    default: cfg.tlbs = {randomTlb(r, "DTLB", Holds::Data)}; break;  // fetches walk every time
+    switch (between(r, 0, 6)) {
+        case 0:
+            cfg.tlbs = {randomTlb(r, "TLB", Holds::Both)};
+            break;
+        case 1:
+            cfg.tlbs = {randomTlb(r, "ITLB", Holds::Instructions), randomTlb(r, "DTLB", Holds::Data)};
+            break;
+        case 2:
+            cfg.tlbs = {randomTlb(r, "ITLB", Holds::Instructions), randomTlb(r, "DTLB", Holds::Data),
+                        randomTlb(r, "STLB", Holds::Both)};
+            break;
+        case 3:
+            cfg.tlbs = {randomTlb(r, "TLB1", Holds::Both), randomTlb(r, "TLB2", Holds::Both)};
+            break;
+        case 4:
+            cfg.tlbs = {randomTlb(r, "DTLB", Holds::Data)};
+            break;  // fetches walk every time
+        case 5:
+            cfg.tlbs = {randomTlb(r, "ITLB", Holds::Instructions)};
+            break;  // reads and writes walk every time
+        default:
+            break;  // no TLB: every piece walks
     }
 
     // ---- the page pool: a few clusters of consecutive pages ------------------------------------
@@ -188,7 +201,10 @@ MmuCase makeMmuCase(std::uint64_t seed) {
         const std::uint64_t vpn = pick(r, pool);
         const unsigned k = static_cast<unsigned>(between(r, 0, 99));
         a.kind = k < 15 ? AccessKind::Fetch : k < 45 ? AccessKind::Write : AccessKind::Read;
-        if (chance(r, 12)) {
+        if (chance(r, 5)) {
+            a.size = pick(r, std::array<std::uint32_t, 3>{16, 48, 64});  // crosses lines, sometimes the page
+            a.address = vpn * kPage + between(r, 0, kPage - 1);
+        } else if (chance(r, 12)) {
             a.size = 8;
             a.address = vpn * kPage + kPage - between(r, 1, 7);  // crosses into the next page
         } else {
@@ -220,8 +236,8 @@ std::string describeMmuConfig(const SimConfig& config) {
            << (m.pageReplacement == PageReplacementKind::Fifo  ? "fifo"
                : m.pageReplacement == PageReplacementKind::Lru ? "lru"
                                                                : "clock")
-           << "\", \"walk_entry\": \"" << m.walkEntry
-           << "\", \"page_fault_latency\": " << m.pageFaultLatency << ",\n    \"huge_pages\": [";
+           << "\", \"walk_entry\": \"" << m.walkEntry << "\", \"page_fault_latency\": " << m.pageFaultLatency
+           << ",\n    \"huge_pages\": [";
         for (const HugePageRange& h : m.hugePages)
             os << "{ \"base\": " << h.base << ", \"size\": " << h.size << ", \"page_size\": " << h.pageSize << " }";
         os << "], \"walk_caches\": [";
@@ -298,8 +314,7 @@ std::string firstMmuDifference(const SimConfig& config, const MmuCounters& engin
     const MmuStats& e = engine.mmu;
     const MmuStats& r = ref.mmu;
     if (differ("mmu", "page_faults", e.pageFaults, r.pageFaults) ||
-        differ("mmu", "major_faults", e.majorFaults, r.majorFaults) ||
-        differ("mmu", "walks", e.walks, r.walks) ||
+        differ("mmu", "major_faults", e.majorFaults, r.majorFaults) || differ("mmu", "walks", e.walks, r.walks) ||
         differ("mmu", "walk_memory_accesses", e.walkMemoryAccesses, r.walkMemoryAccesses) ||
         vectors("mmu.pte_reads_served_by", e.pteServedBy, r.pteServedBy) ||
         vectors("mmu.walk_cache_lookups", e.walkCacheLookups, r.walkCacheLookups) ||

@@ -8,10 +8,10 @@
 //
 // Configs: 4-32 frames of 4 KiB (so pages get replaced), the 4-level 9x4 or the 2-level 10/10 layout,
 // sometimes one huge-page range (2 MiB or 1 GiB pages with 4 levels, 4 MiB with 2 levels), sequential or random
-// frames, fifo/lru/clock, 1-3 TLB levels (sometimes split ITLB/DTLB), sometimes walk caches,
+// frames, fifo/lru/clock, 0-3 TLB levels (sometimes split ITLB/DTLB, or one side only), sometimes walk caches,
 // walk_entry default, "memory" or the L2 cache, 1-2 NINE cache levels (L1 sometimes split).
 // Traces: 300-500 references over a few dozen pages in a few clusters, some crossing a page
-// boundary, reads/writes/fetches.
+// boundary, a few of 16-64 bytes (crossing lines), reads/writes/fetches.
 
 #include <cstdint>
 #include <optional>
@@ -23,8 +23,8 @@
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/access.hpp"
 #include "cachescope/mmu/mmu.hpp"
-#include "reference/reference_model.hpp"
 #include "reference/reference_mmu.hpp"
+#include "reference/reference_model.hpp"
 
 namespace cachescope::reference {
 

@@ -64,7 +64,8 @@ ReferenceMmu::ReferenceMmu(const SimConfig& config, const ReferenceModel& caches
     tlbTopology_ = computeTopology(shapes);
 
     for (const WalkCacheConfig& w : cfg_.walkCaches)
-        walkCaches_.push_back(keyCache("walk" + std::to_string(w.level), w.ways(), w.sets(), w.replacement, Holds::Both));
+        walkCaches_.push_back(
+            keyCache("walk" + std::to_string(w.level), w.ways(), w.sets(), w.replacement, Holds::Both));
     stats_.walkCacheLookups.assign(walkCaches_.size(), 0);
     stats_.walkCacheHits.assign(walkCaches_.size(), 0);
     stats_.pteServedBy.assign(caches.cacheCount() + 1, 0);
@@ -144,7 +145,8 @@ std::optional<std::uint64_t> ReferenceMmu::physicalAddress(std::uint64_t va) con
 std::uint64_t ReferenceMmu::translationCycles() const {
     std::uint64_t cycles = 0;
     for (std::size_t t = 0; t < tlbs_.size(); ++t) cycles += tlbs_[t].stats.accesses() * tlbLatency_[t];
-    for (std::size_t w = 0; w < walkCaches_.size(); ++w) cycles += stats_.walkCacheLookups[w] * cfg_.walkCaches[w].latency;
+    for (std::size_t w = 0; w < walkCaches_.size(); ++w)
+        cycles += stats_.walkCacheLookups[w] * cfg_.walkCaches[w].latency;
     return cycles + stats_.pageFaults * cfg_.pageFaultLatency;
 }
 
@@ -346,21 +348,22 @@ void ReferenceMmu::replacerFree(std::uint32_t frame) {
 
 std::uint32_t ReferenceMmu::replacerVictim() {
     switch (cfg_.pageReplacement) {
-    case PageReplacementKind::Fifo:  // "the page loaded longest ago"
-    case PageReplacementKind::Lru:   // "the page accessed longest ago"
-        return order_.front();
-    case PageReplacementKind::Clock: {
-        // "while the hand's frame has its bit set, clear it and advance; evict the hand's frame and
-        // advance the hand past it."
-        while (refBit_[hand_]) {
-            refBit_[hand_] = false;
+        case PageReplacementKind::Fifo:  // "the page loaded longest ago"
+        case PageReplacementKind::Lru:   // "the page accessed longest ago"
+            return order_.front();
+        case PageReplacementKind::Clock: {
+            // "while the hand's frame has its bit set, clear it and advance; evict the hand's frame and
+            // advance the hand past it."
+            while (refBit_[hand_]) {
+                refBit_[hand_] = false;
+                hand_ = static_cast<std::uint32_t>((hand_ + 1) % frames_);
+            }
+            const std::uint32_t victim = hand_;
             hand_ = static_cast<std::uint32_t>((hand_ + 1) % frames_);
+            return victim;
         }
-        const std::uint32_t victim = hand_;
-        hand_ = static_cast<std::uint32_t>((hand_ + 1) % frames_);
-        return victim;
-    }
-    case PageReplacementKind::Opt: break;
+        case PageReplacementKind::Opt:
+            break;
     }
     throw std::invalid_argument("reference mmu: opt is not available in simulations");
 }

@@ -137,13 +137,13 @@ private:
     std::uint64_t tableCursor_ = 0;
     std::map<PageId, PageSlot> pages_;
     std::vector<std::optional<PageId>> frameOwner_;
-    std::uint64_t nextFrame_ = 0;           // sequential: lowest frame never used
-    std::vector<std::uint32_t> freeList_;   // random: the free frames
+    std::uint64_t nextFrame_ = 0;          // sequential: lowest frame never used
+    std::vector<std::uint32_t> freeList_;  // random: the free frames
     SplitMix rng_;
     std::uint64_t hugeCursor_ = std::uint64_t{1} << 52;
-    std::list<std::uint32_t> order_;        // fifo: load order; lru: access order (front = oldest)
-    std::vector<bool> refBit_;              // clock
-    std::uint32_t hand_ = 0;                // clock
+    std::list<std::uint32_t> order_;  // fifo: load order; lru: access order (front = oldest)
+    std::vector<bool> refBit_;        // clock
+    std::uint32_t hand_ = 0;          // clock
     MmuStats stats_;
 };
 

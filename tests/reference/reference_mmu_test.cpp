@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "reference/reference_model.hpp"
 #include "reference/reference_mmu.hpp"
+#include "reference/reference_model.hpp"
 
 namespace cs = cachescope;
 using cs::AccessKind;
@@ -125,7 +125,7 @@ TEST_CASE("reference mmu: without walk caches, walks equal the last-level TLB mi
             read(m, page * 4096 + (x >> 40) % 4000, 4);
     }
     const auto& t = m.mmu()->tlbs();
-    CHECK(t[0].stats.accesses() == 500);                 // no access crosses a page (offset < 4000)
+    CHECK(t[0].stats.accesses() == 500);                  // no access crosses a page (offset < 4000)
     CHECK(t[1].stats.accesses() == t[0].stats.misses());  // a DTLB miss goes to the STLB
     CHECK(m.mmu()->stats().walks == t[1].stats.misses());
     CHECK(m.mmu()->stats().walkMemoryAccesses == 4 * t[1].stats.misses());
@@ -216,8 +216,9 @@ TEST_CASE("reference mmu: FIFO paging with 3 frames on Belady's string") {
         cs::PageReplacementKind kind;
         std::uint64_t frames, faults, majors;
     };
-    for (const Case& c : {Case{cs::PageReplacementKind::Fifo, 3, 9, 4}, Case{cs::PageReplacementKind::Fifo, 4, 10, 5},
-                          Case{cs::PageReplacementKind::Clock, 3, 9, 4}, Case{cs::PageReplacementKind::Lru, 3, 10, 5}}) {
+    for (const Case& c :
+         {Case{cs::PageReplacementKind::Fifo, 3, 9, 4}, Case{cs::PageReplacementKind::Fifo, 4, 10, 5},
+          Case{cs::PageReplacementKind::Clock, 3, 9, 4}, Case{cs::PageReplacementKind::Lru, 3, 10, 5}}) {
         CAPTURE(c.frames);
         CAPTURE(static_cast<int>(c.kind));
         ReferenceModel m(sim(mmu(c.frames * 4096, c.kind)));
@@ -238,15 +239,15 @@ TEST_CASE("reference mmu: an evicted dirty page is written out and its dirty lin
     ReferenceModel m(sim(c, {tlb("TLB", 4, 4, true)}, {l1(4 * KiB, 4)}));
     write(m, 0x0, 4);  // fault, walk (4 reads), L1 write miss: fetch (read 5), line 0 dirty
     CHECK(m.isDirty(0, 0x0));
-    read(m, 0x1000);   // fault: evict page 0 from frame 0: dirty line 0 -> L1 write-back, memory write;
-                       // page 0 was written: written out. Walk (reads 9); frame 0 again: L1 miss (10)
+    read(m, 0x1000);  // fault: evict page 0 from frame 0: dirty line 0 -> L1 write-back, memory write;
+                      // page 0 was written: written out. Walk (reads 9); frame 0 again: L1 miss (10)
     CHECK(m.mmu()->stats().pagesWrittenOut == 1);
     CHECK(m.stats(0).writebacks == 1);
     CHECK(m.memory().writes == 1);
     CHECK(m.mmu()->physicalAddress(0x1000) == 0x0);
     CHECK_FALSE(m.mmu()->physicalAddress(0x0).has_value());
-    read(m, 0x0);      // major fault: page 0's TLB entry left with the eviction, so the TLB misses;
-                       // evicts page 1 (clean: nothing written); L1 line 0 clean, dropped; reads 15
+    read(m, 0x0);  // major fault: page 0's TLB entry left with the eviction, so the TLB misses;
+                   // evicts page 1 (clean: nothing written); L1 line 0 clean, dropped; reads 15
     const cs::MmuStats& s = m.mmu()->stats();
     CHECK(s.pageFaults == 3);
     CHECK(s.majorFaults == 1);
