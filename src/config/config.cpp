@@ -114,6 +114,7 @@ nlohmann::json toJson(const SimConfig& config) {
     out["seed"] = config.seed;
     out["caches"] = std::move(caches);
     out["memory"] = {{"latency", config.memory.latency}};
+    configdetail::addTranslationJson(config, out);
     return out;
 }
 

@@ -28,6 +28,24 @@ std::string defaultCacheName(const std::vector<CacheConfig>& caches, const Topol
 /// The cache's name, or its default name when empty.
 std::string effectiveName(const std::vector<CacheConfig>& caches, const Topology& topology, std::size_t index);
 
+/// The TLBs as caches of one entry each, for computeTopology: TLBs connect exactly like caches
+/// (docs/mmu.md), only `holds` matters.
+std::vector<CacheConfig> tlbsAsCaches(const std::vector<TlbConfig>& tlbs);
+
+/// "TLB<level>", plus I / D for a TLB holding only instructions / data: [data, instructions, both]
+/// -> TLB1D, TLB1I, TLB2.
+std::string defaultTlbName(const std::vector<TlbConfig>& tlbs, std::size_t index);
+
+/// The TLB's name, or its default name when empty.
+std::string effectiveTlbName(const std::vector<TlbConfig>& tlbs, std::size_t index);
+
+/// The rules of `addressing`, `mmu` and `tlbs` (docs/config.md, "Translation"); part of validateConfig.
+void validateTranslation(const SimConfig& config, std::string_view source);
+
+/// Adds "addressing", "mmu" and "tlbs" (every default written out) to `out` when the config has an
+/// mmu; adds nothing otherwise, so configs without translation print as they always did.
+void addTranslationJson(const SimConfig& config, nlohmann::json& out);
+
 /// "source: path: " (or "path: " without a source): the start of every ConfigError message.
 std::string where(std::string_view source, std::string_view path);
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -50,7 +51,7 @@ public:
     SimConfig parse(const json& root) {
         SimConfig config;
         if (!root.is_object()) fail("/", "expected an object with a \"caches\" array, found " + describe(root));
-        checkKeys(root, "", {"$schema", "name", "description", "seed", "caches", "memory"});
+        checkKeys(root, "", {"$schema", "name", "description", "seed", "caches", "memory", "addressing", "mmu", "tlbs"});
         // "$schema" only tells editors where configs/schema.json is; it must be a string.
         if (root.contains("$schema")) string(root["$schema"], "/$schema");
         if (root.contains("name")) config.name = string(root["name"], "/name");
@@ -75,9 +76,20 @@ public:
         const Topology topology = computeTopology(config.caches);
         for (std::size_t i = 0; i < config.caches.size(); ++i)
             if (!named[i]) config.caches[i].name = configdetail::defaultCacheName(config.caches, topology, i);
+        translation(root, config);
         configdetail::validateConfig(config, source_);
         for (CacheConfig& c : config.caches)
             if (c.fullyAssociative) c.associativity = c.ways();
+        if (config.mmu) {
+            for (TlbConfig& t : config.tlbs)
+                if (t.fullyAssociative) t.associativity = t.entries;
+            for (WalkCacheConfig& w : config.mmu->walkCaches)
+                if (w.fullyAssociative) w.associativity = w.entries;
+            // The default entry point of page walks, written out: the first cache holding data.
+            if (config.mmu->walkEntry.empty())
+                config.mmu->walkEntry =
+                    topology.firstData == Topology::kMemory ? "memory" : config.caches[topology.firstData].name;
+        }
         return config;
     }
 
@@ -184,6 +196,201 @@ private:
         if (j.contains("latency")) c.latency = latency(j["latency"], path + "/latency");
         if (j.contains("holds")) c.holds = enumeration(j["holds"], path + "/holds", kHolds);
         return c;
+    }
+
+    // ---- translation (docs/mmu.md) ----------------------------------------------------------
+
+    void translation(const json& root, SimConfig& config) const {
+        static constexpr EnumName<Addressing> kAddressing[] = {{"virtual", Addressing::Virtual},
+                                                               {"physical", Addressing::Physical}};
+        const bool hasMmu = root.contains("mmu");
+        if (root.contains("addressing")) {
+            config.addressing = enumeration(root["addressing"], "/addressing", kAddressing);
+        } else if (hasMmu) {
+            config.addressing = Addressing::Physical;  // implied by the mmu
+        }
+        if (hasMmu) config.mmu = mmu(root["mmu"], "/mmu");
+        if (root.contains("tlbs")) {
+            if (!hasMmu)
+                fail("/tlbs", "TLBs need an \"mmu\" object (page size, page table, physical memory); add one "
+                              "or remove \"tlbs\"");
+            const json& tlbs = root["tlbs"];
+            if (!tlbs.is_array()) fail("/tlbs", "expected an array of TLBs, found " + describe(tlbs));
+            std::vector<bool> named;
+            for (std::size_t i = 0; i < tlbs.size(); ++i) {
+                config.tlbs.push_back(tlb(tlbs[i], "/tlbs/" + std::to_string(i)));
+                named.push_back(tlbs[i].contains("name"));
+            }
+            for (std::size_t i = 0; i < config.tlbs.size(); ++i)
+                if (!named[i]) config.tlbs[i].name = configdetail::defaultTlbName(config.tlbs, i);
+        }
+    }
+
+    std::uint32_t smallInteger(const json& j, const std::string& path, const std::string& expected) const {
+        const std::uint64_t v = unsignedInteger(j, path, expected);
+        if (v > std::numeric_limits<std::uint32_t>::max())
+            fail(path, "must be at most 4294967295, got " + std::to_string(v));
+        return static_cast<std::uint32_t>(v);
+    }
+
+    /// "associativity": a number of ways or "full".
+    void ways(const json& a, const std::string& p, std::uint32_t& associativity, bool& full) const {
+        if (a.is_string() && a.get<std::string>() == "full") {
+            full = true;
+        } else if (a.is_number_unsigned()) {
+            associativity = smallInteger(a, p, "a number of ways");
+        } else {
+            fail(p, "expected a number of ways (such as 4) or \"full\", found " + describe(a));
+        }
+    }
+
+    /// A virtual address: a JSON integer or a hexadecimal string such as "0x40000000".
+    std::uint64_t address(const json& j, const std::string& path) const {
+        if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+        if (j.is_string()) {
+            const std::string s = j.get<std::string>();
+            if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() <= 18) {
+                std::uint64_t v = 0;
+                bool ok = true;
+                for (std::size_t i = 2; i < s.size() && ok; ++i) {
+                    const char c = s[i];
+                    unsigned digit = 0;
+                    if (c >= '0' && c <= '9') digit = static_cast<unsigned>(c - '0');
+                    else if (c >= 'a' && c <= 'f') digit = static_cast<unsigned>(c - 'a' + 10);
+                    else if (c >= 'A' && c <= 'F') digit = static_cast<unsigned>(c - 'A' + 10);
+                    else ok = false;
+                    v = (v << 4) | digit;
+                }
+                if (ok) return v;
+            }
+        }
+        fail(path, "expected an address: an integer or a hexadecimal string such as \"0x40000000\", found " +
+                       describe(j));
+    }
+
+    MmuConfig mmu(const json& j, const std::string& path) const {
+        static constexpr EnumName<FrameAllocation> kFrames[] = {{"sequential", FrameAllocation::Sequential},
+                                                                {"random", FrameAllocation::Random}};
+        static constexpr EnumName<PageReplacementKind> kReplacers[] = {{"fifo", PageReplacementKind::Fifo},
+                                                                       {"lru", PageReplacementKind::Lru},
+                                                                       {"clock", PageReplacementKind::Clock},
+                                                                       {"opt", PageReplacementKind::Opt}};
+        if (!j.is_object())
+            fail(path, "expected an mmu object such as {\"page_size\": \"4KiB\"}, found " + describe(j));
+        checkKeys(j, path,
+                  {"page_size", "levels", "bits_per_level", "pte_size", "physical_memory", "frame_allocation",
+                   "page_replacement", "huge_pages", "walk_caches", "walk_entry", "page_fault_latency"});
+        MmuConfig m;
+        if (j.contains("page_size")) m.pageSize = size(j["page_size"], path + "/page_size");
+        // levels and bits_per_level: either, both (they must agree) or neither (4 levels of 9 bits).
+        constexpr std::uint64_t kMaxLevels = 64;
+        std::optional<std::uint64_t> levels;
+        if (j.contains("levels")) {
+            levels = unsignedInteger(j["levels"], path + "/levels", "a number of page-table levels (such as 4)");
+            if (*levels < 1 || *levels > kMaxLevels)
+                fail(path + "/levels", "must be between 1 and " + std::to_string(kMaxLevels) + ", got " +
+                                           std::to_string(*levels));
+        }
+        if (j.contains("bits_per_level")) {
+            const json& b = j["bits_per_level"];
+            const std::string p = path + "/bits_per_level";
+            if (b.is_number_unsigned()) {
+                const std::uint32_t bits = smallInteger(b, p, "a number of index bits");
+                m.bitsPerLevel.assign(levels.value_or(4), bits);
+            } else if (b.is_array()) {
+                if (b.empty()) fail(p, "must list the index bits of at least one level (root first), found []");
+                if (b.size() > kMaxLevels)
+                    fail(p, "at most " + std::to_string(kMaxLevels) + " levels, got " + std::to_string(b.size()));
+                if (levels && *levels != b.size())
+                    fail(p, "lists " + std::to_string(b.size()) + " levels but \"levels\" is " +
+                                std::to_string(*levels) + "; they must agree (or give only one of them)");
+                m.bitsPerLevel.clear();
+                for (std::size_t i = 0; i < b.size(); ++i)
+                    m.bitsPerLevel.push_back(smallInteger(b[i], p + "/" + std::to_string(i), "a number of index bits"));
+            } else {
+                fail(p, "expected a number of index bits (such as 9, for every level) or an array of them root "
+                        "first (such as [10, 10]), found " + describe(b));
+            }
+        } else if (levels) {
+            m.bitsPerLevel.assign(*levels, 9);
+        }
+        if (j.contains("pte_size")) {
+            const std::uint64_t v = size(j["pte_size"], path + "/pte_size");
+            if (v != 4 && v != 8) fail(path + "/pte_size", "must be 4 or 8 bytes, got " + std::to_string(v));
+            m.pteSize = static_cast<std::uint32_t>(v);
+        }
+        if (j.contains("physical_memory")) m.physicalMemory = size(j["physical_memory"], path + "/physical_memory");
+        if (j.contains("frame_allocation"))
+            m.frameAllocation = enumeration(j["frame_allocation"], path + "/frame_allocation", kFrames);
+        if (j.contains("page_replacement"))
+            m.pageReplacement = enumeration(j["page_replacement"], path + "/page_replacement", kReplacers);
+        if (j.contains("huge_pages")) {
+            const json& h = j["huge_pages"];
+            const std::string p = path + "/huge_pages";
+            if (!h.is_array()) fail(p, "expected an array of huge-page ranges, found " + describe(h));
+            for (std::size_t i = 0; i < h.size(); ++i) m.hugePages.push_back(hugePages(h[i], p + "/" + std::to_string(i)));
+        }
+        if (j.contains("walk_caches")) {
+            const json& w = j["walk_caches"];
+            const std::string p = path + "/walk_caches";
+            if (!w.is_array()) fail(p, "expected an array of walk caches, found " + describe(w));
+            for (std::size_t i = 0; i < w.size(); ++i) m.walkCaches.push_back(walkCache(w[i], p + "/" + std::to_string(i)));
+        }
+        if (j.contains("walk_entry")) {
+            m.walkEntry = string(j["walk_entry"], path + "/walk_entry");
+            if (m.walkEntry.empty())
+                fail(path + "/walk_entry", "must not be empty: a cache name or \"memory\" (leave the key out for "
+                                           "the first data cache)");
+        }
+        if (j.contains("page_fault_latency"))
+            m.pageFaultLatency = latency(j["page_fault_latency"], path + "/page_fault_latency");
+        return m;
+    }
+
+    HugePageRange hugePages(const json& j, const std::string& path) const {
+        if (!j.is_object())
+            fail(path, "expected a range such as {\"base\": \"0x40000000\", \"size\": \"1GiB\"}, found " +
+                           describe(j));
+        checkKeys(j, path, {"base", "size", "page_size"});
+        HugePageRange r;
+        if (!j.contains("base")) fail(path + "/base", "required key missing: the first virtual address of the range");
+        r.base = address(j["base"], path + "/base");
+        if (!j.contains("size")) fail(path + "/size", std::string("required key missing: the range's length, ") + kSizeExample);
+        r.size = size(j["size"], path + "/size");
+        if (j.contains("page_size")) r.pageSize = size(j["page_size"], path + "/page_size");
+        return r;
+    }
+
+    WalkCacheConfig walkCache(const json& j, const std::string& path) const {
+        if (!j.is_object())
+            fail(path, "expected a walk cache such as {\"level\": 2, \"entries\": 32}, found " + describe(j));
+        checkKeys(j, path, {"level", "entries", "associativity", "replacement", "latency"});
+        WalkCacheConfig w;
+        if (j.contains("level")) w.level = smallInteger(j["level"], path + "/level", "a page-table level (0 = root)");
+        if (j.contains("entries")) w.entries = smallInteger(j["entries"], path + "/entries", "a number of entries");
+        if (j.contains("associativity")) ways(j["associativity"], path + "/associativity", w.associativity, w.fullyAssociative);
+        if (j.contains("replacement")) w.replacement = string(j["replacement"], path + "/replacement");
+        if (j.contains("latency")) w.latency = latency(j["latency"], path + "/latency");
+        return w;
+    }
+
+    TlbConfig tlb(const json& j, const std::string& path) const {
+        static constexpr EnumName<Holds> kHolds[] = {
+            {"data", Holds::Data}, {"instructions", Holds::Instructions}, {"both", Holds::Both}};
+        if (!j.is_object())
+            fail(path, "expected a TLB object such as {\"entries\": 64, \"associativity\": 4}, found " + describe(j));
+        checkKeys(j, path, {"name", "entries", "associativity", "replacement", "latency", "holds"});
+        TlbConfig t;
+        if (j.contains("name")) {
+            t.name = string(j["name"], path + "/name");
+            if (t.name.empty()) fail(path + "/name", "must not be empty (leave the key out for the default name)");
+        }
+        if (j.contains("entries")) t.entries = smallInteger(j["entries"], path + "/entries", "a number of entries");
+        if (j.contains("associativity")) ways(j["associativity"], path + "/associativity", t.associativity, t.fullyAssociative);
+        if (j.contains("replacement")) t.replacement = string(j["replacement"], path + "/replacement");
+        if (j.contains("latency")) t.latency = latency(j["latency"], path + "/latency");
+        if (j.contains("holds")) t.holds = enumeration(j["holds"], path + "/holds", kHolds);
+        return t;
     }
 
     std::string source_;

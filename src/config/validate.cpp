@@ -143,6 +143,8 @@ void validateConfig(const SimConfig& config, std::string_view source) {
                                              quoted(names[a]) + " (/caches/" + std::to_string(a) + ") has " +
                                              std::to_string(caches[a].lineSize));
     }
+
+    validateTranslation(config, source);
 }
 
 }  // namespace configdetail

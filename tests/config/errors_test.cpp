@@ -144,8 +144,12 @@ TEST_CASE("config error: unknown key without a close match lists the allowed key
     std::string e = errorOf(one(R"("colour": "red")"));
     CHECK(e == "x.json: /caches/0/colour: unknown key; allowed keys here: name, size, line_size, associativity, "
                "replacement, write_policy, write_allocate, inclusion, latency, holds");
+    e = errorOf(R"({"caches": [{"size": 64}], "prefetcher": {}})");
+    CHECK(e == "x.json: /prefetcher: unknown key; allowed keys here: $schema, name, description, seed, caches, memory, "
+               "addressing, mmu, tlbs");
+    // "tlb" is now close to a key.
     e = errorOf(R"({"caches": [{"size": 64}], "tlb": {}})");
-    CHECK(e == "x.json: /tlb: unknown key; allowed keys here: $schema, name, description, seed, caches, memory");
+    CHECK(e == "x.json: /tlb: unknown key; did you mean \"tlbs\"?");
     e = errorOf(R"({"caches": [{"size": 64}], "memory": {"size": 1}})");
     CHECK(e == "x.json: /memory/size: unknown key; allowed keys here: latency");
 }

@@ -163,10 +163,14 @@ TEST_CASE("config presets: hardware geometries (sets worked by hand)") {
 }
 
 TEST_CASE("config schema: keys agree with the loader") {
-    // The cache keys of the schema are exactly those toJson writes (and parseConfig reads).
+    // The cache keys of the schema are exactly those toJson writes (and parseConfig reads). With an
+    // mmu and a TLB, so that toJson writes every top-level key.
     SimConfig c;
     c.caches.resize(1);
     c.caches[0].size = 1024;
+    c.addressing = Addressing::Physical;
+    c.mmu = MmuConfig{};
+    c.tlbs.resize(1);
     const json j = toJson(c);
     std::set<std::string> written;
     for (const auto& item : j["caches"][0].items()) written.insert(item.key());

@@ -116,9 +116,10 @@ struct MmuConfig {
     std::uint32_t pageFaultLatency = 0; // cycles added per page fault
 
     std::uint64_t frames() const { return physicalMemory / pageSize; }
-    /// log2(pageSize) + the sum of bitsPerLevel (pageSize must be a power of two).
+    /// log2(pageSize) + the sum of bitsPerLevel (floor(log2): exact for the power-of-two page sizes
+    /// that validation accepts).
     unsigned virtualBits() const {
-        unsigned bits = static_cast<unsigned>(std::countr_zero(pageSize));
+        unsigned bits = pageSize == 0 ? 0 : static_cast<unsigned>(std::bit_width(pageSize) - 1);
         for (const std::uint32_t b : bitsPerLevel) bits += b;
         return bits;
     }

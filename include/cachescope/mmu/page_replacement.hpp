@@ -10,7 +10,7 @@
 // nextUse is the position in the access stream of the next access to the same page (kNever if
 // none); only OPT uses it. victim() is not const: the clock hand moves and clears reference bits.
 //
-// Exact definitions (docs/mmu.md, "Page replacement"):
+// Exact definitions (docs/mmu.md, "Frames and page replacement"):
 //   fifo   evict the page loaded longest ago
 //   lru    evict the page accessed longest ago
 //   clock  second chance: frames in a circle with a hand (initially frame 0) and a reference bit
