@@ -91,7 +91,9 @@ MmuCase makeMmuCase(std::uint64_t seed) {
     // range starts at region 8..11 of that size, away from the normal clusters below.
     // With 4 levels, a quarter of the huge ranges use 1 GiB pages (leaf at level 1), regions 8..11 GiB.
     const std::uint64_t hugeSize = !fourLevels ? 4 * MiB : chance(r, 25) ? 1024 * MiB : 2 * MiB;
-    const bool huge = chance(r, 25);
+    // (validate() accepts huge pages only at a level >= 1, so none with 2 levels: their 4 MiB leaf
+    // would be the root.)
+    const bool huge = chance(r, 25) && fourLevels;
     if (huge) {
         HugePageRange h;
         h.pageSize = hugeSize;

@@ -7,7 +7,7 @@
 //   MmuCase c = makeMmuCase(77);      // same config and trace on every run
 //
 // Configs: 4-32 frames of 4 KiB (so pages get replaced), the 4-level 9x4 or the 2-level 10/10 layout,
-// sometimes one huge-page range (2 MiB or 1 GiB pages with 4 levels, 4 MiB with 2 levels), sequential or random
+// sometimes one huge-page range (2 MiB or 1 GiB pages, with 4 levels only), sequential or random
 // frames, fifo/lru/clock, 0-3 TLB levels (sometimes split ITLB/DTLB, or one side only), sometimes walk caches,
 // walk_entry default, "memory" or the L2 cache, 1-2 NINE cache levels (L1 sometimes split).
 // Traces: 300-500 references over a few dozen pages in a few clusters, some crossing a page
