@@ -3,6 +3,8 @@
 
 #include "reference_model.hpp"
 
+#include "reference_mmu.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -30,6 +32,11 @@ bool isModelledPolicy(const std::string& name) {
 }
 
 ReferenceModel::ReferenceModel(const SimConfig& config) : topology_(computeTopology(config.caches)) {
+    buildCaches(config);
+    if (config.mmu) mmu_ = std::make_unique<ReferenceMmu>(config, *this);
+}
+
+void ReferenceModel::buildCaches(const SimConfig& config) {
     for (const CacheConfig& cc : config.caches) {
         RefCache cache;
         cache.config = cc;
@@ -51,7 +58,62 @@ ReferenceModel::ReferenceModel(const SimConfig& config) : topology_(computeTopol
     }
 }
 
+ReferenceModel::ReferenceModel(const ReferenceModel& other)
+    : caches_(other.caches_), topology_(other.topology_),
+      mmu_(other.mmu_ ? std::make_unique<ReferenceMmu>(*other.mmu_) : nullptr), tracking_(other.tracking_),
+      servedBy_(other.servedBy_), served_(other.served_), memory_(other.memory_), clock_(other.clock_) {}
+
+ReferenceModel& ReferenceModel::operator=(const ReferenceModel& other) {
+    if (this != &other) {
+        ReferenceModel copy(other);
+        caches_ = std::move(copy.caches_);
+        topology_ = std::move(copy.topology_);
+        mmu_ = std::move(copy.mmu_);
+        tracking_ = copy.tracking_;
+        servedBy_ = copy.servedBy_;
+        served_ = copy.served_;
+        memory_ = copy.memory_;
+        clock_ = copy.clock_;
+    }
+    return *this;
+}
+
+ReferenceModel::~ReferenceModel() = default;
+
 void ReferenceModel::access(const Access& a) {
+    if (mmu_) {
+        mmu_->access(a, *this);  // docs/mmu.md: translate piece by piece, then physicalAccess()
+        return;
+    }
+    physicalAccess(a.kind, a.address, a.size);
+}
+
+std::uint32_t ReferenceModel::readAt(std::uint32_t entry, std::uint64_t address, std::uint64_t size) {
+    tracking_ = true;
+    served_ = false;
+    servedBy_ = kMemory;
+    request(entry, AccessKind::Read, address, size, /*dirtyData=*/true, /*fromAbove=*/false);
+    tracking_ = false;
+    return servedBy_;
+}
+
+void ReferenceModel::invalidateRange(std::uint64_t base, std::uint64_t size) {
+    for (RefCache& cache : caches_)
+        for (std::uint64_t s = 0; s < cache.numSets; ++s)
+            for (std::uint32_t w = 0; w < cache.numWays; ++w) {
+                const Line& l = cache.sets[s][w];
+                const std::uint64_t byte = l.lineAddr * cache.lineSize;
+                if (!l.valid || byte < base || byte - base >= size) continue;
+                if (l.dirty) {
+                    ++cache.stats.writebacks;  // "a dirty line counts as a write-back of that cache
+                    ++memory_.writes;          //  and a memory write"
+                }
+                invalidateWay(cache, s, w);
+            }
+}
+
+void ReferenceModel::physicalAccess(AccessKind kind, std::uint64_t address, std::uint64_t size) {
+    const Access a{address, static_cast<std::uint32_t>(size), kind};
     // "The first cache holding instructions receives the fetches; the first cache holding data
     // receives the reads and writes. If there is none for a side, that side's references go
     // straight to memory."
@@ -62,6 +124,7 @@ void ReferenceModel::access(const Access& a) {
 bool ReferenceModel::request(std::uint32_t target, AccessKind kind, std::uint64_t address, std::uint64_t size,
                              bool dirtyData, bool fromAbove) {
     if (target == kMemory) {
+        if (tracking_ && !served_ && kind != AccessKind::Write) served_ = true;  // servedBy_ stays kMemory
         // "Memory counts the requests that reach it". Memory has no lines: one request counts once.
         if (kind == AccessKind::Write)
             ++memory_.writes;
@@ -107,6 +170,10 @@ bool ReferenceModel::accessLine(std::uint32_t c, AccessKind kind, std::uint64_t 
         if (set[w].valid && set[w].lineAddr == lineAddr) hitWay = w;
 
     if (hitWay != cache.numWays) {
+        if (tracking_ && !served_ && kind != AccessKind::Write) {
+            served_ = true;
+            servedBy_ = c;
+        }
         // Hit 1: "The replacement policy records the hit."
         policyHit(cache, setIndex, hitWay);
         // Hit 2: writes.

@@ -33,6 +33,7 @@
 // name throws std::invalid_argument.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "cachescope/cache/stats.hpp"
@@ -62,6 +63,8 @@ Policy policyFromName(const std::string& name);
 /// True for the names this model implements.
 bool isModelledPolicy(const std::string& name);
 
+class ReferenceMmu;
+
 struct RefCache {
     CacheConfig config;
     Policy policy = Policy::Lru;
@@ -78,11 +81,28 @@ class ReferenceModel {
 public:
     static constexpr std::uint32_t kMemory = Topology::kMemory;
 
-    /// Builds empty caches for `config` (assumed valid).
+    /// Builds empty caches for `config` (assumed valid), and the translation model if it has an mmu.
     explicit ReferenceModel(const SimConfig& config);
+    ReferenceModel(const ReferenceModel& other);
+    ReferenceModel& operator=(const ReferenceModel& other);
+    ~ReferenceModel();
 
-    /// Simulates one CPU reference.
+    /// Simulates one CPU reference (translated first when the config has an mmu).
     void access(const Access& a);
+
+    /// The translation model, or nullptr without an mmu.
+    const ReferenceMmu* mmu() const { return mmu_.get(); }
+    const Topology& topology() const { return topology_; }
+    const CacheConfig& cacheConfig(std::size_t c) const { return caches_.at(c).config; }
+
+    /// A physical access of the CPU (no translation): enters at the first cache of its side.
+    void physicalAccess(AccessKind kind, std::uint64_t address, std::uint64_t size);
+    /// A read entering at cache `entry` (or memory) as a CPU reference would; returns the first cache
+    /// in which it (or a fill read it caused) hit, or kMemory. For PTE reads.
+    std::uint32_t readAt(std::uint32_t entry, std::uint64_t address, std::uint64_t size);
+    /// Invalidates every line of every cache lying in [base, base + size); each dirty one counts a
+    /// write-back of its cache and a memory write. For page eviction.
+    void invalidateRange(std::uint64_t base, std::uint64_t size);
 
     std::size_t cacheCount() const { return caches_.size(); }
     const CacheStats& stats(std::size_t c) const { return caches_.at(c).stats; }
@@ -96,6 +116,7 @@ public:
     std::uint64_t validLines(std::size_t c) const;
 
 private:
+    void buildCaches(const SimConfig& config);
     /// Sends a request to cache `target` (or memory): split into the target's lines, each simulated
     /// completely before the next. `dirtyData` is false only for a clean victim going into an
     /// exclusive cache. `fromAbove` is false for CPU references. Returns true if the data comes back
@@ -115,8 +136,14 @@ private:
     std::uint32_t policyVictim(const RefCache& cache, std::uint64_t set) const;
     void invalidateWay(RefCache& cache, std::uint64_t set, std::uint32_t way);
 
+    friend class ReferenceMmu;  // drives TLBs and walk caches with the policy hooks above
+
     std::vector<RefCache> caches_;
     Topology topology_;
+    std::unique_ptr<ReferenceMmu> mmu_;
+    bool tracking_ = false;                 // readAt(): recording who served the read
+    std::uint32_t servedBy_ = kMemory;
+    bool served_ = false;
     MemoryStats memory_;
     std::int64_t clock_ = 0;  // global timestamp for lru/mru/fifo
 };

@@ -1,0 +1,178 @@
+// Differential tests of translation: the engine (cachescope::Simulator with an mmu) against the naive
+// reference model (reference_mmu.hpp), written independently from docs/mmu.md, on random valid
+// configs and traces (mmu_random_case.hpp). After every access every counter of every cache, of
+// memory, of every TLB and walk cache and of MmuStats must agree. On a mismatch the test prints the
+// seed, the config, the first differing counter and a shrunk trace. Reproduce with makeMmuCase(seed).
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/sim/simulator.hpp"
+#include "reference/mmu_random_case.hpp"
+#include "reference/random_case.hpp"
+#include "reference/reference_model.hpp"
+
+namespace cs = cachescope;
+using namespace cachescope::reference;
+
+namespace {
+
+MmuCounters countersOfEngine(const cs::Simulator& s) {
+    MmuCounters c;
+    for (const cs::Cache& cache : s.hierarchy().caches()) c.caches.push_back(cache.stats());
+    c.memory = s.hierarchy().memory();
+    if (const cs::Mmu* m = s.mmu()) {
+        for (const cs::Cache& t : m->tlbs()) c.tlbs.push_back(t.stats());
+        for (const cs::Cache& w : m->walkCaches()) c.walkCaches.push_back(w.stats());
+        c.mmu = m->stats();
+        c.translationCycles = m->translationCycles();
+    }
+    return c;
+}
+
+bool checkCase(const MmuCase& mc) {
+    const std::string header = "mmu case seed " + std::to_string(mc.seed);
+    try {
+        cs::validate(mc.config);
+    } catch (const cs::Error& e) {
+        FAIL_CHECK(header << ": validate() rejected a config that follows docs/mmu.md: " << std::string(e.what())
+                          << "\n"
+                          << describeMmuConfig(mc.config));
+        return false;
+    }
+    std::optional<MmuMismatch> m;
+    try {
+        m = mmuFirstMismatch<cs::Simulator>(mc.config, mc.trace, countersOfEngine);
+    } catch (const std::exception& e) {
+        FAIL_CHECK(header << ": exception " << std::string(e.what()) << "\n" << describeMmuConfig(mc.config));
+        return false;
+    }
+    if (!m) return true;
+    const std::size_t firstIndex = m->index;
+    const std::string firstWhat = m->what;
+    const std::vector<cs::Access> small = mmuShrinkTrace<cs::Simulator>(mc.config, mc.trace, *m, countersOfEngine);
+    FAIL_CHECK(header << ": engine and reference differ after access " << firstIndex << " of " << mc.trace.size()
+                      << ": " << firstWhat << "\nconfig:\n"
+                      << describeMmuConfig(mc.config) << "\nshrunk trace (" << small.size()
+                      << " accesses), after which " << m->what << ":\n"
+                      << describeTrace(small));
+    return false;
+}
+
+/// Runs `count` seeds from `first` (CACHESCOPE_MMU_CASES=n in the environment runs n instead, for a
+/// longer hunt); stops at the first failure.
+void runSeeds(std::uint64_t first, std::uint64_t count) {
+    if (const char* n = std::getenv("CACHESCOPE_MMU_CASES")) count = std::stoull(n);
+    std::uint64_t passed = 0;
+    for (std::uint64_t s = first; s < first + count; ++s) {
+        if (!checkCase(makeMmuCase(s))) break;
+        ++passed;
+    }
+    CHECK(passed == count);
+}
+
+}  // namespace
+
+TEST_CASE("mmu differential: random configs with translation, engine vs reference") { runSeeds(10'000'000, 600); }
+
+TEST_CASE("mmu differential: an engine snapshot taken mid-trace replays identically") {
+    for (std::uint64_t seed = 11'000'000; seed < 11'000'010; ++seed) {
+        CAPTURE(seed);
+        const MmuCase mc = makeMmuCase(seed);
+        const std::size_t cut = mc.trace.size() / 3;
+        cs::Simulator s(mc.config);
+        ReferenceModel ref(mc.config);
+        for (std::size_t i = 0; i < cut; ++i) {
+            s.access(mc.trace[i]);
+            ref.access(mc.trace[i]);
+        }
+        cs::Simulator copy = s;  // a value: page table, frames, replacer, TLBs, caches
+        CHECK(copy.sameState(s));
+        for (std::size_t i = cut; i < mc.trace.size(); ++i) {
+            s.access(mc.trace[i]);
+            copy.access(mc.trace[i]);
+            ref.access(mc.trace[i]);
+        }
+        CHECK(copy.sameState(s));
+        CHECK(firstMmuDifference(mc.config, countersOfEngine(s), mmuCountersOf(ref)).empty());
+        CHECK(firstMmuDifference(mc.config, countersOfEngine(copy), mmuCountersOf(ref)).empty());
+    }
+}
+
+// Found by the random cases (seed 10000002 with huge-leaf walk caches generated): docs/mmu.md says
+// "The walk caches (if any) are all looked up, each counting an access and its latency", also a walk
+// cache whose level is at or below the leaf of a huge page; the engine skips those. Either the doc or
+// the engine should change; until then this case may fail (the generator avoids the combination,
+// see kHugeLeafWalkCaches in mmu_random_case.cpp).
+TEST_CASE("mmu differential: a walk cache below a huge page's leaf is still looked up" * doctest::may_fail()) {
+    // 4 levels of 9 bits; one 2 MiB huge page at va 0 (leaf at level 2); a walk cache at level 2.
+    // read 0x1000: no TLB -> fault, walk: the walk cache is looked up (1 access, a miss); the walk reads
+    // levels 0, 1, 2 (3 PTE reads); level 2 is not above the leaf, so the walk cache is not filled.
+    cs::SimConfig c;
+    c.addressing = cs::Addressing::Physical;
+    cs::CacheConfig l1;
+    l1.name = "L1";
+    l1.size = 1024;
+    c.caches.push_back(l1);
+    c.mmu = cs::MmuConfig{};
+    c.mmu->walkEntry = "memory";
+    c.mmu->physicalMemory = 64 * 1024;
+    c.mmu->hugePages.push_back(cs::HugePageRange{0, 2 * 1024 * 1024, 2 * 1024 * 1024});
+    cs::WalkCacheConfig w;
+    w.level = 2;
+    c.mmu->walkCaches.push_back(w);
+    REQUIRE_NOTHROW(cs::validate(c));
+    cs::Simulator s(c);
+    ReferenceModel ref(c);
+    s.access(cs::Access{0x1000, 1, cs::AccessKind::Read});
+    ref.access(cs::Access{0x1000, 1, cs::AccessKind::Read});
+    CHECK(ref.mmu()->stats().walkCacheLookups == std::vector<std::uint64_t>{1});
+    CHECK(ref.mmu()->stats().walkMemoryAccesses == 3);
+    CHECK(s.mmu()->stats().walkMemoryAccesses == 3);
+    CHECK(s.mmu()->stats().walkCacheLookups == std::vector<std::uint64_t>{1});
+    CHECK(s.mmu()->walkCaches()[0].stats().accesses() == 1);
+}
+
+// docs/mmu.md's TLB key (page number with bit 63 for a huge page) aliases a 2 MiB page and a 1 GiB
+// page with the same number. Worked: ranges [10 MiB, 12 MiB) of 2 MiB pages and [5 GiB, 6 GiB) of
+// 1 GiB pages; read 10 MiB + 0x10 (page number 5 of 2 MiB), then 5 GiB + 0x10 (page number 5 of
+// 1 GiB, never touched): two distinct pages, so 2 TLB misses, 2 faults, 2 walks, 2 resident pages.
+// The engine lets the second hit the first's entry (1 miss, 1 fault): a wrong translation. The
+// reference keeps them apart (see reference_mmu.hpp). May fail until the doc/engine key changes.
+TEST_CASE("mmu differential: 2 MiB and 1 GiB pages with the same number do not share a TLB entry" *
+          doctest::may_fail()) {
+    constexpr std::uint64_t MiB = 1 << 20, GiB = MiB << 10;
+    cs::SimConfig c;
+    c.addressing = cs::Addressing::Physical;
+    cs::CacheConfig l1;
+    l1.name = "L1";
+    l1.size = 1024;
+    c.caches.push_back(l1);
+    c.mmu = cs::MmuConfig{};
+    c.mmu->physicalMemory = 64 * 1024;
+    c.mmu->hugePages.push_back(cs::HugePageRange{10 * MiB, 2 * MiB, 2 * MiB});
+    c.mmu->hugePages.push_back(cs::HugePageRange{5 * GiB, GiB, GiB});
+    cs::TlbConfig t;
+    t.name = "TLB";
+    t.entries = 4;
+    t.associativity = 4;
+    c.tlbs.push_back(t);
+    REQUIRE_NOTHROW(cs::validate(c));
+    cs::Simulator s(c);
+    ReferenceModel ref(c);
+    for (std::uint64_t va : {10 * MiB + 0x10, 5 * GiB + 0x10}) {
+        s.access(cs::Access{va, 1, cs::AccessKind::Read});
+        ref.access(cs::Access{va, 1, cs::AccessKind::Read});
+    }
+    CHECK(ref.mmu()->tlbs()[0].stats.misses() == 2);
+    CHECK(ref.mmu()->stats().pageFaults == 2);
+    CHECK(ref.mmu()->stats().residentPages == 2);
+    CHECK(s.mmu()->tlbs()[0].stats().misses() == 2);
+    CHECK(s.mmu()->stats().pageFaults == 2);
+    CHECK(s.mmu()->stats().residentPages == 2);
+}
