@@ -21,7 +21,7 @@ auto pick(Rng& r, const Container& v) {
 }
 
 constexpr std::uint64_t kPage = 4096;
-constexpr bool kHugeLeafWalkCaches = false;
+constexpr bool kHugeLeafWalkCaches = true;
 constexpr std::uint64_t MiB = 1024 * 1024;
 
 TlbConfig randomTlb(Rng& r, const char* name, Holds holds) {
@@ -101,8 +101,8 @@ MmuCase makeMmuCase(std::uint64_t seed) {
         h.size = between(r, 1, 2) * hugeSize;
         m.hugePages.push_back(h);
     }
-    // A walk cache at or below a huge page's leaf level: docs/mmu.md says every walk cache is looked
-    // up; the engine skips those (reported). Only generated when the flag kHugeLeafWalkCaches is on.
+    // Walk caches at or below a huge page's leaf level are generated too (they must not be looked up
+    // for that page, docs/mmu.md step 3); kHugeLeafWalkCaches turns that off.
     const bool skipWalkCaches = huge && !fourLevels && !kHugeLeafWalkCaches;
     if (!skipWalkCaches && chance(r, 40)) {
         std::uint32_t maxLevel = static_cast<std::uint32_t>(m.bitsPerLevel.size() - 2);

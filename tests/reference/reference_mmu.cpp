@@ -200,6 +200,8 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
         std::vector<bool> walkMissed(walkCaches_.size(), false);
         for (std::size_t w = 0; w < walkCaches_.size(); ++w) {
             const std::uint32_t level = cfg_.walkCaches[w].level;
+            // "The walk caches that cover a level above the page's leaf are looked up".
+            if (level >= leaf) continue;
             ++stats_.walkCacheLookups[w];
             if (lookup(walkCaches_[w], va >> shift(level), AccessKind::Read, caches)) {
                 ++stats_.walkCacheHits[w];

@@ -26,8 +26,8 @@
 //   - A walk cache at level L is keyed by the prefix va >> shift_L (the indices of levels 0..L); its
 //     set is the key modulo its set count. Lookups and fills are those of a cache; a lookup counts one
 //     access of kind read in its CacheStats (compare totals only).
-//   - A walk-cache hit at a level >= the leaf level of the walked page cannot skip the leaf; it is
-//     ignored for skipping (it cannot happen anyway: such entries are never filled).
+//   - A walk cache at a level >= the leaf level of the walked page is not looked up for that page
+//     (docs/mmu.md, step 3; settled after the differential test found the doc and engine differing).
 //   - TLB lookups count under the piece's kind; TLB fills are not accesses. Unmapping a page
 //     invalidates its TLB entries (the policy is told, as for an invalidated cache line); that is not
 //     an eviction. Each TLB and walk-cache fill takes the lowest invalid way, else the policy's victim
@@ -40,13 +40,9 @@
 //   - Random frame allocation draws only while the free list is non-empty; a replaced frame is reused
 //     at once and never returns to the list. splitmix64's state starts at the config's seed.
 //   - The replacer sees one access per piece (its data access, step 4), after onLoad on a fault.
-//   - docs/mmu.md's TLB key (page number, bit 63 set for a huge page) aliases a 2 MiB page and a
-//     1 GiB page with the same number (e.g. va 10 MiB and va 5 GiB: both 5 | 2^63): the second would
-//     hit the first's TLB entry and be translated to the wrong page (the engine does exactly that;
-//     reported, see the may_fail case in mmu_differential_test.cpp). This model keeps the doc's set
-//     (key modulo the set count) but adds log2(page size) in bits 56..62 of a huge page's key, so
-//     entries never alias. Residency is keyed by (page size, page number). The random configs use
-//     one huge range at a time, where both keys behave the same.
+//   - A huge page's TLB key is its page number with bit 63 set and log2(page size) in bits 56..62
+//     (docs/mmu.md; an earlier key without the size let a 2 MiB and a 1 GiB page with the same number
+//     share an entry, found here). Residency is keyed by (page size, page number).
 //   - pte_reads_served_by: the first cache in which the PTE read (or a fill read it caused) hit, else
 //     memory.
 

@@ -107,8 +107,10 @@ private:
     };
 
     PageSize pageSizeOf(std::uint64_t va) const;
+    /// A TLB entry's key: the page number; a huge page's also carries bit 63 and log2(its size) in
+    /// bits 56-62, so pages of different sizes never share an entry.
     std::uint64_t keyOf(std::uint64_t va, const PageSize& ps) const {
-        return (va >> ps.shift) | (ps.huge ? std::uint64_t{1} << 63 : 0);
+        return (va >> ps.shift) | (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
     }
     void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarchy& caches);
     void evict(std::uint32_t frame, Hierarchy& caches);
