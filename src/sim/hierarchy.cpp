@@ -18,8 +18,6 @@ std::uint64_t cacheSeed(std::uint64_t seed, std::uint32_t index) {
 Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(computeTopology(config.caches)) {
     caches_.reserve(config.caches.size());
     for (std::uint32_t c = 0; c < config.caches.size(); ++c) caches_.emplace_back(config.caches[c], cacheSeed(config.seed, c));
-    firstInstruction_ = topology_.firstInstruction;
-    firstData_ = topology_.firstData;
 }
 
 void Hierarchy::access(std::span<const Access> block) {
@@ -89,8 +87,8 @@ void Hierarchy::access(std::span<const Access> block) {
         }
         return true;
     };
-    Side data = sideOf(firstData_);
-    Side instructions = sideOf(firstInstruction_);
+    Side data = sideOf(topology_.firstData);
+    Side instructions = sideOf(topology_.firstInstruction);
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
@@ -104,9 +102,9 @@ void Hierarchy::access(std::span<const Access> block) {
     };
     for (const Access& a : block) {
         if (a.kind != AccessKind::Fetch) [[likely]] {
-            if (!hit(data, a)) below(data, firstData_, a);
+            if (!hit(data, a)) below(data, topology_.firstData, a);
         } else if (!fetchHit(a)) {
-            below(instructions, firstInstruction_, a);
+            below(instructions, topology_.firstInstruction, a);
         }
     }
     // The data side's hits are reads and writes, the instruction side's fetches (the same cache
@@ -120,7 +118,7 @@ void Hierarchy::access(std::span<const Access> block) {
 
 void Hierarchy::accessObserved(const Access& a) {
     observer_->onReference(a);
-    request(a.kind == AccessKind::Fetch ? firstInstruction_ : firstData_, a.kind, a.address, a.size, false);
+    request(a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData, a.kind, a.address, a.size, false);
 }
 
 void Hierarchy::notifyMemory(AccessKind kind, std::uint64_t address, std::uint32_t size) {

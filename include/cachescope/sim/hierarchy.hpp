@@ -42,8 +42,8 @@ public:
     /// Index of the cache that a miss in cache `c` goes to, or kMemory.
     std::uint32_t next(std::uint32_t c) const { return topology_.next[c]; }
     /// First cache on the instruction / data side, or kMemory.
-    std::uint32_t firstInstructionCache() const { return firstInstruction_; }
-    std::uint32_t firstDataCache() const { return firstData_; }
+    std::uint32_t firstInstructionCache() const { return topology_.firstInstruction; }
+    std::uint32_t firstDataCache() const { return topology_.firstData; }
     const Topology& topology() const { return topology_; }
     /// Caches whose misses can reach cache `c` (directly or through others).
     const std::vector<std::uint32_t>& above(std::uint32_t c) const { return topology_.above[c]; }
@@ -93,8 +93,6 @@ private:
     SimConfig config_;
     std::vector<Cache> caches_;
     Topology topology_;
-    std::uint32_t firstInstruction_ = kMemory;
-    std::uint32_t firstData_ = kMemory;
     MemoryStats memory_;
     std::uint64_t references_ = 0;
     HierarchyObserver* observer_ = nullptr;

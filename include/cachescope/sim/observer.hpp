@@ -1,6 +1,6 @@
 #pragma once
 // Optional listener for everything the hierarchy does, one value record per event. Narration and
-// the GUI use it; when no observer is attached the hot path pays one predictable branch.
+// the GUI use it; when no observer is attached the hot path pays one branch per block.
 
 #include <cstdint>
 
