@@ -98,6 +98,13 @@ void runCommand(const RunArgs& args) {
     std::unique_ptr<TraceReader> trace = openTrace(args.trace, format);
 
     Simulator simulator(config);
+    if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
+        if (args.trace == "-")
+            throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
+                             "trace file, not standard input");
+        std::unique_ptr<TraceReader> plan = openTrace(args.trace, format);
+        planFuture(simulator, *plan);
+    }
     RunOptions options;
     {
         Progress progress;

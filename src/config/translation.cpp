@@ -160,9 +160,6 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
     if (m.physicalMemory > kMaxPhysical)
         fail("/mmu/physical_memory", "must be at most 2^48 bytes (256TiB; the page tables live above it and huge "
                                      "pages from 2^52), got " + std::to_string(m.physicalMemory));
-    if (m.pageReplacement == PageReplacementKind::Opt)
-        fail("/mmu/page_replacement", "page_replacement \"opt\" (Belady) needs the whole trace in advance; it is not "
-                                      "available in simulations yet — use fifo, lru or clock");
 
     // ---- huge pages ----
     // A huge page is a leaf at a level i >= 1 above the last: its size is 2^shift_i with

@@ -123,7 +123,9 @@ Mmu::Mmu(const Mmu& o)
       freeFrames_(o.freeFrames_),
       frameRng_(o.frameRng_),
       nextHuge_(o.nextHuge_),
-      replacer_(o.replacer_->clone()) {}
+      replacer_(o.replacer_->clone()),
+      future_(o.future_),
+      piece_(o.piece_) {}
 
 Mmu& Mmu::operator=(const Mmu& o) {
     if (this != &o) {
@@ -159,6 +161,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
     const PageSize ps = pageSizeOf(va);
     const std::uint64_t key = keyOf(va, ps);
     const std::uint64_t offset = va & ((std::uint64_t{1} << ps.shift) - 1);
+    const std::uint64_t next = nextUse();
 
     // 1. TLB lookups down the kind's side; a hit fills the TLBs that missed before it.
     std::uint32_t missed[16];
@@ -173,7 +176,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
             tlb.touch(set, way);
             const Page page = pages_.at(key);
             for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
-            recordAccess(page, kind);
+            recordAccess(page, kind, next);
             return page.base + offset;
         }
         ++tlb.mutableStats().missesByKind[kindIndex(kind)];
@@ -182,17 +185,17 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
         t = tlbTopology_.next[t];
     }
     // 2. page fault, 3. walk, TLB fills.
-    if (!pages_.contains(key)) fault(key, va, ps, caches);
+    if (!pages_.contains(key)) fault(key, va, ps, next, caches);
     walk(va, ps, caches);
     const Page page = pages_.at(key);
     for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
-    recordAccess(page, kind);
+    recordAccess(page, kind, next);
     return page.base + offset;
 }
 
-void Mmu::recordAccess(const Page& page, AccessKind kind) {
+void Mmu::recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse) {
     if (page.huge) return;  // huge pages are pinned: no replacement, no write-out
-    replacer_->onAccess(page.frame, PageReplacer::kNever);
+    replacer_->onAccess(page.frame, nextUse);
     if (kind == AccessKind::Write) frameDirty_[page.frame] = 1;
 }
 
@@ -223,7 +226,7 @@ std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t lev
     return it->second + index * config_.pteSize;
 }
 
-void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
+void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches) {
     ++stats_.pageFaults;
     if (evicted_.erase(key) != 0) ++stats_.majorFaults;
     for (std::uint32_t level = 1; level <= ps.leafLevel; ++level) tableBase(level, va);
@@ -252,7 +255,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarc
         page.base = std::uint64_t{frame} << pageShift_;
         frameOwner_[frame] = key;
         frameDirty_[frame] = 0;
-        replacer_->onLoad(frame, PageReplacer::kNever);
+        replacer_->onLoad(frame, nextUse);
     }
     pages_.emplace(key, page);
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
@@ -299,6 +302,19 @@ void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
         ++stats_.walkMemoryAccesses;
         ++stats_.pteServedBy[servedBy == Topology::kMemory ? cacheCount_ : servedBy];
     }
+}
+
+std::vector<std::uint64_t> Mmu::nextPageUses(const std::vector<std::uint64_t>& keys) {
+    std::vector<std::uint64_t> next(keys.size(), PageReplacer::kNever);
+    std::unordered_map<std::uint64_t, std::uint64_t> seen;  // key -> the latest index seen (from the end)
+    for (std::size_t i = keys.size(); i-- > 0;) {
+        const auto [it, inserted] = seen.try_emplace(keys[i], i);
+        if (!inserted) {
+            next[i] = it->second;
+            it->second = i;
+        }
+    }
+    return next;
 }
 
 std::uint64_t Mmu::translationCycles() const {

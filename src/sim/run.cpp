@@ -21,4 +21,15 @@ std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOption
     return total;
 }
 
+void planFuture(Simulator& simulator, TraceReader& trace) {
+    std::array<Access, 4096> block;
+    std::vector<std::uint64_t> keys;
+    for (;;) {
+        const std::size_t n = trace.read(block);
+        if (n == 0) break;
+        simulator.planPages(std::span<const Access>(block.data(), n), keys);
+    }
+    simulator.setFuture(keys);
+}
+
 }  // namespace cachescope

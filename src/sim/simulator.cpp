@@ -54,6 +54,29 @@ std::uint64_t Simulator::totalCycles() const {
 
 double Simulator::amat() const { return references_ ? double(totalCycles()) / double(references_) : 0.0; }
 
+bool Simulator::needsFuture() const {
+    return mmu_ && mmu_->config().pageReplacement == PageReplacementKind::Opt;
+}
+
+void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const {
+    if (!mmu_) return;
+    for (const Access& a : block) {
+        std::uint64_t va = a.address;
+        std::uint64_t remaining = a.size;
+        while (remaining > 0) {  // the same pieces as access()
+            const std::uint64_t end = mmu_->pageEnd(va);
+            const std::uint64_t piece = (end == 0 || end - va >= remaining) ? remaining : end - va;
+            keys.push_back(mmu_->pageKey(va));
+            va += piece;
+            remaining -= piece;
+        }
+    }
+}
+
+void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
+    if (mmu_) mmu_->setFuture(Mmu::nextPageUses(keys));
+}
+
 bool Simulator::sameState(const Simulator& other) const {
     if (references_ != other.references_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;

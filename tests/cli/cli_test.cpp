@@ -245,3 +245,22 @@ TEST_CASE("cli bench: tiny run as JSON has the six cases") {
     CHECK(text.status == 0);
     CHECK(text.out.find("ikj/L1-L2-L3") != std::string::npos);
 }
+
+TEST_CASE("cli run: OPT page replacement reads a trace file twice; standard input is refused") {
+    // 2 frames on pages 1 2 3 1 2 3 (one access each), Belady's choice at each fault:
+    //   1 F {1}   2 F {1,2}   3 F evict 2 (next use of 1 is sooner) {1,3}   1 hit
+    //   2 F evict 1 (never used again; 3 is) {2,3}   3 hit          -> 4 faults.
+    ScratchDir dir;
+    writeFile(dir.path / "opt.json", R"({"caches": [{"size": "1KiB"}],
+        "mmu": {"physical_memory": "8KiB", "page_replacement": "opt"}})");
+    writeFile(dir.path / "t.trace", "R 0x1000\nR 0x2000\nR 0x3000\nR 0x1000\nR 0x2000\nR 0x3000\n");
+    const std::string config = (dir.path / "opt.json").string(), trace = (dir.path / "t.trace").string();
+    const CliResult r = runCli("run --json --config '" + config + "' '" + trace + "'");
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    CHECK(j["mmu"]["page_faults"] == 4);
+    const std::string input = "R 0x1000\n";
+    const CliResult piped = runCli("run --config '" + config + "' -", &input);
+    CHECK(piped.status == 1);
+    CHECK(piped.err.find("standard input") != std::string::npos);
+}

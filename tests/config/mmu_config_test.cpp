@@ -336,12 +336,10 @@ TEST_CASE("mmu config error: unknown frame_allocation and page_replacement value
     CHECK(contains(e, "fifo, lru, clock, opt"));
 }
 
-TEST_CASE("mmu config error: page_replacement opt is not available in simulations") {
-    const std::string e = errorOf(mmu(R"("page_replacement": "opt")"));
-    CAPTURE(e);
-    CHECK(startsWith(e, "x.json: /mmu/page_replacement: "));
-    CHECK(contains(e, "needs the whole trace in advance"));
-    CHECK(contains(e, "use fifo, lru or clock"));
+TEST_CASE("mmu config: page_replacement opt is accepted (runs plan the future in a first pass)") {
+    const SimConfig c = parse(mmu(R"("page_replacement": "opt")"));
+    REQUIRE(c.mmu);
+    CHECK(toString(c.mmu->pageReplacement) == "opt");
 }
 
 // ---- errors: the page table ----------------------------------------------------------------

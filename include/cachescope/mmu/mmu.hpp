@@ -68,11 +68,23 @@ public:
         tlb.touch(set, way);
         const std::uint64_t base = tlbPageBase_[t][std::size_t{set} * tlb.ways() + way];
         const auto frame = static_cast<std::uint32_t>(base >> pageShift_);
-        replacer_->onAccess(frame, PageReplacer::kNever);
+        replacer_->onAccess(frame, nextUse());
         if (kind == AccessKind::Write) frameDirty_[frame] = 1;
         pa = base | (va & pageMask_);
         return true;
     }
+    /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
+    std::uint64_t pageKey(std::uint64_t va) const { return keyOf(va, pageSizeOf(va)); }
+    /// For OPT page replacement: the position of the next reference to the same page for every
+    /// page-sized piece the simulation will translate, in order (nextPageUses() computes it). Without
+    /// it OPT sees every page as never used again.
+    void setFuture(std::vector<std::uint64_t> nextUses) {
+        future_ = std::move(nextUses);
+        piece_ = 0;
+    }
+    /// From the page keys of every piece in order: the index of the next piece with the same key, or
+    /// PageReplacer::kNever.
+    static std::vector<std::uint64_t> nextPageUses(const std::vector<std::uint64_t>& keys);
     /// True if every byte of [va, va + size) lies in one base page (and no huge pages are configured).
     bool withinOneBasePage(std::uint64_t va, std::uint32_t size) const {
         return onlyBasePages_ && (va >> pageShift_) == ((va + (size - 1)) >> pageShift_);
@@ -112,12 +124,14 @@ private:
     std::uint64_t keyOf(std::uint64_t va, const PageSize& ps) const {
         return (va >> ps.shift) | (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
     }
-    void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, Hierarchy& caches);
+    void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches);
     void evict(std::uint32_t frame, Hierarchy& caches);
     std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
     void walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches);
     void fillTlb(std::uint32_t t, std::uint64_t key, const Page& page);
-    void recordAccess(const Page& page, AccessKind kind);
+    void recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse);
+    /// The next use of the piece being translated (consumes one entry of the future, if any).
+    std::uint64_t nextUse() { return piece_ < future_.size() ? future_[piece_++] : PageReplacer::kNever; }
 
     MmuConfig config_;
     std::vector<unsigned> shift_;        // per level: shift_i of docs/mmu.md
@@ -146,6 +160,8 @@ private:
     SplitMix64 frameRng_{0};
     std::uint64_t nextHuge_ = std::uint64_t{1} << 52;
     std::unique_ptr<PageReplacer> replacer_;
+    std::vector<std::uint64_t> future_;  // OPT: next use of every piece, in order
+    std::uint64_t piece_ = 0;            // pieces translated so far (index into future_)
 };
 
 }  // namespace cachescope

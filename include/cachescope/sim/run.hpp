@@ -20,4 +20,8 @@ struct RunOptions {
 /// Throws whatever the reader throws (TraceError, IoError); the simulator keeps what was simulated.
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options = {});
 
+/// For OPT page replacement: reads `trace` (a first pass over the same trace the run will read) and
+/// hands the simulator the future page references. Holds 16 bytes per page reference in memory.
+void planFuture(Simulator& simulator, TraceReader& trace);
+
 }  // namespace cachescope

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/access.hpp"
@@ -37,6 +38,14 @@ public:
     double amat() const;
 
     bool sameState(const Simulator& other) const;
+
+    // ---- OPT page replacement: the future, from a first pass over the same accesses ------------
+    /// True if the config's page replacement is OPT, which must see the future (planPages, setFuture).
+    bool needsFuture() const;
+    /// Appends the page key of every page-sized piece of `block`, split exactly as access() splits.
+    void planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const;
+    /// Hands the MMU the next use of every piece (from every planned key, in order).
+    void setFuture(const std::vector<std::uint64_t>& keys);
 
 private:
     Hierarchy hierarchy_;
