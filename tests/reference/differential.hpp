@@ -72,44 +72,44 @@ struct Mismatch {
     std::string what;       // the first differing counter at that point
 };
 
+// The harness is generic over what is compared: `diff(engine, reference)` returns "" when they agree,
+// else the first differing counter. The cache differential and the MMU differential
+// (mmu_random_case.hpp) pass their own.
+
 /// Runs both models in lockstep; nullopt if they agree after every access.
-template <class Engine, class EngineCounters>
-std::optional<Mismatch> lockstep(const SimConfig& config, const std::vector<Access>& trace,
-                                 EngineCounters engineCounters) {
+template <class Engine, class Diff>
+std::optional<Mismatch> lockstepWith(const SimConfig& config, const std::vector<Access>& trace, Diff diff) {
     Engine engine(config);
     ReferenceModel ref(config);
     for (std::size_t i = 0; i < trace.size(); ++i) {
         engine.access(trace[i]);
         ref.access(trace[i]);
-        std::string d = firstDifference(config, engineCounters(engine), countersOf(ref));
+        std::string d = diff(engine, ref);
         if (!d.empty()) return Mismatch{i, std::move(d)};
     }
     return std::nullopt;
 }
 
-/// The same answer as lockstep(), faster: compares every `every` accesses and at the end, and only
-/// when a checkpoint differs reruns in lockstep to find the exact first differing access.
-template <class Engine, class EngineCounters>
-std::optional<Mismatch> firstMismatch(const SimConfig& config, const std::vector<Access>& trace,
-                                      EngineCounters engineCounters, std::size_t every = 64) {
+/// The same answer as lockstepWith(), faster: compares every `every` accesses and at the end, and
+/// only when a checkpoint differs reruns in lockstep to find the exact first differing access.
+template <class Engine, class Diff>
+std::optional<Mismatch> firstMismatchWith(const SimConfig& config, const std::vector<Access>& trace, Diff diff,
+                                          std::size_t every = 64) {
     Engine engine(config);
     ReferenceModel ref(config);
     for (std::size_t i = 0; i < trace.size(); ++i) {
         engine.access(trace[i]);
         ref.access(trace[i]);
-        if ((i + 1) % every == 0 || i + 1 == trace.size()) {
-            if (!firstDifference(config, engineCounters(engine), countersOf(ref)).empty())
-                return lockstep<Engine>(config, trace, engineCounters);
-        }
+        if (((i + 1) % every == 0 || i + 1 == trace.size()) && !diff(engine, ref).empty())
+            return lockstepWith<Engine>(config, trace, diff);
     }
     return std::nullopt;
 }
 
 /// The shortest differing prefix, then removal of chunks of accesses (halves, quarters, ... single
 /// accesses) as long as a difference remains. Updates `m` to describe the shrunk trace.
-template <class Engine, class EngineCounters>
-std::vector<Access> shrinkTrace(const SimConfig& config, std::vector<Access> trace, Mismatch& m,
-                                EngineCounters engineCounters) {
+template <class Engine, class Diff>
+std::vector<Access> shrinkTraceWith(const SimConfig& config, std::vector<Access> trace, Mismatch& m, Diff diff) {
     trace.resize(m.index + 1);
     for (std::size_t chunk = std::max<std::size_t>(1, trace.size() / 2);; chunk /= 2) {
         for (std::size_t i = 0; i < trace.size();) {
@@ -117,7 +117,7 @@ std::vector<Access> shrinkTrace(const SimConfig& config, std::vector<Access> tra
             const std::size_t end = std::min(trace.size(), i + chunk);
             shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(i),
                           shorter.begin() + static_cast<std::ptrdiff_t>(end));
-            auto mm = shorter.empty() ? std::nullopt : lockstep<Engine>(config, shorter, engineCounters);
+            auto mm = shorter.empty() ? std::nullopt : lockstepWith<Engine>(config, shorter, diff);
             if (mm) {
                 shorter.resize(mm->index + 1);
                 trace = std::move(shorter);
@@ -129,6 +129,32 @@ std::vector<Access> shrinkTrace(const SimConfig& config, std::vector<Access> tra
         if (chunk == 1) break;
     }
     return trace;
+}
+
+/// The cache differential: every cache's and memory's counters.
+template <class Engine, class EngineCounters>
+auto cacheDiff(const SimConfig& config, EngineCounters engineCounters) {
+    return [&config, engineCounters](Engine& e, const ReferenceModel& r) {
+        return firstDifference(config, engineCounters(e), countersOf(r));
+    };
+}
+
+template <class Engine, class EngineCounters>
+std::optional<Mismatch> lockstep(const SimConfig& config, const std::vector<Access>& trace,
+                                 EngineCounters engineCounters) {
+    return lockstepWith<Engine>(config, trace, cacheDiff<Engine>(config, engineCounters));
+}
+
+template <class Engine, class EngineCounters>
+std::optional<Mismatch> firstMismatch(const SimConfig& config, const std::vector<Access>& trace,
+                                      EngineCounters engineCounters, std::size_t every = 64) {
+    return firstMismatchWith<Engine>(config, trace, cacheDiff<Engine>(config, engineCounters), every);
+}
+
+template <class Engine, class EngineCounters>
+std::vector<Access> shrinkTrace(const SimConfig& config, std::vector<Access> trace, Mismatch& m,
+                                EngineCounters engineCounters) {
+    return shrinkTraceWith<Engine>(config, std::move(trace), m, cacheDiff<Engine>(config, engineCounters));
 }
 
 }  // namespace cachescope::reference

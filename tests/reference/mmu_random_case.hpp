@@ -24,6 +24,7 @@
 #include "cachescope/core/access.hpp"
 #include "cachescope/mmu/mmu.hpp"
 #include "reference/reference_mmu.hpp"
+#include "reference/differential.hpp"
 #include "reference/reference_model.hpp"
 
 namespace cachescope::reference {
@@ -56,67 +57,32 @@ MmuCounters mmuCountersOf(const ReferenceModel& m);
 /// TLBs and walk caches are compared by accesses(), misses() and evictions (not by kind).
 std::string firstMmuDifference(const SimConfig& config, const MmuCounters& engine, const MmuCounters& ref);
 
-struct MmuMismatch {
-    std::size_t index = 0;
-    std::string what;
-};
+using MmuMismatch = Mismatch;
 
-/// Runs the engine and the reference in lockstep; the first access after which a counter differs.
+/// The MMU differential: caches, memory, TLBs, walk caches and MmuStats (the harness of differential.hpp).
+template <class Engine, class EngineCounters>
+auto mmuDiff(const SimConfig& config, EngineCounters engineCounters) {
+    return [&config, engineCounters](Engine& e, const ReferenceModel& r) {
+        return firstMmuDifference(config, engineCounters(e), mmuCountersOf(r));
+    };
+}
+
 template <class Engine, class EngineCounters>
 std::optional<MmuMismatch> mmuLockstep(const SimConfig& config, const std::vector<Access>& trace,
                                        EngineCounters engineCounters) {
-    Engine engine(config);
-    ReferenceModel ref(config);
-    for (std::size_t i = 0; i < trace.size(); ++i) {
-        engine.access(trace[i]);
-        ref.access(trace[i]);
-        std::string d = firstMmuDifference(config, engineCounters(engine), mmuCountersOf(ref));
-        if (!d.empty()) return MmuMismatch{i, std::move(d)};
-    }
-    return std::nullopt;
+    return lockstepWith<Engine>(config, trace, mmuDiff<Engine>(config, engineCounters));
 }
 
-/// As mmuLockstep, comparing only every `every` accesses and at the end (lockstep again on a difference).
 template <class Engine, class EngineCounters>
 std::optional<MmuMismatch> mmuFirstMismatch(const SimConfig& config, const std::vector<Access>& trace,
                                             EngineCounters engineCounters, std::size_t every = 64) {
-    Engine engine(config);
-    ReferenceModel ref(config);
-    for (std::size_t i = 0; i < trace.size(); ++i) {
-        engine.access(trace[i]);
-        ref.access(trace[i]);
-        if ((i + 1) % every == 0 || i + 1 == trace.size()) {
-            if (!firstMmuDifference(config, engineCounters(engine), mmuCountersOf(ref)).empty())
-                return mmuLockstep<Engine>(config, trace, engineCounters);
-        }
-    }
-    return std::nullopt;
+    return firstMismatchWith<Engine>(config, trace, mmuDiff<Engine>(config, engineCounters), every);
 }
 
-/// The shortest differing prefix, then removal of chunks (halves, quarters, ... single accesses) while
-/// a difference remains (the approach of differential.hpp). Updates `m` for the shrunk trace.
 template <class Engine, class EngineCounters>
 std::vector<Access> mmuShrinkTrace(const SimConfig& config, std::vector<Access> trace, MmuMismatch& m,
                                    EngineCounters engineCounters) {
-    trace.resize(m.index + 1);
-    for (std::size_t chunk = std::max<std::size_t>(1, trace.size() / 2);; chunk /= 2) {
-        for (std::size_t i = 0; i < trace.size();) {
-            std::vector<Access> shorter = trace;
-            const std::size_t end = std::min(trace.size(), i + chunk);
-            shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(i),
-                          shorter.begin() + static_cast<std::ptrdiff_t>(end));
-            auto mm = shorter.empty() ? std::nullopt : mmuLockstep<Engine>(config, shorter, engineCounters);
-            if (mm) {
-                shorter.resize(mm->index + 1);
-                trace = std::move(shorter);
-                m = *mm;
-            } else {
-                i += chunk;
-            }
-        }
-        if (chunk == 1) break;
-    }
-    return trace;
+    return shrinkTraceWith<Engine>(config, std::move(trace), m, mmuDiff<Engine>(config, engineCounters));
 }
 
 }  // namespace cachescope::reference
