@@ -207,8 +207,7 @@ void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
 }
 
 std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
-    const std::uint64_t prefix = level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
-    auto [it, inserted] = tables_[level].try_emplace(prefix, 0);
+    auto [it, inserted] = tables_[level].try_emplace(tablePrefix(level, va), 0);
     if (inserted) {
         nextTable_ = alignUp(nextTable_, tableBytes_[level]);
         it->second = nextTable_;
@@ -219,8 +218,7 @@ std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
 }
 
 std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t level) const {
-    const std::uint64_t prefix = level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
-    const auto it = tables_[level].find(prefix);
+    const auto it = tables_[level].find(tablePrefix(level, va));
     if (it == tables_[level].end()) return std::nullopt;
     const std::uint64_t index = (va >> shift_[level]) & ((std::uint64_t{1} << config_.bitsPerLevel[level]) - 1);
     return it->second + index * config_.pteSize;

@@ -4,7 +4,6 @@ namespace cachescope {
 
 LruPolicy::LruPolicy(const PolicyParams& p) : ranks_(p.sets, p.ways) {}
 
-
 bool LruPolicy::sameState(const ReplacementPolicy& other) const {
     const auto* o = dynamic_cast<const LruPolicy*>(&other);
     return o != nullptr && o->ranks_ == ranks_;

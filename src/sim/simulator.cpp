@@ -4,6 +4,23 @@
 
 namespace cachescope {
 
+namespace {
+/// Calls f(va, bytes) for each page-sized piece of `a`, in address order: the one definition of
+/// how references are split for translation, shared by access() and planPages().
+template <class F>
+void forEachPiece(const Mmu& mmu, const Access& a, F f) {
+    std::uint64_t va = a.address;
+    std::uint64_t remaining = a.size;
+    while (remaining > 0) {
+        const std::uint64_t end = mmu.pageEnd(va);
+        const std::uint64_t piece = (end == 0 || end - va >= remaining) ? remaining : end - va;
+        f(va, piece);
+        va += piece;
+        remaining -= piece;
+    }
+}
+}  // namespace
+
 Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
     if (config.mmu) mmu_.emplace(config);
 }
@@ -30,20 +47,14 @@ void Simulator::access(std::span<const Access> block) {
             if (used == physical.size()) flush();
             continue;
         }
-        std::uint64_t va = a.address;
-        std::uint64_t remaining = a.size;
-        while (remaining > 0) {
-            const std::uint64_t end = mmu_->pageEnd(va);
-            const std::uint64_t piece = (end == 0 || end - va >= remaining) ? remaining : end - va;
+        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             if (!mmu_->translateHit(va, a.kind, pa)) {
                 flush();
                 pa = mmu_->translate(va, a.kind, hierarchy_);
             }
             physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind};
             if (used == physical.size()) flush();
-            va += piece;
-            remaining -= piece;
-        }
+        });
     }
     flush();
 }
@@ -60,17 +71,8 @@ bool Simulator::needsFuture() const {
 
 void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const {
     if (!mmu_) return;
-    for (const Access& a : block) {
-        std::uint64_t va = a.address;
-        std::uint64_t remaining = a.size;
-        while (remaining > 0) {  // the same pieces as access()
-            const std::uint64_t end = mmu_->pageEnd(va);
-            const std::uint64_t piece = (end == 0 || end - va >= remaining) ? remaining : end - va;
-            keys.push_back(mmu_->pageKey(va));
-            va += piece;
-            remaining -= piece;
-        }
-    }
+    for (const Access& a : block)
+        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t) { keys.push_back(mmu_->pageKey(va)); });
 }
 
 void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {

@@ -127,6 +127,10 @@ private:
     void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches);
     void evict(std::uint32_t frame, Hierarchy& caches);
     std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
+    /// Which level-`level` table `va` uses: the address bits above that table's index (0 for the root).
+    std::uint64_t tablePrefix(std::uint32_t level, std::uint64_t va) const {
+        return level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
+    }
     void walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches);
     void fillTlb(std::uint32_t t, std::uint64_t key, const Page& page);
     void recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse);
