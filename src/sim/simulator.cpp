@@ -43,7 +43,7 @@ void Simulator::access(std::span<const Access> block) {
     for (const Access& a : block) {
         std::uint64_t pa = 0;
         if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
-            physical[used++] = Access{pa, a.size, a.kind};
+            physical[used++] = Access{pa, a.size, a.kind, a.site};
             if (used == physical.size()) flush();
             continue;
         }
@@ -52,7 +52,7 @@ void Simulator::access(std::span<const Access> block) {
                 flush();
                 pa = mmu_->translate(va, a.kind, hierarchy_);
             }
-            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind};
+            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site};
             if (used == physical.size()) flush();
         });
     }

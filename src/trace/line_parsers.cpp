@@ -457,9 +457,11 @@ std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat f
     case TraceFormat::Din: return std::make_unique<LineTraceReader<TraceFormat::Din>>(std::move(lines));
     case TraceFormat::Lackey: return std::make_unique<LineTraceReader<TraceFormat::Lackey>>(std::move(lines));
     case TraceFormat::Text: return std::make_unique<LineTraceReader<TraceFormat::Text>>(std::move(lines));
-    case TraceFormat::Auto: break;
+    case TraceFormat::Auto:
+    case TraceFormat::Binary:
+    case TraceFormat::Kernel: break;
     }
-    throw std::invalid_argument("makeLineTraceReader: the format must be known");
+    throw std::invalid_argument("makeLineTraceReader: the format must be a line format");
 }
 
 std::string_view expectedRecord(TraceFormat format) {
@@ -469,7 +471,9 @@ std::string_view expectedRecord(TraceFormat format) {
         return R"("<label> <hex address>" or "<label> <hex address> <hex size>" with label 0 (read), )"
                R"(1 (write), 2 (instruction fetch) or 3 (misc read))";
     case TraceFormat::Lackey: return R"("I  <hex address>,<size>" or " <L|S|M> <hex address>,<size>")";
-    case TraceFormat::Auto: break;
+    case TraceFormat::Auto:
+    case TraceFormat::Binary:
+    case TraceFormat::Kernel: break;
     }
     return "a text, din or lackey record";
 }

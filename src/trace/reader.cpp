@@ -21,6 +21,8 @@ std::string_view toString(TraceFormat format) {
     case TraceFormat::Text: return "text";
     case TraceFormat::Din: return "din";
     case TraceFormat::Lackey: return "lackey";
+    case TraceFormat::Binary: return "binary";
+    case TraceFormat::Kernel: return "kernel";
     }
     return "?";
 }

@@ -23,12 +23,18 @@ constexpr std::string_view toString(AccessKind kind) {
 
 /// A reference of `size` bytes (size >= 1) at a 64-bit address. An access that spans k lines of
 /// a cache is k accesses to that cache (see docs/semantics.md).
+///
+/// `site` names the program statement that issued it (an index into the trace's site table,
+/// TraceMetadata::sites; 0 = unknown). It rides in what would be padding: an Access stays 16 bytes.
 struct Access {
     std::uint64_t address = 0;
     std::uint32_t size = 1;
     AccessKind kind = AccessKind::Read;
+    std::uint16_t site = 0;
 
     friend bool operator==(const Access&, const Access&) = default;
 };
+
+static_assert(sizeof(Access) == 16, "an Access must stay 16 bytes: blocks of them are the hot loop's input");
 
 }  // namespace cachescope

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
 
@@ -19,10 +20,13 @@ enum class TraceFormat : std::uint8_t {
     Text,    // cachescope text: "R 0x1000 4" (kind R/W/I, hex address, optional decimal size)
     Din,     // Dinero IV din: "label hexaddr" and extended din "label hexaddr hexsize"
     Lackey,  // Valgrind Lackey --trace-mem=yes: "I  addr,size", " L addr,size", " S ...", " M ..."
+    Binary,  // cachescope binary (docs/trace-format.md): header with metadata, compact blocks
+    Kernel,  // a built-in kernel running live (kernels/kernel.hpp); never a file format
 };
 
 std::string_view toString(TraceFormat);
-/// "auto", "text", "din", "lackey". Throws UsageError listing the valid names otherwise.
+/// "auto", "text", "din", "lackey", "binary" ("kernel" is not a name users give). Throws
+/// UsageError listing the valid names otherwise.
 TraceFormat parseTraceFormat(std::string_view name);
 
 class TraceReader {
@@ -36,6 +40,8 @@ public:
     /// Trace records (lines holding an access) read so far. A record may hold two accesses: a
     /// Lackey "M" (modify) line is a load then a store.
     virtual std::uint64_t records() const = 0;
+    /// Regions and sites, when the trace carries them (binary traces, kernels); nullptr otherwise.
+    virtual const TraceMetadata* metadata() const { return nullptr; }
 };
 
 /// Opens `path` ("-" = standard input) for streaming. With TraceFormat::Auto the format is

@@ -1,0 +1,99 @@
+#pragma once
+// The built-in AI kernels: each computes on real data while every element load and store is
+// recorded (kernels/recorder.hpp). Front ends find kernels by name, resolve "name=value"
+// parameters against the kernel's declared ones, and read the accesses as a trace.
+//
+//   auto trace = openKernelTrace("matmul", {"n=64", "order=ikj"});   // a TraceReader
+//   trace->metadata()->regions  ->  A, B, C (and code, with fetches=1)
+//
+// Every kernel also takes the common parameters (commonParams()): elem (element size in bytes,
+// where the kernel allows a choice), base, align, pad, fetches.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cachescope/kernels/recorder.hpp"
+#include "cachescope/trace/metadata.hpp"
+#include "cachescope/trace/reader.hpp"
+
+namespace cachescope {
+
+struct KernelParamSpec {
+    enum class Type { Int, Choice, Bool };
+    std::string name;
+    Type type = Type::Int;
+    std::string defaultValue;          // as the user would write it
+    std::string description;
+    std::vector<std::string> choices;  // Choice only
+    std::int64_t min = 0, max = 0;     // Int only (inclusive)
+};
+
+/// A kernel's parameters after resolution: every declared one present, values checked.
+class KernelParams {
+public:
+    std::int64_t integer(const std::string& name) const;  // Int (also base/align/pad/elem)
+    std::uint64_t count(const std::string& name) const { return static_cast<std::uint64_t>(integer(name)); }
+    const std::string& choice(const std::string& name) const;
+    bool flag(const std::string& name) const;
+    /// In declaration order, for the trace metadata and reports.
+    const std::vector<std::pair<std::string, std::string>>& all() const { return values_; }
+    void set(std::string name, std::string value);  // used by resolveParams
+
+private:
+    const std::string& raw(const std::string& name) const;
+    std::vector<std::pair<std::string, std::string>> values_;
+};
+
+/// A kernel runs once per call: it builds the metadata (regions, sites) first, then computes,
+/// recording through `rec`. Implementations call `ready(meta)` after the metadata is complete and
+/// before the first access is recorded.
+struct KernelRunContext {
+    const KernelParams& params;
+    TraceMetadata& meta;
+    Layout& layout;
+    /// Creates the recorder once the metadata is complete (it adds the code region when fetches
+    /// are on). Call exactly once, before recording.
+    std::function<Recorder&()> ready;
+    /// When not null (tests), the kernel stores here the final contents of every tensor, inputs
+    /// and outputs, by region name, in logical row-major order of its shape, as doubles.
+    std::map<std::string, std::vector<double>>* values = nullptr;
+};
+
+struct KernelInfo {
+    std::string name;
+    std::string description;          // one line
+    std::vector<KernelParamSpec> params;  // kernel-specific ones; commonParams() are added
+    std::function<void(KernelRunContext&)> run;
+};
+
+/// Parameters every kernel takes, after its own: base (Int, default 0x10000000, hex allowed),
+/// align (Int, a power of two, default 4096), pad (Int >= 0, default 0), fetches (Bool, default 0).
+/// Kernels that let the element size vary declare their own "elem" (Choice of 1, 2, 4, 8).
+/// Values are stored as resolveParams normalises them: Int in decimal, Bool as "0"/"1".
+std::vector<KernelParamSpec> commonParams();
+
+/// Every kernel, in listing order.
+const std::vector<KernelInfo>& kernels();
+/// Throws UsageError naming the unknown kernel and listing the known ones.
+const KernelInfo& findKernel(const std::string& name);
+
+/// Checks "name=value" settings against the kernel's parameters (its own and the common ones)
+/// and fills in defaults. Throws UsageError: unknown parameter (with did-you-mean), a value out
+/// of range or not among the choices ("--param order=ikx: expected one of ijk, ikj, ..."),
+/// a setting without '=' or given twice.
+KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::string>& settings);
+
+/// Runs the kernel to completion, handing every access to `sink`; returns the metadata. With
+/// `values`, also the final tensor contents (see KernelRunContext::values).
+TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, AccessSink& sink,
+                        std::map<std::string, std::vector<double>>* values = nullptr);
+
+/// The kernel's accesses as a streaming trace (the kernel runs in a worker thread, a bounded
+/// number of blocks ahead). metadata() is available at once. format() is TraceFormat::Kernel.
+std::unique_ptr<TraceReader> openKernelTrace(const std::string& kernel, const std::vector<std::string>& settings);
+
+}  // namespace cachescope

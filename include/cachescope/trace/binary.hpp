@@ -1,0 +1,37 @@
+#pragma once
+// The cachescope binary trace format (docs/trace-format.md is the specification):
+//
+//   header  magic "CSTRACE\x1a", version, the metadata as JSON (regions, sites, source), CRC-32
+//   blocks  up to kBlockRecords accesses each: record count, payload length, CRC-32, payload
+//   end     a block with zero records carrying the total count
+//
+// Records are encoded per stream (an access's site; kind and size are the stream's), as deltas
+// from the stream's previous address: kernels' regular strides cost one byte per access.
+// Every block starts from a clean state, so a reader can check and decode blocks independently.
+//
+// Readers never trust the file: truncation, bad CRCs, impossible counts or lengths give a
+// TraceError naming the file and the byte offset, never a crash or a hang.
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "cachescope/trace/reader.hpp"
+#include "cachescope/trace/writer.hpp"
+
+namespace cachescope {
+
+inline constexpr char kBinaryTraceMagic[8] = {'C', 'S', 'T', 'R', 'A', 'C', 'E', '\x1a'};
+inline constexpr std::uint32_t kBinaryTraceVersion = 1;
+
+/// True if `prefix` (the first bytes of a file) starts with the binary magic.
+bool looksBinary(std::string_view prefix);
+
+/// A reader of a binary trace (openTrace detects the magic and calls this). `name` in messages.
+std::unique_ptr<TraceReader> openBinaryTrace(std::unique_ptr<std::istream> stream, const std::string& name);
+
+std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata);
+
+}  // namespace cachescope

@@ -1,0 +1,59 @@
+// KernelParams accessors and runKernel: the part of the kernel framework every kernel relies on.
+
+#include <optional>
+#include <stdexcept>
+
+#include "cachescope/kernels/kernel.hpp"
+
+namespace cachescope {
+
+const std::string& KernelParams::raw(const std::string& name) const {
+    for (const auto& [key, value] : values_)
+        if (key == name) return value;
+    // A kernel asking for a parameter it did not declare is a programming error, not a user's.
+    throw std::logic_error("kernel parameter '" + name + "' was not declared");
+}
+
+std::int64_t KernelParams::integer(const std::string& name) const {
+    const std::string& v = raw(name);
+    return std::stoll(v, nullptr, 0);  // resolveParams stored it in a form that parses
+}
+
+const std::string& KernelParams::choice(const std::string& name) const { return raw(name); }
+
+bool KernelParams::flag(const std::string& name) const { return raw(name) == "1"; }
+
+void KernelParams::set(std::string name, std::string value) {
+    for (auto& [key, old] : values_)
+        if (key == name) {
+            old = std::move(value);
+            return;
+        }
+    values_.emplace_back(std::move(name), std::move(value));
+}
+
+TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, AccessSink& sink,
+                        std::map<std::string, std::vector<double>>* values) {
+    TraceMetadata meta;
+    meta.kernel = kernel.name;
+    meta.params = params.all();
+    meta.source = "kernel " + kernel.name;
+    for (const auto& [key, value] : params.all()) meta.source += " " + key + "=" + value;
+    Layout layout(Layout::Options{params.count("base"), params.count("align"), params.count("pad")});
+    const bool fetches = params.flag("fetches");
+    std::optional<Recorder> recorder;
+    KernelRunContext context{params, meta, layout,
+                             [&]() -> Recorder& {
+                                 if (recorder) throw std::logic_error("KernelRunContext::ready called twice");
+                                 const std::uint64_t code = fetches ? layout.code(meta) : 0;
+                                 recorder.emplace(sink, fetches, code);
+                                 return *recorder;
+                             },
+                             values};
+    kernel.run(context);
+    if (!recorder) throw std::logic_error("kernel " + kernel.name + " never called ready()");
+    recorder->flush();
+    return meta;
+}
+
+}  // namespace cachescope
