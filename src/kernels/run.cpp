@@ -45,8 +45,15 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
     KernelRunContext context{params, meta, layout,
                              [&]() -> Recorder& {
                                  if (recorder) throw std::logic_error("KernelRunContext::ready called twice");
-                                 const std::uint64_t code = fetches ? layout.code(meta) : 0;
-                                 recorder.emplace(sink, fetches, code);
+                                 std::uint64_t code = 0;
+                                 std::uint16_t fetchSite = 0;
+                                 if (fetches) {
+                                     code = layout.code(meta);
+                                     fetchSite = meta.addSite("fetch code",
+                                                              static_cast<std::int32_t>(meta.regions.size() - 1),
+                                                              AccessKind::Fetch);
+                                 }
+                                 recorder.emplace(sink, fetches, code, fetchSite);
                                  return *recorder;
                              },
                              values};

@@ -105,6 +105,53 @@ void printTranslation(std::ostream& os, const TranslationSummary& t) {
        << "): " << withThousands(t.cycles) << '\n';
 }
 
+/// "by tensor" / "by statement": references, then each cache's misses and miss ratio
+/// (misses per access of that cache charged to the row).
+void printAttribution(std::ostream& os, const RunSummary& s, const std::vector<AttributionRow>& rows,
+                      const std::string& title, bool withRegion) {
+    if (rows.empty()) return;
+    os << '\n' << title << '\n';
+    std::vector<std::string> header{title == "by tensor" ? "tensor" : "statement"};
+    if (withRegion) header.push_back("tensor");
+    header.push_back("references");
+    for (const LevelSummary& l : s.levels) {
+        header.push_back(l.name + " misses");
+        header.push_back(l.name + " miss rate");
+    }
+    std::vector<std::vector<std::string>> cells;
+    for (const AttributionRow& row : rows) {
+        std::vector<std::string> line{row.name};
+        if (withRegion) line.push_back(row.region);
+        line.push_back(row.references ? withThousands(row.references) : "-");
+        for (std::size_t c = 0; c < s.levels.size(); ++c) {
+            line.push_back(withThousands(row.misses[c]));
+            line.push_back(row.accesses[c] ? fixed2(100.0 * double(row.misses[c]) / double(row.accesses[c])) + "%"
+                                           : "-");
+        }
+        cells.push_back(std::move(line));
+    }
+    printTable(os, header, cells);
+}
+
+nlohmann::ordered_json attributionJson(const RunSummary& s, const std::vector<AttributionRow>& rows, bool withRegion) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const AttributionRow& row : rows) {
+        nlohmann::ordered_json misses = nlohmann::ordered_json::object(), accesses = nlohmann::ordered_json::object();
+        for (std::size_t c = 0; c < s.levels.size(); ++c) {
+            misses[s.levels[c].name] = row.misses[c];
+            accesses[s.levels[c].name] = row.accesses[c];
+        }
+        nlohmann::ordered_json j;
+        j["name"] = row.name;
+        if (withRegion) j["region"] = row.region;
+        j["accesses"] = row.references;
+        j["misses"] = std::move(misses);
+        j["level_accesses"] = std::move(accesses);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
 }  // namespace
 
 void printText(std::ostream& os, const RunSummary& s) {
@@ -131,6 +178,9 @@ void printText(std::ostream& os, const RunSummary& s) {
     for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
     os << " memory " << s.memoryLatency << '\n';
     if (s.translation) printTranslation(os, *s.translation);
+    printAttribution(os, s, s.regions, "by tensor", false);
+    printAttribution(os, s, s.sites, "by statement", true);
+    if (!s.regions.empty()) os << '\n';
     os << "total estimated cycles: " << withThousands(s.totalCycles) << '\n';
     os << "AMAT: " << fixed2(s.amat) << " cycles per reference\n";
 }
@@ -191,6 +241,10 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
                     {"resident_pages_peak", t.residentPagesPeak},
                     {"page_table_pages", t.pageTablePages},
                     {"translation_cycles", t.cycles}};
+    }
+    if (!s.regions.empty()) {
+        j["regions"] = attributionJson(s, s.regions, false);
+        j["sites"] = attributionJson(s, s.sites, true);
     }
     j["total_cycles"] = s.totalCycles;
     j["amat"] = s.amat;

@@ -6,7 +6,57 @@
 
 namespace cachescope {
 
-RunSummary summarize(const Simulator& simulator, const RunInfo& info) {
+namespace {
+
+/// The per-site and per-region rows (report.hpp, AttributionRow).
+void attribute(const Simulator& simulator, const TraceMetadata& meta, RunSummary& s) {
+    const Hierarchy& h = simulator.hierarchy();
+    const std::uint32_t caches = static_cast<std::uint32_t>(h.caches().size());
+    const std::uint32_t sites = h.attributionSlots() - 2;
+    auto rowOf = [&](std::string name, std::string region) {
+        AttributionRow row{std::move(name), std::move(region), 0, std::vector<std::uint64_t>(caches, 0),
+                           std::vector<std::uint64_t>(caches, 0)};
+        return row;
+    };
+    auto add = [&](AttributionRow& row, std::uint32_t slot) {
+        if (slot < sites) row.references += simulator.siteReferences(slot);
+        for (std::uint32_t c = 0; c < caches; ++c) {
+            row.accesses[c] += h.attributedAccesses(c, slot);
+            row.misses[c] += h.attributedMisses(c, slot);
+        }
+    };
+    auto used = [](const AttributionRow& row) {
+        if (row.references != 0) return true;
+        for (std::uint64_t a : row.accesses)
+            if (a != 0) return true;
+        return false;
+    };
+    // Regions in metadata order, then the pseudo rows.
+    std::vector<AttributionRow> regions;
+    for (const Region& r : meta.regions) regions.push_back(rowOf(r.name, ""));
+    AttributionRow other = rowOf("(other)", "");
+    for (std::uint32_t site = 0; site < sites; ++site) {
+        const bool known = site < meta.sites.size();
+        const std::int32_t region = known ? meta.sites[site].region : -1;
+        AttributionRow row = rowOf(known ? meta.sites[site].name : "(site " + std::to_string(site) + ")",
+                                   region >= 0 ? meta.regions[static_cast<std::size_t>(region)].name : "");
+        add(row, site);
+        add(region >= 0 ? regions[static_cast<std::size_t>(region)] : other, site);
+        if (used(row)) s.sites.push_back(std::move(row));
+    }
+    AttributionRow writebacks = rowOf("(write-backs)", ""), walks = rowOf("(page walks)", "");
+    add(writebacks, h.writebackSlot());
+    add(walks, h.walkSlot());
+    for (AttributionRow* extra : {&other, &writebacks, &walks}) regions.push_back(*extra);
+    for (AttributionRow& row : regions)
+        if (used(row)) s.regions.push_back(std::move(row));
+    if (used(writebacks)) s.sites.push_back(writebacks);
+    if (used(walks)) s.sites.push_back(walks);
+}
+
+}  // namespace
+
+RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata) {
     const Hierarchy& hierarchy = simulator.hierarchy();
     RunSummary s;
     s.info = info;
@@ -40,6 +90,7 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info) {
         t.cycles = mmu->translationCycles();
         s.translation = std::move(t);
     }
+    if (metadata != nullptr && hierarchy.attributing()) attribute(simulator, *metadata, s);
     return s;
 }
 

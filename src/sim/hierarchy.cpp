@@ -26,6 +26,14 @@ void Hierarchy::access(std::span<const Access> block) {
         for (const Access& a : block) accessObserved(a);
         return;
     }
+    if (attributionSlots_ != 0)
+        accessBlock<true>(block);
+    else
+        accessBlock<false>(block);
+}
+
+template <bool kAttributed>
+void Hierarchy::accessBlock(std::span<const Access> block) {
     // The hot loop: CPU references that hit in a first-level cache never leave it, and are handled
     // here with the cache's arrays held in locals (so they stay in registers across the block).
     //  - Fastest: a repeated hit on the way hit last in its set. For every policy that declares
@@ -46,13 +54,19 @@ void Hierarchy::access(std::span<const Access> block) {
         bool miss = false;  // set when hit() found the reference's line absent
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
+        std::uint64_t* siteHits = nullptr;  // kAttributed: this cache's attribution counters
+        std::uint32_t slots = 0;
     };
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0, nullptr, 0};
+        if constexpr (kAttributed) {
+            side.siteHits = attrAccesses_.data() + std::size_t{first} * attributionSlots_;
+            side.slots = attributionSlots_ - 2;
+        }
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
@@ -65,6 +79,7 @@ void Hierarchy::access(std::span<const Access> block) {
         const std::uint32_t hint = side.hint[set];
         if (side.tags[hint] == line && side.skipRehit) [[likely]] {
             ++side.hits;
+            if constexpr (kAttributed) ++side.siteHits[a.site < side.slots ? a.site : 0];
             if (isWrite) {
                 ++side.writeHits;
                 side.dirty[hint] = 1;
@@ -80,6 +95,7 @@ void Hierarchy::access(std::span<const Access> block) {
             return false;
         }
         ++side.hits;
+        if constexpr (kAttributed) ++side.siteHits[a.site < side.slots ? a.site : 0];
         side.cache->touch(set, way);
         if (isWrite) {
             ++side.writeHits;
@@ -92,9 +108,11 @@ void Hierarchy::access(std::span<const Access> block) {
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
+        if constexpr (kAttributed) current_ = slotOf(a);
         if (side.miss) {  // a single-line reference known to miss: skip the second lookup
             side.miss = false;
             ++side.cache->stats_.accessesByKind[kindIndex(a.kind)];
+            countAccess(first);
             missLine(first, a.kind, a.address, a.size, false);
         } else {
             request(first, a.kind, a.address, a.size, false);
@@ -118,6 +136,7 @@ void Hierarchy::access(std::span<const Access> block) {
 
 void Hierarchy::accessObserved(const Access& a) {
     observer_->onReference(a);
+    if (attributionSlots_ != 0) current_ = slotOf(a);
     request(a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData, a.kind, a.address, a.size, false);
 }
 
@@ -147,6 +166,7 @@ bool Hierarchy::requestLine(std::uint32_t c, AccessKind kind, std::uint64_t addr
                             bool cleanVictim) {
     Cache& cache = caches_[c];
     ++cache.stats_.accessesByKind[kindIndex(kind)];
+    countAccess(c);
     const std::uint64_t line = cache.layout_.line(address);
     const std::uint32_t way = cache.find(line);
     if (way != Cache::kNoWay) return hitLine(c, kind, address, size, cleanVictim, way);
@@ -184,6 +204,7 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
     const std::uint32_t next = topology_.next[c];
     const bool isWrite = kind == AccessKind::Write;
     ++cache.stats_.missesByKind[kindIndex(kind)];
+    countMiss(c);
     auto notify = [&](const Cache::Placement& p, bool victimDirty) {
         if (observer_ != nullptr)
             observer_->onCacheAccess({c, kind, address, size, line, layout.setOfLine(line), p.way, false, p.evicted,
@@ -235,6 +256,9 @@ void Hierarchy::backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty)
 }
 
 void Hierarchy::sendVictim(std::uint32_t c, std::uint64_t line, bool dirty) {
+    // A victim is no statement's demand: charge what it causes below to the write-back slot.
+    const std::uint32_t charged = current_;
+    if (attributionSlots_ != 0) current_ = writebackSlot();
     const std::uint32_t next = topology_.next[c];
     const AddressLayout& layout = caches_[c].layout();
     const auto lineSize = static_cast<std::uint32_t>(layout.lineSize());
@@ -244,6 +268,7 @@ void Hierarchy::sendVictim(std::uint32_t c, std::uint64_t line, bool dirty) {
     } else if (next != kMemory && caches_[next].config().inclusion == Inclusion::Exclusive) {
         request(next, AccessKind::Write, layout.lineBase(line), lineSize, true);
     }
+    current_ = charged;
 }
 
 std::uint32_t Hierarchy::inject(std::uint32_t entry, const Access& a) {
@@ -253,7 +278,10 @@ std::uint32_t Hierarchy::inject(std::uint32_t entry, const Access& a) {
     std::uint32_t depth = 0;
     for (std::uint32_t c = entry; c != kMemory && depth < 32; c = topology_.next[c])
         before[depth++] = caches_[c].stats_.readMisses();
+    const std::uint32_t charged = current_;
+    if (attributionSlots_ != 0) current_ = walkSlot();
     request(entry, a.kind, a.address, a.size, false);
+    current_ = charged;
     std::uint32_t i = 0;
     for (std::uint32_t c = entry; c != kMemory && i < depth; c = topology_.next[c], ++i)
         if (caches_[c].stats_.readMisses() == before[i]) return c;
@@ -283,6 +311,15 @@ void Hierarchy::resetStats() {
     for (Cache& c : caches_) c.resetStats();
     memory_ = {};
     references_ = 0;
+    std::fill(attrAccesses_.begin(), attrAccesses_.end(), 0);
+    std::fill(attrMisses_.begin(), attrMisses_.end(), 0);
+}
+
+void Hierarchy::enableAttribution(std::uint32_t sites) {
+    attributionSlots_ = std::max<std::uint32_t>(sites, 1) + 2;
+    current_ = 0;
+    attrAccesses_.assign(caches_.size() * attributionSlots_, 0);
+    attrMisses_.assign(caches_.size() * attributionSlots_, 0);
 }
 
 bool Hierarchy::sameState(const Hierarchy& other) const {
@@ -290,7 +327,8 @@ bool Hierarchy::sameState(const Hierarchy& other) const {
         return false;
     for (std::size_t i = 0; i < caches_.size(); ++i)
         if (!caches_[i].sameState(other.caches_[i])) return false;
-    return true;
+    return attributionSlots_ == other.attributionSlots_ && attrAccesses_ == other.attrAccesses_ &&
+           attrMisses_ == other.attrMisses_;
 }
 
 std::uint64_t totalCycles(const Hierarchy& h) {

@@ -1,5 +1,6 @@
 #include "cachescope/sim/simulator.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace cachescope {
@@ -27,6 +28,10 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
 
 void Simulator::access(std::span<const Access> block) {
     references_ += block.size();
+    if (!siteReferences_.empty()) {
+        const std::size_t sites = siteReferences_.size();
+        for (const Access& a : block) ++siteReferences_[a.site < sites ? a.site : 0];
+    }
     if (!mmu_) {
         hierarchy_.access(block);
         return;
@@ -79,8 +84,13 @@ void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
     if (mmu_) mmu_->setFuture(Mmu::nextPageUses(keys));
 }
 
+void Simulator::enableAttribution(std::uint32_t sites) {
+    hierarchy_.enableAttribution(sites);
+    siteReferences_.assign(std::max<std::uint32_t>(sites, 1), 0);
+}
+
 bool Simulator::sameState(const Simulator& other) const {
-    if (references_ != other.references_ || mmu_.has_value() != other.mmu_.has_value()) return false;
+    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
     return hierarchy_.sameState(other.hierarchy_);
 }

@@ -17,7 +17,9 @@
 // only the recorded addresses are simulated ones.
 //
 // Instruction fetches (optional): every site has a 16-byte slot in a "code" region; with
-// `fetches` on, each recorded access is preceded by a 4-byte fetch from its site's slot.
+// `fetches` on, each recorded access is preceded by a 4-byte fetch from its site's slot. The
+// fetches carry their own site (`fetchSite`, "fetch code", in the code region), so attribution
+// charges them to the code, not to the tensor the statement touches.
 
 #include <cassert>
 #include <cstddef>
@@ -43,15 +45,15 @@ class Recorder {
 public:
     static constexpr std::size_t kBlock = 8192;
     /// Code addresses: site s is fetched at codeBase + 16 * s.
-    explicit Recorder(AccessSink& sink, bool fetches = false, std::uint64_t codeBase = 0)
-        : sink_(&sink), fetches_(fetches), codeBase_(codeBase) {
+    explicit Recorder(AccessSink& sink, bool fetches = false, std::uint64_t codeBase = 0, std::uint16_t fetchSite = 0)
+        : sink_(&sink), fetches_(fetches), codeBase_(codeBase), fetchSite_(fetchSite) {
         buffer_.resize(kBlock);
     }
     Recorder(const Recorder&) = delete;
     Recorder& operator=(const Recorder&) = delete;
 
     void record(std::uint64_t address, std::uint32_t size, AccessKind kind, std::uint16_t site) {
-        if (fetches_) push(Access{codeBase_ + 16 * std::uint64_t{site}, 4, AccessKind::Fetch, site});
+        if (fetches_) push(Access{codeBase_ + 16 * std::uint64_t{site}, 4, AccessKind::Fetch, fetchSite_});
         push(Access{address, size, kind, site});
     }
     /// Hands everything recorded so far to the sink.
@@ -71,6 +73,7 @@ private:
     AccessSink* sink_;
     bool fetches_;
     std::uint64_t codeBase_;
+    std::uint16_t fetchSite_;
     std::vector<Access> buffer_;
     std::size_t used_ = 0;
     std::uint64_t recorded_ = 0;
@@ -166,7 +169,7 @@ public:
     /// returns its base, for Recorder's fetches.
     std::uint64_t code(TraceMetadata& meta) {
         const std::uint64_t base = alignUp(next_);
-        const std::uint64_t size = 16 * meta.sites.size();
+        const std::uint64_t size = 16 * (meta.sites.size() + 1);  // + the fetch site
         meta.regions.push_back(Region{"code", base, size, 4, {}, "code", {}});
         next_ = base + size;
         return base;

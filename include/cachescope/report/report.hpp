@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/cache/stats.hpp"
+#include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
 
@@ -69,6 +70,18 @@ struct TranslationSummary {
     std::uint64_t cycles = 0;  // TLB and walk-cache lookups and page faults
 };
 
+/// Accesses and misses of every cache charged to one tensor (region) or one statement (site);
+/// Hierarchy::enableAttribution defines the charging. `accesses` and `misses` follow `levels`.
+/// Pseudo rows: "(other)" (references outside every region, or of unknown sites),
+/// "(write-backs)" (write-backs and victims, which no statement asked for), "(page walks)"
+/// (page-table reads). Over all rows, each cache's accesses and misses sum to its totals.
+struct AttributionRow {
+    std::string name;
+    std::string region;             // sites: the region the statement touches ("" if none)
+    std::uint64_t references = 0;   // CPU references (0 for the write-back and walk rows)
+    std::vector<std::uint64_t> accesses, misses;
+};
+
 struct RunSummary {
     RunInfo info;
     std::uint64_t references = 0;  // CPU references simulated
@@ -79,10 +92,13 @@ struct RunSummary {
     double amat = 0.0;
     nlohmann::json config;  // the resolved config (toJson(SimConfig)); printed as is in JSON
     std::optional<TranslationSummary> translation;
+    std::vector<AttributionRow> regions;  // empty unless the run attributed (trace with metadata)
+    std::vector<AttributionRow> sites;
 };
 
-/// Collects the statistics of a finished run.
-RunSummary summarize(const Simulator& simulator, const RunInfo& info);
+/// Collects the statistics of a finished run; with `metadata` and attribution on in the simulator,
+/// also the per-region and per-site rows (rows with no references and no accesses are left out).
+RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata = nullptr);
 
 /// "1234567" -> "1,234,567".
 std::string withThousands(std::uint64_t value);

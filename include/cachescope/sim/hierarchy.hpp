@@ -64,10 +64,41 @@ public:
     /// Zeroes every counter but keeps the cache contents (for warm-up).
     void resetStats();
 
+    // ---- Attribution: accesses and misses of every cache by the statement (site) that caused them
+    // Slots: 0..sites-1 are site ids (Access::site; ids beyond go to slot 0, "unknown"), then
+    // kWritebacks (write-backs and exclusive victims, which no statement asked for) and kWalks
+    // (page-table reads, inject()). Demand traffic is charged to the reference being simulated:
+    // its own pieces, the fills and write-throughs it causes at every level. For each cache the
+    // slots sum exactly to its accesses and misses. Off by default; it costs the hot loop one
+    // counter per first-level hit when on. docs/semantics.md "Attribution".
+    /// Turns attribution on (counters zeroed) for `sites` site ids.
+    void enableAttribution(std::uint32_t sites);
+    bool attributing() const { return attributionSlots_ != 0; }
+    std::uint32_t attributionSlots() const { return attributionSlots_; }
+    std::uint32_t writebackSlot() const { return attributionSlots_ - 2; }
+    std::uint32_t walkSlot() const { return attributionSlots_ - 1; }
+    /// Accesses / misses of cache `c` charged to `slot`.
+    std::uint64_t attributedAccesses(std::uint32_t c, std::uint32_t slot) const {
+        return attrAccesses_[std::size_t{c} * attributionSlots_ + slot];
+    }
+    std::uint64_t attributedMisses(std::uint32_t c, std::uint32_t slot) const {
+        return attrMisses_[std::size_t{c} * attributionSlots_ + slot];
+    }
+
     /// True if both hold the same lines, dirty bits, policy states and statistics.
     bool sameState(const Hierarchy& other) const;
 
 private:
+    template <bool kAttributed>
+    void accessBlock(std::span<const Access> block);
+    /// The slot a reference is charged to.
+    std::uint32_t slotOf(const Access& a) const { return a.site < attributionSlots_ - 2 ? a.site : 0; }
+    void countAccess(std::uint32_t c) {
+        if (attributionSlots_ != 0) ++attrAccesses_[std::size_t{c} * attributionSlots_ + current_];
+    }
+    void countMiss(std::uint32_t c) {
+        if (attributionSlots_ != 0) ++attrMisses_[std::size_t{c} * attributionSlots_ + current_];
+    }
     /// One reference, with the observer told of everything.
     void accessObserved(const Access& a);
     /// Sends a request of `size` bytes at `address` to cache `c` (or memory), split into that
@@ -96,6 +127,9 @@ private:
     MemoryStats memory_;
     std::uint64_t references_ = 0;
     HierarchyObserver* observer_ = nullptr;
+    std::uint32_t attributionSlots_ = 0;  // 0 = off
+    std::uint32_t current_ = 0;           // the slot being charged
+    std::vector<std::uint64_t> attrAccesses_, attrMisses_;  // [cache * slots + slot]
 };
 
 /// Estimated cycles under the additive latency model of docs/semantics.md: every access that

@@ -39,6 +39,11 @@ public:
 
     bool sameState(const Simulator& other) const;
 
+    /// Attribution by site (Hierarchy::enableAttribution), plus CPU references per site.
+    void enableAttribution(std::uint32_t sites);
+    /// CPU references charged to `slot` (a site id; ids beyond the table go to 0); needs attribution.
+    std::uint64_t siteReferences(std::uint32_t slot) const { return siteReferences_[slot]; }
+
     // ---- OPT page replacement: the future, from a first pass over the same accesses ------------
     /// True if the config's page replacement is OPT, which must see the future (planPages, setFuture).
     bool needsFuture() const;
@@ -51,6 +56,7 @@ private:
     Hierarchy hierarchy_;
     std::optional<Mmu> mmu_;
     std::uint64_t references_ = 0;
+    std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
 };
 
 }  // namespace cachescope
