@@ -3,7 +3,8 @@
 # Idempotent and silent when everything is already installed.
 set -euo pipefail
 
-packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev)
+# valgrind: tests/trace/valgrind_test.cpp traces a real program under Valgrind Lackey.
+packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind)
 
 missing=()
 for p in "${packages[@]}"; do

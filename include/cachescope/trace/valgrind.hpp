@@ -19,6 +19,7 @@ struct ProgramTraceResult {
 /// Runs `argv` (argv[0] found on PATH like a shell does) under `valgrind` (found on PATH unless
 /// `valgrind` names a path). Throws IoError if valgrind cannot be found or started (the message
 /// says to install Debian's valgrind package), TraceError if its output cannot be parsed.
+/// The writer only gets write() calls: the caller calls writer.finish() afterwards.
 ProgramTraceResult traceProgram(const std::vector<std::string>& argv, TraceWriter& writer,
                                 const std::string& valgrind = "valgrind");
 
