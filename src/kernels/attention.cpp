@@ -22,9 +22,15 @@ namespace cachescope {
 namespace {
 
 // Deterministic small integers (docs/kernels-conv.md repeats the formulas).
-float qValue(std::uint64_t i, std::uint64_t t) { return static_cast<float>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1); }
-float kValue(std::uint64_t j, std::uint64_t t) { return static_cast<float>(static_cast<std::int64_t>((2 * j + t) % 3) - 1); }
-float vValue(std::uint64_t j, std::uint64_t t) { return static_cast<float>(static_cast<std::int64_t>((3 * j + t) % 5) - 2); }
+float qValue(std::uint64_t i, std::uint64_t t) {
+    return static_cast<float>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1);
+}
+float kValue(std::uint64_t j, std::uint64_t t) {
+    return static_cast<float>(static_cast<std::int64_t>((2 * j + t) % 3) - 1);
+}
+float vValue(std::uint64_t j, std::uint64_t t) {
+    return static_cast<float>(static_cast<std::int64_t>((3 * j + t) % 5) - 2);
+}
 
 void dump2(std::map<std::string, std::vector<double>>& out, const std::string& name, const Tensor<float>& t) {
     std::vector<double>& v = out[name];
@@ -117,8 +123,11 @@ KernelInfo attentionKernel() {
     info.description = "single-head attention, unfused: S = Q·Kᵀ/sqrt(d), row softmax of S in place, O = S·V";
     KernelParamSpec seq{"seq", KernelParamSpec::Type::Int, "64", "sequence length L (S is L×L)", {}, 1, 8192};
     KernelParamSpec dim{"dim", KernelParamSpec::Type::Int, "32", "head dimension d", {}, 1, 4096};
-    KernelParamSpec causal{"causal", KernelParamSpec::Type::Bool, "0",
-                           "causal mask: row i attends to j <= i only (masked scores are never touched)", {}, 0, 0};
+    KernelParamSpec causal;
+    causal.name = "causal";
+    causal.type = KernelParamSpec::Type::Bool;
+    causal.defaultValue = "0";
+    causal.description = "causal mask: row i attends to j <= i only (masked scores are never touched)";
     info.params = {seq, dim, causal};
     info.run = runAttention;
     return info;

@@ -148,12 +148,12 @@ void runConv2d(KernelRunContext& ctx) {
     cv.p = outputSize("height", cv.h, cv.r, cv);
     cv.q = outputSize("width", cv.w, cv.s, cv);
 
-    const std::vector<std::uint64_t> inShape = cv.nhwc ? std::vector{cv.n, cv.h, cv.w, cv.c}
-                                                       : std::vector{cv.n, cv.c, cv.h, cv.w};
-    const std::vector<std::uint64_t> wShape = cv.nhwc ? std::vector{cv.k, cv.r, cv.s, cv.cg}
-                                                      : std::vector{cv.k, cv.cg, cv.r, cv.s};
-    const std::vector<std::uint64_t> outShape = cv.nhwc ? std::vector{cv.n, cv.p, cv.q, cv.k}
-                                                        : std::vector{cv.n, cv.k, cv.p, cv.q};
+    const std::vector<std::uint64_t> inShape =
+        cv.nhwc ? std::vector{cv.n, cv.h, cv.w, cv.c} : std::vector{cv.n, cv.c, cv.h, cv.w};
+    const std::vector<std::uint64_t> wShape =
+        cv.nhwc ? std::vector{cv.k, cv.r, cv.s, cv.cg} : std::vector{cv.k, cv.cg, cv.r, cv.s};
+    const std::vector<std::uint64_t> outShape =
+        cv.nhwc ? std::vector{cv.n, cv.p, cv.q, cv.k} : std::vector{cv.n, cv.k, cv.p, cv.q};
     const std::vector<std::uint64_t> colShape{cv.c * cv.r * cv.s, cv.p * cv.q};
     checkElements("input", inShape);
     checkElements("weights", wShape);
@@ -178,7 +178,9 @@ void runConv2d(KernelRunContext& ctx) {
             for (std::uint64_t h = 0; h < cv.h; ++h)
                 for (std::uint64_t w = 0; w < cv.w; ++w) t.in(n, c, h, w) = inputValue(n, c, h, w);
     for (std::uint64_t k = 0; k < cv.k; ++k)
-        forEachTap(cv, [&](std::uint64_t cg, std::uint64_t r, std::uint64_t s) { t.wt(k, cg, r, s) = weightValue(k, cg, r, s); });
+        forEachTap(cv, [&](std::uint64_t cg, std::uint64_t r, std::uint64_t s) {
+            t.wt(k, cg, r, s) = weightValue(k, cg, r, s);
+        });
 
     if (!cv.im2col) {
         const std::uint16_t loadIn = ctx.meta.addSite("load " + inIdx, in, AccessKind::Read);
@@ -215,7 +217,8 @@ void runConv2d(KernelRunContext& ctx) {
         const auto col = t.im2col.region();
         const std::uint16_t loadIn = ctx.meta.addSite("load " + inIdx + " (im2col)", in, AccessKind::Read);
         const std::uint16_t storeCol = ctx.meta.addSite("store im2col[row][p*Q+q] = input", col, AccessKind::Write);
-        const std::uint16_t storeZero = ctx.meta.addSite("store im2col[row][p*Q+q] = 0 (padding)", col, AccessKind::Write);
+        const std::uint16_t storeZero =
+            ctx.meta.addSite("store im2col[row][p*Q+q] = 0 (padding)", col, AccessKind::Write);
         const std::uint16_t loadW = ctx.meta.addSite("load " + wIdx + " (gemm)", wr, AccessKind::Read);
         const std::uint16_t loadCol = ctx.meta.addSite("load im2col[row][p*Q+q] (gemm)", col, AccessKind::Read);
         const std::uint16_t loadOut = ctx.meta.addSite("load " + outIdx + " (gemm)", out, AccessKind::Read);
@@ -284,6 +287,26 @@ KernelParamSpec intParam(std::string name, std::string def, std::string descript
     return p;
 }
 
+KernelParamSpec choiceParam(std::string name, std::string def, std::string description,
+                            std::vector<std::string> choices) {
+    KernelParamSpec p;
+    p.name = std::move(name);
+    p.type = KernelParamSpec::Type::Choice;
+    p.defaultValue = std::move(def);
+    p.description = std::move(description);
+    p.choices = std::move(choices);
+    return p;
+}
+
+KernelParamSpec boolParam(std::string name, std::string description) {
+    KernelParamSpec p;
+    p.name = std::move(name);
+    p.type = KernelParamSpec::Type::Bool;
+    p.defaultValue = "0";
+    p.description = std::move(description);
+    return p;
+}
+
 }  // namespace
 
 KernelInfo conv2dKernel() {
@@ -300,12 +323,9 @@ KernelInfo conv2dKernel() {
         intParam("stride", "1", "stride in both dimensions", 1, 32),
         intParam("padding", "1", "zero padding on every side", 0, 32),
         intParam("dilation", "1", "distance between filter taps", 1, 32),
-        KernelParamSpec{"layout", KernelParamSpec::Type::Choice, "NCHW",
-                        "activation layout (weights KCRS for NCHW, KRSC for NHWC)", {"NCHW", "NHWC"}, 0, 0},
-        KernelParamSpec{"algo", KernelParamSpec::Type::Choice, "direct",
-                        "direct loop nest, or im2col buffer followed by a GEMM", {"direct", "im2col"}, 0, 0},
-        KernelParamSpec{"depthwise", KernelParamSpec::Type::Bool, "0",
-                        "one filter per input channel (groups = C, K = C)", {}, 0, 0},
+        choiceParam("layout", "NCHW", "activation layout (weights KCRS for NCHW, KRSC for NHWC)", {"NCHW", "NHWC"}),
+        choiceParam("algo", "direct", "direct loop nest, or im2col buffer followed by a GEMM", {"direct", "im2col"}),
+        boolParam("depthwise", "one filter per input channel (groups = C, K = C)"),
     };
     info.run = runConv2d;
     return info;

@@ -91,8 +91,8 @@ KernelInfo pool2dKernel() {
     info.name = "pool2d";
     info.description = "max or average pooling of an NCHW tensor over window×window patches (no padding)";
     auto intParam = [](std::string name, std::string def, std::string description, std::int64_t max) {
-        return KernelParamSpec{std::move(name), KernelParamSpec::Type::Int, std::move(def), std::move(description),
-                               {}, 1, max};
+        return KernelParamSpec{
+            std::move(name), KernelParamSpec::Type::Int, std::move(def), std::move(description), {}, 1, max};
     };
     info.params = {
         intParam("batch", "1", "images N", 256),

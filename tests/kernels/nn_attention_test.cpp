@@ -34,8 +34,8 @@ KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, st
     params.set("pad", "0");
     params.set("fetches", "0");
     for (const auto& [name, value] : overrides) {
-        const bool known = std::any_of(params.all().begin(), params.all().end(),
-                                       [&](const auto& kv) { return kv.first == name; });
+        const bool known =
+            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
         REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
         params.set(name, value);
     }
@@ -53,8 +53,8 @@ struct Run {
         for (std::size_t id = 0; id < meta.sites.size(); ++id)
             if (meta.sites[id].name == site) {
                 found = true;
-                n += static_cast<std::uint64_t>(std::count_if(accesses.begin(), accesses.end(),
-                                                              [&](const Access& a) { return a.site == id; }));
+                n += static_cast<std::uint64_t>(
+                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
             }
         REQUIRE_MESSAGE(found, "no site named " << site);
         return n;
@@ -104,9 +104,15 @@ Element decode(const TraceMetadata& meta, const Access& a) {
 // ---- the reference ----------------------------------------------------------------------------
 
 // The input formulas documented in docs/kernels-conv.md.
-double qValue(std::uint64_t i, std::uint64_t t) { return static_cast<double>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1); }
-double kValue(std::uint64_t j, std::uint64_t t) { return static_cast<double>(static_cast<std::int64_t>((2 * j + t) % 3) - 1); }
-double vValue(std::uint64_t j, std::uint64_t t) { return static_cast<double>(static_cast<std::int64_t>((3 * j + t) % 5) - 2); }
+double qValue(std::uint64_t i, std::uint64_t t) {
+    return static_cast<double>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1);
+}
+double kValue(std::uint64_t j, std::uint64_t t) {
+    return static_cast<double>(static_cast<std::int64_t>((2 * j + t) % 3) - 1);
+}
+double vValue(std::uint64_t j, std::uint64_t t) {
+    return static_cast<double>(static_cast<std::int64_t>((3 * j + t) % 5) - 2);
+}
 
 /// Attention in double precision: probabilities P (L×L, masked entries 0) and O (L×d).
 void referenceAttention(std::uint64_t L, std::uint64_t d, bool causal, std::vector<double>& P, std::vector<double>& O) {
@@ -222,18 +228,23 @@ TEST_CASE("attention: the first accesses of each phase, hand-written") {
                       se = "store S[i][j] (softmax exp)", ln = "load S[i][j] (softmax normalise)",
                       sn = "store S[i][j] (softmax normalise)";
     const std::string lp = "load S[i][j] (S·V)", lv = "load V[j][t] (S·V)", so = "store O[i][t]";
+    // clang-format off
     const std::vector<std::pair<std::size_t, Element>> expected = {
         {0, {"Q", V{0, 0}, R, lq}},  {1, {"K", V{0, 0}, R, lk}},  {2, {"S", V{0, 0}, W, ss}},
         {3, {"Q", V{0, 0}, R, lq}},  {4, {"K", V{1, 0}, R, lk}},  {5, {"S", V{0, 1}, W, ss}},
         {6, {"Q", V{1, 0}, R, lq}},  {7, {"K", V{0, 0}, R, lk}},  {8, {"S", V{1, 0}, W, ss}},
         {11, {"S", V{1, 1}, W, ss}},
         {12, {"S", V{0, 0}, R, lm}}, {13, {"S", V{0, 1}, R, lm}},
-        {14, {"S", V{0, 0}, R, le}}, {15, {"S", V{0, 0}, W, se}}, {16, {"S", V{0, 1}, R, le}}, {17, {"S", V{0, 1}, W, se}},
-        {18, {"S", V{0, 0}, R, ln}}, {19, {"S", V{0, 0}, W, sn}}, {20, {"S", V{0, 1}, R, ln}}, {21, {"S", V{0, 1}, W, sn}},
+        {14, {"S", V{0, 0}, R, le}}, {15, {"S", V{0, 0}, W, se}},
+        {16, {"S", V{0, 1}, R, le}}, {17, {"S", V{0, 1}, W, se}},
+        {18, {"S", V{0, 0}, R, ln}}, {19, {"S", V{0, 0}, W, sn}},
+        {20, {"S", V{0, 1}, R, ln}}, {21, {"S", V{0, 1}, W, sn}},
         {22, {"S", V{1, 0}, R, lm}},
-        {32, {"S", V{0, 0}, R, lp}}, {33, {"V", V{0, 0}, R, lv}}, {34, {"S", V{0, 1}, R, lp}}, {35, {"V", V{1, 0}, R, lv}},
+        {32, {"S", V{0, 0}, R, lp}}, {33, {"V", V{0, 0}, R, lv}},
+        {34, {"S", V{0, 1}, R, lp}}, {35, {"V", V{1, 0}, R, lv}},
         {36, {"O", V{0, 0}, W, so}}, {37, {"S", V{1, 0}, R, lp}}, {41, {"O", V{1, 0}, W, so}},
     };
+    // clang-format on
     for (const auto& [i, e] : expected) {
         CAPTURE(i);
         CHECK(decode(r.meta, r.accesses.at(i)) == e);

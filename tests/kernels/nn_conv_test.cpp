@@ -34,8 +34,8 @@ KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, st
     params.set("pad", "0");
     params.set("fetches", "0");
     for (const auto& [name, value] : overrides) {
-        const bool known = std::any_of(params.all().begin(), params.all().end(),
-                                       [&](const auto& kv) { return kv.first == name; });
+        const bool known =
+            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
         REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
         params.set(name, value);
     }
@@ -53,8 +53,8 @@ struct Run {
         for (std::size_t id = 0; id < meta.sites.size(); ++id)
             if (meta.sites[id].name == site) {
                 found = true;
-                n += static_cast<std::uint64_t>(std::count_if(accesses.begin(), accesses.end(),
-                                                              [&](const Access& a) { return a.site == id; }));
+                n += static_cast<std::uint64_t>(
+                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
             }
         REQUIRE_MESSAGE(found, "no site named " << site);
         return n;
@@ -107,11 +107,11 @@ struct Case {
     std::uint64_t n, c, k, h, w, ker, stride, pad, dil;
     bool depthwise = false;
     std::map<std::string, std::string> params() const {
-        return {{"batch", std::to_string(n)},     {"channels", std::to_string(c)},
-                {"filters", std::to_string(k)},   {"height", std::to_string(h)},
-                {"width", std::to_string(w)},     {"kernel", std::to_string(ker)},
+        return {{"batch", std::to_string(n)},       {"channels", std::to_string(c)},
+                {"filters", std::to_string(k)},     {"height", std::to_string(h)},
+                {"width", std::to_string(w)},       {"kernel", std::to_string(ker)},
                 {"stride", std::to_string(stride)}, {"padding", std::to_string(pad)},
-                {"dilation", std::to_string(dil)}, {"depthwise", depthwise ? "1" : "0"}};
+                {"dilation", std::to_string(dil)},  {"depthwise", depthwise ? "1" : "0"}};
     }
     std::uint64_t outH() const { return (h + 2 * pad - dil * (ker - 1) - 1) / stride + 1; }
     std::uint64_t outW() const { return (w + 2 * pad - dil * (ker - 1) - 1) / stride + 1; }
@@ -219,7 +219,8 @@ TEST_CASE("conv2d: direct, im2col, NCHW and NHWC all equal a plain 7-loop refere
                     for (std::uint64_t n = 0; n < cs.n; ++n)
                         for (std::uint64_t c = 0; c < cs.c; ++c)
                             for (std::uint64_t h = 0; h < cs.h; ++h)
-                                for (std::uint64_t w = 0; w < cs.w; ++w) REQUIRE(input.at(i++) == inputValue(n, c, h, w));
+                                for (std::uint64_t w = 0; w < cs.w; ++w)
+                                    REQUIRE(input.at(i++) == inputValue(n, c, h, w));
                     std::vector<double> out = r.values.at("output");
                     if (layout == "NHWC") out = nhwcToNchw(out, cs.n, cs.outH(), cs.outW(), K);
                     CHECK(out == expected);  // small integers: exact in float
@@ -263,7 +264,8 @@ TEST_CASE("conv2d: access counts equal the closed forms") {
                 params["algo"] = "im2col";
                 params["layout"] = "NHWC";
                 const Run r = run(params);
-                const std::uint64_t cells = cs.c * cs.ker * cs.ker * P * Q, gemm = cs.n * K * Cg * cs.ker * cs.ker * P * Q;
+                const std::uint64_t cells = cs.c * cs.ker * cs.ker * P * Q,
+                                    gemm = cs.n * K * Cg * cs.ker * cs.ker * P * Q;
                 CHECK(r.count("load input[n][h][w][c] (im2col)") == cs.n * cs.c * taps);
                 CHECK(r.count("store im2col[row][p*Q+q] = input") == cs.n * cs.c * taps);
                 CHECK(r.count("store im2col[row][p*Q+q] = 0 (padding)") == cs.n * (cells - cs.c * taps));
@@ -283,6 +285,7 @@ TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
     using V = std::vector<std::uint64_t>;
     const std::string li = "load input[n][c][h][w]", lw = "load weights[k][c][r][s]", so = "store output[n][k][p][q]";
     const auto R = AccessKind::Read, W = AccessKind::Write;
+    // clang-format off
     const std::vector<Element> expected = {
         {"input", V{0, 0, 0, 0}, R, li}, {"weights", V{0, 0, 1, 1}, R, lw},
         {"input", V{0, 0, 0, 1}, R, li}, {"weights", V{0, 0, 1, 2}, R, lw},
@@ -295,6 +298,7 @@ TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
         {"input", V{0, 0, 1, 1}, R, li}, {"weights", V{0, 0, 2, 1}, R, lw},
         {"output", V{0, 0, 0, 1}, W, so},
     };
+    // clang-format on
     REQUIRE(r.accesses.size() >= expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
@@ -308,11 +312,18 @@ TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
 
 TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows") {
     // C=2, K=1, 1×2 image, 1×1 kernel, no padding, pad=3 elements per innermost row.
-    const Run r = run({{"channels", "2"}, {"filters", "1"}, {"height", "1"}, {"width", "2"}, {"kernel", "1"},
-                       {"padding", "0"}, {"layout", "NHWC"}, {"pad", "3"}});
+    const Run r = run({{"channels", "2"},
+                       {"filters", "1"},
+                       {"height", "1"},
+                       {"width", "2"},
+                       {"kernel", "1"},
+                       {"padding", "0"},
+                       {"layout", "NHWC"},
+                       {"pad", "3"}});
     using V = std::vector<std::uint64_t>;
     const std::string li = "load input[n][h][w][c]", lw = "load weights[k][r][s][c]", so = "store output[n][p][q][k]";
     const auto R = AccessKind::Read, W = AccessKind::Write;
+    // clang-format off
     const std::vector<Element> expected = {
         {"input", V{0, 0, 0, 0}, R, li}, {"weights", V{0, 0, 0, 0}, R, lw},
         {"input", V{0, 0, 0, 1}, R, li}, {"weights", V{0, 0, 0, 1}, R, lw},
@@ -321,6 +332,7 @@ TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows")
         {"input", V{0, 0, 1, 1}, R, li}, {"weights", V{0, 0, 0, 1}, R, lw},
         {"output", V{0, 0, 1, 0}, W, so},
     };
+    // clang-format on
     REQUIRE(r.accesses.size() == expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
@@ -336,8 +348,13 @@ TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows")
 
 TEST_CASE("conv2d: im2col fills the column buffer, then the GEMM reads it (hand-written)") {
     // C=K=1, 2×2 image, 2×2 kernel, no padding: one output pixel, a 4×1 column buffer.
-    const Run r = run({{"channels", "1"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}, {"kernel", "2"},
-                       {"padding", "0"}, {"algo", "im2col"}});
+    const Run r = run({{"channels", "1"},
+                       {"filters", "1"},
+                       {"height", "2"},
+                       {"width", "2"},
+                       {"kernel", "2"},
+                       {"padding", "0"},
+                       {"algo", "im2col"}});
     using V = std::vector<std::uint64_t>;
     const std::string li = "load input[n][c][h][w] (im2col)", sc = "store im2col[row][p*Q+q] = input",
                       lw = "load weights[k][c][r][s] (gemm)", lc = "load im2col[row][p*Q+q] (gemm)",
@@ -369,8 +386,9 @@ TEST_CASE("conv2d: im2col stores zeros for padding without loading the input") {
     std::vector<std::string> sites;
     for (std::size_t i = 0; i < 10; ++i) sites.push_back(r.meta.sites.at(r.accesses.at(i).site).name);
     const std::string zero = "store im2col[row][p*Q+q] = 0 (padding)";
-    const std::vector<std::string> expected = {zero, zero, zero, zero, "load input[n][c][h][w] (im2col)",
-                                               "store im2col[row][p*Q+q] = input", zero, zero, zero, zero};
+    const std::vector<std::string> expected = {
+        zero, zero, zero, zero, "load input[n][c][h][w] (im2col)", "store im2col[row][p*Q+q] = input",
+        zero, zero, zero, zero};
     CHECK(sites == expected);
     CHECK(r.values.at("im2col") == std::vector<double>{0, 0, 0, 0, -3, 0, 0, 0, 0});
 }
@@ -431,8 +449,14 @@ TEST_CASE("conv2d: a kernel that does not fit the padded image is a usage error"
 
 TEST_CASE("conv2d: NHWC im2col rows are ordered r, s, c like KRSC weights") {
     // C=2, 2×2 image, 2×2 kernel, no padding: one column; row (r·2 + s)·2 + c holds input[0][c][r][s].
-    const Run r = run({{"channels", "2"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}, {"kernel", "2"},
-                       {"padding", "0"}, {"layout", "NHWC"}, {"algo", "im2col"}});
+    const Run r = run({{"channels", "2"},
+                       {"filters", "1"},
+                       {"height", "2"},
+                       {"width", "2"},
+                       {"kernel", "2"},
+                       {"padding", "0"},
+                       {"layout", "NHWC"},
+                       {"algo", "im2col"}});
     std::vector<double> expected(8);
     for (std::uint64_t rr = 0; rr < 2; ++rr)
         for (std::uint64_t s = 0; s < 2; ++s)

@@ -33,8 +33,8 @@ KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, st
     params.set("pad", "0");
     params.set("fetches", "0");
     for (const auto& [name, value] : overrides) {
-        const bool known = std::any_of(params.all().begin(), params.all().end(),
-                                       [&](const auto& kv) { return kv.first == name; });
+        const bool known =
+            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
         REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
         params.set(name, value);
     }
@@ -52,8 +52,8 @@ struct Run {
         for (std::size_t id = 0; id < meta.sites.size(); ++id)
             if (meta.sites[id].name == site) {
                 found = true;
-                n += static_cast<std::uint64_t>(std::count_if(accesses.begin(), accesses.end(),
-                                                              [&](const Access& a) { return a.site == id; }));
+                n += static_cast<std::uint64_t>(
+                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
             }
         REQUIRE_MESSAGE(found, "no site named " << site);
         return n;
@@ -109,9 +109,12 @@ double inputValue(std::uint64_t n, std::uint64_t c, std::uint64_t h, std::uint64
 struct Case {
     std::uint64_t n, c, h, w, window, stride;
     std::map<std::string, std::string> params(const std::string& op) const {
-        return {{"batch", std::to_string(n)},       {"channels", std::to_string(c)},
-                {"height", std::to_string(h)},      {"width", std::to_string(w)},
-                {"window", std::to_string(window)}, {"stride", std::to_string(stride)},
+        return {{"batch", std::to_string(n)},
+                {"channels", std::to_string(c)},
+                {"height", std::to_string(h)},
+                {"width", std::to_string(w)},
+                {"window", std::to_string(window)},
+                {"stride", std::to_string(stride)},
                 {"op", op}};
     }
     std::uint64_t P() const { return (h - window) / stride + 1; }
@@ -151,8 +154,7 @@ TEST_CASE("pool2d: a 4×4 image, 2×2 windows, hand-worked") {
     // max of each 2×2 window: 1 and 2;  average: (−3 + 1 − 3 + 1)/4 = −1 and (−2 + 2 − 2 + 2)/4 = 0.
     const Case cs{1, 1, 4, 4, 2, 2};
     const Run mx = run(cs.params("max"));
-    CHECK(mx.values.at("input") ==
-          std::vector<double>{-3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2});
+    CHECK(mx.values.at("input") == std::vector<double>{-3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2});
     CHECK(mx.values.at("output") == std::vector<double>{1, 2, 1, 2});
     const Run avg = run(cs.params("avg"));
     CHECK(avg.values.at("output") == std::vector<double>{-1, 0, -1, 0});
@@ -196,7 +198,8 @@ TEST_CASE("pool2d: the first accesses map back to the right elements") {
     std::vector<Element> expected;
     for (std::uint64_t q = 0; q < 2; ++q) {
         for (std::uint64_t h = 0; h < 3; ++h)
-            for (std::uint64_t w = 0; w < 3; ++w) expected.push_back({"input", V{0, 0, h, 2 * q + w}, AccessKind::Read, li});
+            for (std::uint64_t w = 0; w < 3; ++w)
+                expected.push_back({"input", V{0, 0, h, 2 * q + w}, AccessKind::Read, li});
         expected.push_back({"output", V{0, 0, 0, q}, AccessKind::Write, so});
     }
     for (std::size_t i = 0; i < expected.size(); ++i) {
