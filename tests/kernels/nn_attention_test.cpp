@@ -264,3 +264,12 @@ TEST_CASE("attention: Q, K, V, S, O are page-aligned at distinct bases") {
     CHECK(r.meta.regions[3].shape == std::vector<std::uint64_t>{10, 10});
     CHECK(r.meta.regions[4].shape == std::vector<std::uint64_t>{10, 3});
 }
+
+TEST_CASE("attention: declares seq, dim, causal; the defaults run") {
+    const KernelInfo k = attentionKernel();
+    std::vector<std::string> names;
+    for (const KernelParamSpec& p : k.params) names.push_back(p.name);
+    CHECK(names == std::vector<std::string>{"seq", "dim", "causal"});
+    const Run r = run({});
+    CHECK(r.accesses.size() == 64 * 64 * (4 * 32 + 6) + 64 * 32);  // L = 64, d = 32, not causal
+}

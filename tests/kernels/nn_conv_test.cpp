@@ -471,3 +471,48 @@ TEST_CASE("conv2d: NHWC im2col rows are ordered r, s, c like KRSC weights") {
         }
     CHECK(row == 8);
 }
+
+TEST_CASE("conv2d: declares the parameters of the brief, each default inside its range") {
+    const KernelInfo k = conv2dKernel();
+    CHECK(k.name == "conv2d");
+    std::vector<std::string> names;
+    for (const KernelParamSpec& p : k.params) {
+        names.push_back(p.name);
+        if (p.type == KernelParamSpec::Type::Int) {
+            CHECK(std::stoll(p.defaultValue) >= p.min);
+            CHECK(std::stoll(p.defaultValue) <= p.max);
+        } else if (p.type == KernelParamSpec::Type::Choice) {
+            CHECK(std::find(p.choices.begin(), p.choices.end(), p.defaultValue) != p.choices.end());
+        } else {
+            CHECK(p.defaultValue == "0");
+        }
+    }
+    CHECK(names == std::vector<std::string>{"batch", "channels", "filters", "height", "width", "kernel", "stride",
+                                            "padding", "dilation", "layout", "algo", "depthwise"});
+    // The defaults run: 16 filters over a 32×32×16 image, 3×3 "same" convolution. Per dimension the
+    // in-bounds (r, p) pairs are 3·32 − 2 = 94 (r = 0 misses p = 0, r = 2 misses p = 31).
+    struct CountSink : AccessSink {
+        std::map<std::uint16_t, std::uint64_t> perSite;
+        void consume(std::span<const Access> block) override {
+            for (const Access& a : block) ++perSite[a.site];
+        }
+    } sink;
+    const TraceMetadata meta = runKernel(k, makeParams(k, {}), sink);
+    REQUIRE(meta.sites.size() == 4);  // (unknown), load input, load weights, store output
+    CHECK(sink.perSite[1] == 16 * 16 * 94 * 94);
+    CHECK(sink.perSite[2] == 16 * 16 * 94 * 94);
+    CHECK(sink.perSite[3] == 16 * 32 * 32);
+}
+
+TEST_CASE("conv2d: base and align place the tensors") {
+    const Run r = run({{"channels", "2"},
+                       {"filters", "2"},
+                       {"height", "3"},
+                       {"width", "3"},
+                       {"base", "536870912"},
+                       {"align", "65536"}});
+    REQUIRE(r.meta.regions.size() == 3);
+    CHECK(r.meta.regions[0].base == 536870912);
+    CHECK(r.meta.regions[1].base == 536870912 + 65536);  // input is 72 bytes: the next multiple
+    CHECK(r.meta.regions[2].base == 536870912 + 2 * 65536);
+}

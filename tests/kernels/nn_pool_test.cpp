@@ -216,3 +216,13 @@ TEST_CASE("pool2d: a window larger than the image is a usage error") {
     CHECK_THROWS_WITH_AS(run(Case{1, 1, 4, 8, 5, 1}.params("max")), doctest::Contains("window=5"), UsageError);
     CHECK_THROWS_AS(run(Case{1, 1, 8, 4, 5, 1}.params("avg")), UsageError);
 }
+
+TEST_CASE("pool2d: declares its parameters; the defaults run") {
+    const KernelInfo k = pool2dKernel();
+    std::vector<std::string> names;
+    for (const KernelParamSpec& p : k.params) names.push_back(p.name);
+    CHECK(names == std::vector<std::string>{"batch", "channels", "height", "width", "window", "stride", "op"});
+    const Run r = run({});
+    CHECK(r.count("store output[n][c][p][q]") == 16 * 16 * 16);  // C = 16, 32×32 halved
+    CHECK(r.count("load input[n][c][h][w] (max)") == 16 * 32 * 32);
+}
