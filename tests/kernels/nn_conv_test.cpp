@@ -445,6 +445,12 @@ TEST_CASE("conv2d: a kernel that does not fit the padded image is a usage error"
     CHECK_THROWS_WITH_AS(run({{"height", "2"}, {"kernel", "5"}, {"padding", "1"}}),
                          doctest::Contains("padded height is only 4"), UsageError);
     CHECK_THROWS_AS(run({{"width", "3"}, {"kernel", "3"}, {"padding", "0"}, {"dilation", "2"}}), UsageError);
+    // Tensors beyond 2^28 elements are refused before anything is allocated.
+    CHECK_THROWS_WITH_AS(run({{"channels", "4096"}, {"height", "4096"}, {"width", "4096"}}),
+                         doctest::Contains("tensor input would hold 68719476736 elements"), UsageError);
+    CHECK_THROWS_WITH_AS(
+        run({{"channels", "1024"}, {"height", "512"}, {"width", "512"}, {"kernel", "3"}, {"algo", "im2col"}}),
+        doctest::Contains("tensor im2col would hold"), UsageError);
 }
 
 TEST_CASE("conv2d: NHWC im2col rows are ordered r, s, c like KRSC weights") {

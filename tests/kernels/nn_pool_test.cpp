@@ -215,6 +215,8 @@ TEST_CASE("pool2d: the first accesses map back to the right elements") {
 TEST_CASE("pool2d: a window larger than the image is a usage error") {
     CHECK_THROWS_WITH_AS(run(Case{1, 1, 4, 8, 5, 1}.params("max")), doctest::Contains("window=5"), UsageError);
     CHECK_THROWS_AS(run(Case{1, 1, 8, 4, 5, 1}.params("avg")), UsageError);
+    CHECK_THROWS_WITH_AS(run(Case{1, 4096, 4096, 4096, 2, 2}.params("max")),
+                         doctest::Contains("would hold 68719476736 elements"), UsageError);
 }
 
 TEST_CASE("pool2d: declares its parameters; the defaults run") {
