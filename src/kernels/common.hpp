@@ -5,19 +5,43 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cachescope/kernels/kernel.hpp"
 
 namespace cachescope::kernel_util {
 
+/// Parameter declarations, one line each.
+inline KernelParamSpec intParam(std::string name, std::string def, std::string description, std::int64_t min,
+                                std::int64_t max) {
+    return {std::move(name), KernelParamSpec::Type::Int, std::move(def), std::move(description), {}, min, max};
+}
+inline KernelParamSpec choiceParam(std::string name, std::string def, std::string description,
+                                   std::vector<std::string> choices) {
+    return {std::move(name),
+            KernelParamSpec::Type::Choice,
+            std::move(def),
+            std::move(description),
+            std::move(choices),
+            0,
+            0};
+}
+inline KernelParamSpec boolParam(std::string name, std::string def, std::string description) {
+    return {std::move(name), KernelParamSpec::Type::Bool, std::move(def), std::move(description), {}, 0, 0};
+}
+
 /// Calls f(T{}) with T = uint8_t, uint16_t, float or double for elem = "1", "2", "4", "8".
 template <class F>
 void withElementType(const std::string& elem, F&& f) {
-    if (elem == "1") f(std::uint8_t{});
-    else if (elem == "2") f(std::uint16_t{});
-    else if (elem == "8") f(double{});
-    else f(float{});
+    if (elem == "1")
+        f(std::uint8_t{});
+    else if (elem == "2")
+        f(std::uint16_t{});
+    else if (elem == "8")
+        f(double{});
+    else
+        f(float{});
 }
 
 /// c + a*b in T: exact for the small inputs the kernels use in float/double, modulo 2^bits for the

@@ -69,18 +69,20 @@ void runLayernorm(KernelRunContext& ctx) {
 }  // namespace
 
 KernelInfo layernormKernel() {
-    using T = KernelParamSpec::Type;
+    using namespace kernel_util;
     return KernelInfo{
         "layernorm",
         "Y = layer normalisation of X per row with gamma, beta (passes: mean, variance, normalise)",
         {
-            {"rows", T::Int, "64", "rows of X and Y", {}, 1, 65536},
-            {"cols", T::Int, "256", "columns of X and Y (the normalised axis)", {}, 1, 65536},
-            {"elem", T::Choice, "4", "element size in bytes: 4 float, 8 double", {"4", "8"}, 0, 0},
+            intParam("rows", "64", "rows of X and Y", 1, 65536),
+            intParam("cols", "256", "columns of X and Y (the normalised axis)", 1, 65536),
+            choiceParam("elem", "4", "bytes per element: 4 float, 8 double", {"4", "8"}),
         },
         [](KernelRunContext& ctx) {
-            if (ctx.params.choice("elem") == "8") runLayernorm<double>(ctx);
-            else runLayernorm<float>(ctx);
+            if (ctx.params.choice("elem") == "8")
+                runLayernorm<double>(ctx);
+            else
+                runLayernorm<float>(ctx);
         },
     };
 }

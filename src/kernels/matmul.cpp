@@ -87,25 +87,27 @@ void runMatmul(KernelRunContext& ctx) {
 }  // namespace
 
 KernelInfo matmulKernel() {
-    using T = KernelParamSpec::Type;
+    using namespace kernel_util;
     constexpr std::int64_t kMaxDim = 8192;
     return KernelInfo{
         "matmul",
         "C = A·B (A: m×k, B: k×n); six loop orders, tiling, B pre-transposed",
         {
-            {"m", T::Int, "0", "rows of A and C (0 = same as n)", {}, 0, kMaxDim},
-            {"n", T::Int, "64", "columns of B and C", {}, 1, kMaxDim},
-            {"k", T::Int, "0", "columns of A, rows of B (0 = same as n)", {}, 0, kMaxDim},
-            {"order", T::Choice, "ikj", "loop order, outermost first", {"ijk", "ikj", "jik", "jki", "kij", "kji"}, 0, 0},
-            {"ti", T::Int, "0", "tile size along i (0 = the value of tile)", {}, 0, kMaxDim},
-            {"tj", T::Int, "0", "tile size along j (0 = the value of tile)", {}, 0, kMaxDim},
-            {"tk", T::Int, "0", "tile size along k (0 = the value of tile)", {}, 0, kMaxDim},
-            {"tile", T::Int, "0", "tile size for every dimension whose own ti/tj/tk is 0 (0 = untiled)", {}, 0, kMaxDim},
-            {"transpose_b", T::Bool, "0", "store B transposed (n×k), so the inner loop over k reads it by rows", {}, 0, 0},
-            {"elem", T::Choice, "4", "element size in bytes: 1 uint8, 2 uint16 (wrap-around), 4 float, 8 double",
-             {"1", "2", "4", "8"}, 0, 0},
+            intParam("m", "0", "rows of A and C (0 = same as n)", 0, kMaxDim),
+            intParam("n", "64", "columns of B and C", 1, kMaxDim),
+            intParam("k", "0", "columns of A, rows of B (0 = same as n)", 0, kMaxDim),
+            choiceParam("order", "ikj", "loop order, outermost first", {"ijk", "ikj", "jik", "jki", "kij", "kji"}),
+            intParam("ti", "0", "tile size along i (0 = the value of tile)", 0, kMaxDim),
+            intParam("tj", "0", "tile size along j (0 = the value of tile)", 0, kMaxDim),
+            intParam("tk", "0", "tile size along k (0 = the value of tile)", 0, kMaxDim),
+            intParam("tile", "0", "tile size of every dimension whose ti/tj/tk is 0 (0 = untiled)", 0, kMaxDim),
+            boolParam("transpose_b", "0", "store B transposed (n×k): the loop over k then reads B by rows"),
+            choiceParam("elem", "4", "bytes per element: 1 uint8, 2 uint16 (wrap around), 4 float, 8 double",
+                        {"1", "2", "4", "8"}),
         },
-        [](KernelRunContext& ctx) { kernel_util::withElementType(ctx.params.choice("elem"), [&](auto t) { runMatmul<decltype(t)>(ctx); }); },
+        [](KernelRunContext& ctx) {
+            kernel_util::withElementType(ctx.params.choice("elem"), [&](auto t) { runMatmul<decltype(t)>(ctx); });
+        },
     };
 }
 

@@ -13,18 +13,19 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
+#include "common.hpp"
 #include "text.hpp"
 
 namespace cachescope {
 
 std::vector<KernelParamSpec> commonParams() {
-    using T = KernelParamSpec::Type;
+    using namespace kernel_util;
     return {
-        {"base", T::Int, "0x10000000", "address of the first tensor (hex allowed)", {}, 0, std::int64_t{1} << 56},
-        {"align", T::Int, "4096", "every tensor starts at a multiple of this (a power of two)", {}, 1,
-         std::int64_t{1} << 30},
-        {"pad", T::Int, "0", "elements added to each tensor's innermost dimension", {}, 0, 65536},
-        {"fetches", T::Bool, "0", "precede each access with a 4-byte instruction fetch from its site", {}, 0, 0},
+        intParam("base", "0x10000000", "address of the first tensor (hex allowed)", 0, std::int64_t{1} << 56),
+        intParam("align", "4096", "every tensor starts at a multiple of this (a power of two)", 1,
+                 std::int64_t{1} << 30),
+        intParam("pad", "0", "elements added to each tensor's innermost dimension", 0, 65536),
+        boolParam("fetches", "0", "precede each access with a 4-byte instruction fetch from its site"),
     };
 }
 
@@ -49,21 +50,21 @@ std::optional<std::int64_t> parseInt(std::string_view text) {
 std::string normalise(const KernelParamSpec& spec, const std::string& value, const std::string& where) {
     using T = KernelParamSpec::Type;
     switch (spec.type) {
-    case T::Int: {
-        const auto v = parseInt(value);
-        if (!v || *v < spec.min || *v > spec.max)
-            throw UsageError(where + ": expected an integer from " + std::to_string(spec.min) + " to " +
-                             std::to_string(spec.max) + " (decimal or 0x hex)");
-        if (spec.name == "align" && (*v & (*v - 1)) != 0) throw UsageError(where + ": expected a power of two");
-        return std::to_string(*v);
-    }
-    case T::Bool:
-        if (value == "1" || value == "true" || value == "yes") return "1";
-        if (value == "0" || value == "false" || value == "no") return "0";
-        throw UsageError(where + ": expected one of 0, 1, true, false, yes, no");
-    case T::Choice:
-        if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) return value;
-        throw UsageError(where + ": expected one of " + joinNames(spec.choices));
+        case T::Int: {
+            const auto v = parseInt(value);
+            if (!v || *v < spec.min || *v > spec.max)
+                throw UsageError(where + ": expected an integer from " + std::to_string(spec.min) + " to " +
+                                 std::to_string(spec.max) + " (decimal or 0x hex)");
+            if (spec.name == "align" && (*v & (*v - 1)) != 0) throw UsageError(where + ": expected a power of two");
+            return std::to_string(*v);
+        }
+        case T::Bool:
+            if (value == "1" || value == "true" || value == "yes") return "1";
+            if (value == "0" || value == "false" || value == "no") return "0";
+            throw UsageError(where + ": expected one of 0, 1, true, false, yes, no");
+        case T::Choice:
+            if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) return value;
+            throw UsageError(where + ": expected one of " + joinNames(spec.choices));
     }
     return value;
 }
@@ -79,7 +80,8 @@ KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::stri
     const std::string prefix = "kernel " + kernel.name + ": ";
     KernelParams params;
     // Defaults first, in declaration order (they go through the same checks as user values).
-    for (const auto& spec : specs) params.set(spec.name, normalise(spec, spec.defaultValue, prefix + "default of " + spec.name));
+    for (const auto& spec : specs)
+        params.set(spec.name, normalise(spec, spec.defaultValue, prefix + "default of " + spec.name));
 
     std::set<std::string> given;
     for (const std::string& setting : settings) {

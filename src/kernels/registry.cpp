@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "builtin.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
-#include "builtin.hpp"
 #include "text.hpp"
 
 namespace cachescope {
@@ -51,10 +51,7 @@ std::string didYouMean(const std::string& name, const std::vector<std::string>& 
 
 const std::vector<KernelInfo>& kernels() {
     static const std::vector<KernelInfo> all = {
-        matmulKernel(),
-        transposeKernel(),
-        softmaxKernel(),
-        layernormKernel(),
+        matmulKernel(), transposeKernel(), softmaxKernel(), layernormKernel(),
         // kernels-b: conv2dKernel(), attentionKernel(), pool2dKernel()
     };
     return all;
@@ -66,7 +63,8 @@ const KernelInfo& findKernel(const std::string& name) {
         if (k.name == name) return k;
     std::vector<std::string> names;
     for (const auto& k : all) names.push_back(k.name);
-    throw UsageError("unknown kernel '" + name + "'" + didYouMean(name, names) + "; known kernels: " + joinNames(names));
+    throw UsageError("unknown kernel '" + name + "'" + didYouMean(name, names) +
+                     "; known kernels: " + joinNames(names));
 }
 
 }  // namespace cachescope

@@ -53,18 +53,20 @@ void runSoftmax(KernelRunContext& ctx) {
 }  // namespace
 
 KernelInfo softmaxKernel() {
-    using T = KernelParamSpec::Type;
+    using namespace kernel_util;
     return KernelInfo{
         "softmax",
         "Y = softmax(X) per row, three passes (max, exp and sum, normalise)",
         {
-            {"rows", T::Int, "64", "rows of X and Y", {}, 1, 65536},
-            {"cols", T::Int, "256", "columns of X and Y (the softmax axis)", {}, 1, 65536},
-            {"elem", T::Choice, "4", "element size in bytes: 4 float, 8 double", {"4", "8"}, 0, 0},
+            intParam("rows", "64", "rows of X and Y", 1, 65536),
+            intParam("cols", "256", "columns of X and Y (the softmax axis)", 1, 65536),
+            choiceParam("elem", "4", "bytes per element: 4 float, 8 double", {"4", "8"}),
         },
         [](KernelRunContext& ctx) {
-            if (ctx.params.choice("elem") == "8") runSoftmax<double>(ctx);
-            else runSoftmax<float>(ctx);
+            if (ctx.params.choice("elem") == "8")
+                runSoftmax<double>(ctx);
+            else
+                runSoftmax<float>(ctx);
         },
     };
 }

@@ -43,15 +43,15 @@ void runTranspose(KernelRunContext& ctx) {
 }  // namespace
 
 KernelInfo transposeKernel() {
-    using T = KernelParamSpec::Type;
+    using namespace kernel_util;
     return KernelInfo{
         "transpose",
         "B = Aᵀ (A: rows×cols), naive or tiled: stride and tiling",
         {
-            {"rows", T::Int, "256", "rows of A", {}, 1, 16384},
-            {"cols", T::Int, "256", "columns of A", {}, 1, 16384},
-            {"tile", T::Int, "0", "square tile size (0 = naive: row by row of A)", {}, 0, 16384},
-            {"elem", T::Choice, "4", "element size in bytes: 1 uint8, 2 uint16, 4 float, 8 double", {"1", "2", "4", "8"}, 0, 0},
+            intParam("rows", "256", "rows of A", 1, 16384),
+            intParam("cols", "256", "columns of A", 1, 16384),
+            intParam("tile", "0", "square tile size (0 = naive: row by row of A)", 0, 16384),
+            choiceParam("elem", "4", "bytes per element: 1 uint8, 2 uint16, 4 float, 8 double", {"1", "2", "4", "8"}),
         },
         [](KernelRunContext& ctx) {
             kernel_util::withElementType(ctx.params.choice("elem"), [&](auto t) { runTranspose<decltype(t)>(ctx); });

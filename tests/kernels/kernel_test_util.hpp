@@ -17,7 +17,9 @@ namespace cachescope::test {
 
 struct CollectSink : AccessSink {
     std::vector<Access> accesses;
-    void consume(std::span<const Access> block) override { accesses.insert(accesses.end(), block.begin(), block.end()); }
+    void consume(std::span<const Access> block) override {
+        accesses.insert(accesses.end(), block.begin(), block.end());
+    }
 };
 
 struct KernelRun {

@@ -75,8 +75,12 @@ TEST_CASE("matmul: C = A·B for every loop order, tiling, element size and B lay
         for (const Tiling& tiling : tilings)
             for (int elem : {1, 2, 4, 8})
                 for (int tb : {0, 1}) {
-                    std::vector<std::string> settings = {s("m", m), s("n", n), s("k", k), "order=" + order,
-                                                         "elem=" + std::to_string(elem), "transpose_b=" + std::to_string(tb)};
+                    std::vector<std::string> settings = {s("m", m),
+                                                         s("n", n),
+                                                         s("k", k),
+                                                         "order=" + order,
+                                                         "elem=" + std::to_string(elem),
+                                                         "transpose_b=" + std::to_string(tb)};
                     settings.insert(settings.end(), tiling.settings.begin(), tiling.settings.end());
                     CAPTURE(order);
                     CAPTURE(elem);
@@ -135,8 +139,9 @@ TEST_CASE("matmul: the access sequence is the loop nest, for every order and til
                 CAPTURE(t[1]);
                 CAPTURE(t[2]);
                 CAPTURE(tb);
-                const KernelRun run = runNamed("matmul", {s("m", m), s("n", n), s("k", k), "order=" + order, s("ti", t[0]),
-                                                          s("tj", t[1]), s("tk", t[2]), tb ? "transpose_b=1" : "transpose_b=0"});
+                const KernelRun run =
+                    runNamed("matmul", {s("m", m), s("n", n), s("k", k), "order=" + order, s("ti", t[0]), s("tj", t[1]),
+                                        s("tk", t[2]), tb ? "transpose_b=1" : "transpose_b=0"});
                 CHECK(decodeAll(run) == expectedSequence(m, n, k, order, t, tb));
             }
 }
@@ -180,7 +185,8 @@ TEST_CASE("matmul: access counts equal the closed forms") {
     CHECK(regionNamed(square.meta, "A").shape == std::vector<std::uint64_t>{8, 8});
 
     // fetches=1: each access is preceded by a 4-byte fetch from its site's 16-byte code slot.
-    const KernelRun withFetches = runNamed("matmul", {s("m", m), s("n", n), s("k", k), "order=jki", "tile=3", "fetches=1"});
+    const KernelRun withFetches =
+        runNamed("matmul", {s("m", m), s("n", n), s("k", k), "order=jki", "tile=3", "fetches=1"});
     REQUIRE(withFetches.accesses.size() == 2 * 4 * m * n * k);
     const Region& code = regionNamed(withFetches.meta, "code");
     CHECK(code.size == 16 * withFetches.meta.sites.size());
@@ -227,7 +233,7 @@ TEST_CASE("matmul: distinct page-aligned tensors by default; pad and align chang
     const Region& qB = regionNamed(packed.meta, "B");
     const Region& qC = regionNamed(packed.meta, "C");
     CHECK(qA.base == 0x1000);
-    CHECK(qB.base == 0x1000 + 128);  // A is 84 bytes, rounded up to 128
+    CHECK(qB.base == 0x1000 + 128);   // A is 84 bytes, rounded up to 128
     CHECK(qC.base == qB.base + 192);  // B is 140 bytes, rounded up to 192
 }
 

@@ -54,12 +54,15 @@ TEST_CASE("kernel params: hex integers, booleans and choices are normalised") {
     CHECK(valueOf(p, "fetches") == "1");
     CHECK(valueOf(p, "transpose_b") == "1");
     CHECK(p.choice("order") == "kji");
-    for (const char* no : {"0", "false", "no"}) CHECK(valueOf(resolveParams(findKernel("matmul"), {std::string("fetches=") + no}), "fetches") == "0");
-    for (const char* yes : {"1", "true", "yes"}) CHECK(valueOf(resolveParams(findKernel("matmul"), {std::string("fetches=") + yes}), "fetches") == "1");
+    for (const char* no : {"0", "false", "no"})
+        CHECK(valueOf(resolveParams(findKernel("matmul"), {std::string("fetches=") + no}), "fetches") == "0");
+    for (const char* yes : {"1", "true", "yes"})
+        CHECK(valueOf(resolveParams(findKernel("matmul"), {std::string("fetches=") + yes}), "fetches") == "1");
 }
 
 TEST_CASE("kernel params: a choice not among the choices") {
-    CHECK(errorOf("matmul", {"order=ikx"}) == "kernel matmul: --param order=ikx: expected one of ijk, ikj, jik, jki, kij, kji");
+    CHECK(errorOf("matmul", {"order=ikx"}) ==
+          "kernel matmul: --param order=ikx: expected one of ijk, ikj, jik, jki, kij, kji");
     CHECK(errorOf("matmul", {"elem=3"}) == "kernel matmul: --param elem=3: expected one of 1, 2, 4, 8");
     CHECK(errorOf("softmax", {"elem=2"}) == "kernel softmax: --param elem=2: expected one of 4, 8");
 }
@@ -74,8 +77,10 @@ TEST_CASE("kernel params: integers out of range or malformed") {
     CHECK(errorOf("matmul", {"n="}) == "kernel matmul: --param n=" + range);
     CHECK(errorOf("matmul", {"n=0x"}) == "kernel matmul: --param n=0x" + range);
     CHECK(errorOf("matmul", {"n=+5"}) == "kernel matmul: --param n=+5" + range);
-    CHECK(errorOf("matmul", {"n=99999999999999999999999"}) == "kernel matmul: --param n=99999999999999999999999" + range);
-    CHECK(errorOf("matmul", {"pad=-1"}) == "kernel matmul: --param pad=-1: expected an integer from 0 to 65536 (decimal or 0x hex)");
+    CHECK(errorOf("matmul", {"n=99999999999999999999999"}) ==
+          "kernel matmul: --param n=99999999999999999999999" + range);
+    CHECK(errorOf("matmul", {"pad=-1"}) ==
+          "kernel matmul: --param pad=-1: expected an integer from 0 to 65536 (decimal or 0x hex)");
 }
 
 TEST_CASE("kernel params: align must be a power of two") {
@@ -87,7 +92,8 @@ TEST_CASE("kernel params: align must be a power of two") {
 }
 
 TEST_CASE("kernel params: booleans") {
-    CHECK(errorOf("matmul", {"fetches=maybe"}) == "kernel matmul: --param fetches=maybe: expected one of 0, 1, true, false, yes, no");
+    CHECK(errorOf("matmul", {"fetches=maybe"}) ==
+          "kernel matmul: --param fetches=maybe: expected one of 0, 1, true, false, yes, no");
 }
 
 TEST_CASE("kernel params: missing '=', duplicates, unknown names with did-you-mean") {
@@ -116,6 +122,8 @@ TEST_CASE("kernel registry: the four kernels of this branch, unique names, defau
         FAIL("no error");
     } catch (const UsageError& e) {
         const std::string msg = e.what();
-        CHECK(msg.rfind("unknown kernel 'matmull' (did you mean 'matmul'?); known kernels: matmul, transpose, softmax, layernorm", 0) == 0);
+        CHECK(msg.rfind("unknown kernel 'matmull' (did you mean 'matmul'?); known kernels: matmul, transpose, softmax, "
+                        "layernorm",
+                        0) == 0);
     }
 }

@@ -26,8 +26,8 @@ TEST_CASE("transpose: B[j][i] == A[i][j] for every element size, naive and tiled
         for (std::uint64_t tile : {0, 1, 2, 3, 8}) {
             CAPTURE(elem);
             CAPTURE(tile);
-            const KernelRun run = runNamed("transpose", {s("rows", rows), s("cols", cols), s("tile", tile),
-                                                         "elem=" + std::to_string(elem)});
+            const KernelRun run = runNamed(
+                "transpose", {s("rows", rows), s("cols", cols), s("tile", tile), "elem=" + std::to_string(elem)});
             const auto& A = run.values.at("A");
             const auto& B = run.values.at("B");
             REQUIRE(A.size() == rows * cols);

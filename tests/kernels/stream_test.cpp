@@ -18,7 +18,8 @@ namespace {
 
 std::vector<Access> readAll(TraceReader& reader, std::size_t chunk) {
     std::vector<Access> out, buffer(chunk);
-    while (const std::size_t n = reader.read(buffer)) out.insert(out.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+    while (const std::size_t n = reader.read(buffer))
+        out.insert(out.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
     return out;
 }
 
@@ -38,8 +39,8 @@ KernelInfo scripted(std::uint64_t before, bool throwAfter, bool throwBeforeReady
 
 TEST_CASE("kernel stream: equals runKernel's accesses and metadata, whatever the read size") {
     // n=24: 4·24³ = 55,296 accesses, more than the queue holds (4 blocks of 8192), so the worker waits.
-    for (const std::vector<std::string>& settings : {std::vector<std::string>{"n=24", "order=jki", "tile=5"},
-                                                     std::vector<std::string>{"n=17", "fetches=1"}}) {
+    for (const std::vector<std::string>& settings :
+         {std::vector<std::string>{"n=24", "order=jki", "tile=5"}, std::vector<std::string>{"n=17", "fetches=1"}}) {
         const KernelRun run = runNamed("matmul", settings);
         for (std::size_t chunk : {std::size_t{1000}, std::size_t{8192}, std::size_t{20000}}) {
             CAPTURE(chunk);
