@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "nn_kernels.hpp"
+#include "builtin.hpp"
 
 namespace cachescope {
 namespace {

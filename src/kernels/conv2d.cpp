@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cachescope/core/error.hpp"
-#include "nn_kernels.hpp"
+#include "builtin.hpp"
 
 namespace cachescope {
 namespace {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cachescope/kernels/kernel.hpp"
+#include "cachescope/kernels/stream.hpp"
 
 namespace cachescope {
 
@@ -34,6 +35,12 @@ void KernelParams::set(std::string name, std::string value) {
 
 TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, AccessSink& sink,
                         std::map<std::string, std::vector<double>>* values) {
+    return runKernel(kernel, params, sink, values, nullptr);
+}
+
+TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, AccessSink& sink,
+                        std::map<std::string, std::vector<double>>* values,
+                        const std::function<void(const TraceMetadata&)>& onReady) {
     TraceMetadata meta;
     meta.kernel = kernel.name;
     meta.params = params.all();
@@ -54,6 +61,7 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
                                                               AccessKind::Fetch);
                                  }
                                  recorder.emplace(sink, fetches, code, fetchSite);
+                                 if (onReady) onReady(meta);
                                  return *recorder;
                              },
                              values};

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "../../src/kernels/nn_kernels.hpp"
+#include "../../src/kernels/builtin.hpp"
 
 using namespace cachescope;
 

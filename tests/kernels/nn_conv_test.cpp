@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../../src/kernels/nn_kernels.hpp"
+#include "../../src/kernels/builtin.hpp"
 #include "cachescope/core/error.hpp"
 
 using namespace cachescope;
