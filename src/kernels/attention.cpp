@@ -1,6 +1,6 @@
 // attention: one head of scaled dot-product attention, computed the textbook (unfused) way, so
 // the whole L×L score matrix S goes through memory four times. The exact access order and the
-// closed-form counts are in docs/kernels-conv.md.
+// closed-form counts are in docs/kernels.md.
 //
 //   1. S[i][j] = (Σ_t Q[i][t]·K[j][t]) / sqrt(d)        sum in a register, one store per score
 //   2. per row i of S, in place: m = max_j S[i][j]; S[i][j] = exp(S[i][j] − m), sum += it;
@@ -21,7 +21,7 @@
 namespace cachescope {
 namespace {
 
-// Deterministic small integers (docs/kernels-conv.md repeats the formulas).
+// Deterministic small integers (docs/kernels.md repeats the formulas).
 float qValue(std::uint64_t i, std::uint64_t t) {
     return static_cast<float>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1);
 }

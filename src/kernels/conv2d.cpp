@@ -1,5 +1,5 @@
 // conv2d: direct convolution in NCHW or NHWC, im2col followed by a GEMM, and depthwise
-// convolution. The exact access order and the closed-form counts are in docs/kernels-conv.md.
+// convolution. The exact access order and the closed-form counts are in docs/kernels.md.
 //
 // Shapes (G = groups: 1, or C when depthwise; Cg = C/G input channels per group):
 //   input   N×C×H×W (NCHW) or N×H×W×C (NHWC)
@@ -52,7 +52,7 @@ std::int64_t inputCoord(std::uint64_t o, std::uint64_t t, const Conv& cv, std::u
     return x >= 0 && x < static_cast<std::int64_t>(size) ? x : -1;
 }
 
-// Deterministic small integers (exact in float); docs/kernels-conv.md repeats the formulas.
+// Deterministic small integers (exact in float); docs/kernels.md repeats the formulas.
 float inputValue(std::uint64_t n, std::uint64_t c, std::uint64_t h, std::uint64_t w) {
     return static_cast<float>(static_cast<std::int64_t>((n * 3 + c * 5 + h * 7 + w * 11) % 7) - 3);
 }

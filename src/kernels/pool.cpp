@@ -1,5 +1,5 @@
 // pool2d: max or average pooling over window×window patches of an NCHW tensor (no padding).
-// The exact access order and the closed-form counts are in docs/kernels-conv.md.
+// The exact access order and the closed-form counts are in docs/kernels.md.
 //
 //   for n, c, p, q:  acc = (max: first tap | avg: 0) in a register
 //       for r, s:     acc = max(acc, load input[n][c][p·stride + r][q·stride + s])   (or acc += ...)

@@ -103,7 +103,7 @@ Element decode(const TraceMetadata& meta, const Access& a) {
 
 // ---- the reference ----------------------------------------------------------------------------
 
-// The input formulas documented in docs/kernels-conv.md.
+// The input formulas documented in docs/kernels.md.
 double qValue(std::uint64_t i, std::uint64_t t) {
     return static_cast<double>(static_cast<std::int64_t>((i + 2 * t) % 3) - 1);
 }

@@ -117,7 +117,7 @@ struct Case {
     std::uint64_t outW() const { return (w + 2 * pad - dil * (ker - 1) - 1) / stride + 1; }
 };
 
-// The input formulas documented in docs/kernels-conv.md.
+// The input formulas documented in docs/kernels.md.
 double inputValue(std::uint64_t n, std::uint64_t c, std::uint64_t h, std::uint64_t w) {
     return static_cast<double>(static_cast<std::int64_t>((n * 3 + c * 5 + h * 7 + w * 11) % 7) - 3);
 }
