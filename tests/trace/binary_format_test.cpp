@@ -164,6 +164,11 @@ TEST_CASE("binary format: the worked example of docs/trace-format.md, byte by by
     std::string expectedBlock = bytes({8, 0, 0, 0, 23, 0, 0, 0});
     appendU32(expectedBlock, naiveCrc32(payload));
     CHECK(file == header + expectedBlock + payload + endBlock(8));
+    // The CRCs printed in docs/trace-format.md, computed there with Python's zlib.crc32.
+    CHECK(header.size() == 20 + 197 + 4);
+    CHECK(header.substr(header.size() - 4) == bytes({0xB3, 0xF4, 0x85, 0x25}));
+    CHECK(expectedBlock.substr(8) == bytes({0x22, 0x89, 0x49, 0xE4}));
+    CHECK(endBlock(8).substr(8, 4) == bytes({0xDC, 0xC4, 0xC7, 0xB6}));
     CHECK(readBinary(file) == accesses);
 }
 
