@@ -22,7 +22,8 @@ public:
         pending_.reserve(kBlockRecords);
         streams_.reserve(kBlockRecords);
         std::string header(kBinaryTraceMagic, kMagicBytes);
-        const std::string json = toJson(metadata).dump();
+        // Invalid UTF-8 in a name becomes U+FFFD rather than an exception.
+        const std::string json = toJson(metadata).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         if (json.size() > kMaxMetadataBytes)
             throw UsageError("trace metadata is " + std::to_string(json.size()) +
                              " bytes of JSON; the binary format "

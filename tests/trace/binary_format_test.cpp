@@ -287,3 +287,11 @@ TEST_CASE("binary format: the format is named 'binary'") {
         CHECK(std::string(e.what()).find("binary") != std::string::npos);
     }
 }
+
+TEST_CASE("binary format: names that are not UTF-8 are stored with U+FFFD in their place") {
+    TraceMetadata m;
+    m.source = "bad \xff byte";
+    auto reader = openString(writeBinary({}, m));
+    REQUIRE(reader->metadata() != nullptr);
+    CHECK(reader->metadata()->source == "bad \xef\xbf\xbd byte");  // U+FFFD in UTF-8
+}

@@ -51,6 +51,7 @@ TEST_CASE("writer text: kind letter, hex address, decimal size; the source as a 
     CHECK(writeAs(TraceFormat::Text, kSample, m) ==
           "# kernel x second line\nR 0x1000 4\nW 0xdeadbeef 8\nI 0x0 1\nR 0x7ffd12345678 64\n");
     CHECK(writeAs(TraceFormat::Text, kSample) == "R 0x1000 4\nW 0xdeadbeef 8\nI 0x0 1\nR 0x7ffd12345678 64\n");
+    CHECK(readString(writeAs(TraceFormat::Text, kSample, m)) == kSample);  // the comment reads back as nothing
 }
 
 TEST_CASE("writer din: extended din, label 0/1/2, hex address, hex size") {
