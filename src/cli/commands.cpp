@@ -173,6 +173,7 @@ void benchCommand(const BenchArgs& args) {
                             {"seconds", r.seconds},
                             {"run_seconds", r.runSeconds},
                             {"accesses_per_second", r.accessesPerSecond()}});
+            if (r.bytesPerAccess > 0) list.back()["bytes_per_access"] = r.bytesPerAccess;
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
@@ -205,6 +206,10 @@ void benchCommand(const BenchArgs& args) {
     for (const auto& row : rows) printRow(row);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
               << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
+    for (const BenchResult& r : results)
+        if (r.bytesPerAccess > 0)
+            std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
+                      << format("%.3f", r.bytesPerAccess) << " bytes per access\n";
 }
 
 }  // namespace cachescope::cli

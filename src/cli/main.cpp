@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
     runCmd->add_option("--config,-c", run.config, "Hierarchy config (JSON)")->required();
     runCmd->add_option("--trace-format", run.traceFormat, "Trace format (default: detect from content)")
-        ->check(CLI::IsMember({"auto", "text", "din", "lackey"}));
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
     CLI::Option* seedOpt = runCmd->add_option("--seed", seed, "Seed of randomized policies (overrides the config)");
     CLI::Option* jsonOpt = runCmd->add_flag("--json", json, "Print the report as JSON");
     CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");

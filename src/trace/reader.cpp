@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <streambuf>
 #include <string>
 #include <system_error>
 #include <utility>
 
 #include "cachescope/core/error.hpp"
+#include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/line_parsers.hpp"
 #include "cachescope/trace/line_reader.hpp"
 
@@ -28,9 +30,11 @@ std::string_view toString(TraceFormat format) {
 }
 
 TraceFormat parseTraceFormat(std::string_view name) {
-    for (const TraceFormat f : {TraceFormat::Auto, TraceFormat::Text, TraceFormat::Din, TraceFormat::Lackey})
+    for (const TraceFormat f :
+         {TraceFormat::Auto, TraceFormat::Text, TraceFormat::Din, TraceFormat::Lackey, TraceFormat::Binary})
         if (name == toString(f)) return f;
-    throw UsageError("unknown trace format '" + std::string(name) + "': expected one of auto, text, din, lackey");
+    throw UsageError("unknown trace format '" + std::string(name) +
+                     "': expected one of auto, text, din, lackey, binary");
 }
 
 namespace {
@@ -73,10 +77,68 @@ std::unique_ptr<TraceReader> makeReader(LineReader lines, TraceFormat format) {
     return makeLineTraceReader(std::move(lines), format);
 }
 
+/// A stream that gives back `prefix` (bytes already taken from `inner`) and then the rest of
+/// `inner`: lets a non-seekable stream (a pipe on stdin) be peeked at for the binary magic.
+class PrefixedStreamBuf final : public std::streambuf {
+public:
+    PrefixedStreamBuf(std::unique_ptr<std::istream> inner, std::string prefix)
+        : inner_(std::move(inner)), buf_(std::move(prefix)) {
+        setg(buf_.data(), buf_.data(), buf_.data() + buf_.size());
+    }
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        buf_.resize(kChunk);
+        inner_->read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+        const auto got = static_cast<std::size_t>(inner_->gcount());
+        if (got == 0) {
+            setg(buf_.data(), buf_.data(), buf_.data());
+            if (inner_->bad()) throw IoError("cannot read the trace: I/O error");
+            return traits_type::eof();
+        }
+        setg(buf_.data(), buf_.data(), buf_.data() + got);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    static constexpr std::size_t kChunk = std::size_t{64} * 1024;
+    std::unique_ptr<std::istream> inner_;
+    std::string buf_;
+};
+
+class PrefixedStream final : public std::istream {
+public:
+    PrefixedStream(std::unique_ptr<std::istream> inner, std::string prefix)
+        : std::istream(nullptr), buf_(std::move(inner), std::move(prefix)) {
+        rdbuf(&buf_);
+    }
+
+private:
+    PrefixedStreamBuf buf_;
+};
+
+/// Reads the first bytes to look for the binary magic, then puts them back: by seeking when the
+/// stream can, otherwise by wrapping it. Returns true if the stream holds a binary trace.
+bool peekBinary(std::unique_ptr<std::istream>& stream) {
+    const std::istream::pos_type start = stream->tellg();
+    std::string prefix(sizeof kBinaryTraceMagic, '\0');
+    stream->read(prefix.data(), static_cast<std::streamsize>(prefix.size()));
+    prefix.resize(static_cast<std::size_t>(stream->gcount()));
+    const bool binary = looksBinary(prefix);
+    stream->clear(stream->rdstate() & std::ios::badbit);
+    if (start != std::istream::pos_type(-1) && stream->seekg(start)) return binary;
+    stream->clear(stream->rdstate() & std::ios::badbit);
+    stream = std::make_unique<PrefixedStream>(std::move(stream), std::move(prefix));
+    return binary;
+}
+
 }  // namespace
 
 std::unique_ptr<TraceReader> openTraceWithBlockSize(std::unique_ptr<std::istream> stream, const std::string& name,
                                                     TraceFormat format, std::size_t blockSize) {
+    if (format == TraceFormat::Binary) return openBinaryTrace(std::move(stream), name);
+    if (format == TraceFormat::Auto && peekBinary(stream)) return openBinaryTrace(std::move(stream), name);
     return makeReader(LineReader(std::move(stream), name, blockSize), format);
 }
 

@@ -309,7 +309,8 @@ TEST_CASE("trace format names: parseTraceFormat and toString") {
         parseTraceFormat("dinero");
         FAIL("expected a UsageError");
     } catch (const UsageError& e) {
-        CHECK(std::string(e.what()) == "unknown trace format 'dinero': expected one of auto, text, din, lackey");
+        CHECK(std::string(e.what()) ==
+              "unknown trace format 'dinero': expected one of auto, text, din, lackey, binary");
     }
     CHECK_THROWS_AS(parseTraceFormat(""), UsageError);
     CHECK_THROWS_AS(parseTraceFormat("Text"), UsageError);

@@ -1,6 +1,8 @@
 #pragma once
 // `cachescope bench`: simulates in-memory address streams of a float32 n×n×n matmul and measures
 // simulated accesses per second. Streams are generated in-process, straight into the simulator.
+// A last case, "decode/binary", measures trace decoding instead: the same ikj stream (with sites),
+// encoded in the binary trace format in memory, read back through openTrace.
 
 #include <cstdint>
 #include <functional>
@@ -17,11 +19,12 @@ struct BenchOptions {
 };
 
 struct BenchResult {
-    std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", then the same for "ijk/"
+    std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", the same for "ijk/", "decode/binary"
     std::uint64_t accesses = 0;
     std::vector<std::uint64_t> misses;  // per cache level, outward
     std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
     std::uint64_t walks = 0;
+    double bytesPerAccess = 0;          // decode cases: size of the encoded trace / accesses
     double seconds = 0;                 // median over the runs
     std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }

@@ -66,5 +66,8 @@ nlohmann::ordered_json toJson(const TraceMetadata& metadata);
 /// Parses toJson's form. Throws TraceError naming `where` and the JSON path on anything else
 /// (missing keys, wrong types, overlapping regions, a site naming a region that does not exist).
 TraceMetadata metadataFromJson(const nlohmann::json& json, const std::string& where);
+/// The same for an ordered_json (what toJson returns and the binary reader parses): keeps the
+/// order of `params`, which nlohmann::json would sort by name, so metadataFromJson(toJson(m)) == m.
+TraceMetadata metadataFromJson(const nlohmann::ordered_json& json, const std::string& where);
 
 }  // namespace cachescope
