@@ -94,15 +94,17 @@ void finishStdout() {
 void runCommand(const RunArgs& args) {
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    const TraceFormat format = parseTraceFormat(args.traceFormat);
-    std::unique_ptr<TraceReader> trace = openTrace(args.trace, format);
+    std::unique_ptr<TraceReader> trace = openSource(args.source);
 
     Simulator simulator(config);
+    const TraceMetadata* metadata = trace->metadata();
+    if (metadata != nullptr && metadata->sites.size() > 1)
+        simulator.enableAttribution(static_cast<std::uint32_t>(metadata->sites.size()));
     if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
-        if (args.trace == "-")
+        if (args.source.kernel.empty() && args.source.trace == "-")
             throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
                              "trace file, not standard input");
-        std::unique_ptr<TraceReader> plan = openTrace(args.trace, format);
+        std::unique_ptr<TraceReader> plan = openSource(args.source);
         planFuture(simulator, *plan);
     }
     RunOptions options;
@@ -112,8 +114,11 @@ void runCommand(const RunArgs& args) {
         runTrace(simulator, *trace, options);
     }
 
-    const RunSummary summary = summarize(
-        simulator, RunInfo{args.config, args.trace, std::string(toString(trace->format())), trace->records()});
+    const RunSummary summary =
+        summarize(simulator,
+                  RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())),
+                          trace->records()},
+                  metadata);
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

@@ -4,17 +4,34 @@
 // into one "cachescope: error: ..." line and exit status 1.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
 
 enum class ReportFormat { Text, Json, Csv };
 
+/// Where accesses come from: a trace file (or "-") or a built-in kernel run live.
+struct SourceArgs {
+    std::string trace;                // "-" = standard input; empty with a kernel
+    std::string traceFormat = "auto";
+    std::string kernel;               // empty = read `trace`
+    std::vector<std::string> params;  // "name=value" for the kernel
+};
+
+/// Opens the source (again, for commands that read it twice). Throws UsageError unless exactly one
+/// of a trace and a kernel is given, or if kernel parameters come without a kernel.
+std::unique_ptr<TraceReader> openSource(const SourceArgs& source);
+/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
+std::string describeSource(const SourceArgs& source);
+
 struct RunArgs {
     std::string config;
-    std::string trace;           // "-" = standard input
-    std::string traceFormat = "auto";
+    SourceArgs source;
     std::optional<std::uint64_t> seed;
     ReportFormat format = ReportFormat::Text;
     std::string output;          // empty = standard output
@@ -26,7 +43,36 @@ struct BenchArgs {
     std::uint32_t runs = 3;
 };
 
+struct TraceRecordArgs {
+    std::string kernel;
+    std::vector<std::string> params;
+    std::vector<std::string> program;  // after "--": run it under Valgrind Lackey
+    std::string output;
+    std::string format = "auto";       // auto = from the output file's extension, else binary
+};
+
+struct TraceConvertArgs {
+    std::string input, output;
+    std::string from = "auto";
+    std::string to = "auto";           // auto = from the output file's extension
+};
+
+struct TraceInfoArgs {
+    SourceArgs source;
+    bool json = false;
+    std::uint32_t lineSize = 64;
+    std::uint32_t pageSize = 4096;
+};
+
 void runCommand(const RunArgs& args);
+void kernelsCommand(const std::string& name);  // empty = every kernel
+void traceRecordCommand(const TraceRecordArgs& args);
+void traceConvertCommand(const TraceConvertArgs& args);
+void traceInfoCommand(const TraceInfoArgs& args);
+/// The output format named by `name`, or chosen from the extension of `path` when `name` is auto:
+/// .bin/.cst binary, .din din, .lackey lackey, .trace/.txt text; otherwise `fallback`, or a
+/// UsageError if there is none.
+TraceFormat outputFormat(const std::string& name, const std::string& path, std::optional<TraceFormat> fallback);
 void policiesCommand();
 void configCheckCommand(const std::string& path);
 void configShowCommand(const std::string& path);

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  cachescope run --config configs/default.json traces/sequential.trace\n"
         "  cachescope run --config configs/default.json --json -o report.json traces/strided.trace\n"
+        "  cachescope run --config configs/teaching.json --kernel matmul --param n=32 --param order=ijk\n"
+        "  cachescope kernels\n"
+        "  cachescope trace record --kernel conv2d -o conv.bin\n"
+        "  cachescope trace info conv.bin\n"
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
@@ -49,20 +53,73 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 0;
     CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
     runCmd->add_option("--config,-c", run.config, "Hierarchy config (JSON)")->required();
-    runCmd->add_option("--trace-format", run.traceFormat, "Trace format (default: detect from content)")
-        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    auto addSource = [](CLI::App* cmd, SourceArgs& source) {
+        cmd->add_option("--trace-format", source.traceFormat, "Trace format (default: detect from content)")
+            ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+        cmd->add_option("--kernel,-k", source.kernel, "Run a built-in kernel instead of reading a trace (see 'kernels')");
+        cmd->add_option("--param,-p", source.params, "Kernel parameter NAME=VALUE (repeatable)");
+        cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
+    };
     CLI::Option* seedOpt = runCmd->add_option("--seed", seed, "Seed of randomized policies (overrides the config)");
     CLI::Option* jsonOpt = runCmd->add_flag("--json", json, "Print the report as JSON");
     CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");
     jsonOpt->excludes(csvOpt);
     runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
-    runCmd->add_option("trace", run.trace, "Trace file, or - for standard input")->required();
+    addSource(runCmd, run.source);
     runCmd->footer(
         "Examples:\n"
         "  cachescope run --config configs/default.json traces/sequential.trace\n"
         "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
+        "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
         "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
+
+    // ---- kernels -------------------------------------------------------------------------------
+    std::string kernelName;
+    CLI::App* kernelsCmd = app.add_subcommand("kernels", "List the built-in kernels and their parameters");
+    kernelsCmd->add_option("name", kernelName, "Show only this kernel");
+    kernelsCmd->footer("Examples:\n  cachescope kernels\n  cachescope kernels conv2d");
+
+    // ---- trace record / convert / info ----------------------------------------------------------
+    CLI::App* traceCmd = app.add_subcommand("trace", "Record, convert and describe traces");
+    traceCmd->require_subcommand(1);
+    TraceRecordArgs record;
+    CLI::App* recordCmd = traceCmd->add_subcommand(
+        "record", "Record a kernel's accesses, or a program's under Valgrind Lackey, to a trace file");
+    recordCmd->add_option("--kernel,-k", record.kernel, "Built-in kernel to record");
+    recordCmd->add_option("--param,-p", record.params, "Kernel parameter NAME=VALUE (repeatable)");
+    recordCmd->add_option("-o,--output", record.output, "Trace file to write (atomically)")->required();
+    recordCmd->add_option("--format", record.format, "Output format (default: from the extension, else binary)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    recordCmd->add_option("program", record.program, "Program and its arguments, after --");
+    recordCmd->footer(
+        "Examples:\n"
+        "  cachescope trace record --kernel matmul --param n=64 --param order=ijk -o matmul.bin\n"
+        "  cachescope trace record -o ls.bin -- ls -l /\n"
+        "(tracing a program needs Debian's valgrind package)");
+    TraceConvertArgs convert;
+    CLI::App* convertCmd = traceCmd->add_subcommand("convert", "Convert a trace between formats");
+    convertCmd->add_option("input", convert.input, "Trace to read (- = standard input)")->required();
+    convertCmd->add_option("output", convert.output, "Trace to write (atomically)")->required();
+    convertCmd->add_option("--from", convert.from, "Input format (default: detect)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->add_option("--to", convert.to, "Output format (default: from the output's extension)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->footer(
+        "Examples:\n"
+        "  cachescope trace convert traces/sample.din sample.bin\n"
+        "  cachescope trace convert matmul.bin matmul.trace");
+    TraceInfoArgs info;
+    CLI::App* infoCmd = traceCmd->add_subcommand("info", "Describe a trace: accesses, footprint, regions");
+    addSource(infoCmd, info.source);
+    infoCmd->add_flag("--json", info.json, "Print as JSON");
+    infoCmd->add_option("--line-size", info.lineSize, "Line size for the footprint (bytes)")
+        ->check(CLI::Range(1u, 1u << 30));
+    infoCmd->add_option("--page-size", info.pageSize, "Page size for the footprint (bytes)")->check(CLI::Range(1u, 1u << 30));
+    infoCmd->footer(
+        "Examples:\n"
+        "  cachescope trace info traces/matmul-ikj.bin\n"
+        "  cachescope trace info --kernel conv2d --param layout=NHWC --json");
 
     // ---- policies ------------------------------------------------------------------------------
     CLI::App* policiesCmd = app.add_subcommand("policies", "List the replacement policies");
@@ -105,6 +162,14 @@ int main(int argc, char** argv) {
             if (seedOpt->count() > 0) run.seed = seed;
             run.format = json ? ReportFormat::Json : csv ? ReportFormat::Csv : ReportFormat::Text;
             runCommand(run);
+        } else if (kernelsCmd->parsed()) {
+            kernelsCommand(kernelName);
+        } else if (recordCmd->parsed()) {
+            traceRecordCommand(record);
+        } else if (convertCmd->parsed()) {
+            traceConvertCommand(convert);
+        } else if (infoCmd->parsed()) {
+            traceInfoCommand(info);
         } else if (policiesCmd->parsed()) {
             policiesCommand();
         } else if (checkCmd->parsed()) {

@@ -184,17 +184,21 @@ TEST_CASE("matmul: access counts equal the closed forms") {
     CHECK(square.accesses.size() == 4 * 8 * 8 * 8);
     CHECK(regionNamed(square.meta, "A").shape == std::vector<std::uint64_t>{8, 8});
 
-    // fetches=1: each access is preceded by a 4-byte fetch from its site's 16-byte code slot.
+    // fetches=1: each access is preceded by a 4-byte fetch from its site's 16-byte code slot; the
+    // fetch carries the "fetch code" site (the last one), whose region is the code.
     const KernelRun withFetches =
         runNamed("matmul", {s("m", m), s("n", n), s("k", k), "order=jki", "tile=3", "fetches=1"});
     REQUIRE(withFetches.accesses.size() == 2 * 4 * m * n * k);
     const Region& code = regionNamed(withFetches.meta, "code");
     CHECK(code.size == 16 * withFetches.meta.sites.size());
+    const auto fetchSite = static_cast<std::uint16_t>(withFetches.meta.sites.size() - 1);
+    CHECK(withFetches.meta.sites[fetchSite].name == "fetch code");
+    CHECK(withFetches.meta.regions[static_cast<std::size_t>(withFetches.meta.sites[fetchSite].region)].name == "code");
     bool ok = true;
     for (std::size_t x = 0; x < withFetches.accesses.size(); x += 2) {
         const Access& f = withFetches.accesses[x];
         const Access& d = withFetches.accesses[x + 1];
-        ok = ok && f.kind == AccessKind::Fetch && f.size == 4 && f.site == d.site &&
+        ok = ok && f.kind == AccessKind::Fetch && f.size == 4 && f.site == fetchSite &&
              f.address == code.base + 16 * std::uint64_t{d.site} && d == run.accesses[x / 2];
     }
     CHECK(ok);

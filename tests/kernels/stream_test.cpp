@@ -65,7 +65,7 @@ TEST_CASE("kernel stream: metadata is complete before anything is read") {
     CHECK(meta->kernel == "layernorm");
     CHECK(meta->regions.size() == 5);  // X, gamma, beta, Y, code
     CHECK(meta->regions.back().name == "code");
-    CHECK(meta->sites.size() == 7);  // (unknown) + 6 statements
+    CHECK(meta->sites.size() == 8);  // (unknown) + 6 statements + "fetch code"
     CHECK(meta->source.rfind("kernel layernorm rows=2 cols=3", 0) == 0);
 }
 

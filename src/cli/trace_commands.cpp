@@ -1,0 +1,145 @@
+// `cachescope kernels` and `cachescope trace record|convert|info`, and the source helper that
+// lets `run` (and later analyses) read a trace file or a live kernel alike.
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "cachescope/core/atomic_file.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/kernels/kernel.hpp"
+#include "cachescope/report/report.hpp"
+#include "cachescope/trace/info.hpp"
+#include "cachescope/trace/valgrind.hpp"
+#include "cachescope/trace/writer.hpp"
+#include "commands.hpp"
+
+namespace cachescope::cli {
+
+std::unique_ptr<TraceReader> openSource(const SourceArgs& source) {
+    if (!source.kernel.empty()) {
+        if (!source.trace.empty())
+            throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
+                             "' and --kernel " + source.kernel + ")");
+        return openKernelTrace(source.kernel, source.params);
+    }
+    if (!source.params.empty())
+        throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
+    if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
+    return openTrace(source.trace, parseTraceFormat(source.traceFormat));
+}
+
+std::string describeSource(const SourceArgs& source) {
+    if (source.kernel.empty()) return source.trace;
+    const KernelInfo& kernel = findKernel(source.kernel);
+    std::string text = "kernel " + kernel.name;
+    const KernelParams params = resolveParams(kernel, source.params);
+    for (const auto& [name, value] : params.all()) text += " " + name + "=" + value;
+    return text;
+}
+
+TraceFormat outputFormat(const std::string& name, const std::string& path, std::optional<TraceFormat> fallback) {
+    if (name != "auto") {
+        const TraceFormat f = parseTraceFormat(name);
+        if (f == TraceFormat::Auto || f == TraceFormat::Kernel) throw UsageError("choose an output format");
+        return f;
+    }
+    const std::string ext = std::filesystem::path(path).extension().string();
+    if (ext == ".bin" || ext == ".cst") return TraceFormat::Binary;
+    if (ext == ".din") return TraceFormat::Din;
+    if (ext == ".lackey") return TraceFormat::Lackey;
+    if (ext == ".trace" || ext == ".txt") return TraceFormat::Text;
+    if (fallback) return *fallback;
+    throw UsageError("cannot tell the output format of '" + path +
+                     "' from its extension (expected .bin, .cst, .din, .lackey, .trace or .txt); name it with --to "
+                     "text|din|lackey|binary");
+}
+
+void kernelsCommand(const std::string& name) {
+    std::vector<const KernelInfo*> list;
+    if (!name.empty()) {
+        list.push_back(&findKernel(name));
+    } else {
+        for (const KernelInfo& k : kernels()) list.push_back(&k);
+    }
+    const std::vector<KernelParamSpec> common = commonParams();
+    for (const KernelInfo* k : list) {
+        std::cout << k->name << ": " << k->description << '\n';
+        std::vector<KernelParamSpec> params = k->params;
+        params.insert(params.end(), common.begin(), common.end());
+        std::size_t nameWidth = 0, defaultWidth = 0;
+        for (const KernelParamSpec& p : params) {
+            nameWidth = std::max(nameWidth, p.name.size());
+            defaultWidth = std::max(defaultWidth, p.defaultValue.size());
+        }
+        for (const KernelParamSpec& p : params) {
+            std::string values;
+            if (p.type == KernelParamSpec::Type::Choice) {
+                for (const std::string& c : p.choices) values += (values.empty() ? "" : "|") + c;
+            } else if (p.type == KernelParamSpec::Type::Bool) {
+                values = "0|1";
+            } else {
+                values = std::to_string(p.min) + ".." + std::to_string(p.max);
+            }
+            std::cout << "  " << p.name << std::string(nameWidth - p.name.size() + 2, ' ') << p.defaultValue
+                      << std::string(defaultWidth - p.defaultValue.size() + 2, ' ') << p.description << " ("
+                      << values << ")\n";
+        }
+        if (list.size() > 1) std::cout << '\n';
+    }
+    if (name.empty())
+        std::cout << "Run one: cachescope run --config configs/teaching.json --kernel matmul --param n=32\n";
+}
+
+void traceRecordCommand(const TraceRecordArgs& args) {
+    const TraceFormat format = outputFormat(args.format, args.output, TraceFormat::Binary);
+    if (args.kernel.empty() == args.program.empty())
+        throw UsageError("trace record needs either --kernel NAME or a program after -- (e.g. "
+                         "'cachescope trace record -o t.bin -- ./a.out')");
+    if (!args.kernel.empty()) {
+        std::unique_ptr<TraceReader> trace = openKernelTrace(args.kernel, args.params);
+        std::uint64_t accesses = 0;
+        writeFileAtomically(args.output, [&](std::ostream& os) {
+            std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, format, *trace->metadata());
+            accesses = copyTrace(*trace, *writer);
+        });
+        std::cerr << "cachescope: recorded " << withThousands(accesses) << " accesses of " << trace->metadata()->source
+                  << " to " << args.output << " (" << toString(format) << ")\n";
+        return;
+    }
+    ProgramTraceResult result;
+    writeFileAtomically(args.output, [&](std::ostream& os) {
+        TraceMetadata meta;
+        for (const std::string& a : args.program) meta.source += (meta.source.empty() ? "valgrind " : " ") + a;
+        std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, format, meta);
+        result = traceProgram(args.program, *writer);
+        writer->finish();
+    });
+    std::cerr << "cachescope: recorded " << withThousands(result.accesses) << " accesses of " << args.program.front()
+              << " to " << args.output << " (" << toString(format) << ")";
+    if (result.exitStatus != 0) std::cerr << "; the program exited with status " << result.exitStatus;
+    std::cerr << '\n';
+}
+
+void traceConvertCommand(const TraceConvertArgs& args) {
+    const TraceFormat to = outputFormat(args.to, args.output, std::nullopt);
+    std::unique_ptr<TraceReader> in = openTrace(args.input, parseTraceFormat(args.from));
+    static const TraceMetadata none;
+    writeFileAtomically(args.output, [&](std::ostream& os) {
+        std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, to, in->metadata() ? *in->metadata() : none);
+        copyTrace(*in, *writer);
+    });
+}
+
+void traceInfoCommand(const TraceInfoArgs& args) {
+    std::unique_ptr<TraceReader> trace = openSource(args.source);
+    const TraceInfo info = traceInfo(*trace, describeSource(args.source), args.lineSize, args.pageSize);
+    if (args.json) {
+        std::cout << traceInfoJson(info).dump(2) << '\n';
+    } else {
+        printTraceInfo(std::cout, info);
+    }
+}
+
+}  // namespace cachescope::cli
