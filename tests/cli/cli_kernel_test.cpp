@@ -146,3 +146,25 @@ TEST_CASE("cli trace convert: unknown output extension asks for --to; --to picks
     REQUIRE(runCli("trace convert --to lackey traces/sample.din " + out).status == 0);
     CHECK(readFile(out).find(" L ") != std::string::npos);
 }
+
+TEST_CASE("cli trace record -- PROGRAM: traces a real program under Valgrind Lackey") {
+    ScratchDir dir;
+    const std::string bin = (dir.path / "prog.bin").string();
+    // touch_array writes then reads 1000 ints, then exits with the status given (3 here).
+    const CliResult r = runCli("trace record -o " + bin + " -- " + std::string(CACHESCOPE_TOUCH_ARRAY_PATH) + " 3");
+    REQUIRE(r.status == 0);
+    CHECK(r.err.find("recorded") != std::string::npos);
+    CHECK(r.err.find("status 3") != std::string::npos);
+    const CliResult info = runCli("trace info --json " + bin);
+    REQUIRE(info.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(info.out);
+    CHECK(u64(j["writes"]) >= 1000);
+    CHECK(u64(j["reads"]) >= 1000);
+    CHECK(u64(j["fetches"]) > 0);
+    // A program that does not exist: one error line naming it, no file.
+    const std::string none = (dir.path / "none.bin").string();
+    const CliResult missing = runCli("trace record -o " + none + " -- /nonexistent/program");
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("/nonexistent/program") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(none));
+}
