@@ -16,3 +16,8 @@ echo
 # Conflict misses: three lines fighting over one 2-way set of the tiny teaching L1.
 echo "== cachescope run --config configs/teaching.json traces/thrash-one-set.trace"
 build/cachescope run --config configs/teaching.json traces/thrash-one-set.trace
+echo
+# A kernel that really computes: C = A·B with the ijk loop order walks B down its columns; the
+# tables by tensor and by statement show that B's loads take nearly all the misses.
+echo "== cachescope run --config configs/teaching.json --kernel matmul --param n=32 --param order=ijk"
+build/cachescope run --config configs/teaching.json --kernel matmul --param n=32 --param order=ijk
