@@ -26,13 +26,22 @@ void Hierarchy::access(std::span<const Access> block) {
         for (const Access& a : block) accessObserved(a);
         return;
     }
-    if (attributionSlots_ != 0)
-        accessBlock<true>(block);
-    else
-        accessBlock<false>(block);
+    if (attributionSlots_ != 0) {
+        // Attribution without a cost per hit: every reference is first counted as one access of
+        // its first-level cache; a reference that leaves the hot loop takes its count back in
+        // below(), and the slow path then counts its pieces one by one.
+        const std::uint32_t firstData = topology_.firstData, firstFetch = topology_.firstInstruction;
+        std::uint64_t* data = firstData == kMemory ? nullptr : &attrAccesses_[std::size_t{firstData} * attributionSlots_];
+        std::uint64_t* fetch =
+            firstFetch == kMemory ? nullptr : &attrAccesses_[std::size_t{firstFetch} * attributionSlots_];
+        for (const Access& a : block) {
+            std::uint64_t* counters = a.kind == AccessKind::Fetch ? fetch : data;
+            if (counters != nullptr) ++counters[slotOf(a)];
+        }
+    }
+    accessBlock(block);
 }
 
-template <bool kAttributed>
 void Hierarchy::accessBlock(std::span<const Access> block) {
     // The hot loop: CPU references that hit in a first-level cache never leave it, and are handled
     // here with the cache's arrays held in locals (so they stay in registers across the block).
@@ -54,19 +63,13 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         bool miss = false;  // set when hit() found the reference's line absent
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
-        std::uint64_t* siteHits = nullptr;  // kAttributed: this cache's attribution counters
-        std::uint32_t slots = 0;
     };
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0, nullptr, 0};
-        if constexpr (kAttributed) {
-            side.siteHits = attrAccesses_.data() + std::size_t{first} * attributionSlots_;
-            side.slots = attributionSlots_ - 2;
-        }
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0};
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
@@ -79,7 +82,6 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         const std::uint32_t hint = side.hint[set];
         if (side.tags[hint] == line && side.skipRehit) [[likely]] {
             ++side.hits;
-            if constexpr (kAttributed) ++side.siteHits[a.site < side.slots ? a.site : 0];
             if (isWrite) {
                 ++side.writeHits;
                 side.dirty[hint] = 1;
@@ -95,7 +97,6 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             return false;
         }
         ++side.hits;
-        if constexpr (kAttributed) ++side.siteHits[a.site < side.slots ? a.site : 0];
         side.cache->touch(set, way);
         if (isWrite) {
             ++side.writeHits;
@@ -108,7 +109,10 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
-        if constexpr (kAttributed) current_ = slotOf(a);
+        if (attributionSlots_ != 0) {  // take back the count access() gave the reference
+            current_ = slotOf(a);
+            if (first != kMemory) --attrAccesses_[std::size_t{first} * attributionSlots_ + current_];
+        }
         if (side.miss) {  // a single-line reference known to miss: skip the second lookup
             side.miss = false;
             ++side.cache->stats_.accessesByKind[kindIndex(a.kind)];

@@ -69,8 +69,8 @@ public:
     // kWritebacks (write-backs and exclusive victims, which no statement asked for) and kWalks
     // (page-table reads, inject()). Demand traffic is charged to the reference being simulated:
     // its own pieces, the fills and write-throughs it causes at every level. For each cache the
-    // slots sum exactly to its accesses and misses. Off by default; it costs the hot loop one
-    // counter per first-level hit when on. docs/semantics.md "Attribution".
+    // slots sum exactly to its accesses and misses. Off by default; when on it costs one counter
+    // per reference before the hot loop, and nothing per hit in it. docs/semantics.md "Attribution".
     /// Turns attribution on (counters zeroed) for `sites` site ids.
     void enableAttribution(std::uint32_t sites);
     bool attributing() const { return attributionSlots_ != 0; }
@@ -89,7 +89,7 @@ public:
     bool sameState(const Hierarchy& other) const;
 
 private:
-    template <bool kAttributed>
+    /// The hot loop over a block (attribution only touches its slow path).
     void accessBlock(std::span<const Access> block);
     /// The slot a reference is charged to.
     std::uint32_t slotOf(const Access& a) const { return a.site < attributionSlots_ - 2 ? a.site : 0; }
