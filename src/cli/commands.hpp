@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -77,6 +81,17 @@ void policiesCommand();
 void configCheckCommand(const std::string& path);
 void configShowCommand(const std::string& path);
 void benchCommand(const BenchArgs& args);
+
+/// A subcommand added by its own file: `add...Command(app)` declares its options on `app` and
+/// returns the parsed subcommand and what to run when it was chosen. main() runs the chosen one.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<void()> run;
+};
+/// Adds the options of a trace source (trace file, --trace-format, --kernel, --param) to `cmd`.
+void addSourceOptions(CLI::App* cmd, SourceArgs& source);
+
+// Subcommands defined in their own files (each adds one line here and one in main.cpp):
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

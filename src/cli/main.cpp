@@ -2,6 +2,7 @@
 // commands.hpp. User errors become one line "cachescope: error: <message>" and exit status 1;
 // CLI11 usage errors print CLI11's message and exit with its code.
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -53,19 +54,12 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 0;
     CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
     runCmd->add_option("--config,-c", run.config, "Hierarchy config (JSON)")->required();
-    auto addSource = [](CLI::App* cmd, SourceArgs& source) {
-        cmd->add_option("--trace-format", source.traceFormat, "Trace format (default: detect from content)")
-            ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
-        cmd->add_option("--kernel,-k", source.kernel, "Run a built-in kernel instead of reading a trace (see 'kernels')");
-        cmd->add_option("--param,-p", source.params, "Kernel parameter NAME=VALUE (repeatable)");
-        cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
-    };
     CLI::Option* seedOpt = runCmd->add_option("--seed", seed, "Seed of randomized policies (overrides the config)");
     CLI::Option* jsonOpt = runCmd->add_flag("--json", json, "Print the report as JSON");
     CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");
     jsonOpt->excludes(csvOpt);
     runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
-    addSource(runCmd, run.source);
+    addSourceOptions(runCmd, run.source);
     runCmd->footer(
         "Examples:\n"
         "  cachescope run --config configs/default.json traces/sequential.trace\n"
@@ -111,7 +105,7 @@ int main(int argc, char** argv) {
         "  cachescope trace convert matmul.bin matmul.trace");
     TraceInfoArgs info;
     CLI::App* infoCmd = traceCmd->add_subcommand("info", "Describe a trace: accesses, footprint, regions");
-    addSource(infoCmd, info.source);
+    addSourceOptions(infoCmd, info.source);
     infoCmd->add_flag("--json", info.json, "Print as JSON");
     infoCmd->add_option("--line-size", info.lineSize, "Line size for the footprint (bytes)")
         ->check(CLI::Range(1u, 1u << 30));
@@ -151,6 +145,9 @@ int main(int argc, char** argv) {
         "  cachescope bench\n"
         "  cachescope bench --n 64 --json");
 
+    // Subcommands that live in their own files.
+    std::vector<Command> commands;
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -158,7 +155,11 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (runCmd->parsed()) {
+        const auto chosen =
+            std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
+        if (chosen != commands.end()) {
+            chosen->run();
+        } else if (runCmd->parsed()) {
             if (seedOpt->count() > 0) run.seed = seed;
             run.format = json ? ReportFormat::Json : csv ? ReportFormat::Csv : ReportFormat::Text;
             runCommand(run);

@@ -17,6 +17,14 @@
 
 namespace cachescope::cli {
 
+void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
+    cmd->add_option("--trace-format", source.traceFormat, "Trace format (default: detect from content)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    cmd->add_option("--kernel,-k", source.kernel, "Run a built-in kernel instead of reading a trace (see 'kernels')");
+    cmd->add_option("--param,-p", source.params, "Kernel parameter NAME=VALUE (repeatable)");
+    cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
+}
+
 std::unique_ptr<TraceReader> openSource(const SourceArgs& source) {
     if (!source.kernel.empty()) {
         if (!source.trace.empty())
