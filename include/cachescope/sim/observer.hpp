@@ -3,6 +3,7 @@
 // the GUI use it; when no observer is attached the hot path pays one branch per block.
 
 #include <cstdint>
+#include <vector>
 
 #include "cachescope/core/access.hpp"
 
@@ -48,6 +49,42 @@ public:
     virtual void onCacheAccess(const CacheEvent&) {}
     virtual void onMemoryAccess(const MemoryEvent&) {}
     virtual void onInvalidate(const InvalidateEvent&) {}
+};
+
+}  // namespace cachescope
+
+namespace cachescope {
+
+/// Passes every event on to several observers, in the order they were added (so one run can
+/// classify misses, narrate and draw at once). Not owning.
+class FanOutObserver final : public HierarchyObserver {
+public:
+    void add(HierarchyObserver* observer) {
+        if (observer != nullptr) observers_.push_back(observer);
+    }
+    bool empty() const { return observers_.empty(); }
+    /// What to hand to Hierarchy::setObserver: nullptr if none was added, the only one if there is
+    /// one, else this.
+    HierarchyObserver* collapsed() {
+        if (observers_.size() <= 1) return observers_.empty() ? nullptr : observers_.front();
+        return this;
+    }
+
+    void onReference(const Access& a) override {
+        for (HierarchyObserver* o : observers_) o->onReference(a);
+    }
+    void onCacheAccess(const CacheEvent& e) override {
+        for (HierarchyObserver* o : observers_) o->onCacheAccess(e);
+    }
+    void onMemoryAccess(const MemoryEvent& e) override {
+        for (HierarchyObserver* o : observers_) o->onMemoryAccess(e);
+    }
+    void onInvalidate(const InvalidateEvent& e) override {
+        for (HierarchyObserver* o : observers_) o->onInvalidate(e);
+    }
+
+private:
+    std::vector<HierarchyObserver*> observers_;
 };
 
 }  // namespace cachescope
