@@ -195,7 +195,8 @@ bool Hierarchy::hitLine(std::uint32_t c, AccessKind kind, std::uint64_t address,
         handedUpDirty = cache.invalidate(set, way);
         if (observer_ != nullptr) observer_->onInvalidate({c, line, set, way, handedUpDirty, false});
     }
-    if (observer_ != nullptr) observer_->onCacheAccess({c, kind, address, size, line, set, way, true, false, 0, false});
+    if (observer_ != nullptr)
+        observer_->onCacheAccess({c, kind, address, size, line, set, way, true, false, 0, false, current_});
     return handedUpDirty;
 }
 
@@ -212,7 +213,7 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
     auto notify = [&](const Cache::Placement& p, bool victimDirty) {
         if (observer_ != nullptr)
             observer_->onCacheAccess({c, kind, address, size, line, layout.setOfLine(line), p.way, false, p.evicted,
-                                      p.victimLine, victimDirty});
+                                      p.victimLine, victimDirty, current_});
     };
     if (isWrite && !cfg.writeAllocate) {  // 1: no-write-allocate
         request(next, AccessKind::Write, address, size, false);

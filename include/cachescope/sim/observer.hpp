@@ -22,6 +22,9 @@ struct CacheEvent {
     bool evicted = false;        // the fill replaced a valid line
     std::uint64_t victimLine = 0;
     bool victimDirty = false;
+    /// The attribution slot this arrival is charged to (Hierarchy::enableAttribution: a site id,
+    /// then write-backs, then walks); 0 when attribution is off.
+    std::uint32_t slot = 0;
 };
 
 struct MemoryEvent {
