@@ -10,19 +10,21 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/simulator.hpp"
 #include "cachescope/sim/run.hpp"
+#include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -91,15 +93,22 @@ void finishStdout() {
     if (!std::cout) throw IoError("cannot write standard output");
 }
 
-void runCommand(const RunArgs& args) {
-    SimConfig config = loadConfig(args.config);
-    if (args.seed) config.seed = *args.seed;
+RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     std::unique_ptr<TraceReader> trace = openSource(args.source);
 
     Simulator simulator(config);
     const TraceMetadata* metadata = trace->metadata();
     if (metadata != nullptr && metadata->sites.size() > 1)
         simulator.enableAttribution(static_cast<std::uint32_t>(metadata->sites.size()));
+    // Observers (built after attribution, which the classifier reads). Without any, the hierarchy
+    // keeps its fast path.
+    std::optional<MissClassifier> classifier;
+    FanOutObserver observers;
+    if (args.classify) {
+        classifier.emplace(simulator.hierarchy());
+        observers.add(&*classifier);
+    }
+    simulator.hierarchy().setObserver(observers.collapsed());
     if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
         if (args.source.kernel.empty() && args.source.trace == "-")
             throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
@@ -114,11 +123,17 @@ void runCommand(const RunArgs& args) {
         runTrace(simulator, *trace, options);
     }
 
-    const RunSummary summary =
-        summarize(simulator,
-                  RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())),
-                          trace->records()},
-                  metadata);
+    simulator.hierarchy().setObserver(nullptr);
+    return summarize(
+        simulator,
+        RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())), trace->records()},
+        metadata, classifier ? &*classifier : nullptr);
+}
+
+void runCommand(const RunArgs& args) {
+    SimConfig config = loadConfig(args.config);
+    if (args.seed) config.seed = *args.seed;
+    const RunSummary summary = simulateSource(args, config);
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cachescope/config/config.hpp"
+#include "cachescope/report/report.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -39,6 +41,7 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     ReportFormat format = ReportFormat::Text;
     std::string output;          // empty = standard output
+    bool classify = false;       // 3C miss classes (analysis/miss_classes.hpp)
 };
 
 struct BenchArgs {
@@ -69,6 +72,10 @@ struct TraceInfoArgs {
 };
 
 void runCommand(const RunArgs& args);
+/// Simulates the source of `args` under `config` (already loaded from args.config, seed applied)
+/// and returns the report; what `run` and `compare` share. Reads the source once (twice for OPT
+/// page replacement, which needs a trace file).
+RunSummary simulateSource(const RunArgs& args, const SimConfig& config);
 void kernelsCommand(const std::string& name);  // empty = every kernel
 void traceRecordCommand(const TraceRecordArgs& args);
 void traceConvertCommand(const TraceConvertArgs& args);
@@ -92,6 +99,7 @@ struct Command {
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
 // Subcommands defined in their own files (each adds one line here and one in main.cpp):
+Command addCompareCommand(CLI::App& app);  // compare_command.cpp
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
+        "  cachescope compare -c configs/teaching.json -c configs/default.json traces/strided.trace\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // ---- run ---------------------------------------------------------------------------------
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
     CLI::Option* jsonOpt = runCmd->add_flag("--json", json, "Print the report as JSON");
     CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");
     jsonOpt->excludes(csvOpt);
+    runCmd->add_flag("--classify", run.classify,
+                     "Split each level's misses into compulsory, capacity and conflict (3C), also per tensor");
     runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
     addSourceOptions(runCmd, run.source);
     runCmd->footer(
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
         "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
         "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
+        "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
         "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
 
     // ---- kernels -------------------------------------------------------------------------------
@@ -147,6 +151,7 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;
+    commands.push_back(addCompareCommand(app));
 
     try {
         app.parse(argc, argv);

@@ -114,9 +114,12 @@ void printAttribution(std::ostream& os, const RunSummary& s, const std::vector<A
     std::vector<std::string> header{title == "by tensor" ? "tensor" : "statement"};
     if (withRegion) header.push_back("tensor");
     header.push_back("references");
+    const bool classes = s.classified && title == "by tensor";
     for (const LevelSummary& l : s.levels) {
         header.push_back(l.name + " misses");
         header.push_back(l.name + " miss rate");
+        if (classes)
+            for (const char* c : {" compulsory", " capacity", " conflict"}) header.push_back(l.name + c);
     }
     std::vector<std::vector<std::string>> cells;
     for (const AttributionRow& row : rows) {
@@ -127,10 +130,30 @@ void printAttribution(std::ostream& os, const RunSummary& s, const std::vector<A
             line.push_back(withThousands(row.misses[c]));
             line.push_back(row.accesses[c] ? fixed2(100.0 * double(row.misses[c]) / double(row.accesses[c])) + "%"
                                            : "-");
+            if (classes) {
+                const MissClassCounts m = c < row.missClasses.size() ? row.missClasses[c] : MissClassCounts{};
+                for (const std::uint64_t n : {m.compulsory, m.capacity, m.conflict}) line.push_back(withThousands(n));
+            }
         }
         cells.push_back(std::move(line));
     }
     printTable(os, header, cells);
+}
+
+nlohmann::ordered_json classesJson(const MissClassCounts& m) {
+    return {{"compulsory", m.compulsory}, {"capacity", m.capacity}, {"conflict", m.conflict}};
+}
+
+/// "miss classes (3C)": each level's misses split into compulsory, capacity and conflict.
+void printMissClasses(std::ostream& os, const RunSummary& s) {
+    os << "\nmiss classes (3C)\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const LevelSummary& l : s.levels) {
+        const MissClassCounts m = l.missClasses.value_or(MissClassCounts{});
+        rows.push_back({l.name, withThousands(l.stats.misses()), withThousands(m.compulsory), withThousands(m.capacity),
+                        withThousands(m.conflict)});
+    }
+    printTable(os, {"level", "misses", "compulsory", "capacity", "conflict"}, rows);
 }
 
 nlohmann::ordered_json attributionJson(const RunSummary& s, const std::vector<AttributionRow>& rows, bool withRegion) {
@@ -147,6 +170,13 @@ nlohmann::ordered_json attributionJson(const RunSummary& s, const std::vector<At
         j["accesses"] = row.references;
         j["misses"] = std::move(misses);
         j["level_accesses"] = std::move(accesses);
+        if (s.classified) {
+            nlohmann::ordered_json classes = nlohmann::ordered_json::object();
+            for (std::size_t c = 0; c < s.levels.size(); ++c)
+                classes[s.levels[c].name] =
+                    classesJson(c < row.missClasses.size() ? row.missClasses[c] : MissClassCounts{});
+            j["miss_classes"] = std::move(classes);
+        }
         out.push_back(std::move(j));
     }
     return out;
@@ -172,6 +202,7 @@ void printText(std::ostream& os, const RunSummary& s) {
                         withThousands(c.writebacks)});
     }
     printTable(os, header, rows);
+    if (s.classified) printMissClasses(os, s);
     os << "\nmemory: " << withThousands(s.memory.reads) << " reads, " << withThousands(s.memory.writes)
        << " writes\n";
     os << "latency (cycles):";
@@ -206,6 +237,20 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
             {"back_invalidations", c.backInvalidations},
             {"miss_rate", c.missRate()},
         });
+        if (s.classified) {  // after "misses"
+            nlohmann::ordered_json& level = levels.back();
+            nlohmann::ordered_json ordered;
+            for (auto& [key, value] : level.items()) {
+                ordered[key] = value;
+                if (key == "misses") {
+                    const MissClassCounts m = l.missClasses.value_or(MissClassCounts{});
+                    ordered["compulsory"] = m.compulsory;
+                    ordered["capacity"] = m.capacity;
+                    ordered["conflict"] = m.conflict;
+                }
+            }
+            level = std::move(ordered);
+        }
     }
     nlohmann::ordered_json j;  // keys in insertion order
     j["tool"] = "cachescope";
@@ -256,16 +301,23 @@ void printJson(std::ostream& os, const RunSummary& s) { os << reportJson(s).dump
 
 void printCsv(std::ostream& os, const RunSummary& s) {
     for (std::size_t i = 0; i < kFields.size(); ++i) os << (i ? "," : "") << kFields[i];
+    if (s.classified) os << ",compulsory,capacity,conflict";
     os << '\n';
     for (const LevelSummary& l : s.levels) {
         const CacheStats& c = l.stats;
-        os << csvField(l.name) << ',' << l.level << ',' << c.accesses() << ',' << c.hits() << ',' << c.misses()
-           << ',' << c.reads() << ',' << c.writes() << ',' << c.readMisses() << ',' << c.writeMisses() << ','
-           << c.fetches() << ',' << c.fetchMisses() << ',' << c.evictions << ',' << c.writebacks << ','
-           << c.backInvalidations << ',' << shortest(c.missRate()) << '\n';
+        os << csvField(l.name) << ',' << l.level << ',' << c.accesses() << ',' << c.hits() << ',' << c.misses() << ','
+           << c.reads() << ',' << c.writes() << ',' << c.readMisses() << ',' << c.writeMisses() << ',' << c.fetches()
+           << ',' << c.fetchMisses() << ',' << c.evictions << ',' << c.writebacks << ',' << c.backInvalidations << ','
+           << shortest(c.missRate());
+        if (s.classified) {
+            const MissClassCounts m = l.missClasses.value_or(MissClassCounts{});
+            os << ',' << m.compulsory << ',' << m.capacity << ',' << m.conflict;
+        }
+        os << '\n';
     }
     // memory: name, level, accesses, hits, misses empty; reads, writes; the remaining 8 fields empty
-    os << "memory,,,,," << s.memory.reads << ',' << s.memory.writes << ",,,,,,,," << '\n';
+    os << "memory,,,,," << s.memory.reads << ',' << s.memory.writes << ",,,,,,,," << (s.classified ? ",,," : "")
+       << '\n';
 }
 
 }  // namespace cachescope

@@ -9,13 +9,18 @@ namespace cachescope {
 namespace {
 
 /// The per-site and per-region rows (report.hpp, AttributionRow).
-void attribute(const Simulator& simulator, const TraceMetadata& meta, RunSummary& s) {
+void attribute(const Simulator& simulator, const TraceMetadata& meta, const MissClassifier* classes, RunSummary& s) {
     const Hierarchy& h = simulator.hierarchy();
     const std::uint32_t caches = static_cast<std::uint32_t>(h.caches().size());
     const std::uint32_t sites = h.attributionSlots() - 2;
     auto rowOf = [&](std::string name, std::string region) {
-        AttributionRow row{std::move(name), std::move(region), 0, std::vector<std::uint64_t>(caches, 0),
-                           std::vector<std::uint64_t>(caches, 0)};
+        AttributionRow row{std::move(name),
+                           std::move(region),
+                           0,
+                           std::vector<std::uint64_t>(caches, 0),
+                           std::vector<std::uint64_t>(caches, 0),
+                           {}};
+        if (classes != nullptr) row.missClasses.assign(caches, {});
         return row;
     };
     auto add = [&](AttributionRow& row, std::uint32_t slot) {
@@ -23,6 +28,8 @@ void attribute(const Simulator& simulator, const TraceMetadata& meta, RunSummary
         for (std::uint32_t c = 0; c < caches; ++c) {
             row.accesses[c] += h.attributedAccesses(c, slot);
             row.misses[c] += h.attributedMisses(c, slot);
+            if (classes != nullptr && slot < classes->attributionSlots())
+                row.missClasses[c] += classes->attributed(c, slot);
         }
     };
     auto used = [](const AttributionRow& row) {
@@ -56,7 +63,8 @@ void attribute(const Simulator& simulator, const TraceMetadata& meta, RunSummary
 
 }  // namespace
 
-RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata) {
+RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata,
+                     const MissClassifier* classes) {
     const Hierarchy& hierarchy = simulator.hierarchy();
     RunSummary s;
     s.info = info;
@@ -90,7 +98,12 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
         t.cycles = mmu->translationCycles();
         s.translation = std::move(t);
     }
-    if (metadata != nullptr && hierarchy.attributing()) attribute(simulator, *metadata, s);
+    if (classes != nullptr) {
+        s.classified = true;
+        for (std::uint32_t i = 0; i < s.levels.size() && i < classes->caches(); ++i)
+            s.levels[i].missClasses = classes->counts(i);
+    }
+    if (metadata != nullptr && hierarchy.attributing()) attribute(simulator, *metadata, classes, s);
     return s;
 }
 

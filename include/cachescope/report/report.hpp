@@ -23,6 +23,14 @@
 // instruction_fetch_misses,evictions,writebacks,back_invalidations,miss_rate), one row per cache,
 // then one row named "memory" with only reads and writes filled in (every other field empty).
 // miss_rate is a fraction (0.75), printed in the shortest form that reads back exactly.
+//
+// With miss classes (run --classify; docs/semantics.md "Miss classes (3C)"): the text report adds a
+// table "miss classes (3C)" (level, misses, compulsory, capacity, conflict) after the level table,
+// and three columns per level (compulsory, capacity, conflict) to the "by tensor" table; the JSON
+// adds "compulsory", "capacity", "conflict" to each "levels" object (after "misses") and a
+// "miss_classes" object to each "regions" and "sites" entry, keyed by cache name, each value
+// {"compulsory", "capacity", "conflict"}; the CSV adds the columns compulsory,capacity,conflict
+// after miss_rate (empty in the memory row). Without them every report is unchanged.
 
 #include <cstdint>
 #include <optional>
@@ -32,6 +40,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/cache/stats.hpp"
 #include "cachescope/trace/metadata.hpp"
 
@@ -52,6 +61,7 @@ struct LevelSummary {
     std::uint32_t level = 1;
     std::uint32_t latency = 0;  // cycles
     CacheStats stats;
+    std::optional<MissClassCounts> missClasses = std::nullopt;  // with --classify (analysis/miss_classes.hpp)
 };
 
 /// Translation counters, present when the config has an mmu.
@@ -80,6 +90,7 @@ struct AttributionRow {
     std::string region;             // sites: the region the statement touches ("" if none)
     std::uint64_t references = 0;   // CPU references (0 for the write-back and walk rows)
     std::vector<std::uint64_t> accesses, misses;
+    std::vector<MissClassCounts> missClasses{};  // per cache, like `misses`; empty unless classified
 };
 
 struct RunSummary {
@@ -94,11 +105,15 @@ struct RunSummary {
     std::optional<TranslationSummary> translation;
     std::vector<AttributionRow> regions;  // empty unless the run attributed (trace with metadata)
     std::vector<AttributionRow> sites;
+    bool classified = false;  // levels (and rows) carry miss classes (run --classify)
 };
 
 /// Collects the statistics of a finished run; with `metadata` and attribution on in the simulator,
 /// also the per-region and per-site rows (rows with no references and no accesses are left out).
-RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata = nullptr);
+/// With `classes` (a MissClassifier attached to the simulator's hierarchy for the whole run), every
+/// level and row also carries its misses by class.
+RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata = nullptr,
+                     const MissClassifier* classes = nullptr);
 
 /// "1234567" -> "1,234,567".
 std::string withThousands(std::uint64_t value);
