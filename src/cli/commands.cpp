@@ -10,15 +10,18 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/analysis/locality.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/plot/svg.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
 #include "cachescope/sim/simulator.hpp"
@@ -107,11 +110,36 @@ void runCommand(const RunArgs& args) {
         std::unique_ptr<TraceReader> plan = openSource(args.source);
         planFuture(simulator, *plan);
     }
+    // --plot: a first pass lays out the address axis, then the observer colors each reference by
+    // the level that served it, seeing the references as the trace gives them (TappedReader).
+    std::optional<LocalityObserver> locality;
+    FanOutObserver observers;
+    if (!args.plot.empty()) {
+        if (args.source.kernel.empty() && args.source.trace == "-")
+            throw UsageError("--plot reads the trace twice (once to lay out the address axis); give a trace file or "
+                             "a kernel, not standard input");
+        std::unique_ptr<TraceReader> scan = openSource(args.source);
+        locality.emplace(simulator.hierarchy(), scanBands(*scan));
+        observers.add(&*locality);
+    }
+    simulator.hierarchy().setObserver(observers.collapsed());
     RunOptions options;
     {
         Progress progress;
         options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
-        runTrace(simulator, *trace, options);
+        if (locality) {
+            TappedReader tapped(*trace, *locality);
+            runTrace(simulator, tapped, options);
+        } else {
+            runTrace(simulator, *trace, options);
+        }
+    }
+    if (locality) {
+        // The title names the source as the user gave it (describeSource lists every resolved parameter).
+        std::string source = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
+        for (const std::string& p : args.source.params) source += " " + p;
+        const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
+        writeFileAtomically(args.plot, [&](std::ostream& os) { os << plot::renderSvg(picture); });
     }
 
     const RunSummary summary =

@@ -39,6 +39,7 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     ReportFormat format = ReportFormat::Text;
     std::string output;          // empty = standard output
+    std::string plot;            // --plot: the run's locality picture (SVG); empty = none
 };
 
 struct BenchArgs {
