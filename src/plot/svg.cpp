@@ -420,8 +420,9 @@ std::string renderSvg(const BarChart& chart) {
     s += "<g class=\"bars\" fill=\"#0072B2\">\n";
     for (std::size_t i = 0; i < n; ++i) {
         const double v = chart.values[i];
-        const double h = std::isfinite(v) && v > 0 ? fraction(v) * f.height : 0;
-        if (h <= 0) continue;
+        if (!std::isfinite(v) || v <= 0) continue;
+        // At least 1.5 px, so a count of 1 (height 0 on a log axis) or a tiny one stays visible.
+        const double h = std::max(1.5, fraction(v) * f.height);
         s += "<rect x=\"" + num(f.left + slot * double(i) + slot * 0.1) + "\" y=\"" + num(f.bottom() - h) +
              "\" width=\"" + num(slot * 0.8) + "\" height=\"" + num(h) + "\"><title>" + escapeXml(chart.labels[i]) +
              ": " + escapeXml(std::abs(v - std::round(v)) < 1e-9 ? withCommas(std::llround(v)) : fixed(v, 3)) +
@@ -511,6 +512,20 @@ std::string renderSvg(const LocalityPicture& picture) {
         if (b + 1 == picture.bands.size())
             s += textElement(f.left - 8, bottom, hexAddress(band.end),
                              "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
+        // Inner ticks, at multiples of a power of two giving about 4 per band, in tall enough bands.
+        const std::uint64_t size = band.end - band.begin;
+        if (bottom - top >= 80 && size >= 8) {
+            std::uint64_t step = 1;
+            while (step < size / 4) step <<= 1;
+            for (std::uint64_t a = (band.begin / step + 1) * step; a < band.end && a > band.begin; a += step) {
+                const double py = top + double(a - band.begin) / double(size) * (bottom - top);
+                if (py - top < 14 || bottom - py < 14) continue;
+                s += "<line x1=\"" + num(f.left - 5) + "\" y1=\"" + num(py) + "\" x2=\"" + num(f.left) + "\" y2=\"" +
+                     num(py) + "\" stroke=\"#333333\"/>\n";
+                s += textElement(f.left - 8, py + 4, hexAddress(a),
+                                 "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
+            }
+        }
         const std::string name = band.name.empty() ? "(unnamed)" : band.name;
         s += textElement(f.right() + 10, (top + bottom) / 2 + 4,
                          name + " (" + byteLabel(double(band.end - band.begin)) + ")", "class=\"band-name\"");

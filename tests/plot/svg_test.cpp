@@ -151,17 +151,18 @@ TEST_CASE("plot BarChart: one bar per nonzero bucket, labels, log y") {
     chart.xLabel = "reuse distance (distinct lines)";
     chart.yLabel = "references";
     chart.labels = {"0", "1", "2-3", "4-7", "cold"};
-    chart.values = {1000, 0, 30, 4, 64};
+    chart.values = {1000, 0, 30, 1, 64};  // a count of 1 has height 0 on a log axis: drawn 1.5 px tall
     for (const bool logY : {false, true}) {
         chart.logY = logY;
         const std::string svg = renderSvg(chart);
         CHECK(xmlError(svg) == "");
         CHECK(countOf(svg, "<rect x=") == 1 + 4);  // background, 4 nonzero bars (the frame is <rect class=...)
         CHECK(svg.find("<title>2-3: 30</title>") != std::string::npos);
+        CHECK(svg.find("<title>4-7: 1</title>") != std::string::npos);
         CHECK(svg.find(">cold</text>") != std::string::npos);
         CHECK(svg.find(">reuse distance (distinct lines)</text>") != std::string::npos);
         CHECK(svg.find(">references</text>") != std::string::npos);
-        CHECK(svg.find(logY ? ">1,000</text>" : ">1,000</text>") != std::string::npos);
+        CHECK(svg.find(">1,000</text>") != std::string::npos);
         if (logY) CHECK(svg.find(">10</text>") != std::string::npos);
     }
 }

@@ -55,7 +55,7 @@ struct LineChart {
 };
 
 /// Bars over categorical buckets ("0", "1", "2-3", "4-7", ..., "cold"). With logY the y axis is
-/// log10 and zero counts draw no bar.
+/// log10 from 1. Zero counts draw no bar; any other is at least 1.5 px tall.
 struct BarChart {
     std::string title;
     std::string xLabel;
