@@ -139,7 +139,7 @@ void runCommand(const RunArgs& args) {
         std::string source = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
         for (const std::string& p : args.source.params) source += " " + p;
         const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
-        writeFileAtomically(args.plot, [&](std::ostream& os) { os << plot::renderSvg(picture); });
+        plot::writeSvg(args.plot, picture);
     }
 
     const RunSummary summary =

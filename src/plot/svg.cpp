@@ -12,6 +12,8 @@
 #include <limits>
 #include <sstream>
 
+#include "cachescope/core/atomic_file.hpp"
+
 namespace cachescope::plot {
 
 namespace {
@@ -519,7 +521,7 @@ std::string renderSvg(const LocalityPicture& picture) {
             while (step < size / 4) step <<= 1;
             for (std::uint64_t a = (band.begin / step + 1) * step; a < band.end && a > band.begin; a += step) {
                 const double py = top + double(a - band.begin) / double(size) * (bottom - top);
-                if (py - top < 14 || bottom - py < 14) continue;
+                if (py - top < 22 || bottom - py < 14) continue;  // clear of the band labels
                 s += "<line x1=\"" + num(f.left - 5) + "\" y1=\"" + num(py) + "\" x2=\"" + num(f.left) + "\" y2=\"" +
                      num(py) + "\" stroke=\"#333333\"/>\n";
                 s += textElement(f.left - 8, py + 4, hexAddress(a),
@@ -558,6 +560,21 @@ std::string renderSvg(const LocalityPicture& picture) {
     }
     s += "</g>\n";
     return s + "</svg>\n";
+}
+
+// ---- files ------------------------------------------------------------------------------------
+
+void writeSvg(const std::string& path, const LineChart& chart) {
+    const std::string text = renderSvg(chart);
+    writeFileAtomically(path, [&](std::ostream& os) { os << text; });
+}
+void writeSvg(const std::string& path, const BarChart& chart) {
+    const std::string text = renderSvg(chart);
+    writeFileAtomically(path, [&](std::ostream& os) { os << text; });
+}
+void writeSvg(const std::string& path, const LocalityPicture& picture) {
+    const std::string text = renderSvg(picture);
+    writeFileAtomically(path, [&](std::ostream& os) { os << text; });
 }
 
 }  // namespace cachescope::plot

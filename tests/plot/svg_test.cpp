@@ -3,12 +3,18 @@
 
 #include "cachescope/plot/svg.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "cachescope/core/error.hpp"
 #include "xml_check.hpp"
 
 using namespace cachescope::plot;
@@ -203,4 +209,24 @@ TEST_CASE("plot tierColors: distinct, memory last in vermillion") {
     CHECK(c[0] != c[1]);
     CHECK(c[1] != c[2]);
     CHECK(c[2] != c[3]);
+}
+
+TEST_CASE("plot writeSvg: the rendered text, atomically; an unwritable path leaves nothing") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("cachescope-plot-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    BarChart chart;
+    chart.title = "t";
+    chart.labels = {"a"};
+    chart.values = {3};
+    const std::string path = (dir / "bars.svg").string();
+    writeSvg(path, chart);
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == renderSvg(chart));
+    const std::string bad = (dir / "no-such-dir" / "bars.svg").string();
+    CHECK_THROWS_AS(writeSvg(bad, chart), cachescope::IoError);
+    CHECK(!std::filesystem::exists(bad));
+    std::filesystem::remove_all(dir);
 }

@@ -11,7 +11,7 @@
 //   chart.x = {"cache size (bytes)", plot::Scale::Log2, /*bytes=*/true};
 //   chart.y = {"miss ratio", plot::Scale::Linear, false, 0.0, 1.0};
 //   chart.series.push_back({"exact", {{1024, 0.9}, {2048, 0.5}, {4096, 0.1}}});
-//   writeFileAtomically("mrc.svg", [&](std::ostream& os) { os << plot::renderSvg(chart); });
+//   plot::writeSvg("mrc.svg", chart);   // atomically; or renderSvg(chart) for the text
 //
 // docs/plots.md says what each plot shows and how to read it.
 
@@ -96,6 +96,12 @@ struct LocalityPicture {
 std::string renderSvg(const LineChart& chart);
 std::string renderSvg(const BarChart& chart);
 std::string renderSvg(const LocalityPicture& picture);
+
+/// renderSvg written to `path` with writeFileAtomically (IoError naming the path on failure; no
+/// file is left behind): what a command's `--plot FILE.svg` calls.
+void writeSvg(const std::string& path, const LineChart& chart);
+void writeSvg(const std::string& path, const BarChart& chart);
+void writeSvg(const std::string& path, const LocalityPicture& picture);
 
 // ---- Building blocks, public for tests and for other plots ---------------------------------
 
