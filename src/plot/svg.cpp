@@ -476,6 +476,13 @@ std::string renderSvg(const LocalityPicture& picture) {
     s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.width) + "\" height=\"" +
          num(f.height) + "\" fill=\"#f4f4f4\"/>\n";
 
+    // Time axis.
+    Scaled x;
+    x.lo = 0;
+    x.hi = double(std::max<std::uint64_t>(1, picture.referencesPerColumn * picture.columns));
+    x.ticks = linearTicks(0, double(std::max<std::uint64_t>(picture.references, 1)));
+    s += xTicks(f, x);  // before the cells: its grid lines must not cross them
+
     // Cells: one path per tier, each horizontal run of equal cells one rectangle.
     std::vector<std::ostringstream> paths(tiers);
     const std::size_t expected = std::size_t{picture.columns} * picture.rows;
@@ -534,12 +541,6 @@ std::string renderSvg(const LocalityPicture& picture) {
     }
     s += "</g>\n";
 
-    // Time axis.
-    Scaled x;
-    x.lo = 0;
-    x.hi = double(std::max<std::uint64_t>(1, picture.referencesPerColumn * picture.columns));
-    x.ticks = linearTicks(0, double(std::max<std::uint64_t>(picture.references, 1)));
-    s += xTicks(f, x);
     s += frameRect(f);
     s += axisLabels(f, "reference index (time)", "address (hex; gaps between regions left out)", 18);
 

@@ -200,6 +200,8 @@ TEST_CASE("plot LocalityPicture: cells as runs, one path per tier served, bands 
     CHECK(svg.find(">memory (12.5 %)</text>") != std::string::npos);
     CHECK(svg.find(">A &amp; B</text>") != std::string::npos);
     CHECK(svg.find("one cell = 2 references") != std::string::npos);
+    // Tick grid lines go under the cells, not across them.
+    CHECK(svg.find("class=\"x-ticks\"") < svg.find("class=\"cells\""));
 }
 
 TEST_CASE("plot tierColors: distinct, memory last in vermillion") {
