@@ -17,10 +17,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/analysis/miss_classes.hpp"
+#include "cachescope/analysis/locality.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/plot/svg.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
 #include "cachescope/sim/run.hpp"
@@ -108,7 +110,6 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         classifier.emplace(simulator.hierarchy());
         observers.add(&*classifier);
     }
-    simulator.hierarchy().setObserver(observers.collapsed());
     if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
         if (args.source.kernel.empty() && args.source.trace == "-")
             throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
@@ -116,11 +117,35 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         std::unique_ptr<TraceReader> plan = openSource(args.source);
         planFuture(simulator, *plan);
     }
+    // --plot: a first pass lays out the address axis, then the observer colors each reference by
+    // the level that served it, seeing the references as the trace gives them (TappedReader).
+    std::optional<LocalityObserver> locality;
+    if (!args.plot.empty()) {
+        if (args.source.kernel.empty() && args.source.trace == "-")
+            throw UsageError("--plot reads the trace twice (once to lay out the address axis); give a trace file or "
+                             "a kernel, not standard input");
+        std::unique_ptr<TraceReader> scan = openSource(args.source);
+        locality.emplace(simulator.hierarchy(), scanBands(*scan));
+        observers.add(&*locality);
+    }
+    simulator.hierarchy().setObserver(observers.collapsed());
     RunOptions options;
     {
         Progress progress;
         options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
-        runTrace(simulator, *trace, options);
+        if (locality) {
+            TappedReader tapped(*trace, *locality);
+            runTrace(simulator, tapped, options);
+        } else {
+            runTrace(simulator, *trace, options);
+        }
+    }
+    if (locality) {
+        // The title names the source as the user gave it (describeSource lists every resolved parameter).
+        std::string source = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
+        for (const std::string& p : args.source.params) source += " " + p;
+        const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
+        plot::writeSvg(args.plot, picture);
     }
 
     simulator.hierarchy().setObserver(nullptr);

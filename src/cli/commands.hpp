@@ -42,6 +42,7 @@ struct RunArgs {
     ReportFormat format = ReportFormat::Text;
     std::string output;          // empty = standard output
     bool classify = false;       // 3C miss classes (analysis/miss_classes.hpp)
+    std::string plot;            // --plot: the run's locality picture (SVG); empty = none
 };
 
 struct BenchArgs {

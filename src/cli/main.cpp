@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
         "  cachescope run --config configs/default.json traces/sequential.trace\n"
         "  cachescope run --config configs/default.json --json -o report.json traces/strided.trace\n"
         "  cachescope run --config configs/teaching.json --kernel matmul --param n=32 --param order=ijk\n"
+        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
         "  cachescope kernels\n"
         "  cachescope trace record --kernel conv2d -o conv.bin\n"
         "  cachescope trace info conv.bin\n"
@@ -62,6 +63,9 @@ int main(int argc, char** argv) {
     runCmd->add_flag("--classify", run.classify,
                      "Split each level's misses into compulsory, capacity and conflict (3C), also per tensor");
     runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
+    runCmd->add_option("--plot", run.plot,
+                       "Also draw the run's locality picture (address against time, colored by the level that "
+                       "served each reference) to FILE.svg (atomically)");
     addSourceOptions(runCmd, run.source);
     runCmd->footer(
         "Examples:\n"
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
         "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
         "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
         "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
         "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
 
     // ---- kernels -------------------------------------------------------------------------------

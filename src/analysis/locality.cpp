@@ -1,0 +1,329 @@
+// The locality picture: footprint scan, serving levels from hierarchy events, the grid.
+
+#include "cachescope/analysis/locality.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace cachescope {
+
+namespace {
+
+constexpr std::size_t kMaxChunks = std::size_t{1} << 15;
+
+void sortUnique(std::vector<std::uint64_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+/// Gives each band its rows: at least min(8, rows / bands), the rest in proportion to its size
+/// (largest remainders first, ties to the lower address).
+void assignRows(std::vector<plot::AddressBand>& bands, std::uint32_t rows) {
+    if (bands.empty()) return;
+    const auto n = static_cast<std::uint32_t>(bands.size());
+    const std::uint32_t minimum = std::max<std::uint32_t>(1, std::min<std::uint32_t>(8, rows / n));
+    const std::uint32_t spare = rows > minimum * n ? rows - minimum * n : 0;
+    long double total = 0;
+    for (const plot::AddressBand& b : bands) total += static_cast<long double>(b.end - b.begin);
+    std::vector<std::pair<long double, std::size_t>> remainders;
+    std::uint32_t given = 0;
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+        const long double share =
+            total > 0 ? spare * static_cast<long double>(bands[i].end - bands[i].begin) / total : 0;
+        const auto whole = static_cast<std::uint32_t>(share);
+        bands[i].rows = minimum + whole;
+        given += whole;
+        remainders.emplace_back(share - whole, i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; given < spare && k < remainders.size(); ++k, ++given) ++bands[remainders[k].second].rows;
+    std::uint32_t row = 0;
+    for (plot::AddressBand& b : bands) {
+        b.firstRow = row;
+        row += b.rows;
+    }
+}
+
+}  // namespace
+
+// ---- FootprintScanner -------------------------------------------------------------------------
+
+FootprintScanner::FootprintScanner(const TraceMetadata* metadata, LocalityOptions options) : options_(options) {
+    if (metadata != nullptr)
+        for (const Region& r : metadata->regions)
+            if (r.size > 0) regions_.push_back(r);
+    touched_.assign(regions_.size(), false);
+}
+
+void FootprintScanner::add(std::span<const Access> block) {
+    for (const Access& a : block) {
+        const std::uint64_t last = a.address + (a.size - 1);
+        if (!regions_.empty()) {
+            const Region& memo = regions_[lastRegion_];
+            if (memo.contains(a.address) && memo.contains(last)) {
+                touched_[lastRegion_] = true;
+                continue;
+            }
+            // The region holding the first byte, by binary search on the bases.
+            auto it = std::upper_bound(regions_.begin(), regions_.end(), a.address,
+                                       [](std::uint64_t x, const Region& r) { return x < r.base; });
+            if (it != regions_.begin() && std::prev(it)->contains(a.address)) {
+                lastRegion_ = static_cast<std::size_t>(std::prev(it) - regions_.begin());
+                touched_[lastRegion_] = true;
+                if (regions_[lastRegion_].contains(last)) continue;
+            }
+        }
+        addOutside(a.address, last);
+    }
+}
+
+void FootprintScanner::addOutside(std::uint64_t first, std::uint64_t last) {
+    for (std::uint64_t chunk = first >> chunkBits_; chunk <= (last >> chunkBits_); ++chunk) {
+        if (chunk == lastChunk_) continue;
+        lastChunk_ = chunk;
+        chunks_.push_back(chunk);
+        if (chunks_.size() >= 2 * kMaxChunks) {
+            sortUnique(chunks_);
+            while (chunks_.size() > kMaxChunks) {  // coarser chunks, same ranges
+                ++chunkBits_;
+                for (std::uint64_t& c : chunks_) c >>= 1;
+                sortUnique(chunks_);
+            }
+            lastChunk_ = ~std::uint64_t{0};
+            return addOutside(first, last);  // the rest at the new granularity (duplicates are harmless)
+        }
+    }
+}
+
+std::vector<plot::AddressBand> FootprintScanner::bands() const {
+    std::vector<plot::AddressBand> named;
+    for (std::size_t i = 0; i < regions_.size(); ++i)
+        if (touched_[i])
+            named.push_back({regions_[i].name, regions_[i].base, regions_[i].base + regions_[i].size, 0, 0});
+
+    // Unnamed: runs of consecutive chunks, minus the named regions.
+    std::vector<std::uint64_t> chunks = chunks_;
+    sortUnique(chunks);
+    std::vector<plot::AddressBand> unnamed;
+    for (std::size_t i = 0; i < chunks.size();) {
+        std::size_t j = i + 1;
+        while (j < chunks.size() && chunks[j] == chunks[j - 1] + 1) ++j;
+        const std::uint64_t begin = chunks[i] << chunkBits_;
+        std::uint64_t end = (chunks[j - 1] + 1) << chunkBits_;
+        if (end == 0) end = ~std::uint64_t{0};  // the range reaches the top of the address space
+        std::uint64_t from = begin;
+        for (const plot::AddressBand& r : named) {
+            if (r.end <= from || r.begin >= end) continue;
+            if (r.begin > from) unnamed.push_back({"", from, r.begin, 0, 0});
+            from = r.end;
+        }
+        if (from < end) unnamed.push_back({"", from, end, 0, 0});
+        i = j;
+    }
+    // Too many unnamed ranges: close the smallest gaps between neighbours (named regions stay apart).
+    while (unnamed.size() > std::max<std::uint32_t>(1, options_.maxUnnamedBands)) {
+        std::size_t best = 0;
+        std::uint64_t bestGap = ~std::uint64_t{0};
+        for (std::size_t i = 0; i + 1 < unnamed.size(); ++i) {
+            const bool namedBetween = std::any_of(named.begin(), named.end(), [&](const plot::AddressBand& r) {
+                return r.begin >= unnamed[i].end && r.end <= unnamed[i + 1].begin;
+            });
+            const std::uint64_t gap = unnamed[i + 1].begin - unnamed[i].end;
+            if (!namedBetween && gap < bestGap) {
+                bestGap = gap;
+                best = i;
+            }
+        }
+        if (bestGap == ~std::uint64_t{0}) break;
+        unnamed[best].end = unnamed[best + 1].end;
+        unnamed.erase(unnamed.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    }
+    std::vector<plot::AddressBand> all = named;
+    all.insert(all.end(), unnamed.begin(), unnamed.end());
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+    assignRows(all, options_.rows);
+    return all;
+}
+
+std::vector<plot::AddressBand> scanBands(TraceReader& trace, LocalityOptions options) {
+    std::array<Access, 4096> block;
+    std::size_t n = trace.read(block);
+    FootprintScanner scanner(trace.metadata(), options);  // metadata is known once reading started
+    for (; n > 0; n = trace.read(block)) scanner.add(std::span<const Access>(block.data(), n));
+    return scanner.bands();
+}
+
+// ---- LocalityObserver -------------------------------------------------------------------------
+
+LocalityObserver::LocalityObserver(const Hierarchy& hierarchy, std::vector<plot::AddressBand> bands,
+                                   LocalityOptions options)
+    : hierarchy_(&hierarchy), options_(options), bands_(std::move(bands)) {
+    options_.columns = std::max<std::uint32_t>(options_.columns, 2);
+    options_.rows = std::max<std::uint32_t>(options_.rows, 1);
+    std::uint32_t deepest = 0;
+    for (std::uint32_t c = 0; c < hierarchy.caches().size(); ++c) deepest = std::max(deepest, hierarchy.level(c));
+    memoryTier_ = deepest;  // levels 1..deepest are tiers 0..deepest-1
+    byTier_.assign(memoryTier_ + 1, 0);
+    std::sort(bands_.begin(), bands_.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+    std::uint32_t rows = 0;
+    for (plot::AddressBand& b : bands_) {
+        b.rows = std::max<std::uint32_t>(b.rows, 1);
+        rows = std::max(rows, b.firstRow + b.rows);
+        const std::uint64_t size = b.end - b.begin;
+        bytesPerRow_.push_back(std::max<std::uint64_t>(1, size / b.rows + (size % b.rows != 0)));
+    }
+    options_.rows = std::max<std::uint32_t>(rows, 1);
+    cells_.assign(std::size_t{options_.columns} * options_.rows, 0);
+}
+
+std::vector<std::string> LocalityObserver::tierNames() const {
+    std::vector<std::string> names;
+    for (std::uint32_t t = 0; t < memoryTier_; ++t) names.push_back("L" + std::to_string(t + 1));
+    names.push_back("memory");
+    return names;
+}
+
+void LocalityObserver::onTraceBlock(std::span<const Access> block) {
+    for (const Access& a : block) pending_.push_back({a.address, a.size, 0});
+}
+
+void LocalityObserver::onReference(const Access& a) {
+    piece_ = a;
+    first_ = a.kind == AccessKind::Fetch ? hierarchy_->firstInstructionCache() : hierarchy_->firstDataCache();
+    events_.clear();
+    pieceTier_ = 0;
+    if (first_ == Hierarchy::kMemory) {  // no cache on this side: memory serves it
+        open_ = false;
+        pieceDone(memoryTier_);
+        return;
+    }
+    const AddressLayout& layout = hierarchy_->caches()[first_].layout();
+    lastLine_ = layout.line(a.address + (a.size - 1));
+    open_ = true;
+}
+
+void LocalityObserver::onCacheAccess(const CacheEvent& e) {
+    if (!open_) return;  // page-walk reads and anything else between references
+    const bool ownPiece = e.cache == first_ && e.kind == piece_.kind && e.address >= piece_.address &&
+                          e.address - piece_.address < piece_.size;
+    if (!ownPiece) {
+        events_.push_back({e.cache, e.kind, e.address, e.size, e.hit});
+        return;
+    }
+    // Events come after everything they caused, so the chain below this line piece is in events_.
+    const std::uint32_t tier = e.hit ? hierarchy_->level(first_) - 1 : chainTier(first_, e.kind, e.address);
+    pieceTier_ = std::max(pieceTier_, tier);
+    events_.clear();
+    if (e.line == lastLine_) {
+        open_ = false;
+        pieceDone(pieceTier_);
+    }
+}
+
+void LocalityObserver::onMemoryAccess(const MemoryEvent& e) {
+    if (open_) events_.push_back({Hierarchy::kMemory, e.kind, e.address, e.size, false});
+}
+
+std::uint32_t LocalityObserver::chainTier(std::uint32_t first, AccessKind kind, std::uint64_t address) const {
+    // The request a miss at cache c sends on: a no-write-allocate write goes on as the write;
+    // anything else fetches the line (a fetch for instructions, else a read). An exclusive cache's
+    // read miss goes on as the same read. A whole-line write allocates without going below.
+    auto onward = [&](std::uint32_t c, AccessKind k) {
+        if (k == AccessKind::Write && !hierarchy_->caches()[c].config().writeAllocate) return AccessKind::Write;
+        return k == AccessKind::Fetch ? AccessKind::Fetch : AccessKind::Read;
+    };
+    std::uint32_t c = first;
+    AccessKind k = kind;
+    for (std::size_t hops = 0; hops <= hierarchy_->caches().size(); ++hops) {
+        const std::uint32_t next = hierarchy_->next(c);
+        const AccessKind nk = onward(c, k);
+        const Event* found = nullptr;
+        for (const Event& ev : events_)
+            if (ev.cache == next && ev.kind == nk && address >= ev.address && address - ev.address < ev.size) {
+                found = &ev;
+                break;
+            }
+        if (next == Hierarchy::kMemory) return found != nullptr ? memoryTier_ : hierarchy_->level(c) - 1;
+        if (found == nullptr) return hierarchy_->level(c) - 1;  // nothing went below: served here
+        if (found->hit) return hierarchy_->level(next) - 1;
+        c = next;
+        k = nk;
+    }
+    return memoryTier_;
+}
+
+void LocalityObserver::pieceDone(std::uint32_t tier) {
+    if (pending_.empty()) {  // not announced by onTraceBlock: the reference is the piece
+        draw(piece_.address, tier);
+        return;
+    }
+    Pending& p = pending_.front();
+    p.tier = std::max(p.tier, tier);
+    p.remaining -= std::min<std::uint64_t>(p.remaining, piece_.size);
+    if (p.remaining == 0) {
+        draw(p.address, p.tier);
+        pending_.pop_front();
+    }
+}
+
+void LocalityObserver::halveTime() {
+    // Two neighbouring columns become one (deepest tier wins); references per column double.
+    const std::uint32_t columns = options_.columns;
+    for (std::uint32_t r = 0; r < options_.rows; ++r) {
+        std::uint8_t* row = &cells_[std::size_t{r} * columns];
+        for (std::uint32_t c = 0; c < columns / 2; ++c) row[c] = std::max(row[2 * c], row[2 * c + 1]);
+        if (columns % 2 != 0) row[columns / 2] = row[columns - 1];
+        std::fill(row + (columns + 1) / 2, row + columns, std::uint8_t{0});
+    }
+    perColumn_ *= 2;
+}
+
+void LocalityObserver::draw(std::uint64_t address, std::uint32_t tier) {
+    const std::uint64_t index = references_++;
+    ++byTier_[tier];
+    lastTier_ = tier;
+    while (index / perColumn_ >= options_.columns) halveTime();
+    const auto column = static_cast<std::uint32_t>(index / perColumn_);
+
+    if (bands_.empty()) {
+        ++outside_;
+        return;
+    }
+    std::size_t b = lastBand_;
+    if (!(address >= bands_[b].begin && address < bands_[b].end)) {
+        auto it = std::upper_bound(bands_.begin(), bands_.end(), address,
+                                   [](std::uint64_t x, const plot::AddressBand& band) { return x < band.begin; });
+        if (it == bands_.begin() || address >= std::prev(it)->end) {
+            ++outside_;
+            return;
+        }
+        b = static_cast<std::size_t>(std::prev(it) - bands_.begin());
+        lastBand_ = b;
+    }
+    const plot::AddressBand& band = bands_[b];
+    const auto inBand =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>((address - band.begin) / bytesPerRow_[b], band.rows - 1));
+    std::uint8_t& cell = cells_[std::size_t{band.firstRow + inBand} * options_.columns + column];
+    cell = std::max(cell, static_cast<std::uint8_t>(tier + 1));
+}
+
+plot::LocalityPicture LocalityObserver::picture(const std::string& title) const {
+    plot::LocalityPicture p;
+    p.title = title;
+    // Only the columns in use (between half and all of them once the time axis has doubled).
+    const std::uint64_t used = references_ == 0 ? 1 : (references_ + perColumn_ - 1) / perColumn_;
+    p.columns = static_cast<std::uint32_t>(std::min<std::uint64_t>(used, options_.columns));
+    p.rows = options_.rows;
+    p.cells.resize(std::size_t{p.columns} * p.rows);
+    for (std::uint32_t r = 0; r < p.rows; ++r)
+        std::copy_n(&cells_[std::size_t{r} * options_.columns], p.columns, &p.cells[std::size_t{r} * p.columns]);
+    p.referencesPerColumn = perColumn_;
+    p.references = references_;
+    p.tierNames = tierNames();
+    p.tierReferences = byTier_;
+    p.bands = bands_;
+    return p;
+}
+
+}  // namespace cachescope

@@ -1,0 +1,248 @@
+// The locality picture's serving levels, checked on a hand-worked trace and against the
+// hierarchy's own counters; its grid against a naive recomputation; the footprint scan; and
+// virtual addresses behind an mmu.
+
+#include "cachescope/analysis/locality.hpp"
+
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/run.hpp"
+#include "cachescope/sim/simulator.hpp"
+#include "cachescope/trace/reader.hpp"
+#include "sim/sim_test_util.hpp"
+
+using namespace cachescope;
+using testutil::R;
+using testutil::W;
+
+namespace {
+
+constexpr std::uint32_t kL1 = 0, kL2 = 1, kMem = 2;  // tiers of the teaching config
+
+/// One band [0, 4 KiB) of 64 rows: row = 64-byte line number.
+std::vector<plot::AddressBand> lineRows() { return {{"low", 0, 0x1000, 0, 64}}; }
+
+// configs/teaching.json: L1 1 KiB 2-way (8 sets, 64 B lines), L2 4 KiB 4-way (16 sets). Lines 0x000,
+// 0x400, 0x800, 0xc00 share L1 set 0 and L2 set 0.
+struct Step {
+    Access access;
+    std::uint32_t tier;
+};
+const std::vector<Step> kWorked = {
+    {R(0x0000), kMem},     // cold
+    {R(0x0400), kMem},     // cold; L1 set 0 = {0x000, 0x400}
+    {R(0x0800), kMem},     // cold; L1 evicts 0x000 (LRU); L2 set 0 holds all three
+    {R(0x0000), kL2},      // L1 miss, L2 hit; L1 evicts 0x400
+    {R(0x0004), kL1},      // same line: L1 hit
+    {R(0x003e, 4), kMem},  // crosses into line 0x040: 0x000 hits L1, 0x040 is cold -> deepest = memory
+    {W(0x0800), kL1},      // L1 hit; 0x800 now dirty. L1 set 0 LRU order: 0x000 (older), 0x800
+    {R(0x0400), kL2},      // L1 miss (evicts clean 0x000), L2 hit
+    {R(0x0c00), kMem},     // L1 miss evicts dirty 0x800 (a write-back that hits L2), L2 miss -> memory
+    {R(0x0800), kL2},      // L1 miss (evicts 0x400), L2 hit
+};
+
+/// A deterministic pseudo-random trace (64-bit LCG, Knuth's MMIX constants).
+std::vector<Access> randomTrace(std::size_t n, std::uint64_t span, bool writes, std::uint64_t seed) {
+    std::vector<Access> out;
+    std::uint64_t x = seed;
+    for (std::size_t i = 0; i < n; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        const std::uint64_t address = ((x >> 20) % span) & ~std::uint64_t{3};  // aligned: never crosses a line
+        const bool write = writes && ((x >> 60) & 3) == 0;
+        out.push_back({address, 4, write ? AccessKind::Write : AccessKind::Read});
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("locality serving level: hand-worked trace on the teaching config") {
+    const SimConfig config = loadConfig("configs/teaching.json");
+    Hierarchy h(config);
+    LocalityObserver locality(h, lineRows(), {64, 64, 16});
+    FanOutObserver fan;
+    fan.add(&locality);
+    h.setObserver(fan.collapsed());
+    CHECK(locality.tierNames() == std::vector<std::string>{"L1", "L2", "memory"});
+    for (std::size_t i = 0; i < kWorked.size(); ++i) {
+        CAPTURE(i);
+        h.access(kWorked[i].access);
+        CHECK(locality.references() == i + 1);
+        CHECK(locality.lastTier() == kWorked[i].tier);
+    }
+    CHECK(locality.referencesByTier() == std::vector<std::uint64_t>{2, 3, 5});
+    // The write-back of step 9 reached L2 and hit there; it did not count as a reference.
+    CHECK(h.caches()[1].stats().writebacks == 0);
+    CHECK(h.caches()[0].stats().writebacks == 1);
+
+    // The picture: one column per reference (64 columns, 10 used), row = line number.
+    const plot::LocalityPicture p = locality.picture("worked");
+    REQUIRE(p.columns == 10);
+    REQUIRE(p.rows == 64);
+    CHECK(p.referencesPerColumn == 1);
+    auto cell = [&](std::uint32_t row, std::uint32_t column) { return p.cells[std::size_t{row} * p.columns + column]; };
+    CHECK(cell(0, 0) == kMem + 1);
+    CHECK(cell(16, 1) == kMem + 1);  // 0x400 is line 16
+    CHECK(cell(0, 3) == kL2 + 1);
+    CHECK(cell(0, 4) == kL1 + 1);
+    CHECK(cell(0, 5) == kMem + 1);  // the line-crossing reference is plotted at its first byte
+    CHECK(cell(1, 5) == 0);
+    CHECK(cell(32, 6) == kL1 + 1);
+    CHECK(cell(48, 8) == kMem + 1);
+    std::size_t nonEmpty = 0;
+    for (const std::uint8_t c : p.cells) nonEmpty += c != 0;
+    CHECK(nonEmpty == 10);
+}
+
+TEST_CASE("locality serving level: counts per tier equal the hierarchy's own counters") {
+    // Aligned 4-byte references never cross a line, so each is one piece and:
+    //   served by L1 = L1 hits; served by L2 or memory = L1 misses;
+    //   served by memory = memory reads (only demand misses at L2 fetch: a write-back that misses L2
+    //   covers the whole line and allocates without reading memory);
+    //   read-only: served by L2 = L2 hits (no write-backs reach L2).
+    const SimConfig config = loadConfig("configs/teaching.json");
+    for (const bool writes : {false, true}) {
+        CAPTURE(writes);
+        Hierarchy h(config);
+        LocalityObserver locality(h, lineRows());
+        h.setObserver(&locality);
+        const std::vector<Access> trace = randomTrace(20000, 8192, writes, writes ? 7 : 3);
+        h.access(trace);
+        const CacheStats& l1 = h.caches()[0].stats();
+        const CacheStats& l2 = h.caches()[1].stats();
+        const std::vector<std::uint64_t>& by = locality.referencesByTier();
+        CHECK(locality.references() == trace.size());
+        CHECK(by[kL1] == l1.accesses() - l1.misses());
+        CHECK(by[kL2] + by[kMem] == l1.misses());
+        CHECK(by[kMem] == h.memory().reads);
+        if (!writes) CHECK(by[kL2] == l2.accesses() - l2.misses());
+        if (writes) CHECK(l1.writebacks > 0);  // the case is not vacuous
+        // Half of the addresses (4 KiB..8 KiB) fall outside the one band: counted, not drawn.
+        CHECK(locality.outside() > 0);
+        CHECK(locality.outside() < trace.size());
+    }
+}
+
+TEST_CASE("locality grid: time axis halves as the trace grows, deepest tier wins (naive recomputation)") {
+    const SimConfig config = loadConfig("configs/teaching.json");
+    // First the tier of every reference, with a grid wide enough for one column each.
+    const std::vector<Access> trace = randomTrace(1000, 4096, true, 11);
+    std::vector<std::uint32_t> tiers;
+    {
+        Hierarchy h(config);
+        LocalityObserver one(h, lineRows(), {2000, 64, 16});
+        h.setObserver(&one);
+        for (const Access& a : trace) {
+            h.access(a);
+            tiers.push_back(one.lastTier());
+        }
+    }
+    // Then the same run on 7 columns: 1000 references need 1000/7 -> 256 references per column
+    // (1, 2, 4, ..., 256 is the first power of two with 7 * 256 >= 1000), ceil(1000/256) = 4 columns.
+    Hierarchy h(config);
+    LocalityObserver small(h, lineRows(), {7, 64, 16});
+    h.setObserver(&small);
+    h.access(trace);
+    const plot::LocalityPicture p = small.picture("small");
+    CHECK(p.referencesPerColumn == 256);
+    REQUIRE(p.columns == 4);
+    std::vector<std::uint8_t> naive(std::size_t{64} * 4, 0);
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+        std::uint8_t& c = naive[(trace[i].address / 64) * 4 + i / 256];
+        c = std::max<std::uint8_t>(c, static_cast<std::uint8_t>(tiers[i] + 1));
+    }
+    CHECK(p.cells == naive);
+}
+
+TEST_CASE("locality footprint: named regions, unnamed ranges, gaps left out, rows shared") {
+    TraceMetadata m;
+    m.regions.push_back({"A", 0x10000, 0x4000, 4, {}, "", {}});
+    m.regions.push_back({"B", 0x100000, 0x1000, 4, {}, "", {}});
+    m.regions.push_back({"unused", 0x200000, 0x1000, 4, {}, "", {}});
+    FootprintScanner scan(&m, {1000, 100, 16});
+    std::vector<Access> block = {R(0x10000),   R(0x13ffc), R(0x100010),
+                                 R(0x5000),       // outside: chunk 0x5000..0x6000
+                                 R(0x6ffe, 4),    // crosses into the next chunk: 0x6000..0x8000
+                                 R(0x13ffe, 4)};  // crosses out of A into 0x14000..0x15000
+    scan.add(block);
+    const std::vector<plot::AddressBand> bands = scan.bands();
+    REQUIRE(bands.size() == 4);
+    CHECK(bands[0].name == "");
+    CHECK(bands[0].begin == 0x5000);
+    CHECK(bands[0].end == 0x8000);
+    CHECK(bands[1].name == "A");
+    CHECK(bands[1].begin == 0x10000);
+    CHECK(bands[1].end == 0x14000);
+    CHECK(bands[2].name == "");
+    CHECK(bands[2].begin == 0x14000);
+    CHECK(bands[2].end == 0x15000);
+    CHECK(bands[3].name == "B");
+    // Rows: 8 each (4 bands), the 68 others by size: 0x3000 : 0x4000 : 0x1000 : 0x1000 of 0x9000
+    // -> 22.67, 30.22, 7.56, 7.56 -> 22, 30, 7, 7 (66) + the two largest remainders (0.67 band 0,
+    // 0.56 band 2 first by address) -> 23, 30, 8, 7.
+    CHECK(bands[0].rows == 8 + 23);
+    CHECK(bands[1].rows == 8 + 30);
+    CHECK(bands[2].rows == 8 + 8);
+    CHECK(bands[3].rows == 8 + 7);
+    CHECK(bands[0].firstRow == 0);
+    CHECK(bands[1].firstRow == 31);
+    CHECK(bands[3].firstRow + bands[3].rows == 100);
+}
+
+TEST_CASE("locality footprint: many scattered ranges merge into at most maxUnnamedBands") {
+    FootprintScanner scan(nullptr, {1000, 500, 4});
+    std::vector<Access> block;
+    // Ranges at 1 MiB apart, except two pairs 8 KiB apart: those close first.
+    for (std::uint64_t base : {0x100000ULL, 0x102000ULL, 0x300000ULL, 0x500000ULL, 0x502000ULL, 0x700000ULL})
+        block.push_back(R(base));
+    scan.add(block);
+    const std::vector<plot::AddressBand> bands = scan.bands();
+    REQUIRE(bands.size() == 4);
+    CHECK(bands[0].begin == 0x100000);
+    CHECK(bands[0].end == 0x103000);
+    CHECK(bands[1].begin == 0x300000);
+    CHECK(bands[2].begin == 0x500000);
+    CHECK(bands[2].end == 0x503000);
+    CHECK(bands[3].end == 0x701000);
+}
+
+TEST_CASE("locality with an mmu: references plotted at their virtual addresses, page-crossing ones once") {
+    // teaching-paging: 4 KiB pages, frames taken in order from physical 0, so the physical
+    // addresses (0x0000...) are far from the virtual ones (0x40000...). Walks read PTEs through L1.
+    std::string text;
+    std::size_t accesses = 0;
+    for (std::uint64_t a = 0x40000; a < 0x43000; a += 40, ++accesses)
+        text += "R 0x" + [&] {
+            std::ostringstream os;
+            os << std::hex << a;
+            return os.str();
+        }() + " 4\n";
+    text += "R 0x40ffe 4\nW 0x41ffc 8\n";  // two page-crossing references
+    accesses += 2;
+    auto open = [&] { return openTrace(std::make_unique<std::istringstream>(text), "mmu.trace", TraceFormat::Text); };
+    auto scan = open();
+    const std::vector<plot::AddressBand> bands = scanBands(*scan);
+    REQUIRE(bands.size() == 1);
+    CHECK(bands[0].begin == 0x40000);
+    CHECK(bands[0].end == 0x43000);
+
+    Simulator sim(loadConfig("configs/teaching-paging.json"));
+    LocalityObserver locality(sim.hierarchy(), bands);
+    sim.hierarchy().setObserver(&locality);
+    auto trace = open();
+    TappedReader tapped(*trace, locality);
+    runTrace(sim, tapped, {});
+    CHECK(sim.hierarchy().references() == accesses + 2);  // the crossing ones reach the caches in two pieces
+    CHECK(locality.references() == accesses);
+    CHECK(locality.outside() == 0);  // physical addresses would all fall outside the band
+    const plot::LocalityPicture p = locality.picture("mmu");
+    std::uint64_t total = 0;
+    for (const std::uint64_t n : p.tierReferences) total += n;
+    CHECK(total == accesses);
+}
