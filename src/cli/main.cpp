@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
+        "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB traces/strided.trace\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // ---- run ---------------------------------------------------------------------------------
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;
+    commands.push_back(addSweepCommand(app));
 
     try {
         app.parse(argc, argv);
