@@ -227,3 +227,85 @@ TEST_CASE("sweep: CSV and JSON read back to the same table") {
         CHECK(again.str() == text);
     }
 }
+
+TEST_CASE("sweep: the other error messages of --vary, --shard and the plan, one check each") {
+    CHECK(contains(messageOf<UsageError>([] { varyValue(""); }), "--vary: empty value"));
+    CHECK(contains(messageOf<UsageError>([] { parseVary("=1,2"); }), "the path before '=' is empty"));
+    json raw = json::parse(kBase);
+    const json resolved = toJson(parseConfig(kBase, "base"));
+    CHECK(contains(messageOf<UsageError>([&] { applyVary(raw, resolved, "caches..size", json(1)); }),
+                   "--vary caches..size: empty name in the path"));
+    CHECK(messageOf<UsageError>([&] { applyVary(raw, resolved, "memory.latency.x", json(1)); }) ==
+          "--vary memory.latency.x: memory.latency is a value (100), there is nothing named \"x\" inside it");
+    CHECK(contains(messageOf<UsageError>([&] { applyVary(raw, resolved, "caches.L2", json(1)); }),
+                   "--vary caches.L2: caches.L2 is an object, not a value; name one of its keys: associativity,"));
+    const char* const paging = R"({"caches": [{"size": 1024}], "mmu": {"bits_per_level": [10, 10]}})";
+    json pagingRaw = json::parse(paging);
+    CHECK(contains(messageOf<UsageError>([&] {
+                       applyVary(pagingRaw, toJson(parseConfig(paging, "p")), "mmu.walk_caches.0.entries", json(1));
+                   }),
+                   "--vary mmu.walk_caches.0.entries: mmu.walk_caches is an empty list"));
+    CHECK(contains(messageOf<UsageError>([] { parseShard("a/2"); }), "I and N must be whole numbers"));
+    CHECK(contains(messageOf<UsageError>([] { parseShard("0/0"); }), "N must be at least 1"));
+    CHECK(contains(messageOf<UsageError>([] { SweepPlan("base", kBase, {}, {}, false); }),
+                   "give at least one trace file, or --kernel NAME"));
+    CHECK(contains(messageOf<UsageError>([] {
+                       SweepPlan("base", kBase, {SweepVary{"seed", {}}}, {"a"}, false);
+                   }),
+                   "--vary seed: no values"));
+    CHECK(contains(messageOf<UsageError>([] {
+                       SweepPlan("base", kBase, {SweepVary{"seed", {"1"}}, SweepVary{"seed", {"2"}}}, {"a"}, false);
+                   }),
+                   "--vary seed is given twice"));
+    std::vector<SweepVary> huge;
+    for (int k = 0; k < 21; ++k) huge.push_back(SweepVary{"p" + std::to_string(k), {"1", "2"}});  // 2^21 > 10^6
+    CHECK(contains(messageOf<UsageError>([&] { SweepPlan("base", kBase, huge, {"a"}, false); }),
+                   "more than 1000000 combinations"));
+    const SweepPlan plan("base", kBase, {}, {"t0"}, false);
+    SweepOptions bad;
+    bad.shard = Shard{3, 2};
+    CHECK(contains(messageOf<UsageError>([&] { runSweep(plan, textOpener({""}), bad); }), "shard 3/2 out of range"));
+}
+
+TEST_CASE("sweep: the error messages of reading sweep files and merging, one check each") {
+    const SweepPlan plan("base", kBase, {SweepVary{"caches.L1.associativity", {"1", "2"}}}, {"t0"}, false);
+    const SweepOpener open = textOpener({passes(4, 1)});
+    SweepOptions first;
+    first.shard = Shard{0, 2};
+    const SweepTable shard0 = runSweep(plan, open, first);
+    std::ostringstream os;
+    writeSweepCsv(os, shard0);
+    const std::string csv = os.str();
+    const std::size_t headerEnd = csv.find('\n', csv.find('\n') + 1) + 1;
+    const std::string top = csv.substr(0, headerEnd);  // identity line and header
+    auto readError = [](const std::string& text) { return messageOf<ConfigError>([&] { readSweep(text, "f.csv"); }); };
+    CHECK(contains(readError("index,a\n"), "f.csv:1: not a cachescope sweep file"));
+    CHECK(contains(readError("# cachescope sweep {oops\n"), "f.csv:1: the sweep identity is not valid JSON"));
+    CHECK(contains(readError("# cachescope sweep {\"tool\": \"other\"}\n"),
+                   "f.csv:1: not a cachescope sweep identity: expected \"tool\": \"cachescope\""));
+    std::string otherVersion = top.substr(0, top.find('\n') + 1);
+    otherVersion.replace(otherVersion.find(CACHESCOPE_VERSION), std::string(CACHESCOPE_VERSION).size(), "0.0.0-x");
+    CHECK(contains(readError(otherVersion), "written by cachescope 0.0.0-x"));
+    CHECK(contains(readError(top.substr(0, top.find('\n') + 1)), "f.csv:2: missing the header row"));
+    CHECK(contains(readError(top.substr(0, top.find('\n') + 1) + "index,x\n"), "f.csv:2: header 'index,x' does not"));
+    CHECK(contains(readError(top + "0,1,\"t0\n"), "f.csv:3: unterminated quoted field"));
+    CHECK(contains(readError(top + "0,1,t0\n"), "f.csv:3: 3 fields, the header has"));
+    CHECK(contains(readError(top + "0,1,t0,x,0,0,0,0,0,0,0,0,0,\n"), "f.csv:3: L1_accesses: expected a whole number"));
+    CHECK(contains(readError(top + "0,1,t0,4,4,1,4,4,1,4,0,444,x,\n"), "f.csv:3: amat: expected a number"));
+    CHECK(contains(readError(top + "7,1,t0,4,4,1,4,4,1,4,0,444,1,\n"), "run index 7 is beyond the sweep's 2 runs"));
+    CHECK(contains(readError(top + "0,2,t0,4,4,1,4,4,1,4,0,444,1,\n"),
+                   "run 0 does not have the values and trace its index stands for"));
+    CHECK(contains(readError("{\"sweep\": 1"), "f.csv: not a cachescope sweep file: invalid JSON"));
+    CHECK(contains(readError("{\"rows\": []}"), "expected an object with \"sweep\" and \"rows\""));
+    std::ostringstream js;
+    writeSweepJson(js, shard0);
+    json j = json::parse(js.str());
+    j["rows"][0]["levels"].erase(1);
+    CHECK(contains(readError(j.dump()), "f.csv: /rows/0: expected 2 levels"));
+
+    CHECK(contains(messageOf<UsageError>([] { mergeSweeps({}, {}); }), "give at least one shard file"));
+    SweepTable wrong = shard0;
+    wrong.identity.shard = Shard{1, 2};  // claims to be shard 1 but holds run 0
+    CHECK(contains(messageOf<UsageError>([&] { mergeSweeps({wrong}, {"w.csv"}); }),
+                   "w.csv is shard 1/2 but holds run 0"));
+}
