@@ -2,6 +2,8 @@
 // one shard of it) and `cachescope sweep merge OUT FILE...` (shards back into the whole sweep).
 // The plan, the threads and the file formats are in the core (analysis/sweep.hpp).
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -95,6 +97,20 @@ void sweepCommand(const SweepArgs& args) {
     SweepOptions options;
     options.jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (!args.shard.empty()) options.shard = parseShard(args.shard);
+    // Progress on a terminal only ("sweep: 5 of 16 runs"), erased when the sweep ends or fails.
+    struct Progress {
+        bool on = ::isatty(2) == 1;
+        Progress() = default;
+        Progress(const Progress&) = delete;
+        Progress& operator=(const Progress&) = delete;
+        ~Progress() {
+            if (on) std::cerr << "\r\033[K" << std::flush;
+        }
+    } progress;
+    if (progress.on)
+        options.onRunDone = [](std::uint64_t done, std::uint64_t total) {
+            std::cerr << "\rsweep: " << done << " of " << total << " runs" << std::flush;
+        };
     const SweepTable table = runSweep(
         plan, [&sources](std::size_t trace) { return openSource(sources[trace]); }, options);
     emitTable(args.output, args.json, table);

@@ -86,6 +86,19 @@ TEST_CASE("cli sweep: the union of the shards, merged, is the whole sweep byte f
             CHECK(readFile(out) == whole.out);
         }
     }
+    // CSV and JSON shards mix; the output takes the format of OUT's extension.
+    const fs::path mixed = dir.path / "mixed.csv";
+    const CliResult r =
+        runCli("sweep merge " + q(mixed) + " " + q(dir.path / "part0of2.csv") + " " + q(dir.path / "part1of3.json") +
+               " " + q(dir.path / "part0of3.json") + " " + q(dir.path / "part2of3.json"));
+    CHECK(r.status == 1);  // a 2-shard file among 3-shard ones is a foreign shard
+    CHECK(r.err.find("\"shards\" is 3, not 2") != std::string::npos);
+    const fs::path part0of3 = dir.path / "part0of3.csv";
+    REQUIRE(runCli(kSweep + " --shard 0/3 -o " + q(part0of3)).status == 0);
+    REQUIRE(runCli("sweep merge " + q(mixed) + " " + q(part0of3) + " " + q(dir.path / "part1of3.json") + " " +
+                   q(dir.path / "part2of3.json"))
+                .status == 0);
+    CHECK(readFile(mixed) == runCli(kSweep).out);
 }
 
 TEST_CASE("cli sweep merge: missing, duplicate and foreign shards are errors") {
