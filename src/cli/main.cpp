@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
         "  cachescope compare -c configs/teaching.json -c configs/default.json traces/strided.trace\n"
+        "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB traces/strided.trace\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // ---- run ---------------------------------------------------------------------------------
@@ -157,6 +158,7 @@ int main(int argc, char** argv) {
     // Subcommands that live in their own files.
     std::vector<Command> commands;
     commands.push_back(addCompareCommand(app));
+    commands.push_back(addSweepCommand(app));
 
     try {
         app.parse(argc, argv);
