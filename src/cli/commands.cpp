@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
@@ -100,12 +101,11 @@ void runCommand(const RunArgs& args) {
     const TraceMetadata* metadata = trace->metadata();
     if (metadata != nullptr && metadata->sites.size() > 1)
         simulator.enableAttribution(static_cast<std::uint32_t>(metadata->sites.size()));
-    if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
+    if (simulator.needsFuture()) {  // OPT: earlier passes over the same trace learn the future
         if (args.source.kernel.empty() && args.source.trace == "-")
-            throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
-                             "trace file, not standard input");
-        std::unique_ptr<TraceReader> plan = openSource(args.source);
-        planFuture(simulator, *plan);
+            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
+                             "(first to learn the future); give a trace file, not standard input");
+        planFutures(simulator, [&args] { return openSource(args.source); });
     }
     RunOptions options;
     {
@@ -113,12 +113,24 @@ void runCommand(const RunArgs& args) {
         options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
         runTrace(simulator, *trace, options);
     }
+    if (!simulator.followedPlans())
+        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
+                    "this with the config and trace");
 
-    const RunSummary summary =
+    RunSummary summary =
         summarize(simulator,
                   RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())),
                           trace->records()},
                   metadata);
+    if (args.vsOpt) {
+        if (args.source.kernel.empty() && args.source.trace == "-")
+            throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
+        const OptComparison opt = compareWithOpt(config, [&args] { return openSource(args.source); });
+        for (std::size_t c = 0; c < summary.levels.size(); ++c) summary.levels[c].optMisses = opt.cacheMisses[c];
+        if (summary.translation)
+            for (std::size_t t = 0; t < summary.translation->tlbs.size(); ++t)
+                summary.translation->tlbs[t].optMisses = opt.tlbMisses[t];
+    }
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

@@ -39,6 +39,7 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     ReportFormat format = ReportFormat::Text;
     std::string output;          // empty = standard output
+    bool vsOpt = false;          // also simulate each level under OPT (analysis/opt_gap.hpp)
 };
 
 struct BenchArgs {

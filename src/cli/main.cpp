@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
     CLI::Option* csvOpt = runCmd->add_flag("--csv", csv, "Print the report as CSV (one row per cache, then memory)");
     jsonOpt->excludes(csvOpt);
     runCmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
+    runCmd->add_flag("--vs-opt", run.vsOpt,
+                     "Also simulate each cache and TLB level under OPT (Belady) on the same stream and report the "
+                     "misses above optimal (reads the trace 2 more times per level)");
     addSourceOptions(runCmd, run.source);
     runCmd->footer(
         "Examples:\n"
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
         "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
         "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
+        "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
         "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
 
     // ---- kernels -------------------------------------------------------------------------------
