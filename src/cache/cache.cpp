@@ -20,6 +20,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       sentinel_(sets_ * ways_),
       policy_(std::move(policy)),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
+      opt_(dynamic_cast<OptPolicy*>(policy_.get())),
       skipRehit_(policy_->rehitIsIdempotent()),
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
     hintSlot_.assign(sets_, sentinel_);
@@ -38,6 +39,7 @@ Cache::Cache(const Cache& other)
       sentinel_(other.sentinel_),
       policy_(other.policy_->clone()),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
+      opt_(dynamic_cast<OptPolicy*>(policy_.get())),
       skipRehit_(other.skipRehit_),
       writeBack_(other.writeBack_),
       stats_(other.stats_) {}
@@ -60,6 +62,7 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
     const std::size_t base = slot(set, 0);
     Placement p;
+    if (opt_ != nullptr) opt_->arrive(line);
     if (validInSet_[set] < ways_) {
         for (std::uint32_t w = 0; w < ways_; ++w)
             if (tags_[base + w] == kInvalidLine) {

@@ -18,6 +18,7 @@
 
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/analysis/locality.hpp"
+#include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
@@ -110,12 +111,11 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         classifier.emplace(simulator.hierarchy());
         observers.add(&*classifier);
     }
-    if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
+    if (simulator.needsFuture()) {  // OPT: earlier passes over the same trace learn the future
         if (args.source.kernel.empty() && args.source.trace == "-")
-            throw UsageError("page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
-                             "trace file, not standard input");
-        std::unique_ptr<TraceReader> plan = openSource(args.source);
-        planFuture(simulator, *plan);
+            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
+                             "(first to learn the future); give a trace file, not standard input");
+        planFutures(simulator, [&args] { return openSource(args.source); });
     }
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
     // the level that served it, seeing the references as the trace gives them (TappedReader).
@@ -147,6 +147,9 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
         plot::writeSvg(args.plot, picture);
     }
+    if (!simulator.followedPlans())
+        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
+                    "this with the config and trace");
 
     simulator.hierarchy().setObserver(nullptr);
     return summarize(
@@ -158,7 +161,16 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
 void runCommand(const RunArgs& args) {
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    const RunSummary summary = simulateSource(args, config);
+    if (args.vsOpt && args.source.kernel.empty() && args.source.trace == "-")
+        throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
+    RunSummary summary = simulateSource(args, config);
+    if (args.vsOpt) {
+        const OptComparison opt = compareWithOpt(config, [&args] { return openSource(args.source); });
+        for (std::size_t c = 0; c < summary.levels.size(); ++c) summary.levels[c].optMisses = opt.cacheMisses[c];
+        if (summary.translation)
+            for (std::size_t t = 0; t < summary.translation->tlbs.size(); ++t)
+                summary.translation->tlbs[t].optMisses = opt.tlbMisses[t];
+    }
     emit(args.output, [&](std::ostream& os) {
         switch (args.format) {
         case ReportFormat::Text: printText(os, summary); break;

@@ -43,6 +43,7 @@ struct RunArgs {
     std::string output;          // empty = standard output
     bool classify = false;       // 3C miss classes (analysis/miss_classes.hpp)
     std::string plot;            // --plot: the run's locality picture (SVG); empty = none
+    bool vsOpt = false;          // also simulate each level under OPT (analysis/opt_gap.hpp)
 };
 
 struct BenchArgs {

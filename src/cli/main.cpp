@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
     runCmd->add_option("--plot", run.plot,
                        "Also draw the run's locality picture (address against time, colored by the level that "
                        "served each reference) to FILE.svg (atomically)");
+    runCmd->add_flag("--vs-opt", run.vsOpt,
+                     "Also simulate each cache and TLB level under OPT (Belady) on the same stream and report the "
+                     "misses above optimal (reads the trace 2 more times per level)");
     addSourceOptions(runCmd, run.source);
     runCmd->footer(
         "Examples:\n"
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
         "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
         "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
+        "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
         "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
 
     // ---- kernels -------------------------------------------------------------------------------

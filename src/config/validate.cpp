@@ -144,6 +144,22 @@ void validateConfig(const SimConfig& config, std::string_view source) {
                                              std::to_string(caches[a].lineSize));
     }
 
+    // OPT below the first level: the stream reaching the cache must not depend on its own choices,
+    // which back-invalidation from an inclusive cache at or below it would make it do.
+    for (std::size_t i = 0; i < caches.size(); ++i) {
+        if (caches[i].replacement != "opt" || topology.above[i].empty()) continue;
+        for (std::uint32_t j = static_cast<std::uint32_t>(i);; j = topology.next[j]) {
+            if (j == Topology::kMemory) break;
+            if (caches[j].inclusion == Inclusion::Inclusive)
+                fail(at(i, "replacement"),
+                     "\"opt\" cannot be planned for " + quoted(names[i]) + ": the inclusive cache " + quoted(names[j]) +
+                         (j == i ? " (itself)" : " below it") +
+                         " back-invalidates the caches above, so the accesses reaching " + quoted(names[i]) +
+                         " would depend on its own choices; use opt in the first level only, or a non-inclusive "
+                         "hierarchy");
+        }
+    }
+
     validateTranslation(config, source);
 }
 

@@ -338,4 +338,13 @@ bool Mmu::sameState(const Mmu& o) const {
     return true;
 }
 
+std::vector<OptPolicy*> Mmu::optPolicies() {
+    std::vector<OptPolicy*> out;
+    for (Cache& t : tlbs_)
+        if (t.opt() != nullptr) out.push_back(t.opt());
+    for (Cache& w : walkCaches_)
+        if (w.opt() != nullptr) out.push_back(w.opt());
+    return out;
+}
+
 }  // namespace cachescope

@@ -10,6 +10,7 @@
 #include "cachescope/policy/lru.hpp"
 #include "cachescope/policy/mru.hpp"
 #include "cachescope/policy/nru.hpp"
+#include "cachescope/policy/opt.hpp"
 #include "cachescope/policy/plru.hpp"
 #include "cachescope/policy/random.hpp"
 #include "cachescope/policy/srrip.hpp"
@@ -40,6 +41,8 @@ const std::array kPolicies{
     PolicyInfo{"brrip", "bimodal RRIP: new lines inserted at 3, at 2 with probability 1/32", &make<BrripPolicy>,
                false},
     PolicyInfo{"drrip", "dynamic RRIP: set dueling between srrip and brrip insertion", &make<DrripPolicy>, false},
+    PolicyInfo{"opt", "Belady's optimal: evicts the line used farthest in the future (reads the trace twice or more)",
+               &make<OptPolicy>, true},
 };
 
 }  // namespace

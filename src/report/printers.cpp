@@ -105,6 +105,24 @@ void printTranslation(std::ostream& os, const TranslationSummary& t) {
        << "): " << withThousands(t.cycles) << '\n';
 }
 
+/// "compared with OPT": misses, OPT's misses on the same stream, the difference and its share.
+void printOptComparison(std::ostream& os, const RunSummary& s) {
+    std::vector<std::vector<std::string>> rows;
+    auto add = [&](const LevelSummary& l) {
+        if (!l.optMisses) return;
+        const std::uint64_t misses = l.stats.misses(), opt = *l.optMisses;
+        const std::uint64_t above = misses >= opt ? misses - opt : 0;
+        rows.push_back({l.name, withThousands(misses), withThousands(opt), withThousands(above),
+                        misses ? fixed2(100.0 * double(above) / double(misses)) + "%" : "-"});
+    };
+    for (const LevelSummary& l : s.levels) add(l);
+    if (s.translation)
+        for (const LevelSummary& l : s.translation->tlbs) add(l);
+    if (rows.empty()) return;
+    os << "\ncompared with OPT (Belady's optimal replacement, each level on the same stream)\n";
+    printTable(os, {"level", "misses", "OPT misses", "above OPT", "share of misses"}, rows);
+}
+
 /// "by tensor" / "by statement": references, then each cache's misses and miss ratio
 /// (misses per access of that cache charged to the row).
 void printAttribution(std::ostream& os, const RunSummary& s, const std::vector<AttributionRow>& rows,
@@ -209,6 +227,7 @@ void printText(std::ostream& os, const RunSummary& s) {
     for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
     os << " memory " << s.memoryLatency << '\n';
     if (s.translation) printTranslation(os, *s.translation);
+    printOptComparison(os, s);
     printAttribution(os, s, s.regions, "by tensor", false);
     printAttribution(os, s, s.sites, "by statement", true);
     if (!s.regions.empty()) os << '\n';
@@ -251,6 +270,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
             }
             level = std::move(ordered);
         }
+        if (l.optMisses) levels.back()["opt_misses"] = *l.optMisses;
     }
     nlohmann::ordered_json j;  // keys in insertion order
     j["tool"] = "cachescope";
@@ -270,6 +290,8 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
                             {"hits", l.stats.hits()},
                             {"misses", l.stats.misses()},
                             {"miss_rate", l.stats.missRate()}});
+        for (std::size_t i = 0; i < t.tlbs.size(); ++i)
+            if (t.tlbs[i].optMisses) tlbs[i]["opt_misses"] = *t.tlbs[i].optMisses;
         nlohmann::ordered_json walkCaches = nlohmann::ordered_json::array();
         for (const LevelSummary& l : t.walkCaches)
             walkCaches.push_back({{"name", l.name}, {"lookups", l.stats.accesses()}, {"hits", l.stats.hits()}});

@@ -71,7 +71,7 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
     s.references = simulator.references();
     const auto& caches = hierarchy.caches();
     for (std::uint32_t i = 0; i < caches.size(); ++i)
-        s.levels.push_back({caches[i].name(), hierarchy.level(i), caches[i].config().latency, caches[i].stats()});
+        s.levels.push_back({caches[i].name(), hierarchy.level(i), caches[i].config().latency, caches[i].stats(), {}});
     s.memory = hierarchy.memory();
     s.memoryLatency = hierarchy.config().memory.latency;
     s.totalCycles = simulator.totalCycles();
@@ -81,9 +81,9 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
         TranslationSummary t;
         for (std::uint32_t i = 0; i < mmu->tlbs().size(); ++i) {
             const Cache& tlb = mmu->tlbs()[i];
-            t.tlbs.push_back({tlb.name(), mmu->tlbTopology().level[i], tlb.config().latency, tlb.stats()});
+            t.tlbs.push_back({tlb.name(), mmu->tlbTopology().level[i], tlb.config().latency, tlb.stats(), {}});
         }
-        for (const Cache& wc : mmu->walkCaches()) t.walkCaches.push_back({wc.name(), 0, wc.config().latency, wc.stats()});
+        for (const Cache& wc : mmu->walkCaches()) t.walkCaches.push_back({wc.name(), 0, wc.config().latency, wc.stats(), {}});
         const MmuStats& m = mmu->stats();
         t.walks = m.walks;
         t.walkMemoryAccesses = m.walkMemoryAccesses;

@@ -216,11 +216,13 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
                                       p.victimLine, victimDirty, current_});
     };
     if (isWrite && !cfg.writeAllocate) {  // 1: no-write-allocate
+        cache.bypass(line);
         request(next, AccessKind::Write, address, size, false);
         notify({}, false);
         return false;
     }
     if (cfg.inclusion == Inclusion::Exclusive && !isWrite) {  // 2: an exclusive cache does not allocate fills
+        cache.bypass(line);
         const bool dirty = request(next, kind, address, size, false);
         notify({}, false);
         return dirty;
@@ -334,6 +336,13 @@ bool Hierarchy::sameState(const Hierarchy& other) const {
         if (!caches_[i].sameState(other.caches_[i])) return false;
     return attributionSlots_ == other.attributionSlots_ && attrAccesses_ == other.attrAccesses_ &&
            attrMisses_ == other.attrMisses_;
+}
+
+std::vector<OptPolicy*> Hierarchy::optPolicies() {
+    std::vector<OptPolicy*> out;
+    for (Cache& c : caches_)
+        if (c.opt() != nullptr) out.push_back(c.opt());
+    return out;
 }
 
 std::uint64_t totalCycles(const Hierarchy& h) {

@@ -70,8 +70,28 @@ std::uint64_t Simulator::totalCycles() const {
 
 double Simulator::amat() const { return references_ ? double(totalCycles()) / double(references_) : 0.0; }
 
-bool Simulator::needsFuture() const {
+bool Simulator::needsPageFuture() const {
     return mmu_ && mmu_->config().pageReplacement == PageReplacementKind::Opt;
+}
+
+bool Simulator::needsFuture() const {
+    auto isOpt = [](const auto& c) { return c.replacement == "opt"; };
+    const SimConfig& c = config();
+    return needsPageFuture() || std::any_of(c.caches.begin(), c.caches.end(), isOpt) ||
+           std::any_of(c.tlbs.begin(), c.tlbs.end(), isOpt) ||
+           (c.mmu && std::any_of(c.mmu->walkCaches.begin(), c.mmu->walkCaches.end(), isOpt));
+}
+
+std::vector<OptPolicy*> Simulator::optPolicies() {
+    std::vector<OptPolicy*> out = mmu_ ? mmu_->optPolicies() : std::vector<OptPolicy*>{};
+    for (OptPolicy* p : hierarchy_.optPolicies()) out.push_back(p);
+    return out;
+}
+
+bool Simulator::followedPlans() {
+    for (const OptPolicy* p : optPolicies())
+        if (!p->followedPlan()) return false;
+    return true;
 }
 
 void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const {

@@ -270,3 +270,48 @@ TEST_CASE("cli run: OPT page replacement reads a trace file twice; standard inpu
     CHECK(piped.status == 1);
     CHECK(piped.err.find("standard input") != std::string::npos);
 }
+
+TEST_CASE("cli run: opt as a cache policy, and --vs-opt on traces/thrash-one-set.trace") {
+    // Teaching L1 (2-way, 8 sets): 0x0, 0x200, 0x400 cycle through set 0, 4 rounds. LRU misses all
+    // 12; OPT (tests/sim/opt_test.cpp works the same sequence by hand) misses 7. The L2 (4-way, 16
+    // sets) holds all three lines: 3 compulsory misses under either policy.
+    const CliResult r = runCli("run --config configs/teaching.json --vs-opt traces/thrash-one-set.trace");
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("compared with OPT (Belady's optimal replacement, each level on the same stream)\n"
+                     "level  misses  OPT misses  above OPT  share of misses\n"
+                     "L1         12           7          5           41.67%\n"
+                     "L2          3           3          0            0.00%\n") != std::string::npos);
+    const CliResult j = runCli("run --json --config configs/teaching.json --vs-opt traces/thrash-one-set.trace");
+    REQUIRE(j.status == 0);
+    const nlohmann::json report = nlohmann::json::parse(j.out);
+    CHECK(report["levels"][0]["misses"] == 12);
+    CHECK(report["levels"][0]["opt_misses"] == 7);
+    CHECK(report["levels"][1]["opt_misses"] == 3);
+    // Without the flag nothing is added.
+    const CliResult plain = runCli("run --json --config configs/teaching.json traces/thrash-one-set.trace");
+    CHECK_FALSE(nlohmann::json::parse(plain.out)["levels"][0].contains("opt_misses"));
+
+    ScratchDir dir;
+    writeFile(dir.path / "opt.json", R"({"caches": [{"size": "1KiB", "associativity": 2, "replacement": "opt"}]})");
+    const std::string config = (dir.path / "opt.json").string();
+    const CliResult opt = runCli("run --json --config '" + config + "' traces/thrash-one-set.trace");
+    REQUIRE(opt.status == 0);
+    CHECK(nlohmann::json::parse(opt.out)["levels"][0]["misses"] == 7);
+    const std::string input = "R 0x0\n";
+    const CliResult piped = runCli("run --config '" + config + "' -", &input);
+    CHECK(piped.status == 1);
+    CHECK(piped.err == "cachescope: error: \"opt\" (as page_replacement or as a replacement policy) reads the trace "
+                       "more than once (first to learn the future); give a trace file, not standard input\n");
+    const CliResult vsPiped = runCli("run --config configs/teaching.json --vs-opt -", &input);
+    CHECK(vsPiped.status == 1);
+    CHECK(vsPiped.err.find("--vs-opt reads the trace again") != std::string::npos);
+}
+
+TEST_CASE("cli run: opt in an inclusive L2 is a config error naming the path") {
+    ScratchDir dir;
+    writeFile(dir.path / "incl.json", R"({"caches": [{"name": "L1", "size": "1KiB"},
+        {"name": "L2", "size": "4KiB", "inclusion": "inclusive", "replacement": "opt"}]})");
+    const CliResult r = runCli("config check '" + (dir.path / "incl.json").string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("/caches/1/replacement: \"opt\" cannot be planned for \"L2\"") != std::string::npos);
+}

@@ -10,8 +10,8 @@
 using namespace cachescope;
 
 TEST_CASE("policy registry: names and order") {
-    CHECK(policyNames() == "lru, fifo, random, plru, nru, lfu, mru, srrip, brrip, drrip");
-    REQUIRE(policies().size() == 10);
+    CHECK(policyNames() == "lru, fifo, random, plru, nru, lfu, mru, srrip, brrip, drrip, opt");
+    REQUIRE(policies().size() == 11);
     for (const PolicyInfo& info : policies()) {
         CAPTURE(info.name);
         CHECK(findPolicy(info.name) == &info);
@@ -22,7 +22,8 @@ TEST_CASE("policy registry: names and order") {
         REQUIRE(p != nullptr);
         CHECK(p->victim(0) < 4);
         CHECK_FALSE(p->describeSet(0).empty());
-        const bool idempotent = info.name != "lfu";
+        // lfu counts hits; opt stores each arrival's next use on the way hit.
+        const bool idempotent = info.name != "lfu" && info.name != "opt";
         CHECK(p->rehitIsIdempotent() == idempotent);
     }
     CHECK(findPolicy("LRU") == nullptr);  // names are case-sensitive
@@ -37,7 +38,7 @@ TEST_CASE("policy registry: unknown name throws ConfigError listing the valid na
     } catch (const ConfigError& e) {
         const std::string msg = e.what();
         CHECK(msg.find("\"belady\"") != std::string::npos);
-        CHECK(msg.find("lru, fifo, random, plru, nru, lfu, mru, srrip, brrip, drrip") != std::string::npos);
+        CHECK(msg.find("lru, fifo, random, plru, nru, lfu, mru, srrip, brrip, drrip, opt") != std::string::npos);
     }
 }
 

@@ -40,8 +40,8 @@ RunSummary bigSummary() {
     RunSummary s;
     s.info = {"configs/two.json", "traces/big.trace", "text", 1234567};
     s.references = 1234567;
-    s.levels.push_back({"L1D", 1, 4, makeStats(1200000, 34567, 0, 1000, 234, 0, 1000, 12)});
-    s.levels.push_back({"L2", 2, 10, makeStats(1234, 12, 0, 617, 0, 0, 0, 0)});
+    s.levels.push_back({"L1D", 1, 4, makeStats(1200000, 34567, 0, 1000, 234, 0, 1000, 12), {}});
+    s.levels.push_back({"L2", 2, 10, makeStats(1234, 12, 0, 617, 0, 0, 0, 0), {}});
     s.memory = {617, 0};
     s.memoryLatency = 100;
     s.totalCycles = 5012428;
@@ -58,9 +58,9 @@ RunSummary smallSummary() {
     RunSummary s;
     s.info = {"c.json", "-", "lackey", 11};
     s.references = 12;
-    s.levels.push_back({"L1I", 1, 1, makeStats(0, 0, 8, 0, 0, 2, 0, 0)});
-    s.levels.push_back({"L1D", 1, 2, makeStats(2, 2, 0, 1, 1, 0, 1, 1)});
-    s.levels.push_back({"a,b", 2, 10, makeStats(3, 1, 0, 3, 1, 0, 0, 0, 2)});
+    s.levels.push_back({"L1I", 1, 1, makeStats(0, 0, 8, 0, 0, 2, 0, 0), {}});
+    s.levels.push_back({"L1D", 1, 2, makeStats(2, 2, 0, 1, 1, 0, 1, 1), {}});
+    s.levels.push_back({"a,b", 2, 10, makeStats(3, 1, 0, 3, 1, 0, 0, 0, 2), {}});
     s.memory = {3, 1};
     s.memoryLatency = 50;
     // cycles = 8*1 + 4*2 + 4*10 + (3+1)*50 = 8 + 8 + 40 + 200 = 256; AMAT = 256/12 = 21.333
@@ -106,7 +106,7 @@ TEST_CASE("report text: hand-worked two-level table") {
 TEST_CASE("report text: a run with no references") {
     RunSummary s;
     s.info = {"c.json", "empty.trace", "text", 0};
-    s.levels.push_back({"L1", 1, 4, CacheStats{}});
+    s.levels.push_back({"L1", 1, 4, CacheStats{}, {}});
     s.memoryLatency = 100;
     std::ostringstream os;
     printText(os, s);

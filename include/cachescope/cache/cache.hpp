@@ -12,6 +12,7 @@
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/address.hpp"
 #include "cachescope/policy/lru.hpp"
+#include "cachescope/policy/opt.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
@@ -39,6 +40,9 @@ public:
     std::uint32_t ways() const { return ways_; }
     const CacheStats& stats() const { return stats_; }
     const ReplacementPolicy& policy() const { return *policy_; }
+    /// The policy if it is OPT (policy/opt.hpp), else nullptr; planFutures hands it its future.
+    OptPolicy* opt() { return opt_; }
+    const OptPolicy* opt() const { return opt_; }
 
     struct LineView {
         bool valid = false;
@@ -68,10 +72,12 @@ public:
     void touch(std::uint32_t set, std::uint32_t way) {
         const auto s = static_cast<std::uint32_t>(slot(set, way));
         if (hintSlot_[set] != s || !skipRehit_) {
-            if (lru_ != nullptr)
+            if (lru_ != nullptr) {
                 lru_->onHit(set, way);  // LRU, by far the most used, is called directly (inlined)
-            else
+            } else {
+                if (opt_ != nullptr) opt_->arrive(tags_[s]);
                 policy_->onHit(set, way);
+            }
         }
         hintSlot_[set] = s;
     }
@@ -84,6 +90,11 @@ public:
     };
     /// Places `line` (not present) in its set: the lowest invalid way, else the policy's victim.
     Placement fill(std::uint64_t line, bool dirty);
+    /// An access for `line` missed and will not be placed (no-write-allocate, an exclusive cache's
+    /// fill): nothing changes but an OPT policy's count of arrivals.
+    void bypass(std::uint64_t line) {
+        if (opt_ != nullptr) opt_->arrive(line);
+    }
     /// Removes the line in (set, way); returns whether it was dirty.
     bool invalidate(std::uint32_t set, std::uint32_t way);
     void setDirty(std::uint32_t set, std::uint32_t way) { dirty_[slot(set, way)] = 1; }
@@ -114,6 +125,7 @@ private:
     std::uint32_t sentinel_ = 0;
     std::unique_ptr<ReplacementPolicy> policy_;
     LruPolicy* lru_ = nullptr;  // policy_ if it is LRU, else nullptr
+    OptPolicy* opt_ = nullptr;  // policy_ if it is OPT, else nullptr (told of every arrival)
     bool skipRehit_ = true;
     bool writeBack_ = true;
     CacheStats stats_;

@@ -106,6 +106,9 @@ public:
 
     bool sameState(const Mmu& other) const;
 
+    /// The OPT policies of the TLBs, then of the walk caches, that use `opt`.
+    std::vector<OptPolicy*> optPolicies();
+
 private:
     struct Page {
         std::uint64_t base = 0;   // physical address of the page

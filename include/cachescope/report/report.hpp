@@ -62,6 +62,9 @@ struct LevelSummary {
     std::uint32_t latency = 0;  // cycles
     CacheStats stats;
     std::optional<MissClassCounts> missClasses = std::nullopt;  // with --classify (analysis/miss_classes.hpp)
+    /// Misses of this cache (or TLB) under OPT on the same stream (analysis/opt_gap.hpp), when the
+    /// run compared with OPT (`run --vs-opt`) and OPT was allowed at this level.
+    std::optional<std::uint64_t> optMisses = std::nullopt;
 };
 
 /// Translation counters, present when the config has an mmu.

@@ -88,6 +88,10 @@ public:
     /// True if both hold the same lines, dirty bits, policy states and statistics.
     bool sameState(const Hierarchy& other) const;
 
+    /// The OPT policies of the caches that use `opt`, in cache order (planFutures hands them their
+    /// futures).
+    std::vector<OptPolicy*> optPolicies();
+
 private:
     /// The hot loop over a block (attribution only touches its slow path).
     void accessBlock(std::span<const Access> block);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
@@ -23,5 +24,20 @@ std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOption
 /// For OPT page replacement: reads `trace` (a first pass over the same trace the run will read) and
 /// hands the simulator the future page references. Holds 16 bytes per page reference in memory.
 void planFuture(Simulator& simulator, TraceReader& trace);
+
+/// Opens the same trace again; every call must give the same accesses.
+using TraceOpener = std::function<std::unique_ptr<TraceReader>()>;
+
+/// Learns every future the config needs, before the run (nothing if simulator.needsFuture() is false):
+///  - OPT page replacement: one pass recording page keys (planFuture);
+///  - OPT replacement in caches, TLBs and walk caches: passes over copies of `simulator` (observers
+///    detached) that record the lines reaching each OPT structure; next uses are computed backward
+///    and handed to the next pass. When no OPT structure lies below another (e.g. only L1s, or only
+///    TLBs with plain caches) one pass suffices; otherwise passes repeat until every stream is the
+///    one its future was planned from (at most one pass per OPT structure, plus one).
+/// Memory: 8 bytes per access reaching each OPT structure. Returns the number of passes read.
+/// Throws ConfigError if the streams do not settle. After the run, simulator.followedPlans() must
+/// hold (the front ends check it).
+unsigned planFutures(Simulator& simulator, const TraceOpener& open);
 
 }  // namespace cachescope

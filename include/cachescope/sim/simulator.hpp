@@ -44,9 +44,16 @@ public:
     /// CPU references charged to `slot` (a site id; ids beyond the table go to 0); needs attribution.
     std::uint64_t siteReferences(std::uint32_t slot) const { return siteReferences_[slot]; }
 
-    // ---- OPT page replacement: the future, from a first pass over the same accesses ------------
-    /// True if the config's page replacement is OPT, which must see the future (planPages, setFuture).
+    // ---- OPT: the future, from earlier passes over the same accesses (sim/run.hpp planFutures) ----
+    /// True if the config uses OPT anywhere (page replacement, or the policy of a cache, TLB or walk
+    /// cache), which must see the future.
     bool needsFuture() const;
+    /// True if the config's page replacement is OPT (planPages, setFuture).
+    bool needsPageFuture() const;
+    /// The OPT replacement policies of the TLBs, walk caches, then caches, in that fixed order.
+    std::vector<OptPolicy*> optPolicies();
+    /// True if every OPT policy saw exactly the stream it was planned for (after the whole trace).
+    bool followedPlans();
     /// Appends the page key of every page-sized piece of `block`, split exactly as access() splits.
     void planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const;
     /// Hands the MMU the next use of every piece (from every planned key, in order).
