@@ -1,5 +1,6 @@
 // Text, JSON and CSV printers of a RunSummary (layouts documented in report/report.hpp).
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -230,7 +231,9 @@ void printText(std::ostream& os, const RunSummary& s) {
     printOptComparison(os, s);
     printAttribution(os, s, s.regions, "by tensor", false);
     printAttribution(os, s, s.sites, "by statement", true);
-    if (!s.regions.empty()) os << '\n';
+    const bool comparedWithOpt =
+        std::any_of(s.levels.begin(), s.levels.end(), [](const LevelSummary& l) { return l.optMisses.has_value(); });
+    if (!s.regions.empty() || comparedWithOpt) os << '\n';  // the tables above end without a blank line
     os << "total estimated cycles: " << withThousands(s.totalCycles) << '\n';
     os << "AMAT: " << fixed2(s.amat) << " cycles per reference\n";
 }
