@@ -8,10 +8,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "cachescope/analysis/sweep.hpp"
+#include "cachescope/analysis/sweep_plot.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "commands.hpp"
@@ -33,6 +35,7 @@ struct SweepArgs {
     bool csv = false;
     bool skipInvalid = false;
     std::string output;
+    std::string plot, plotLevel, plotX;  // --plot FILE.svg: the sweep curve (analysis/sweep_plot.hpp)
 };
 
 struct MergeArgs {
@@ -40,6 +43,7 @@ struct MergeArgs {
     std::vector<std::string> inputs;
     bool json = false;
     bool csv = false;
+    std::string plot, plotLevel, plotX;
 };
 
 std::string readText(const std::string& path, const char* what) {
@@ -67,6 +71,16 @@ void emitTable(const std::string& path, bool json, const SweepTable& table) {
     } else {
         writeFileAtomically(path, write);
     }
+}
+
+/// The table, and the curve if asked; the chart is built first so a bad --plot-level or --plot-x
+/// fails before anything is written.
+void writeOutputs(const std::string& output, bool json, const SweepTable& table, const std::string& plotFile,
+                  const std::string& level, const std::string& x) {
+    std::optional<plot::LineChart> chart;
+    if (!plotFile.empty()) chart = sweepChart(table, level, x);
+    emitTable(output, json, table);
+    if (chart) plot::writeSvg(plotFile, *chart);
 }
 
 void sweepCommand(const SweepArgs& args) {
@@ -113,7 +127,7 @@ void sweepCommand(const SweepArgs& args) {
         };
     const SweepTable table = runSweep(
         plan, [&sources](std::size_t trace) { return openSource(sources[trace]); }, options);
-    emitTable(args.output, args.json, table);
+    writeOutputs(args.output, args.json, table, args.plot, args.plotLevel, args.plotX);
 }
 
 void sweepMergeCommand(const MergeArgs& args) {
@@ -129,7 +143,7 @@ void sweepMergeCommand(const MergeArgs& args) {
     const SweepTable merged = mergeSweeps(parts, args.inputs);
     const std::string ext = std::filesystem::path(args.output).extension().string();
     const bool json = args.json || (!args.csv && (ext == ".json" || (ext != ".csv" && firstIsJson)));
-    emitTable(args.output, json, merged);
+    writeOutputs(args.output, json, merged, args.plot, args.plotLevel, args.plotX);
 }
 
 }  // namespace
@@ -150,6 +164,14 @@ Command addSweepCommand(CLI::App& app) {
     cmd->add_flag("--skip-invalid", args->skipInvalid,
                   "Report an impossible combination as an error row instead of failing the sweep");
     cmd->add_option("-o,--output", args->output, "Write to FILE (atomically) instead of stdout");
+    auto addPlotOptions = [](CLI::App* c, std::string& plotFile, std::string& level, std::string& x) {
+        c->add_option("--plot", plotFile,
+                      "Also draw the sweep curve to FILE.svg: a level's miss rate against a numeric --vary, one line "
+                      "per combination of the others (docs/plots.md)");
+        c->add_option("--plot-level", level, "Cache or TLB whose miss rate --plot draws (default: the first cache)");
+        c->add_option("--plot-x", x, "The --vary path on the x axis of --plot (default: the first numeric one)");
+    };
+    addPlotOptions(cmd, args->plot, args->plotLevel, args->plotX);
     cmd->add_option("--trace-format", args->traceFormat, "Trace format (default: detect from content)")
         ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
     cmd->add_option("--kernel,-k", args->kernel, "Run a built-in kernel instead of reading traces");
@@ -164,6 +186,8 @@ Command addSweepCommand(CLI::App& app) {
         "  cachescope sweep -c configs/teaching.json --vary caches.0.size=1KiB,2KiB --shard 0/2 -o part0.csv "
         "traces/strided.trace\n"
         "  cachescope sweep merge all.csv part0.csv part1.csv\n"
+        "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=256,512,1KiB,2KiB,4KiB \\\n"
+        "      --vary caches.L1.associativity=1,2,4 --plot sweep.svg --kernel matmul --param n=16\n"
         "Rows: index = combination * traces + trace. See docs/sweeps.md.");
 
     CLI::App* mergeCmd = cmd->add_subcommand("merge", "Join the shards of one sweep into the whole sweep's output");
@@ -172,6 +196,7 @@ Command addSweepCommand(CLI::App& app) {
     CLI::Option* mJson = mergeCmd->add_flag("--json", merge->json, "Write JSON");
     CLI::Option* mCsv = mergeCmd->add_flag("--csv", merge->csv, "Write CSV");
     mJson->excludes(mCsv);
+    addPlotOptions(mergeCmd, merge->plot, merge->plotLevel, merge->plotX);
     mergeCmd->footer(
         "Examples:\n"
         "  cachescope sweep merge all.csv part0.csv part1.csv part2.csv\n"

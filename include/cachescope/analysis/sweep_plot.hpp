@@ -1,0 +1,24 @@
+#pragma once
+// The sweep curve: one level's miss rate against one varied key, one line per combination of the
+// other varied keys (and per trace when there are several).
+//
+// Example: --vary caches.L1.size=1KiB,2KiB,4KiB --vary caches.L1.associativity=1,2 on one trace
+// gives two lines, "caches.L1.associativity=1" and "...=2", each through three points
+// (1024, miss rate), (2048, ...), (4096, ...). The x key is the first --vary whose values are all
+// numbers or sizes ("32KiB"), unless one is named; the x axis is log2 (with byte labels when the
+// key ends in "size") when every value is a positive power of two, linear otherwise. Error rows
+// (--skip-invalid) are left out.
+
+#include <string>
+
+#include "cachescope/analysis/sweep.hpp"
+#include "cachescope/plot/svg.hpp"
+
+namespace cachescope {
+
+/// The chart of `table` for the cache (or TLB) named `level` (empty = the first cache) against the
+/// --vary path `x` (empty = the first numeric one). Throws UsageError naming the valid choices when
+/// `level` or `x` names nothing, or when no --vary is numeric.
+plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x);
+
+}  // namespace cachescope

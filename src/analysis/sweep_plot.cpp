@@ -1,0 +1,118 @@
+#include "cachescope/analysis/sweep_plot.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "cachescope/core/error.hpp"
+
+namespace cachescope {
+
+namespace {
+
+/// A --vary value as a number: "4KiB" -> 4096, "8" -> 8, "0.5" -> 0.5; nullopt for "lru".
+std::optional<double> numeric(const std::string& text) {
+    if (const auto size = parseSize(text)) return double(*size);
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v)) return v;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+bool allNumeric(const SweepVary& v) {
+    for (const std::string& value : v.values)
+        if (!numeric(value)) return false;
+    return !v.values.empty();
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string s;
+    for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+/// `text`, cut to `max` characters with "..." when longer (trace labels of kernels list every parameter).
+std::string shortened(const std::string& text, std::size_t max) {
+    return text.size() <= max ? text : text.substr(0, max - 3) + "...";
+}
+
+}  // namespace
+
+plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x) {
+    const SweepIdentity& id = table.identity;
+    // The level: a cache, else a TLB.
+    std::optional<std::size_t> cache, tlb;
+    const std::string levelName = level.empty() && !id.levels.empty() ? id.levels.front() : level;
+    for (std::size_t i = 0; i < id.levels.size(); ++i)
+        if (id.levels[i] == levelName) cache = i;
+    for (std::size_t i = 0; i < id.tlbs.size() && !cache; ++i)
+        if (id.tlbs[i] == levelName) tlb = i;
+    if (!cache && !tlb) {
+        std::vector<std::string> names = id.levels;
+        names.insert(names.end(), id.tlbs.begin(), id.tlbs.end());
+        throw UsageError("--plot-level \"" + level + "\" is not a cache or TLB of the sweep; expected one of: " +
+                         joinNames(names));
+    }
+    // The x key.
+    std::optional<std::size_t> xi;
+    std::vector<std::string> numericPaths;
+    for (std::size_t i = 0; i < id.vary.size(); ++i) {
+        if (!allNumeric(id.vary[i])) continue;
+        numericPaths.push_back(id.vary[i].path);
+        if ((x.empty() && !xi) || id.vary[i].path == x) xi = i;
+    }
+    if (!xi) {
+        if (numericPaths.empty())
+            throw UsageError("--plot needs a --vary whose values are numbers or sizes (the x axis); none is");
+        throw UsageError("--plot-x \"" + x + "\" is not a numeric --vary of the sweep; expected one of: " +
+                         joinNames(numericPaths));
+    }
+    const SweepVary& xv = id.vary[*xi];
+
+    // Legend names use the last part of each path ("associativity=2") unless two paths share it.
+    std::vector<std::string> keys;
+    for (const SweepVary& v : id.vary) keys.push_back(v.path.substr(v.path.rfind('.') + 1));
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        for (std::size_t j = 0; j < keys.size(); ++j)
+            if (i != j && keys[i] == keys[j]) keys[i] = id.vary[i].path;
+
+    plot::LineChart chart;
+    chart.title = "Sweep: " + levelName + " miss rate against " + xv.path;
+    if (id.traces.size() == 1) chart.title += " (" + shortened(id.traces.front(), 48) + ")";
+    bool powersOfTwo = true;
+    for (const std::string& v : xv.values) {
+        const double d = *numeric(v);
+        powersOfTwo = powersOfTwo && d >= 1 && d == std::floor(d) && d < 1.8e19 &&
+                      std::has_single_bit(static_cast<std::uint64_t>(d));
+    }
+    const bool bytes = xv.path.size() >= 4 && xv.path.compare(xv.path.size() - 4, 4, "size") == 0;
+    chart.x = {xv.path + (bytes ? " (bytes)" : ""), powersOfTwo ? plot::Scale::Log2 : plot::Scale::Linear,
+               bytes && powersOfTwo, std::nullopt, std::nullopt};
+    chart.y = {levelName + " miss rate", plot::Scale::Linear, false, 0.0, std::nullopt};
+
+    // One series per (other values, trace), in the order of first appearance (the run order).
+    std::map<std::string, std::size_t> seriesOf;
+    for (const SweepRow& row : table.rows) {
+        if (!row.error.empty()) continue;
+        std::string name;
+        for (std::size_t i = 0; i < id.vary.size(); ++i)
+            if (i != *xi) name += (name.empty() ? "" : ", ") + keys[i] + "=" + row.values[i];
+        if (id.traces.size() > 1) name += (name.empty() ? "" : ", ") + shortened(row.traceLabel, 24);
+        if (name.empty()) name = levelName;
+        auto [it, inserted] = seriesOf.try_emplace(name, chart.series.size());
+        if (inserted) chart.series.push_back({name, {}});
+        const SweepCounts& counts = cache ? row.levels[*cache] : row.tlbs[*tlb];
+        chart.series[it->second].points.push_back({*numeric(row.values[*xi]), counts.missRate()});
+    }
+    for (plot::Series& series : chart.series)
+        std::stable_sort(series.points.begin(), series.points.end(),
+                         [](const plot::Point& a, const plot::Point& b) { return a.x < b.x; });
+    return chart;
+}
+
+}  // namespace cachescope
