@@ -92,6 +92,7 @@ struct Command {
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
 // Subcommands defined in their own files (each adds one line here and one in main.cpp):
+Command addExplainCommand(CLI::App& app);  // explain_command.cpp
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

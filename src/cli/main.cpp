@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
         "  cachescope kernels\n"
         "  cachescope trace record --kernel conv2d -o conv.bin\n"
         "  cachescope trace info conv.bin\n"
+        "  cachescope explain --config configs/teaching.json traces/thrash-one-set.trace\n"
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;
+    commands.push_back(addExplainCommand(app));
 
     try {
         app.parse(argc, argv);

@@ -16,6 +16,7 @@
 #include "cachescope/cache/cache.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/config/topology.hpp"
+#include "cachescope/mmu/mmu_observer.hpp"
 #include "cachescope/mmu/page_replacement.hpp"
 #include "cachescope/policy/splitmix64.hpp"
 
@@ -106,6 +107,12 @@ public:
 
     bool sameState(const Mmu& other) const;
 
+    /// Attaches an observer (nullptr detaches). Not owned; snapshots copy the pointer. translate()
+    /// reports to it; translateHit() never does (it stays the untouched fast path), so whoever
+    /// attaches one must send every piece through translate() (Simulator::setMmuObserver does).
+    void setObserver(MmuObserver* observer) { observer_ = observer; }
+    MmuObserver* observer() const { return observer_; }
+
 private:
     struct Page {
         std::uint64_t base = 0;   // physical address of the page
@@ -166,6 +173,7 @@ private:
     std::unique_ptr<PageReplacer> replacer_;
     std::vector<std::uint64_t> future_;  // OPT: next use of every piece, in order
     std::uint64_t piece_ = 0;            // pieces translated so far (index into future_)
+    MmuObserver* observer_ = nullptr;    // narration; consulted only outside translateHit
 };
 
 }  // namespace cachescope
