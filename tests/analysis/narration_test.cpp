@@ -413,3 +413,17 @@ TEST_CASE("narration: a start past the end narrates nothing and tells how many r
     CHECK(r.referencesRead == 3);
     CHECK(r.reachedEnd);
 }
+
+TEST_CASE("narration: printers show a miss class when a classifier set one") {
+    Simulator sim(teaching());
+    auto refs = narrate(sim, {R(0x0)}, 0, 1);
+    std::ostringstream before;
+    printNarrationText(before, sim, refs);
+    CHECK(before.str().find("MISS (") == std::string::npos);
+    CHECK(narrationToJson(refs).dump().find("miss_class") == std::string::npos);
+    refs[0].pieces[0].steps[0].missClass = "compulsory";
+    std::ostringstream after;
+    printNarrationText(after, sim, refs);
+    CHECK(after.str().find("MISS (compulsory), fills empty way 0") != std::string::npos);
+    CHECK(narrationToJson(refs)["references"][0]["pieces"][0]["steps"][0]["miss_class"] == "compulsory");
+}
