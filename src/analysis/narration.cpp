@@ -301,7 +301,9 @@ void Narrator::onTlbFill(const TlbFillEvent& e) {
             s.filled = true;
             s.fillWay = e.way;
             s.evicted = e.evicted;
-            s.victimPage = e.victimKey;
+            // A huge page's key carries a flag and its size above bit 56 (Mmu::keyOf): drop them.
+            const bool huge = (e.victimKey >> 63) != 0;
+            s.victimPage = huge ? e.victimKey & ((std::uint64_t{1} << 56) - 1) : e.victimKey;
         }
 }
 
