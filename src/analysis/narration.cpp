@@ -301,9 +301,7 @@ void Narrator::onTlbFill(const TlbFillEvent& e) {
             s.filled = true;
             s.fillWay = e.way;
             s.evicted = e.evicted;
-            // A huge page's key carries a flag and its size above bit 56 (Mmu::keyOf): drop them.
-            const bool huge = (e.victimKey >> 63) != 0;
-            s.victimPage = huge ? e.victimKey & ((std::uint64_t{1} << 56) - 1) : e.victimKey;
+            s.victimPage = Mmu::pageNumberOfKey(e.victimKey);
         }
 }
 
@@ -336,7 +334,7 @@ void Narrator::onPageFault(const PageFaultEvent& e) {
     f.latency = sim_->mmu()->config().pageFaultLatency;
     if (evict_) {
         f.evicted = true;
-        f.evictedPage = evict_->key;
+        f.evictedPage = Mmu::pageNumberOfKey(evict_->key);
         f.evictedFrame = evict_->frame;
         f.evictedDirty = evict_->dirty;
         evict_.reset();

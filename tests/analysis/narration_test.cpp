@@ -427,3 +427,42 @@ TEST_CASE("narration: printers show a miss class when a classifier set one") {
     CHECK(after.str().find("MISS (compulsory), fills empty way 0") != std::string::npos);
     CHECK(narrationToJson(refs)["references"][0]["pieces"][0]["steps"][0]["miss_class"] == "compulsory");
 }
+
+TEST_CASE("narration: a page fault that evicts a dirty page, then a major fault (teaching-paging)") {
+    // 16 frames, FIFO, frames taken in order. W 0x0 loads page 0 into frame 0 and dirties it;
+    // pages 1..15 take frames 1..15; W 0x0 again leaves L1 holding physical line 0x0 dirty. Page 16
+    // (va 0x10000) then faults with no free frame: FIFO evicts the oldest, page 0 in frame 0,
+    // dirty (written out); its lines leave the caches, L1's dirty 0x0 among them. Page 16 gets frame
+    // 0, so pa = 0x0. Reading page 0 again is a major fault that evicts page 1 (next oldest, clean).
+    std::vector<Access> trace{W(0x0)};
+    for (std::uint64_t page = 1; page < 16; ++page) trace.push_back(R(page * 0x1000));
+    trace.push_back(W(0x0));
+    trace.push_back(R(0x10000));
+    trace.push_back(R(0x0));
+    Simulator sim(teachingPaging());
+    const auto refs = narrate(sim, trace, 17, 2);
+    REQUIRE(refs.size() == 2);
+    const Translation& t = *refs[0].pieces.at(0).translation;
+    REQUIRE(t.fault);
+    CHECK_FALSE(t.fault->major);
+    CHECK(t.fault->evicted);
+    CHECK(t.fault->evictedPage == 0);
+    CHECK(t.fault->evictedFrame == 0);
+    CHECK(t.fault->evictedDirty);
+    CHECK(t.fault->frame == 0);
+    CHECK(t.physicalAddress == 0x0);
+    bool l1Dirty = false;
+    for (const Removal& r : t.fault->removals) {
+        CHECK(r.reason == "page evicted");
+        CHECK(r.lineAddress < 0x1000);  // a line of frame 0
+        if (r.cacheName == "L1" && r.lineAddress == 0x0 && r.dirty) l1Dirty = true;
+    }
+    CHECK(l1Dirty);
+    const Translation& u = *refs[1].pieces.at(0).translation;
+    REQUIRE(u.fault);
+    CHECK(u.fault->major);
+    CHECK(u.fault->evictedPage == 1);
+    CHECK(u.fault->evictedFrame == 1);
+    CHECK_FALSE(u.fault->evictedDirty);
+    CHECK(u.physicalAddress == 0x1000);
+}

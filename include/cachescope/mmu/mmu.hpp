@@ -76,6 +76,10 @@ public:
     }
     /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
     std::uint64_t pageKey(std::uint64_t va) const { return keyOf(va, pageSizeOf(va)); }
+    /// The page number inside a TLB key (a huge page's key also carries its size; see keyOf).
+    static std::uint64_t pageNumberOfKey(std::uint64_t key) {
+        return (key >> 63) != 0 ? key & ((std::uint64_t{1} << 56) - 1) : key;
+    }
     /// For OPT page replacement: the position of the next reference to the same page for every
     /// page-sized piece the simulation will translate, in order (nextPageUses() computes it). Without
     /// it OPT sees every page as never used again.
