@@ -421,7 +421,11 @@ std::string roleText(const CacheStep& s, const std::vector<CacheStep>& steps) {
 void printRemovals(std::ostream& os, const std::vector<Removal>& removals, const std::string& indent) {
     for (const Removal& r : removals)
         os << indent << "removed from " << r.cacheName << ": line " << hex(r.lineAddress) << " (set " << r.set
-           << ", way " << r.way << (r.dirty ? ", dirty: written back" : ", clean") << ") - " << r.reason << '\n';
+           << ", way " << r.way
+           << (!r.dirty                     ? ", clean"
+               : r.reason == "page evicted" ? ", dirty: written to memory"
+                                            : ", dirty")
+           << ") - " << r.reason << '\n';
 }
 
 std::string cycles(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " cycle" : " cycles"); }
