@@ -158,3 +158,24 @@ TEST_CASE("explain error: --count 0") {
     CHECK(r.err ==
           "cachescope: error: --count must be at least 1 (got 0): it is the number of references to explain\n");
 }
+
+TEST_CASE("explain error: opt page replacement cannot read the trace from standard input") {
+    ScratchDir dir;
+    std::string config = readFile(fs::path(CACHESCOPE_SOURCE_DIR) / "configs" / "teaching-paging.json");
+    const std::size_t at = config.find("\"page_replacement\": \"fifo\"");
+    REQUIRE(at != std::string::npos);
+    config.replace(at, std::string("\"page_replacement\": \"fifo\"").size(), "\"page_replacement\": \"opt\"");
+    const fs::path path = dir.path / "opt.json";
+    writeFile(path, config);
+    const std::string input = "R 0x0 4\n";
+    const CliResult r = runCli("explain -c '" + path.string() + "' -", &input);
+    CHECK(r.status == 1);
+    CHECK(r.err ==
+          "cachescope: error: page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
+          "trace file, not standard input\n");
+    // From a file it works: the future is learned from a first pass.
+    const fs::path trace = dir.path / "t.trace";
+    writeFile(trace, input);
+    const CliResult ok = runCli("explain -c '" + path.string() + "' '" + trace.string() + "'");
+    CHECK_MESSAGE(ok.status == 0, ok.err);
+}
