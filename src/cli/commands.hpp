@@ -103,6 +103,7 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 // Subcommands defined in their own files (each adds one line here and one in main.cpp):
 Command addCompareCommand(CLI::App& app);  // compare_command.cpp
 Command addSweepCommand(CLI::App& app);  // sweep, sweep merge (sweep_command.cpp)
+Command addExplainCommand(CLI::App& app);  // explain_command.cpp
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

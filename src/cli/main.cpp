@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
         "  cachescope kernels\n"
         "  cachescope trace record --kernel conv2d -o conv.bin\n"
         "  cachescope trace info conv.bin\n"
+        "  cachescope explain --config configs/teaching.json traces/thrash-one-set.trace\n"
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
     std::vector<Command> commands;
     commands.push_back(addCompareCommand(app));
     commands.push_back(addSweepCommand(app));
+    commands.push_back(addExplainCommand(app));
 
     try {
         app.parse(argc, argv);

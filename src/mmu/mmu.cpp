@@ -125,7 +125,8 @@ Mmu::Mmu(const Mmu& o)
       nextHuge_(o.nextHuge_),
       replacer_(o.replacer_->clone()),
       future_(o.future_),
-      piece_(o.piece_) {}
+      piece_(o.piece_),
+      observer_(o.observer_) {}
 
 Mmu& Mmu::operator=(const Mmu& o) {
     if (this != &o) {
@@ -162,6 +163,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
     const std::uint64_t key = keyOf(va, ps);
     const std::uint64_t offset = va & ((std::uint64_t{1} << ps.shift) - 1);
     const std::uint64_t next = nextUse();
+    if (observer_ != nullptr) observer_->onTranslationStart({va, kind, key, va >> ps.shift, offset, ps.shift, ps.huge});
 
     // 1. TLB lookups down the kind's side; a hit fills the TLBs that missed before it.
     std::uint32_t missed[16];
@@ -171,12 +173,15 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
         Cache& tlb = tlbs_[t];
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
         const std::uint32_t way = tlb.find(key);
+        if (observer_ != nullptr)
+            observer_->onTlbLookup({t, key, tlb.layout().setOfLine(key), way, way != Cache::kNoWay});
         if (way != Cache::kNoWay) {
             const std::uint32_t set = tlb.layout().setOfLine(key);
             tlb.touch(set, way);
             const Page page = pages_.at(key);
             for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
             recordAccess(page, kind, next);
+            if (observer_ != nullptr) observer_->onTranslationEnd({va, page.base + offset});
             return page.base + offset;
         }
         ++tlb.mutableStats().missesByKind[kindIndex(kind)];
@@ -190,6 +195,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
     const Page page = pages_.at(key);
     for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
     recordAccess(page, kind, next);
+    if (observer_ != nullptr) observer_->onTranslationEnd({va, page.base + offset});
     return page.base + offset;
 }
 
@@ -203,6 +209,8 @@ void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
     Cache& tlb = tlbs_[t];
     const Cache::Placement p = tlb.fill(key, false);
     if (p.evicted) ++tlb.mutableStats().evictions;
+    if (observer_ != nullptr)
+        observer_->onTlbFill({t, key, tlb.layout().setOfLine(key), p.way, p.evicted, p.victimLine});
     tlbPageBase_[t][std::size_t{tlb.layout().setOfLine(key)} * tlb.ways() + p.way] = page.base;
 }
 
@@ -226,7 +234,8 @@ std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t lev
 
 void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches) {
     ++stats_.pageFaults;
-    if (evicted_.erase(key) != 0) ++stats_.majorFaults;
+    const bool major = evicted_.erase(key) != 0;
+    if (major) ++stats_.majorFaults;
     for (std::uint32_t level = 1; level <= ps.leafLevel; ++level) tableBase(level, va);
     Page page;
     page.huge = ps.huge;
@@ -256,6 +265,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
         replacer_->onLoad(frame, nextUse);
     }
     pages_.emplace(key, page);
+    if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
 }
 
@@ -264,6 +274,7 @@ void Mmu::evict(std::uint32_t frame, Hierarchy& caches) {
     pages_.erase(key);
     evicted_.insert(key);
     --stats_.residentPages;
+    if (observer_ != nullptr) observer_->onPageEvict({key, frame, frameDirty_[frame] != 0});
     for (Cache& tlb : tlbs_) {
         const std::uint32_t way = tlb.find(key);
         if (way != Cache::kNoWay) tlb.invalidate(tlb.layout().setOfLine(key), way);
@@ -284,6 +295,7 @@ void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
         ++stats_.walkCacheLookups[w];
         ++wc.mutableStats().accessesByKind[kindIndex(AccessKind::Read)];
         const std::uint32_t way = wc.find(prefix);
+        if (observer_ != nullptr) observer_->onWalkCacheLookup({w, level, way != Cache::kNoWay});
         if (way != Cache::kNoWay) {
             ++stats_.walkCacheHits[w];
             wc.touch(wc.layout().setOfLine(prefix), way);
@@ -299,6 +311,10 @@ void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
         const std::uint32_t servedBy = caches.inject(walkEntry_, Access{pte, config_.pteSize, AccessKind::Read});
         ++stats_.walkMemoryAccesses;
         ++stats_.pteServedBy[servedBy == Topology::kMemory ? cacheCount_ : servedBy];
+        if (observer_ != nullptr) {
+            const std::uint64_t index = (va >> shift_[level]) & ((std::uint64_t{1} << config_.bitsPerLevel[level]) - 1);
+            observer_->onWalkStep({level, index, pte, servedBy});
+        }
     }
 }
 

@@ -172,6 +172,9 @@ bool Hierarchy::requestLine(std::uint32_t c, AccessKind kind, std::uint64_t addr
     ++cache.stats_.accessesByKind[kindIndex(kind)];
     countAccess(c);
     const std::uint64_t line = cache.layout_.line(address);
+    // Narration: announce the arrival while the set still holds its state from before (slow path
+    // only; with an observer attached every arrival comes through here).
+    if (observer_ != nullptr) observer_->onCacheLookup({c, kind, address, size, line, cache.layout_.setOfLine(line)});
     const std::uint32_t way = cache.find(line);
     if (way != Cache::kNoWay) return hitLine(c, kind, address, size, cleanVictim, way);
     return missLine(c, kind, address, size, cleanVictim);

@@ -36,6 +36,10 @@ void Simulator::access(std::span<const Access> block) {
         hierarchy_.access(block);
         return;
     }
+    if (observedTranslation_) {  // narration: checked once per block, the loop below is untouched
+        accessObserved(block);
+        return;
+    }
     // Translated pieces are gathered and sent to the caches in blocks; before a translation that
     // misses the first TLB (it may walk, sending PTE reads into the caches, or evict a page), the
     // pieces gathered so far go first, so the caches see everything in program order.
@@ -62,6 +66,22 @@ void Simulator::access(std::span<const Access> block) {
         });
     }
     flush();
+}
+
+void Simulator::accessObserved(std::span<const Access> block) {
+    // The same translations and cache accesses, in the same order, as access()'s loop: there a
+    // TLB hit through translateHit changes exactly what translate() changes on that hit.
+    for (const Access& a : block)
+        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
+            const std::uint64_t pa = mmu_->translate(va, a.kind, hierarchy_);
+            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site});
+        });
+}
+
+void Simulator::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
+    hierarchy_.setObserver(caches);
+    if (mmu_) mmu_->setObserver(translation);
+    observedTranslation_ = mmu_ && translation != nullptr;
 }
 
 std::uint64_t Simulator::totalCycles() const {

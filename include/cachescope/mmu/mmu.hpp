@@ -16,6 +16,7 @@
 #include "cachescope/cache/cache.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/config/topology.hpp"
+#include "cachescope/mmu/mmu_observer.hpp"
 #include "cachescope/mmu/page_replacement.hpp"
 #include "cachescope/policy/splitmix64.hpp"
 
@@ -75,6 +76,10 @@ public:
     }
     /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
     std::uint64_t pageKey(std::uint64_t va) const { return keyOf(va, pageSizeOf(va)); }
+    /// The page number inside a TLB key (a huge page's key also carries its size; see keyOf).
+    static std::uint64_t pageNumberOfKey(std::uint64_t key) {
+        return (key >> 63) != 0 ? key & ((std::uint64_t{1} << 56) - 1) : key;
+    }
     /// For OPT page replacement: the position of the next reference to the same page for every
     /// page-sized piece the simulation will translate, in order (nextPageUses() computes it). Without
     /// it OPT sees every page as never used again.
@@ -108,6 +113,11 @@ public:
 
     /// The OPT policies of the TLBs, then of the walk caches, that use `opt`.
     std::vector<OptPolicy*> optPolicies();
+    /// Attaches an observer (nullptr detaches). Not owned; snapshots copy the pointer. translate()
+    /// reports to it; translateHit() never does (it stays the untouched fast path), so whoever
+    /// attaches one must send every piece through translate() (Simulator::setMmuObserver does).
+    void setObserver(MmuObserver* observer) { observer_ = observer; }
+    MmuObserver* observer() const { return observer_; }
 
 private:
     struct Page {
@@ -169,6 +179,7 @@ private:
     std::unique_ptr<PageReplacer> replacer_;
     std::vector<std::uint64_t> future_;  // OPT: next use of every piece, in order
     std::uint64_t piece_ = 0;            // pieces translated so far (index into future_)
+    MmuObserver* observer_ = nullptr;    // narration; consulted only outside translateHit
 };
 
 }  // namespace cachescope

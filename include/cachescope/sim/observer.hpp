@@ -9,6 +9,19 @@
 
 namespace cachescope {
 
+/// One arrival at one cache, announced before it is looked up: the cache and its policy still hold
+/// the state from before the access (narration shows the set as it was). Every arrival is later
+/// completed by exactly one CacheEvent for the same cache; arrivals nest (a fill request's arrival
+/// below comes, and completes, before the CacheEvent of the access that caused it).
+struct CacheLookupEvent {
+    std::uint32_t cache = 0;
+    AccessKind kind = AccessKind::Read;
+    std::uint64_t address = 0;
+    std::uint32_t size = 0;
+    std::uint64_t line = 0;
+    std::uint32_t set = 0;
+};
+
 /// One arrival at one cache (a CPU reference piece, a fill request, a write-back, a write-through).
 struct CacheEvent {
     std::uint32_t cache = 0;     // index into Hierarchy::caches()
@@ -49,6 +62,8 @@ public:
     virtual ~HierarchyObserver() = default;
     /// Called once per CPU reference, before its pieces are simulated.
     virtual void onReference(const Access&) {}
+    /// Called before each arrival at a cache is looked up (see CacheLookupEvent).
+    virtual void onCacheLookup(const CacheLookupEvent&) {}
     virtual void onCacheAccess(const CacheEvent&) {}
     virtual void onMemoryAccess(const MemoryEvent&) {}
     virtual void onInvalidate(const InvalidateEvent&) {}
@@ -75,6 +90,9 @@ public:
 
     void onReference(const Access& a) override {
         for (HierarchyObserver* o : observers_) o->onReference(a);
+    }
+    void onCacheLookup(const CacheLookupEvent& e) override {
+        for (HierarchyObserver* o : observers_) o->onCacheLookup(e);
     }
     void onCacheAccess(const CacheEvent& e) override {
         for (HierarchyObserver* o : observers_) o->onCacheAccess(e);

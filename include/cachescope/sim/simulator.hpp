@@ -39,6 +39,11 @@ public:
 
     bool sameState(const Simulator& other) const;
 
+    /// Attaches observers of the caches and of translation (either may be nullptr; not owned).
+    /// While a translation observer is attached every page-sized piece goes through
+    /// Mmu::translate, so the observer sees each TLB lookup; the results are the same as without.
+    void setObservers(HierarchyObserver* caches, MmuObserver* translation);
+
     /// Attribution by site (Hierarchy::enableAttribution), plus CPU references per site.
     void enableAttribution(std::uint32_t sites);
     /// CPU references charged to `slot` (a site id; ids beyond the table go to 0); needs attribution.
@@ -64,6 +69,9 @@ private:
     std::optional<Mmu> mmu_;
     std::uint64_t references_ = 0;
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
+    bool observedTranslation_ = false;  // an MmuObserver is attached: no translateHit fast path
+    /// access() while translation is observed: one reference, one piece at a time.
+    void accessObserved(std::span<const Access> block);
 };
 
 }  // namespace cachescope

@@ -1,0 +1,93 @@
+#pragma once
+// Optional listener for what the MMU does while translating one page-sized piece: TLB lookups and
+// fills, walk-cache lookups, the page walk's PTE reads, page faults and page evictions. Narration
+// (analysis/narration.hpp) and the GUI use it. Nobody pays for it when no observer is attached:
+// the Mmu checks the pointer only outside its inline TLB-hit path, and the Simulator routes every
+// piece through Mmu::translate (never translateHit) while an observer is attached.
+//
+// Order of events for one piece, e.g. a TLB miss on a page never touched (2-level table):
+//   onTranslationStart → onTlbLookup (miss) → onPageFault → onWalkStep (level 0) →
+//   onWalkStep (level 1) → onTlbFill → onTranslationEnd
+// The caches' events of a PTE read (HierarchyObserver) come just before its onWalkStep; those of a
+// page eviction's invalidations just after its onPageEvict.
+
+#include <cstdint>
+
+#include "cachescope/core/access.hpp"
+
+namespace cachescope {
+
+struct TranslationStartEvent {
+    std::uint64_t virtualAddress = 0;
+    AccessKind kind = AccessKind::Read;
+    std::uint64_t key = 0;         // the TLB key (Mmu::pageKey)
+    std::uint64_t pageNumber = 0;  // virtualAddress >> pageShift
+    std::uint64_t offset = 0;      // virtualAddress mod the page size
+    unsigned pageShift = 12;       // log2 of the size of the page that maps the address
+    bool huge = false;
+};
+
+struct TlbLookupEvent {
+    std::uint32_t tlb = 0;  // index into Mmu::tlbs()
+    std::uint64_t key = 0;
+    std::uint32_t set = 0;
+    std::uint32_t way = ~std::uint32_t{0};  // the way hit; ~0 on a miss
+    bool hit = false;
+};
+
+struct TlbFillEvent {
+    std::uint32_t tlb = 0;
+    std::uint64_t key = 0;
+    std::uint32_t set = 0;
+    std::uint32_t way = 0;
+    bool evicted = false;  // a valid entry was replaced
+    std::uint64_t victimKey = 0;
+};
+
+struct WalkCacheEvent {
+    std::uint32_t walkCache = 0;  // index into Mmu::walkCaches()
+    std::uint32_t level = 0;      // the table level it covers
+    bool hit = false;
+};
+
+struct WalkStepEvent {
+    std::uint32_t level = 0;       // 0 = root table
+    std::uint64_t index = 0;       // the entry's index in its table (the virtual address's bits for this level)
+    std::uint64_t pteAddress = 0;  // physical address of the entry read (Mmu::pteAddress) = table + index * pte size
+    std::uint32_t servedBy = 0;    // index of the cache that served the read, or Topology::kMemory
+};
+
+struct PageFaultEvent {
+    std::uint64_t key = 0;
+    bool major = false;  // the page had been evicted before
+    bool huge = false;
+    std::uint32_t frame = 0;  // the frame given to the page (base pages)
+    std::uint64_t physicalBase = 0;
+};
+
+/// A resident page thrown out to make room (before the faulting page gets its frame).
+struct PageEvictEvent {
+    std::uint64_t key = 0;
+    std::uint32_t frame = 0;
+    bool dirty = false;  // written since it was loaded: written out
+};
+
+struct TranslationEndEvent {
+    std::uint64_t virtualAddress = 0;
+    std::uint64_t physicalAddress = 0;
+};
+
+class MmuObserver {
+public:
+    virtual ~MmuObserver() = default;
+    virtual void onTranslationStart(const TranslationStartEvent&) {}
+    virtual void onTlbLookup(const TlbLookupEvent&) {}
+    virtual void onTlbFill(const TlbFillEvent&) {}
+    virtual void onWalkCacheLookup(const WalkCacheEvent&) {}
+    virtual void onWalkStep(const WalkStepEvent&) {}
+    virtual void onPageEvict(const PageEvictEvent&) {}
+    virtual void onPageFault(const PageFaultEvent&) {}
+    virtual void onTranslationEnd(const TranslationEndEvent&) {}
+};
+
+}  // namespace cachescope
