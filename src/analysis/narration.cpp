@@ -236,6 +236,8 @@ void Narrator::onCacheAccess(const CacheEvent& e) {
     s.hit = e.hit;
     s.way = e.way;
     s.evicted = e.evicted;
+    if (!e.hit && classes_ != nullptr && classes_->lastEventMissed(e.cache))
+        if (const std::optional<MissClass> c = classes_->lastClass(e.cache)) s.missClass = std::string(toString(*c));
     if (e.evicted) {
         s.victimTag = layout.tagOfLine(e.victimLine);
         s.victimAddress = layout.lineBase(e.victimLine);
@@ -354,17 +356,22 @@ void Narrator::onTranslationEnd(const TranslationEndEvent& e) {
 // ---- driver ----------------------------------------------------------------------------------
 
 NarrationResult narrateTrace(Simulator& simulator, TraceReader& trace, std::uint64_t from, std::uint64_t count,
-                             HierarchyObserver* others) {
+                             HierarchyObserver* others, MissClassifier* classes) {
     struct Detach {  // leaves no dangling observer behind, also on an exception
         Simulator& sim;
         ~Detach() { sim.setObservers(nullptr, nullptr); }
     } detach{simulator};
     NarrationResult result;
     Narrator narrator(simulator, trace.metadata());
-    FanOutObserver fan;
+    narrator.setMissClassifier(classes);
+    FanOutObserver always;  // attached for the whole run: the classifier first, then `others`
+    always.add(classes);
+    always.add(others);
+    FanOutObserver fan;  // while narrating: the same, then the narrator
+    fan.add(classes);
     fan.add(others);
     fan.add(&narrator);
-    simulator.setObservers(others, nullptr);
+    simulator.setObservers(always.collapsed(), nullptr);
     bool narrating = false;
     std::array<Access, 4096> block;
     while (result.references.size() < count) {

@@ -34,15 +34,14 @@ void explainCommand(const ExplainArgs& args) {
     if (args.seed) config.seed = *args.seed;
     std::unique_ptr<TraceReader> trace = openSource(args.source);
     Simulator simulator(config);
-    if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
+    if (simulator.needsFuture()) {  // OPT: earlier passes over the same trace learn the future
         if (args.source.kernel.empty() && args.source.trace == "-")
-            throw UsageError(
-                "page_replacement \"opt\" reads the trace twice (once to learn the future); give a "
-                "trace file, not standard input");
-        std::unique_ptr<TraceReader> plan = openSource(args.source);
-        planFuture(simulator, *plan);
+            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
+                             "(first to learn the future); give a trace file, not standard input");
+        planFutures(simulator, [&args] { return openSource(args.source); });
     }
-    const NarrationResult result = narrateTrace(simulator, *trace, args.from, args.count);
+    MissClassifier classes(simulator.hierarchy());  // every miss step names its 3C class
+    const NarrationResult result = narrateTrace(simulator, *trace, args.from, args.count, nullptr, &classes);
     if (result.references.empty()) {
         const std::uint64_t n = result.referencesRead;
         throw UsageError("--from " + std::to_string(args.from) + " is past the end of the trace: it has " +

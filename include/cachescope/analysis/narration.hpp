@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/core/access.hpp"
 #include "cachescope/mmu/mmu_observer.hpp"
 #include "cachescope/sim/observer.hpp"
@@ -195,6 +196,10 @@ public:
     /// `metadata` may be nullptr. Both must outlive the narrator.
     explicit Narrator(const Simulator& simulator, const TraceMetadata* metadata = nullptr);
 
+    /// Misses are then annotated with the class `classes` gives them (it must observe the caches
+    /// ahead of the narrator, so it has classified an event when the narrator hears of it).
+    void setMissClassifier(const MissClassifier* classes) { classes_ = classes; }
+
     void begin(std::uint64_t index, const Access& reference);
     ReferenceNarration finish();
 
@@ -220,6 +225,7 @@ private:
 
     const Simulator* sim_;
     const TraceMetadata* metadata_;
+    const MissClassifier* classes_ = nullptr;
     ReferenceNarration current_;
     bool translating_ = false;              // between onTranslationStart and onTranslationEnd
     bool awaitingPiece_ = false;            // a translation ended; its piece reaches the caches next
@@ -240,8 +246,10 @@ struct NarrationResult {
 /// narrates references from..from+count-1 (fewer if the trace ends first). `others`, if not null,
 /// observes the caches during the whole run (e.g. a miss classifier), the narrator only during the
 /// narrated references. The simulator's observers are detached on return.
+/// With `classes` (built on this simulator's hierarchy, not yet attached) it is attached for the
+/// whole run as well, ahead of the narrator, and every miss step carries its 3C class.
 NarrationResult narrateTrace(Simulator& simulator, TraceReader& trace, std::uint64_t from, std::uint64_t count,
-                             HierarchyObserver* others = nullptr);
+                             HierarchyObserver* others = nullptr, MissClassifier* classes = nullptr);
 
 /// The records as text for people (one block per reference); `simulator` supplies the geometry
 /// summary printed first.
