@@ -92,6 +92,8 @@ struct Command {
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
 // Subcommands defined in their own files (each adds one line here and one in main.cpp):
+Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance histogram
+Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
+        "  cachescope reuse traces/matmul-ikj.bin\n"
+        "  cachescope mrc --sizes 32KiB traces/matmul-ijk.bin\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // ---- run ---------------------------------------------------------------------------------
@@ -147,6 +149,8 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;
+    commands.push_back(addReuseCommand(app));
+    commands.push_back(addMrcCommand(app));
 
     try {
         app.parse(argc, argv);
