@@ -235,9 +235,12 @@ struct ReuseAnalyzer::Impl {
 
     std::uint64_t accesses = 0, references = 0, sampledReferences = 0;
     StackDistance stack;
-    // The last block referenced and whether it was sampled: a repeat skips the hash.
+    // The last block referenced and whether it is sampled: a repeat skips the hash. Starts as
+    // block 0 with its true decision, so no "have one yet" flag is needed.
     std::uint64_t lastBlock = 0;
-    bool haveLast = false, lastSampled = false;
+    bool lastSampled = false;
+
+    bool isSampled(std::uint64_t b) const { return (mix64(b ^ kSampleSeed) & (kSampleModulus - 1)) < threshold; }
 
     template <bool Sampled>
     void run(std::span<const Access> block) {
@@ -249,10 +252,9 @@ struct ReuseAnalyzer::Impl {
             for (;; ++b) {
                 ++references;
                 if constexpr (Sampled) {
-                    if (!(haveLast && b == lastBlock)) {
+                    if (b != lastBlock) {
                         lastBlock = b;
-                        haveLast = true;
-                        lastSampled = (mix64(b ^ kSampleSeed) & (kSampleModulus - 1)) < threshold;
+                        lastSampled = isSampled(b);
                     }
                     if (lastSampled) {
                         ++sampledReferences;
@@ -270,7 +272,7 @@ struct ReuseAnalyzer::Impl {
 ReuseAnalyzer::ReuseAnalyzer(const ReuseOptions& options) : impl_(std::make_unique<Impl>()) {
     const std::uint64_t bs = options.blockSize;
     if (bs == 0 || !std::has_single_bit(bs) || bs > (std::uint64_t{1} << 30))
-        throw UsageError("block size must be a power of two from 1 to 1GiB bytes, got " + std::to_string(bs));
+        throw UsageError("block size must be a power of two from 1 B to 1 GiB, got " + std::to_string(bs));
     if (!(options.sampleRate > 0.0 && options.sampleRate <= 1.0))
         throw UsageError("sample rate must be in (0, 1], got " + std::to_string(options.sampleRate));
     impl_->options = options;
@@ -283,6 +285,7 @@ ReuseAnalyzer::ReuseAnalyzer(const ReuseOptions& options) : impl_(std::make_uniq
                              " is too small: the smallest is 2^-24 (about 6e-8)");
         impl_->threshold = static_cast<std::uint64_t>(t);
         impl_->sampled = impl_->threshold < kSampleModulus;
+        impl_->lastSampled = impl_->isSampled(0);
     }
 }
 

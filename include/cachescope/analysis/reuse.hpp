@@ -32,8 +32,8 @@ namespace cachescope {
 
 class TraceReader;
 
-/// The default SHARDS rate of `cachescope mrc --sample-rate` docs (see docs/reuse-distance.md for
-/// why 0.01: the error measured on the bundled kernel traces).
+/// The default SHARDS rate (the bench's `mrc/sampled`, the error figures of docs/reuse-distance.md,
+/// which also says why 0.01). `cachescope mrc` samples only when given --sample-rate.
 inline constexpr double kDefaultSampleRate = 0.01;
 
 /// SHARDS samples a block iff (hash(block) mod kSampleModulus) < T, with T = round(R * modulus).
