@@ -226,6 +226,13 @@ private:
 
 }  // namespace
 
+namespace {
+[[noreturn]] void throwWrapped(const Access& a) {
+    throw TraceError("reuse distance: an access of " + std::to_string(a.size) + " bytes at address " +
+                     std::to_string(a.address) + " runs past the end of the 64-bit address space");
+}
+}  // namespace
+
 struct ReuseAnalyzer::Impl {
     ReuseOptions options;
     unsigned shift = 6;
@@ -249,6 +256,7 @@ struct ReuseAnalyzer::Impl {
             ++accesses;
             std::uint64_t b = a.address >> shift;
             const std::uint64_t last = (a.address + (a.size - 1)) >> shift;
+            if (last < b) throwWrapped(a);  // trace readers reject these; direct callers may not
             for (;; ++b) {
                 ++references;
                 if constexpr (Sampled) {

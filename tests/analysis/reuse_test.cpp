@@ -179,6 +179,8 @@ TEST_CASE("reuse: bad options are errors") {
     CHECK_THROWS_AS(ReuseAnalyzer(ReuseOptions{.sampleRate = 0.0}), UsageError);
     CHECK_THROWS_AS(ReuseAnalyzer(ReuseOptions{.sampleRate = 1.5}), UsageError);
     CHECK_THROWS_AS(ReuseAnalyzer(ReuseOptions{.sampleRate = 1e-9}), UsageError);
+    ReuseAnalyzer r(ReuseOptions{});
+    CHECK_THROWS_AS(r.add(Access{~std::uint64_t{0} - 3, 8, AccessKind::Read}), TraceError);
 }
 
 TEST_CASE("reuse: agrees with a naive O(n^2) reference on random sequences") {
