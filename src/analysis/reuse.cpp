@@ -102,11 +102,14 @@ public:
 
     StackDistance() : counts_(kTop, 0) { resetTree(kMinCapacity); }
 
-    void reference(std::uint64_t block) {
+    static constexpr std::uint64_t kCold = std::numeric_limits<std::uint64_t>::max();
+
+    /// Counts the reference and returns its distance (kCold for a first reference).
+    std::uint64_t reference(std::uint64_t block) {
         // The top, most recent first. Position 0 is the "same block as last time" shortcut.
         if (topSize_ != 0 && top_[0] == block) {
             ++counts_[0];
-            return;
+            return 0;
         }
         for (std::size_t p = 1; p < topSize_; ++p) {
             if (top_[p] == block) {
@@ -118,10 +121,10 @@ public:
                 }
                 top_[0] = block;
                 topId_[0] = id;
-                return;
+                return p;
             }
         }
-        referenceRest(block);
+        return referenceRest(block);
     }
 
     std::uint64_t cold() const { return cold_; }
@@ -131,8 +134,9 @@ private:
     static constexpr std::uint64_t kInTop = std::numeric_limits<std::uint64_t>::max();
     static constexpr std::size_t kMinCapacity = 1024;
 
-    void referenceRest(std::uint64_t block) {
+    std::uint64_t referenceRest(std::uint64_t block) {
         bool inserted = false;
+        std::uint64_t distance = kCold;
         if (time_.size() >= std::numeric_limits<std::uint32_t>::max() - 1)
             throw UsageError("reuse distance: more than 4 billion distinct blocks; use a larger block size");
         const std::uint32_t id = map_.findOrInsert(block, static_cast<std::uint32_t>(time_.size()), inserted);
@@ -145,6 +149,7 @@ private:
             const std::uint64_t d = topSize_ + newer;
             if (d >= counts_.size()) counts_.resize(std::max<std::size_t>(d + 1, counts_.size() * 2), 0);
             ++counts_[d];
+            distance = d;
             update(t, -1);
             --marks_;
             time_[id] = kInTop;
@@ -161,6 +166,7 @@ private:
         }
         top_[0] = block;
         topId_[0] = id;
+        return distance;
     }
 
     void pushToRest(std::uint32_t id) {
@@ -242,6 +248,21 @@ struct ReuseAnalyzer::Impl {
 
     std::uint64_t accesses = 0, references = 0, sampledReferences = 0;
     StackDistance stack;
+    // By region: site -> row (regions in metadata order, then "(other)"); sites beyond the table
+    // go to "(other)".
+    std::vector<RegionReuse> regions;
+    std::vector<std::uint32_t> siteRow;
+
+    void countRegion(std::uint16_t site, std::uint64_t distance) {
+        RegionReuse& r = regions[site < siteRow.size() ? siteRow[site] : regions.size() - 1];
+        ++r.references;
+        if (distance == StackDistance::kCold) {
+            ++r.cold;
+            return;
+        }
+        if (distance >= r.counts.size()) r.counts.resize(std::max<std::size_t>(distance + 1, 2 * r.counts.size()), 0);
+        ++r.counts[distance];
+    }
     // The last block referenced and whether it is sampled: a repeat skips the hash. Starts as
     // block 0 with its true decision, so no "have one yet" flag is needed.
     std::uint64_t lastBlock = 0;
@@ -249,7 +270,7 @@ struct ReuseAnalyzer::Impl {
 
     bool isSampled(std::uint64_t b) const { return (mix64(b ^ kSampleSeed) & (kSampleModulus - 1)) < threshold; }
 
-    template <bool Sampled>
+    template <bool Sampled, bool ByRegion>
     void run(std::span<const Access> block) {
         for (const Access& a : block) {
             if (((kindMask >> static_cast<unsigned>(a.kind)) & 1u) == 0) continue;
@@ -266,10 +287,12 @@ struct ReuseAnalyzer::Impl {
                     }
                     if (lastSampled) {
                         ++sampledReferences;
-                        stack.reference(b);
+                        const std::uint64_t d = stack.reference(b);
+                        if constexpr (ByRegion) countRegion(a.site, d);
                     }
                 } else {
-                    stack.reference(b);
+                    const std::uint64_t d = stack.reference(b);
+                    if constexpr (ByRegion) countRegion(a.site, d);
                 }
                 if (b == last) break;
             }
@@ -301,11 +324,24 @@ ReuseAnalyzer::~ReuseAnalyzer() = default;
 ReuseAnalyzer::ReuseAnalyzer(ReuseAnalyzer&&) noexcept = default;
 ReuseAnalyzer& ReuseAnalyzer::operator=(ReuseAnalyzer&&) noexcept = default;
 
+void ReuseAnalyzer::setRegions(const TraceMetadata& metadata) {
+    impl_->regions.clear();
+    for (const Region& r : metadata.regions) impl_->regions.push_back(RegionReuse{r.name, 0, 0, {}});
+    impl_->regions.push_back(RegionReuse{"(other)", 0, 0, {}});
+    const auto other = static_cast<std::uint32_t>(metadata.regions.size());
+    impl_->siteRow.clear();
+    for (const Site& site : metadata.sites)
+        impl_->siteRow.push_back(site.region >= 0 && std::size_t(site.region) < metadata.regions.size()
+                                     ? static_cast<std::uint32_t>(site.region)
+                                     : other);
+}
+
 void ReuseAnalyzer::add(std::span<const Access> accesses) {
+    const bool byRegion = !impl_->regions.empty();
     if (impl_->sampled) {
-        impl_->run<true>(accesses);
+        byRegion ? impl_->run<true, true>(accesses) : impl_->run<true, false>(accesses);
     } else {
-        impl_->run<false>(accesses);
+        byRegion ? impl_->run<false, true>(accesses) : impl_->run<false, false>(accesses);
     }
 }
 
@@ -319,11 +355,17 @@ ReuseHistogram ReuseAnalyzer::histogram() const {
     h.cold = impl_->stack.cold();
     h.counts = impl_->stack.counts();
     while (!h.counts.empty() && h.counts.back() == 0) h.counts.pop_back();
+    h.regions = impl_->regions;
+    for (RegionReuse& r : h.regions)
+        while (!r.counts.empty() && r.counts.back() == 0) r.counts.pop_back();
     return h;
 }
 
 ReuseHistogram analyzeReuse(TraceReader& trace, const ReuseOptions& options) {
     ReuseAnalyzer analyzer(options);
+    const TraceMetadata* metadata = trace.metadata();
+    if (options.byRegion && metadata != nullptr && !metadata->regions.empty() && metadata->sites.size() > 1)
+        analyzer.setRegions(*metadata);
     std::vector<Access> block(4096);
     for (std::size_t got; (got = trace.read(block)) != 0;) analyzer.add(std::span<const Access>(block.data(), got));
     return analyzer.histogram();

@@ -84,15 +84,51 @@ void emitTo(const std::string& path, const std::function<void(std::ostream&)>& w
     }
 }
 
-ReuseHistogram analyze(const ReuseArgs& args, double rate) {
+ReuseHistogram analyze(const ReuseArgs& args, double rate, bool byRegion) {
     ReuseOptions options;
     options.blockSize = blockSizeOf(args);
     options.sampleRate = rate;
+    options.byRegion = byRegion;
     std::unique_ptr<TraceReader> trace = openSource(args.source);
     return analyzeReuse(*trace, options);
 }
 
 // ---- reuse ---------------------------------------------------------------------------------
+
+/// The smallest distance d with at least q of the row's references at distance <= d, as text;
+/// "cold" when that quantile falls among the cold references.
+std::string quantile(const RegionReuse& r, double q) {
+    const double want = q * double(r.references);
+    std::uint64_t seen = 0;
+    for (std::size_t d = 0; d < r.counts.size(); ++d) {
+        seen += r.counts[d];
+        if (double(seen) >= want && seen != 0) return withThousands(d);
+    }
+    return "cold";
+}
+
+void printRegionTable(std::ostream& os, const ReuseHistogram& h) {
+    os << "\nBy tensor (distances in the unified stream):\n";
+    const std::array<std::string, 5> header{"tensor", "references", "cold", "median", "90th percentile"};
+    std::vector<std::array<std::string, 5>> rows;
+    for (const RegionReuse& r : h.regions) {
+        if (r.references == 0) continue;
+        rows.push_back(
+            {r.name, withThousands(r.references), withThousands(r.cold), quantile(r, 0.5), quantile(r, 0.9)});
+    }
+    std::array<std::size_t, 5> width{};
+    for (std::size_t i = 0; i < 5; ++i) {
+        width[i] = header[i].size();
+        for (const auto& r : rows) width[i] = std::max(width[i], r[i].size());
+    }
+    auto line = [&](const std::array<std::string, 5>& r) {
+        os << r[0] << std::string(width[0] - r[0].size(), ' ');
+        for (std::size_t i = 1; i < 5; ++i) os << "  " << std::string(width[i] - r[i].size(), ' ') << r[i];
+        os << '\n';
+    };
+    line(header);
+    for (const auto& r : rows) line(r);
+}
 
 void printReuseText(std::ostream& os, const std::string& source, const ReuseHistogram& h) {
     os << "Reuse distances (LRU stack distance) of " << source << "\n";
@@ -123,6 +159,7 @@ void printReuseText(std::ostream& os, const std::string& source, const ReuseHist
     };
     line(header);
     for (const auto& r : rows) line(r);
+    if (!h.regions.empty()) printRegionTable(os, h);
     os << "\ndistance = distinct other blocks referenced since the previous reference to the same block;\n"
           "a fully associative LRU cache of C blocks hits exactly the references at distance < C\n";
 }
@@ -142,11 +179,22 @@ nlohmann::ordered_json reuseJson(const std::string& source, const ReuseHistogram
     nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
     for (const ReuseBucket& b : log2Buckets(h)) buckets.push_back({{"min", b.min}, {"max", b.max}, {"count", b.count}});
     j["buckets"] = std::move(buckets);
+    if (!h.regions.empty()) {
+        nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+        for (const RegionReuse& r : h.regions) {
+            nlohmann::ordered_json hist = nlohmann::ordered_json::array();
+            for (std::size_t d = 0; d < r.counts.size(); ++d)
+                if (r.counts[d] != 0) hist.push_back({{"distance", d}, {"count", r.counts[d]}});
+            regions.push_back(
+                {{"name", r.name}, {"references", r.references}, {"cold", r.cold}, {"histogram", std::move(hist)}});
+        }
+        j["regions"] = std::move(regions);
+    }
     return j;
 }
 
 void reuseCommand(const ReuseArgs& args) {
-    const ReuseHistogram h = analyze(args, 1.0);
+    const ReuseHistogram h = analyze(args, 1.0, true);
     const std::string source = describeSource(args.source);
     emitTo(args.output, [&](std::ostream& os) {
         if (args.json) {
@@ -233,7 +281,7 @@ void mrcCommand(const ReuseArgs& args) {
     const std::uint64_t blockSize = blockSizeOf(args);
     const double rate = sampleRateOf(args);
     const std::vector<std::uint64_t> extra = sizesInBlocks(args, blockSize);
-    const ReuseHistogram h = analyze(args, rate);
+    const ReuseHistogram h = analyze(args, rate, false);
     const MissRatioCurve curve = missRatioCurve(h, extra);
     const std::string source = describeSource(args.source);
     emitTo(args.output, [&](std::ostream& os) {

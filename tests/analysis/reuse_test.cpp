@@ -310,3 +310,54 @@ TEST_CASE("reuse: SHARDS at the default rate stays within its stated error on th
     }
     CHECK(traces >= 10);
 }
+
+TEST_CASE("reuse: histograms by region (tensor), by the site of each access") {
+    // Regions X, Y; site 1 -> X, site 2 -> Y, site 3 -> no region ("(other)"). 1-byte blocks:
+    //   site 1 a (-), site 2 b (-), site 1 a (1), site 2 b (1), site 3 c (-), site 1 a (2: b, c)
+    TraceMetadata m;
+    m.regions = {Region{"X", 0, 16, 1, {16}, "row-major", {1}}, Region{"Y", 100, 16, 1, {16}, "row-major", {1}}};
+    const std::uint16_t s1 = m.addSite("load X", 0, AccessKind::Read);
+    const std::uint16_t s2 = m.addSite("load Y", 1, AccessKind::Read);
+    const std::uint16_t s3 = m.addSite("load ?", -1, AccessKind::Read);
+    ReuseAnalyzer r(ReuseOptions{.blockSize = 1});
+    r.setRegions(m);
+    const std::uint64_t a = 1, b = 2, c = 3;
+    r.add(std::vector<Access>{{a, 1, AccessKind::Read, s1},
+                              {b, 1, AccessKind::Read, s2},
+                              {a, 1, AccessKind::Read, s1},
+                              {b, 1, AccessKind::Read, s2},
+                              {c, 1, AccessKind::Read, s3},
+                              {a, 1, AccessKind::Read, s1}});
+    const ReuseHistogram h = r.histogram();
+    REQUIRE(h.regions.size() == 3);
+    CHECK(h.regions[0].name == "X");
+    CHECK(h.regions[0].references == 3);
+    CHECK(h.regions[0].cold == 1);
+    CHECK(h.regions[0].counts == std::vector<std::uint64_t>{0, 1, 1});
+    CHECK(h.regions[1].name == "Y");
+    CHECK(h.regions[1].counts == std::vector<std::uint64_t>{0, 1});
+    CHECK(h.regions[2].name == "(other)");
+    CHECK(h.regions[2].references == 1);
+    CHECK(h.regions[2].cold == 1);
+    CHECK(h.counts == std::vector<std::uint64_t>{0, 2, 1});
+}
+
+TEST_CASE("reuse: the rows by region of a kernel trace sum to the totals") {
+    auto trace = openTrace(CACHESCOPE_SOURCE_DIR "/traces/conv2d-im2col.bin");
+    const ReuseHistogram h = analyzeReuse(*trace, ReuseOptions{});
+    REQUIRE(h.regions.size() >= 3);
+    std::uint64_t references = 0, cold = 0;
+    std::vector<std::uint64_t> counts(h.counts.size(), 0);
+    for (const RegionReuse& r : h.regions) {
+        references += r.references;
+        cold += r.cold;
+        REQUIRE(r.counts.size() <= counts.size());
+        for (std::size_t d = 0; d < r.counts.size(); ++d) counts[d] += r.counts[d];
+    }
+    CHECK(references == h.references);
+    CHECK(cold == h.cold);
+    CHECK(counts == h.counts);
+    // Without regions requested there are none.
+    auto again = openTrace(CACHESCOPE_SOURCE_DIR "/traces/conv2d-im2col.bin");
+    CHECK(analyzeReuse(*again, ReuseOptions{.byRegion = false}).regions.empty());
+}

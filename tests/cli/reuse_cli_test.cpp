@@ -92,6 +92,28 @@ TEST_CASE("cli reuse: the histogram of a tiny trace, in text, JSON and CSV") {
     CHECK(pages.out == "distance,references\n0,6\ncold,1\n");
 }
 
+TEST_CASE("cli reuse: the table by tensor of matmul n=32 ijk") {
+    // 64 B lines, 128 B rows (2 lines), each tensor 64 lines. Inner loop over k: A[i][k], B[k][j],
+    // C[i][j] read, C[i][j] written.
+    // A: the previous reference to A's line was at k-1 (15 times in 16), with B's and C's lines in
+    //    between: distance 2; median and 90th percentile 2.
+    // B: B[k][j]'s line was last used at j-1 (same line for 16 j), and in between the whole k loop
+    //    touched A's 2 lines, the 31 other lines of B's column and C's line: 34.
+    // C: the read follows the previous k's write with A's and B's lines between (2), the write
+    //    follows the read (0): half at 0, half at 2: median 0, 90th percentile 2.
+    const CliResult r = runCli("reuse traces/matmul-ijk.bin");
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("By tensor") != std::string::npos);
+    CHECK(rowStarting(r.out, "A ") == std::vector<std::string>{"A", "32,768", "64", "2", "2"});
+    CHECK(rowStarting(r.out, "B ") == std::vector<std::string>{"B", "32,768", "64", "34", "34"});
+    CHECK(rowStarting(r.out, "C ") == std::vector<std::string>{"C", "65,536", "64", "0", "2"});
+    const CliResult j = runCli("reuse --json traces/matmul-ijk.bin");
+    REQUIRE(j.status == 0);
+    const auto json = nlohmann::json::parse(j.out);
+    CHECK(json["regions"][1]["name"] == "B");
+    CHECK(json["regions"][1]["cold"] == 64);
+}
+
 TEST_CASE("cli mrc: the curve of a tiny trace, exact and sampled") {
     TinyTrace t;
     const CliResult csv = runCli("mrc --csv '" + t.path + "'");

@@ -24,9 +24,11 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
 
@@ -47,6 +49,17 @@ struct ReuseOptions {
     bool reads = true;
     bool writes = true;
     bool fetches = true;
+    /// analyzeReuse: also histogram each region (tensor) when the trace has regions and sites.
+    bool byRegion = true;
+};
+
+/// The references of one tensor (region of the trace's metadata), at the distances of the unified
+/// stream: which tensor's references travel far between reuses.
+struct RegionReuse {
+    std::string name;  // the region's name, or "(other)" for sites of no region
+    std::uint64_t references = 0;
+    std::uint64_t cold = 0;
+    std::vector<std::uint64_t> counts;  // counts[d], trailing zeros trimmed
 };
 
 /// The outcome of one pass: a plain value. For a sampled pass every count below except `accesses`
@@ -60,6 +73,9 @@ struct ReuseHistogram {
     std::uint64_t cold = 0;               // first references to a block (= distinct blocks)
     /// counts[d] = references at distance d; trailing zeros trimmed (empty if every one was cold).
     std::vector<std::uint64_t> counts;
+    /// Per tensor, when the analyzer was given the trace's metadata (setRegions); empty otherwise.
+    /// Every reference is in exactly one row, so the rows sum to the totals above.
+    std::vector<RegionReuse> regions;
 
     bool sampled() const { return sampleRate < 1.0; }
     std::uint64_t distinctBlocks() const { return cold; }
@@ -81,6 +97,10 @@ public:
     ReuseAnalyzer(ReuseAnalyzer&&) noexcept;
     ReuseAnalyzer& operator=(ReuseAnalyzer&&) noexcept;
 
+    /// Also histogram each region's references (by their site's region; sites of no region go to
+    /// "(other)"). Call before add(); needs the metadata of the trace being added.
+    void setRegions(const TraceMetadata& metadata);
+
     void add(std::span<const Access> accesses);
     void add(const Access& a) { add(std::span<const Access>(&a, 1)); }
     ReuseHistogram histogram() const;
@@ -90,7 +110,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Reads the whole trace through a ReuseAnalyzer.
+/// Reads the whole trace through a ReuseAnalyzer, by region too when the trace has regions and sites.
 ReuseHistogram analyzeReuse(TraceReader& trace, const ReuseOptions& options);
 
 /// Log2 buckets of the distances, for display: [0], [1], [2,3], [4,7], ... up to the bucket of
