@@ -19,6 +19,7 @@
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/analysis/locality.hpp"
 #include "cachescope/analysis/opt_gap.hpp"
+#include "cachescope/analysis/reuse.hpp"
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
@@ -263,6 +264,10 @@ void benchCommand(const BenchArgs& args) {
     for (const auto& row : rows) printRow(row);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
               << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
+    if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("mrc/"); }))
+        std::cout << "mrc/exact, mrc/sampled: the ikj stream's reuse distances at 64 B lines (sampled: SHARDS at rate "
+                  << format("%.2g", kDefaultSampleRate)
+                  << "); misses: a 32 KiB fully associative LRU cache, read off the curve\n";
     for (const BenchResult& r : results)
         if (r.bytesPerAccess > 0)
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "

@@ -104,6 +104,8 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 Command addCompareCommand(CLI::App& app);  // compare_command.cpp
 Command addSweepCommand(CLI::App& app);  // sweep, sweep merge (sweep_command.cpp)
 Command addExplainCommand(CLI::App& app);  // explain_command.cpp
+Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance histogram
+Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

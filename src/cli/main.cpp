@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
         "  cachescope bench --n 128\n"
         "  cachescope compare -c configs/teaching.json -c configs/default.json traces/strided.trace\n"
         "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB traces/strided.trace\n"
+        "  cachescope reuse traces/matmul-ikj.bin\n"
+        "  cachescope mrc --sizes 32KiB traces/matmul-ijk.bin\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // ---- run ---------------------------------------------------------------------------------
@@ -165,6 +167,8 @@ int main(int argc, char** argv) {
     commands.push_back(addCompareCommand(app));
     commands.push_back(addSweepCommand(app));
     commands.push_back(addExplainCommand(app));
+    commands.push_back(addReuseCommand(app));
+    commands.push_back(addMrcCommand(app));
 
     try {
         app.parse(argc, argv);

@@ -226,7 +226,7 @@ TEST_CASE("cli run --seed: overrides the config's seed") {
     CHECK(nlohmann::json::parse(r.out)["config"]["seed"] == 12345);
 }
 
-TEST_CASE("cli bench: tiny run as JSON has the six simulation cases and the decode case") {
+TEST_CASE("cli bench: tiny run as JSON has the six simulation cases, the decode case and the two mrc cases") {
     const CliResult r = runCli("bench --n 16 --json");
     REQUIRE(r.status == 0);
     const nlohmann::json j = nlohmann::json::parse(r.out);
@@ -246,7 +246,7 @@ TEST_CASE("cli bench: tiny run as JSON has the six simulation cases and the deco
         CHECK(res.contains("run_seconds"));
     }
     CHECK(names == std::set<std::string>{"ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", "ijk/L1", "ijk/L1-L2-L3",
-                                         "ijk/L1-L2-L3-MMU", "decode/binary"});
+                                         "ijk/L1-L2-L3-MMU", "decode/binary", "mrc/exact", "mrc/sampled"});
     const CliResult text = runCli("bench --n 8");
     CHECK(text.status == 0);
     CHECK(text.out.find("ikj/L1-L2-L3") != std::string::npos);

@@ -2,7 +2,9 @@
 // `cachescope bench`: simulates in-memory address streams of a float32 n×n×n matmul and measures
 // simulated accesses per second. Streams are generated in-process, straight into the simulator.
 // A last case, "decode/binary", measures trace decoding instead: the same ikj stream (with sites),
-// encoded in the binary trace format in memory, read back through openTrace.
+// encoded in the binary trace format in memory, read back through openTrace. Two more, "mrc/exact"
+// and "mrc/sampled", run the same ikj stream through the reuse-distance analysis (analysis/reuse.hpp)
+// at 64 B lines, exactly and SHARDS-sampled at kDefaultSampleRate.
 
 #include <cstdint>
 #include <functional>
@@ -19,9 +21,10 @@ struct BenchOptions {
 };
 
 struct BenchResult {
-    std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", the same for "ijk/", "decode/binary"
+    std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", the same for "ijk/", "decode/binary",
+                       // "mrc/exact", "mrc/sampled"
     std::uint64_t accesses = 0;
-    std::vector<std::uint64_t> misses;  // per cache level, outward
+    std::vector<std::uint64_t> misses;  // per cache level, outward; mrc cases: a 32 KiB fully associative LRU
     std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
     std::uint64_t walks = 0;
     double bytesPerAccess = 0;          // decode cases: size of the encoded trace / accesses
