@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/analysis/reuse.hpp"
+#include "cachescope/analysis/reuse_plot.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
@@ -30,6 +31,7 @@ struct ReuseArgs {
     std::string blockSize;  // empty = from the granularity
     bool json = false, csv = false;
     std::string output;
+    std::string plot;  // --plot FILE.svg (analysis/reuse_plot.hpp)
     // mrc only
     std::string sizes;       // comma-separated
     std::string sampleRate;  // empty = exact
@@ -196,6 +198,7 @@ nlohmann::ordered_json reuseJson(const std::string& source, const ReuseHistogram
 void reuseCommand(const ReuseArgs& args) {
     const ReuseHistogram h = analyze(args, 1.0, true);
     const std::string source = describeSource(args.source);
+    if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source));
     emitTo(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << reuseJson(source, h).dump(2) << '\n';
@@ -284,6 +287,7 @@ void mrcCommand(const ReuseArgs& args) {
     const ReuseHistogram h = analyze(args, rate, false);
     const MissRatioCurve curve = missRatioCurve(h, extra);
     const std::string source = describeSource(args.source);
+    if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, source));
     emitTo(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << mrcJson(source, curve).dump(2) << '\n';
@@ -307,6 +311,7 @@ void addCommonOptions(CLI::App* cmd, ReuseArgs& args) {
     CLI::Option* csv = cmd->add_flag("--csv", args.csv, "Print as CSV");
     json->excludes(csv);
     cmd->add_option("-o,--output", args.output, "Write to FILE (atomically) instead of stdout");
+    cmd->add_option("--plot", args.plot, "Also draw the result to FILE.svg (atomically; docs/plots.md)");
     addSourceOptions(cmd, args.source);
 }
 
@@ -320,7 +325,8 @@ Command addReuseCommand(CLI::App& app) {
         "Examples:\n"
         "  cachescope reuse traces/matmul-ikj.bin\n"
         "  cachescope reuse --granularity page --json traces/conv2d-nchw.bin\n"
-        "  cachescope reuse --kernel matmul --param n=64 --param order=ijk --csv -o reuse.csv");
+        "  cachescope reuse --kernel matmul --param n=64 --param order=ijk --csv -o reuse.csv\n"
+        "  cachescope reuse --plot reuse.svg traces/matmul-ijk.bin");
     return Command{cmd, [args] { reuseCommand(*args); }};
 }
 
@@ -336,7 +342,8 @@ Command addMrcCommand(CLI::App& app) {
         "Examples:\n"
         "  cachescope mrc traces/matmul-ijk.bin\n"
         "  cachescope mrc --sizes 1KiB,48KiB --csv traces/conv2d-nhwc.bin\n"
-        "  cachescope mrc --sample-rate 0.01 --kernel matmul --param n=256 --param order=ikj");
+        "  cachescope mrc --sample-rate 0.01 --kernel matmul --param n=256 --param order=ikj\n"
+        "  cachescope mrc --plot mrc.svg traces/matmul-ijk.bin");
     return Command{cmd, [args] { mrcCommand(*args); }};
 }
 
