@@ -28,36 +28,35 @@ std::optional<Simulator> runOpt(const SimConfig& config, const TraceOpener& open
 }  // namespace
 
 OptComparison compareWithOpt(const SimConfig& config, const TraceOpener& open) {
+    // For each level of one kind of structure (caches, or TLBs): switch that level to opt, run,
+    // and keep the misses of its members. `policies` picks the config's list of that kind, `misses`
+    // reads a member's misses off the finished simulator.
+    auto byLevel = [&](const std::vector<std::uint32_t>& levelOf, auto policies, auto misses,
+                       std::vector<std::optional<std::uint64_t>>& out) {
+        out.assign(levelOf.size(), std::nullopt);
+        const std::uint32_t deepest = levelOf.empty() ? 0 : *std::max_element(levelOf.begin(), levelOf.end());
+        for (std::uint32_t level = 1; level <= deepest; ++level) {
+            SimConfig variant = config;
+            for (std::uint32_t i = 0; i < levelOf.size(); ++i)
+                if (levelOf[i] == level) policies(variant)[i].replacement = "opt";
+            const std::optional<Simulator> sim = runOpt(variant, open);
+            if (!sim) continue;
+            for (std::uint32_t i = 0; i < levelOf.size(); ++i)
+                if (levelOf[i] == level) out[i] = misses(*sim, i);
+        }
+    };
     OptComparison out;
-    out.cacheMisses.assign(config.caches.size(), std::nullopt);
-    out.tlbMisses.assign(config.tlbs.size(), std::nullopt);
-
-    const Topology caches = computeTopology(config.caches);
-    std::uint32_t deepest = 0;
-    for (std::uint32_t c = 0; c < config.caches.size(); ++c) deepest = std::max(deepest, caches.level[c]);
-    for (std::uint32_t level = 1; level <= deepest; ++level) {
-        SimConfig variant = config;
-        for (std::uint32_t c = 0; c < variant.caches.size(); ++c)
-            if (caches.level[c] == level) variant.caches[c].replacement = "opt";
-        const std::optional<Simulator> sim = runOpt(variant, open);
-        if (!sim) continue;
-        for (std::uint32_t c = 0; c < config.caches.size(); ++c)
-            if (caches.level[c] == level) out.cacheMisses[c] = sim->hierarchy().caches()[c].stats().misses();
+    byLevel(
+        computeTopology(config.caches).level, [](SimConfig& c) -> auto& { return c.caches; },
+        [](const Simulator& sim, std::uint32_t i) { return sim.hierarchy().caches()[i].stats().misses(); },
+        out.cacheMisses);
+    if (config.tlbs.empty() || !config.mmu) {
+        out.tlbMisses.assign(config.tlbs.size(), std::nullopt);
+        return out;
     }
-
-    if (config.tlbs.empty() || !config.mmu) return out;
-    const Topology tlbs = Simulator(config).mmu()->tlbTopology();
-    deepest = 0;
-    for (std::uint32_t t = 0; t < config.tlbs.size(); ++t) deepest = std::max(deepest, tlbs.level[t]);
-    for (std::uint32_t level = 1; level <= deepest; ++level) {
-        SimConfig variant = config;
-        for (std::uint32_t t = 0; t < variant.tlbs.size(); ++t)
-            if (tlbs.level[t] == level) variant.tlbs[t].replacement = "opt";
-        const std::optional<Simulator> sim = runOpt(variant, open);
-        if (!sim) continue;
-        for (std::uint32_t t = 0; t < config.tlbs.size(); ++t)
-            if (tlbs.level[t] == level) out.tlbMisses[t] = sim->mmu()->tlbs()[t].stats().misses();
-    }
+    byLevel(
+        Simulator(config).mmu()->tlbTopology().level, [](SimConfig& c) -> auto& { return c.tlbs; },
+        [](const Simulator& sim, std::uint32_t i) { return sim.mmu()->tlbs()[i].stats().misses(); }, out.tlbMisses);
     return out;
 }
 

@@ -53,22 +53,6 @@ bool allDigits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string shortest(double value) {
-    std::array<char, 64> buf{};
-    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-    return std::string(buf.data(), result.ptr);
-}
-
-/// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
-std::string csvField(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string s = "\"";
-    for (const char c : text) {
-        if (c == '"') s += '"';
-        s += c;
-    }
-    return s + '"';
-}
 
 }  // namespace
 
@@ -456,8 +440,8 @@ void writeSweepCsv(std::ostream& os, const SweepTable& table) {
             continue;
         }
         for (const SweepCounts& c : r.levels)
-            os << ',' << c.accesses << ',' << c.misses << ',' << shortest(c.missRate());
-        os << ',' << r.memoryReads << ',' << r.memoryWrites << ',' << r.totalCycles << ',' << shortest(r.amat);
+            os << ',' << c.accesses << ',' << c.misses << ',' << shortestNumber(c.missRate());
+        os << ',' << r.memoryReads << ',' << r.memoryWrites << ',' << r.totalCycles << ',' << shortestNumber(r.amat);
         if (id.mmu) {
             for (const SweepCounts& c : r.tlbs) os << ',' << c.accesses << ',' << c.misses;
             os << ',' << r.pageFaults << ',' << r.walks;

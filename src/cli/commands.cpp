@@ -81,16 +81,15 @@ private:
     Clock::time_point start_;
 };
 
-/// Writes with `write` to standard output, or atomically to `path` if it is not empty.
+}  // namespace
+
 void emit(const std::string& path, const std::function<void(std::ostream&)>& write) {
-    if (path.empty()) {
+    if (path.empty() || path == "-") {
         write(std::cout);
     } else {
         writeFileAtomically(path, write);
     }
 }
-
-}  // namespace
 
 void finishStdout() {
     std::cout.flush();

@@ -107,6 +107,10 @@ Command addExplainCommand(CLI::App& app);  // explain_command.cpp
 Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance histogram
 Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 
+/// Writes with `write` to standard output when `path` is empty or "-", else atomically to `path`
+/// (writeFileAtomically: a failed command leaves no file behind).
+void emit(const std::string& path, const std::function<void(std::ostream&)>& write);
+
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();
 

@@ -42,10 +42,7 @@ void compareCommand(const CompareArgs& args) {
         else
             printCompareText(os, runs);
     };
-    if (args.output.empty())
-        write(std::cout);
-    else
-        writeFileAtomically(args.output, write);
+    emit(args.output, write);
 }
 
 }  // namespace

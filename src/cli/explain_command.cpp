@@ -66,10 +66,7 @@ void explainCommand(const ExplainArgs& args) {
            << (result.reachedEnd ? " (the end of the trace)" : "") << "\n";
         printNarrationText(os, simulator, result.references);
     };
-    if (args.output.empty())
-        write(std::cout);
-    else
-        writeFileAtomically(args.output, write);
+    emit(args.output, write);
 }
 
 }  // namespace

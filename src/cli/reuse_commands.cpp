@@ -78,14 +78,6 @@ std::string granularityName(std::uint64_t blockSize) {
     return blockSize == 64 ? "lines" : blockSize == 4096 ? "pages" : "blocks";
 }
 
-void emitTo(const std::string& path, const std::function<void(std::ostream&)>& write) {
-    if (path.empty()) {
-        write(std::cout);
-    } else {
-        writeFileAtomically(path, write);
-    }
-}
-
 ReuseHistogram analyze(const ReuseArgs& args, double rate, bool byRegion) {
     ReuseOptions options;
     options.blockSize = blockSizeOf(args);
@@ -199,7 +191,7 @@ void reuseCommand(const ReuseArgs& args) {
     const ReuseHistogram h = analyze(args, 1.0, true);
     const std::string source = describeSource(args.source);
     if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source));
-    emitTo(args.output, [&](std::ostream& os) {
+    emit(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << reuseJson(source, h).dump(2) << '\n';
         } else if (args.csv) {
@@ -288,7 +280,7 @@ void mrcCommand(const ReuseArgs& args) {
     const MissRatioCurve curve = missRatioCurve(h, extra);
     const std::string source = describeSource(args.source);
     if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, source));
-    emitTo(args.output, [&](std::ostream& os) {
+    emit(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << mrcJson(source, curve).dump(2) << '\n';
         } else if (args.csv) {

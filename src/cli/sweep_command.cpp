@@ -66,11 +66,7 @@ void emitTable(const std::string& path, bool json, const SweepTable& table) {
             writeSweepCsv(os, table);
         }
     };
-    if (path.empty() || path == "-") {
-        write(std::cout);
-    } else {
-        writeFileAtomically(path, write);
-    }
+    emit(path, write);
 }
 
 /// The table, and the curve if asked; the chart is built first so a bad --plot-level or --plot-x

@@ -20,13 +20,22 @@ std::string fixed2(double value) {
     return buf.data();
 }
 
-std::string shortest(double value) {
+
+constexpr std::array<std::string_view, 15> kFields = {
+    "name",      "level",       "accesses",     "hits",     "misses",
+    "reads",     "writes",      "read_misses",  "write_misses",
+    "instruction_fetches",      "instruction_fetch_misses",
+    "evictions", "writebacks",  "back_invalidations",       "miss_rate",
+};
+
+}  // namespace
+
+std::string shortestNumber(double value) {
     std::array<char, 64> buf{};
     const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
     return std::string(buf.data(), result.ptr);
 }
 
-/// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
 std::string csvField(std::string_view text) {
     if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
     std::string out = "\"";
@@ -37,15 +46,6 @@ std::string csvField(std::string_view text) {
     out += '"';
     return out;
 }
-
-constexpr std::array<std::string_view, 15> kFields = {
-    "name",      "level",       "accesses",     "hits",     "misses",
-    "reads",     "writes",      "read_misses",  "write_misses",
-    "instruction_fetches",      "instruction_fetch_misses",
-    "evictions", "writebacks",  "back_invalidations",       "miss_rate",
-};
-
-}  // namespace
 
 std::string withThousands(std::uint64_t value) {
     const std::string digits = std::to_string(value);
@@ -333,7 +333,7 @@ void printCsv(std::ostream& os, const RunSummary& s) {
         os << csvField(l.name) << ',' << l.level << ',' << c.accesses() << ',' << c.hits() << ',' << c.misses() << ','
            << c.reads() << ',' << c.writes() << ',' << c.readMisses() << ',' << c.writeMisses() << ',' << c.fetches()
            << ',' << c.fetchMisses() << ',' << c.evictions << ',' << c.writebacks << ',' << c.backInvalidations << ','
-           << shortest(c.missRate());
+           << shortestNumber(c.missRate());
         if (s.classified) {
             const MissClassCounts m = l.missClasses.value_or(MissClassCounts{});
             os << ',' << m.compulsory << ',' << m.capacity << ',' << m.conflict;

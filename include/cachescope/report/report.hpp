@@ -36,6 +36,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -120,6 +121,10 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
 
 /// "1234567" -> "1,234,567".
 std::string withThousands(std::uint64_t value);
+/// The shortest text that reads back as exactly `value` (0.75, 0.1, 1e-05): CSV and sweep numbers.
+std::string shortestNumber(double value);
+/// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
+std::string csvField(std::string_view text);
 
 void printText(std::ostream& os, const RunSummary& summary);
 /// The JSON report; keys keep the documented order (tool, version, config_file, trace, ...).
