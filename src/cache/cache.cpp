@@ -62,7 +62,7 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
     const std::size_t base = slot(set, 0);
     Placement p;
-    if (opt_ != nullptr) opt_->arrive(line);
+    if (opt_ != nullptr) arriveOpt(line);
     if (validInSet_[set] < ways_) {
         for (std::uint32_t w = 0; w < ways_; ++w)
             if (tags_[base + w] == kInvalidLine) {
@@ -87,6 +87,8 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     hintSlot_[set] = sentinel_;  // a hit after a fill is not a repeated hit (e.g. SRRIP: RRPV 2 -> 0)
     return p;
 }
+
+void Cache::arriveOpt(std::uint64_t line) { opt_->arrive(line); }
 
 bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     const std::size_t i = slot(set, way);

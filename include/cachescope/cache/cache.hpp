@@ -75,7 +75,7 @@ public:
             if (lru_ != nullptr) {
                 lru_->onHit(set, way);  // LRU, by far the most used, is called directly (inlined)
             } else {
-                if (opt_ != nullptr) opt_->arrive(tags_[s]);
+                if (opt_ != nullptr) arriveOpt(tags_[s]);
                 policy_->onHit(set, way);
             }
         }
@@ -93,7 +93,7 @@ public:
     /// An access for `line` missed and will not be placed (no-write-allocate, an exclusive cache's
     /// fill): nothing changes but an OPT policy's count of arrivals.
     void bypass(std::uint64_t line) {
-        if (opt_ != nullptr) opt_->arrive(line);
+        if (opt_ != nullptr) arriveOpt(line);
     }
     /// Removes the line in (set, way); returns whether it was dirty.
     bool invalidate(std::uint32_t set, std::uint32_t way);
@@ -109,6 +109,9 @@ public:
 private:
     friend class Hierarchy;  // its inline fast path reads the arrays directly
     std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+    /// Tells the OPT policy of an arrival; out of line so touch() stays small enough to inline into
+    /// the callers' hot loops (Mmu::translateHit).
+    [[gnu::noinline]] void arriveOpt(std::uint64_t line);
 
     CacheConfig config_;
     AddressLayout layout_;

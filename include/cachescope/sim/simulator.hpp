@@ -71,7 +71,8 @@ private:
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
     bool observedTranslation_ = false;  // an MmuObserver is attached: no translateHit fast path
     /// access() while translation is observed: one reference, one piece at a time.
-    void accessObserved(std::span<const Access> block);
+    /// Kept out of line so access()'s loop stays small enough for translateHit to be inlined.
+    [[gnu::noinline]] void accessObserved(std::span<const Access> block);
 };
 
 }  // namespace cachescope
