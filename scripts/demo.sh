@@ -13,9 +13,11 @@ echo
 echo "== cachescope run --config configs/default.json traces/lackey-sample.txt"
 build/cachescope run --config configs/default.json "$@" traces/lackey-sample.txt
 echo
-# Conflict misses: three lines fighting over one 2-way set of the tiny teaching L1.
-echo "== cachescope run --config configs/teaching.json traces/thrash-one-set.trace"
-build/cachescope run --config configs/teaching.json traces/thrash-one-set.trace
+# Conflict misses: three lines fighting over one 2-way set of the tiny teaching L1. --classify
+# splits the misses into compulsory / capacity / conflict; --vs-opt shows how many Belady's OPT
+# would have avoided on the same stream.
+echo "== cachescope run --config configs/teaching.json --classify --vs-opt traces/thrash-one-set.trace"
+build/cachescope run --config configs/teaching.json --classify --vs-opt traces/thrash-one-set.trace
 echo
 # A kernel that really computes: C = A·B with the ijk loop order walks B down its columns; the
 # tables by tensor and by statement show that B's loads take nearly all the misses.
