@@ -82,7 +82,7 @@ unsigned planFutures(Simulator& simulator, const TraceOpener& open) {
     std::vector<std::uint64_t> hashes(n, 0), counts(n, 0);
     for (std::size_t round = 0; round <= n + 1; ++round) {
         Simulator pass = simulator;  // the same initial state, page future included
-        pass.hierarchy().setObserver(nullptr);
+        pass.setObservers(nullptr, nullptr);  // the passes are silent
         const std::vector<OptPolicy*> opts = pass.optPolicies();
         for (std::size_t i = 0; i < n; ++i) {
             if (futures[i]) opts[i]->setFuture(futures[i], hashes[i]);

@@ -69,10 +69,6 @@ public:
     virtual void onInvalidate(const InvalidateEvent&) {}
 };
 
-}  // namespace cachescope
-
-namespace cachescope {
-
 /// Passes every event on to several observers, in the order they were added (so one run can
 /// classify misses, narrate and draw at once). Not owning.
 class FanOutObserver final : public HierarchyObserver {
