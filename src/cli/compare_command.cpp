@@ -58,7 +58,7 @@ Command addCompareCommand(CLI::App& app) {
     addSourceOptions(cmd, args->source);
     cmd->footer(
         "Examples:\n"
-        "  cachescope compare -c configs/teaching.json -c configs/default.json traces/strided.trace\n"
+        "  cachescope compare -c configs/teaching.json -c configs/teaching-paging.json traces/strided.trace\n"
         "  cachescope compare -c a.json -c b.json --classify --kernel matmul --param n=32\n"
         "  cachescope compare -c a.json -c b.json -c c.json --json -o cmp.json traces/sequential.trace");
     return {cmd, [args] { compareCommand(*args); }};

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
         "  cachescope policies\n"
         "  cachescope config check configs/teaching.json\n"
         "  cachescope bench --n 128\n"
-        "  cachescope compare -c configs/teaching.json -c configs/default.json traces/strided.trace\n"
+        "  cachescope compare -c configs/teaching.json -c configs/teaching-paging.json traces/strided.trace\n"
         "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB traces/strided.trace\n"
         "  cachescope reuse traces/matmul-ikj.bin\n"
         "  cachescope mrc --sizes 32KiB traces/matmul-ijk.bin\n"
