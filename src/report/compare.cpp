@@ -48,6 +48,39 @@ std::vector<CompareRow> compareRows(const std::vector<RunSummary>& runs) {
         levelRow(name, "capacity", Kind::Count, [&](const LevelSummary& l) { return double(classes(l).capacity); });
         levelRow(name, "conflict", Kind::Count, [&](const LevelSummary& l) { return double(classes(l).conflict); });
     }
+    // TLBs (matched by name like caches), when any run translates.
+    std::vector<std::string> tlbNames;
+    for (const RunSummary& r : runs)
+        if (r.translation)
+            for (const LevelSummary& t : r.translation->tlbs)
+                if (std::find(tlbNames.begin(), tlbNames.end(), t.name) == tlbNames.end()) tlbNames.push_back(t.name);
+    auto tlbRow = [&](const std::string& name, const char* metric, Kind kind, auto get) {
+        CompareRow row{name, metric, kind, {}};
+        for (const RunSummary& r : runs) {
+            std::optional<double> v;
+            if (r.translation)
+                for (const LevelSummary& t : r.translation->tlbs)
+                    if (t.name == name) v = get(t);
+            row.values.push_back(v);
+        }
+        rows.push_back(std::move(row));
+    };
+    for (const std::string& name : tlbNames) {
+        tlbRow(name, "accesses", Kind::Count, [](const LevelSummary& t) { return double(t.stats.accesses()); });
+        tlbRow(name, "misses", Kind::Count, [](const LevelSummary& t) { return double(t.stats.misses()); });
+        tlbRow(name, "miss_rate", Kind::Rate, [](const LevelSummary& t) { return t.stats.missRate(); });
+    }
+    const bool anyTranslation = std::any_of(runs.begin(), runs.end(), [](const RunSummary& r) { return r.translation.has_value(); });
+    auto translationRow = [&](const char* metric, auto get) {  // "-" for a run without an mmu
+        CompareRow row{"", metric, Kind::Count, {}};
+        for (const RunSummary& r : runs)
+            row.values.push_back(r.translation ? std::optional<double>(get(*r.translation)) : std::nullopt);
+        rows.push_back(std::move(row));
+    };
+    if (anyTranslation) {
+        translationRow("page_faults", [](const TranslationSummary& t) { return double(t.pageFaults); });
+        translationRow("walks", [](const TranslationSummary& t) { return double(t.walks); });
+    }
     auto totalRow = [&](const char* metric, Kind kind, auto get) {
         CompareRow row{"", metric, kind, {}};
         for (const RunSummary& r : runs) row.values.emplace_back(get(r));
@@ -80,6 +113,10 @@ std::string label(const CompareRow& row) {
         metric = "total cycles";
     else if (metric == "amat")
         metric = "AMAT";
+    else if (metric == "page_faults")
+        metric = "page faults";
+    else if (metric == "walks")
+        metric = "page walks";
     return row.level.empty() ? metric : row.level + " " + metric;
 }
 

@@ -152,6 +152,31 @@ TEST_CASE("cli compare: a level only one config has shows '-'") {
     CHECK(r.out.find("B - A") == std::string::npos);  // differences only for two configs
 }
 
+TEST_CASE("cli compare: translation rows (TLB, page faults, walks) when a config has an mmu") {
+    // traces/strided.trace reads the 64 lines of one 4 KiB page (0x20000-0x20fff) twice. Under
+    // teaching-paging.json: 1 page fault, 1 TLB miss (then 127 hits), 1 two-level walk = 2 PTE reads
+    // that miss L1 and L2: L1 130 accesses, memory reads 64 + 2. Cycles: L1 130 x 1 + L2 130 x 10 +
+    // memory 66 x 100 + TLB 128 x 1 + 1 fault x 1000 = 9,158.
+    const CliResult r =
+        runCli("compare --json -c configs/teaching.json -c configs/teaching-paging.json traces/strided.trace");
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    auto row = [&](const std::string& level, const std::string& metric) {
+        for (const auto& x : j["rows"])
+            if (x.value("level", "") == level && x["metric"] == metric) return x["values"];
+        return nlohmann::json();
+    };
+    CHECK(row("TLB", "accesses") == nlohmann::json::array({nullptr, 128}));
+    CHECK(row("TLB", "misses") == nlohmann::json::array({nullptr, 1}));
+    CHECK(row("", "page_faults") == nlohmann::json::array({nullptr, 1}));
+    CHECK(row("", "walks") == nlohmann::json::array({nullptr, 1}));
+    CHECK(row("L1", "accesses") == nlohmann::json::array({128, 130}));
+    CHECK(row("", "total_cycles") == nlohmann::json::array({7808, 9158}));
+    // Without any mmu there are no translation rows.
+    const CliResult plain = runCli("compare -c configs/teaching.json -c configs/teaching.json traces/strided.trace");
+    CHECK(plain.out.find("page faults") == std::string::npos);
+}
+
 TEST_CASE("cli compare: errors") {
     const CliResult none = runCli("compare traces/thrash-one-set.trace");
     CHECK(none.status == 1);
