@@ -32,6 +32,7 @@ struct ReuseArgs {
     bool json = false, csv = false;
     std::string output;
     std::string plot;  // --plot FILE.svg (analysis/reuse_plot.hpp)
+    std::string kinds = "all";  // --kinds: all, data (reads and writes), reads, writes, fetches
     // mrc only
     std::string sizes;       // comma-separated
     std::string sampleRate;  // empty = exact
@@ -83,6 +84,9 @@ ReuseHistogram analyze(const ReuseArgs& args, double rate, bool byRegion) {
     options.blockSize = blockSizeOf(args);
     options.sampleRate = rate;
     options.byRegion = byRegion;
+    options.reads = args.kinds == "all" || args.kinds == "data" || args.kinds == "reads";
+    options.writes = args.kinds == "all" || args.kinds == "data" || args.kinds == "writes";
+    options.fetches = args.kinds == "all" || args.kinds == "fetches";
     std::unique_ptr<TraceReader> trace = openSource(args.source);
     return analyzeReuse(*trace, options);
 }
@@ -304,6 +308,10 @@ void addCommonOptions(CLI::App* cmd, ReuseArgs& args) {
     json->excludes(csv);
     cmd->add_option("-o,--output", args.output, "Write to FILE (atomically) instead of stdout");
     cmd->add_option("--plot", args.plot, "Also draw the result to FILE.svg (atomically; docs/plots.md)");
+    cmd->add_option("--kinds", args.kinds,
+                    "Which accesses count: all (one unified stream, the default), data (reads and writes, as an "
+                    "L1D sees them), reads, writes or fetches (as an L1I sees them)")
+        ->check(CLI::IsMember({"all", "data", "reads", "writes", "fetches"}));
     addSourceOptions(cmd, args.source);
 }
 

@@ -177,3 +177,35 @@ TEST_CASE("cli: --help lists reuse and mrc with examples") {
     CHECK(r.out.find("cachescope mrc") != std::string::npos);
     CHECK(runCli("mrc --help").out.find("--sample-rate 0.01") != std::string::npos);
 }
+
+TEST_CASE("cli reuse/mrc --kinds: only the chosen kinds of access count") {
+    // Fetches of line 0 and reads of line 1, interleaved: I 0x0, R 0x40, I 0x0, R 0x40.
+    // all: blocks 0 1 0 1 -> 2 cold, two references at distance 1. data (or reads): 1 1 -> 1 cold,
+    // one at distance 0. fetches: 0 0 -> the same. writes: nothing.
+    ScratchDir dir;
+    const std::string trace = (dir.path / "mixed.trace").string();
+    writeFile(trace, "I 0x0 4\nR 0x40 4\nI 0x0 4\nR 0x40 4\n");
+    auto json = [&](const std::string& kinds) {
+        const CliResult r = runCli("reuse --json --kinds " + kinds + " '" + trace + "'");
+        REQUIRE(r.status == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    const nlohmann::json all = json("all");
+    CHECK(all["references"] == 4);
+    CHECK(all["cold"] == 2);
+    CHECK(all["histogram"] == nlohmann::json::parse(R"([{"distance": 1, "count": 2}])"));
+    for (const char* k : {"data", "reads", "fetches"}) {
+        CAPTURE(k);
+        const nlohmann::json j = json(k);
+        CHECK(j["references"] == 2);
+        CHECK(j["cold"] == 1);
+        CHECK(j["histogram"] == nlohmann::json::parse(R"([{"distance": 0, "count": 1}])"));
+    }
+    CHECK(json("writes")["references"] == 0);
+    const CliResult mrc = runCli("mrc --csv --kinds data '" + trace + "'");
+    REQUIRE(mrc.status == 0);
+    CHECK(mrc.out == "bytes,blocks,misses,miss_ratio\n64,1,1,0.500000\n");
+    const CliResult bad = runCli("reuse --kinds loads '" + trace + "'");
+    CHECK(bad.status != 0);
+    CHECK(bad.err.find("--kinds") != std::string::npos);
+}
