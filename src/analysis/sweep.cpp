@@ -344,11 +344,12 @@ SweepRow runSweepOne(const SweepPlan& plan, const SweepOpener& open, std::uint64
     }
     Simulator simulator(*config);
     std::unique_ptr<TraceReader> trace = open(row.trace);
-    if (simulator.needsFuture()) {  // OPT page replacement: a first pass learns the future
-        std::unique_ptr<TraceReader> first = open(row.trace);
-        planFuture(simulator, *first);
-    }
+    if (simulator.needsFuture())  // OPT (pages, caches or TLBs): earlier passes learn the future
+        planFutures(simulator, [&open, &row] { return open(row.trace); });
     runTrace(simulator, *trace);
+    if (!simulator.followedPlans())
+        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for (sweep run " +
+                    std::to_string(row.index) + ")");
     const RunSummary s = summarize(simulator, RunInfo{id.configFile, row.traceLabel, "", trace->records()});
     for (const LevelSummary& l : s.levels) row.levels.push_back({l.stats.accesses(), l.stats.misses()});
     row.memoryReads = s.memory.reads;

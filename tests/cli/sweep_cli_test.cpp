@@ -52,6 +52,19 @@ TEST_CASE("cli sweep: one row per (combination, trace), first --vary slowest") {
             }
 }
 
+TEST_CASE("cli sweep: replacement opt is planned like in run (thrash-one-set: LRU 12 misses, OPT 7)") {
+    // Three lines cycling through one 2-way L1 set, 4 rounds: LRU misses all 12; OPT 7, worked by
+    // hand in tests/sim/opt_test.cpp. FIFO behaves as LRU here (no hits): 12.
+    const CliResult r = runCli("sweep --json -c configs/teaching.json --vary caches.L1.replacement=lru,opt,fifo "
+                               "traces/thrash-one-set.trace");
+    REQUIRE(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    REQUIRE(j["rows"].size() == 3);
+    CHECK(j["rows"][0]["levels"][0]["misses"] == 12);
+    CHECK(j["rows"][1]["levels"][0]["misses"] == 7);
+    CHECK(j["rows"][2]["levels"][0]["misses"] == 12);
+}
+
 TEST_CASE("cli sweep: --jobs 1 and --jobs 2 give the same bytes") {
     const CliResult one = runCli(kSweep + " --jobs 1");
     const CliResult two = runCli(kSweep + " --jobs 2");
