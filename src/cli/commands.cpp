@@ -111,17 +111,12 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         classifier.emplace(simulator.hierarchy());
         observers.add(&*classifier);
     }
-    if (simulator.needsFuture()) {  // OPT: earlier passes over the same trace learn the future
-        if (args.source.kernel.empty() && args.source.trace == "-")
-            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
-                             "(first to learn the future); give a trace file, not standard input");
-        planFutures(simulator, [&args] { return openSource(args.source); });
-    }
+    planFuturesFromSource(simulator, args.source);  // OPT: earlier passes learn the future
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
     // the level that served it, seeing the references as the trace gives them (TappedReader).
     std::optional<LocalityObserver> locality;
     if (!args.plot.empty()) {
-        if (args.source.kernel.empty() && args.source.trace == "-")
+        if (readsStandardInput(args.source))
             throw UsageError("--plot reads the trace twice (once to lay out the address axis); give a trace file or "
                              "a kernel, not standard input");
         std::unique_ptr<TraceReader> scan = openSource(args.source);
@@ -161,7 +156,7 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
 void runCommand(const RunArgs& args) {
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    if (args.vsOpt && args.source.kernel.empty() && args.source.trace == "-")
+    if (args.vsOpt && readsStandardInput(args.source))
         throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
     RunSummary summary = simulateSource(args, config);
     if (args.vsOpt) {

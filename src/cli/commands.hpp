@@ -15,6 +15,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/report/report.hpp"
+#include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -34,6 +35,11 @@ struct SourceArgs {
 std::unique_ptr<TraceReader> openSource(const SourceArgs& source);
 /// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
 std::string describeSource(const SourceArgs& source);
+/// True if the source is standard input, which can be read only once.
+bool readsStandardInput(const SourceArgs& source);
+/// When the config uses "opt" anywhere (simulator.needsFuture()): refuses standard input and plans
+/// every future from earlier passes over the source (sim/run.hpp planFutures).
+void planFuturesFromSource(Simulator& simulator, const SourceArgs& source);
 
 struct RunArgs {
     std::string config;

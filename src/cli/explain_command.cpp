@@ -34,12 +34,7 @@ void explainCommand(const ExplainArgs& args) {
     if (args.seed) config.seed = *args.seed;
     std::unique_ptr<TraceReader> trace = openSource(args.source);
     Simulator simulator(config);
-    if (simulator.needsFuture()) {  // OPT: earlier passes over the same trace learn the future
-        if (args.source.kernel.empty() && args.source.trace == "-")
-            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
-                             "(first to learn the future); give a trace file, not standard input");
-        planFutures(simulator, [&args] { return openSource(args.source); });
-    }
+    planFuturesFromSource(simulator, args.source);  // OPT: earlier passes learn the future
     MissClassifier classes(simulator.hierarchy());  // every miss step names its 3C class
     const NarrationResult result = narrateTrace(simulator, *trace, args.from, args.count, nullptr, &classes);
     if (result.references.empty()) {

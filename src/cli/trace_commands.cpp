@@ -10,6 +10,7 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/report/report.hpp"
+#include "cachescope/sim/run.hpp"
 #include "cachescope/trace/info.hpp"
 #include "cachescope/trace/valgrind.hpp"
 #include "cachescope/trace/writer.hpp"
@@ -36,6 +37,16 @@ std::unique_ptr<TraceReader> openSource(const SourceArgs& source) {
         throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
     if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
     return openTrace(source.trace, parseTraceFormat(source.traceFormat));
+}
+
+bool readsStandardInput(const SourceArgs& source) { return source.kernel.empty() && source.trace == "-"; }
+
+void planFuturesFromSource(Simulator& simulator, const SourceArgs& source) {
+    if (!simulator.needsFuture()) return;
+    if (readsStandardInput(source))
+        throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
+                         "(first to learn the future); give a trace file, not standard input");
+    planFutures(simulator, [&source] { return openSource(source); });
 }
 
 std::string describeSource(const SourceArgs& source) {
