@@ -7,10 +7,6 @@ namespace cachescope {
 
 namespace {
 
-std::string shortened(const std::string& text, std::size_t max) {
-    return text.size() <= max ? text : text.substr(0, max - 3) + "...";
-}
-
 std::string blockText(std::uint64_t bytes) { return plot::byteLabel(double(bytes)); }
 
 }  // namespace
@@ -18,7 +14,7 @@ std::string blockText(std::uint64_t bytes) { return plot::byteLabel(double(bytes
 plot::LineChart mrcChart(const MissRatioCurve& curve, const std::string& source) {
     plot::LineChart chart;
     chart.title = "Miss-ratio curve, fully associative LRU, " + blockText(curve.blockSize) + " blocks: " +
-                  shortened(source, 48);
+                  plot::ellipsize(source, 48);
     chart.x = {"cache size (bytes)", plot::Scale::Log2, true, std::nullopt, std::nullopt};
     chart.y = {"miss ratio", plot::Scale::Linear, false, 0.0, 1.0};
     std::string name = "exact";
@@ -35,7 +31,7 @@ plot::LineChart mrcChart(const MissRatioCurve& curve, const std::string& source)
 
 plot::BarChart reuseChart(const ReuseHistogram& histogram, const std::string& source) {
     plot::BarChart chart;
-    chart.title = "Reuse distances, " + blockText(histogram.blockSize) + " blocks: " + shortened(source, 56);
+    chart.title = "Reuse distances, " + blockText(histogram.blockSize) + " blocks: " + plot::ellipsize(source, 56);
     chart.xLabel = "reuse distance (distinct blocks between two references to a block)";
     chart.yLabel = "references";
     chart.logY = true;

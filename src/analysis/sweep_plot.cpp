@@ -37,10 +37,6 @@ std::string joinNames(const std::vector<std::string>& names) {
 }
 
 /// `text`, cut to `max` characters with "..." when longer (trace labels of kernels list every parameter).
-std::string shortened(const std::string& text, std::size_t max) {
-    return text.size() <= max ? text : text.substr(0, max - 3) + "...";
-}
-
 }  // namespace
 
 plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x) {
@@ -83,7 +79,7 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
 
     plot::LineChart chart;
     chart.title = "Sweep: " + levelName + " miss rate against " + xv.path;
-    if (id.traces.size() == 1) chart.title += " (" + shortened(id.traces.front(), 48) + ")";
+    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(id.traces.front(), 48) + ")";
     bool powersOfTwo = true;
     for (const std::string& v : xv.values) {
         const double d = *numeric(v);
@@ -102,7 +98,7 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
         std::string name;
         for (std::size_t i = 0; i < id.vary.size(); ++i)
             if (i != *xi) name += (name.empty() ? "" : ", ") + keys[i] + "=" + row.values[i];
-        if (id.traces.size() > 1) name += (name.empty() ? "" : ", ") + shortened(row.traceLabel, 24);
+        if (id.traces.size() > 1) name += (name.empty() ? "" : ", ") + plot::ellipsize(row.traceLabel, 24);
         if (name.empty()) name = levelName;
         auto [it, inserted] = seriesOf.try_emplace(name, chart.series.size());
         if (inserted) chart.series.push_back({name, {}});

@@ -176,6 +176,10 @@ double ceilDiv(double a, double b) { return std::ceil(a / b - 1e-9); }
 
 // ---- building blocks ------------------------------------------------------------------------
 
+std::string ellipsize(std::string_view text, std::size_t max) {
+    return text.size() <= max ? std::string(text) : std::string(text.substr(0, max - 3)) + "...";
+}
+
 std::string escapeXml(std::string_view text) {
     std::string out;
     out.reserve(text.size());

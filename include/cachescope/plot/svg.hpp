@@ -122,6 +122,9 @@ std::vector<Tick> log10Ticks(double lo, double hi);
 std::string byteLabel(double bytes);
 /// A number for a tick label with `decimals` digits after the point ("-0" becomes "0").
 std::string fixed(double value, int decimals);
+/// `text` cut to `max` characters (max >= 4), ending in "..." when it was longer: long trace labels
+/// in titles and legends ("kernel matmul m=0 n=16 k=0 order=ikj ti=0 tj=...").
+std::string ellipsize(std::string_view text, std::size_t max);
 /// Escapes & < > " ' for use in XML text and attribute values.
 std::string escapeXml(std::string_view text);
 /// Lower-case hex with a 0x prefix: 0x7f0000001000.
