@@ -1,6 +1,7 @@
-// `cachescope explain`: golden transcripts (byte for byte with tests/golden/explain-*.txt) and its
-// error messages. Regenerate the goldens after an intended change with
-//   CACHESCOPE_UPDATE_GOLDEN=1 build-test/tests/cachescope_tests -tc='explain*golden*'
+// `cachescope explain`: its options and error messages. Its golden transcripts
+// (tests/golden/explain-*.txt) are compared by tests/cli/golden_test.cpp with the other goldens;
+// regenerate them after an intended change with
+//   CACHESCOPE_UPDATE_GOLDEN=1 build-test/tests/cachescope_tests -tc='golden*'
 // and check the diff by hand as described below.
 //
 // How the goldens were checked by hand when first accepted:
@@ -34,7 +35,6 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -44,58 +44,6 @@
 
 using namespace cachescope::testing;
 namespace fs = std::filesystem;
-
-namespace {
-
-struct GoldenCase {
-    const char* file;
-    const char* args;
-};
-
-constexpr GoldenCase kExplainGoldens[] = {
-    {"explain-teaching-thrash.txt", "explain --config configs/teaching.json traces/thrash-one-set.trace"},
-    {"explain-paging-page-crossing.txt", "explain --config configs/teaching-paging.json traces/page-crossing.trace"},
-};
-
-bool updating() {
-    const char* v = std::getenv("CACHESCOPE_UPDATE_GOLDEN");
-    return v != nullptr && std::string(v) == "1";
-}
-
-std::string firstDifference(const std::string& expected, const std::string& actual) {
-    std::size_t line = 1, e = 0, a = 0;
-    while (e < expected.size() || a < actual.size()) {
-        const std::size_t eEnd = std::min(expected.find('\n', e), expected.size());
-        const std::size_t aEnd = std::min(actual.find('\n', a), actual.size());
-        const std::string el = expected.substr(e, eEnd - e), al = actual.substr(a, aEnd - a);
-        if (el != al || (eEnd == expected.size()) != (aEnd == actual.size()))
-            return "line " + std::to_string(line) + ": expected '" + el + "', got '" + al + "'";
-        e = eEnd + 1;
-        a = aEnd + 1;
-        ++line;
-    }
-    return "outputs differ";
-}
-
-}  // namespace
-
-TEST_CASE("explain golden: transcripts match tests/golden byte for byte") {
-    for (const GoldenCase& g : kExplainGoldens) {
-        CAPTURE(g.args);
-        const fs::path path = fs::path(CACHESCOPE_SOURCE_DIR) / "tests" / "golden" / g.file;
-        const CliResult r = runCli(g.args);
-        REQUIRE_MESSAGE(r.status == 0, r.err);
-        CHECK(r.err.empty());
-        if (updating()) {
-            writeFile(path, r.out);
-            MESSAGE("rewrote " << path.string());
-            continue;
-        }
-        REQUIRE_MESSAGE(fs::exists(path), "missing golden file; run with CACHESCOPE_UPDATE_GOLDEN=1");
-        const std::string expected = readFile(path);
-        CHECK_MESSAGE(r.out == expected, firstDifference(expected, r.out));
-    }
-}
 
 TEST_CASE("explain: --from and --count choose the references; JSON has one record each") {
     const CliResult r =

@@ -1,4 +1,4 @@
-// Golden outputs: `cachescope run` on bundled configs and traces, compared byte for byte with
+// Golden outputs: `cachescope run` and `cachescope explain` on bundled configs and traces, compared byte for byte with
 // tests/golden/<name>. After an intended change of output, regenerate with
 //   CACHESCOPE_UPDATE_GOLDEN=1 build/tests/cachescope_tests -tc='golden*'
 // and review the diff. The numbers of every golden were checked by hand when first accepted
@@ -32,6 +32,9 @@ constexpr GoldenCase kGoldenCases[] = {
     {"default-strided.txt", "run --config configs/default.json traces/strided.trace"},
     {"default-sample-din.txt", "run --config configs/default.json traces/sample.din"},
     {"default-lackey-sample.json", "run --config configs/default.json --json traces/lackey-sample.txt"},
+    // Step-by-step narration; tests/cli/explain_test.cpp says how each line was checked by hand.
+    {"explain-teaching-thrash.txt", "explain --config configs/teaching.json traces/thrash-one-set.trace"},
+    {"explain-paging-page-crossing.txt", "explain --config configs/teaching-paging.json traces/page-crossing.trace"},
 };
 
 bool updating() {
@@ -60,7 +63,7 @@ std::string firstDifference(const std::string& expected, const std::string& actu
 
 }  // namespace
 
-TEST_CASE("golden: cachescope run outputs match tests/golden byte for byte") {
+TEST_CASE("golden: cachescope run and explain outputs match tests/golden byte for byte") {
     for (const GoldenCase& g : kGoldenCases) {
         CAPTURE(g.file);
         CAPTURE(g.args);
