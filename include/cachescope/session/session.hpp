@@ -1,0 +1,164 @@
+#pragma once
+// A simulation session: one source (a trace file or a built-in kernel) under one config, driven
+// forward and backward by every front end (CLI run / compare / sweep / explain / --vs-opt, and the
+// classroom GUI). The plan -> run -> check sequence of OPT exists here once.
+//
+//   Session s(loadConfig("configs/teaching.json"), SourceSpec::kernel("matmul", {"n=16"}),
+//             SessionOptions{.seekable = true, .classify = true});
+//   s.step(10);                       // references 0..9
+//   s.runUntil({StopKind::Miss, 0});  // up to and including the next L1 miss
+//   s.seek(3);                        // state after references 0..2 (checkpoint + replay)
+//   ReferenceNarration n = s.narrateNext();   // simulates reference 3 and tells what it did
+//
+// Seekable sessions encode the source once into the compact binary encoding (in memory, spilling
+// to a temporary file past SessionOptions::replayMemory) with a block index, and keep snapshots of
+// the whole state (simulator + 3C classifier) every K references, K chosen so that the snapshots
+// stay within SessionOptions::checkpointMemory. seek(i) restores the nearest checkpoint at or
+// before i and replays deterministically. Standard input cannot be sought: opening it with
+// seekable = true throws UsageError saying so.
+//
+// The session does no I/O of its own beyond opening and reading the source (and the spill file).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cachescope/analysis/miss_classes.hpp"
+#include "cachescope/analysis/narration.hpp"
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/access.hpp"
+#include "cachescope/mmu/mmu_observer.hpp"
+#include "cachescope/report/report.hpp"
+#include "cachescope/sim/observer.hpp"
+#include "cachescope/sim/simulator.hpp"
+#include "cachescope/trace/metadata.hpp"
+#include "cachescope/trace/reader.hpp"
+
+namespace cachescope {
+
+/// Where accesses come from: a trace file (or "-" for standard input) or a built-in kernel run live.
+struct SourceSpec {
+    std::string trace;                       // "-" = standard input; empty with a kernel
+    TraceFormat format = TraceFormat::Auto;  // of the trace file
+    std::string kernel;                      // empty = read `trace`
+    std::vector<std::string> params;         // "name=value" for the kernel
+
+    static SourceSpec file(std::string path, TraceFormat format = TraceFormat::Auto);
+    static SourceSpec kernelRun(std::string name, std::vector<std::string> params = {});
+
+    bool readsStandardInput() const { return kernel.empty() && trace == "-"; }
+};
+
+/// Opens the source (again, for passes that read it twice). Throws UsageError unless exactly one of
+/// a trace and a kernel is given, or if kernel parameters come without a kernel; IoError /
+/// TraceError / ConfigError as the readers do.
+std::unique_ptr<TraceReader> openSource(const SourceSpec& source);
+/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
+std::string describeSource(const SourceSpec& source);
+
+struct SessionOptions {
+    /// Encode the source for replay so that seek() and stepBack() work. false: the source is read
+    /// once, as it streams (what `cachescope run` needs); seek() then throws UsageError.
+    bool seekable = false;
+    /// 3C classification of every miss (a MissClassifier observing the whole run; part of every
+    /// checkpoint, so it stays exact across seeks).
+    bool classify = false;
+    /// Attribution by site when the source's metadata has sites.
+    bool attribution = true;
+    /// Bytes of the encoded source kept in memory before it spills to a temporary file.
+    std::uint64_t replayMemory = std::uint64_t{256} << 20;
+    /// Bytes all checkpoints together may take.
+    std::uint64_t checkpointMemory = std::uint64_t{256} << 20;
+    /// Called about every `progressInterval` references during runToEnd (references so far).
+    std::function<void(std::uint64_t)> onProgress;
+    std::uint64_t progressInterval = std::uint64_t{1} << 22;
+};
+
+/// Events runUntil() can stop at.
+enum class StopKind : std::uint8_t {
+    Miss,          // a miss at cache `structure` (any cache when nullopt)
+    Eviction,      // a valid line replaced in cache `structure` (any when nullopt)
+    WriteBack,     // a dirty victim written back from cache `structure` (any when nullopt)
+    TlbMiss,       // a miss in TLB `structure` (any when nullopt)
+    PageFault,     // any page fault
+    TensorAccess,  // a reference to region `region` of the metadata
+};
+
+struct StopCondition {
+    StopKind kind = StopKind::Miss;
+    std::optional<std::uint32_t> structure;  // index into Hierarchy::caches() or Mmu::tlbs()
+    std::uint32_t region = 0;                // TensorAccess: index into TraceMetadata::regions
+};
+
+class Session {
+public:
+    /// Opens the source (kernels start running; seekable sessions encode the whole source up front,
+    /// so length() is known), applies attribution and classification, and plans OPT futures when
+    /// the config needs them (refusing standard input then). `config` must be valid.
+    Session(SimConfig config, SourceSpec source, SessionOptions options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// References simulated so far (the index of the next reference).
+    std::uint64_t position() const;
+    /// Total references; known up front for seekable sessions, otherwise once the end was reached.
+    std::optional<std::uint64_t> length() const;
+    bool atEnd() const;
+
+    /// Simulates up to `n` more references; returns how many were simulated (fewer at the end).
+    std::uint64_t step(std::uint64_t n = 1);
+    /// Simulates to the end of the source; returns how many references this call simulated.
+    std::uint64_t runToEnd();
+    /// Simulates until a reference causes `condition` (that reference included) or `limit` more
+    /// references were simulated or the end came. Returns true if the condition was met.
+    bool runUntil(const StopCondition& condition, std::uint64_t limit = ~std::uint64_t{0});
+    /// The state after references 0..index-1 (index <= length()). Seekable sessions only.
+    void seek(std::uint64_t index);
+    /// seek(position() - n), clamped at 0.
+    void stepBack(std::uint64_t n = 1);
+    /// seek(0).
+    void reset();
+
+    /// Simulates the next reference with a narrator attached and returns what it did (translation,
+    /// every cache step with its set before, victims, 3C class when classifying). Throws UsageError
+    /// at the end of the source.
+    ReferenceNarration narrateNext();
+    /// The reference at `index` (seekable sessions, index < length()).
+    Access referenceAt(std::uint64_t index) const;
+
+    const Simulator& simulator() const;
+    const SimConfig& config() const;
+    const SourceSpec& source() const;
+    /// Regions and sites of the source, nullptr when it has none.
+    const TraceMetadata* metadata() const;
+    /// The 3C classifier when SessionOptions::classify, else nullptr.
+    const MissClassifier* classifier() const;
+    /// The format actually read (after detection) and trace records read so far.
+    TraceFormat format() const;
+    std::uint64_t records() const;
+    /// Bytes held by the encoded source in memory and by the checkpoints.
+    std::uint64_t replayBytes() const;
+    std::uint64_t checkpointBytes() const;
+    /// References between checkpoints (K).
+    std::uint64_t checkpointInterval() const;
+
+    /// Extra observers for the whole run (not owned; nullptr detaches). They see only references
+    /// simulated forward by step/runToEnd/runUntil, never the silent replay of seek().
+    void setObservers(HierarchyObserver* caches, MmuObserver* translation);
+
+    /// After the end: throws Error if an OPT policy saw other accesses than it was planned for
+    /// (an internal error). runToEnd() calls it.
+    void checkPlans();
+    /// The report of the run so far (report/report.hpp), with miss classes when classifying.
+    RunSummary summary(const std::string& configPath) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cachescope
