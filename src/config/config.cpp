@@ -45,7 +45,8 @@ bool operator==(const CacheConfig& a, const CacheConfig& b) {
 }
 
 // Grammar (units case-insensitive): digits, then optionally spaces and a unit, where the unit is
-// B (x1), K / KB / KiB (x1024), M / MB / MiB (x1024^2) or G / GB / GiB (x1024^3).
+// B (x1), K / KB / KiB (x1024), M / MB / MiB (x1024^2), G / GB / GiB (x1024^3) or T / TB / TiB
+// (x1024^4).
 std::optional<std::uint64_t> parseSize(std::string_view text) {
     std::size_t i = 0;
     std::uint64_t value = 0;
@@ -72,6 +73,7 @@ std::optional<std::uint64_t> parseSize(std::string_view text) {
         if (prefix == 'K') multiplier = std::uint64_t{1} << 10;
         else if (prefix == 'M') multiplier = std::uint64_t{1} << 20;
         else if (prefix == 'G') multiplier = std::uint64_t{1} << 30;
+        else if (prefix == 'T') multiplier = std::uint64_t{1} << 40;
         else return std::nullopt;
     }
     if (value > kMax / multiplier) return std::nullopt;

@@ -420,6 +420,14 @@ SimConfig parseConfig(std::string_view text, const std::string& source) {
             if (const auto colon = what.find(": ", c); colon != std::string::npos) what = what.substr(colon + 2);
         throw ConfigError(source + ":" + std::to_string(line) + ":" + std::to_string(column) +
                           ": JSON syntax error: " + what);
+    } catch (const json::out_of_range& e) {
+        // nlohmann's only out_of_range while parsing: "[json.exception.out_of_range.406] number
+        // overflow parsing '1e400'" (a number beyond a double's range).
+        std::string what = e.what();
+        std::string number;
+        if (const auto q = what.find('\''); q != std::string::npos) number = what.substr(q);
+        throw ConfigError(source + ": a number is too large: " + (number.empty() ? what : number) +
+                          " (numbers in a config must fit in 64 bits)");
     }
     return Parser(source).parse(root);
 }

@@ -160,6 +160,12 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
     if (m.physicalMemory > kMaxPhysical)
         fail("/mmu/physical_memory", "must be at most 2^48 bytes (256TiB; the page tables live above it and huge "
                                      "pages from 2^52), got " + std::to_string(m.physicalMemory));
+    // Frames are numbered in 32 bits (2^32 - 1 is reserved): 2^44 bytes of 4 KiB pages is one frame too many.
+    constexpr std::uint64_t kMaxFrames = 4294967294;
+    if (m.physicalMemory / m.pageSize > kMaxFrames)
+        fail("/mmu/physical_memory", "holds " + std::to_string(m.physicalMemory / m.pageSize) + " frames of " +
+                                         formatSize(m.pageSize) + "; at most 4294967294 frames are allowed (got " +
+                                         std::to_string(m.physicalMemory) + " bytes)");
 
     // ---- huge pages ----
     // A huge page is a leaf at a level i >= 1 above the last: its size is 2^shift_i with

@@ -152,7 +152,8 @@ void validate(const SimConfig& config);
 /// The fully resolved config (every default filled in) as JSON; parseConfig(toJson(c)) == c.
 nlohmann::json toJson(const SimConfig& config);
 
-/// Parses a size such as 32768, "32KiB", "32K", "1MiB", "1M", "2GiB". Returns nullopt if malformed.
+/// Parses a size such as 32768, "32KiB", "32K", "1MiB", "1M", "2GiB", "1TiB". Returns nullopt if
+/// malformed or above 2^64 - 1.
 std::optional<std::uint64_t> parseSize(std::string_view text);
 
 /// Formats a byte count compactly and exactly: 32768 -> "32KiB", 1000 -> "1000B".
