@@ -282,12 +282,12 @@ private:
                         return false;
                     }
                     q = p;
-                    if (!varint(p, size) || size == 0 || size > 0xFFFFFFFFU) {
+                    if (!varint(p, size) || size == 0 || size > kMaxReferenceSize) {
                         if constexpr (Checked)
                             fail(at(q),
                                  recordText(n) + "stream access size " +
                                      (p == q ? std::string("varint longer than 64 bits") : std::to_string(size)) +
-                                     " (expected 1 to 4294967295)");
+                                     " (expected 1 to " + std::to_string(kMaxReferenceSize) + ")");
                         return false;
                     }
                     s = streams + defined++;

@@ -39,9 +39,10 @@ public:
 
     void write(std::span<const Access> block) override {
         for (const Access& a : block) {
-            if (a.size == 0)
+            if (a.size == 0 || a.size > kMaxReferenceSize)
                 throw TraceError("binary trace writer: access " + std::to_string(total_ + pending_.size()) +
-                                 " has size 0 (expected at least 1)");
+                                 " has size " + std::to_string(a.size) + " (expected 1 to " +
+                                 std::to_string(kMaxReferenceSize) + ")");
             if (a.site >= sites_)
                 throw TraceError("binary trace writer: access " + std::to_string(total_ + pending_.size()) +
                                  " has site " + std::to_string(a.site) + " (expected a site of the metadata, below " +

@@ -111,6 +111,8 @@ constexpr std::string_view kAddressOverflow = "address does not fit in 64 bits";
 constexpr std::string_view kMissingAddress = "missing address";
 constexpr std::string_view kSizeZero = "size must be at least 1";
 constexpr std::string_view kSizeOverflow = "size does not fit in 32 bits";
+constexpr std::string_view kSizeTooLarge = "size too large: a reference is at most 65536 bytes";
+static_assert(kMaxReferenceSize == 65536, "kSizeTooLarge names the limit");
 constexpr std::string_view kPastEnd = "access runs past the end of the 64-bit address space";
 constexpr std::string_view kExtraField = "unexpected extra field";
 
@@ -138,6 +140,7 @@ std::string_view readSize(std::string_view tok, bool hex, std::uint32_t& size) {
     if (n == Num::Bad) return hex ? "bad size (not a hex number)" : "bad size (not a decimal number)";
     if (n == Num::Overflow) return kSizeOverflow;
     if (v == 0) return kSizeZero;
+    if (v > kMaxReferenceSize) return kSizeTooLarge;
     size = static_cast<std::uint32_t>(v);
     return {};
 }
@@ -216,7 +219,11 @@ LineParse slowLackeyLine(std::string_view line) {
     Fields f(stripComment(line));
     const std::string_view kindTok = f.next();
     if (kindTok.empty()) return {};
-    if (kindTok.size() != 1) return fail("unknown access kind");
+    if (kindTok.size() != 1) {  // not a record: the traced program's own output ("bin", "total 12")
+        LineParse r;
+        r.skipped = true;
+        return r;
+    }
     const char k = kindTok[0];
     if (k != 'I' && k != 'L' && k != 'S' && k != 'M') return fail("unknown access kind");
     const std::string_view pair = f.next();
@@ -292,7 +299,9 @@ private:
     const char* e_;
 };
 
-inline bool fits(std::uint64_t address, std::uint32_t size) { return size != 0 && size - 1 <= kMaxAddress - address; }
+inline bool fits(std::uint64_t address, std::uint32_t size) {
+    return size != 0 && size <= kMaxReferenceSize && size - 1 <= kMaxAddress - address;
+}
 
 inline bool set(LineParse& r, std::uint64_t address, std::uint32_t size, AccessKind kind) {
     if (!fits(address, size)) return false;
@@ -415,7 +424,10 @@ public:
             if (!p.problem.empty()) [[unlikely]]
                 throw TraceError(
                     traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
-            if (p.count == 0) continue;
+            if (p.count == 0) {
+                skipped_ += p.skipped ? 1 : 0;
+                continue;
+            }
             ++records_;
             out[n++] = p.accesses[0];
             if (p.count == 2) {
@@ -432,6 +444,7 @@ public:
 
     TraceFormat format() const override { return F; }
     std::uint64_t records() const override { return records_; }
+    std::uint64_t skippedLines() const override { return skipped_; }
 
 private:
     static LineParse parse(std::string_view line) {
@@ -444,6 +457,7 @@ private:
     Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
     bool hasPending_ = false;
     std::uint64_t records_ = 0;
+    std::uint64_t skipped_ = 0;
 };
 
 }  // namespace

@@ -28,7 +28,7 @@ std::string traceErrorMessage(std::string_view file, std::uint64_t line, std::st
         if (c == '"' || c == '\\') {
             msg += '\\';
             msg += c;
-        } else if (u < 0x20 || u == 0x7f) {
+        } else if (u < 0x20 || u >= 0x7f) {  // control characters and bytes that are not ASCII
             char esc[8];
             std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned>(u));
             msg += esc;

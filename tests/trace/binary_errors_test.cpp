@@ -140,7 +140,9 @@ TEST_CASE("binary errors: records") {
     CHECK_ERROR(trace(1, bytes({0xF7, 0x00, 0x00, 0x03, 0x04})),
                 at(3) + "record 0 of the block: access kind 3 (expected 0 read, 1 write or 2 fetch)");
     CHECK_ERROR(trace(1, bytes({0xF7, 0x00, 0x00, 0x00, 0x00})),
-                at(4) + "record 0 of the block: stream access size 0 (expected 1 to 4294967295)");
+                at(4) + "record 0 of the block: stream access size 0 (expected 1 to 65536)");
+    CHECK_ERROR(trace(1, bytes({0xF7, 0x00, 0x00, 0x00, 0x81, 0x80, 0x04})),  // varint 65537
+                at(4) + "record 0 of the block: stream access size 65537 (expected 1 to 65536)");
     CHECK_ERROR(trace(1, bytes({0xF7, 0x00, 0x00, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10})),
                 at(4) + "record 0 of the block: stream access size 4294967296");
     CHECK_ERROR(trace(1, bytes({0xFF, 0x00, 0x00, 0x00, 0x04})), at(0) + "record 0 of the block: runs past the end");

@@ -30,7 +30,7 @@ std::vector<Access> randomAccesses(std::size_t n, std::uint64_t seed, unsigned s
     SplitMix64 rng(seed);
     std::vector<Access> protos;
     for (unsigned i = 0; i < streams; ++i) {
-        const std::uint32_t sizes[] = {1, 2, 4, 8, 16, 64, 3, 100000};
+        const std::uint32_t sizes[] = {1, 2, 4, 8, 16, 64, 3, kMaxReferenceSize};
         protos.push_back(Access{rng.next(), sizes[rng.next() % 8], static_cast<AccessKind>(rng.next() % 3),
                                 static_cast<std::uint16_t>(rng.next() % sites)});
     }
@@ -193,7 +193,7 @@ TEST_CASE("binary format: extreme deltas and sizes survive") {
         {0, 1, AccessKind::Read, 0},
         {top, 1, AccessKind::Read, 0},  // delta -1 wraps
         {0, 1, AccessKind::Read, 0},
-        {top - 0xFFFFFFFEULL, 0xFFFFFFFFU, AccessKind::Write, 0},
+        {top - (kMaxReferenceSize - 1), kMaxReferenceSize, AccessKind::Write, 0},  // the largest, ending at 2^64 - 1
         {0x8000000000000000ULL, 1, AccessKind::Read, 0},
         {0, 1, AccessKind::Read, 0},
         {7, 1, AccessKind::Read, 0},

@@ -74,8 +74,14 @@ TEST_CASE("trace error text: bad size") {
 TEST_CASE("trace error text: size 0") { checkError(TraceFormat::Text, "W 0x10 0", "size must be at least 1"); }
 TEST_CASE("trace error text: size over 32 bits") {
     checkError(TraceFormat::Text, "W 0x10 4294967296", "size does not fit in 32 bits");
-    CHECK(cachescope::testing::readString("W 0 4294967295\n") ==
-          std::vector<Access>{{0, 4294967295U, AccessKind::Write}});
+}
+TEST_CASE("trace error: a reference is at most 65536 bytes (kMaxReferenceSize), in every text format") {
+    CHECK(cachescope::testing::readString("W 0 65536\n") == std::vector<Access>{{0, 65536U, AccessKind::Write}});
+    checkError(TraceFormat::Text, "R 0 4294967295", "size too large: a reference is at most 65536 bytes");
+    checkError(TraceFormat::Text, "R 0 65537", "size too large: a reference is at most 65536 bytes");
+    checkError(TraceFormat::Din, "0 0 10001", "size too large: a reference is at most 65536 bytes");  // hex
+    // The fuzzer's line: 2,949,672,954 bytes made `trace info` insert 46 M lines into a set.
+    checkError(TraceFormat::Lackey, " L 00020040,2949672954", "size too large: a reference is at most 65536 bytes");
 }
 TEST_CASE("trace error text: extra field") {
     checkError(TraceFormat::Text, "R 0x10 4 5", "unexpected extra field");
@@ -184,4 +190,23 @@ TEST_CASE("trace error: bad sample files in tests/data") {
                                     "expected ",
                              0) == 0);
     CHECK(undetectable.find("--trace-format text|din|lackey") != std::string::npos);
+}
+
+TEST_CASE("lackey: lines that are not records (the traced program's output) are skipped and counted") {
+    // `valgrind --tool=lackey ls / 2>&1 | cachescope run ... -` mixes ls's output into the log.
+    auto reader = openString("==1== Lackey\nbin\nI  10,4\nDocuments\n L 20,8\ntotal 12\n", TraceFormat::Lackey, "x");
+    const std::vector<Access> got = readAll(*reader);
+    CHECK(got == std::vector<Access>{{0x10, 4, AccessKind::Fetch}, {0x20, 8, AccessKind::Read}});
+    CHECK(reader->records() == 2);
+    CHECK(reader->skippedLines() == 3);
+    // A one-letter word that is not I, L, S or M still reads as a broken record.
+    checkError(TraceFormat::Lackey, " X 10,4", "unknown access kind");
+}
+
+TEST_CASE("trace error: bytes that are not ASCII are escaped like control characters") {
+    // "R \xe9\xff 4": a Latin-1 byte and 0xff in a garbage trace must not reach the terminal raw.
+    const std::string e = errorOf("R 0x10 4\nR \xe9\xff 4\n", TraceFormat::Text);
+    CAPTURE(e);
+    CHECK(e.find("found \"R \\xe9\\xff 4\"") != std::string::npos);
+    for (const char c : e) CHECK(static_cast<unsigned char>(c) < 0x80);
 }

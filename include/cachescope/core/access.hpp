@@ -35,6 +35,11 @@ struct Access {
     friend bool operator==(const Access&, const Access&) = default;
 };
 
+/// The largest reference a trace may hold, in bytes (docs/trace-format.md). Real instructions touch
+/// at most a few KiB at once (an AVX-512 XSAVE area is about 2.7 KiB); a larger size is a corrupt
+/// record, and would make every analysis walk millions of lines for one reference.
+inline constexpr std::uint32_t kMaxReferenceSize = 65536;
+
 static_assert(sizeof(Access) == 16, "an Access must stay 16 bytes: blocks of them are the hot loop's input");
 
 }  // namespace cachescope

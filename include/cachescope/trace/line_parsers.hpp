@@ -28,6 +28,9 @@ struct LineParse {
     unsigned count = 0;  // accesses on this line: 0 (blank, comment), 1, or 2 (Lackey "M")
     std::array<Access, 2> accesses{};
     std::string_view problem;  // non-empty: the line is malformed and this says why
+    /// Lackey only: the line is not a record at all (its first word is not one letter, e.g. the
+    /// traced program's own output mixed into the log); readers skip it and count it.
+    bool skipped = false;
 };
 
 LineParse parseTextLine(std::string_view line);

@@ -40,6 +40,8 @@ public:
     /// Trace records (lines holding an access) read so far. A record may hold two accesses: a
     /// Lackey "M" (modify) line is a load then a store.
     virtual std::uint64_t records() const = 0;
+    /// Lines skipped as not being records (Lackey: the traced program's own output), so far.
+    virtual std::uint64_t skippedLines() const { return 0; }
     /// Regions and sites, when the trace carries them (binary traces, kernels); nullptr otherwise.
     virtual const TraceMetadata* metadata() const { return nullptr; }
 };
