@@ -46,7 +46,8 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
     meta.params = params.all();
     meta.source = "kernel " + kernel.name;
     for (const auto& [key, value] : params.all()) meta.source += " " + key + "=" + value;
-    Layout layout(Layout::Options{params.count("base"), params.count("align"), params.count("pad")});
+    Layout layout(
+        Layout::Options{params.count("base"), params.count("align"), params.count("pad"), params.memoryBudget});
     const bool fetches = params.flag("fetches");
     std::optional<Recorder> recorder;
     KernelRunContext context{params, meta, layout,

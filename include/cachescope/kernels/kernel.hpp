@@ -43,6 +43,10 @@ public:
     const std::vector<std::pair<std::string, std::string>>& all() const { return values_; }
     void set(std::string name, std::string value);  // used by resolveParams
 
+    /// Host bytes the kernel's tensors may take (Layout::Options::memoryBudget; 0 = half of this
+    /// machine's memory). Not a parameter users set with --param: front ends set it (--max-memory).
+    std::uint64_t memoryBudget = 0;
+
 private:
     const std::string& raw(const std::string& name) const;
     std::vector<std::pair<std::string, std::string>> values_;

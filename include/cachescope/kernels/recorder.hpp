@@ -145,8 +145,11 @@ public:
         std::uint64_t base = 0x10000000;  // first tensor
         std::uint64_t align = 4096;       // every tensor starts at a multiple (a power of two)
         std::uint64_t pad = 0;            // elements added to each tensor's innermost dimension
+        /// Host bytes all tensors together may take (their values live in this process's memory);
+        /// tensor() throws UsageError past it, before allocating. 0 = defaultMemoryBudget().
+        std::uint64_t memoryBudget = 0;
     };
-    explicit Layout(Options options) : options_(options), next_(options.base) {}
+    explicit Layout(Options options);
 
     /// Adds region `name` (shape outermost first, row-major with the innermost dimension padded)
     /// to `meta` and returns the tensor. `layoutName` describes the dimension order ("NCHW", ...).
@@ -157,10 +160,11 @@ public:
         std::uint64_t pitch = 1;
         for (std::size_t d = shape.size(); d-- > 0;) {
             strides[d] = pitch;
-            pitch *= shape[d] + (d + 1 == shape.size() ? options_.pad : 0);
+            const std::uint64_t extent = shape[d] + (d + 1 == shape.size() ? options_.pad : 0);
+            pitch = extent != 0 && pitch > ~std::uint64_t{0} / extent ? ~std::uint64_t{0} : pitch * extent;  // saturates
         }
         const std::uint64_t base = alignUp(next_);
-        const std::uint64_t size = pitch * sizeof(T);
+        const std::uint64_t size = reserve(name, shape, pitch, sizeof(T));
         meta.regions.push_back(Region{std::move(name), base, size, sizeof(T), shape, std::move(layoutName), strides});
         next_ = base + size;
         return Tensor<T>(static_cast<std::int32_t>(meta.regions.size() - 1), base, std::move(shape), std::move(strides));
@@ -175,10 +179,18 @@ public:
         return base;
     }
 
+    /// Host bytes of the tensors made so far.
+    std::uint64_t bytes() const { return bytes_; }
+
 private:
     std::uint64_t alignUp(std::uint64_t a) const { return (a + options_.align - 1) & ~(options_.align - 1); }
+    /// pitch * elementSize, added to bytes(); throws UsageError (naming the tensor, its shape and
+    /// the total) when that overflows or passes the budget.
+    std::uint64_t reserve(const std::string& name, const std::vector<std::uint64_t>& shape, std::uint64_t pitch,
+                          std::uint64_t elementSize);
     Options options_;
     std::uint64_t next_;
+    std::uint64_t bytes_ = 0;
 };
 
 }  // namespace cachescope
