@@ -10,6 +10,9 @@ namespace cachescope {
 namespace {
 
 constexpr std::size_t kMaxChunks = std::size_t{1} << 15;
+__extension__ using U128 = unsigned __int128;  // offset * rows of a band up to 2^64 bytes
+/// The finest address slice a row stands for: a cache line of the usual size.
+constexpr std::uint64_t kRowBytes = 64;
 
 void sortUnique(std::vector<std::uint64_t>& v) {
     std::sort(v.begin(), v.end());
@@ -40,6 +43,8 @@ void assignRows(std::vector<plot::AddressBand>& bands, std::uint32_t rows) {
     for (std::size_t k = 0; given < spare && k < remainders.size(); ++k, ++given) ++bands[remainders[k].second].rows;
     std::uint32_t row = 0;
     for (plot::AddressBand& b : bands) {
+        const std::uint64_t lines = (b.end - b.begin) / kRowBytes + ((b.end - b.begin) % kRowBytes != 0);
+        b.rows = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(b.rows, lines)));
         b.firstRow = row;
         row += b.rows;
     }
@@ -79,6 +84,8 @@ void FootprintScanner::add(std::span<const Access> block) {
 }
 
 void FootprintScanner::addOutside(std::uint64_t first, std::uint64_t last) {
+    lowestOutside_ = std::min(lowestOutside_, first);
+    highestOutside_ = std::max(highestOutside_, last);
     for (std::uint64_t chunk = first >> chunkBits_; chunk <= (last >> chunkBits_); ++chunk) {
         if (chunk == lastChunk_) continue;
         lastChunk_ = chunk;
@@ -139,6 +146,13 @@ std::vector<plot::AddressBand> FootprintScanner::bands() const {
         unnamed[best].end = unnamed[best + 1].end;
         unnamed.erase(unnamed.begin() + static_cast<std::ptrdiff_t>(best) + 1);
     }
+    // The outer unnamed ends shrink to the lines actually touched (chunks are 4 KiB or coarser).
+    if (!unnamed.empty()) {
+        const std::uint64_t low = lowestOutside_ / kRowBytes * kRowBytes;
+        const std::uint64_t high = highestOutside_ / kRowBytes * kRowBytes;
+        unnamed.front().begin = std::max(unnamed.front().begin, low);
+        if (high <= ~std::uint64_t{0} - kRowBytes) unnamed.back().end = std::min(unnamed.back().end, high + kRowBytes);
+    }
     std::vector<plot::AddressBand> all = named;
     all.insert(all.end(), unnamed.begin(), unnamed.end());
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
@@ -170,11 +184,9 @@ LocalityObserver::LocalityObserver(const Hierarchy& hierarchy, std::vector<plot:
     for (plot::AddressBand& b : bands_) {
         b.rows = std::max<std::uint32_t>(b.rows, 1);
         rows = std::max(rows, b.firstRow + b.rows);
-        const std::uint64_t size = b.end - b.begin;
-        bytesPerRow_.push_back(std::max<std::uint64_t>(1, size / b.rows + (size % b.rows != 0)));
     }
     options_.rows = std::max<std::uint32_t>(rows, 1);
-    cells_.assign(std::size_t{options_.columns} * options_.rows, 0);
+    counts_.assign(std::size_t{options_.columns} * options_.rows * tiers(), 0);
 }
 
 std::vector<std::string> LocalityObserver::tierNames() const {
@@ -268,13 +280,17 @@ void LocalityObserver::pieceDone(std::uint32_t tier) {
 }
 
 void LocalityObserver::halveTime() {
-    // Two neighbouring columns become one (deepest tier wins); references per column double.
+    // Two neighbouring columns become one (their counts add up); references per column double.
     const std::uint32_t columns = options_.columns;
+    const std::size_t t = tiers();
+    auto add = [](std::uint32_t a, std::uint32_t b) { return a > ~std::uint32_t{0} - b ? ~std::uint32_t{0} : a + b; };
     for (std::uint32_t r = 0; r < options_.rows; ++r) {
-        std::uint8_t* row = &cells_[std::size_t{r} * columns];
-        for (std::uint32_t c = 0; c < columns / 2; ++c) row[c] = std::max(row[2 * c], row[2 * c + 1]);
-        if (columns % 2 != 0) row[columns / 2] = row[columns - 1];
-        std::fill(row + (columns + 1) / 2, row + columns, std::uint8_t{0});
+        std::uint32_t* row = &counts_[std::size_t{r} * columns * t];
+        for (std::uint32_t c = 0; c < columns / 2; ++c)
+            for (std::size_t k = 0; k < t; ++k) row[c * t + k] = add(row[2 * c * t + k], row[(2 * c + 1) * t + k]);
+        if (columns % 2 != 0)
+            for (std::size_t k = 0; k < t; ++k) row[(columns / 2) * t + k] = row[(columns - 1) * t + k];
+        std::fill(row + ((columns + 1) / 2) * t, row + columns * t, std::uint32_t{0});
     }
     perColumn_ *= 2;
 }
@@ -302,10 +318,14 @@ void LocalityObserver::draw(std::uint64_t address, std::uint32_t tier) {
         lastBand_ = b;
     }
     const plot::AddressBand& band = bands_[b];
-    const auto inBand =
-        static_cast<std::uint32_t>(std::min<std::uint64_t>((address - band.begin) / bytesPerRow_[b], band.rows - 1));
-    std::uint8_t& cell = cells_[std::size_t{band.firstRow + inBand} * options_.columns + column];
-    cell = std::max(cell, static_cast<std::uint8_t>(tier + 1));
+    // Row = floor(offset * rows / size): the same proportion the address axis uses, so the line at
+    // a tick sits on the tick and the last row is used (not ceil(size / rows) bytes per row).
+    const auto offset = static_cast<U128>(address - band.begin);
+    const auto inBand = static_cast<std::uint32_t>(
+        std::min<U128>(offset * band.rows / (band.end - band.begin), band.rows - 1));
+    std::uint32_t& count =
+        counts_[(std::size_t{band.firstRow + inBand} * options_.columns + column) * tiers() + tier];
+    if (count != ~std::uint32_t{0}) ++count;
 }
 
 plot::LocalityPicture LocalityObserver::picture(const std::string& title) const {
@@ -316,8 +336,19 @@ plot::LocalityPicture LocalityObserver::picture(const std::string& title) const 
     p.columns = static_cast<std::uint32_t>(std::min<std::uint64_t>(used, options_.columns));
     p.rows = options_.rows;
     p.cells.resize(std::size_t{p.columns} * p.rows);
+    const std::size_t t = tiers();
     for (std::uint32_t r = 0; r < p.rows; ++r)
-        std::copy_n(&cells_[std::size_t{r} * options_.columns], p.columns, &p.cells[std::size_t{r} * p.columns]);
+        for (std::uint32_t c = 0; c < p.columns; ++c) {
+            const std::uint32_t* n = &counts_[(std::size_t{r} * options_.columns + c) * t];
+            std::uint8_t best = 0;  // 0 = no reference
+            std::uint32_t most = 0;
+            for (std::size_t k = 0; k < t; ++k)
+                if (n[k] != 0 && n[k] >= most) {  // >=: ties go to the deeper tier
+                    most = n[k];
+                    best = static_cast<std::uint8_t>(k + 1);
+                }
+            p.cells[std::size_t{r} * p.columns + c] = best;
+        }
     p.referencesPerColumn = perColumn_;
     p.references = references_;
     p.tierNames = tierNames();

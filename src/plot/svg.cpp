@@ -465,7 +465,7 @@ std::string renderSvg(const LocalityPicture& picture) {
     f.top = 66;
     f.width = 1000;
     f.height = 500;
-    const double bandNames = 110, legend = 170;
+    const double bandNames = 130, legend = 170;
     const int width = static_cast<int>(f.right() + bandNames + legend);
     const int height = static_cast<int>(f.bottom() + 64);
     const double sx = picture.columns ? f.width / picture.columns : 1, sy = picture.rows ? f.height / picture.rows : 1;
@@ -475,7 +475,7 @@ std::string renderSvg(const LocalityPicture& picture) {
     s += textElement(width / 2.0, 46,
                      "one cell = " + withCommas(static_cast<long long>(picture.referencesPerColumn)) +
                          (picture.referencesPerColumn == 1 ? " reference" : " references") +
-                         " x one address slice; its color = the deepest level that served any of them",
+                         " x one address slice; its color = the level that served most of them",
                      "class=\"subtitle\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444444\"");
     s += "<rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) + "\" width=\"" + num(f.width) + "\" height=\"" +
          num(f.height) + "\" fill=\"#f4f4f4\"/>\n";
@@ -514,15 +514,22 @@ std::string renderSvg(const LocalityPicture& picture) {
 
     // Bands: hex address of each band's first byte, separators where the gaps were left out, names.
     s += "<g class=\"bands\" font-size=\"11\">\n";
+    // Labels 11 px high: one that would come within 12 px of the previous one is left out (two
+    // regions a few rows apart would print their addresses on top of each other).
+    constexpr double kLabelGap = 12;
+    double lastAddressLabel = -1e9, lastNameLabel = -1e9;
     for (std::size_t b = 0; b < picture.bands.size(); ++b) {
         const AddressBand& band = picture.bands[b];
         const double top = f.top + band.firstRow * sy, bottom = f.top + (band.firstRow + band.rows) * sy;
         if (b > 0)
             s += "<line x1=\"" + num(f.left - 6) + "\" y1=\"" + num(top) + "\" x2=\"" + num(f.right() + 6) +
                  "\" y2=\"" + num(top) + "\" stroke=\"#555555\" stroke-dasharray=\"4 3\"/>\n";
-        s += textElement(f.left - 8, top + 10, hexAddress(band.begin),
-                         "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
-        if (b + 1 == picture.bands.size())
+        if (top + 10 - lastAddressLabel >= kLabelGap) {
+            s += textElement(f.left - 8, top + 10, hexAddress(band.begin),
+                             "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
+            lastAddressLabel = top + 10;
+        }
+        if (b + 1 == picture.bands.size() && bottom - lastAddressLabel >= kLabelGap)
             s += textElement(f.left - 8, bottom, hexAddress(band.end),
                              "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
         // Inner ticks, at multiples of a power of two giving about 4 per band, in tall enough bands.
@@ -532,16 +539,23 @@ std::string renderSvg(const LocalityPicture& picture) {
             while (step < size / 4) step <<= 1;
             for (std::uint64_t a = (band.begin / step + 1) * step; a < band.end && a > band.begin; a += step) {
                 const double py = top + double(a - band.begin) / double(size) * (bottom - top);
-                if (py - top < 22 || bottom - py < 14) continue;  // clear of the band labels
+                if (py - top < 22 || bottom - py < 14 || py + 4 - lastAddressLabel < kLabelGap) continue;
                 s += "<line x1=\"" + num(f.left - 5) + "\" y1=\"" + num(py) + "\" x2=\"" + num(f.left) + "\" y2=\"" +
                      num(py) + "\" stroke=\"#333333\"/>\n";
                 s += textElement(f.left - 8, py + 4, hexAddress(a),
                                  "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
+                lastAddressLabel = py + 4;
             }
         }
+        // Names stop short of the legend (about 20 characters fit in the 130 px column at 11 px).
         const std::string name = band.name.empty() ? "(unnamed)" : band.name;
-        s += textElement(f.right() + 10, (top + bottom) / 2 + 4,
-                         name + " (" + byteLabel(double(band.end - band.begin)) + ")", "class=\"band-name\"");
+        const double nameY = std::max((top + bottom) / 2 + 4, lastNameLabel + kLabelGap);
+        if (nameY <= f.bottom() + 4) {
+            s += textElement(f.right() + 10, nameY,
+                             ellipsize(name + " (" + byteLabel(double(band.end - band.begin)) + ")", 20),
+                             "class=\"band-name\"");
+            lastNameLabel = nameY;
+        }
     }
     s += "</g>\n";
 

@@ -10,10 +10,13 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "cachescope/config/config.hpp"
 #include "cachescope/sim/hierarchy.hpp"
 #include "cachescope/sim/run.hpp"
 #include "cachescope/sim/simulator.hpp"
+#include "cachescope/trace/reader.hpp"
 #include "cachescope/trace/reader.hpp"
 #include "sim/sim_test_util.hpp"
 
@@ -129,7 +132,7 @@ TEST_CASE("locality serving level: counts per tier equal the hierarchy's own cou
     }
 }
 
-TEST_CASE("locality grid: time axis halves as the trace grows, deepest tier wins (naive recomputation)") {
+TEST_CASE("locality grid: time axis halves as the trace grows, the tier serving most wins (naive recomputation)") {
     const SimConfig config = loadConfig("configs/teaching.json");
     // First the tier of every reference, with a grid wide enough for one column each.
     const std::vector<Access> trace = randomTrace(1000, 4096, true, 11);
@@ -152,12 +155,22 @@ TEST_CASE("locality grid: time axis halves as the trace grows, deepest tier wins
     const plot::LocalityPicture p = small.picture("small");
     CHECK(p.referencesPerColumn == 256);
     REQUIRE(p.columns == 4);
-    std::vector<std::uint8_t> naive(std::size_t{64} * 4, 0);
-    for (std::size_t i = 0; i < trace.size(); ++i) {
-        std::uint8_t& c = naive[(trace[i].address / 64) * 4 + i / 256];
-        c = std::max<std::uint8_t>(c, static_cast<std::uint8_t>(tiers[i] + 1));
+    // Naive: count each cell's references per tier, then take the tier with the most (ties: deeper).
+    std::vector<std::array<std::uint32_t, 3>> counts(std::size_t{64} * 4, {0, 0, 0});
+    for (std::size_t i = 0; i < trace.size(); ++i) ++counts[(trace[i].address / 64) * 4 + i / 256][tiers[i]];
+    std::vector<std::uint8_t> naive(counts.size(), 0);
+    std::size_t ties = 0;
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+        std::uint32_t most = 0;
+        for (std::uint8_t t = 0; t < 3; ++t)
+            if (counts[k][t] > 0 && counts[k][t] >= most) {
+                ties += counts[k][t] == most;
+                most = counts[k][t];
+                naive[k] = static_cast<std::uint8_t>(t + 1);
+            }
     }
     CHECK(p.cells == naive);
+    CHECK(ties > 0);  // the tie rule is exercised
 }
 
 TEST_CASE("locality footprint: named regions, unnamed ranges, gaps left out, rows shared") {
@@ -181,18 +194,20 @@ TEST_CASE("locality footprint: named regions, unnamed ranges, gaps left out, row
     CHECK(bands[1].end == 0x14000);
     CHECK(bands[2].name == "");
     CHECK(bands[2].begin == 0x14000);
-    CHECK(bands[2].end == 0x15000);
+    // The last unnamed band ends after the last line touched outside the regions: byte 0x14001 of
+    // R(0x13ffe, 4) is in line 0x14000, so the band is 0x14000..0x14040 (not its 4 KiB chunk).
+    CHECK(bands[2].end == 0x14040);
     CHECK(bands[3].name == "B");
-    // Rows: 8 each (4 bands), the 68 others by size: 0x3000 : 0x4000 : 0x1000 : 0x1000 of 0x9000
-    // -> 22.67, 30.22, 7.56, 7.56 -> 22, 30, 7, 7 (66) + the two largest remainders (0.67 band 0,
-    // 0.56 band 2 first by address) -> 23, 30, 8, 7.
-    CHECK(bands[0].rows == 8 + 23);
-    CHECK(bands[1].rows == 8 + 30);
-    CHECK(bands[2].rows == 8 + 8);
-    CHECK(bands[3].rows == 8 + 7);
+    // Rows: 8 each (4 bands), the 68 others by size: 0x3000 : 0x4000 : 0x40 : 0x1000 of 0x8040
+    // -> 25.45, 33.93, 0.13, 8.48 -> 25, 33, 0, 8 (66) + the two largest remainders (0.93 A,
+    // 0.48 B) -> 25, 34, 0, 9; then at most one row per 64-byte line: band 2 has one line.
+    CHECK(bands[0].rows == 8 + 25);
+    CHECK(bands[1].rows == 8 + 34);
+    CHECK(bands[2].rows == 1);
+    CHECK(bands[3].rows == 8 + 9);
     CHECK(bands[0].firstRow == 0);
-    CHECK(bands[1].firstRow == 31);
-    CHECK(bands[3].firstRow + bands[3].rows == 100);
+    CHECK(bands[1].firstRow == 33);
+    CHECK(bands[3].firstRow + bands[3].rows == 93);
 }
 
 TEST_CASE("locality footprint: many scattered ranges merge into at most maxUnnamedBands") {
@@ -209,7 +224,7 @@ TEST_CASE("locality footprint: many scattered ranges merge into at most maxUnnam
     CHECK(bands[1].begin == 0x300000);
     CHECK(bands[2].begin == 0x500000);
     CHECK(bands[2].end == 0x503000);
-    CHECK(bands[3].end == 0x701000);
+    CHECK(bands[3].end == 0x700040);  // the last line touched, not the end of its 4 KiB chunk
 }
 
 TEST_CASE("locality with an mmu: references plotted at their virtual addresses, page-crossing ones once") {
@@ -245,4 +260,29 @@ TEST_CASE("locality with an mmu: references plotted at their virtual addresses, 
     std::uint64_t total = 0;
     for (const std::uint64_t n : p.tierReferences) total += n;
     CHECK(total == accesses);
+}
+
+TEST_CASE("locality rows: row = floor(offset * rows / size), as the axis ticks assume; the last row is used") {
+    // One 4 KiB band of 500 rows (8.192 bytes per row). With the old ceil(4096/500) = 9 bytes per
+    // row, 0x400 fell on row 113 (12 rows off its tick at row 125) and rows 456..499 stayed empty.
+    const SimConfig config = loadConfig("configs/teaching.json");
+    Hierarchy h(config);
+    LocalityObserver locality(h, {{"", 0, 4096, 0, 500}}, {16, 500, 16});
+    h.setObserver(&locality);
+    h.access(Access{0x400, 4, AccessKind::Read});
+    h.access(Access{0xffc, 4, AccessKind::Read});
+    const plot::LocalityPicture p = locality.picture("rows");
+    REQUIRE(p.rows == 500);
+    REQUIRE(p.columns == 2);
+    CHECK(p.cells[std::size_t{125} * 2 + 0] != 0);  // 1024 * 500 / 4096 = 125
+    CHECK(p.cells[std::size_t{499} * 2 + 1] != 0);  // 4092 * 500 / 4096 = 499.5
+}
+
+TEST_CASE("locality footprint: a 1 KiB trace gets one row per line, not 500 hairlines") {
+    // traces/sequential.trace reads 0x10000..0x103ff: 16 lines.
+    const std::vector<plot::AddressBand> bands = scanBands(*openTrace("traces/sequential.trace"));
+    REQUIRE(bands.size() == 1);
+    CHECK(bands[0].begin == 0x10000);
+    CHECK(bands[0].end == 0x10400);
+    CHECK(bands[0].rows == 16);
 }

@@ -232,3 +232,21 @@ TEST_CASE("plot writeSvg: the rendered text, atomically; an unwritable path leav
     CHECK(!std::filesystem::exists(bad));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("plot LocalityPicture: labels of bands a few pixels apart do not overlap; long names are cut") {
+    LocalityPicture p;
+    p.title = "close";
+    p.columns = 1;
+    p.rows = 500;
+    p.cells.assign(500, 1);
+    p.tierNames = {"L1", "memory"};
+    // Band 1 starts 2 rows (2 px) below band 0: its address label would print over band 0's.
+    p.bands = {{"a-region-with-a-very-long-name", 0x1ffeffd000, 0x1ffeffd100, 0, 2},
+               {"b", 0x1fff001000, 0x1fff002000, 2, 498}};
+    const std::string svg = renderSvg(p);
+    CHECK(svg.find(">0x1ffeffd000<") != std::string::npos);
+    CHECK(svg.find(">0x1fff001000<") == std::string::npos);  // left out: 2 px below the first
+    CHECK(svg.find("a-region-with-a-very-long-name") == std::string::npos);  // ellipsized
+    CHECK(svg.find("one cell = 1 reference x one address slice; its color = the level that served most of them") !=
+          std::string::npos);
+}

@@ -50,7 +50,9 @@ public:
     explicit FootprintScanner(const TraceMetadata* metadata, LocalityOptions options = {});
     void add(std::span<const Access> block);
     /// The bands, sorted by address, with rows assigned: each band at least min(8, rows / bands)
-    /// rows, the rest in proportion to its size. Empty if nothing was touched.
+    /// rows, the rest in proportion to its size, but never more rows than it has 64-byte lines
+    /// (a 1 KiB trace gets 16 rows, one per line, not 500 hairlines). Unnamed bands end at the
+    /// first and last line touched outside the named regions. Empty if nothing was touched.
     std::vector<plot::AddressBand> bands() const;
 
 private:
@@ -60,6 +62,8 @@ private:
     std::vector<std::uint64_t> chunks_;  // touched chunk numbers outside regions (unsorted, deduplicated lazily)
     unsigned chunkBits_ = 12;
     std::uint64_t lastChunk_ = ~std::uint64_t{0};
+    std::uint64_t lowestOutside_ = ~std::uint64_t{0};  // first and last byte touched outside regions
+    std::uint64_t highestOutside_ = 0;
     std::size_t lastRegion_ = 0;
     LocalityOptions options_;
 };
@@ -83,6 +87,8 @@ public:
     void onCacheAccess(const CacheEvent& e) override;
     void onMemoryAccess(const MemoryEvent& e) override;
 
+    /// A cell's color (LocalityPicture::cells) is the tier that served most of its references, ties
+    /// going to the deeper tier; the legend's shares count references, so the two agree.
     /// Tiers: 0 = first-level caches, ..., the last = memory.
     std::uint32_t tiers() const { return memoryTier_ + 1; }
     std::vector<std::string> tierNames() const;
@@ -119,7 +125,6 @@ private:
     const Hierarchy* hierarchy_;
     LocalityOptions options_;
     std::vector<plot::AddressBand> bands_;
-    std::vector<std::uint64_t> bytesPerRow_;
     std::uint32_t memoryTier_ = 0;
 
     // The piece being simulated.
@@ -131,8 +136,8 @@ private:
     std::vector<Event> events_;
     std::deque<Pending> pending_;
 
-    // The picture.
-    std::vector<std::uint8_t> cells_;
+    // The picture: per cell, the references each tier served ([row][column][tier]).
+    std::vector<std::uint32_t> counts_;
     std::uint64_t perColumn_ = 1;
     std::uint64_t references_ = 0;
     std::vector<std::uint64_t> byTier_;
