@@ -41,9 +41,18 @@ std::string joinNames(const std::vector<std::string>& names) {
 
 plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x) {
     const SweepIdentity& id = table.identity;
-    // The level: a cache, else a TLB.
+    // The level: a cache, else a TLB. By default the first cache that saw references in some run
+    // (default.json's L1I sees none on a data-only kernel: its curve would be a flat zero).
     std::optional<std::size_t> cache, tlb;
-    const std::string levelName = level.empty() && !id.levels.empty() ? id.levels.front() : level;
+    std::string levelName = level;
+    if (level.empty() && !id.levels.empty()) {
+        levelName = id.levels.front();
+        for (std::size_t i = id.levels.size(); i-- > 0;)
+            if (std::any_of(table.rows.begin(), table.rows.end(), [i](const SweepRow& r) {
+                    return r.error.empty() && i < r.levels.size() && r.levels[i].accesses > 0;
+                }))
+                levelName = id.levels[i];
+    }
     for (std::size_t i = 0; i < id.levels.size(); ++i)
         if (id.levels[i] == levelName) cache = i;
     for (std::size_t i = 0; i < id.tlbs.size() && !cache; ++i)
@@ -64,7 +73,8 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
     }
     if (!xi) {
         if (numericPaths.empty())
-            throw UsageError("--plot needs a --vary whose values are numbers or sizes (the x axis); none is");
+            throw UsageError("--plot draws a miss rate against a --vary whose values are all numbers or sizes (its x "
+                             "axis), such as --vary caches.L1.size=1KiB,2KiB; this sweep varies no such key");
         throw UsageError("--plot-x \"" + x + "\" is not a numeric --vary of the sweep; expected one of: " +
                          joinNames(numericPaths));
     }
@@ -105,9 +115,13 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
         const SweepCounts& counts = cache ? row.levels[*cache] : row.tlbs[*tlb];
         chart.series[it->second].points.push_back({*numeric(row.values[*xi]), counts.missRate()});
     }
-    for (plot::Series& series : chart.series)
+    bool allZero = true;
+    for (plot::Series& series : chart.series) {
         std::stable_sort(series.points.begin(), series.points.end(),
                          [](const plot::Point& a, const plot::Point& b) { return a.x < b.x; });
+        for (const plot::Point& p : series.points) allZero = allZero && p.y == 0;
+    }
+    if (allZero) chart.y.max = 1.0;  // a miss rate of 0 everywhere: 0..1, not an axis of 0..2
     return chart;
 }
 

@@ -87,7 +87,25 @@ TEST_CASE("sweep chart: errors name the valid choices") {
     words.identity.vary = {{"caches.L1.replacement", {"lru", "fifo"}}};
     CHECK(message("", "") == "no error");  // the table above still has numeric varies
     CHECK_THROWS_WITH_AS(sweepChart(words, "", ""),
-                         "--plot needs a --vary whose values are numbers or sizes (the x axis); none is", UsageError);
+                         "--plot draws a miss rate against a --vary whose values are all numbers or sizes (its x "
+                         "axis), such as --vary caches.L1.size=1KiB,2KiB; this sweep varies no such key",
+                         UsageError);
+}
+
+TEST_CASE("sweep chart: the default level is the first cache that saw references; all-zero rates span 0..1") {
+    // default.json on a data-only kernel: L1I sees nothing, so the curve must be L1D's.
+    SweepTable t = handTable();
+    t.identity.levels = {"L1I", "L1D", "L2"};
+    for (SweepRow& r : t.rows) r.levels = {{0, 0}, r.levels[0], r.levels[1]};
+    const plot::LineChart chart = sweepChart(t, "", "");
+    CHECK(chart.y.label == "L1D miss rate");
+    CHECK_FALSE(chart.y.max.has_value());
+    CHECK(chart.series[0].points[0].y == doctest::Approx(0.5));
+    // Asked for by name, L1I is still drawn: a flat zero, on a 0..1 axis (was 0..2).
+    const plot::LineChart zero = sweepChart(t, "L1I", "");
+    CHECK(zero.y.label == "L1I miss rate");
+    REQUIRE(zero.y.max.has_value());
+    CHECK(*zero.y.max == 1.0);
 }
 
 TEST_CASE("cli sweep --plot: a well-formed SVG with one line per associativity; bad level writes nothing") {

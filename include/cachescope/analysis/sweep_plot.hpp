@@ -16,9 +16,10 @@
 
 namespace cachescope {
 
-/// The chart of `table` for the cache (or TLB) named `level` (empty = the first cache) against the
-/// --vary path `x` (empty = the first numeric one). Throws UsageError naming the valid choices when
-/// `level` or `x` names nothing, or when no --vary is numeric.
+/// The chart of `table` for the cache (or TLB) named `level` (empty = the first cache that saw
+/// references in some run) against the --vary path `x` (empty = the first numeric one); a y axis
+/// of 0..1 when every miss rate is 0. Throws UsageError naming the valid choices when `level` or
+/// `x` names nothing, or when no --vary is numeric.
 plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x);
 
 }  // namespace cachescope
