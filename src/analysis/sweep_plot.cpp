@@ -36,10 +36,15 @@ std::string joinNames(const std::vector<std::string>& names) {
     return s;
 }
 
-/// `text`, cut to `max` characters with "..." when longer (trace labels of kernels list every parameter).
-}  // namespace
 
-plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x) {
+/// The level a sweep plot draws: a cache, else a TLB (see sweepChart).
+struct PlotLevel {
+    std::string name;
+    std::optional<std::size_t> cache, tlb;
+    const SweepCounts& of(const SweepRow& row) const { return cache ? row.levels[*cache] : row.tlbs[*tlb]; }
+};
+
+PlotLevel plotLevel(const SweepTable& table, const std::string& level) {
     const SweepIdentity& id = table.identity;
     // The level: a cache, else a TLB. By default the first cache that saw references in some run
     // (default.json's L1I sees none on a data-only kernel: its curve would be a flat zero).
@@ -63,6 +68,40 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
         throw UsageError("--plot-level \"" + level + "\" is not a cache or TLB of the sweep; expected one of: " +
                          joinNames(names));
     }
+    return {levelName, cache, tlb};
+}
+
+}  // namespace
+
+bool hasNumericVary(const SweepTable& table) {
+    return std::any_of(table.identity.vary.begin(), table.identity.vary.end(), allNumeric);
+}
+
+plot::BarChart sweepBars(const SweepTable& table, const std::string& level) {
+    const SweepIdentity& id = table.identity;
+    const PlotLevel pl = plotLevel(table, level);
+    plot::BarChart chart;
+    std::string varied;
+    for (const SweepVary& v : id.vary) varied += (varied.empty() ? "" : ", ") + v.path;
+    chart.title = "Sweep: " + pl.name + " miss rate by " + varied;
+    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(id.traces.front(), 48) + ")";
+    chart.xLabel = varied;
+    chart.yLabel = pl.name + " miss rate";
+    for (const SweepRow& row : table.rows) {
+        if (!row.error.empty()) continue;
+        std::string label;
+        for (const std::string& value : row.values) label += (label.empty() ? "" : ", ") + value;
+        if (id.traces.size() > 1) label += (label.empty() ? "" : ", ") + plot::ellipsize(row.traceLabel, 24);
+        chart.labels.push_back(label);
+        chart.values.push_back(pl.of(row).missRate());
+    }
+    return chart;
+}
+
+plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x) {
+    const SweepIdentity& id = table.identity;
+    const PlotLevel pl = plotLevel(table, level);
+    const std::string& levelName = pl.name;
     // The x key.
     std::optional<std::size_t> xi;
     std::vector<std::string> numericPaths;
@@ -112,8 +151,7 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
         if (name.empty()) name = levelName;
         auto [it, inserted] = seriesOf.try_emplace(name, chart.series.size());
         if (inserted) chart.series.push_back({name, {}});
-        const SweepCounts& counts = cache ? row.levels[*cache] : row.tlbs[*tlb];
-        chart.series[it->second].points.push_back({*numeric(row.values[*xi]), counts.missRate()});
+        chart.series[it->second].points.push_back({*numeric(row.values[*xi]), pl.of(row).missRate()});
     }
     bool allZero = true;
     for (plot::Series& series : chart.series) {

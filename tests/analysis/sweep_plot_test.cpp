@@ -127,3 +127,31 @@ TEST_CASE("cli sweep --plot: a well-formed SVG with one line per associativity; 
     CHECK_FALSE(std::filesystem::exists(dir.path / "b.csv"));
     CHECK_FALSE(std::filesystem::exists(dir.path / "b.svg"));
 }
+
+TEST_CASE("sweep bars: a sweep of words (policies) gets one bar per run, labelled with its values") {
+    SweepTable t;
+    t.identity.vary = {{"caches.L1.replacement", {"lru", "fifo", "opt"}}};
+    t.identity.traces = {"a.trace"};
+    t.identity.levels = {"L1"};
+    t.identity.runs = 3;
+    const std::uint64_t misses[] = {30, 40, 12};
+    for (std::uint64_t c = 0; c < 3; ++c) {
+        SweepRow r;
+        r.index = c;
+        r.combination = c;
+        r.values = t.identity.values(c);
+        r.traceLabel = "a.trace";
+        r.levels = {{120, misses[c]}};
+        t.rows.push_back(r);
+    }
+    CHECK_FALSE(hasNumericVary(t));
+    CHECK(hasNumericVary(handTable()));
+    const plot::BarChart bars = sweepBars(t, "");
+    CHECK(bars.title == "Sweep: L1 miss rate by caches.L1.replacement (a.trace)");
+    CHECK(bars.labels == std::vector<std::string>{"lru", "fifo", "opt"});
+    REQUIRE(bars.values.size() == 3);
+    CHECK(bars.values[0] == doctest::Approx(0.25));
+    CHECK(bars.values[1] == doctest::Approx(40.0 / 120));
+    CHECK(bars.values[2] == doctest::Approx(0.1));
+    CHECK(xmlError(plot::renderSvg(bars)).empty());
+}

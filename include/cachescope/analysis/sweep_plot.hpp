@@ -22,4 +22,12 @@ namespace cachescope {
 /// `x` names nothing, or when no --vary is numeric.
 plot::LineChart sweepChart(const SweepTable& table, const std::string& level, const std::string& x);
 
+/// True if some --vary of `table` has values that are all numbers or sizes (sweepChart can draw it).
+bool hasNumericVary(const SweepTable& table);
+
+/// For a sweep that varies only words (replacement=lru,fifo,opt): one bar per run, its level's miss
+/// rate, labelled with the run's values (and its trace when there are several), in run order.
+/// `level` as for sweepChart. Error rows are left out.
+plot::BarChart sweepBars(const SweepTable& table, const std::string& level);
+
 }  // namespace cachescope
