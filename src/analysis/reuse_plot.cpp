@@ -29,12 +29,12 @@ plot::LineChart mrcChart(const MissRatioCurve& curve, const std::string& source)
     return chart;
 }
 
-plot::BarChart reuseChart(const ReuseHistogram& histogram, const std::string& source) {
+plot::BarChart reuseChart(const ReuseHistogram& histogram, const std::string& source, bool logY) {
     plot::BarChart chart;
     chart.title = "Reuse distances, " + blockText(histogram.blockSize) + " blocks: " + plot::ellipsize(source, 56);
     chart.xLabel = "reuse distance (distinct blocks between two references to a block)";
     chart.yLabel = "references";
-    chart.logY = true;
+    chart.logY = logY;
     for (const ReuseBucket& b : log2Buckets(histogram)) {
         chart.labels.push_back(b.min == b.max ? std::to_string(b.min)
                                               : std::to_string(b.min) + "-" + std::to_string(b.max));

@@ -32,6 +32,7 @@ struct ReuseArgs {
     bool json = false, csv = false;
     std::string output;
     std::string plot;  // --plot FILE.svg (analysis/reuse_plot.hpp)
+    bool linear = false;  // reuse --linear: the histogram's y axis linear
     std::string kinds = "all";  // --kinds: all, data (reads and writes), reads, writes, fetches
     // mrc only
     std::string sizes;       // comma-separated
@@ -194,7 +195,7 @@ nlohmann::ordered_json reuseJson(const std::string& source, const ReuseHistogram
 void reuseCommand(const ReuseArgs& args) {
     const ReuseHistogram h = analyze(args, 1.0, true);
     const std::string source = describeSource(args.source);
-    if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source));
+    if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source, !args.linear));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << reuseJson(source, h).dump(2) << '\n';
@@ -321,6 +322,9 @@ Command addReuseCommand(CLI::App& app) {
     auto args = std::make_shared<ReuseArgs>();
     CLI::App* cmd = app.add_subcommand("reuse", "Histogram of reuse distances (LRU stack distances) of a trace");
     addCommonOptions(cmd, *args);
+    cmd->add_flag("--linear", args->linear,
+                  "With --plot: a linear y axis (default log10, where every nonzero bucket shows but heights "
+                  "compare by orders of magnitude)");
     cmd->footer(
         "Examples:\n"
         "  cachescope reuse traces/matmul-ikj.bin\n"

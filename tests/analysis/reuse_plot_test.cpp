@@ -60,3 +60,16 @@ TEST_CASE("cli reuse and mrc --plot: well-formed SVGs with the expected bars and
     CHECK(ms.find(">exact<") != std::string::npos);
     CHECK(m.out.find("4KiB      64      64      0.5000\n") != std::string::npos);
 }
+
+TEST_CASE("reuse chart: --linear gives a linear y axis, same bars") {
+    ReuseHistogram h;
+    h.blockSize = 64;
+    h.cold = 3;
+    const plot::BarChart logChart = reuseChart(h, "t.trace");
+    const plot::BarChart linear = reuseChart(h, "t.trace", false);
+    CHECK(logChart.logY);
+    CHECK_FALSE(linear.logY);
+    CHECK(linear.labels == logChart.labels);
+    CHECK(linear.values == logChart.values);
+    CHECK(linear.values.back() == 3);
+}
