@@ -4,20 +4,13 @@
 
 #include <algorithm>
 #include <array>
-#include <numeric>
-#include <sstream>
 
 #include "cachescope/config/topology.hpp"
+#include "cachescope/core/format.hpp"
 
 namespace cachescope {
 
 namespace {
-
-std::string hex(std::uint64_t v) {
-    std::ostringstream os;
-    os << "0x" << std::hex << v;
-    return os.str();
-}
 
 /// The latency of an arrival at cache `c` (or memory).
 std::uint32_t latencyOf(const Hierarchy& h, std::uint32_t c) {
@@ -61,29 +54,6 @@ std::string_view toString(StepRole role) {
             return "write-around";
     }
     return "?";
-}
-
-std::string describeElement(const TraceMetadata& metadata, std::uint64_t address) {
-    const std::optional<std::size_t> found = metadata.regionOf(address);
-    if (!found) return {};
-    const Region& r = metadata.regions[*found];
-    const std::uint64_t bytes = address - r.base;
-    if (r.strides.empty() || r.strides.size() != r.shape.size() || r.elementSize == 0) return r.name + "+" + hex(bytes);
-    // Decompose the element number along the dimensions from the largest stride down.
-    std::uint64_t element = bytes / r.elementSize;
-    std::vector<std::size_t> order(r.shape.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return r.strides[a] > r.strides[b]; });
-    std::vector<std::uint64_t> index(r.shape.size(), 0);
-    for (const std::size_t d : order) {
-        if (r.strides[d] == 0) continue;
-        index[d] = element / r.strides[d];
-        element %= r.strides[d];
-    }
-    std::string s = r.name;
-    for (const std::uint64_t i : index) s += "[" + std::to_string(i) + "]";
-    return s;
 }
 
 // ---- Narrator --------------------------------------------------------------------------------

@@ -28,37 +28,6 @@ constexpr std::array<std::string_view, 15> kFields = {
     "evictions", "writebacks",  "back_invalidations",       "miss_rate",
 };
 
-}  // namespace
-
-std::string shortestNumber(double value) {
-    std::array<char, 64> buf{};
-    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-    return std::string(buf.data(), result.ptr);
-}
-
-std::string csvField(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
-std::string withThousands(std::uint64_t value) {
-    const std::string digits = std::to_string(value);
-    std::string out;
-    out.reserve(digits.size() + digits.size() / 3);
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-namespace {
 
 // Column 0 (the name) left-aligned, the others right-aligned; no trailing blanks.
 void printTable(std::ostream& os, const std::vector<std::string>& header,

@@ -15,11 +15,10 @@
 #include <array>
 #include <cstddef>
 #include <limits>
-#include <sstream>
 #include <unordered_set>
 
 #include "cachescope/core/error.hpp"
-#include "cachescope/report/report.hpp"
+#include "cachescope/core/format.hpp"
 
 namespace cachescope {
 
@@ -57,12 +56,6 @@ private:
     std::uint64_t last_ = 0;
     bool hasLast_ = false;
 };
-
-std::string hex(std::uint64_t value) {
-    std::ostringstream os;
-    os << "0x" << std::hex << value;
-    return os.str();
-}
 
 /// 64 -> "64 B", 4096 -> "4 KiB", 2097152 -> "2 MiB".
 std::string sizeText(std::uint64_t bytes) {

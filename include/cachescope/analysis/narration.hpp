@@ -184,10 +184,6 @@ struct ReferenceNarration {
     std::uint64_t cycles = 0;  // every latency this reference caused (docs/semantics.md's model)
 };
 
-/// The element of a region holding `address`: "name[i][j]" (indices in shape order), or
-/// "name+0x.." for regions without strides; empty if no region holds it.
-std::string describeElement(const TraceMetadata& metadata, std::uint64_t address);
-
 /// Builds ReferenceNarrations from a simulator's events. Attach it with
 /// `simulator.setObservers(&narrator, &narrator)` (or through a FanOutObserver), then for each
 /// reference: begin(), simulator.access(), finish().
