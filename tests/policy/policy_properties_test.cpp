@@ -227,9 +227,9 @@ TEST_CASE("policy properties: a repeated hit changes nothing where rehitIsIdempo
                 p->onHit(op.set, w);
                 if (p->rehitIsIdempotent())
                     REQUIRE(p->sameState(*before));
-                else if (info.name == "lfu")
+                else if (p->kind() == PolicyKind::Lfu)
                     REQUIRE_FALSE(p->sameState(*before));  // the count went up
-                else if (info.name == "opt")
+                else if (p->kind() == PolicyKind::Opt)
                     REQUIRE(p->sameState(*before));  // no new arrival in between: the same next use again
                 else
                     FAIL("unexpected policy with rehitIsIdempotent() false");
