@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -135,6 +137,48 @@ TEST_CASE("policy properties: victim is a way of the set and has no side effects
                     REQUIRE(p->sameState(*before));
                     REQUIRE(before->sameState(*p));
                 }
+            }
+        }
+}
+
+TEST_CASE("policy properties: inspection has no side effects and agrees with victim()") {
+    for (const PolicyInfo& info : policies())
+        for (Geometry g : kGeometries) {
+            CAPTURE(label(info, g));
+            auto p = info.make(PolicyParams{.sets = g.sets, .ways = g.ways, .seed = 13});
+            Driver d(g, 4);
+            for (int i = 0; i < steps(g); ++i) {
+                const Op op = d.next();
+                apply(*p, op);
+                if (i % 37 != 0) continue;
+                auto before = p->clone();
+                const SetPolicyState s = p->setState(op.set);
+                REQUIRE(s.victim == p->victim(op.set));
+                REQUIRE((s.kind == p->kind()));
+                if (const std::optional<PlruTree> t = p->plruTree(op.set)) {
+                    REQUIRE(t->victim == s.victim);
+                    // One step per tree level, starting at the root; each step goes to a child.
+                    REQUIRE(t->bits.size() == t->leaves - 1);
+                    REQUIRE((std::uint32_t{1} << t->path.size()) == t->leaves);
+                    std::uint32_t node = 0;
+                    for (const PlruStep& step : t->path) {
+                        REQUIRE(step.node == node);
+                        node = 2 * node + (step.right ? 2 : 1);
+                    }
+                    REQUIRE(node - (t->leaves - 1) == t->victim);  // heap index of the leaf
+                }
+                std::vector<std::uint32_t> ranks;
+                for (std::uint32_t w = 0; w < g.ways; ++w) {
+                    const WayPolicyState ws = p->wayState(op.set, w);
+                    REQUIRE((ws.kind == p->kind()));
+                    if (ws.recencyRank) ranks.push_back(*ws.recencyRank);
+                    if (ws.insertionOrder) ranks.push_back(static_cast<std::uint32_t>(*ws.insertionOrder));
+                }
+                if (!ranks.empty()) {  // lru, mru, fifo: the ranks are a permutation of 0..ways-1
+                    std::sort(ranks.begin(), ranks.end());
+                    for (std::uint32_t r = 0; r < g.ways; ++r) REQUIRE(ranks[r] == r);
+                }
+                REQUIRE(p->sameState(*before));
             }
         }
 }
