@@ -23,6 +23,9 @@
 //
 // With 3 ways (P = 4, leaf 3 is padding) the bit b2 may point at the padding leaf; the victim
 // search then takes way 2 instead.
+//
+// setState(set).plruTree (replacement.hpp's PlruTree) gives the bits in this heap order and the
+// path the victim search takes: for "hit B" above, {b0 right, b2 left} -> way 2.
 
 #include <cstdint>
 #include <vector>
