@@ -58,6 +58,33 @@ std::uint64_t Cache::validLines() const {
     return n;
 }
 
+SetView Cache::inspectSet(std::uint32_t set) const {
+    SetView v;
+    v.set = set;
+    v.policy = policy_->setState(set);
+    v.ways.reserve(ways_);
+    std::uint32_t firstInvalid = kNoWay;
+    for (std::uint32_t w = 0; w < ways_; ++w) {
+        const LineView l = lineAt(set, w);
+        WayInspection way;
+        way.valid = l.valid;
+        if (l.valid) {
+            way.dirty = l.dirty;
+            way.line = l.line;
+            way.tag = layout_.tagOfLine(l.line);
+            way.lineAddress = layout_.lineBase(l.line);
+        } else if (firstInvalid == kNoWay) {
+            firstInvalid = w;
+        }
+        way.policy = policy_->wayState(set, w);
+        v.ways.push_back(way);
+    }
+    // The same choice fill() makes: the lowest invalid way, else the policy's victim.
+    v.nextMissEvicts = firstInvalid == kNoWay;
+    v.nextVictim = v.nextMissEvicts ? v.policy.victim : firstInvalid;
+    return v;
+}
+
 Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
     const std::size_t base = slot(set, 0);

@@ -21,6 +21,7 @@
 #include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/analysis/reuse.hpp"
 #include "cachescope/bench/bench.hpp"
+#include "cachescope/core/table.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
@@ -233,29 +234,14 @@ void benchCommand(const BenchArgs& args) {
         return;
     }
 
-    const std::array<std::string, 5> header = {"case", "accesses", "misses (per level)", "seconds",
-                                               "M accesses/s"};
-    std::vector<std::array<std::string, 5>> rows;
+    TextTable table{{"case", "accesses", "misses (per level)", "seconds", "M accesses/s"}, {}};
     for (const BenchResult& r : results) {
         std::string misses;
         for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
-        rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
-                        format("%.1f", r.accessesPerSecond() / 1e6)});
+        table.rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
+                              format("%.1f", r.accessesPerSecond() / 1e6)});
     }
-    std::array<std::size_t, 5> width{};
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        width[i] = header[i].size();
-        for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
-    }
-    auto printRow = [&](const std::array<std::string, 5>& row) {
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            const std::string pad(width[i] - row[i].size(), ' ');
-            std::cout << (i ? "  " : "") << (i == 0 ? row[i] + pad : pad + row[i]);
-        }
-        std::cout << '\n';
-    };
-    printRow(header);
-    for (const auto& row : rows) printRow(row);
+    printTable(std::cout, table);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
               << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
     if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("mrc/"); }))

@@ -155,15 +155,6 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     return {};
 }
 
-std::string joinNames(const std::vector<std::string>& names) {
-    std::string s;
-    for (const std::string& n : names) {
-        if (!s.empty()) s += ", ";
-        s += n;
-    }
-    return s;
-}
-
 std::string defaultCacheName(const std::vector<CacheConfig>& caches, const Topology& topology, std::size_t index) {
     std::uint32_t level = topology.level[index];
     if (!topology.reachable[index]) {

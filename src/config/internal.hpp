@@ -8,6 +8,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/config/topology.hpp"
+#include "cachescope/core/names.hpp"
 
 namespace cachescope::configdetail {
 
@@ -18,8 +19,8 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 /// The candidate closest to `word` if it is close enough to be a likely typo, else "".
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
-/// "a, b, c".
-std::string joinNames(const std::vector<std::string>& names);
+/// "a, b, c" (core/format.hpp).
+using cachescope::joinNames;
 
 /// The name a cache gets when it has none: L<level>, plus I / D for a cache holding only
 /// instructions / data. An unreachable cache (level unknown) gets one level below every earlier cache.

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <bit>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +15,7 @@
 #include "cachescope/config/topology.hpp"
 #include "cachescope/core/address.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/core/format.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "internal.hpp"
 
@@ -52,12 +52,6 @@ namespace configdetail {
 namespace {
 
 std::string inQuotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string hex(std::uint64_t v) {
-    std::ostringstream s;
-    s << "0x" << std::hex << v;
-    return s.str();
-}
 
 std::vector<std::string> registeredPolicies() {
     std::vector<std::string> names;

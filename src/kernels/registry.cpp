@@ -11,12 +11,6 @@
 
 namespace cachescope {
 
-std::string joinNames(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
-}
-
 namespace {
 
 /// Levenshtein distance (insertions, deletions, substitutions each cost 1).

@@ -38,11 +38,15 @@ bool DrripPolicy::sameState(const ReplacementPolicy& other) const {
 }
 
 std::string DrripPolicy::describeSet(std::uint32_t set) const {
-    const Role r = role(set);
-    const char* roleName = r == Role::SrripLeader   ? "SRRIP leader"
-                           : r == Role::BrripLeader ? "BRRIP leader"
-                                                    : "follower";
-    return rrpv_.describe(set) + " (" + roleName + ", PSEL " + std::to_string(psel_) + ")";
+    return rrpv_.describe(set) + " (" + std::string(duelingRoleName(role(set))) + ", PSEL " + std::to_string(psel_) + ")";
+}
+
+SetPolicyState DrripPolicy::setState(std::uint32_t set) const {
+    SetPolicyState s{.kind = PolicyKind::Drrip, .victim = victim(set)};
+    s.duelingRole = role(set);
+    s.psel = psel_;
+    s.generatorState = gen_.state();
+    return s;
 }
 
 }  // namespace cachescope

@@ -26,7 +26,7 @@ void PlruPolicy::pointPath(std::uint32_t set, std::uint32_t way, bool toward) {
     }
 }
 
-std::uint32_t PlruPolicy::victim(std::uint32_t set) const {
+std::uint32_t PlruPolicy::search(std::uint32_t set, std::vector<PlruStep>* path) const {
     const std::uint8_t* b = bits_.data() + std::size_t{set} * (leaves_ - 1);
     std::uint32_t n = 1;       // current node
     std::uint32_t lo = 0;      // first way under n
@@ -35,6 +35,7 @@ std::uint32_t PlruPolicy::victim(std::uint32_t set) const {
         size /= 2;
         // The right child covers ways [lo+size, lo+2*size); it is all padding if lo+size >= ways.
         const bool right = b[n - 1] != 0 && lo + size < ways_;
+        if (path != nullptr) path->push_back({n - 1, right});
         if (right) {
             n = 2 * n + 1;
             lo += size;
@@ -43,6 +44,16 @@ std::uint32_t PlruPolicy::victim(std::uint32_t set) const {
         }
     }
     return lo;
+}
+
+SetPolicyState PlruPolicy::setState(std::uint32_t set) const {
+    PlruTree tree;
+    tree.leaves = leaves_;
+    for (std::uint32_t n = 0; n + 1 < leaves_; ++n) tree.bits.push_back(bit(set, n));
+    tree.victim = search(set, &tree.path);
+    SetPolicyState s{.kind = PolicyKind::Plru, .victim = tree.victim};
+    s.plruTree = std::move(tree);
+    return s;
 }
 
 bool PlruPolicy::sameState(const ReplacementPolicy& other) const {

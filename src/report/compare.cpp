@@ -2,6 +2,8 @@
 
 #include "cachescope/report/compare.hpp"
 
+#include "cachescope/core/table.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -189,24 +191,7 @@ void printCompareText(std::ostream& os, const std::vector<RunSummary>& runs) {
         }
         cells.push_back(std::move(line));
     }
-    // Column 0 left-aligned, the others right-aligned, two blanks apart; no trailing blanks.
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        width[i] = header[i].size();
-        for (const auto& line : cells) width[i] = std::max(width[i], line[i].size());
-    }
-    auto printLine = [&](const std::vector<std::string>& line) {
-        std::string text;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            if (i != 0) text += "  ";
-            const std::string pad(width[i] - line[i].size(), ' ');
-            text += i == 0 ? line[i] + pad : pad + line[i];
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        os << text << '\n';
-    };
-    printLine(header);
-    for (const auto& line : cells) printLine(line);
+    printTable(os, TextTable{header, cells});  // metric left, numbers right
     if (two) os << "\nchange = (B - A) / A; miss rates differ in percentage points (pp)\n";
 }
 

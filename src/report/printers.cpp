@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cachescope/core/table.hpp"
 #include "cachescope/report/report.hpp"
 
 namespace cachescope {
@@ -28,59 +29,6 @@ constexpr std::array<std::string_view, 15> kFields = {
     "evictions", "writebacks",  "back_invalidations",       "miss_rate",
 };
 
-}  // namespace
-
-std::string shortestNumber(double value) {
-    std::array<char, 64> buf{};
-    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-    return std::string(buf.data(), result.ptr);
-}
-
-std::string csvField(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
-std::string withThousands(std::uint64_t value) {
-    const std::string digits = std::to_string(value);
-    std::string out;
-    out.reserve(digits.size() + digits.size() / 3);
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-namespace {
-
-// Column 0 (the name) left-aligned, the others right-aligned; no trailing blanks.
-void printTable(std::ostream& os, const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        width[i] = header[i].size();
-        for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
-    }
-    auto printRow = [&](const std::vector<std::string>& row) {
-        std::string line;
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            if (i != 0) line += "  ";
-            const std::string pad(width[i] - row[i].size(), ' ');
-            line += i == 0 ? row[i] + pad : pad + row[i];
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        os << line << '\n';
-    };
-    printRow(header);
-    for (const auto& row : rows) printRow(row);
-}
 
 void printTranslation(std::ostream& os, const TranslationSummary& t) {
     os << "\ntranslation\n";
@@ -92,7 +40,7 @@ void printTranslation(std::ostream& os, const TranslationSummary& t) {
     };
     for (const LevelSummary& l : t.tlbs) add(l);
     for (const LevelSummary& l : t.walkCaches) add(l);
-    if (!rows.empty()) printTable(os, {"tlb", "accesses", "hits", "misses", "miss rate", "latency"}, rows);
+    if (!rows.empty()) printTable(os, TextTable{{"tlb", "accesses", "hits", "misses", "miss rate", "latency"}, rows});
     os << "walks: " << withThousands(t.walks) << ", page-table entry reads: " << withThousands(t.walkMemoryAccesses)
        << " (served by";
     for (std::size_t i = 0; i < t.pteServedBy.size(); ++i)
@@ -121,7 +69,7 @@ void printOptComparison(std::ostream& os, const RunSummary& s) {
         for (const LevelSummary& l : s.translation->tlbs) add(l);
     if (rows.empty()) return;
     os << "\ncompared with OPT (Belady's optimal replacement, each level on the same stream)\n";
-    printTable(os, {"level", "misses", "OPT misses", "above OPT", "share of misses"}, rows);
+    printTable(os, TextTable{{"level", "misses", "OPT misses", "above OPT", "share of misses"}, rows});
 }
 
 /// "by tensor" / "by statement": references, then each cache's misses and miss ratio
@@ -156,7 +104,7 @@ void printAttribution(std::ostream& os, const RunSummary& s, const std::vector<A
         }
         cells.push_back(std::move(line));
     }
-    printTable(os, header, cells);
+    printTable(os, TextTable{header, cells});
 }
 
 nlohmann::ordered_json classesJson(const MissClassCounts& m) {
@@ -172,7 +120,7 @@ void printMissClasses(std::ostream& os, const RunSummary& s) {
         rows.push_back({l.name, withThousands(l.stats.misses()), withThousands(m.compulsory), withThousands(m.capacity),
                         withThousands(m.conflict)});
     }
-    printTable(os, {"level", "misses", "compulsory", "capacity", "conflict"}, rows);
+    printTable(os, TextTable{{"level", "misses", "compulsory", "capacity", "conflict"}, rows});
 }
 
 nlohmann::ordered_json attributionJson(const RunSummary& s, const std::vector<AttributionRow>& rows, bool withRegion) {
@@ -220,7 +168,7 @@ void printText(std::ostream& os, const RunSummary& s) {
                         withThousands(c.readMisses()), withThousands(c.writeMisses()), withThousands(c.evictions),
                         withThousands(c.writebacks)});
     }
-    printTable(os, header, rows);
+    printTable(os, TextTable{header, rows});
     if (s.classified) printMissClasses(os, s);
     os << "\nmemory: " << withThousands(s.memory.reads) << " reads, " << withThousands(s.memory.writes)
        << " writes\n";

@@ -15,11 +15,11 @@
 #include <array>
 #include <cstddef>
 #include <limits>
-#include <sstream>
 #include <unordered_set>
 
 #include "cachescope/core/error.hpp"
-#include "cachescope/report/report.hpp"
+#include "cachescope/core/format.hpp"
+#include "cachescope/core/table.hpp"
 
 namespace cachescope {
 
@@ -58,12 +58,6 @@ private:
     bool hasLast_ = false;
 };
 
-std::string hex(std::uint64_t value) {
-    std::ostringstream os;
-    os << "0x" << std::hex << value;
-    return os.str();
-}
-
 /// 64 -> "64 B", 4096 -> "4 KiB", 2097152 -> "2 MiB".
 std::string sizeText(std::uint64_t bytes) {
     static constexpr std::array<const char*, 4> kUnits{"B", "KiB", "MiB", "GiB"};
@@ -79,27 +73,6 @@ std::string shapeText(const std::vector<std::uint64_t>& shape) {
     std::string out;
     for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
     return out.empty() ? "-" : out;
-}
-
-void printTable(std::ostream& os, const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        width[c] = header[c].size();
-        for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string text = "  ";
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const std::string pad(width[c] - cells[c].size(), ' ');
-            if (c != 0) text += "  ";
-            text += c == 0 ? cells[c] + pad : pad + cells[c];  // names left, numbers right
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        os << text << '\n';
-    };
-    line(header);
-    for (const auto& row : rows) line(row);
 }
 
 /// The metadata region behind info.regions[i] (they come in the metadata's order); nullptr for
@@ -205,7 +178,8 @@ void printTraceInfo(std::ostream& os, const TraceInfo& info) {
                         withThousands(r.reads), withThousands(r.writes), withThousands(r.footprintLines)});
     }
     os << "regions:\n";
-    printTable(os, {"name", "base", "size", "shape", "element", "accesses", "reads", "writes", "lines"}, rows);
+    printTable(os, TextTable{{"name", "base", "size", "shape", "element", "accesses", "reads", "writes", "lines"},
+                             rows, {}, "  "});
 }
 
 nlohmann::ordered_json traceInfoJson(const TraceInfo& info) {

@@ -421,7 +421,7 @@ TEST_CASE("narration: printers show a miss class when a classifier set one") {
     printNarrationText(before, sim, refs);
     CHECK(before.str().find("MISS (") == std::string::npos);
     CHECK(narrationToJson(refs).dump().find("miss_class") == std::string::npos);
-    refs[0].pieces[0].steps[0].missClass = "compulsory";
+    refs[0].pieces[0].steps[0].missClass = MissClass::Compulsory;
     std::ostringstream after;
     printNarrationText(after, sim, refs);
     CHECK(after.str().find("MISS (compulsory), fills empty way 0") != std::string::npos);
@@ -453,7 +453,8 @@ TEST_CASE("narration: a page fault that evicts a dirty page, then a major fault 
     CHECK(t.physicalAddress == 0x0);
     bool l1Dirty = false;
     for (const Removal& r : t.fault->removals) {
-        CHECK(r.reason == "page evicted");
+        CHECK((r.reason == RemovalReason::PageEvicted));
+        CHECK(toString(r.reason) == "page evicted");
         CHECK(r.lineAddress < 0x1000);  // a line of frame 0
         if (r.cacheName == "L1" && r.lineAddress == 0x0 && r.dirty) l1Dirty = true;
     }

@@ -27,6 +27,8 @@ struct SpyPolicy final : ReplacementPolicy {
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<SpyPolicy>(*this); }
     bool sameState(const ReplacementPolicy&) const override { return true; }
     std::string describeSet(std::uint32_t) const override { return "spy"; }
+    PolicyKind kind() const override { return PolicyKind::Custom; }
+    WayPolicyState wayState(std::uint32_t, std::uint32_t) const override { return {}; }
     void add(const char* what, std::uint32_t s, std::uint32_t w) {
         log->push_back(std::string(what) + " " + std::to_string(s) + "/" + std::to_string(w));
     }

@@ -1,6 +1,7 @@
 #pragma once
-// Helpers for the kernel tests: run a kernel into a vector, and map an address back to
-// (region name, element indices) using only the metadata (base, element size, strides).
+// Helpers for the kernel tests: run a kernel into a vector, count a site's accesses, and map an
+// address back to (region name, element indices) using only the metadata (base, element size,
+// strides), independently of TraceMetadata::elementAt.
 
 #include <doctest/doctest.h>
 
@@ -37,17 +38,40 @@ inline KernelRun runNamed(const std::string& name, const std::vector<std::string
     return run;
 }
 
-/// Where an access points: region name, element indices, kind. Comparable, printable.
+/// "name=value" settings from a map (tests that write their parameters as a map).
+inline std::vector<std::string> settings(const std::map<std::string, std::string>& params) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : params) out.push_back(name + "=" + value);
+    return out;
+}
+
+/// Accesses issued by the site(s) named `site`; the site must exist.
+inline std::uint64_t siteCount(const KernelRun& run, const std::string& site) {
+    std::uint64_t n = 0;
+    bool found = false;
+    for (std::size_t id = 0; id < run.meta.sites.size(); ++id)
+        if (run.meta.sites[id].name == site) {
+            found = true;
+            for (const Access& a : run.accesses) n += a.site == id ? 1 : 0;
+        }
+    REQUIRE_MESSAGE(found, "no site named " << site);
+    return n;
+}
+
+/// Where an access points: region name, element indices, kind, and (decodeWithSite) the statement.
+/// Comparable, printable.
 struct Element {
     std::string region;
     std::vector<std::uint64_t> index;
     AccessKind kind = AccessKind::Read;
+    std::string site = {};
     friend bool operator==(const Element&, const Element&) = default;
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Element& e) {
     os << (e.kind == AccessKind::Write ? "W " : e.kind == AccessKind::Read ? "R " : "I ") << e.region;
     for (auto i : e.index) os << "[" << i << "]";
+    if (!e.site.empty()) os << " by '" << e.site << "'";
     return os;
 }
 
@@ -70,6 +94,13 @@ inline Element decode(const TraceMetadata& meta, const Access& a) {
     }
     if (off != 0) return e;
     e.region = region.name;
+    return e;
+}
+
+/// decode() plus the name of the access's site.
+inline Element decodeWithSite(const TraceMetadata& meta, const Access& a) {
+    Element e = decode(meta, a);
+    e.site = meta.sites.at(a.site).name;
     return e;
 }
 

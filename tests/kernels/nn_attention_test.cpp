@@ -14,91 +14,15 @@
 #include <vector>
 
 #include "../../src/kernels/builtin.hpp"
+#include "kernels/kernel_test_util.hpp"
 
 using namespace cachescope;
+using namespace cachescope::test;
 
 namespace {
 
-struct CollectSink : AccessSink {
-    std::vector<Access> all;
-    void consume(std::span<const Access> block) override { all.insert(all.end(), block.begin(), block.end()); }
-};
-
-/// Every declared parameter at its default, the common ones as resolveParams would store them,
-/// then the overrides (which must name a declared parameter).
-KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, std::string>& overrides) {
-    KernelParams params;
-    for (const KernelParamSpec& spec : kernel.params) params.set(spec.name, spec.defaultValue);
-    params.set("base", "268435456");
-    params.set("align", "4096");
-    params.set("pad", "0");
-    params.set("fetches", "0");
-    for (const auto& [name, value] : overrides) {
-        const bool known =
-            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
-        REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
-        params.set(name, value);
-    }
-    return params;
-}
-
-struct Run {
-    TraceMetadata meta;
-    std::vector<Access> accesses;
-    std::map<std::string, std::vector<double>> values;
-
-    std::uint64_t count(const std::string& site) const {
-        std::uint64_t n = 0;
-        bool found = false;
-        for (std::size_t id = 0; id < meta.sites.size(); ++id)
-            if (meta.sites[id].name == site) {
-                found = true;
-                n += static_cast<std::uint64_t>(
-                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
-            }
-        REQUIRE_MESSAGE(found, "no site named " << site);
-        return n;
-    }
-};
-
-Run run(const std::map<std::string, std::string>& overrides) {
-    Run r;
-    CollectSink sink;
-    r.meta = runKernel(attentionKernel(), makeParams(attentionKernel(), overrides), sink, &r.values);
-    r.accesses = std::move(sink.all);
-    return r;
-}
-
-/// An address decoded back to (region name, element indices) through the region table.
-struct Element {
-    std::string region;
-    std::vector<std::uint64_t> index;
-    AccessKind kind;
-    std::string site;
-    friend bool operator==(const Element&, const Element&) = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Element& e) {
-    os << e.region;
-    for (auto i : e.index) os << "[" << i << "]";
-    return os << " " << toString(e.kind) << " by '" << e.site << "'";
-}
-
-Element decode(const TraceMetadata& meta, const Access& a) {
-    const auto r = meta.regionOf(a.address);
-    REQUIRE(r.has_value());
-    const Region& reg = meta.regions[*r];
-    std::uint64_t off = a.address - reg.base;
-    REQUIRE(off % reg.elementSize == 0);
-    off /= reg.elementSize;
-    Element e{reg.name, {}, a.kind, meta.sites.at(a.site).name};
-    for (std::size_t d = 0; d < reg.shape.size(); ++d) {
-        e.index.push_back(off / reg.strides[d]);
-        off %= reg.strides[d];
-        CHECK(e.index.back() < reg.shape[d]);
-    }
-    CHECK(off == 0);
-    return e;
+KernelRun run(const std::map<std::string, std::string>& overrides) {
+    return runNamed("attention", settings(overrides));
 }
 
 // ---- the reference ----------------------------------------------------------------------------
@@ -141,7 +65,7 @@ TEST_CASE("attention: softmax rows sum to 1 and O equals a double-precision refe
         for (const auto& [L, d] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {7, 3}, {33, 16}}) {
             CAPTURE(causal);
             CAPTURE(L);
-            const Run r = run({{"seq", std::to_string(L)}, {"dim", std::to_string(d)}, {"causal", causal ? "1" : "0"}});
+            const KernelRun r = run({{"seq", std::to_string(L)}, {"dim", std::to_string(d)}, {"causal", causal ? "1" : "0"}});
             std::vector<double> P, O;
             referenceAttention(L, d, causal, P, O);
             const std::vector<double>& S = r.values.at("S");
@@ -171,7 +95,7 @@ TEST_CASE("attention: a hand-worked 2×1 case") {
     // L=2, d=1: Q = [-1, 0], K = [-1, 1], V = [-2, 1].  Scores S = Q·Kᵀ = [[1, -1], [0, 0]].
     // Row 0: softmax(1, -1) = (e², 1)/(e² + 1);  row 1: (1/2, 1/2).
     // O[0] = (-2e² + 1)/(e² + 1);  O[1] = (-2 + 1)/2 = -0.5.
-    const Run r = run({{"seq", "2"}, {"dim", "1"}});
+    const KernelRun r = run({{"seq", "2"}, {"dim", "1"}});
     const double e2 = std::exp(2.0);
     const std::vector<double>& S = r.values.at("S");
     CHECK(S[0] == doctest::Approx(e2 / (e2 + 1)));
@@ -187,28 +111,28 @@ TEST_CASE("attention: access counts equal the closed forms, causal and not") {
         for (const auto& [L, d] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {5, 3}, {16, 8}}) {
             CAPTURE(causal);
             CAPTURE(L);
-            const Run r = run({{"seq", std::to_string(L)}, {"dim", std::to_string(d)}, {"causal", causal ? "1" : "0"}});
+            const KernelRun r = run({{"seq", std::to_string(L)}, {"dim", std::to_string(d)}, {"causal", causal ? "1" : "0"}});
             const std::uint64_t T = causal ? L * (L + 1) / 2 : L * L;  // scores that exist
-            CHECK(r.count("load Q[i][t] (scores)") == T * d);
-            CHECK(r.count("load K[j][t] (scores)") == T * d);
-            CHECK(r.count("store S[i][j] (scores)") == T);
-            CHECK(r.count("load S[i][j] (softmax max)") == T);
-            CHECK(r.count("load S[i][j] (softmax exp)") == T);
-            CHECK(r.count("store S[i][j] (softmax exp)") == T);
-            CHECK(r.count("load S[i][j] (softmax normalise)") == T);
-            CHECK(r.count("store S[i][j] (softmax normalise)") == T);
-            CHECK(r.count("load S[i][j] (S·V)") == T * d);
-            CHECK(r.count("load V[j][t] (S·V)") == T * d);
-            CHECK(r.count("store O[i][t]") == L * d);
+            CHECK(siteCount(r, "load Q[i][t] (scores)") == T * d);
+            CHECK(siteCount(r, "load K[j][t] (scores)") == T * d);
+            CHECK(siteCount(r, "store S[i][j] (scores)") == T);
+            CHECK(siteCount(r, "load S[i][j] (softmax max)") == T);
+            CHECK(siteCount(r, "load S[i][j] (softmax exp)") == T);
+            CHECK(siteCount(r, "store S[i][j] (softmax exp)") == T);
+            CHECK(siteCount(r, "load S[i][j] (softmax normalise)") == T);
+            CHECK(siteCount(r, "store S[i][j] (softmax normalise)") == T);
+            CHECK(siteCount(r, "load S[i][j] (S·V)") == T * d);
+            CHECK(siteCount(r, "load V[j][t] (S·V)") == T * d);
+            CHECK(siteCount(r, "store O[i][t]") == L * d);
             CHECK(r.accesses.size() == T * (4 * d + 6) + L * d);
         }
 }
 
 TEST_CASE("attention: causal masking never touches a score above the diagonal") {
-    const Run r = run({{"seq", "9"}, {"dim", "2"}, {"causal", "1"}});
+    const KernelRun r = run({{"seq", "9"}, {"dim", "2"}, {"causal", "1"}});
     std::uint64_t sAccesses = 0;
     for (const Access& a : r.accesses) {
-        const Element e = decode(r.meta, a);
+        const Element e = decodeWithSite(r.meta, a);
         if (e.region != "S") continue;
         ++sAccesses;
         REQUIRE(e.index[1] <= e.index[0]);
@@ -219,7 +143,7 @@ TEST_CASE("attention: causal masking never touches a score above the diagonal") 
 TEST_CASE("attention: the first accesses of each phase, hand-written") {
     // L=2, d=1, non-causal: phase 1 has 4 × (Q, K, store S); phase 2 per row 2 + 4 + 4 accesses;
     // phase 3 per O element 2 × (S, V) and a store.
-    const Run r = run({{"seq", "2"}, {"dim", "1"}});
+    const KernelRun r = run({{"seq", "2"}, {"dim", "1"}});
     REQUIRE(r.accesses.size() == 12 + 20 + 10);
     using V = std::vector<std::uint64_t>;
     const auto R = AccessKind::Read, W = AccessKind::Write;
@@ -247,12 +171,12 @@ TEST_CASE("attention: the first accesses of each phase, hand-written") {
     // clang-format on
     for (const auto& [i, e] : expected) {
         CAPTURE(i);
-        CHECK(decode(r.meta, r.accesses.at(i)) == e);
+        CHECK(decodeWithSite(r.meta, r.accesses.at(i)) == e);
     }
 }
 
 TEST_CASE("attention: Q, K, V, S, O are page-aligned at distinct bases") {
-    const Run r = run({{"seq", "10"}, {"dim", "3"}});
+    const KernelRun r = run({{"seq", "10"}, {"dim", "3"}});
     std::vector<std::string> names;
     for (const Region& reg : r.meta.regions) names.push_back(reg.name);
     CHECK(names == std::vector<std::string>{"Q", "K", "V", "S", "O"});
@@ -270,6 +194,6 @@ TEST_CASE("attention: declares seq, dim, causal; the defaults run") {
     std::vector<std::string> names;
     for (const KernelParamSpec& p : k.params) names.push_back(p.name);
     CHECK(names == std::vector<std::string>{"seq", "dim", "causal"});
-    const Run r = run({});
+    const KernelRun r = run({});
     CHECK(r.accesses.size() == 64 * 64 * (4 * 32 + 6) + 64 * 32);  // L = 64, d = 32, not causal
 }

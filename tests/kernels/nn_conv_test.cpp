@@ -13,92 +13,16 @@
 #include <vector>
 
 #include "../../src/kernels/builtin.hpp"
+#include "kernels/kernel_test_util.hpp"
 #include "cachescope/core/error.hpp"
 
 using namespace cachescope;
+using namespace cachescope::test;
 
 namespace {
 
-struct CollectSink : AccessSink {
-    std::vector<Access> all;
-    void consume(std::span<const Access> block) override { all.insert(all.end(), block.begin(), block.end()); }
-};
-
-/// Every declared parameter at its default, the common ones as resolveParams would store them,
-/// then the overrides (which must name a declared parameter).
-KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, std::string>& overrides) {
-    KernelParams params;
-    for (const KernelParamSpec& spec : kernel.params) params.set(spec.name, spec.defaultValue);
-    params.set("base", "268435456");
-    params.set("align", "4096");
-    params.set("pad", "0");
-    params.set("fetches", "0");
-    for (const auto& [name, value] : overrides) {
-        const bool known =
-            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
-        REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
-        params.set(name, value);
-    }
-    return params;
-}
-
-struct Run {
-    TraceMetadata meta;
-    std::vector<Access> accesses;
-    std::map<std::string, std::vector<double>> values;
-
-    std::uint64_t count(const std::string& site) const {
-        std::uint64_t n = 0;
-        bool found = false;
-        for (std::size_t id = 0; id < meta.sites.size(); ++id)
-            if (meta.sites[id].name == site) {
-                found = true;
-                n += static_cast<std::uint64_t>(
-                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
-            }
-        REQUIRE_MESSAGE(found, "no site named " << site);
-        return n;
-    }
-};
-
-Run run(const std::map<std::string, std::string>& overrides) {
-    Run r;
-    CollectSink sink;
-    r.meta = runKernel(conv2dKernel(), makeParams(conv2dKernel(), overrides), sink, &r.values);
-    r.accesses = std::move(sink.all);
-    return r;
-}
-
-/// An address decoded back to (region name, element indices) through the region table.
-struct Element {
-    std::string region;
-    std::vector<std::uint64_t> index;
-    AccessKind kind;
-    std::string site;
-    friend bool operator==(const Element&, const Element&) = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Element& e) {
-    os << e.region;
-    for (auto i : e.index) os << "[" << i << "]";
-    return os << " " << toString(e.kind) << " by '" << e.site << "'";
-}
-
-Element decode(const TraceMetadata& meta, const Access& a) {
-    const auto r = meta.regionOf(a.address);
-    REQUIRE(r.has_value());
-    const Region& reg = meta.regions[*r];
-    std::uint64_t off = a.address - reg.base;
-    REQUIRE(off % reg.elementSize == 0);
-    off /= reg.elementSize;
-    Element e{reg.name, {}, a.kind, meta.sites.at(a.site).name};
-    for (std::size_t d = 0; d < reg.shape.size(); ++d) {
-        e.index.push_back(off / reg.strides[d]);
-        off %= reg.strides[d];
-        CHECK(e.index.back() < reg.shape[d]);
-    }
-    CHECK(off == 0);
-    return e;
+KernelRun run(const std::map<std::string, std::string>& overrides) {
+    return runNamed("conv2d", settings(overrides));
 }
 
 // ---- the reference ----------------------------------------------------------------------------
@@ -211,7 +135,7 @@ TEST_CASE("conv2d: direct, im2col, NCHW and NHWC all equal a plain 7-loop refere
                     auto params = cs.params();
                     params["layout"] = layout;
                     params["algo"] = algo;
-                    const Run r = run(params);
+                    const KernelRun r = run(params);
                     // The inputs are the documented formulas, in the layout's order.
                     std::vector<double> input = r.values.at("input");
                     if (layout == "NHWC") input = nhwcToNchw(input, cs.n, cs.h, cs.w, cs.c);
@@ -233,10 +157,10 @@ TEST_CASE("conv2d: a 1-pixel image, hand-worked") {
     // input[0][c][0][0] = (5c % 7) − 3 = −3, 2;  weights[0][c][1][1] = ((3c + 3) % 5) − 2 = 1, −1.
     // output = −3·1 + 2·(−1) = −5.
     for (const std::string algo : {"direct", "im2col"}) {
-        const Run r = run({{"channels", "2"}, {"filters", "1"}, {"height", "1"}, {"width", "1"}, {"algo", algo}});
+        const KernelRun r = run({{"channels", "2"}, {"filters", "1"}, {"height", "1"}, {"width", "1"}, {"algo", algo}});
         CHECK(r.values.at("input") == std::vector<double>{-3, 2});
         CHECK(r.values.at("output") == std::vector<double>{-5});
-        CHECK(r.count("load input[n][c][h][w]" + std::string(algo == "im2col" ? " (im2col)" : "")) == 2);
+        CHECK(siteCount(r, "load input[n][c][h][w]" + std::string(algo == "im2col" ? " (im2col)" : "")) == 2);
     }
 }
 
@@ -253,26 +177,26 @@ TEST_CASE("conv2d: access counts equal the closed forms") {
             CAPTURE(cs.h);
             CAPTURE(cs.ker);
             {
-                const Run r = run(cs.params());
-                CHECK(r.count("load input[n][c][h][w]") == cs.n * K * Cg * taps);
-                CHECK(r.count("load weights[k][c][r][s]") == cs.n * K * Cg * taps);
-                CHECK(r.count("store output[n][k][p][q]") == cs.n * K * P * Q);
+                const KernelRun r = run(cs.params());
+                CHECK(siteCount(r, "load input[n][c][h][w]") == cs.n * K * Cg * taps);
+                CHECK(siteCount(r, "load weights[k][c][r][s]") == cs.n * K * Cg * taps);
+                CHECK(siteCount(r, "store output[n][k][p][q]") == cs.n * K * P * Q);
                 CHECK(r.accesses.size() == cs.n * K * (2 * Cg * taps + P * Q));
             }
             {
                 auto params = cs.params();
                 params["algo"] = "im2col";
                 params["layout"] = "NHWC";
-                const Run r = run(params);
+                const KernelRun r = run(params);
                 const std::uint64_t cells = cs.c * cs.ker * cs.ker * P * Q,
                                     gemm = cs.n * K * Cg * cs.ker * cs.ker * P * Q;
-                CHECK(r.count("load input[n][h][w][c] (im2col)") == cs.n * cs.c * taps);
-                CHECK(r.count("store im2col[row][p*Q+q] = input") == cs.n * cs.c * taps);
-                CHECK(r.count("store im2col[row][p*Q+q] = 0 (padding)") == cs.n * (cells - cs.c * taps));
-                CHECK(r.count("load weights[k][r][s][c] (gemm)") == gemm);
-                CHECK(r.count("load im2col[row][p*Q+q] (gemm)") == gemm);
-                CHECK(r.count("load output[n][p][q][k] (gemm)") == gemm);
-                CHECK(r.count("store output[n][p][q][k] (gemm)") == gemm);
+                CHECK(siteCount(r, "load input[n][h][w][c] (im2col)") == cs.n * cs.c * taps);
+                CHECK(siteCount(r, "store im2col[row][p*Q+q] = input") == cs.n * cs.c * taps);
+                CHECK(siteCount(r, "store im2col[row][p*Q+q] = 0 (padding)") == cs.n * (cells - cs.c * taps));
+                CHECK(siteCount(r, "load weights[k][r][s][c] (gemm)") == gemm);
+                CHECK(siteCount(r, "load im2col[row][p*Q+q] (gemm)") == gemm);
+                CHECK(siteCount(r, "load output[n][p][q][k] (gemm)") == gemm);
+                CHECK(siteCount(r, "store output[n][p][q][k] (gemm)") == gemm);
                 CHECK(r.accesses.size() == cs.n * (cells + cs.c * taps) + 4 * gemm);
             }
         }
@@ -281,7 +205,7 @@ TEST_CASE("conv2d: access counts equal the closed forms") {
 TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
     // C=K=1, 2×2 image, 3×3 kernel, padding 1: output 2×2. Output (0,0) sees taps r,s in {1,2};
     // output (0,1) sees r in {1,2}, s in {0,1}.
-    const Run r = run({{"channels", "1"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}});
+    const KernelRun r = run({{"channels", "1"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}});
     using V = std::vector<std::uint64_t>;
     const std::string li = "load input[n][c][h][w]", lw = "load weights[k][c][r][s]", so = "store output[n][k][p][q]";
     const auto R = AccessKind::Read, W = AccessKind::Write;
@@ -302,7 +226,7 @@ TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
     REQUIRE(r.accesses.size() >= expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
-        CHECK(decode(r.meta, r.accesses[i]) == expected[i]);
+        CHECK(decodeWithSite(r.meta, r.accesses[i]) == expected[i]);
         CHECK(r.accesses[i].size == 4);
     }
     // The raw addresses too: the first tensor starts at base, element (h, w) at base + 4·(2h + w).
@@ -312,7 +236,7 @@ TEST_CASE("conv2d: first accesses of a tiny direct NCHW conv, hand-written") {
 
 TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows") {
     // C=2, K=1, 1×2 image, 1×1 kernel, no padding, pad=3 elements per innermost row.
-    const Run r = run({{"channels", "2"},
+    const KernelRun r = run({{"channels", "2"},
                        {"filters", "1"},
                        {"height", "1"},
                        {"width", "2"},
@@ -336,7 +260,7 @@ TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows")
     REQUIRE(r.accesses.size() == expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
-        CHECK(decode(r.meta, r.accesses[i]) == expected[i]);
+        CHECK(decodeWithSite(r.meta, r.accesses[i]) == expected[i]);
     }
     // Innermost rows hold C + pad = 5 elements: input[0][0][1][0] is 5 floats past the base.
     const Region& in = r.meta.regions.at(0);
@@ -348,7 +272,7 @@ TEST_CASE("conv2d: NHWC direct loops over channels innermost, with padded rows")
 
 TEST_CASE("conv2d: im2col fills the column buffer, then the GEMM reads it (hand-written)") {
     // C=K=1, 2×2 image, 2×2 kernel, no padding: one output pixel, a 4×1 column buffer.
-    const Run r = run({{"channels", "1"},
+    const KernelRun r = run({{"channels", "1"},
                        {"filters", "1"},
                        {"height", "2"},
                        {"width", "2"},
@@ -374,7 +298,7 @@ TEST_CASE("conv2d: im2col fills the column buffer, then the GEMM reads it (hand-
     REQUIRE(r.accesses.size() == expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
-        CHECK(decode(r.meta, r.accesses[i]) == expected[i]);
+        CHECK(decodeWithSite(r.meta, r.accesses[i]) == expected[i]);
     }
     // The column buffer holds the image, row (r, s) = input[r][s]: (7h + 11w) % 7 − 3.
     CHECK(r.values.at("im2col") == std::vector<double>{-3, 1, -3, 1});
@@ -382,7 +306,7 @@ TEST_CASE("conv2d: im2col fills the column buffer, then the GEMM reads it (hand-
 
 TEST_CASE("conv2d: im2col stores zeros for padding without loading the input") {
     // 1×1 image, 3×3 kernel, padding 1: of the nine rows only row 4 (r=1, s=1) is inside.
-    const Run r = run({{"channels", "1"}, {"filters", "1"}, {"height", "1"}, {"width", "1"}, {"algo", "im2col"}});
+    const KernelRun r = run({{"channels", "1"}, {"filters", "1"}, {"height", "1"}, {"width", "1"}, {"algo", "im2col"}});
     std::vector<std::string> sites;
     for (std::size_t i = 0; i < 10; ++i) sites.push_back(r.meta.sites.at(r.accesses.at(i).site).name);
     const std::string zero = "store im2col[row][p*Q+q] = 0 (padding)";
@@ -395,7 +319,7 @@ TEST_CASE("conv2d: im2col stores zeros for padding without loading the input") {
 
 TEST_CASE("conv2d: tensors are page-aligned at distinct bases, described in the metadata") {
     for (const std::string algo : {"direct", "im2col"}) {
-        const Run r = run({{"channels", "3"}, {"filters", "5"}, {"height", "7"}, {"width", "9"}, {"algo", algo}});
+        const KernelRun r = run({{"channels", "3"}, {"filters", "5"}, {"height", "7"}, {"width", "9"}, {"algo", algo}});
         std::vector<std::string> names;
         for (const Region& reg : r.meta.regions) names.push_back(reg.name);
         if (algo == "direct")
@@ -425,13 +349,13 @@ TEST_CASE("conv2d: tensors are page-aligned at distinct bases, described in the 
 }
 
 TEST_CASE("conv2d: depthwise weights are C×1×R×S and filters is ignored") {
-    const Run r = run({{"channels", "3"}, {"filters", "7"}, {"height", "4"}, {"width", "4"}, {"depthwise", "1"}});
+    const KernelRun r = run({{"channels", "3"}, {"filters", "7"}, {"height", "4"}, {"width", "4"}, {"depthwise", "1"}});
     CHECK(r.meta.regions.at(1).shape == std::vector<std::uint64_t>{3, 1, 3, 3});
     CHECK(r.meta.regions.at(2).shape == std::vector<std::uint64_t>{1, 3, 4, 4});
 }
 
 TEST_CASE("conv2d: with fetches every access is preceded by a fetch of its site's code slot") {
-    const Run r = run({{"channels", "1"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}, {"fetches", "1"}});
+    const KernelRun r = run({{"channels", "1"}, {"filters", "1"}, {"height", "2"}, {"width", "2"}, {"fetches", "1"}});
     REQUIRE(r.meta.regions.back().name == "code");
     const std::uint64_t code = r.meta.regions.back().base;
     REQUIRE(r.accesses.size() == 2 * (4 * (2 * 4) + 4));  // 4 outputs × 4 taps × 2 loads + 4 stores
@@ -455,7 +379,7 @@ TEST_CASE("conv2d: a kernel that does not fit the padded image is a usage error"
 
 TEST_CASE("conv2d: NHWC im2col rows are ordered r, s, c like KRSC weights") {
     // C=2, 2×2 image, 2×2 kernel, no padding: one column; row (r·2 + s)·2 + c holds input[0][c][r][s].
-    const Run r = run({{"channels", "2"},
+    const KernelRun r = run({{"channels", "2"},
                        {"filters", "1"},
                        {"height", "2"},
                        {"width", "2"},
@@ -472,7 +396,7 @@ TEST_CASE("conv2d: NHWC im2col rows are ordered r, s, c like KRSC weights") {
     std::uint64_t row = 0;
     for (const Access& a : r.accesses)
         if (r.meta.sites.at(a.site).name == "store im2col[row][p*Q+q] = input") {
-            CHECK(decode(r.meta, a).index == std::vector<std::uint64_t>{row, 0});
+            CHECK(decodeWithSite(r.meta, a).index == std::vector<std::uint64_t>{row, 0});
             ++row;
         }
     CHECK(row == 8);
@@ -503,7 +427,7 @@ TEST_CASE("conv2d: declares the parameters of the brief, each default inside its
             for (const Access& a : block) ++perSite[a.site];
         }
     } sink;
-    const TraceMetadata meta = runKernel(k, makeParams(k, {}), sink);
+    const TraceMetadata meta = runKernel(k, resolveParams(k, {}), sink);
     REQUIRE(meta.sites.size() == 4);  // (unknown), load input, load weights, store output
     CHECK(sink.perSite[1] == 16 * 16 * 94 * 94);
     CHECK(sink.perSite[2] == 16 * 16 * 94 * 94);
@@ -511,7 +435,7 @@ TEST_CASE("conv2d: declares the parameters of the brief, each default inside its
 }
 
 TEST_CASE("conv2d: base and align place the tensors") {
-    const Run r = run({{"channels", "2"},
+    const KernelRun r = run({{"channels", "2"},
                        {"filters", "2"},
                        {"height", "3"},
                        {"width", "3"},

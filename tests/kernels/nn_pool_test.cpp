@@ -12,92 +12,16 @@
 #include <vector>
 
 #include "../../src/kernels/builtin.hpp"
+#include "kernels/kernel_test_util.hpp"
 #include "cachescope/core/error.hpp"
 
 using namespace cachescope;
+using namespace cachescope::test;
 
 namespace {
 
-struct CollectSink : AccessSink {
-    std::vector<Access> all;
-    void consume(std::span<const Access> block) override { all.insert(all.end(), block.begin(), block.end()); }
-};
-
-/// Every declared parameter at its default, the common ones as resolveParams would store them,
-/// then the overrides (which must name a declared parameter).
-KernelParams makeParams(const KernelInfo& kernel, const std::map<std::string, std::string>& overrides) {
-    KernelParams params;
-    for (const KernelParamSpec& spec : kernel.params) params.set(spec.name, spec.defaultValue);
-    params.set("base", "268435456");
-    params.set("align", "4096");
-    params.set("pad", "0");
-    params.set("fetches", "0");
-    for (const auto& [name, value] : overrides) {
-        const bool known =
-            std::any_of(params.all().begin(), params.all().end(), [&](const auto& kv) { return kv.first == name; });
-        REQUIRE_MESSAGE(known, "test overrides an undeclared parameter " << name);
-        params.set(name, value);
-    }
-    return params;
-}
-
-struct Run {
-    TraceMetadata meta;
-    std::vector<Access> accesses;
-    std::map<std::string, std::vector<double>> values;
-
-    std::uint64_t count(const std::string& site) const {
-        std::uint64_t n = 0;
-        bool found = false;
-        for (std::size_t id = 0; id < meta.sites.size(); ++id)
-            if (meta.sites[id].name == site) {
-                found = true;
-                n += static_cast<std::uint64_t>(
-                    std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.site == id; }));
-            }
-        REQUIRE_MESSAGE(found, "no site named " << site);
-        return n;
-    }
-};
-
-Run run(const std::map<std::string, std::string>& overrides) {
-    Run r;
-    CollectSink sink;
-    r.meta = runKernel(pool2dKernel(), makeParams(pool2dKernel(), overrides), sink, &r.values);
-    r.accesses = std::move(sink.all);
-    return r;
-}
-
-/// An address decoded back to (region name, element indices) through the region table.
-struct Element {
-    std::string region;
-    std::vector<std::uint64_t> index;
-    AccessKind kind;
-    std::string site;
-    friend bool operator==(const Element&, const Element&) = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Element& e) {
-    os << e.region;
-    for (auto i : e.index) os << "[" << i << "]";
-    return os << " " << toString(e.kind) << " by '" << e.site << "'";
-}
-
-Element decode(const TraceMetadata& meta, const Access& a) {
-    const auto r = meta.regionOf(a.address);
-    REQUIRE(r.has_value());
-    const Region& reg = meta.regions[*r];
-    std::uint64_t off = a.address - reg.base;
-    REQUIRE(off % reg.elementSize == 0);
-    off /= reg.elementSize;
-    Element e{reg.name, {}, a.kind, meta.sites.at(a.site).name};
-    for (std::size_t d = 0; d < reg.shape.size(); ++d) {
-        e.index.push_back(off / reg.strides[d]);
-        off %= reg.strides[d];
-        CHECK(e.index.back() < reg.shape[d]);
-    }
-    CHECK(off == 0);
-    return e;
+KernelRun run(const std::map<std::string, std::string>& overrides) {
+    return runNamed("pool2d", settings(overrides));
 }
 
 // ---- the reference ----------------------------------------------------------------------------
@@ -153,10 +77,10 @@ TEST_CASE("pool2d: a 4×4 image, 2×2 windows, hand-worked") {
     // input[0][0][h][w] = (7h + 11w) % 7 − 3 = (4w % 7) − 3: every row is [−3, 1, −2, 2].
     // max of each 2×2 window: 1 and 2;  average: (−3 + 1 − 3 + 1)/4 = −1 and (−2 + 2 − 2 + 2)/4 = 0.
     const Case cs{1, 1, 4, 4, 2, 2};
-    const Run mx = run(cs.params("max"));
+    const KernelRun mx = run(cs.params("max"));
     CHECK(mx.values.at("input") == std::vector<double>{-3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2, -3, 1, -2, 2});
     CHECK(mx.values.at("output") == std::vector<double>{1, 2, 1, 2});
-    const Run avg = run(cs.params("avg"));
+    const KernelRun avg = run(cs.params("avg"));
     CHECK(avg.values.at("output") == std::vector<double>{-1, 0, -1, 0});
 }
 
@@ -166,7 +90,7 @@ TEST_CASE("pool2d: max and avg equal a plain reference") {
             CAPTURE(cs.h);
             CAPTURE(cs.window);
             CAPTURE(isMax);
-            const Run r = run(cs.params(isMax ? "max" : "avg"));
+            const KernelRun r = run(cs.params(isMax ? "max" : "avg"));
             CHECK(r.values.at("output") == referencePool(cs, isMax));
         }
 }
@@ -175,14 +99,14 @@ TEST_CASE("pool2d: access counts equal the closed forms") {
     for (const Case& cs : kCases) {
         CAPTURE(cs.h);
         CAPTURE(cs.window);
-        const Run r = run(cs.params("max"));
+        const KernelRun r = run(cs.params("max"));
         const std::uint64_t outputs = cs.n * cs.c * cs.P() * cs.Q();
-        CHECK(r.count("load input[n][c][h][w] (max)") == outputs * cs.window * cs.window);
-        CHECK(r.count("store output[n][c][p][q]") == outputs);
+        CHECK(siteCount(r, "load input[n][c][h][w] (max)") == outputs * cs.window * cs.window);
+        CHECK(siteCount(r, "store output[n][c][p][q]") == outputs);
         CHECK(r.accesses.size() == outputs * (cs.window * cs.window + 1));
     }
     // Window = stride dividing the image: every input element is read exactly once.
-    const Run r = run(Case{2, 3, 6, 8, 2, 2}.params("avg"));
+    const KernelRun r = run(Case{2, 3, 6, 8, 2, 2}.params("avg"));
     std::map<std::uint64_t, int> reads;
     for (const Access& a : r.accesses)
         if (a.kind == AccessKind::Read) ++reads[a.address];
@@ -192,7 +116,7 @@ TEST_CASE("pool2d: access counts equal the closed forms") {
 
 TEST_CASE("pool2d: the first accesses map back to the right elements") {
     // 3×3 windows with stride 2 on a 5×5 image: output (0, 1) starts at input column 2.
-    const Run r = run(Case{1, 1, 5, 5, 3, 2}.params("avg"));
+    const KernelRun r = run(Case{1, 1, 5, 5, 3, 2}.params("avg"));
     using V = std::vector<std::uint64_t>;
     const std::string li = "load input[n][c][h][w] (sum)", so = "store output[n][c][p][q]";
     std::vector<Element> expected;
@@ -204,7 +128,7 @@ TEST_CASE("pool2d: the first accesses map back to the right elements") {
     }
     for (std::size_t i = 0; i < expected.size(); ++i) {
         CAPTURE(i);
-        CHECK(decode(r.meta, r.accesses.at(i)) == expected[i]);
+        CHECK(decodeWithSite(r.meta, r.accesses.at(i)) == expected[i]);
     }
     CHECK(r.accesses[0].address == 268435456);
     CHECK(r.meta.regions.at(1).base % 4096 == 0);
@@ -224,7 +148,7 @@ TEST_CASE("pool2d: declares its parameters; the defaults run") {
     std::vector<std::string> names;
     for (const KernelParamSpec& p : k.params) names.push_back(p.name);
     CHECK(names == std::vector<std::string>{"batch", "channels", "height", "width", "window", "stride", "op"});
-    const Run r = run({});
-    CHECK(r.count("store output[n][c][p][q]") == 16 * 16 * 16);  // C = 16, 32×32 halved
-    CHECK(r.count("load input[n][c][h][w] (max)") == 16 * 32 * 32);
+    const KernelRun r = run({});
+    CHECK(siteCount(r, "store output[n][c][p][q]") == 16 * 16 * 16);  // C = 16, 32×32 halved
+    CHECK(siteCount(r, "load input[n][c][h][w] (max)") == 16 * 32 * 32);
 }

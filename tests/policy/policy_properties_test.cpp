@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -139,6 +141,48 @@ TEST_CASE("policy properties: victim is a way of the set and has no side effects
         }
 }
 
+TEST_CASE("policy properties: inspection has no side effects and agrees with victim()") {
+    for (const PolicyInfo& info : policies())
+        for (Geometry g : kGeometries) {
+            CAPTURE(label(info, g));
+            auto p = info.make(PolicyParams{.sets = g.sets, .ways = g.ways, .seed = 13});
+            Driver d(g, 4);
+            for (int i = 0; i < steps(g); ++i) {
+                const Op op = d.next();
+                apply(*p, op);
+                if (i % 37 != 0) continue;
+                auto before = p->clone();
+                const SetPolicyState s = p->setState(op.set);
+                REQUIRE(s.victim == p->victim(op.set));
+                REQUIRE((s.kind == p->kind()));
+                if (const std::optional<PlruTree> t = p->plruTree(op.set)) {
+                    REQUIRE(t->victim == s.victim);
+                    // One step per tree level, starting at the root; each step goes to a child.
+                    REQUIRE(t->bits.size() == t->leaves - 1);
+                    REQUIRE((std::uint32_t{1} << t->path.size()) == t->leaves);
+                    std::uint32_t node = 0;
+                    for (const PlruStep& step : t->path) {
+                        REQUIRE(step.node == node);
+                        node = 2 * node + (step.right ? 2 : 1);
+                    }
+                    REQUIRE(node - (t->leaves - 1) == t->victim);  // heap index of the leaf
+                }
+                std::vector<std::uint32_t> ranks;
+                for (std::uint32_t w = 0; w < g.ways; ++w) {
+                    const WayPolicyState ws = p->wayState(op.set, w);
+                    REQUIRE((ws.kind == p->kind()));
+                    if (ws.recencyRank) ranks.push_back(*ws.recencyRank);
+                    if (ws.insertionOrder) ranks.push_back(static_cast<std::uint32_t>(*ws.insertionOrder));
+                }
+                if (!ranks.empty()) {  // lru, mru, fifo: the ranks are a permutation of 0..ways-1
+                    std::sort(ranks.begin(), ranks.end());
+                    for (std::uint32_t r = 0; r < g.ways; ++r) REQUIRE(ranks[r] == r);
+                }
+                REQUIRE(p->sameState(*before));
+            }
+        }
+}
+
 TEST_CASE("policy properties: a clone starts equal and evolves identically") {
     for (const PolicyInfo& info : policies())
         for (Geometry g : kGeometries) {
@@ -227,9 +271,9 @@ TEST_CASE("policy properties: a repeated hit changes nothing where rehitIsIdempo
                 p->onHit(op.set, w);
                 if (p->rehitIsIdempotent())
                     REQUIRE(p->sameState(*before));
-                else if (info.name == "lfu")
+                else if (p->kind() == PolicyKind::Lfu)
                     REQUIRE_FALSE(p->sameState(*before));  // the count went up
-                else if (info.name == "opt")
+                else if (p->kind() == PolicyKind::Opt)
                     REQUIRE(p->sameState(*before));  // no new arrival in between: the same next use again
                 else
                     FAIL("unexpected policy with rehitIsIdempotent() false");

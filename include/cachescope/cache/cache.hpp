@@ -17,6 +17,32 @@
 
 namespace cachescope {
 
+/// One way of a set as views show it (Cache::inspectSet).
+struct WayInspection {
+    bool valid = false;
+    bool dirty = false;
+    std::uint64_t line = 0;         // line address (byte address >> line bits); 0 when invalid
+    std::uint64_t tag = 0;          // line >> set bits (AddressLayout::tagOfLine); 0 when invalid
+    std::uint64_t lineAddress = 0;  // first byte of the line (AddressLayout::lineBase); 0 when invalid
+    WayPolicyState policy;          // the replacement policy's state of this way (valid or not)
+    friend bool operator==(const WayInspection&, const WayInspection&) = default;
+};
+
+/// A whole set as views show it: every way, the policy's set state, and the way the next miss in
+/// the set would fill. TLBs and walk caches are Caches with 1-byte "lines": there `line` is the
+/// entry's key (Mmu::pageNumberOfKey gives the page number) and lineAddress equals it.
+struct SetView {
+    std::uint32_t set = 0;
+    std::vector<WayInspection> ways;
+    /// The way the next miss that allocates in this set fills: the lowest invalid way, else the
+    /// policy's victim (policy.victim).
+    std::uint32_t nextVictim = 0;
+    /// True when the set is full, so the next allocating miss evicts the line in nextVictim.
+    bool nextMissEvicts = false;
+    SetPolicyState policy;
+    friend bool operator==(const SetView&, const SetView&) = default;
+};
+
 class Cache {
 public:
     static constexpr std::uint64_t kInvalidLine = ~std::uint64_t{0};
@@ -65,6 +91,8 @@ public:
     bool contains(std::uint64_t line) const { return find(line) != kNoWay; }
     /// Number of valid lines (for tests and views; O(lines)).
     std::uint64_t validLines() const;
+    /// Everything about one set as values (GUI grids, tests); const, changes nothing. O(ways).
+    SetView inspectSet(std::uint32_t set) const;
 
     // ---- operations used by the Hierarchy -------------------------------------------------------
     /// Records a hit on (set, way) with the policy. A hit on the way whose hit was the last thing

@@ -33,9 +33,17 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<BrripPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override { return rrpv_.describe(set); }
-
-    /// False: a hit right after a fill changes the RRPV (inserted value → 0), so the cache must not
-    /// skip it. (A hit right after a hit would be harmless, but the fast path cannot tell them apart.)
+    PolicyKind kind() const override { return PolicyKind::Brrip; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return rrpv_.wayState(PolicyKind::Brrip, set, way);
+    }
+    SetPolicyState setState(std::uint32_t set) const override {
+        SetPolicyState s{.kind = PolicyKind::Brrip, .victim = victim(set)};
+        s.generatorState = gen_.state();
+        return s;
+    }
+    // Repeated hits are idempotent (RRPV 0 stays 0), so rehitIsIdempotent() keeps its default; a
+    // hit right after a fill (RRPV 3 -> 0) is always passed on by the cache (replacement.hpp).
 
     std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_.rrpv(set, way); }
 

@@ -31,7 +31,7 @@ namespace cachescope {
 
 class DrripPolicy final : public ReplacementPolicy {
 public:
-    enum class Role { SrripLeader, BrripLeader, Follower };
+    using Role = DuelingRole;
 
     static constexpr std::uint32_t kPselMax = 1023;  // 10-bit counter
     static constexpr std::uint32_t kPselInit = 512;
@@ -45,11 +45,16 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<DrripPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Drrip; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return rrpv_.wayState(PolicyKind::Drrip, set, way);
+    }
+    SetPolicyState setState(std::uint32_t set) const override;
 
     Role role(std::uint32_t set) const;
     std::uint32_t psel() const { return psel_; }
-    /// False: a hit right after a fill changes the RRPV (inserted value → 0), so the cache must not
-    /// skip it. (A hit right after a hit would be harmless, but the fast path cannot tell them apart.)
+    // Repeated hits are idempotent (RRPV 0 stays 0), so rehitIsIdempotent() keeps its default; a
+    // hit right after a fill is always passed on by the cache (replacement.hpp).
 
     std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_.rrpv(set, way); }
 

@@ -31,6 +31,10 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<FifoPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Fifo; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return {.kind = PolicyKind::Fifo, .insertionOrder = ranks_.rank(set, way)};
+    }
 
     /// Age rank of a way (0 = newest).
     std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return ranks_.rank(set, way); }

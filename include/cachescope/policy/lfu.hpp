@@ -34,6 +34,10 @@ public:
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
     bool rehitIsIdempotent() const override { return false; }
+    PolicyKind kind() const override { return PolicyKind::Lfu; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return {.kind = PolicyKind::Lfu, .frequency = count(set, way)};
+    }
 
     std::uint32_t count(std::uint32_t set, std::uint32_t way) const { return count_[std::size_t{set} * ways_ + way]; }
 

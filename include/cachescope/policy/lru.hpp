@@ -32,6 +32,10 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<LruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Lru; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return {.kind = PolicyKind::Lru, .recencyRank = ranks_.rank(set, way)};
+    }
 
     /// Recency rank of a way (0 = most recent).
     std::uint32_t rank(std::uint32_t set, std::uint32_t way) const { return ranks_.rank(set, way); }

@@ -35,6 +35,10 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<NruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Nru; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return {.kind = PolicyKind::Nru, .nruBit = referenced(set, way)};
+    }
 
     bool referenced(std::uint32_t set, std::uint32_t way) const { return ref_[std::size_t{set} * ways_ + way] != 0; }
 

@@ -36,7 +36,7 @@ namespace cachescope {
 
 class OptPolicy final : public ReplacementPolicy {
 public:
-    static constexpr std::uint64_t kNever = ~std::uint64_t{0};
+    static constexpr std::uint64_t kNever = WayPolicyState::kNeverUsed;
 
     explicit OptPolicy(const PolicyParams& p) : ways_(p.ways), next_(std::size_t{p.sets} * p.ways, kNever) {}
 
@@ -57,6 +57,11 @@ public:
     std::string describeSet(std::uint32_t set) const override;
     /// Every hit stores the next use of a new arrival.
     bool rehitIsIdempotent() const override { return false; }
+    PolicyKind kind() const override { return PolicyKind::Opt; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        // kNever == WayPolicyState::kNeverUsed: "never used again" reads the same in both.
+        return {.kind = PolicyKind::Opt, .optNextUse = nextUse(set, way)};
+    }
 
     // ---- planning (sim/run.hpp planFutures) ------------------------------------------------------
     /// Starts recording the line of every arrival (and resets the arrival count and hash).

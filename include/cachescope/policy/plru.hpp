@@ -23,6 +23,9 @@
 //
 // With 3 ways (P = 4, leaf 3 is padding) the bit b2 may point at the padding leaf; the victim
 // search then takes way 2 instead.
+//
+// setState(set).plruTree (replacement.hpp's PlruTree) gives the bits in this heap order and the
+// path the victim search takes: for "hit B" above, {b0 right, b2 left} -> way 2.
 
 #include <cstdint>
 #include <vector>
@@ -38,10 +41,14 @@ public:
     void onHit(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, false); }
     void onFill(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, false); }
     void onInvalidate(std::uint32_t set, std::uint32_t way) override { pointPath(set, way, true); }
-    std::uint32_t victim(std::uint32_t set) const override;
+    std::uint32_t victim(std::uint32_t set) const override { return search(set, nullptr); }
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<PlruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Plru; }
+    /// The bits live on the tree's nodes, not on the ways: see setState(set).plruTree.
+    WayPolicyState wayState(std::uint32_t, std::uint32_t) const override { return {.kind = PolicyKind::Plru}; }
+    SetPolicyState setState(std::uint32_t set) const override;
 
     /// Bit of inner node `node` in heap order (0 = root, children of i are 2i+1 and 2i+2).
     bool bit(std::uint32_t set, std::uint32_t node) const {
@@ -50,6 +57,8 @@ public:
 
 private:
     void pointPath(std::uint32_t set, std::uint32_t way, bool toward);
+    /// The victim search (victim() and setState() both use it); records its steps if `path`.
+    std::uint32_t search(std::uint32_t set, std::vector<PlruStep>* path) const;
     std::uint32_t ways_;
     std::uint32_t leaves_;              // P: ways rounded up to a power of two
     std::vector<std::uint8_t> bits_;    // sets*(P-1), heap order per set

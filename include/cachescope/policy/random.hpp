@@ -31,6 +31,14 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<RandomPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override;
+    PolicyKind kind() const override { return PolicyKind::Random; }
+    /// Random keeps no state per way.
+    WayPolicyState wayState(std::uint32_t, std::uint32_t) const override { return {.kind = PolicyKind::Random}; }
+    SetPolicyState setState(std::uint32_t set) const override {
+        SetPolicyState s{.kind = PolicyKind::Random, .victim = victim(set)};
+        s.generatorState = gen_.state();
+        return s;
+    }
 
 private:
     std::uint32_t ways_;

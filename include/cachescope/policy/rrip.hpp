@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/policy/replacement.hpp"
+
 namespace cachescope {
 
 class RrpvSets {
@@ -40,6 +42,10 @@ public:
     std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_[index(set, way)]; }
     /// "RRPV: 2 1 3 3"
     std::string describe(std::uint32_t set) const;
+    /// The way's state for ReplacementPolicy::wayState (kind = which RRIP policy asks).
+    WayPolicyState wayState(PolicyKind kind, std::uint32_t set, std::uint32_t way) const {
+        return {.kind = kind, .rrpv = rrpv(set, way)};
+    }
 
     bool operator==(const RrpvSets&) const = default;
 

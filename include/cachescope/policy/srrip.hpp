@@ -33,9 +33,12 @@ public:
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<SrripPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
     std::string describeSet(std::uint32_t set) const override { return rrpv_.describe(set); }
-
-    /// False: a hit right after a fill changes the RRPV (inserted value → 0), so the cache must not
-    /// skip it. (A hit right after a hit would be harmless, but the fast path cannot tell them apart.)
+    PolicyKind kind() const override { return PolicyKind::Srrip; }
+    WayPolicyState wayState(std::uint32_t set, std::uint32_t way) const override {
+        return rrpv_.wayState(PolicyKind::Srrip, set, way);
+    }
+    // Repeated hits are idempotent (RRPV 0 stays 0), so rehitIsIdempotent() keeps its default; a
+    // hit right after a fill (RRPV 2 -> 0) is always passed on by the cache (replacement.hpp).
 
     std::uint8_t rrpv(std::uint32_t set, std::uint32_t way) const { return rrpv_.rrpv(set, way); }
 

@@ -43,6 +43,7 @@
 
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/cache/stats.hpp"
+#include "cachescope/core/format.hpp"  // withThousands, shortestNumber, csvField: used with reports
 #include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
@@ -118,13 +119,6 @@ struct RunSummary {
 /// level and row also carries its misses by class.
 RunSummary summarize(const Simulator& simulator, const RunInfo& info, const TraceMetadata* metadata = nullptr,
                      const MissClassifier* classes = nullptr);
-
-/// "1234567" -> "1,234,567".
-std::string withThousands(std::uint64_t value);
-/// The shortest text that reads back as exactly `value` (0.75, 0.1, 1e-05): CSV and sweep numbers.
-std::string shortestNumber(double value);
-/// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
-std::string csvField(std::string_view text);
 
 void printText(std::ostream& os, const RunSummary& summary);
 /// The JSON report; keys keep the documented order (tool, version, config_file, trace, ...).

@@ -4,6 +4,20 @@
 // format stores it, reports use it to attribute accesses and misses to tensors and statements.
 //
 // Site ids index `sites`; site 0 is always "(unknown)" (an Access whose statement is not known).
+//
+// Addresses back to elements: elementAt(address) finds the region and, for an array region, the
+// element indices, so that
+//   address(element) = base + (index[0]*strides[0] + ... + index[d-1]*strides[d-1]) * elementSize
+// and address - address(element) < elementSize. Indices come in shape order (the order of the
+// region's `layout`: an NHWC tensor gives [n][h][w][c], a transposed B gives [j][k]).
+// Worked example: A with shape {2, 3}, 4-byte elements, innermost dimension padded by 1 (kernel
+// parameter pad=1), so strides {4, 1}, at base 0x1000:
+//   0x1018 = 0x1000 + (1*4 + 2)*4        -> A[1][2], offset 0
+//   0x101a                               -> A[1][2], offset 2 (inside the element)
+//   0x100c = 0x1000 + (0*4 + 3)*4        -> A, padding (column 3 does not exist): no indices
+// Padding bytes (pad=, alignment gaps inside a region, any byte no element covers) are reported as
+// ElementRef::Kind::Padding with no indices; regions that are not arrays (no strides, e.g. "code")
+// as Kind::Bytes. describeElement() turns the answer into "A[1][2]", "A+0xc (padding)", "code+0x40".
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +44,11 @@ struct Region {
     std::vector<std::uint64_t> strides;
 
     bool contains(std::uint64_t address) const { return address - base < size; }
+    /// True if the region is an array: one stride per dimension and elements of at least a byte.
+    bool isArray() const { return !strides.empty() && strides.size() == shape.size() && elementSize != 0; }
+    /// base + sum(indices[d] * strides[d]) * elementSize: the first byte of an element. `indices`
+    /// has one entry per dimension (isArray()); they are not checked against the shape.
+    std::uint64_t addressOf(const std::vector<std::uint64_t>& indices) const;
     friend bool operator==(const Region&, const Region&) = default;
 };
 
@@ -39,6 +58,21 @@ struct Site {
     std::int32_t region = -1;  // index into TraceMetadata::regions; -1 if not one region
     AccessKind kind = AccessKind::Read;
     friend bool operator==(const Site&, const Site&) = default;
+};
+
+/// Where an address falls in the metadata's regions (TraceMetadata::elementAt).
+struct ElementRef {
+    enum class Kind : std::uint8_t {
+        Element,  // an element of an array region: `indices` has one entry per dimension
+        Padding,  // a byte of an array region that belongs to no element; `indices` is empty
+        Bytes,    // the region is not an array (Region::isArray() is false); `indices` is empty
+    };
+    std::size_t region = 0;  // index into TraceMetadata::regions
+    Kind kind = Kind::Element;
+    std::vector<std::uint64_t> indices;  // shape order
+    /// Element: the byte within the element (0 = its first byte); otherwise the byte within the region.
+    std::uint64_t offset = 0;
+    friend bool operator==(const ElementRef&, const ElementRef&) = default;
 };
 
 struct TraceMetadata {
@@ -52,11 +86,18 @@ struct TraceMetadata {
 
     /// Index of the region holding `address`, if any (binary search).
     std::optional<std::size_t> regionOf(std::uint64_t address) const;
+    /// The region and element holding `address`; nullopt outside every region. O(log regions +
+    /// dimensions log dimensions).
+    std::optional<ElementRef> elementAt(std::uint64_t address) const;
     /// Appends a site and returns its id. Throws std::length_error beyond 65,535 sites.
     std::uint16_t addSite(std::string name, std::int32_t region, AccessKind kind);
 
     friend bool operator==(const TraceMetadata&, const TraceMetadata&) = default;
 };
+
+/// The element at `address` for people: "A[3][5]" (indices in shape order), "A+0xc (padding)",
+/// "code+0x40" for regions that are not arrays; empty if no region holds it.
+std::string describeElement(const TraceMetadata& metadata, std::uint64_t address);
 
 /// The JSON form stored in binary trace headers and printed by `trace info --json`:
 ///   {"source": ..., "kernel": ..., "params": {"n": "64", ...},

@@ -1,0 +1,34 @@
+#pragma once
+// The one plain-text table printer (run reports, compare, trace info, bench). Columns are padded to
+// their widest cell and separated by two blanks; the first column is left-aligned (names), the
+// others right-aligned (numbers) unless the table says otherwise; lines carry no trailing blanks.
+//
+//   TextTable t{{"level", "misses"}, {{"L1", "3"}, {"L2", "1,024"}}};
+//   printTable(os, t);
+//   level  misses
+//   L1          3
+//   L2      1,024
+//
+// It lives in core/ (beside core/format.hpp) rather than report/ because trace/ prints tables too
+// (`trace info`) and report/ already depends on trace/.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace cachescope {
+
+struct TextTable {
+    enum class Align : unsigned char { Left, Right };
+
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;  // each as long as the header
+    /// Per column; missing entries: Left for column 0, Right for the others.
+    std::vector<Align> align = {};
+    /// Written before every line (e.g. two blanks under a heading).
+    std::string indent = {};
+};
+
+void printTable(std::ostream& os, const TextTable& table);
+
+}  // namespace cachescope
