@@ -1,7 +1,10 @@
 // Session: one source under one config, driven forward (step / runToEnd / runUntil) and, when
 // seekable, backward (seek = the nearest checkpoint at or before the target + deterministic replay).
 //
-// Milestone implementation: a seekable source is held as a plain std::vector<Access>.
+// The source is read through a window (`buffer`): a streaming session fills it from the source's
+// reader as the run goes; a seekable one from a reader of the encoded replay (replay.hpp), which
+// seek() re-opens at the target. Everything that simulates goes through Impl::simulate, which also
+// takes the checkpoints (at multiples of `interval`, the first time the run passes there).
 
 #include "cachescope/session/session.hpp"
 
@@ -10,6 +13,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/sim/run.hpp"
+#include "replay.hpp"
 
 namespace cachescope {
 
@@ -100,38 +104,29 @@ private:
     bool evictingPage_ = false;
 };
 
-/// Reads a vector of accesses as a trace (the passes of OPT planning over a seekable source).
-class VectorReader final : public TraceReader {
-public:
-    VectorReader(const std::vector<Access>& accesses, TraceFormat format) : a_(accesses), format_(format) {}
-    std::size_t read(std::span<Access> out) override {
-        const std::size_t n = std::min(out.size(), a_.size() - next_);
-        std::copy_n(a_.begin() + static_cast<std::ptrdiff_t>(next_), n, out.begin());
-        next_ += n;
-        return n;
-    }
-    TraceFormat format() const override { return format_; }
-    std::uint64_t records() const override { return next_; }
-
-private:
-    const std::vector<Access>& a_;
-    TraceFormat format_;
-    std::size_t next_ = 0;
-};
-
-/// A conservative estimate of the bytes one snapshot (Simulator + classifier copy) takes.
-/// TODO(snapshot branch): use Simulator::snapshotBytes() once it is merged.
-std::uint64_t estimateSnapshotBytes(const Simulator& sim, const MissClassifier* classifier) {
+/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place
+/// that sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry
+/// (tags, flags, policy state: about 24 bytes per line or entry); the MMU's per-frame and per-page
+/// state is counted as the arrays sized by physical_memory that a Simulator copy holds today.
+/// TODO(snapshot branch): replace the MMU and bookkeeping part with Simulator::snapshotBytes()
+/// (which counts everything beyond the caches' arrays, proportional to what is live) once merged.
+std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier) {
+    constexpr std::uint64_t kPerLine = 24;
     const SimConfig& c = sim.config();
     std::uint64_t bytes = sizeof(Simulator);
-    for (const CacheConfig& cache : c.caches) bytes += cache.lines() * 32;  // tag, flags, policy state
-    for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * 32;
+    for (const CacheConfig& cache : c.caches) bytes += cache.lines() * kPerLine;
+    for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * kPerLine;
     if (c.mmu) {
-        for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * 32;
-        bytes += c.mmu->frames() * 32;  // per-frame arrays (owner, dirty, replacer links)
+        for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * kPerLine;
+        bytes += c.mmu->frames() * 32;  // frame owner and dirty bit, the page replacer's links
+        if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
     }
     if (classifier != nullptr)
-        for (const CacheConfig& cache : c.caches) bytes += cache.lines() * 48;  // the shadow's list and table
+        for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
+            const LruShadow& shadow = classifier->shadow(i);
+            // The shadow's table of every line seen (key + node, at most half full) and its list.
+            bytes += 2 * shadow.distinctLines() * 12 + std::min(shadow.capacity(), shadow.distinctLines()) * 16;
+        }
     return bytes;
 }
 
@@ -144,9 +139,10 @@ struct Session::Impl {
     Simulator sim;
 
     // ---- the source ----
-    std::unique_ptr<TraceReader> reader;         // streaming sessions
-    std::vector<Access> replay;                  // seekable sessions: every access
-    std::optional<TraceMetadata> ownMetadata;    // seekable sessions (the reader is gone)
+    std::unique_ptr<TraceReader> reader;                    // streaming sessions: the source
+    std::optional<session_detail::EncodedSource> replay;    // seekable sessions: the encoded source
+    std::unique_ptr<TraceReader> cursor;                    // seekable sessions: reads `replay` from the window on
+    std::optional<TraceMetadata> ownMetadata;               // seekable sessions (the source's reader is gone)
     const TraceMetadata* meta = nullptr;
     TraceFormat format = TraceFormat::Auto;
     std::uint64_t totalRecords = 0;              // seekable sessions
@@ -165,10 +161,12 @@ struct Session::Impl {
     struct Checkpoint {
         Simulator sim;
         std::optional<MissClassifier> classifier;
+        std::uint64_t bytes = 0;  // stateBytes()
     };
     std::vector<Checkpoint> checkpoints;  // [j] = the state after j * interval references
     std::uint64_t interval = 0;           // 0 = no checkpoints (streaming)
-    std::uint64_t snapshotBytes = 0;      // estimate for one checkpoint
+    std::uint64_t checkpointTotal = 0;    // bytes of all checkpoints
+    std::function<void(std::span<const Access>)> tap;
 
     // Observers currently attached: what the run attaches (classifier, user's) plus extras.
     FanOutObserver caches;
@@ -206,9 +204,10 @@ struct Session::Impl {
         head = 0;
         std::size_t n = 0;
         if (seekable()) {
-            const std::uint64_t left = replay.size() - position;
-            n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, left));
-            std::copy_n(replay.begin() + static_cast<std::ptrdiff_t>(position), n, buffer.begin());
+            // Never read past the end: a replay reader opened at a later block would report the
+            // end block's total as wrong.
+            const std::uint64_t left = *length - position;
+            if (left != 0) n = cursor->read(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
         } else if (!length) {
             n = reader->read(buffer);
             if (n == 0) length = position;
@@ -218,14 +217,17 @@ struct Session::Impl {
     }
     /// Moves the window to `index` (seekable sessions).
     void reposition(std::uint64_t index) {
+        cursor = replay->readerAt(index);
         buffer.clear();
         head = 0;
         position = index;
     }
 
     /// Simulates up to `n` references with the observers as attached, taking checkpoints on the
-    /// way; returns how many. `progress`: call options.onProgress.
-    std::uint64_t simulate(std::uint64_t n, bool progress) {
+    /// way; returns how many. ForwardWithProgress calls options.onProgress; Silent (seek's
+    /// replay) does not show the accesses to the tap.
+    enum Mode { Forward, ForwardWithProgress, Silent };
+    std::uint64_t simulate(std::uint64_t n, Mode progress) {
         std::uint64_t done = 0;
         std::uint64_t nextProgress = options.progressInterval;
         while (done < n) {
@@ -233,11 +235,12 @@ struct Session::Impl {
             if (interval != 0) max = std::min(max, interval - position % interval);
             const std::span<const Access> block = peek(max);
             if (block.empty()) break;
+            if (tap && progress != Silent) tap(block);
             sim.access(block);
             consume(block.size());
             done += block.size();
             maybeCheckpoint();
-            if (progress && options.onProgress && done >= nextProgress) {
+            if (progress == ForwardWithProgress && options.onProgress && done >= nextProgress) {
                 options.onProgress(done);
                 nextProgress = done + options.progressInterval;
             }
@@ -246,18 +249,31 @@ struct Session::Impl {
     }
     void maybeCheckpoint() {
         if (interval == 0 || position % interval != 0 || position / interval != checkpoints.size()) return;
-        Checkpoint cp{sim, classifier};
+        Checkpoint cp{sim, classifier, stateBytes(sim, classifier ? &*classifier : nullptr)};
         cp.sim.setObservers(nullptr, nullptr);
+        checkpointTotal += cp.bytes;
         checkpoints.push_back(std::move(cp));
+        // Over the budget (the state grew, e.g. the classifier's shadows): keep every other
+        // checkpoint and double the interval, until the rest fit (checkpoint 0 always stays).
+        while (checkpointTotal > options.checkpointMemory && checkpoints.size() > 1) {
+            std::vector<Checkpoint> kept;
+            checkpointTotal = 0;
+            for (std::size_t j = 0; j < checkpoints.size(); j += 2) {
+                checkpointTotal += checkpoints[j].bytes;
+                kept.push_back(std::move(checkpoints[j]));
+            }
+            checkpoints = std::move(kept);
+            interval *= 2;
+        }
     }
 
     void seek(std::uint64_t index) {
         if (!seekable())
             throw UsageError("this session was opened without seeking (SessionOptions::seekable = false); it can "
                              "only go forward");
-        if (index > replay.size())
+        if (index > *length)
             throw UsageError("cannot seek to reference " + std::to_string(index) + ": the source has " +
-                             std::to_string(replay.size()) + " references");
+                             std::to_string(*length) + " references (seek to 0 to " + std::to_string(*length) + ")");
         // Going forward within the current stretch: replaying from here is at least as short.
         const std::uint64_t j = std::min<std::uint64_t>(index / interval, checkpoints.size() - 1);
         if (!(index >= position && position >= j * interval)) {
@@ -267,7 +283,7 @@ struct Session::Impl {
             reposition(j * interval);
         }
         attach(nullptr, nullptr, false);  // the replay is silent: only the classifier (state) listens
-        simulate(index - position, false);
+        simulate(index - position, Silent);
         attach();
     }
 };
@@ -279,16 +295,15 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         throw UsageError("standard input cannot be sought (it can be read only once); give a trace file or a kernel");
     m.reader = openSource(m.source);
     m.format = m.reader->format();
-    if (m.options.seekable) {
-        if (m.reader->metadata() != nullptr) m.ownMetadata = *m.reader->metadata();
-        std::array<Access, kBlock> block;
-        for (std::size_t n; (n = m.reader->read(block)) != 0;) m.replay.insert(m.replay.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(n));
+    m.meta = m.reader->metadata();
+    if (m.options.seekable) {  // encode the whole source once; the reader (a kernel's thread) ends here
+        if (m.meta != nullptr) m.ownMetadata = *m.meta;
+        m.meta = m.ownMetadata ? &*m.ownMetadata : nullptr;
+        m.replay.emplace(*m.reader, m.meta, m.options.replayMemory);
         m.totalRecords = m.reader->records();
         m.reader.reset();
-        m.length = m.replay.size();
-        m.meta = m.ownMetadata ? &*m.ownMetadata : nullptr;
-    } else {
-        m.meta = m.reader->metadata();
+        m.length = m.replay->length();
+        m.cursor = m.replay->readerAt(0);
     }
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
@@ -299,14 +314,16 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
             throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
                              "once (first to learn the future); give a trace file, not standard input");
         if (m.options.seekable)
-            planFutures(m.sim, [&m] { return std::make_unique<VectorReader>(m.replay, m.format); });
+            planFutures(m.sim, [&m] { return m.replay->readerAt(0); });
         else
             planFutures(m.sim, [&m] { return openSource(m.source); });
     }
     if (m.options.seekable) {
-        m.snapshotBytes = estimateSnapshotBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
-        const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, m.snapshotBytes));
-        m.interval = std::max<std::uint64_t>(1, (m.replay.size() + fit - 1) / fit);
+        // As many checkpoints as fit in the budget at the initial state's size, spread evenly
+        // (maybeCheckpoint thins them if the state grows).
+        const std::uint64_t one = stateBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
+        const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
+        m.interval = std::max<std::uint64_t>(1, (*m.length + fit - 1) / fit);
         m.maybeCheckpoint();  // checkpoint 0: the state before any reference
     }
     m.attach();
@@ -318,10 +335,10 @@ std::uint64_t Session::position() const { return impl_->position; }
 std::optional<std::uint64_t> Session::length() const { return impl_->length; }
 bool Session::atEnd() const { return impl_->peek(1).empty(); }
 
-std::uint64_t Session::step(std::uint64_t n) { return impl_->simulate(n, false); }
+std::uint64_t Session::step(std::uint64_t n) { return impl_->simulate(n, Impl::Forward); }
 
 std::uint64_t Session::runToEnd() {
-    const std::uint64_t n = impl_->simulate(~std::uint64_t{0}, true);
+    const std::uint64_t n = impl_->simulate(~std::uint64_t{0}, Impl::ForwardWithProgress);
     checkPlans();
     return n;
 }
@@ -337,7 +354,7 @@ bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
             const std::span<const Access> next = m.peek(1);
             if (next.empty()) return false;
             const Access a = next.front();
-            m.simulate(1, false);
+            m.simulate(1, Impl::Forward);
             // The reference touches the region if its first or last byte, or the region's base, lies in it.
             const std::uint64_t last = a.address + (a.size - 1);
             if (r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last)) return true;
@@ -352,7 +369,7 @@ bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
     m.attach(watcher.needsCaches() ? &watcher : nullptr,
              watcher.needsTranslation() && m.sim.mmu() != nullptr ? &watcher : nullptr);
     for (std::uint64_t done = 0; done < limit; ++done) {
-        if (m.simulate(1, false) == 0) return false;
+        if (m.simulate(1, Impl::Forward) == 0) return false;
         if (watcher.met) return true;
     }
     return false;
@@ -376,17 +393,19 @@ ReferenceNarration Session::narrateNext() {
     } restore{m};
     m.attach(&narrator, &narrator);
     narrator.begin(m.position, next.front());
-    m.simulate(1, false);
+    m.simulate(1, Impl::Forward);
     return narrator.finish();
 }
 
 Access Session::referenceAt(std::uint64_t index) const {
     const Impl& m = *impl_;
     if (!m.seekable()) throw UsageError("referenceAt needs a seekable session (SessionOptions::seekable)");
-    if (index >= m.replay.size())
-        throw UsageError("no reference " + std::to_string(index) + ": the source has " +
-                         std::to_string(m.replay.size()) + " references");
-    return m.replay[index];
+    if (index >= *m.length)
+        throw UsageError("no reference " + std::to_string(index) + ": the source has " + std::to_string(*m.length) +
+                         " references");
+    Access a;
+    m.replay->readerAt(index)->read(std::span<Access>(&a, 1));
+    return a;
 }
 
 const Simulator& Session::simulator() const { return impl_->sim; }
@@ -396,8 +415,8 @@ const TraceMetadata* Session::metadata() const { return impl_->meta; }
 const MissClassifier* Session::classifier() const { return impl_->classifier ? &*impl_->classifier : nullptr; }
 TraceFormat Session::format() const { return impl_->format; }
 std::uint64_t Session::records() const { return impl_->reader ? impl_->reader->records() : impl_->totalRecords; }
-std::uint64_t Session::replayBytes() const { return impl_->replay.size() * sizeof(Access); }
-std::uint64_t Session::checkpointBytes() const { return impl_->checkpoints.size() * impl_->snapshotBytes; }
+std::uint64_t Session::replayBytes() const { return impl_->replay ? impl_->replay->memoryBytes() : 0; }
+std::uint64_t Session::checkpointBytes() const { return impl_->checkpointTotal; }
 std::uint64_t Session::checkpointInterval() const { return impl_->interval; }
 
 void Session::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
@@ -405,6 +424,8 @@ void Session::setObservers(HierarchyObserver* caches, MmuObserver* translation) 
     impl_->userTranslation = translation;
     impl_->attach();
 }
+
+void Session::setAccessTap(std::function<void(std::span<const Access>)> tap) { impl_->tap = std::move(tap); }
 
 void Session::checkPlans() {
     if (!impl_->sim.followedPlans())

@@ -21,7 +21,15 @@ SourceSpec SourceSpec::kernelRun(std::string name, std::vector<std::string> para
     return s;
 }
 
+SourceSpec SourceSpec::custom(std::function<std::unique_ptr<TraceReader>()> open, std::string label) {
+    SourceSpec s;
+    s.opener = std::move(open);
+    s.label = std::move(label);
+    return s;
+}
+
 std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
+    if (source.opener) return source.opener();
     if (!source.kernel.empty()) {
         if (!source.trace.empty())
             throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
@@ -35,6 +43,7 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
 }
 
 std::string describeSource(const SourceSpec& source) {
+    if (source.opener) return source.label;
     if (source.kernel.empty()) return source.trace;
     const KernelInfo& kernel = findKernel(source.kernel);
     std::string text = "kernel " + kernel.name;
