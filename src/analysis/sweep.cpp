@@ -18,8 +18,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/run.hpp"
-#include "cachescope/sim/simulator.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/trace/crc32.hpp"
 
 namespace cachescope {
@@ -342,15 +341,12 @@ SweepRow runSweepOne(const SweepPlan& plan, const SweepOpener& open, std::uint64
         row.error = plan.error(row.combination);
         return row;
     }
-    Simulator simulator(*config);
-    std::unique_ptr<TraceReader> trace = open(row.trace);
-    if (simulator.needsFuture())  // OPT (pages, caches or TLBs): earlier passes learn the future
-        planFutures(simulator, [&open, &row] { return open(row.trace); });
-    runTrace(simulator, *trace);
-    if (!simulator.followedPlans())
-        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for (sweep run " +
-                    std::to_string(row.index) + ")");
-    const RunSummary s = summarize(simulator, RunInfo{id.configFile, row.traceLabel, "", trace->records()});
+    // One run: plan (OPT) -> run -> check, as every front end does it (session/session.hpp).
+    SessionOptions options;
+    options.attribution = false;  // the table has no per-site columns
+    Session session(*config, SourceSpec::custom([&open, &row] { return open(row.trace); }, row.traceLabel), options);
+    session.runToEnd();  // throws if OPT did not follow its plans (an internal error)
+    const RunSummary s = session.summary(id.configFile);
     for (const LevelSummary& l : s.levels) row.levels.push_back({l.stats.accesses(), l.stats.misses()});
     row.memoryReads = s.memory.reads;
     row.memoryWrites = s.memory.writes;

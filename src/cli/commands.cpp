@@ -16,7 +16,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/analysis/locality.hpp"
 #include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/analysis/reuse.hpp"
@@ -27,8 +26,7 @@
 #include "cachescope/plot/svg.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/run.hpp"
-#include "cachescope/sim/simulator.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -97,70 +95,48 @@ void finishStdout() {
 }
 
 RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
-
-    Simulator simulator(config);
-    const TraceMetadata* metadata = trace->metadata();
-    if (metadata != nullptr && metadata->sites.size() > 1)
-        simulator.enableAttribution(static_cast<std::uint32_t>(metadata->sites.size()));
-    // Observers (built after attribution, which the classifier reads). Without any, the hierarchy
-    // keeps its fast path.
-    std::optional<MissClassifier> classifier;
-    FanOutObserver observers;
-    if (args.classify) {
-        classifier.emplace(simulator.hierarchy());
-        observers.add(&*classifier);
-    }
-    planFuturesFromSource(simulator, args.source);  // OPT: earlier passes learn the future
+    const SourceSpec source = toSpec(args.source);
+    std::optional<Progress> progress;  // shown while the run itself goes (not while OPT plans)
+    SessionOptions options;
+    options.classify = args.classify;
+    options.onProgress = [&progress](std::uint64_t n) {
+        if (progress) progress->accesses(n);
+    };
+    Session session(config, source, options);  // opens the source; plans OPT's futures
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
-    // the level that served it, seeing the references as the trace gives them (TappedReader).
+    // the level that served it, seeing the references as the trace gives them (the access tap).
     std::optional<LocalityObserver> locality;
     if (!args.plot.empty()) {
-        if (readsStandardInput(args.source))
+        if (source.readsStandardInput())
             throw UsageError("--plot reads the trace twice (once to lay out the address axis); give a trace file or "
                              "a kernel, not standard input");
-        std::unique_ptr<TraceReader> scan = openSource(args.source);
-        locality.emplace(simulator.hierarchy(), scanBands(*scan));
-        observers.add(&*locality);
+        std::unique_ptr<TraceReader> scan = openSource(source);
+        locality.emplace(session.simulator().hierarchy(), scanBands(*scan));
+        session.setObservers(&*locality, nullptr);
+        session.setAccessTap([&locality](std::span<const Access> block) { locality->onTraceBlock(block); });
     }
-    simulator.hierarchy().setObserver(observers.collapsed());
-    RunOptions options;
-    {
-        Progress progress;
-        options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
-        if (locality) {
-            TappedReader tapped(*trace, *locality);
-            runTrace(simulator, tapped, options);
-        } else {
-            runTrace(simulator, *trace, options);
-        }
-    }
+    progress.emplace();
+    session.runToEnd();  // and checks that OPT followed its plans
+    progress.reset();
     if (locality) {
         // The title names the source as the user gave it (describeSource lists every resolved parameter).
-        std::string source = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
-        for (const std::string& p : args.source.params) source += " " + p;
-        const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
+        std::string title = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
+        for (const std::string& p : args.source.params) title += " " + p;
+        const plot::LocalityPicture picture = locality->picture("Locality: " + title + " on " + config.name);
         plot::writeSvg(args.plot, picture);
     }
-    if (!simulator.followedPlans())
-        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
-                    "this with the config and trace");
-
-    simulator.hierarchy().setObserver(nullptr);
-    return summarize(
-        simulator,
-        RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())), trace->records()},
-        metadata, classifier ? &*classifier : nullptr);
+    return session.summary(args.config);
 }
 
 void runCommand(const RunArgs& args) {
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    if (args.vsOpt && readsStandardInput(args.source))
+    const SourceSpec source = toSpec(args.source);
+    if (args.vsOpt && source.readsStandardInput())
         throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
     RunSummary summary = simulateSource(args, config);
     if (args.vsOpt) {
-        const OptComparison opt = compareWithOpt(config, [&args] { return openSource(args.source); });
+        const OptComparison opt = compareWithOpt(config, [&source] { return openSource(source); });
         for (std::size_t c = 0; c < summary.levels.size(); ++c) summary.levels[c].optMisses = opt.cacheMisses[c];
         if (summary.translation)
             for (std::size_t t = 0; t < summary.translation->tlbs.size(); ++t)

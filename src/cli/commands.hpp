@@ -15,6 +15,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/report/report.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
 
@@ -30,16 +31,8 @@ struct SourceArgs {
     std::vector<std::string> params;  // "name=value" for the kernel
 };
 
-/// Opens the source (again, for commands that read it twice). Throws UsageError unless exactly one
-/// of a trace and a kernel is given, or if kernel parameters come without a kernel.
-std::unique_ptr<TraceReader> openSource(const SourceArgs& source);
-/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
-std::string describeSource(const SourceArgs& source);
-/// True if the source is standard input, which can be read only once.
-bool readsStandardInput(const SourceArgs& source);
-/// When the config uses "opt" anywhere (simulator.needsFuture()): refuses standard input and plans
-/// every future from earlier passes over the source (sim/run.hpp planFutures).
-void planFuturesFromSource(Simulator& simulator, const SourceArgs& source);
+/// The session library's description of the same source (trace format name parsed).
+SourceSpec toSpec(const SourceArgs& source);
 
 struct RunArgs {
     std::string config;

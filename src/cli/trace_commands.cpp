@@ -1,5 +1,5 @@
-// `cachescope kernels` and `cachescope trace record|convert|info`, and the source helper that
-// lets `run` (and later analyses) read a trace file or a live kernel alike.
+// `cachescope kernels` and `cachescope trace record|convert|info`, and the source options every
+// command that reads a trace file or a live kernel shares (opened by the session library).
 
 #include <algorithm>
 #include <filesystem>
@@ -10,7 +10,6 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/run.hpp"
 #include "cachescope/trace/info.hpp"
 #include "cachescope/trace/valgrind.hpp"
 #include "cachescope/trace/writer.hpp"
@@ -26,36 +25,13 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
     cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
 }
 
-std::unique_ptr<TraceReader> openSource(const SourceArgs& source) {
-    if (!source.kernel.empty()) {
-        if (!source.trace.empty())
-            throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
-                             "' and --kernel " + source.kernel + ")");
-        return openKernelTrace(source.kernel, source.params);
-    }
-    if (!source.params.empty())
-        throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
-    if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
-    return openTrace(source.trace, parseTraceFormat(source.traceFormat));
-}
-
-bool readsStandardInput(const SourceArgs& source) { return source.kernel.empty() && source.trace == "-"; }
-
-void planFuturesFromSource(Simulator& simulator, const SourceArgs& source) {
-    if (!simulator.needsFuture()) return;
-    if (readsStandardInput(source))
-        throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
-                         "(first to learn the future); give a trace file, not standard input");
-    planFutures(simulator, [&source] { return openSource(source); });
-}
-
-std::string describeSource(const SourceArgs& source) {
-    if (source.kernel.empty()) return source.trace;
-    const KernelInfo& kernel = findKernel(source.kernel);
-    std::string text = "kernel " + kernel.name;
-    const KernelParams params = resolveParams(kernel, source.params);
-    for (const auto& [name, value] : params.all()) text += " " + name + "=" + value;
-    return text;
+SourceSpec toSpec(const SourceArgs& source) {
+    SourceSpec spec;
+    spec.trace = source.trace;
+    spec.format = parseTraceFormat(source.traceFormat);
+    spec.kernel = source.kernel;
+    spec.params = source.params;
+    return spec;
 }
 
 TraceFormat outputFormat(const std::string& name, const std::string& path, std::optional<TraceFormat> fallback) {
@@ -152,8 +128,9 @@ void traceConvertCommand(const TraceConvertArgs& args) {
 }
 
 void traceInfoCommand(const TraceInfoArgs& args) {
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
-    const TraceInfo info = traceInfo(*trace, describeSource(args.source), args.lineSize, args.pageSize);
+    const SourceSpec source = toSpec(args.source);
+    std::unique_ptr<TraceReader> trace = openSource(source);
+    const TraceInfo info = traceInfo(*trace, describeSource(source), args.lineSize, args.pageSize);
     if (args.json) {
         std::cout << traceInfoJson(info).dump(2) << '\n';
     } else {
