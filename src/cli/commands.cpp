@@ -189,6 +189,7 @@ void benchCommand(const BenchArgs& args) {
     options.n = args.n;
     options.runs = args.runs;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
+    for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     const std::vector<BenchResult> results = runBench(options);
     progress.clear();
 
@@ -202,6 +203,11 @@ void benchCommand(const BenchArgs& args) {
                             {"run_seconds", r.runSeconds},
                             {"accesses_per_second", r.accessesPerSecond()}});
             if (r.bytesPerAccess > 0) list.back()["bytes_per_access"] = r.bytesPerAccess;
+            if (r.name.starts_with("seek/")) {
+                list.back()["ms_per_seek"] = r.seconds * 1e3;
+                list.back()["checkpoint_interval"] = r.checkpointInterval;
+                list.back()["checkpoint_bytes"] = r.checkpointBytes;
+            }
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
@@ -216,7 +222,7 @@ void benchCommand(const BenchArgs& args) {
         std::string misses;
         for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
         rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
-                        format("%.1f", r.accessesPerSecond() / 1e6)});
+                        r.name.starts_with("seek/") ? "-" : format("%.1f", r.accessesPerSecond() / 1e6)});
     }
     std::array<std::size_t, 5> width{};
     for (std::size_t i = 0; i < header.size(); ++i) {
@@ -239,9 +245,17 @@ void benchCommand(const BenchArgs& args) {
                   << format("%.2g", kDefaultSampleRate)
                   << "); misses: a 32 KiB fully associative LRU cache, read off the curve\n";
     for (const BenchResult& r : results)
-        if (r.bytesPerAccess > 0)
+        if (r.bytesPerAccess > 0 && r.name.starts_with("decode/"))
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
                       << format("%.3f", r.bytesPerAccess) << " bytes per access\n";
+    for (const BenchResult& r : results)
+        if (r.name.starts_with("seek/"))
+            std::cout << r.name << ": median " << format("%.2f", r.seconds * 1e3) << " ms per seek over "
+                      << r.runSeconds.size() << " random seeks in " << withThousands(r.accesses)
+                      << " matmul kernel references (seconds: one seek); checkpoints every "
+                      << withThousands(r.checkpointInterval) << " references, "
+                      << format("%.1f", double(r.checkpointBytes) / (1 << 20)) << " MiB in all; replay "
+                      << format("%.3f", r.bytesPerAccess) << " bytes per reference\n";
 }
 
 }  // namespace cachescope::cli

@@ -49,6 +49,7 @@ struct BenchArgs {
     bool json = false;
     std::uint32_t n = 256;
     std::uint32_t runs = 3;
+    std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
 };
 
 struct TraceRecordArgs {

@@ -157,10 +157,14 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 4096u));
     benchCmd->add_option("--runs", bench.runs, "Runs per case; the median time is reported")
         ->check(CLI::Range(1u, 100u));
+    benchCmd->add_option("--seek-config", bench.seekConfigs,
+                         "Add a seek/<name> case: random seeks in a seekable session over a 10 M-reference "
+                         "matmul under this config (repeatable)");
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
-        "  cachescope bench --n 64 --json");
+        "  cachescope bench --n 64 --json\n"
+        "  cachescope bench --seek-config configs/skylake-client.json");
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;

@@ -104,23 +104,36 @@ private:
     bool evictingPage_ = false;
 };
 
-/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place
-/// that sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry
-/// (tags, flags, policy state: about 24 bytes per line or entry); the MMU's per-frame and per-page
-/// state is counted as the arrays sized by physical_memory that a Simulator copy holds today.
-/// TODO(snapshot branch): replace the MMU and bookkeeping part with Simulator::snapshotBytes()
-/// (which counts everything beyond the caches' arrays, proportional to what is live) once merged.
+/// The Simulator's state beyond its caches', TLBs' and walk caches' arrays. With the cheap
+/// snapshots of issue 9 the engine counts it itself (Simulator::snapshotBytes(): proportional to
+/// what is live); without, a copy holds arrays sized by physical_memory (frame owner and dirty bit,
+/// the page replacer's links), counted here. The `requires` picks whichever the engine offers.
+template <class Sim>
+std::uint64_t stateBeyondArrays(const Sim& sim) {
+    if constexpr (requires { sim.snapshotBytes(); }) {
+        return sim.snapshotBytes();
+    } else {
+        std::uint64_t bytes = sizeof(Sim);
+        const SimConfig& c = sim.config();
+        if (c.mmu) {
+            bytes += c.mmu->frames() * 32;
+            if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
+        }
+        return bytes;
+    }
+}
+
+/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place that
+/// sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry (tag,
+/// flags, policy state: about 24 bytes per line or entry); the rest is stateBeyondArrays().
 std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier) {
     constexpr std::uint64_t kPerLine = 24;
     const SimConfig& c = sim.config();
-    std::uint64_t bytes = sizeof(Simulator);
+    std::uint64_t bytes = stateBeyondArrays(sim);
     for (const CacheConfig& cache : c.caches) bytes += cache.lines() * kPerLine;
     for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * kPerLine;
-    if (c.mmu) {
+    if (c.mmu)
         for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * kPerLine;
-        bytes += c.mmu->frames() * 32;  // frame owner and dirty bit, the page replacer's links
-        if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
-    }
     if (classifier != nullptr)
         for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
             const LruShadow& shadow = classifier->shadow(i);
