@@ -258,4 +258,89 @@ void benchCommand(const BenchArgs& args) {
                       << format("%.3f", r.bytesPerAccess) << " bytes per reference\n";
 }
 
+// ---- registration (main.cpp) ---------------------------------------------------------------
+
+Command addRunCommand(CLI::App& app) {
+    auto run = std::make_shared<RunArgs>();
+    auto json = std::make_shared<bool>(false);
+    auto csv = std::make_shared<bool>(false);
+    auto seed = std::make_shared<std::uint64_t>(0);
+    CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
+    runCmd->add_option("--config,-c", run->config, "Hierarchy config (JSON)")->required();
+    CLI::Option* seedOpt = runCmd->add_option("--seed", *seed, "Seed of randomized policies (overrides the config)");
+    CLI::Option* jsonOpt = runCmd->add_flag("--json", *json, "Print the report as JSON");
+    CLI::Option* csvOpt = runCmd->add_flag("--csv", *csv, "Print the report as CSV (one row per cache, then memory)");
+    jsonOpt->excludes(csvOpt);
+    runCmd->add_flag("--classify", run->classify,
+                     "Split each level's misses into compulsory, capacity and conflict (3C), also per tensor");
+    runCmd->add_option("-o,--output", run->output, "Write the report to FILE (atomically) instead of stdout");
+    runCmd->add_option("--plot", run->plot,
+                       "Also draw the run's locality picture (address against time, colored by the level that "
+                       "served each reference) to FILE.svg (atomically)");
+    runCmd->add_flag("--vs-opt", run->vsOpt,
+                     "Also simulate each cache and TLB level under OPT (Belady) on the same stream and report the "
+                     "misses above optimal (reads the trace 2 more times per level)");
+    addSourceOptions(runCmd, run->source);
+    runCmd->footer(
+        "Examples:\n"
+        "  cachescope run --config configs/default.json traces/sequential.trace\n"
+        "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
+        "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
+        "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
+        "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
+        "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
+    return {runCmd, [run, json, csv, seed, seedOpt] {
+                if (seedOpt->count() > 0) run->seed = *seed;
+                run->format = *json ? ReportFormat::Json : *csv ? ReportFormat::Csv : ReportFormat::Text;
+                runCommand(*run);
+            }};
+}
+
+Command addPoliciesCommand(CLI::App& app) {
+    CLI::App* policiesCmd = app.add_subcommand("policies", "List the replacement policies");
+    policiesCmd->footer("Example:\n  cachescope policies");
+    return {policiesCmd, [] { policiesCommand(); }};
+}
+
+Command addConfigCommand(CLI::App& app) {
+    auto configPath = std::make_shared<std::string>();
+    CLI::App* configCmd = app.add_subcommand("config", "Check or show a hierarchy config");
+    configCmd->require_subcommand(1);
+    CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
+    checkCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
+    showCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    configCmd->footer(
+        "Examples:\n"
+        "  cachescope config check configs/default.json\n"
+        "  cachescope config show configs/teaching.json");
+    return {configCmd, [configPath, checkCmd] {
+                if (checkCmd->parsed())
+                    configCheckCommand(*configPath);
+                else
+                    configShowCommand(*configPath);
+            }};
+}
+
+Command addBenchCommand(CLI::App& app) {
+    auto bench = std::make_shared<BenchArgs>();
+    CLI::App* benchCmd = app.add_subcommand("bench", "Measure simulation speed on matmul address streams");
+    benchCmd->add_flag("--json", bench->json, "Print the results as JSON");
+    benchCmd->add_option("--n", bench->n, "Matrix dimension (4*n^3 accesses per case)")
+        ->check(CLI::Range(1u, 4096u));
+    benchCmd->add_option("--runs", bench->runs, "Runs per case; the median time is reported")
+        ->check(CLI::Range(1u, 100u));
+    benchCmd->add_option("--seek-config", bench->seekConfigs,
+                         "Add a seek/<name> case: random seeks in a seekable session over a 10 M-reference "
+                         "matmul under this config (repeatable)");
+    benchCmd->footer(
+        "Examples:\n"
+        "  cachescope bench\n"
+        "  cachescope bench --n 64 --json\n"
+        "  cachescope bench --seek-config configs/skylake-client.json");
+    return {benchCmd, [bench] { benchCommand(*bench); }};
+}
+
 }  // namespace cachescope::cli

@@ -91,8 +91,9 @@ void configCheckCommand(const std::string& path);
 void configShowCommand(const std::string& path);
 void benchCommand(const BenchArgs& args);
 
-/// A subcommand added by its own file: `add...Command(app)` declares its options on `app` and
-/// returns the parsed subcommand and what to run when it was chosen. main() runs the chosen one.
+/// A subcommand: `add...Command(app)` declares its options on `app` and returns the subcommand and
+/// what to run when it was chosen (it dispatches to its own subcommands, if any). main() runs the
+/// chosen one.
 struct Command {
     CLI::App* app = nullptr;
     std::function<void()> run;
@@ -100,7 +101,13 @@ struct Command {
 /// Adds the options of a trace source (trace file, --trace-format, --kernel, --param) to `cmd`.
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
-// Subcommands defined in their own files (each adds one line here and one in main.cpp):
+// Every subcommand, registered the same way by main.cpp (each adds one line here and one there):
+Command addRunCommand(CLI::App& app);       // commands.cpp
+Command addKernelsCommand(CLI::App& app);   // trace_commands.cpp
+Command addTraceCommand(CLI::App& app);     // trace record, convert, info (trace_commands.cpp)
+Command addPoliciesCommand(CLI::App& app);  // commands.cpp
+Command addConfigCommand(CLI::App& app);    // config check, show (commands.cpp)
+Command addBenchCommand(CLI::App& app);     // commands.cpp
 Command addCompareCommand(CLI::App& app);  // compare_command.cpp
 Command addSweepCommand(CLI::App& app);  // sweep, sweep merge (sweep_command.cpp)
 Command addExplainCommand(CLI::App& app);  // explain_command.cpp

@@ -138,4 +138,64 @@ void traceInfoCommand(const TraceInfoArgs& args) {
     }
 }
 
+// ---- registration (main.cpp) ---------------------------------------------------------------
+
+Command addKernelsCommand(CLI::App& app) {
+    auto kernelName = std::make_shared<std::string>();
+    CLI::App* kernelsCmd = app.add_subcommand("kernels", "List the built-in kernels and their parameters");
+    kernelsCmd->add_option("name", *kernelName, "Show only this kernel");
+    kernelsCmd->footer("Examples:\n  cachescope kernels\n  cachescope kernels conv2d");
+    return {kernelsCmd, [kernelName] { kernelsCommand(*kernelName); }};
+}
+
+Command addTraceCommand(CLI::App& app) {
+    CLI::App* traceCmd = app.add_subcommand("trace", "Record, convert and describe traces");
+    traceCmd->require_subcommand(1);
+    auto record = std::make_shared<TraceRecordArgs>();
+    CLI::App* recordCmd = traceCmd->add_subcommand(
+        "record", "Record a kernel's accesses, or a program's under Valgrind Lackey, to a trace file");
+    recordCmd->add_option("--kernel,-k", record->kernel, "Built-in kernel to record");
+    recordCmd->add_option("--param,-p", record->params, "Kernel parameter NAME=VALUE (repeatable)");
+    recordCmd->add_option("-o,--output", record->output, "Trace file to write (atomically)")->required();
+    recordCmd->add_option("--format", record->format, "Output format (default: from the extension, else binary)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    recordCmd->add_option("program", record->program, "Program and its arguments, after --");
+    recordCmd->footer(
+        "Examples:\n"
+        "  cachescope trace record --kernel matmul --param n=64 --param order=ijk -o matmul.bin\n"
+        "  cachescope trace record -o ls.bin -- ls -l /\n"
+        "(tracing a program needs Debian's valgrind package)");
+    auto convert = std::make_shared<TraceConvertArgs>();
+    CLI::App* convertCmd = traceCmd->add_subcommand("convert", "Convert a trace between formats");
+    convertCmd->add_option("input", convert->input, "Trace to read (- = standard input)")->required();
+    convertCmd->add_option("output", convert->output, "Trace to write (atomically)")->required();
+    convertCmd->add_option("--from", convert->from, "Input format (default: detect)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->add_option("--to", convert->to, "Output format (default: from the output's extension)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->footer(
+        "Examples:\n"
+        "  cachescope trace convert traces/sample.din sample.bin\n"
+        "  cachescope trace convert matmul.bin matmul.trace");
+    auto info = std::make_shared<TraceInfoArgs>();
+    CLI::App* infoCmd = traceCmd->add_subcommand("info", "Describe a trace: accesses, footprint, regions");
+    addSourceOptions(infoCmd, info->source);
+    infoCmd->add_flag("--json", info->json, "Print as JSON");
+    infoCmd->add_option("--line-size", info->lineSize, "Line size for the footprint (bytes)")
+        ->check(CLI::Range(1u, 1u << 30));
+    infoCmd->add_option("--page-size", info->pageSize, "Page size for the footprint (bytes)")->check(CLI::Range(1u, 1u << 30));
+    infoCmd->footer(
+        "Examples:\n"
+        "  cachescope trace info traces/matmul-ikj.bin\n"
+        "  cachescope trace info --kernel conv2d --param layout=NHWC --json");
+    return {traceCmd, [record, convert, info, recordCmd, convertCmd] {
+                if (recordCmd->parsed())
+                    traceRecordCommand(*record);
+                else if (convertCmd->parsed())
+                    traceConvertCommand(*convert);
+                else
+                    traceInfoCommand(*info);
+            }};
+}
+
 }  // namespace cachescope::cli
