@@ -161,8 +161,9 @@ struct Session::Impl {
     std::uint64_t totalRecords = 0;              // seekable sessions
     std::optional<std::uint64_t> length;
 
-    // The window of the source at the position: buffer[head..size) are the next accesses.
-    std::vector<Access> buffer;
+    // The window of the source at the position: buffer[head..filled) are the next accesses.
+    std::vector<Access> buffer = std::vector<Access>(kBlock);
+    std::size_t filled = 0;
     std::size_t head = 0;
     std::uint64_t position = 0;
 
@@ -204,8 +205,8 @@ struct Session::Impl {
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
     std::span<const Access> peek(std::uint64_t max) {
-        if (head == buffer.size() && !refill()) return {};
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, buffer.size() - head));
+        if (head == filled && !refill()) return {};
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, filled - head));
         return {buffer.data() + head, n};
     }
     void consume(std::size_t n) {
@@ -213,7 +214,6 @@ struct Session::Impl {
         position += n;
     }
     bool refill() {
-        buffer.resize(kBlock);
         head = 0;
         std::size_t n = 0;
         if (seekable()) {
@@ -222,16 +222,16 @@ struct Session::Impl {
             const std::uint64_t left = *length - position;
             if (left != 0) n = cursor->read(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
         } else if (!length) {
-            n = reader->read(buffer);
+            n = reader->read(std::span<Access>(buffer));
             if (n == 0) length = position;
         }
-        buffer.resize(n);
+        filled = n;
         return n != 0;
     }
     /// Moves the window to `index` (seekable sessions).
     void reposition(std::uint64_t index) {
         cursor = replay->readerAt(index);
-        buffer.clear();
+        filled = 0;
         head = 0;
         position = index;
     }
@@ -336,7 +336,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         // (maybeCheckpoint thins them if the state grows).
         const std::uint64_t one = stateBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
         const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
-        m.interval = std::max<std::uint64_t>(1, (*m.length + fit - 1) / fit);
+        m.interval = std::max<std::uint64_t>({1, m.options.minCheckpointInterval, (*m.length + fit - 1) / fit});
         m.maybeCheckpoint();  // checkpoint 0: the state before any reference
     }
     m.attach();

@@ -133,6 +133,7 @@ SessionOptions seekableOptions(std::uint64_t checkpointMemory) {
     o.seekable = true;
     o.classify = true;
     o.checkpointMemory = checkpointMemory;
+    o.minCheckpointInterval = 1;  // the random traces are short: checkpoints every few references
     return o;
 }
 
