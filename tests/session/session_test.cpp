@@ -123,5 +123,33 @@ TEST_CASE("session: standard input cannot be sought") {
                          doctest::Contains("standard input cannot be sought"), UsageError);
 }
 
+TEST_CASE("session: narrateNext after a seek tells what narrateTrace tells after a straight run") {
+    // teaching-paging: translation, page faults and evictions appear in the narration.
+    const SimConfig config = loadConfig(configPath("teaching-paging.json"));
+    const SourceSpec source = SourceSpec::kernelRun("matmul", {"n=12"});
+    SessionOptions options;
+    options.seekable = true;
+    options.classify = true;
+    options.attribution = false;  // as narrateTrace's simulator
+    options.minCheckpointInterval = 500;
+    Session s(config, source, options);
+    s.runToEnd();  // checkpoints on the way; then every narration follows a seek backward
+    for (const std::uint64_t at : {std::uint64_t{0}, std::uint64_t{777}, std::uint64_t{1500}, std::uint64_t{6911}}) {
+        CAPTURE(at);
+        s.seek(at);
+        const ReferenceNarration got = s.narrateNext();
+        CHECK(s.position() == at + 1);
+        // The analysis library's own driver, on a fresh simulator and reader (OPT not in this config).
+        Simulator sim(config);
+        MissClassifier classes(sim.hierarchy());
+        std::unique_ptr<TraceReader> trace = openSource(source);
+        const NarrationResult want = narrateTrace(sim, *trace, at, 1, nullptr, &classes);
+        REQUIRE(want.references.size() == 1);
+        CHECK(narrationToJson({got}).dump() == narrationToJson(want.references).dump());
+    }
+    s.seek(*s.length());
+    CHECK_THROWS_AS(s.narrateNext(), UsageError);
+}
+
 }  // namespace
 }  // namespace cachescope
