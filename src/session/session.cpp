@@ -358,23 +358,49 @@ std::uint64_t Session::runToEnd() {
 
 bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
     Impl& m = *impl_;
-    if (condition.kind == StopKind::TensorAccess) {
+    const std::size_t caches = m.sim.hierarchy().caches().size();
+    const std::size_t tlbs = m.sim.mmu() != nullptr ? m.sim.mmu()->tlbs().size() : 0;
+    switch (condition.kind) {
+    case StopKind::Miss:
+    case StopKind::Eviction:
+    case StopKind::WriteBack:
+        if (condition.structure && *condition.structure >= caches)
+            throw UsageError("runUntil: there is no cache " + std::to_string(*condition.structure) + " (the config has " +
+                             std::to_string(caches) + ")");
+        break;
+    case StopKind::TlbMiss:
+        if (tlbs == 0) throw UsageError("runUntil: a TLB miss cannot happen: the config has no TLB");
+        if (condition.structure && *condition.structure >= tlbs)
+            throw UsageError("runUntil: there is no TLB " + std::to_string(*condition.structure) + " (the config has " +
+                             std::to_string(tlbs) + ")");
+        break;
+    case StopKind::PageFault:
+        if (m.sim.mmu() == nullptr) throw UsageError("runUntil: a page fault cannot happen: the config has no mmu");
+        break;
+    case StopKind::TensorAccess:
         if (m.meta == nullptr || condition.region >= m.meta->regions.size())
-            throw UsageError("runUntil: region " + std::to_string(condition.region) + " does not exist (the source has " +
-                             std::to_string(m.meta ? m.meta->regions.size() : 0) + " regions)");
+            throw UsageError("runUntil: there is no region " + std::to_string(condition.region) + " (the source has " +
+                             std::to_string(m.meta ? m.meta->regions.size() : 0) + ")");
+        break;
+    }
+
+    if (condition.kind == StopKind::TensorAccess) {  // read off the accesses: simulate in blocks
         const Region& r = m.meta->regions[condition.region];
-        for (std::uint64_t done = 0; done < limit; ++done) {
-            const std::span<const Access> next = m.peek(1);
-            if (next.empty()) return false;
-            const Access a = next.front();
-            m.simulate(1, Impl::Forward);
-            // The reference touches the region if its first or last byte, or the region's base, lies in it.
+        auto touches = [&r](const Access& a) {  // its first or last byte, or the region's base, is inside
             const std::uint64_t last = a.address + (a.size - 1);
-            if (r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last)) return true;
+            return r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last);
+        };
+        for (std::uint64_t done = 0; done < limit;) {
+            const std::span<const Access> next = m.peek(limit - done);
+            if (next.empty()) return false;
+            const auto hit = std::find_if(next.begin(), next.end(), touches);
+            const auto n = static_cast<std::uint64_t>(hit == next.end() ? next.size() : hit - next.begin() + 1);
+            done += m.simulate(n, Impl::Forward);
+            if (hit != next.end()) return true;
         }
         return false;
     }
-    StopWatcher watcher(condition);
+    StopWatcher watcher(condition);  // attached only while this call runs
     struct Restore {
         Impl& m;
         ~Restore() { m.attach(); }

@@ -271,8 +271,8 @@ TEST_CASE("session: runUntil stops right after the first reference a naive searc
             conditions.push_back({k, std::nullopt, 0});
             for (std::uint32_t i = 0; i < c.config.caches.size(); ++i) conditions.push_back({k, i, 0});
         }
-        if (c.config.mmu) {
-            conditions.push_back({StopKind::PageFault, std::nullopt, 0});
+        if (c.config.mmu) conditions.push_back({StopKind::PageFault, std::nullopt, 0});
+        if (!c.config.tlbs.empty()) {
             conditions.push_back({StopKind::TlbMiss, std::nullopt, 0});
             for (std::uint32_t t = 0; t < c.config.tlbs.size(); ++t) conditions.push_back({StopKind::TlbMiss, t, 0});
         }
@@ -296,6 +296,21 @@ TEST_CASE("session: runUntil a tensor access stops at the first reference to tha
         conditions.push_back({StopKind::TensorAccess, std::nullopt, r});
     REQUIRE(conditions.size() >= 3);
     checkRunUntil(config, trace, source, conditions);
+}
+
+TEST_CASE("session: runUntil refuses events that cannot happen") {
+    const reference::RandomCase rc = reference::makeCase(reference::Family::TwoLevelNine, 3);  // 2 caches, no mmu
+    Session s(rc.config, memorySource(rc.trace));
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::Miss, 2, 0}), "runUntil: there is no cache 2 (the config has 2)",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::TlbMiss, std::nullopt, 0}),
+                         "runUntil: a TLB miss cannot happen: the config has no TLB", UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::PageFault, std::nullopt, 0}),
+                         "runUntil: a page fault cannot happen: the config has no mmu", UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::TensorAccess, std::nullopt, 0}),
+                         "runUntil: there is no region 0 (the source has 0)", UsageError);
+    CHECK(s.position() == 0);  // nothing was simulated
+    CHECK(s.runUntil({StopKind::Miss, 1, 0}));
 }
 
 TEST_CASE("session: a replay spilled to a temporary file seeks exactly as one in memory") {
