@@ -75,7 +75,8 @@ void checkState(const Session& s, StraightRun& straight, std::uint64_t n) {
     const StraightRun::State& want = straight.at(n);
     CHECK(s.simulator().sameState(want.sim));
     REQUIRE(s.classifier() != nullptr);
-    for (std::uint32_t c = 0; c < want.classes.caches(); ++c) CHECK(s.classifier()->counts(c) == want.classes.counts(c));
+    for (std::uint32_t c = 0; c < want.classes.caches(); ++c)
+        CHECK(s.classifier()->counts(c) == want.classes.counts(c));
 }
 
 /// Random configs: each family of random_case (caches only), the mmu cases (TLBs, walk caches,
@@ -109,17 +110,17 @@ std::vector<Case> randomCases() {
         cases.push_back({std::move(name), std::move(config), std::move(trace)});
         return true;
     };
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         RandomCase rc = makeCase(Family::TwoLevelNine, s);
         rc.config.caches[0].replacement = "opt";
         if (addValid("opt L1, seed " + std::to_string(s), rc.config, rc.trace)) break;
     }
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         MmuCase mc = makeMmuCase(s);
         mc.config.mmu->pageReplacement = PageReplacementKind::Opt;
         if (addValid("opt page replacement, mmu seed " + std::to_string(s), mc.config, mc.trace)) break;
     }
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         MmuCase mc = makeMmuCase(s);
         if (mc.config.tlbs.empty()) continue;
         mc.config.tlbs[0].replacement = "opt";
@@ -200,15 +201,24 @@ std::uint64_t counter(const Simulator& sim, const StopCondition& c) {
             if (!c.structure || *c.structure == i) total += get(caches[i].stats());
     };
     switch (c.kind) {
-    case StopKind::Miss: overCaches([](const CacheStats& s) { return s.misses(); }); break;
-    case StopKind::Eviction: overCaches([](const CacheStats& s) { return s.evictions; }); break;
-    case StopKind::WriteBack: overCaches([](const CacheStats& s) { return s.writebacks; }); break;
-    case StopKind::TlbMiss:
-        for (std::uint32_t t = 0; sim.mmu() != nullptr && t < sim.mmu()->tlbs().size(); ++t)
-            if (!c.structure || *c.structure == t) total += sim.mmu()->tlbs()[t].stats().misses();
-        break;
-    case StopKind::PageFault: total = sim.mmu() != nullptr ? sim.mmu()->stats().pageFaults : 0; break;
-    case StopKind::TensorAccess: break;
+        case StopKind::Miss:
+            overCaches([](const CacheStats& s) { return s.misses(); });
+            break;
+        case StopKind::Eviction:
+            overCaches([](const CacheStats& s) { return s.evictions; });
+            break;
+        case StopKind::WriteBack:
+            overCaches([](const CacheStats& s) { return s.writebacks; });
+            break;
+        case StopKind::TlbMiss:
+            for (std::uint32_t t = 0; sim.mmu() != nullptr && t < sim.mmu()->tlbs().size(); ++t)
+                if (!c.structure || *c.structure == t) total += sim.mmu()->tlbs()[t].stats().misses();
+            break;
+        case StopKind::PageFault:
+            total = sim.mmu() != nullptr ? sim.mmu()->stats().pageFaults : 0;
+            break;
+        case StopKind::TensorAccess:
+            break;
     }
     return total;
 }
