@@ -453,6 +453,10 @@ Access Session::referenceAt(std::uint64_t index) const {
     if (index >= *m.length)
         throw UsageError("no reference " + std::to_string(index) + ": the source has " + std::to_string(*m.length) +
                          " references");
+    // The window holds references [position - head, position - head + filled): the ones around
+    // the position, which views ask for most. Others cost one block's decoding.
+    const std::uint64_t windowStart = m.position - m.head;
+    if (index >= windowStart && index - windowStart < m.filled) return m.buffer[index - windowStart];
     Access a;
     m.replay->readerAt(index)->read(std::span<Access>(&a, 1));
     return a;

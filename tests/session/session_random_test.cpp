@@ -347,6 +347,11 @@ TEST_CASE("session: a replay spilled to a temporary file seeks exactly as one in
         CHECK(b.simulator().sameState(a.simulator()));
         if (at < trace.size()) CHECK(b.referenceAt(at) == trace[at]);
     }
+    // Around the position (from the window) and far from it (decoding a block).
+    b.seek(70000);
+    for (const std::uint64_t at : {std::uint64_t{69999}, std::uint64_t{70000}, std::uint64_t{70001},
+                                   std::uint64_t{70000 + 4095}, std::uint64_t{70000 + 4096}, std::uint64_t{3}})
+        CHECK(b.referenceAt(at) == trace[at]);
     // Every block decodes back to the accesses it was made of.
     for (const std::uint64_t at : {std::uint64_t{0}, std::uint64_t{65535}, std::uint64_t{65536}, std::uint64_t{131072},
                                    std::uint64_t{trace.size() - 1}})
