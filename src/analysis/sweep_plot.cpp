@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cachescope/core/error.hpp"
+#include "cachescope/core/names.hpp"
 
 namespace cachescope {
 
@@ -28,12 +29,6 @@ bool allNumeric(const SweepVary& v) {
     for (const std::string& value : v.values)
         if (!numeric(value)) return false;
     return !v.values.empty();
-}
-
-std::string joinNames(const std::vector<std::string>& names) {
-    std::string s;
-    for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
-    return s;
 }
 
 

@@ -3,7 +3,7 @@
 // forward and backward by every front end (CLI run / compare / sweep / explain / --vs-opt, and the
 // classroom GUI). The plan -> run -> check sequence of OPT exists here once.
 //
-//   Session s(loadConfig("configs/teaching.json"), SourceSpec::kernel("matmul", {"n=16"}),
+//   Session s(loadConfig("configs/teaching.json"), SourceSpec::kernelRun("matmul", {"n=16"}),
 //             SessionOptions{.seekable = true, .classify = true});
 //   s.step(10);                       // references 0..9
 //   s.runUntil({StopKind::Miss, 0});  // up to and including the next L1 miss
@@ -13,8 +13,9 @@
 // Seekable sessions encode the source once into the compact binary encoding (in memory, spilling
 // to a temporary file past SessionOptions::replayMemory) with a block index, and keep snapshots of
 // the whole state (simulator + 3C classifier) every K references, K chosen so that the snapshots
-// stay within SessionOptions::checkpointMemory. seek(i) restores the nearest checkpoint at or
-// before i and replays deterministically. Standard input cannot be sought: opening it with
+// stay within SessionOptions::checkpointMemory (and at least minCheckpointInterval apart). seek(i)
+// restores the nearest checkpoint at or before i and replays deterministically. docs/session.md
+// tells the whole story. Standard input cannot be sought: opening it with
 // seekable = true throws UsageError saying so.
 //
 // The session does no I/O of its own beyond opening and reading the source (and the spill file).
@@ -23,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,24 +41,30 @@
 
 namespace cachescope {
 
-/// Where accesses come from: a trace file (or "-" for standard input) or a built-in kernel run live.
+/// Where accesses come from: a trace file (or "-" for standard input), a built-in kernel run live,
+/// or readers the caller opens (library code and tests whose traces are not files).
 struct SourceSpec {
     std::string trace;                       // "-" = standard input; empty with a kernel
     TraceFormat format = TraceFormat::Auto;  // of the trace file
     std::string kernel;                      // empty = read `trace`
     std::vector<std::string> params;         // "name=value" for the kernel
+    /// When set, opens the source (instead of trace / kernel); every call must give the same
+    /// accesses. `label` then names it (describeSource).
+    std::function<std::unique_ptr<TraceReader>()> opener;
+    std::string label;
 
     static SourceSpec file(std::string path, TraceFormat format = TraceFormat::Auto);
     static SourceSpec kernelRun(std::string name, std::vector<std::string> params = {});
+    static SourceSpec custom(std::function<std::unique_ptr<TraceReader>()> open, std::string label);
 
-    bool readsStandardInput() const { return kernel.empty() && trace == "-"; }
+    bool readsStandardInput() const { return !opener && kernel.empty() && trace == "-"; }
 };
 
 /// Opens the source (again, for passes that read it twice). Throws UsageError unless exactly one of
 /// a trace and a kernel is given, or if kernel parameters come without a kernel; IoError /
 /// TraceError / ConfigError as the readers do.
 std::unique_ptr<TraceReader> openSource(const SourceSpec& source);
-/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
+/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter (a custom source: its label).
 std::string describeSource(const SourceSpec& source);
 
 struct SessionOptions {
@@ -72,6 +80,9 @@ struct SessionOptions {
     std::uint64_t replayMemory = std::uint64_t{256} << 20;
     /// Bytes all checkpoints together may take.
     std::uint64_t checkpointMemory = std::uint64_t{256} << 20;
+    /// References between checkpoints at least, however small the state: replaying this many
+    /// costs well under a millisecond, and small configs then do not fill the budget for nothing.
+    std::uint64_t minCheckpointInterval = 4096;
     /// Called about every `progressInterval` references during runToEnd (references so far).
     std::function<void(std::uint64_t)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
@@ -137,11 +148,14 @@ public:
     const TraceMetadata* metadata() const;
     /// The 3C classifier when SessionOptions::classify, else nullptr.
     const MissClassifier* classifier() const;
-    /// The format actually read (after detection) and trace records read so far.
+    /// The format actually read (after detection) and trace records read so far (a seekable
+    /// session read the whole source up front: all of them).
     TraceFormat format() const;
     std::uint64_t records() const;
-    /// Bytes held by the encoded source in memory and by the checkpoints.
+    /// Bytes the encoded source holds in memory (header, block index, and the blocks unless they
+    /// spilled to the temporary file); 0 for streaming sessions.
     std::uint64_t replayBytes() const;
+    /// Bytes all checkpoints hold (as the session sizes them; at most checkpointMemory).
     std::uint64_t checkpointBytes() const;
     /// References between checkpoints (K).
     std::uint64_t checkpointInterval() const;
@@ -149,6 +163,9 @@ public:
     /// Extra observers for the whole run (not owned; nullptr detaches). They see only references
     /// simulated forward by step/runToEnd/runUntil, never the silent replay of seek().
     void setObservers(HierarchyObserver* caches, MmuObserver* translation);
+    /// Called with the accesses as the source gives them, just before they are simulated forward
+    /// (never during seek()'s replay): e.g. LocalityObserver::onTraceBlock. Empty detaches.
+    void setAccessTap(std::function<void(std::span<const Access>)> tap);
 
     /// After the end: throws Error if an OPT policy saw other accesses than it was planned for
     /// (an internal error). runToEnd() calls it.
