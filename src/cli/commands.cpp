@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -213,6 +214,15 @@ void benchCommand(const BenchArgs& args) {
     options.n = args.n;
     options.runs = args.runs;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
+    const bool haveConfigs = std::filesystem::is_directory(args.configs);
+    if (haveConfigs) {
+        std::vector<std::filesystem::path> paths;
+        for (const auto& entry : std::filesystem::directory_iterator(args.configs))
+            if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json")
+                paths.push_back(entry.path());
+        std::sort(paths.begin(), paths.end());
+        for (const auto& path : paths) options.snapshotConfigs.push_back(loadConfig(path.string()));
+    }
     const std::vector<BenchResult> results = runBench(options);
     progress.clear();
 
@@ -226,6 +236,10 @@ void benchCommand(const BenchArgs& args) {
                             {"run_seconds", r.runSeconds},
                             {"accesses_per_second", r.accessesPerSecond()}});
             if (r.bytesPerAccess > 0) list.back()["bytes_per_access"] = r.bytesPerAccess;
+            if (r.name.starts_with("snapshot/")) {
+                list.back()["copy_seconds"] = r.copySeconds;
+                list.back()["snapshot_bytes"] = r.snapshotBytes;
+            }
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
@@ -233,21 +247,23 @@ void benchCommand(const BenchArgs& args) {
         return;
     }
 
-    const std::array<std::string, 5> header = {"case", "accesses", "misses (per level)", "seconds",
-                                               "M accesses/s"};
-    std::vector<std::array<std::string, 5>> rows;
+    const std::array<std::string, 7> header = {"case", "accesses", "misses (per level)", "seconds",
+                                               "M accesses/s", "copy ms", "state KiB"};
+    std::vector<std::array<std::string, 7>> rows;
     for (const BenchResult& r : results) {
         std::string misses;
         for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
+        const bool snapshot = r.name.starts_with("snapshot/");
         rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
-                        format("%.1f", r.accessesPerSecond() / 1e6)});
+                        format("%.1f", r.accessesPerSecond() / 1e6), snapshot ? format("%.3f", r.copySeconds * 1e3) : "",
+                        snapshot ? format("%.1f", double(r.snapshotBytes) / 1024) : ""});
     }
-    std::array<std::size_t, 5> width{};
+    std::array<std::size_t, 7> width{};
     for (std::size_t i = 0; i < header.size(); ++i) {
         width[i] = header[i].size();
         for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
     }
-    auto printRow = [&](const std::array<std::string, 5>& row) {
+    auto printRow = [&](const std::array<std::string, 7>& row) {
         for (std::size_t i = 0; i < row.size(); ++i) {
             const std::string pad(width[i] - row[i].size(), ' ');
             std::cout << (i ? "  " : "") << (i == 0 ? row[i] + pad : pad + row[i]);
@@ -262,6 +278,12 @@ void benchCommand(const BenchArgs& args) {
         std::cout << "mrc/exact, mrc/sampled: the ikj stream's reuse distances at 64 B lines (sampled: SHARDS at rate "
                   << format("%.2g", kDefaultSampleRate)
                   << "); misses: a 32 KiB fully associative LRU cache, read off the curve\n";
+    if (!options.snapshotConfigs.empty())
+        std::cout << "snapshot/<config>: 1,048,576 references (ijk, n = 64) simulated once, then the Simulator copied 9 "
+                     "times; copy ms: the median copy; state KiB: Simulator::snapshotBytes(), the state beyond the "
+                     "arrays of its caches, TLBs and walk caches\n";
+    else if (!haveConfigs)
+        std::cout << "no snapshot cases: no directory '" << args.configs << "' (--configs DIR)\n";
     for (const BenchResult& r : results)
         if (r.bytesPerAccess > 0)
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "

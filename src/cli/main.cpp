@@ -157,6 +157,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 4096u));
     benchCmd->add_option("--runs", bench.runs, "Runs per case; the median time is reported")
         ->check(CLI::Range(1u, 100u));
+    benchCmd->add_option("--configs", bench.configs,
+                         "Directory of configs: a snapshot/<name> case for each *.json but schema.json")
+        ->capture_default_str();
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"

@@ -354,6 +354,31 @@ bool Mmu::sameState(const Mmu& o) const {
     return true;
 }
 
+namespace {
+template <class T>
+std::uint64_t heapBytes(const std::vector<T>& v) {
+    return v.capacity() * sizeof(T);
+}
+/// libstdc++'s node-based containers: a bucket array of pointers, a node (next pointer + value) per entry.
+template <class C>
+std::uint64_t nodeBytes(const C& c) {
+    return c.bucket_count() * sizeof(void*) + c.size() * (sizeof(void*) + sizeof(typename C::value_type));
+}
+}  // namespace
+
+std::uint64_t Mmu::stateBytes() const {
+    std::uint64_t bytes = heapBytes(shift_) + heapBytes(tableBytes_) + heapBytes(config_.bitsPerLevel) +
+                          heapBytes(config_.hugePages) + heapBytes(config_.walkCaches);
+    bytes += heapBytes(tlbs_) + heapBytes(walkCaches_) + heapBytes(tlbPageBase_);
+    for (const auto& b : tlbPageBase_) bytes += heapBytes(b);
+    bytes += heapBytes(stats_.pteServedBy) + heapBytes(stats_.walkCacheLookups) + heapBytes(stats_.walkCacheHits);
+    bytes += heapBytes(tables_);
+    for (const auto& t : tables_) bytes += nodeBytes(t);
+    bytes += nodeBytes(pages_) + nodeBytes(evicted_);
+    bytes += heapBytes(frameOwner_) + heapBytes(frameDirty_) + heapBytes(freeFrames_) + heapBytes(future_);
+    return bytes + replacer_->stateBytes();
+}
+
 std::vector<OptPolicy*> Mmu::optPolicies() {
     std::vector<OptPolicy*> out;
     for (Cache& t : tlbs_)

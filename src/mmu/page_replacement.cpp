@@ -64,6 +64,8 @@ public:
         pushBack(f);
     }
 
+    std::uint64_t heapBytes() const { return (prev_.capacity() + next_.capacity()) * sizeof(std::uint32_t); }
+
 private:
     std::vector<std::uint32_t> prev_;
     std::vector<std::uint32_t> next_;
@@ -81,6 +83,7 @@ public:
     void onFree(std::uint32_t frame) override { list_.remove(frame); }
     std::uint32_t victim() override { return list_.front(); }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<FifoReplacer>(*this); }
+    std::uint64_t stateBytes() const override { return sizeof(*this) + list_.heapBytes(); }
 
 private:
     FrameList list_;  // front = loaded longest ago
@@ -94,6 +97,7 @@ public:
     void onFree(std::uint32_t frame) override { list_.remove(frame); }
     std::uint32_t victim() override { return list_.front(); }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<LruReplacer>(*this); }
+    std::uint64_t stateBytes() const override { return sizeof(*this) + list_.heapBytes(); }
 
 private:
     FrameList list_;  // front = accessed longest ago
@@ -116,6 +120,7 @@ public:
         return chosen;
     }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ClockReplacer>(*this); }
+    std::uint64_t stateBytes() const override { return sizeof(*this) + referenced_.capacity(); }
 
 private:
     void advance() { hand_ = hand_ + 1 == referenced_.size() ? 0 : hand_ + 1; }
@@ -162,6 +167,9 @@ public:
         return heap_.front();
     }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<OptReplacer>(*this); }
+    std::uint64_t stateBytes() const override {
+        return sizeof(*this) + nextUse_.capacity() * 8 + (pos_.capacity() + heap_.capacity()) * 4;
+    }
 
 private:
     /// True when frame a must be evicted before frame b.

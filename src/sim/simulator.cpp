@@ -136,3 +136,18 @@ bool Simulator::sameState(const Simulator& other) const {
 }
 
 }  // namespace cachescope
+
+namespace cachescope {
+
+std::uint64_t Simulator::snapshotBytes() const {
+    const SimConfig& c = config();
+    std::uint64_t bytes = sizeof(Simulator) + siteReferences_.capacity() * sizeof(std::uint64_t);
+    // The Hierarchy's config, Cache objects and attribution counters (accesses and misses per slot).
+    bytes += c.caches.capacity() * sizeof(CacheConfig) + c.tlbs.capacity() * sizeof(TlbConfig);
+    bytes += hierarchy_.caches().capacity() * sizeof(Cache);
+    bytes += 2 * hierarchy_.caches().size() * std::uint64_t{hierarchy_.attributionSlots()} * sizeof(std::uint64_t);
+    if (mmu_) bytes += mmu_->stateBytes();
+    return bytes;
+}
+
+}  // namespace cachescope

@@ -5,11 +5,17 @@
 // encoded in the binary trace format in memory, read back through openTrace. Two more, "mrc/exact"
 // and "mrc/sampled", run the same ikj stream through the reuse-distance analysis (analysis/reuse.hpp)
 // at 64 B lines, exactly and SHARDS-sampled at kDefaultSampleRate.
+// Cases "snapshot/<config name>", one per config in BenchOptions::snapshotConfigs, measure the cost
+// of a snapshot: the first 1,048,576 references of the ijk stream (n = 64, whatever --n says) go
+// through a Simulator of that config, then the Simulator is copied several times; they report the
+// median time of one copy and Simulator::snapshotBytes().
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "cachescope/config/config.hpp"
 
 namespace cachescope {
 
@@ -18,16 +24,20 @@ struct BenchOptions {
     std::uint32_t runs = 3; // each case is simulated this many times; the median time is reported
     /// Called before each case starts, with its name (progress display); may be empty.
     std::function<void(const std::string&)> onCaseStart;
+    /// One "snapshot/<name>" case per config (e.g. every bundled config); empty = none.
+    std::vector<SimConfig> snapshotConfigs;
 };
 
 struct BenchResult {
     std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", the same for "ijk/", "decode/binary",
-                       // "mrc/exact", "mrc/sampled"
+                       // "mrc/exact", "mrc/sampled", "snapshot/<config name>"
     std::uint64_t accesses = 0;
     std::vector<std::uint64_t> misses;  // per cache level, outward; mrc cases: a 32 KiB fully associative LRU
     std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
     std::uint64_t walks = 0;
     double bytesPerAccess = 0;          // decode cases: size of the encoded trace / accesses
+    double copySeconds = 0;             // snapshot cases: one copy of the Simulator (median)
+    std::uint64_t snapshotBytes = 0;    // snapshot cases: Simulator::snapshotBytes() after the run
     double seconds = 0;                 // median over the runs
     std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }

@@ -110,6 +110,9 @@ public:
     std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level) const;
 
     bool sameState(const Mmu& other) const;
+    /// Heap bytes a copy of this Mmu allocates, beyond the arrays of its TLBs and walk caches (their
+    /// Cache objects are counted, their line and policy arrays are not).
+    std::uint64_t stateBytes() const;
 
     /// The OPT policies of the TLBs, then of the walk caches, that use `opt`.
     std::vector<OptPolicy*> optPolicies();

@@ -38,6 +38,8 @@ public:
     /// The frame to evict; only called when every frame is loaded.
     virtual std::uint32_t victim() = 0;
     virtual std::unique_ptr<PageReplacer> clone() const = 0;
+    /// Bytes of the replacer's state: the object and the capacity of every container it owns.
+    virtual std::uint64_t stateBytes() const = 0;
 };
 
 std::unique_ptr<PageReplacer> makePageReplacer(PageReplacementKind kind, std::uint32_t frames);
