@@ -56,7 +56,7 @@ struct BenchArgs {
     bool json = false;
     std::uint32_t n = 256;
     std::uint32_t runs = 3;
-    std::string configs = "configs";  // a snapshot case for every *.json here but schema.json
+    std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
 };
 
 struct TraceRecordArgs {

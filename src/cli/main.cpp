@@ -158,12 +158,13 @@ int main(int argc, char** argv) {
     benchCmd->add_option("--runs", bench.runs, "Runs per case; the median time is reported")
         ->check(CLI::Range(1u, 100u));
     benchCmd->add_option("--configs", bench.configs,
-                         "Directory of configs: a snapshot/<name> case for each *.json but schema.json")
-        ->capture_default_str();
+                         "Also a snapshot/<name> case for each config (*.json but schema.json) in this directory")
+        ->check(CLI::ExistingDirectory);
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
-        "  cachescope bench --n 64 --json");
+        "  cachescope bench --n 64 --json\n"
+        "  cachescope bench --configs configs");
 
     // Subcommands that live in their own files.
     std::vector<Command> commands;
