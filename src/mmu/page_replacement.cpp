@@ -109,6 +109,12 @@ public:
         link(n);
     }
     std::uint64_t heapBytes() const { return vectorBytes(prev_) + vectorBytes(next_); }
+    /// The slots front to back.
+    std::vector<std::uint32_t> slots() const {
+        std::vector<std::uint32_t> out;
+        for (std::uint32_t n = next_[0]; n != 0; n = next_[n]) out.push_back(n - 1);
+        return out;
+    }
     /// The same order of frames (slots mapped through each replacer's numbering).
     bool sameFrames(const PageReplacer& self, const SlotList& o, const PageReplacer& other) const {
         std::uint32_t a = next_[0], b = o.next_[0];
@@ -145,6 +151,11 @@ public:
         (void)slot;
     }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ListReplacer>(*this); }
+    std::vector<std::uint32_t> evictionOrder() const override {
+        std::vector<std::uint32_t> frames = list_.slots();
+        for (std::uint32_t& f : frames) f = frameOfSlot(f);
+        return frames;
+    }
 
 protected:
     void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override { list_.pushBack(slot); }
@@ -171,6 +182,7 @@ public:
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ClockReplacer>(*this); }
     std::optional<bool> referenceBit(std::uint32_t frame) const override { return bitOf(frame); }
     std::optional<std::uint32_t> hand() const override { return hand_; }
+    std::vector<std::uint32_t> evictionOrder() const override { return {}; }
 
 protected:
     void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {
@@ -228,6 +240,12 @@ public:
         siftDown(pos_[slot]);
     }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<OptReplacer>(*this); }
+    std::vector<std::uint32_t> evictionOrder() const override {
+        std::vector<std::uint32_t> slots = heap_;
+        std::sort(slots.begin(), slots.end(), [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+        for (std::uint32_t& s : slots) s = frameOfSlot(s);
+        return slots;
+    }
 
 protected:
     void loadSlot(std::uint32_t slot, std::uint64_t nextUse) override {

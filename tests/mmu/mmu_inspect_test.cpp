@@ -213,3 +213,26 @@ TEST_CASE("page replacement: peekVictim() is victim() without side effects, for 
         }
     }
 }
+
+TEST_CASE("page replacement: the eviction order of fifo, lru and opt; clock has none") {
+    // Frames 0..3 loaded in the order 2, 0, 3, 1 with next uses 2:50, 0:10, 3:kNever, 1:50; then
+    // frame 2 accessed (next use 70).
+    //   fifo: by load                      2 0 3 1
+    //   lru:  by last access (2 moves last) 0 3 1 2
+    //   opt:  farthest next use first: 3 (never), 2 (70), 1 (50), 0 (10)
+    const std::uint32_t loadOrder[] = {2, 0, 3, 1};
+    const std::uint64_t nextUse[] = {10, 50, 50, PageReplacer::kNever};
+    const std::vector<std::pair<PageReplacementKind, std::vector<std::uint32_t>>> cases = {
+        {PageReplacementKind::Fifo, {2, 0, 3, 1}},
+        {PageReplacementKind::Lru, {0, 3, 1, 2}},
+        {PageReplacementKind::Opt, {3, 2, 1, 0}},
+        {PageReplacementKind::Clock, {}},
+    };
+    for (const auto& [kind, expected] : cases) {
+        auto r = makePageReplacer(kind, 4);
+        for (const std::uint32_t f : loadOrder) r->onLoad(f, nextUse[f]);
+        r->onAccess(2, 70);
+        CHECK(r->evictionOrder() == expected);
+        if (!expected.empty()) CHECK(r->peekVictim() == expected.front());
+    }
+}

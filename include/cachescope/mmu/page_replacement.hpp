@@ -8,7 +8,9 @@
 //   frame f is emptied (its page evicted) -> onFree(f)
 //   memory is full, a page must go        -> f = victim(); the MMU evicts f, calls onFree(f), then onLoad(f, ...)
 // nextUse is the position in the access stream of the next access to the same page (kNever if
-// none); only OPT uses it. victim() is not const: the clock hand moves and clears reference bits.
+// none); only OPT uses it. victim() is not const: the clock hand moves and clears reference bits;
+// peekVictim() is its const twin (the same answer, nothing changed). The MMU's TLB-hit path calls
+// accessSlot(slotOf(f), nextUse), which is onAccess(f, nextUse) without the frame lookup.
 //
 // Exact definitions (docs/mmu.md, "Frames and page replacement"):
 //   fifo   evict the page loaded longest ago
@@ -71,6 +73,11 @@ public:
     virtual std::optional<bool> referenceBit(std::uint32_t /*frame*/) const { return std::nullopt; }
     /// Clock: the frame the hand points at; nullopt for other policies.
     virtual std::optional<std::uint32_t> hand() const { return std::nullopt; }
+    /// The loaded frames, the next victim first, as victims would follow if no page were accessed in
+    /// between: fifo by load, lru by last access, opt by next use (farthest first, ties lowest
+    /// frame). Empty for clock, whose order depends on the bits its sweep clears (see hand() and
+    /// referenceBit()).
+    virtual std::vector<std::uint32_t> evictionOrder() const = 0;
 
     virtual std::unique_ptr<PageReplacer> clone() const = 0;
     /// Bytes a copy allocates: the object and every container it owns.
