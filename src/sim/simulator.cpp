@@ -150,16 +150,13 @@ bool Simulator::sameState(const Simulator& other) const {
     return hierarchy_.sameState(other.hierarchy_);
 }
 
-}  // namespace cachescope
-
-namespace cachescope {
-
 std::uint64_t Simulator::snapshotBytes() const {
+    // What a copy allocates (vectors copy size(), not capacity()).
     const SimConfig& c = config();
-    std::uint64_t bytes = sizeof(Simulator) + siteReferences_.capacity() * sizeof(std::uint64_t);
+    std::uint64_t bytes = sizeof(Simulator) + siteReferences_.size() * sizeof(std::uint64_t);
     // The Hierarchy's config, Cache objects and attribution counters (accesses and misses per slot).
-    bytes += c.caches.capacity() * sizeof(CacheConfig) + c.tlbs.capacity() * sizeof(TlbConfig);
-    bytes += hierarchy_.caches().capacity() * sizeof(Cache);
+    bytes += c.caches.size() * sizeof(CacheConfig) + c.tlbs.size() * sizeof(TlbConfig);
+    bytes += hierarchy_.caches().size() * sizeof(Cache);
     bytes += 2 * hierarchy_.caches().size() * std::uint64_t{hierarchy_.attributionSlots()} * sizeof(std::uint64_t);
     if (mmu_) bytes += mmu_->stateBytes();
     return bytes;
