@@ -86,6 +86,20 @@ SimConfig benchConfig(Shape shape) {
     return config;
 }
 
+/// Sends the stream into `sim` in blocks of 4,096 references, as a trace reader delivers them.
+void simulateMatmul(Simulator& sim, LoopOrder order, std::uint32_t n) {
+    std::array<Access, 4096> block;
+    std::size_t used = 0;
+    matmulStream(order, n, [&](const Access& a) {
+        block[used++] = a;
+        if (used == block.size()) {
+            sim.access(block);
+            used = 0;
+        }
+    });
+    sim.access(std::span<const Access>(block.data(), used));
+}
+
 /// The ikj matmul stream of matmulStream with its metadata (regions A, B, C; sites 1 to 4: load A,
 /// load B, load C, store C), encoded as a binary trace in memory. `sum` gets the sum over the
 /// accesses of address xor site, for checking the decoded stream.
@@ -219,6 +233,35 @@ BenchResult seekBench(const SimConfig& config, const BenchOptions& options) {
     return r;
 }
 
+/// The snapshot case of `config`: 4·64³ = 1,048,576 references of the ijk stream (once, timed as the
+/// run), then kCopies copies of the Simulator, each timed alone (the copy is destroyed after its
+/// clock stops); `copySeconds` is their median.
+BenchResult snapshotBench(const SimConfig& config, const BenchOptions& options) {
+    constexpr std::uint32_t kN = 64;
+    constexpr int kCopies = 9;
+    BenchResult r;
+    r.name = "snapshot/" + config.name;
+    if (options.onCaseStart) options.onCaseStart(r.name);
+    Simulator sim(config);
+    const auto start = std::chrono::steady_clock::now();
+    simulateMatmul(sim, LoopOrder::Ijk, kN);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.runSeconds = {r.seconds};
+    r.accesses = sim.references();
+    for (const Cache& c : sim.hierarchy().caches()) r.misses.push_back(c.stats().misses());
+    std::vector<double> copies;
+    for (int i = 0; i < kCopies; ++i) {
+        const auto copyStart = std::chrono::steady_clock::now();
+        const auto copy = std::make_unique<Simulator>(sim);
+        copies.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - copyStart).count());
+        if (!copy->sameState(sim)) throw std::logic_error("bench: a copy of the simulator differs from it");
+    }
+    std::sort(copies.begin(), copies.end());
+    r.copySeconds = copies[copies.size() / 2];
+    r.snapshotBytes = sim.snapshotBytes();
+    return r;
+}
+
 }  // namespace
 
 std::vector<BenchResult> runBench(const BenchOptions& options) {
@@ -232,17 +275,7 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
             for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
                 Simulator h(config);
                 const auto start = std::chrono::steady_clock::now();
-                // Blocks of references, as a trace reader delivers them.
-                std::array<Access, 4096> block;
-                std::size_t used = 0;
-                matmulStream(order, options.n, [&](const Access& a) {
-                    block[used++] = a;
-                    if (used == block.size()) {
-                        h.access(block);
-                        used = 0;
-                    }
-                });
-                h.access(std::span<const Access>(block.data(), used));
+                simulateMatmul(h, order, options.n);
                 r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                 std::vector<std::uint64_t> misses;
                 for (const Cache& c : h.hierarchy().caches()) misses.push_back(c.stats().misses());
@@ -266,6 +299,7 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
     results.push_back(mrcBench(options, false));
     results.push_back(mrcBench(options, true));
     for (const SimConfig& config : options.seekConfigs) results.push_back(seekBench(config, options));
+    for (const SimConfig& config : options.snapshotConfigs) results.push_back(snapshotBench(config, options));
     return results;
 }
 

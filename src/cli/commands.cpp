@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -100,6 +101,7 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     std::optional<Progress> progress;  // shown while the run itself goes (not while OPT plans)
     SessionOptions options;
     options.classify = args.classify;
+    options.configLabel = args.config;
     options.onProgress = [&progress](std::uint64_t n) {
         if (progress) progress->accesses(n);
     };
@@ -191,6 +193,14 @@ void benchCommand(const BenchArgs& args) {
     options.runs = args.runs;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
+    if (!args.configs.empty()) {
+        std::vector<std::filesystem::path> paths;
+        for (const auto& entry : std::filesystem::directory_iterator(args.configs))
+            if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json")
+                paths.push_back(entry.path());
+        std::sort(paths.begin(), paths.end());
+        for (const auto& path : paths) options.snapshotConfigs.push_back(loadConfig(path.string()));
+    }
     const std::vector<BenchResult> results = runBench(options);
     progress.clear();
 
@@ -209,6 +219,10 @@ void benchCommand(const BenchArgs& args) {
                 list.back()["checkpoint_interval"] = r.checkpointInterval;
                 list.back()["checkpoint_bytes"] = r.checkpointBytes;
             }
+            if (r.name.starts_with("snapshot/")) {
+                list.back()["copy_seconds"] = r.copySeconds;
+                list.back()["snapshot_bytes"] = r.snapshotBytes;
+            }
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
@@ -216,12 +230,21 @@ void benchCommand(const BenchArgs& args) {
         return;
     }
 
+    // Snapshot cases add two columns: one copy of the Simulator, and its state beyond the cache arrays.
+    const bool snapshots =
+        std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("snapshot/"); });
     TextTable table{{"case", "accesses", "misses (per level)", "seconds", "M accesses/s"}, {}};
+    if (snapshots) table.header.insert(table.header.end(), {"copy ms", "state KiB"});
     for (const BenchResult& r : results) {
         std::string misses;
         for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
         table.rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
                               r.name.starts_with("seek/") ? "-" : format("%.1f", r.accessesPerSecond() / 1e6)});
+        if (snapshots) {
+            const bool snapshot = r.name.starts_with("snapshot/");
+            table.rows.back().push_back(snapshot ? format("%.3f", r.copySeconds * 1e3) : "");
+            table.rows.back().push_back(snapshot ? format("%.1f", double(r.snapshotBytes) / 1024) : "");
+        }
     }
     printTable(std::cout, table);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
@@ -230,6 +253,10 @@ void benchCommand(const BenchArgs& args) {
         std::cout << "mrc/exact, mrc/sampled: the ikj stream's reuse distances at 64 B lines (sampled: SHARDS at rate "
                   << format("%.2g", kDefaultSampleRate)
                   << "); misses: a 32 KiB fully associative LRU cache, read off the curve\n";
+    if (!options.snapshotConfigs.empty())
+        std::cout << "snapshot/<config>: 1,048,576 references (ijk, n = 64) simulated once, then the Simulator copied 9 "
+                     "times; copy ms: the median copy; state KiB: Simulator::snapshotBytes(), the state beyond the "
+                     "arrays of its caches, TLBs and walk caches\n";
     for (const BenchResult& r : results)
         if (r.bytesPerAccess > 0 && r.name.starts_with("decode/"))
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
@@ -321,11 +348,15 @@ Command addBenchCommand(CLI::App& app) {
     benchCmd->add_option("--seek-config", bench->seekConfigs,
                          "Add a seek/<name> case: random seeks in a seekable session over a 10 M-reference "
                          "matmul under this config (repeatable)");
+    benchCmd->add_option("--configs", bench->configs,
+                         "Also a snapshot/<name> case for each config (*.json but schema.json) in this directory")
+        ->check(CLI::ExistingDirectory);
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
         "  cachescope bench --n 64 --json\n"
-        "  cachescope bench --seek-config configs/skylake-client.json");
+        "  cachescope bench --seek-config configs/skylake-client.json\n"
+        "  cachescope bench --configs configs");
     return {benchCmd, [bench] { benchCommand(*bench); }};
 }
 

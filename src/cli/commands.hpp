@@ -29,6 +29,7 @@ struct SourceArgs {
     std::string traceFormat = "auto";
     std::string kernel;               // empty = read `trace`
     std::vector<std::string> params;  // "name=value" for the kernel
+    std::string maxMemory;            // --max-memory SIZE; empty = half of this machine's memory
 };
 
 /// The session library's description of the same source (trace format name parsed).
@@ -50,6 +51,7 @@ struct BenchArgs {
     std::uint32_t n = 256;
     std::uint32_t runs = 3;
     std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
+    std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
 };
 
 struct TraceRecordArgs {

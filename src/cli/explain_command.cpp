@@ -35,6 +35,7 @@ void explainCommand(const ExplainArgs& args) {
     const SourceSpec source = toSpec(args.source);
     SessionOptions options;
     options.classify = true;      // every miss step names its 3C class
+    options.configLabel = args.config;
     options.attribution = false;  // narration names statements from the metadata; no per-site counts
     Session session(config, source, options);
     session.step(args.from);  // silently, at full speed

@@ -23,6 +23,9 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
     cmd->add_option("--kernel,-k", source.kernel, "Run a built-in kernel instead of reading a trace (see 'kernels')");
     cmd->add_option("--param,-p", source.params, "Kernel parameter NAME=VALUE (repeatable)");
     cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
+    cmd->add_option("--max-memory", source.maxMemory,
+                    "Memory the simulator's state and a kernel's tensors may take, e.g. 4GiB (default: half of "
+                    "this machine's memory); larger configs and kernels are refused before they start");
 }
 
 SourceSpec toSpec(const SourceArgs& source) {
@@ -31,6 +34,12 @@ SourceSpec toSpec(const SourceArgs& source) {
     spec.format = parseTraceFormat(source.traceFormat);
     spec.kernel = source.kernel;
     spec.params = source.params;
+    if (!source.maxMemory.empty()) {
+        const std::optional<std::uint64_t> bytes = parseSize(source.maxMemory);
+        if (!bytes || *bytes == 0)
+            throw UsageError("--max-memory: expected a size such as 4GiB or 512MiB, got \"" + source.maxMemory + "\"");
+        spec.memoryBudget = *bytes;
+    }
     return spec;
 }
 

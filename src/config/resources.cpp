@@ -58,6 +58,13 @@ MemoryEstimate estimateMemory(const SimConfig& config) {
     return e;
 }
 
+std::uint64_t structureBytes(const SimConfig& config) {
+    std::uint64_t bytes = 0;
+    for (const MemoryEstimate::Part& p : estimateMemory(config).parts)
+        if (p.path != "/mmu/physical_memory") bytes = addSat(bytes, p.bytes);
+    return bytes;
+}
+
 std::uint64_t defaultMemoryBudget() {
     const long pages = ::sysconf(_SC_PHYS_PAGES);
     const long pageSize = ::sysconf(_SC_PAGE_SIZE);

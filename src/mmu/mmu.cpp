@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cassert>
 #include <sstream>
+#include <unordered_map>
 
 #include "cachescope/core/address.hpp"
 #include "cachescope/core/error.hpp"
-#include "cachescope/sim/hierarchy.hpp"
 
 namespace cachescope {
 
@@ -68,7 +68,7 @@ Mmu::Mmu(const SimConfig& sim) : config_(*sim.mmu), cacheCount_(static_cast<std:
         tlbShapes.push_back(arrayConfig(tc.name, tc.entries, tc.associativity, tc.fullyAssociative, tc.replacement,
                                         tc.latency, tc.holds));
         tlbs_.emplace_back(tlbShapes.back(), seedFor(sim.seed, 100 + t));
-        tlbPageBase_.emplace_back(std::size_t{tc.entries}, 0);
+        tlbTarget_.emplace_back(std::size_t{tc.entries}, TlbTarget{});
     }
     tlbTopology_ = computeTopology(tlbShapes);
     for (std::uint32_t w = 0; w < m.walkCaches.size(); ++w) {
@@ -83,16 +83,13 @@ Mmu::Mmu(const SimConfig& sim) : config_(*sim.mmu), cacheCount_(static_cast<std:
 
     tables_.assign(levels, {});
     nextTable_ = m.physicalMemory;
-    tables_[0][0] = nextTable_;  // the root exists from the start
+    tables_[0].assign(0, nextTable_);  // the root exists from the start
     nextTable_ += tableBytes_[0];
     stats_.pageTablePages = 1;
 
     const auto frames = static_cast<std::uint32_t>(m.frames());
-    frameOwner_.assign(frames, 0);
-    frameDirty_.assign(frames, 0);
     if (m.frameAllocation == FrameAllocation::Random) {
-        freeFrames_.resize(frames);
-        for (std::uint32_t f = 0; f < frames; ++f) freeFrames_[f] = f;
+        freeCount_ = frames;
         frameRng_ = SplitMix64(sim.seed);
     }
     replacer_ = makePageReplacer(m.pageReplacement, frames);
@@ -109,7 +106,7 @@ Mmu::Mmu(const Mmu& o)
       walkEntry_(o.walkEntry_),
       cacheCount_(o.cacheCount_),
       tlbs_(o.tlbs_),
-      tlbPageBase_(o.tlbPageBase_),
+      tlbTarget_(o.tlbTarget_),
       walkCaches_(o.walkCaches_),
       tlbTopology_(o.tlbTopology_),
       stats_(o.stats_),
@@ -117,14 +114,17 @@ Mmu::Mmu(const Mmu& o)
       nextTable_(o.nextTable_),
       pages_(o.pages_),
       evicted_(o.evicted_),
-      frameOwner_(o.frameOwner_),
-      frameDirty_(o.frameDirty_),
+      slotKey_(o.slotKey_),
+      slotDirty_(o.slotDirty_),
       nextUnusedFrame_(o.nextUnusedFrame_),
-      freeFrames_(o.freeFrames_),
+      freeCount_(o.freeCount_),
+      freeMoved_(o.freeMoved_),
       frameRng_(o.frameRng_),
       nextHuge_(o.nextHuge_),
       replacer_(o.replacer_->clone()),
       future_(o.future_),
+      futureData_(o.futureData_),
+      futureSize_(o.futureSize_),
       piece_(o.piece_),
       observer_(o.observer_) {}
 
@@ -151,7 +151,7 @@ std::uint64_t Mmu::pageEnd(std::uint64_t va) const {
     return ((va >> shift) + 1) << shift;  // wraps to 0 at the top of a 64-bit space
 }
 
-std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& caches) {
+std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPort& caches) {
     if ((va >> vbitsShift_) >> 1 != 0) {
         const unsigned vbits = vbitsShift_ + 1;
         std::ostringstream msg;
@@ -178,7 +178,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
         if (way != Cache::kNoWay) {
             const std::uint32_t set = tlb.layout().setOfLine(key);
             tlb.touch(set, way);
-            const Page page = pages_.at(key);
+            const Page page = *pages_.find(key);
             for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
             recordAccess(page, kind, next);
             if (observer_ != nullptr) observer_->onTranslationEnd({va, page.base + offset});
@@ -192,7 +192,7 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
     // 2. page fault, 3. walk, TLB fills.
     if (!pages_.contains(key)) fault(key, va, ps, next, caches);
     walk(va, ps, caches);
-    const Page page = pages_.at(key);
+    const Page page = *pages_.find(key);
     for (std::uint32_t i = 0; i < missedCount; ++i) fillTlb(missed[i], key, page);
     recordAccess(page, kind, next);
     if (observer_ != nullptr) observer_->onTranslationEnd({va, page.base + offset});
@@ -201,8 +201,8 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, Hierarchy& cache
 
 void Mmu::recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse) {
     if (page.huge) return;  // huge pages are pinned: no replacement, no write-out
-    replacer_->onAccess(page.frame, nextUse);
-    if (kind == AccessKind::Write) frameDirty_[page.frame] = 1;
+    replacer_->accessSlot(page.slot, nextUse);
+    if (kind == AccessKind::Write) slotDirty_[page.slot] = 1;
 }
 
 void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
@@ -211,30 +211,30 @@ void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
     if (p.evicted) ++tlb.mutableStats().evictions;
     if (observer_ != nullptr)
         observer_->onTlbFill({t, key, tlb.layout().setOfLine(key), p.way, p.evicted, p.victimLine});
-    tlbPageBase_[t][std::size_t{tlb.layout().setOfLine(key)} * tlb.ways() + p.way] = page.base;
+    tlbTarget_[t][std::size_t{tlb.layout().setOfLine(key)} * tlb.ways() + p.way] = TlbTarget{page.base, page.slot};
 }
 
 std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
-    auto [it, inserted] = tables_[level].try_emplace(tablePrefix(level, va), 0);
+    auto [base, inserted] = tables_[level].tryEmplace(tablePrefix(level, va), 0);
     if (inserted) {
         nextTable_ = alignUp(nextTable_, tableBytes_[level]);
-        it->second = nextTable_;
+        *base = nextTable_;
         nextTable_ += tableBytes_[level];
         ++stats_.pageTablePages;
     }
-    return it->second;
+    return *base;
 }
 
 std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t level) const {
-    const auto it = tables_[level].find(tablePrefix(level, va));
-    if (it == tables_[level].end()) return std::nullopt;
+    const std::uint64_t* table = tables_[level].find(tablePrefix(level, va));
+    if (table == nullptr) return std::nullopt;
     const std::uint64_t index = (va >> shift_[level]) & ((std::uint64_t{1} << config_.bitsPerLevel[level]) - 1);
-    return it->second + index * config_.pteSize;
+    return *table + index * config_.pteSize;
 }
 
-void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches) {
+void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, PhysicalMemoryPort& caches) {
     ++stats_.pageFaults;
-    const bool major = evicted_.erase(key) != 0;
+    const bool major = evicted_.erase(key);
     if (major) ++stats_.majorFaults;
     for (std::uint32_t level = 1; level <= ps.leafLevel; ++level) tableBase(level, va);
     Page page;
@@ -246,44 +246,69 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
         nextHuge_ += size;
     } else {
         std::uint32_t frame = 0;
-        if (config_.frameAllocation == FrameAllocation::Sequential && nextUnusedFrame_ < frameOwner_.size()) {
+        if (config_.frameAllocation == FrameAllocation::Sequential && nextUnusedFrame_ < frames()) {
             frame = static_cast<std::uint32_t>(nextUnusedFrame_++);
-        } else if (config_.frameAllocation == FrameAllocation::Random && !freeFrames_.empty()) {
-            const std::size_t r = frameRng_.next() % freeFrames_.size();
-            frame = freeFrames_[r];
-            freeFrames_[r] = freeFrames_.back();
-            freeFrames_.pop_back();
+        } else if (config_.frameAllocation == FrameAllocation::Random && freeCount_ != 0) {
+            frame = drawRandomFrame();
         } else {
             frame = replacer_->victim();
             evict(frame, caches);
             replacer_->onFree(frame);
         }
-        page.frame = frame;
-        page.base = std::uint64_t{frame} << pageShift_;
-        frameOwner_[frame] = key;
-        frameDirty_[frame] = 0;
         replacer_->onLoad(frame, nextUse);
+        const std::uint32_t slot = replacer_->slotOf(frame);
+        if (slot == slotKey_.size()) {  // a new slot: the slots in use grow one at a time
+            slotKey_.push_back(0);
+            slotDirty_.push_back(0);
+        }
+        slotKey_[slot] = key;
+        slotDirty_[slot] = 0;
+        page.frame = frame;
+        page.slot = slot;
+        page.base = std::uint64_t{frame} << pageShift_;
     }
-    pages_.emplace(key, page);
+    pages_.tryEmplace(key, page);
     if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
 }
 
-void Mmu::evict(std::uint32_t frame, Hierarchy& caches) {
-    const std::uint64_t key = frameOwner_[frame];
+std::uint32_t Mmu::drawRandomFrame() {
+    auto at = [&](std::uint64_t position) {
+        const std::uint32_t* moved = freeMoved_.find(position);
+        return moved != nullptr ? *moved : static_cast<std::uint32_t>(position);
+    };
+    const std::uint64_t r = frameRng_.next() % freeCount_;
+    const std::uint64_t last = freeCount_ - 1;
+    const std::uint32_t frame = at(r);
+    if (r != last) {  // free[r] = free[last]; kept only where it differs from r
+        const std::uint32_t moved = at(last);
+        if (moved == r)
+            freeMoved_.erase(r);
+        else
+            freeMoved_.assign(r, moved);
+    }
+    freeMoved_.erase(last);  // position `last` leaves the array
+    --freeCount_;
+    return frame;
+}
+
+void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
+    const std::uint32_t slot = replacer_->slotOf(frame);
+    const std::uint64_t key = slotKey_[slot];
+    const bool dirty = slotDirty_[slot] != 0;
     pages_.erase(key);
-    evicted_.insert(key);
+    evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
-    if (observer_ != nullptr) observer_->onPageEvict({key, frame, frameDirty_[frame] != 0});
+    if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
     for (Cache& tlb : tlbs_) {
         const std::uint32_t way = tlb.find(key);
         if (way != Cache::kNoWay) tlb.invalidate(tlb.layout().setOfLine(key), way);
     }
     caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
-    if (frameDirty_[frame] != 0) ++stats_.pagesWrittenOut;
+    if (dirty) ++stats_.pagesWrittenOut;
 }
 
-void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
+void Mmu::walk(std::uint64_t va, const PageSize& ps, PhysicalMemoryPort& caches) {
     ++stats_.walks;
     // Walk caches: all looked up; the deepest hit skips levels 0..d.
     std::uint32_t start = 0;
@@ -308,7 +333,7 @@ void Mmu::walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches) {
     }
     for (std::uint32_t level = start; level <= ps.leafLevel; ++level) {
         const std::uint64_t pte = *pteAddress(va, level);
-        const std::uint32_t servedBy = caches.inject(walkEntry_, Access{pte, config_.pteSize, AccessKind::Read});
+        const std::uint32_t servedBy = caches.readThrough(walkEntry_, Access{pte, config_.pteSize, AccessKind::Read});
         ++stats_.walkMemoryAccesses;
         ++stats_.pteServedBy[servedBy == Topology::kMemory ? cacheCount_ : servedBy];
         if (observer_ != nullptr) {
@@ -341,17 +366,98 @@ std::uint64_t Mmu::translationCycles() const {
 
 bool Mmu::sameState(const Mmu& o) const {
     if (!(stats_ == o.stats_) || pages_.size() != o.pages_.size() || tables_ != o.tables_ ||
-        frameOwner_ != o.frameOwner_ || frameDirty_ != o.frameDirty_ || evicted_ != o.evicted_)
+        !(evicted_ == o.evicted_) || nextUnusedFrame_ != o.nextUnusedFrame_ || freeCount_ != o.freeCount_ ||
+        !(freeMoved_ == o.freeMoved_) || piece_ != o.piece_ || !replacer_->sameState(*o.replacer_))
         return false;
     for (std::size_t i = 0; i < tlbs_.size(); ++i)
         if (!tlbs_[i].sameState(o.tlbs_[i])) return false;
     for (std::size_t i = 0; i < walkCaches_.size(); ++i)
         if (!walkCaches_[i].sameState(o.walkCaches_[i])) return false;
-    for (const auto& [key, page] : pages_) {
-        const auto it = o.pages_.find(key);
-        if (it == o.pages_.end() || it->second.base != page.base) return false;
-    }
-    return true;
+    bool same = true;
+    pages_.forEach([&](std::uint64_t key, const Page& page) {
+        const Page* other = o.pages_.find(key);
+        same = same && other != nullptr && other->base == page.base && other->frame == page.frame &&
+               (page.huge || slotDirty_[page.slot] == o.slotDirty_[other->slot]);
+    });
+    return same;
+}
+
+namespace {
+template <class T>
+std::uint64_t vectorBytes(const std::vector<T>& v) {
+    return v.size() * sizeof(T);  // a copy allocates size(), not capacity()
+}
+}  // namespace
+
+std::uint64_t Mmu::stateBytes() const {
+    std::uint64_t bytes = vectorBytes(shift_) + vectorBytes(tableBytes_) + vectorBytes(config_.bitsPerLevel) +
+                          vectorBytes(config_.hugePages) + vectorBytes(config_.walkCaches);
+    bytes += vectorBytes(tlbs_) + vectorBytes(walkCaches_) + vectorBytes(tlbTarget_);
+    for (const auto& targets : tlbTarget_) bytes += vectorBytes(targets);
+    bytes += vectorBytes(stats_.pteServedBy) + vectorBytes(stats_.walkCacheLookups) + vectorBytes(stats_.walkCacheHits);
+    bytes += vectorBytes(tables_);
+    for (const auto& t : tables_) bytes += t.bytes();
+    bytes += pages_.bytes() + evicted_.bytes() + vectorBytes(slotKey_) + vectorBytes(slotDirty_) + freeMoved_.bytes();
+    return bytes + replacer_->stateBytes();
+}
+
+std::vector<TlbEntryView> Mmu::tlbEntries(std::uint32_t t) const {
+    const Cache& tlb = tlbs_.at(t);
+    std::vector<TlbEntryView> out;
+    out.reserve(std::size_t{tlb.sets()} * tlb.ways());
+    for (std::uint32_t set = 0; set < tlb.sets(); ++set)
+        for (std::uint32_t way = 0; way < tlb.ways(); ++way) {
+            TlbEntryView e;
+            e.set = set;
+            e.way = way;
+            const Cache::LineView line = tlb.lineAt(set, way);
+            e.valid = line.valid;
+            if (line.valid) {
+                // A huge page's key carries log2(its size) in bits 56-62 (keyOf).
+                e.huge = (line.line >> 63) != 0;
+                const unsigned shift = e.huge ? static_cast<unsigned>((line.line >> 56) & 0x7f) : pageShift_;
+                e.virtualPageNumber = pageNumberOfKey(line.line);
+                e.pageSize = std::uint64_t{1} << shift;
+                const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
+                e.physicalBase = target.base;
+                if (!e.huge) e.frame = static_cast<std::uint32_t>(target.base >> pageShift_);
+            }
+            out.push_back(e);
+        }
+    return out;
+}
+
+std::vector<ResidentPageView> Mmu::residentPages() const {
+    std::vector<ResidentPageView> out;
+    out.reserve(pages_.size());
+    pages_.forEach([&](std::uint64_t key, const Page& page) {
+        ResidentPageView v;
+        v.huge = page.huge;
+        const unsigned shift = page.huge ? static_cast<unsigned>((key >> 56) & 0x7f) : pageShift_;
+        v.virtualPageNumber = pageNumberOfKey(key);
+        v.pageSize = std::uint64_t{1} << shift;
+        v.physicalBase = page.base;
+        if (!page.huge) {
+            v.frame = page.frame;
+            v.dirty = slotDirty_[page.slot] != 0;
+            v.referenced = replacer_->referenceBit(page.frame);
+        }
+        out.push_back(v);
+    });
+    std::sort(out.begin(), out.end(),
+              [](const ResidentPageView& a, const ResidentPageView& b) { return a.physicalBase < b.physicalBase; });
+    return out;
+}
+
+std::vector<std::uint64_t> Mmu::pageTablePagesPerLevel() const {
+    std::vector<std::uint64_t> out;
+    for (const auto& level : tables_) out.push_back(level.size());
+    return out;
+}
+
+std::optional<std::uint32_t> Mmu::nextVictimFrame() const {
+    if (replacer_->loadedFrames() < replacer_->frames()) return std::nullopt;
+    return replacer_->peekVictim();
 }
 
 std::vector<OptPolicy*> Mmu::optPolicies() {

@@ -1,11 +1,12 @@
-// Page replacers (docs/mmu.md, "Frames and page replacement"). The MMU calls onAccess on every memory
-// access, so each replacer keeps its state in flat arrays indexed by frame and does O(1) work per
-// access (OPT: O(log frames)); clone() is then a plain member-wise copy.
+// Page replacers (docs/mmu.md, "Frames and page replacement"). The MMU calls accessSlot on every
+// memory access, so each replacer keeps its per-page state in flat arrays indexed by slot (see
+// page_replacement.hpp) and does O(1) work per access (OPT: O(log frames)); clone() is then a plain
+// member-wise copy whose size follows the frames in use.
 //
-//   fifo   intrusive doubly-linked list of loaded frames, oldest load at the front; access: nothing
-//   lru    the same list, least recently accessed at the front; access: move the frame to the back
-//   clock  one reference bit per frame and a hand; access: set the bit; victim: the sweep
-//   opt    indexed binary max-heap of loaded frames keyed by (nextUse, lower frame first)
+//   fifo   intrusive doubly-linked list of loaded slots, oldest load at the front; access: nothing
+//   lru    the same list, least recently accessed at the front; access: move the slot to the back
+//   clock  one reference bit per slot and a hand (a frame number); access: set the bit; victim: the sweep
+//   opt    indexed binary max-heap of loaded slots keyed by (nextUse, lower frame first)
 //
 // Worked example (lru, 3 frames, pages A B C loaded into frames 0 1 2, then A accessed):
 //   list front→back: 0 1 2  →  access frame 0  →  1 2 0   so victim() = frame 1 (page B).
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cassert>
 #include <string>
+#include <typeinfo>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -22,134 +24,247 @@
 #include "cachescope/core/error.hpp"
 
 namespace cachescope {
+
+namespace {
+template <class T>
+std::uint64_t vectorBytes(const std::vector<T>& v) {
+    return v.size() * sizeof(T);  // a copy allocates size(), not capacity()
+}
+}  // namespace
+
+void PageReplacer::onLoad(std::uint32_t frame, std::uint64_t nextUse) {
+    assert(frame < frames_ && !loaded(frame));
+    std::uint32_t slot = 0;
+    if (freeSlots_.empty()) {
+        slot = static_cast<std::uint32_t>(frameOfSlot_.size());
+        frameOfSlot_.push_back(frame);
+    } else {
+        slot = freeSlots_.back();
+        freeSlots_.pop_back();
+        frameOfSlot_[slot] = frame;
+    }
+    slotOfFrame_.tryEmplace(frame, slot);
+    loadSlot(slot, nextUse);
+}
+
+void PageReplacer::onFree(std::uint32_t frame) {
+    const std::uint32_t slot = slotOf(frame);
+    assert(slot != kNoSlot);
+    freeSlot(slot);
+    slotOfFrame_.erase(frame);
+    frameOfSlot_[slot] = kNoSlot;
+    freeSlots_.push_back(slot);
+}
+
+std::uint64_t PageReplacer::stateBytes() const {
+    return ownBytes() + slotOfFrame_.bytes() + vectorBytes(frameOfSlot_) + vectorBytes(freeSlots_);
+}
+
+bool PageReplacer::sameState(const PageReplacer& o) const {
+    if (typeid(*this) != typeid(o) || frames_ != o.frames_ || loadedFrames() != o.loadedFrames()) return false;
+    bool same = true;
+    slotOfFrame_.forEach([&](std::uint64_t frame, std::uint32_t slot) {
+        const std::uint32_t other = o.slotOf(static_cast<std::uint32_t>(frame));
+        same = same && other != kNoSlot && sameSlotState(slot, o, other);
+    });
+    return same && sameOrder(o);
+}
+
 namespace {
 
-constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t kNone = PageReplacer::kNoSlot;
 
-/// Doubly-linked list over frame indices 0..frames-1, circular through a sentinel node at index
-/// `frames`. A frame not in the list has next == kNone.
-class FrameList {
+/// Doubly-linked list over slots, growing with them, circular through a sentinel node: node 0 is
+/// the sentinel, slot s is node s + 1 (no branches for the ends on the hot path). A slot not in the
+/// list has next == kNone.
+class SlotList {
 public:
-    explicit FrameList(std::uint32_t frames)
-        : prev_(std::size_t{frames} + 1, kNone), next_(std::size_t{frames} + 1, kNone), sentinel_(frames) {
-        prev_[sentinel_] = sentinel_;
-        next_[sentinel_] = sentinel_;
-    }
-
-    bool contains(std::uint32_t f) const { return next_[f] != kNone; }
-    bool empty() const { return next_[sentinel_] == sentinel_; }
+    bool contains(std::uint32_t s) const { return std::size_t{s} + 1 < next_.size() && next_[s + 1] != kNone; }
+    bool empty() const { return next_[0] == 0; }
     std::uint32_t front() const {
         assert(!empty());
-        return next_[sentinel_];
+        return next_[0] - 1;
     }
 
-    void pushBack(std::uint32_t f) {
-        assert(f < sentinel_ && !contains(f));
-        const std::uint32_t last = prev_[sentinel_];
-        next_[last] = f;
-        prev_[f] = last;
-        next_[f] = sentinel_;
-        prev_[sentinel_] = f;
+    void pushBack(std::uint32_t s) {
+        if (std::size_t{s} + 1 >= next_.size()) {
+            next_.resize(std::size_t{s} + 2, kNone);
+            prev_.resize(std::size_t{s} + 2, kNone);
+        }
+        assert(!contains(s));
+        link(s + 1);
     }
-    void remove(std::uint32_t f) {
-        assert(f < sentinel_ && contains(f));
-        next_[prev_[f]] = next_[f];
-        prev_[next_[f]] = prev_[f];
-        prev_[f] = kNone;
-        next_[f] = kNone;
+    void remove(std::uint32_t s) {
+        assert(contains(s));
+        unlink(s + 1);
+        prev_[s + 1] = kNone;
+        next_[s + 1] = kNone;
     }
-    void moveToBack(std::uint32_t f) {
-        if (prev_[sentinel_] == f) return;  // already the newest (e.g. onAccess right after onLoad)
-        remove(f);
-        pushBack(f);
+    /// The hot path (LRU, every access): no growth check, nothing but the links.
+    void moveToBack(std::uint32_t s) {
+        assert(contains(s));
+        const std::uint32_t n = s + 1;
+        if (prev_[0] == n) return;  // already the newest (e.g. an access right after the load)
+        unlink(n);
+        link(n);
+    }
+    std::uint64_t heapBytes() const { return vectorBytes(prev_) + vectorBytes(next_); }
+    /// The slots front to back.
+    std::vector<std::uint32_t> slots() const {
+        std::vector<std::uint32_t> out;
+        for (std::uint32_t n = next_[0]; n != 0; n = next_[n]) out.push_back(n - 1);
+        return out;
+    }
+    /// The same order of frames (slots mapped through each replacer's numbering).
+    bool sameFrames(const PageReplacer& self, const SlotList& o, const PageReplacer& other) const {
+        std::uint32_t a = next_[0], b = o.next_[0];
+        for (; a != 0 && b != 0; a = next_[a], b = o.next_[b])
+            if (self.frameOfSlot(a - 1) != other.frameOfSlot(b - 1)) return false;
+        return a == 0 && b == 0;
     }
 
 private:
-    std::vector<std::uint32_t> prev_;
-    std::vector<std::uint32_t> next_;
-    std::uint32_t sentinel_;
+    void link(std::uint32_t n) {  // node n becomes the last
+        const std::uint32_t last = prev_[0];
+        next_[last] = n;
+        prev_[n] = last;
+        next_[n] = 0;
+        prev_[0] = n;
+    }
+    void unlink(std::uint32_t n) {
+        next_[prev_[n]] = next_[n];
+        prev_[next_[n]] = prev_[n];
+    }
+
+    std::vector<std::uint32_t> prev_{0};  // the sentinel alone: an empty circle
+    std::vector<std::uint32_t> next_{0};
 };
 
-class FifoReplacer final : public PageReplacer {
+/// FIFO and LRU: the same list; LRU also moves a page to the back when it is accessed.
+template <bool kMoveOnAccess>
+class ListReplacer final : public PageReplacer {
 public:
-    explicit FifoReplacer(std::uint32_t frames) : list_(frames) {}
-    void onLoad(std::uint32_t frame, std::uint64_t /*nextUse*/) override { list_.pushBack(frame); }
-    void onAccess(std::uint32_t frame, std::uint64_t /*nextUse*/) override {
-        assert(list_.contains(frame));
-        (void)frame;
+    using PageReplacer::PageReplacer;
+    void accessSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {
+        assert(list_.contains(slot));
+        if constexpr (kMoveOnAccess) list_.moveToBack(slot);
+        (void)slot;
     }
-    void onFree(std::uint32_t frame) override { list_.remove(frame); }
-    std::uint32_t victim() override { return list_.front(); }
-    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<FifoReplacer>(*this); }
+    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ListReplacer>(*this); }
+    std::vector<std::uint32_t> evictionOrder() const override {
+        std::vector<std::uint32_t> frames = list_.slots();
+        for (std::uint32_t& f : frames) f = frameOfSlot(f);
+        return frames;
+    }
+
+protected:
+    void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override { list_.pushBack(slot); }
+    void freeSlot(std::uint32_t slot) override { list_.remove(slot); }
+    std::uint32_t victimSlot() override { return list_.front(); }
+    std::uint32_t peekVictimSlot() const override { return list_.front(); }
+    std::uint64_t ownBytes() const override { return sizeof(*this) + list_.heapBytes(); }
+    bool sameSlotState(std::uint32_t, const PageReplacer&, std::uint32_t) const override { return true; }
+    bool sameOrder(const PageReplacer& other) const override {
+        return list_.sameFrames(*this, static_cast<const ListReplacer&>(other).list_, other);
+    }
 
 private:
-    FrameList list_;  // front = loaded longest ago
+    SlotList list_;  // front = loaded (fifo) / accessed (lru) longest ago
 };
 
-class LruReplacer final : public PageReplacer {
-public:
-    explicit LruReplacer(std::uint32_t frames) : list_(frames) {}
-    void onLoad(std::uint32_t frame, std::uint64_t /*nextUse*/) override { list_.pushBack(frame); }
-    void onAccess(std::uint32_t frame, std::uint64_t /*nextUse*/) override { list_.moveToBack(frame); }
-    void onFree(std::uint32_t frame) override { list_.remove(frame); }
-    std::uint32_t victim() override { return list_.front(); }
-    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<LruReplacer>(*this); }
-
-private:
-    FrameList list_;  // front = accessed longest ago
-};
+using FifoReplacer = ListReplacer<false>;
+using LruReplacer = ListReplacer<true>;
 
 class ClockReplacer final : public PageReplacer {
 public:
-    explicit ClockReplacer(std::uint32_t frames) : referenced_(frames, 0) {}
-    void onLoad(std::uint32_t frame, std::uint64_t /*nextUse*/) override { referenced_[frame] = 1; }
-    void onAccess(std::uint32_t frame, std::uint64_t /*nextUse*/) override { referenced_[frame] = 1; }
-    void onFree(std::uint32_t frame) override { referenced_[frame] = 0; }
+    using PageReplacer::PageReplacer;
+    void accessSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override { referenced_[slot] = 1; }
+    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ClockReplacer>(*this); }
+    std::optional<bool> referenceBit(std::uint32_t frame) const override { return bitOf(frame); }
+    std::optional<std::uint32_t> hand() const override { return hand_; }
+    std::vector<std::uint32_t> evictionOrder() const override { return {}; }
+
+protected:
+    void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {
+        if (slot >= referenced_.size()) referenced_.resize(std::size_t{slot} + 1, 0);
+        referenced_[slot] = 1;
+    }
+    void freeSlot(std::uint32_t slot) override { referenced_[slot] = 0; }
     /// At most one full turn: every bit the hand passes is cleared, so it stops by the second visit.
-    std::uint32_t victim() override {
-        while (referenced_[hand_] != 0) {
-            referenced_[hand_] = 0;
-            advance();
+    /// (A frame that is not loaded counts as a clear bit; victim() is only called when all are.)
+    std::uint32_t victimSlot() override {
+        for (std::uint32_t slot; (slot = slotOf(hand_)) != kNoSlot && referenced_[slot] != 0;) {
+            referenced_[slot] = 0;
+            hand_ = after(hand_);
         }
-        const std::uint32_t chosen = hand_;
-        advance();
+        const std::uint32_t chosen = slotOf(hand_);
+        hand_ = after(hand_);
         return chosen;
     }
-    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ClockReplacer>(*this); }
+    /// The same sweep without clearing: the first frame from the hand whose bit is clear; if every
+    /// bit is set the sweep clears them all and comes back to the hand's frame.
+    std::uint32_t peekVictimSlot() const override {
+        std::uint32_t f = hand_;
+        for (std::uint32_t step = 0; step < frames(); ++step, f = after(f))
+            if (!bitOf(f)) return slotOf(f);
+        return slotOf(hand_);
+    }
+    std::uint64_t ownBytes() const override { return sizeof(*this) + vectorBytes(referenced_); }
+    bool sameSlotState(std::uint32_t slot, const PageReplacer& other, std::uint32_t otherSlot) const override {
+        return referenced_[slot] == static_cast<const ClockReplacer&>(other).referenced_[otherSlot];
+    }
+    bool sameOrder(const PageReplacer& other) const override {
+        return hand_ == static_cast<const ClockReplacer&>(other).hand_;
+    }
 
 private:
-    void advance() { hand_ = hand_ + 1 == referenced_.size() ? 0 : hand_ + 1; }
+    std::uint32_t after(std::uint32_t f) const { return f + 1 == frames() ? 0 : f + 1; }
+    bool bitOf(std::uint32_t frame) const {
+        const std::uint32_t slot = slotOf(frame);
+        return slot != kNoSlot && referenced_[slot] != 0;
+    }
 
-    std::vector<std::uint8_t> referenced_;  // one reference bit per frame (a byte: no bit fiddling on the hot path)
-    std::uint32_t hand_ = 0;
+    std::vector<std::uint8_t> referenced_;  // per slot (a byte: no bit fiddling on the hot path)
+    std::uint32_t hand_ = 0;                // a frame number
 };
 
-/// Belady's OPT: an indexed binary heap of the loaded frames whose top is the frame with the largest
-/// nextUse (kNever is the largest), the lowest frame among equals. pos_[f] is f's index in heap_.
+/// Belady's OPT: an indexed binary heap of the loaded slots whose top is the page with the largest
+/// nextUse (kNever is the largest), the lowest frame among equals. pos_[s] is s's index in heap_.
 class OptReplacer final : public PageReplacer {
 public:
-    explicit OptReplacer(std::uint32_t frames) : nextUse_(frames, kNever), pos_(frames, kNone) {
-        heap_.reserve(frames);
+    using PageReplacer::PageReplacer;
+    void accessSlot(std::uint32_t slot, std::uint64_t nextUse) override {
+        assert(pos_[slot] != kNone);
+        nextUse_[slot] = nextUse;
+        siftUp(pos_[slot]);
+        siftDown(pos_[slot]);
     }
-    void onLoad(std::uint32_t frame, std::uint64_t nextUse) override {
-        assert(pos_[frame] == kNone);
-        nextUse_[frame] = nextUse;
-        heap_.push_back(frame);
-        pos_[frame] = static_cast<std::uint32_t>(heap_.size() - 1);
+    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<OptReplacer>(*this); }
+    std::vector<std::uint32_t> evictionOrder() const override {
+        std::vector<std::uint32_t> slots = heap_;
+        std::sort(slots.begin(), slots.end(), [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+        for (std::uint32_t& s : slots) s = frameOfSlot(s);
+        return slots;
+    }
+
+protected:
+    void loadSlot(std::uint32_t slot, std::uint64_t nextUse) override {
+        if (slot >= pos_.size()) {
+            pos_.resize(std::size_t{slot} + 1, kNone);
+            nextUse_.resize(std::size_t{slot} + 1, kNever);
+        }
+        assert(pos_[slot] == kNone);
+        nextUse_[slot] = nextUse;
+        heap_.push_back(slot);
+        pos_[slot] = static_cast<std::uint32_t>(heap_.size() - 1);
         siftUp(heap_.size() - 1);
     }
-    void onAccess(std::uint32_t frame, std::uint64_t nextUse) override {
-        assert(pos_[frame] != kNone);
-        nextUse_[frame] = nextUse;
-        siftUp(pos_[frame]);
-        siftDown(pos_[frame]);
-    }
-    void onFree(std::uint32_t frame) override {
-        assert(pos_[frame] != kNone);
-        const std::size_t i = pos_[frame];
+    void freeSlot(std::uint32_t slot) override {
+        assert(pos_[slot] != kNone);
+        const std::size_t i = pos_[slot];
         const std::uint32_t last = heap_.back();
         heap_.pop_back();
-        pos_[frame] = kNone;
+        pos_[slot] = kNone;
         if (i < heap_.size()) {
             heap_[i] = last;
             pos_[last] = static_cast<std::uint32_t>(i);
@@ -157,16 +272,23 @@ public:
             siftDown(pos_[last]);
         }
     }
-    std::uint32_t victim() override {
+    std::uint32_t victimSlot() override { return peekVictimSlot(); }
+    std::uint32_t peekVictimSlot() const override {
         assert(!heap_.empty());
         return heap_.front();
     }
-    std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<OptReplacer>(*this); }
+    std::uint64_t ownBytes() const override {
+        return sizeof(*this) + vectorBytes(nextUse_) + vectorBytes(pos_) + vectorBytes(heap_);
+    }
+    bool sameSlotState(std::uint32_t slot, const PageReplacer& other, std::uint32_t otherSlot) const override {
+        return nextUse_[slot] == static_cast<const OptReplacer&>(other).nextUse_[otherSlot];
+    }
+    bool sameOrder(const PageReplacer&) const override { return true; }  // the heap follows from the nextUses
 
 private:
-    /// True when frame a must be evicted before frame b.
+    /// True when slot a's page must be evicted before slot b's.
     bool before(std::uint32_t a, std::uint32_t b) const {
-        return nextUse_[a] != nextUse_[b] ? nextUse_[a] > nextUse_[b] : a < b;
+        return nextUse_[a] != nextUse_[b] ? nextUse_[a] > nextUse_[b] : frameOfSlot(a) < frameOfSlot(b);
     }
     void swapAt(std::size_t i, std::size_t j) {
         std::swap(heap_[i], heap_[j]);
@@ -194,9 +316,9 @@ private:
         }
     }
 
-    std::vector<std::uint64_t> nextUse_;  // per frame
-    std::vector<std::uint32_t> pos_;      // per frame: index in heap_, kNone when not loaded
-    std::vector<std::uint32_t> heap_;     // loaded frames, heap-ordered by before()
+    std::vector<std::uint64_t> nextUse_;  // per slot
+    std::vector<std::uint32_t> pos_;      // per slot: index in heap_, kNone when not loaded
+    std::vector<std::uint32_t> heap_;     // loaded slots, heap-ordered by before()
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cachescope/config/resources.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/sim/run.hpp"
 #include "replay.hpp"
@@ -111,37 +112,12 @@ private:
     bool evictingPage_ = false;
 };
 
-/// The Simulator's state beyond its caches', TLBs' and walk caches' arrays. With the cheap
-/// snapshots of issue 9 the engine counts it itself (Simulator::snapshotBytes(): proportional to
-/// what is live); without, a copy holds arrays sized by physical_memory (frame owner and dirty bit,
-/// the page replacer's links), counted here. The `requires` picks whichever the engine offers.
-template <class Sim>
-std::uint64_t stateBeyondArrays(const Sim& sim) {
-    if constexpr (requires { sim.snapshotBytes(); }) {
-        return sim.snapshotBytes();
-    } else {
-        std::uint64_t bytes = sizeof(Sim);
-        const SimConfig& c = sim.config();
-        if (c.mmu) {
-            bytes += c.mmu->frames() * 32;
-            if (const Mmu* mmu = sim.mmu())
-                bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
-        }
-        return bytes;
-    }
-}
-
 /// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place that
-/// sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry (tag,
-/// flags, policy state: about 24 bytes per line or entry); the rest is stateBeyondArrays().
+/// sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry
+/// (config/resources.hpp, the same figures the memory budget uses); the rest grows with what is live
+/// (Simulator::snapshotBytes(): resident pages, page tables, the replacer's state).
 std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier) {
-    constexpr std::uint64_t kPerLine = 24;
-    const SimConfig& c = sim.config();
-    std::uint64_t bytes = stateBeyondArrays(sim);
-    for (const CacheConfig& cache : c.caches) bytes += cache.lines() * kPerLine;
-    for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * kPerLine;
-    if (c.mmu)
-        for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * kPerLine;
+    std::uint64_t bytes = structureBytes(sim.config()) + sim.snapshotBytes();
     if (classifier != nullptr)
         for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
             const LruShadow& shadow = classifier->shadow(i);
@@ -310,8 +286,20 @@ struct Session::Impl {
     }
 };
 
+namespace {
+
+/// `config`, once its estimated state fits the source's memory budget (before it is allocated).
+SimConfig withinBudget(SimConfig config, const SourceSpec& source, const SessionOptions& options) {
+    checkMemoryBudget(config, source.memoryBudget != 0 ? source.memoryBudget : defaultMemoryBudget(),
+                      options.configLabel);
+    return config;
+}
+
+}  // namespace
+
 Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(source), std::move(options))) {
+    : impl_(std::make_unique<Impl>(withinBudget(std::move(config), source, options), std::move(source),
+                                   std::move(options))) {
     Impl& m = *impl_;
     if (m.options.seekable && m.source.readsStandardInput())
         throw UsageError("standard input cannot be sought (it can be read only once); give a trace file or a kernel");

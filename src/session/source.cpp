@@ -3,6 +3,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
+#include "cachescope/kernels/stream.hpp"
 #include "cachescope/session/session.hpp"
 
 namespace cachescope {
@@ -34,7 +35,10 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
         if (!source.trace.empty())
             throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
                              "' and --kernel " + source.kernel + ")");
-        return openKernelTrace(source.kernel, source.params);
+        const KernelInfo& kernel = findKernel(source.kernel);
+        KernelParams params = resolveParams(kernel, source.params);
+        params.memoryBudget = source.memoryBudget;
+        return openKernelTrace(kernel, params);
     }
     if (!source.params.empty())
         throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");

@@ -2,12 +2,25 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace cachescope {
 
 namespace {
 /// Calls f(va, bytes) for each page-sized piece of `a`, in address order: the one definition of
 /// how references are split for translation, shared by access() and planPages().
+/// The MMU's view of the caches (mmu/physical_memory_port.hpp): PTE reads enter the Hierarchy,
+/// evicted pages leave it.
+class CachePort final : public PhysicalMemoryPort {
+public:
+    explicit CachePort(Hierarchy& caches) : caches_(caches) {}
+    std::uint32_t readThrough(std::uint32_t entry, const Access& read) override { return caches_.inject(entry, read); }
+    void invalidateRange(std::uint64_t address, std::uint64_t size) override { caches_.invalidateRange(address, size); }
+
+private:
+    Hierarchy& caches_;
+};
+
 template <class F>
 void forEachPiece(const Mmu& mmu, const Access& a, F f) {
     std::uint64_t va = a.address;
@@ -59,7 +72,8 @@ void Simulator::access(std::span<const Access> block) {
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             if (!mmu_->translateHit(va, a.kind, pa)) {
                 flush();
-                pa = mmu_->translate(va, a.kind, hierarchy_);
+                CachePort port(hierarchy_);
+                pa = mmu_->translate(va, a.kind, port);
             }
             physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site};
             if (used == physical.size()) flush();
@@ -73,7 +87,8 @@ void Simulator::accessObserved(std::span<const Access> block) {
     // TLB hit through translateHit changes exactly what translate() changes on that hit.
     for (const Access& a : block)
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
-            const std::uint64_t pa = mmu_->translate(va, a.kind, hierarchy_);
+            CachePort port(hierarchy_);
+            const std::uint64_t pa = mmu_->translate(va, a.kind, port);
             hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site});
         });
 }
@@ -121,7 +136,7 @@ void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64
 }
 
 void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
-    if (mmu_) mmu_->setFuture(Mmu::nextPageUses(keys));
+    if (mmu_) mmu_->setFuture(std::make_shared<const std::vector<std::uint64_t>>(Mmu::nextPageUses(keys)));
 }
 
 void Simulator::enableAttribution(std::uint32_t sites) {
@@ -133,6 +148,18 @@ bool Simulator::sameState(const Simulator& other) const {
     if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
     return hierarchy_.sameState(other.hierarchy_);
+}
+
+std::uint64_t Simulator::snapshotBytes() const {
+    // What a copy allocates (vectors copy size(), not capacity()).
+    const SimConfig& c = config();
+    std::uint64_t bytes = sizeof(Simulator) + siteReferences_.size() * sizeof(std::uint64_t);
+    // The Hierarchy's config, Cache objects and attribution counters (accesses and misses per slot).
+    bytes += c.caches.size() * sizeof(CacheConfig) + c.tlbs.size() * sizeof(TlbConfig);
+    bytes += hierarchy_.caches().size() * sizeof(Cache);
+    bytes += 2 * hierarchy_.caches().size() * std::uint64_t{hierarchy_.attributionSlots()} * sizeof(std::uint64_t);
+    if (mmu_) bytes += mmu_->stateBytes();
+    return bytes;
 }
 
 }  // namespace cachescope

@@ -83,3 +83,33 @@ TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream; a 32 KiB fully asso
     // 768 of 1,048,576 references: the estimate's ratio within 0.001 of the true 0.00073.
     CHECK(std::abs(double(sampled.misses[0]) / double(sampled.accesses) - 768.0 / 1048576) < 0.001);
 }
+
+TEST_CASE("bench: a snapshot case per config; a 16 GiB MMU config copies in far less than 4 MiB") {
+    // The config of the MMU cases, with 16 GiB of frames (4 M frames) and LRU paging: the copy must
+    // cost what is live (12 pages of A, B and C: n = 64 floats are 16 KiB per matrix), not 4 M frames.
+    SimConfig big;
+    big.name = "big";
+    CacheConfig l1;
+    l1.name = "L1";
+    l1.size = 32 * 1024;
+    l1.associativity = 8;
+    big.caches = {l1};
+    big.addressing = Addressing::Physical;
+    big.mmu = MmuConfig{};
+    big.mmu->physicalMemory = std::uint64_t{16} << 30;
+    big.mmu->pageReplacement = PageReplacementKind::Lru;
+    BenchOptions o;
+    o.n = 8;  // the other cases: tiny
+    o.runs = 1;
+    o.snapshotConfigs = {big};
+    const auto results = runBench(o);
+    REQUIRE(results.size() == 10);
+    const BenchResult& r = results[9];
+    CHECK(r.name == "snapshot/big");
+    CHECK(r.accesses == 4ull * 64 * 64 * 64);  // n = 64, whatever o.n says
+    REQUIRE(r.misses.size() == 1);
+    CHECK(r.misses[0] >= 768);  // the ijk stream's cold misses (bench test above), plus PTE reads
+    CHECK(r.copySeconds > 0);
+    CHECK(r.snapshotBytes > 0);
+    CHECK(r.snapshotBytes < 64 * 1024);
+}

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -314,4 +315,29 @@ TEST_CASE("cli run: opt in an inclusive L2 is a config error naming the path") {
     const CliResult r = runCli("config check '" + (dir.path / "incl.json").string() + "'");
     CHECK(r.status == 1);
     CHECK(r.err.find("/caches/1/replacement: \"opt\" cannot be planned for \"L2\"") != std::string::npos);
+}
+
+TEST_CASE("cli --max-memory: a config too large is refused at once, naming its JSON path; bad sizes are usage errors") {
+    ScratchDir dir;
+    const std::string config = (dir.path / "big.json").string();
+    {
+        std::ofstream f(config);
+        f << R"({"caches": [{"size": "64GiB"}]})";
+    }
+    CliResult r = runCli("run --config '" + config + "' traces/sequential.trace");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(config + ": /caches/0/size: the simulator's state would need about 24 GiB") != std::string::npos);
+    CHECK(r.err.find("bad_alloc") == std::string::npos);
+    // A 1 KiB budget refuses even the teaching config (its L1 alone needs 416 bytes, L2 ~1.6 KiB).
+    r = runCli("run --config configs/teaching.json --max-memory 1KiB traces/sequential.trace");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("more than the memory budget of 1.0 KiB") != std::string::npos);
+    r = runCli("run --config configs/teaching.json --max-memory lots traces/sequential.trace");
+    CHECK(r.status != 0);
+    CHECK(r.err.find("--max-memory: expected a size such as 4GiB or 512MiB, got \"lots\"") != std::string::npos);
+    // Kernels: the tensors count against the same budget.
+    r = runCli("run --config configs/teaching.json --max-memory 1MiB --kernel softmax --param rows=512 --param cols=512");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("tensor Y (512x512 elements of 4 bytes)") != std::string::npos);
 }

@@ -153,3 +153,32 @@ TEST_CASE("session: narrateNext after a seek tells what narrateTrace tells after
 
 }  // namespace
 }  // namespace cachescope
+
+namespace cachescope {
+
+TEST_CASE("session: a config or kernel beyond the memory budget is refused before anything is allocated") {
+    // 64 GiB of 64-byte lines = 2^30 lines: about 24 GiB of state by config/resources.hpp's bound.
+    const SimConfig huge = parseConfig(R"({"caches": [{"size": "64GiB"}]})", "huge.json");
+    SourceSpec source = SourceSpec::file("traces/sequential.trace");
+    source.memoryBudget = std::uint64_t{1} << 30;
+    SessionOptions options;
+    options.configLabel = "huge.json";
+    std::string message;
+    try {
+        Session s(huge, source, options);
+    } catch (const ConfigError& e) {
+        message = e.what();
+    }
+    CAPTURE(message);
+    CHECK(message.rfind("huge.json: /caches/0/size: the simulator's state would need about 24 GiB", 0) == 0);
+    // The same budget passes a small config, and reaches the kernel's tensors: softmax 512 x 512
+    // float32 is 1 MiB per tensor, so a 1.5 MiB budget stops at the second tensor.
+    const SimConfig small = parseConfig(R"({"caches": [{"size": "1KiB"}]})", "small.json");
+    CHECK_NOTHROW(Session(small, source, options));
+    SourceSpec kernel = SourceSpec::kernelRun("softmax", {"rows=512", "cols=512"});
+    kernel.memoryBudget = 3 * (std::uint64_t{1} << 19);
+    CHECK_THROWS_WITH_AS(Session(small, kernel, options),
+                         doctest::Contains("tensor Y (512x512 elements of 4 bytes)"), UsageError);
+}
+
+}  // namespace cachescope

@@ -8,6 +8,10 @@
 // Cases "seek/<config name>" (BenchOptions::seekConfigs) open a seekable Session over the matmul
 // kernel, run it once to the end (taking the checkpoints), then seek to random positions: `seconds`
 // is the median time of one seek (runSeconds: every seek), accesses the session's length.
+// Cases "snapshot/<config name>", one per config in BenchOptions::snapshotConfigs, measure the cost
+// of a snapshot: the first 1,048,576 references of the ijk stream (n = 64, whatever --n says) go
+// through a Simulator of that config, then the Simulator is copied several times; they report the
+// median time of one copy and Simulator::snapshotBytes().
 
 #include <cstdint>
 #include <functional>
@@ -28,11 +32,13 @@ struct BenchOptions {
     std::uint32_t seeks = 25;
     /// Called before each case starts, with its name (progress display); may be empty.
     std::function<void(const std::string&)> onCaseStart;
+    /// One "snapshot/<name>" case per config (e.g. every bundled config); empty = none.
+    std::vector<SimConfig> snapshotConfigs;
 };
 
 struct BenchResult {
     std::string name;  // "ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", the same for "ijk/", "decode/binary",
-                       // "mrc/exact", "mrc/sampled"
+                       // "mrc/exact", "mrc/sampled", "snapshot/<config name>"
     std::uint64_t accesses = 0;
     std::vector<std::uint64_t> misses;  // per cache level, outward; mrc cases: a 32 KiB fully associative LRU
     std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
@@ -41,6 +47,8 @@ struct BenchResult {
                                         // replay bytes held per reference
     std::uint64_t checkpointInterval = 0;  // seek cases: references between checkpoints
     std::uint64_t checkpointBytes = 0;     // seek cases: all checkpoints after one pass to the end
+    double copySeconds = 0;             // snapshot cases: one copy of the Simulator (median)
+    std::uint64_t snapshotBytes = 0;    // snapshot cases: Simulator::snapshotBytes() after the run
     double seconds = 0;                 // median over the runs
     std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }

@@ -44,6 +44,10 @@ struct MemoryEstimate {
 /// The estimate of `config`'s simulator state (config must be valid).
 MemoryEstimate estimateMemory(const SimConfig& config);
 
+/// The part of the estimate fixed by geometry: the caches', TLBs' and walk caches' arrays (every
+/// part but physical memory). A snapshot holds these plus Simulator::snapshotBytes().
+std::uint64_t structureBytes(const SimConfig& config);
+
 /// The default budget: half of this machine's physical memory (at least 256 MiB when it cannot be
 /// read).
 std::uint64_t defaultMemoryBudget();

@@ -3,26 +3,27 @@
 // with page replacement. It translates one page-sized piece at a time and sends its page-walk
 // reads into the cache hierarchy. Semantics: docs/mmu.md.
 //
-// Like the Hierarchy it is a value: copying it is a snapshot.
+// Like the Hierarchy it is a value: copying it is a snapshot. The copy costs what is live, not what
+// is configured: resident pages, allocated page tables and the frames in use are kept in flat hash
+// maps and arrays indexed by dense slots (page_replacement.hpp), never in arrays sized by
+// physical_memory; the OPT future is shared between copies, not copied.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "cachescope/cache/cache.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/config/topology.hpp"
+#include "cachescope/mmu/flat_map.hpp"
 #include "cachescope/mmu/mmu_observer.hpp"
 #include "cachescope/mmu/page_replacement.hpp"
+#include "cachescope/mmu/physical_memory_port.hpp"
 #include "cachescope/policy/splitmix64.hpp"
 
 namespace cachescope {
-
-class Hierarchy;
 
 struct MmuStats {
     std::uint64_t walks = 0;
@@ -39,6 +40,36 @@ struct MmuStats {
     friend bool operator==(const MmuStats&, const MmuStats&) = default;
 };
 
+/// One way of a TLB, as a value (Mmu::tlbEntries). The way's replacement state is the TLB's Cache
+/// policy state (Mmu::tlbs()[t], inspected like any cache).
+struct TlbEntryView {
+    std::uint32_t set = 0;
+    std::uint32_t way = 0;
+    bool valid = false;
+    // Meaningful if valid:
+    std::uint64_t virtualPageNumber = 0;  // virtual address >> log2(pageSize)
+    std::uint64_t pageSize = 0;           // bytes
+    bool huge = false;
+    std::optional<std::uint32_t> frame;   // base pages; nullopt for huge pages (pinned, outside the frames)
+    std::uint64_t physicalBase = 0;       // physical address of the page
+    friend bool operator==(const TlbEntryView&, const TlbEntryView&) = default;
+};
+
+/// A resident page, as a value (Mmu::residentPages).
+struct ResidentPageView {
+    std::uint64_t virtualPageNumber = 0;
+    std::uint64_t pageSize = 0;
+    bool huge = false;
+    std::optional<std::uint32_t> frame;  // nullopt for huge pages
+    std::uint64_t physicalBase = 0;
+    bool dirty = false;                  // written since loaded (huge pages: never tracked, false)
+    std::optional<bool> referenced;      // the page replacer's reference bit (clock only)
+    /// The process that owns the page. Always 0 for now: the simulator runs one address space; a
+    /// later issue adds processes.
+    std::uint32_t owner = 0;
+    friend bool operator==(const ResidentPageView&, const ResidentPageView&) = default;
+};
+
 class Mmu {
 public:
     /// `config` must be valid and have an mmu.
@@ -53,7 +84,7 @@ public:
     /// fault and a walk as needed (walk reads go into `caches`, evictions invalidate its lines), and
     /// the access recorded for page replacement and the dirty bit. Returns the physical address.
     /// Throws cachescope::Error if `va` is outside the virtual address space.
-    std::uint64_t translate(std::uint64_t va, AccessKind kind, Hierarchy& caches);
+    std::uint64_t translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPort& caches);
     /// The same for a piece within one base page when the first TLB on the kind's side hits: no
     /// walk, nothing sent to the caches. Returns false (having changed nothing) otherwise: call
     /// translate() then. Inline: it runs for nearly every access.
@@ -67,11 +98,10 @@ public:
         const std::uint32_t set = tlb.layout().setOfLine(key);
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
         tlb.touch(set, way);
-        const std::uint64_t base = tlbPageBase_[t][std::size_t{set} * tlb.ways() + way];
-        const auto frame = static_cast<std::uint32_t>(base >> pageShift_);
-        replacer_->onAccess(frame, nextUse());
-        if (kind == AccessKind::Write) frameDirty_[frame] = 1;
-        pa = base | (va & pageMask_);
+        const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
+        replacer_->accessSlot(target.slot, nextUse());
+        if (kind == AccessKind::Write) slotDirty_[target.slot] = 1;
+        pa = target.base | (va & pageMask_);
         return true;
     }
     /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
@@ -83,8 +113,11 @@ public:
     /// For OPT page replacement: the position of the next reference to the same page for every
     /// page-sized piece the simulation will translate, in order (nextPageUses() computes it). Without
     /// it OPT sees every page as never used again.
-    void setFuture(std::vector<std::uint64_t> nextUses) {
+    /// Shared, not copied: snapshots point at the same immutable vector.
+    void setFuture(std::shared_ptr<const std::vector<std::uint64_t>> nextUses) {
         future_ = std::move(nextUses);
+        futureData_ = future_ ? future_->data() : nullptr;
+        futureSize_ = future_ ? future_->size() : 0;
         piece_ = 0;
     }
     /// From the page keys of every piece in order: the index of the next piece with the same key, or
@@ -111,11 +144,36 @@ public:
 
     bool sameState(const Mmu& other) const;
 
+    // ---- inspection: values, no side effects ------------------------------------------------------
+    /// Every way of TLB `tlb` (an index into tlbs()), set by set, way by way.
+    std::vector<TlbEntryView> tlbEntries(std::uint32_t tlb) const;
+    /// The resident pages in order of physical address (base pages by frame, then huge pages).
+    std::vector<ResidentPageView> residentPages() const;
+    /// Pageable frames (physical_memory / page_size), those holding a page, and those free.
+    std::uint32_t frames() const { return replacer_->frames(); }
+    std::uint32_t framesInUse() const { return replacer_->loadedFrames(); }
+    std::uint32_t freeFrames() const { return frames() - framesInUse(); }
+    /// True if `frame` (< frames()) holds no page.
+    bool frameFree(std::uint32_t frame) const { return !replacer_->loaded(frame); }
+    /// Page-table pages allocated per level (level 0, the root: 1); they sum to stats().pageTablePages.
+    std::vector<std::uint64_t> pageTablePagesPerLevel() const;
+    /// The clock replacer's hand (a frame number); nullopt for other page replacement policies.
+    std::optional<std::uint32_t> clockHand() const { return replacer_->hand(); }
+    /// The frame the page replacer would evict at the next fault, or nullopt while a frame is free
+    /// (a fault then takes a free frame and evicts nothing).
+    std::optional<std::uint32_t> nextVictimFrame() const;
+    const PageReplacer& pageReplacer() const { return *replacer_; }
+
+    /// Heap bytes a copy of this Mmu allocates, beyond the arrays of its TLBs and walk caches (their
+    /// Cache objects are counted, their line and policy arrays are not). The shared OPT future is
+    /// not counted: copies do not copy it.
+    std::uint64_t stateBytes() const;
+
     /// The OPT policies of the TLBs, then of the walk caches, that use `opt`.
     std::vector<OptPolicy*> optPolicies();
     /// Attaches an observer (nullptr detaches). Not owned; snapshots copy the pointer. translate()
     /// reports to it; translateHit() never does (it stays the untouched fast path), so whoever
-    /// attaches one must send every piece through translate() (Simulator::setMmuObserver does).
+    /// attaches one must send every piece through translate() (Simulator::setObservers does).
     void setObserver(MmuObserver* observer) { observer_ = observer; }
     MmuObserver* observer() const { return observer_; }
 
@@ -123,7 +181,13 @@ private:
     struct Page {
         std::uint64_t base = 0;   // physical address of the page
         std::uint32_t frame = 0;  // pageable frame number (unused for huge pages)
+        std::uint32_t slot = PageReplacer::kNoSlot;  // the frame's slot in the replacer (base pages)
         bool huge = false;
+    };
+    /// What a TLB way translates to: the page's physical base and, for the TLB-hit path, its slot.
+    struct TlbTarget {
+        std::uint64_t base = 0;
+        std::uint32_t slot = PageReplacer::kNoSlot;
     };
     struct PageSize {
         unsigned shift = 12;
@@ -137,18 +201,20 @@ private:
     std::uint64_t keyOf(std::uint64_t va, const PageSize& ps) const {
         return (va >> ps.shift) | (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
     }
-    void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, Hierarchy& caches);
-    void evict(std::uint32_t frame, Hierarchy& caches);
+    void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, PhysicalMemoryPort& caches);
+    void evict(std::uint32_t frame, PhysicalMemoryPort& caches);
+    /// Random frame allocation: draws a free frame (the lazy Fisher–Yates below).
+    std::uint32_t drawRandomFrame();
     std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
     /// Which level-`level` table `va` uses: the address bits above that table's index (0 for the root).
     std::uint64_t tablePrefix(std::uint32_t level, std::uint64_t va) const {
         return level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
     }
-    void walk(std::uint64_t va, const PageSize& ps, Hierarchy& caches);
+    void walk(std::uint64_t va, const PageSize& ps, PhysicalMemoryPort& caches);
     void fillTlb(std::uint32_t t, std::uint64_t key, const Page& page);
     void recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse);
     /// The next use of the piece being translated (consumes one entry of the future, if any).
-    std::uint64_t nextUse() { return piece_ < future_.size() ? future_[piece_++] : PageReplacer::kNever; }
+    std::uint64_t nextUse() { return piece_ < futureSize_ ? futureData_[piece_++] : PageReplacer::kNever; }
 
     MmuConfig config_;
     std::vector<unsigned> shift_;        // per level: shift_i of docs/mmu.md
@@ -161,24 +227,32 @@ private:
     std::uint32_t cacheCount_ = 0;
 
     std::vector<Cache> tlbs_;
-    std::vector<std::vector<std::uint64_t>> tlbPageBase_;  // per TLB slot: the page's physical base
+    std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
     std::vector<Cache> walkCaches_;
     Topology tlbTopology_;
     MmuStats stats_;
 
-    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> tables_;  // per level: prefix -> base
+    std::vector<FlatMap<std::uint64_t>> tables_;  // per level: prefix -> physical base of the table
     std::uint64_t nextTable_ = 0;
-    std::unordered_map<std::uint64_t, Page> pages_;      // resident pages by key
-    std::unordered_set<std::uint64_t> evicted_;          // keys of pages evicted (for major faults)
-    std::vector<std::uint64_t> frameOwner_;              // key of the page in each frame
-    std::vector<std::uint8_t> frameDirty_;
-    std::uint64_t nextUnusedFrame_ = 0;                  // sequential allocation
-    std::vector<std::uint32_t> freeFrames_;              // random allocation
+    FlatMap<Page> pages_;                         // resident pages by key
+    FlatMap<std::uint8_t> evicted_;               // keys of pages evicted (for major faults); values unused
+    // Per replacer slot (PageReplacer::slotOf(frame)): the key of the page in that frame, its dirty bit.
+    std::vector<std::uint64_t> slotKey_;
+    std::vector<std::uint8_t> slotDirty_;
+    std::uint64_t nextUnusedFrame_ = 0;           // sequential allocation
+    // Random allocation draws like a Fisher–Yates shuffle of the array free = [0, 1, ..., frames-1]:
+    // r = rng % freeCount_, take free[r], move the last free entry into position r. Positions hold
+    // their own number unless freeMoved_ says otherwise, so the state is one entry per draw at most,
+    // and the frames come out exactly as from the dense array.
+    std::uint64_t freeCount_ = 0;
+    FlatMap<std::uint32_t> freeMoved_;            // position -> frame, where they differ
     SplitMix64 frameRng_{0};
     std::uint64_t nextHuge_ = std::uint64_t{1} << 52;
     std::unique_ptr<PageReplacer> replacer_;
-    std::vector<std::uint64_t> future_;  // OPT: next use of every piece, in order
-    std::uint64_t piece_ = 0;            // pieces translated so far (index into future_)
+    std::shared_ptr<const std::vector<std::uint64_t>> future_;  // OPT: next use of every piece, in order
+    const std::uint64_t* futureData_ = nullptr;  // future_->data(), for the hot path
+    std::uint64_t futureSize_ = 0;
+    std::uint64_t piece_ = 0;            // pieces translated so far (index into the future)
     MmuObserver* observer_ = nullptr;    // narration; consulted only outside translateHit
 };
 

@@ -48,6 +48,9 @@ struct SourceSpec {
     TraceFormat format = TraceFormat::Auto;  // of the trace file
     std::string kernel;                      // empty = read `trace`
     std::vector<std::string> params;         // "name=value" for the kernel
+    /// Bytes the simulator's state (config/resources.hpp, checked by Session) and a kernel's tensors
+    /// (KernelParams::memoryBudget) may take; 0 = defaultMemoryBudget(), half of this machine's memory.
+    std::uint64_t memoryBudget = 0;
     /// When set, opens the source (instead of trace / kernel); every call must give the same
     /// accesses. `label` then names it (describeSource).
     std::function<std::unique_ptr<TraceReader>()> opener;
@@ -76,6 +79,8 @@ struct SessionOptions {
     bool classify = false;
     /// Attribution by site when the source's metadata has sites.
     bool attribution = true;
+    /// Names the config in the message of a config too large for the memory budget (its file).
+    std::string configLabel;
     /// Bytes of the encoded source kept in memory before it spills to a temporary file.
     std::uint64_t replayMemory = std::uint64_t{256} << 20;
     /// Bytes all checkpoints together may take.
@@ -106,9 +111,11 @@ struct StopCondition {
 
 class Session {
 public:
-    /// Opens the source (kernels start running; seekable sessions encode the whole source up front,
-    /// so length() is known), applies attribution and classification, and plans OPT futures when
-    /// the config needs them (refusing standard input then). `config` must be valid.
+    /// Checks the config's estimated state against the memory budget (ConfigError naming the JSON
+    /// path, before anything is allocated), opens the source (kernels start running; seekable
+    /// sessions encode the whole source up front, so length() is known), applies attribution and
+    /// classification, and plans OPT futures when the config needs them (refusing standard input
+    /// then). `config` must be valid.
     Session(SimConfig config, SourceSpec source, SessionOptions options = {});
     ~Session();
     Session(const Session&) = delete;

@@ -38,6 +38,10 @@ public:
     double amat() const;
 
     bool sameState(const Simulator& other) const;
+    /// Bytes of a snapshot (a copy) beyond the arrays of its caches, TLBs and walk caches (lines,
+    /// dirty bits, policy state, whose size the geometry fixes): the Simulator object, its config,
+    /// the Cache objects, attribution counters and the MMU's state (Mmu::stateBytes).
+    std::uint64_t snapshotBytes() const;
 
     /// Attaches observers of the caches and of translation (either may be nullptr; not owned).
     /// While a translation observer is attached every page-sized piece goes through
