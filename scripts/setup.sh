@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # valgrind: tests/trace/valgrind_test.cpp traces a real program under Valgrind Lackey.
-packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind)
+# clang, libclang-rt-14-dev: the libFuzzer targets of fuzz/ (scripts/fuzz.sh); the product builds with g++.
+packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

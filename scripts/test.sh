@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test twice: a Debug build with warnings as errors (build-test/),
-# then the same with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
+# then the same with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/); then replays the
+# fuzzers' corpora and fuzzes each target briefly (build-fuzz/, clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +19,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCACHESCOPE_SANITIZE=ON -DCAC
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ctest --output-on-failure -j2)
 
-echo "== all tests passed (Debug and sanitizer builds)"
+echo "== fuzzers: every corpus replayed, each target fuzzed 5 s (build-fuzz/, clang; docs/testing.md)"
+bash scripts/fuzz.sh --seconds 5
+
+echo "== all tests passed (Debug and sanitizer builds, fuzz corpora)"

@@ -42,6 +42,8 @@ json varyValue(std::string_view text) {
         j = json::parse(text.begin(), text.end());
     } catch (const json::parse_error&) {
         return json(std::string(text));  // a bare word: "32KiB", "lru"
+    } catch (const json::out_of_range&) {  // a number beyond a double's range: "1e400" (found by fuzzing)
+        throw UsageError("--vary: value '" + std::string(text) + "' is a number too large to represent");
     }
     if (j.is_null() || j.is_array() || j.is_object())
         throw UsageError("--vary: value '" + std::string(text) +
