@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,24 +40,30 @@
 
 namespace cachescope {
 
-/// Where accesses come from: a trace file (or "-" for standard input) or a built-in kernel run live.
+/// Where accesses come from: a trace file (or "-" for standard input), a built-in kernel run live,
+/// or readers the caller opens (library code and tests whose traces are not files).
 struct SourceSpec {
     std::string trace;                       // "-" = standard input; empty with a kernel
     TraceFormat format = TraceFormat::Auto;  // of the trace file
     std::string kernel;                      // empty = read `trace`
     std::vector<std::string> params;         // "name=value" for the kernel
+    /// When set, opens the source (instead of trace / kernel); every call must give the same
+    /// accesses. `label` then names it (describeSource).
+    std::function<std::unique_ptr<TraceReader>()> opener;
+    std::string label;
 
     static SourceSpec file(std::string path, TraceFormat format = TraceFormat::Auto);
     static SourceSpec kernelRun(std::string name, std::vector<std::string> params = {});
+    static SourceSpec custom(std::function<std::unique_ptr<TraceReader>()> open, std::string label);
 
-    bool readsStandardInput() const { return kernel.empty() && trace == "-"; }
+    bool readsStandardInput() const { return !opener && kernel.empty() && trace == "-"; }
 };
 
 /// Opens the source (again, for passes that read it twice). Throws UsageError unless exactly one of
 /// a trace and a kernel is given, or if kernel parameters come without a kernel; IoError /
 /// TraceError / ConfigError as the readers do.
 std::unique_ptr<TraceReader> openSource(const SourceSpec& source);
-/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
+/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter (a custom source: its label).
 std::string describeSource(const SourceSpec& source);
 
 struct SessionOptions {
@@ -149,6 +156,9 @@ public:
     /// Extra observers for the whole run (not owned; nullptr detaches). They see only references
     /// simulated forward by step/runToEnd/runUntil, never the silent replay of seek().
     void setObservers(HierarchyObserver* caches, MmuObserver* translation);
+    /// Called with the accesses as the source gives them, just before they are simulated forward
+    /// (never during seek()'s replay): e.g. LocalityObserver::onTraceBlock. Empty detaches.
+    void setAccessTap(std::function<void(std::span<const Access>)> tap);
 
     /// After the end: throws Error if an OPT policy saw other accesses than it was planned for
     /// (an internal error). runToEnd() calls it.

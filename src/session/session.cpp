@@ -1,0 +1,442 @@
+// Session: one source under one config, driven forward (step / runToEnd / runUntil) and, when
+// seekable, backward (seek = the nearest checkpoint at or before the target + deterministic replay).
+//
+// The source is read through a window (`buffer`): a streaming session fills it from the source's
+// reader as the run goes; a seekable one from a reader of the encoded replay (replay.hpp), which
+// seek() re-opens at the target. Everything that simulates goes through Impl::simulate, which also
+// takes the checkpoints (at multiples of `interval`, the first time the run passes there).
+
+#include "cachescope/session/session.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "cachescope/core/error.hpp"
+#include "cachescope/sim/run.hpp"
+#include "replay.hpp"
+
+namespace cachescope {
+
+namespace {
+
+constexpr std::size_t kBlock = 4096;  // accesses handed to the simulator at once
+
+/// Passes translation events on to several observers, in order (FanOutObserver's twin for the MMU).
+class MmuFanOut final : public MmuObserver {
+public:
+    void add(MmuObserver* o) {
+        if (o != nullptr) observers_.push_back(o);
+    }
+    MmuObserver* collapsed() {
+        if (observers_.size() <= 1) return observers_.empty() ? nullptr : observers_.front();
+        return this;
+    }
+    void onTranslationStart(const TranslationStartEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTranslationStart(e);
+    }
+    void onTlbLookup(const TlbLookupEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTlbLookup(e);
+    }
+    void onTlbFill(const TlbFillEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTlbFill(e);
+    }
+    void onWalkCacheLookup(const WalkCacheEvent& e) override {
+        for (MmuObserver* o : observers_) o->onWalkCacheLookup(e);
+    }
+    void onWalkStep(const WalkStepEvent& e) override {
+        for (MmuObserver* o : observers_) o->onWalkStep(e);
+    }
+    void onPageEvict(const PageEvictEvent& e) override {
+        for (MmuObserver* o : observers_) o->onPageEvict(e);
+    }
+    void onPageFault(const PageFaultEvent& e) override {
+        for (MmuObserver* o : observers_) o->onPageFault(e);
+    }
+    void onTranslationEnd(const TranslationEndEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTranslationEnd(e);
+    }
+
+private:
+    std::vector<MmuObserver*> observers_;
+};
+
+/// Watches for one StopCondition while runUntil() runs (attached only then). `met` turns true
+/// during the reference that causes the event.
+class StopWatcher final : public HierarchyObserver, public MmuObserver {
+public:
+    explicit StopWatcher(const StopCondition& c) : c_(c) {}
+    bool met = false;
+
+    bool needsCaches() const {
+        return c_.kind == StopKind::Miss || c_.kind == StopKind::Eviction || c_.kind == StopKind::WriteBack;
+    }
+    bool needsTranslation() const {
+        return c_.kind == StopKind::TlbMiss || c_.kind == StopKind::PageFault || c_.kind == StopKind::WriteBack;
+    }
+
+    void onCacheAccess(const CacheEvent& e) override {
+        if (!matches(e.cache)) return;
+        switch (c_.kind) {
+        case StopKind::Miss: met = met || !e.hit; break;
+        case StopKind::Eviction: met = met || e.evicted; break;
+        // A dirty victim is written back (Hierarchy::sendVictim counts it in CacheStats::writebacks).
+        case StopKind::WriteBack: met = met || (e.evicted && e.victimDirty); break;
+        default: break;
+        }
+    }
+    void onInvalidate(const InvalidateEvent& e) override {
+        // The other write-backs CacheStats::writebacks counts: dirty lines of an evicted page
+        // (Hierarchy::invalidateRange, between onPageEvict and its onPageFault).
+        if (c_.kind == StopKind::WriteBack && evictingPage_ && e.dirty && matches(e.cache)) met = true;
+    }
+    void onTlbLookup(const TlbLookupEvent& e) override {
+        if (c_.kind == StopKind::TlbMiss && !e.hit && matches(e.tlb)) met = true;
+    }
+    void onPageEvict(const PageEvictEvent&) override { evictingPage_ = true; }
+    void onPageFault(const PageFaultEvent&) override {
+        evictingPage_ = false;
+        if (c_.kind == StopKind::PageFault) met = true;
+    }
+
+private:
+    bool matches(std::uint32_t structure) const { return !c_.structure || *c_.structure == structure; }
+    StopCondition c_;
+    bool evictingPage_ = false;
+};
+
+/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place
+/// that sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry
+/// (tags, flags, policy state: about 24 bytes per line or entry); the MMU's per-frame and per-page
+/// state is counted as the arrays sized by physical_memory that a Simulator copy holds today.
+/// TODO(snapshot branch): replace the MMU and bookkeeping part with Simulator::snapshotBytes()
+/// (which counts everything beyond the caches' arrays, proportional to what is live) once merged.
+std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier) {
+    constexpr std::uint64_t kPerLine = 24;
+    const SimConfig& c = sim.config();
+    std::uint64_t bytes = sizeof(Simulator);
+    for (const CacheConfig& cache : c.caches) bytes += cache.lines() * kPerLine;
+    for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * kPerLine;
+    if (c.mmu) {
+        for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * kPerLine;
+        bytes += c.mmu->frames() * 32;  // frame owner and dirty bit, the page replacer's links
+        if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
+    }
+    if (classifier != nullptr)
+        for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
+            const LruShadow& shadow = classifier->shadow(i);
+            // The shadow's table of every line seen (key + node, at most half full) and its list.
+            bytes += 2 * shadow.distinctLines() * 12 + std::min(shadow.capacity(), shadow.distinctLines()) * 16;
+        }
+    return bytes;
+}
+
+}  // namespace
+
+struct Session::Impl {
+    SimConfig config;
+    SourceSpec source;
+    SessionOptions options;
+    Simulator sim;
+
+    // ---- the source ----
+    std::unique_ptr<TraceReader> reader;                    // streaming sessions: the source
+    std::optional<session_detail::EncodedSource> replay;    // seekable sessions: the encoded source
+    std::unique_ptr<TraceReader> cursor;                    // seekable sessions: reads `replay` from the window on
+    std::optional<TraceMetadata> ownMetadata;               // seekable sessions (the source's reader is gone)
+    const TraceMetadata* meta = nullptr;
+    TraceFormat format = TraceFormat::Auto;
+    std::uint64_t totalRecords = 0;              // seekable sessions
+    std::optional<std::uint64_t> length;
+
+    // The window of the source at the position: buffer[head..size) are the next accesses.
+    std::vector<Access> buffer;
+    std::size_t head = 0;
+    std::uint64_t position = 0;
+
+    // ---- state beside the simulator ----
+    std::optional<MissClassifier> classifier;
+    HierarchyObserver* userCaches = nullptr;
+    MmuObserver* userTranslation = nullptr;
+
+    struct Checkpoint {
+        Simulator sim;
+        std::optional<MissClassifier> classifier;
+        std::uint64_t bytes = 0;  // stateBytes()
+    };
+    std::vector<Checkpoint> checkpoints;  // [j] = the state after j * interval references
+    std::uint64_t interval = 0;           // 0 = no checkpoints (streaming)
+    std::uint64_t checkpointTotal = 0;    // bytes of all checkpoints
+    std::function<void(std::span<const Access>)> tap;
+
+    // Observers currently attached: what the run attaches (classifier, user's) plus extras.
+    FanOutObserver caches;
+    MmuFanOut translation;
+
+    Impl(SimConfig c, SourceSpec s, SessionOptions o) : config(std::move(c)), source(std::move(s)), options(std::move(o)), sim(config) {}
+
+    bool seekable() const { return options.seekable; }
+
+    /// Attaches the classifier and the user's observers, plus `extraCaches` / `extraTranslation`.
+    void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr,
+                bool user = true) {
+        caches = FanOutObserver();
+        caches.add(classifier ? &*classifier : nullptr);
+        if (user) caches.add(userCaches);
+        caches.add(extraCaches);
+        translation = MmuFanOut();
+        if (user) translation.add(userTranslation);
+        translation.add(extraTranslation);
+        sim.setObservers(caches.collapsed(), translation.collapsed());
+    }
+
+    /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
+    std::span<const Access> peek(std::uint64_t max) {
+        if (head == buffer.size() && !refill()) return {};
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, buffer.size() - head));
+        return {buffer.data() + head, n};
+    }
+    void consume(std::size_t n) {
+        head += n;
+        position += n;
+    }
+    bool refill() {
+        buffer.resize(kBlock);
+        head = 0;
+        std::size_t n = 0;
+        if (seekable()) {
+            // Never read past the end: a replay reader opened at a later block would report the
+            // end block's total as wrong.
+            const std::uint64_t left = *length - position;
+            if (left != 0) n = cursor->read(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
+        } else if (!length) {
+            n = reader->read(buffer);
+            if (n == 0) length = position;
+        }
+        buffer.resize(n);
+        return n != 0;
+    }
+    /// Moves the window to `index` (seekable sessions).
+    void reposition(std::uint64_t index) {
+        cursor = replay->readerAt(index);
+        buffer.clear();
+        head = 0;
+        position = index;
+    }
+
+    /// Simulates up to `n` references with the observers as attached, taking checkpoints on the
+    /// way; returns how many. ForwardWithProgress calls options.onProgress; Silent (seek's
+    /// replay) does not show the accesses to the tap.
+    enum Mode { Forward, ForwardWithProgress, Silent };
+    std::uint64_t simulate(std::uint64_t n, Mode progress) {
+        std::uint64_t done = 0;
+        std::uint64_t nextProgress = options.progressInterval;
+        while (done < n) {
+            std::uint64_t max = n - done;
+            if (interval != 0) max = std::min(max, interval - position % interval);
+            const std::span<const Access> block = peek(max);
+            if (block.empty()) break;
+            if (tap && progress != Silent) tap(block);
+            sim.access(block);
+            consume(block.size());
+            done += block.size();
+            maybeCheckpoint();
+            if (progress == ForwardWithProgress && options.onProgress && done >= nextProgress) {
+                options.onProgress(done);
+                nextProgress = done + options.progressInterval;
+            }
+        }
+        return done;
+    }
+    void maybeCheckpoint() {
+        if (interval == 0 || position % interval != 0 || position / interval != checkpoints.size()) return;
+        Checkpoint cp{sim, classifier, stateBytes(sim, classifier ? &*classifier : nullptr)};
+        cp.sim.setObservers(nullptr, nullptr);
+        checkpointTotal += cp.bytes;
+        checkpoints.push_back(std::move(cp));
+        // Over the budget (the state grew, e.g. the classifier's shadows): keep every other
+        // checkpoint and double the interval, until the rest fit (checkpoint 0 always stays).
+        while (checkpointTotal > options.checkpointMemory && checkpoints.size() > 1) {
+            std::vector<Checkpoint> kept;
+            checkpointTotal = 0;
+            for (std::size_t j = 0; j < checkpoints.size(); j += 2) {
+                checkpointTotal += checkpoints[j].bytes;
+                kept.push_back(std::move(checkpoints[j]));
+            }
+            checkpoints = std::move(kept);
+            interval *= 2;
+        }
+    }
+
+    void seek(std::uint64_t index) {
+        if (!seekable())
+            throw UsageError("this session was opened without seeking (SessionOptions::seekable = false); it can "
+                             "only go forward");
+        if (index > *length)
+            throw UsageError("cannot seek to reference " + std::to_string(index) + ": the source has " +
+                             std::to_string(*length) + " references (seek to 0 to " + std::to_string(*length) + ")");
+        // Going forward within the current stretch: replaying from here is at least as short.
+        const std::uint64_t j = std::min<std::uint64_t>(index / interval, checkpoints.size() - 1);
+        if (!(index >= position && position >= j * interval)) {
+            const Checkpoint& cp = checkpoints[j];
+            sim = cp.sim;
+            classifier = cp.classifier;
+            reposition(j * interval);
+        }
+        attach(nullptr, nullptr, false);  // the replay is silent: only the classifier (state) listens
+        simulate(index - position, Silent);
+        attach();
+    }
+};
+
+Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(source), std::move(options))) {
+    Impl& m = *impl_;
+    if (m.options.seekable && m.source.readsStandardInput())
+        throw UsageError("standard input cannot be sought (it can be read only once); give a trace file or a kernel");
+    m.reader = openSource(m.source);
+    m.format = m.reader->format();
+    m.meta = m.reader->metadata();
+    if (m.options.seekable) {  // encode the whole source once; the reader (a kernel's thread) ends here
+        if (m.meta != nullptr) m.ownMetadata = *m.meta;
+        m.meta = m.ownMetadata ? &*m.ownMetadata : nullptr;
+        m.replay.emplace(*m.reader, m.meta, m.options.replayMemory);
+        m.totalRecords = m.reader->records();
+        m.reader.reset();
+        m.length = m.replay->length();
+        m.cursor = m.replay->readerAt(0);
+    }
+    if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
+        m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
+    // The classifier reads the attribution slots: built after attribution.
+    if (m.options.classify) m.classifier.emplace(m.sim.hierarchy());
+    if (m.sim.needsFuture()) {  // OPT: earlier passes learn the future
+        if (m.source.readsStandardInput())
+            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
+                             "once (first to learn the future); give a trace file, not standard input");
+        if (m.options.seekable)
+            planFutures(m.sim, [&m] { return m.replay->readerAt(0); });
+        else
+            planFutures(m.sim, [&m] { return openSource(m.source); });
+    }
+    if (m.options.seekable) {
+        // As many checkpoints as fit in the budget at the initial state's size, spread evenly
+        // (maybeCheckpoint thins them if the state grows).
+        const std::uint64_t one = stateBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
+        const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
+        m.interval = std::max<std::uint64_t>(1, (*m.length + fit - 1) / fit);
+        m.maybeCheckpoint();  // checkpoint 0: the state before any reference
+    }
+    m.attach();
+}
+
+Session::~Session() = default;
+
+std::uint64_t Session::position() const { return impl_->position; }
+std::optional<std::uint64_t> Session::length() const { return impl_->length; }
+bool Session::atEnd() const { return impl_->peek(1).empty(); }
+
+std::uint64_t Session::step(std::uint64_t n) { return impl_->simulate(n, Impl::Forward); }
+
+std::uint64_t Session::runToEnd() {
+    const std::uint64_t n = impl_->simulate(~std::uint64_t{0}, Impl::ForwardWithProgress);
+    checkPlans();
+    return n;
+}
+
+bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
+    Impl& m = *impl_;
+    if (condition.kind == StopKind::TensorAccess) {
+        if (m.meta == nullptr || condition.region >= m.meta->regions.size())
+            throw UsageError("runUntil: region " + std::to_string(condition.region) + " does not exist (the source has " +
+                             std::to_string(m.meta ? m.meta->regions.size() : 0) + " regions)");
+        const Region& r = m.meta->regions[condition.region];
+        for (std::uint64_t done = 0; done < limit; ++done) {
+            const std::span<const Access> next = m.peek(1);
+            if (next.empty()) return false;
+            const Access a = next.front();
+            m.simulate(1, Impl::Forward);
+            // The reference touches the region if its first or last byte, or the region's base, lies in it.
+            const std::uint64_t last = a.address + (a.size - 1);
+            if (r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last)) return true;
+        }
+        return false;
+    }
+    StopWatcher watcher(condition);
+    struct Restore {
+        Impl& m;
+        ~Restore() { m.attach(); }
+    } restore{m};
+    m.attach(watcher.needsCaches() ? &watcher : nullptr,
+             watcher.needsTranslation() && m.sim.mmu() != nullptr ? &watcher : nullptr);
+    for (std::uint64_t done = 0; done < limit; ++done) {
+        if (m.simulate(1, Impl::Forward) == 0) return false;
+        if (watcher.met) return true;
+    }
+    return false;
+}
+
+void Session::seek(std::uint64_t index) { impl_->seek(index); }
+void Session::stepBack(std::uint64_t n) { impl_->seek(impl_->position - std::min(n, impl_->position)); }
+void Session::reset() { impl_->seek(0); }
+
+ReferenceNarration Session::narrateNext() {
+    Impl& m = *impl_;
+    const std::span<const Access> next = m.peek(1);
+    if (next.empty())
+        throw UsageError("no reference left to narrate: the source ends after " + std::to_string(m.position) +
+                         " references");
+    Narrator narrator(m.sim, m.meta);
+    narrator.setMissClassifier(m.classifier ? &*m.classifier : nullptr);
+    struct Restore {
+        Impl& m;
+        ~Restore() { m.attach(); }
+    } restore{m};
+    m.attach(&narrator, &narrator);
+    narrator.begin(m.position, next.front());
+    m.simulate(1, Impl::Forward);
+    return narrator.finish();
+}
+
+Access Session::referenceAt(std::uint64_t index) const {
+    const Impl& m = *impl_;
+    if (!m.seekable()) throw UsageError("referenceAt needs a seekable session (SessionOptions::seekable)");
+    if (index >= *m.length)
+        throw UsageError("no reference " + std::to_string(index) + ": the source has " + std::to_string(*m.length) +
+                         " references");
+    Access a;
+    m.replay->readerAt(index)->read(std::span<Access>(&a, 1));
+    return a;
+}
+
+const Simulator& Session::simulator() const { return impl_->sim; }
+const SimConfig& Session::config() const { return impl_->config; }
+const SourceSpec& Session::source() const { return impl_->source; }
+const TraceMetadata* Session::metadata() const { return impl_->meta; }
+const MissClassifier* Session::classifier() const { return impl_->classifier ? &*impl_->classifier : nullptr; }
+TraceFormat Session::format() const { return impl_->format; }
+std::uint64_t Session::records() const { return impl_->reader ? impl_->reader->records() : impl_->totalRecords; }
+std::uint64_t Session::replayBytes() const { return impl_->replay ? impl_->replay->memoryBytes() : 0; }
+std::uint64_t Session::checkpointBytes() const { return impl_->checkpointTotal; }
+std::uint64_t Session::checkpointInterval() const { return impl_->interval; }
+
+void Session::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
+    impl_->userCaches = caches;
+    impl_->userTranslation = translation;
+    impl_->attach();
+}
+
+void Session::setAccessTap(std::function<void(std::span<const Access>)> tap) { impl_->tap = std::move(tap); }
+
+void Session::checkPlans() {
+    if (!impl_->sim.followedPlans())
+        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
+                    "this with the config and trace");
+}
+
+RunSummary Session::summary(const std::string& configPath) const {
+    const Impl& m = *impl_;
+    return summarize(m.sim, RunInfo{configPath, describeSource(m.source), std::string(toString(m.format)), records()},
+                     m.meta, classifier());
+}
+
+}  // namespace cachescope

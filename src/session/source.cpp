@@ -1,0 +1,55 @@
+// SourceSpec: where a session's accesses come from (a trace file, standard input or a live kernel),
+// and the helpers every front end shares to open and name it.
+
+#include "cachescope/core/error.hpp"
+#include "cachescope/kernels/kernel.hpp"
+#include "cachescope/session/session.hpp"
+
+namespace cachescope {
+
+SourceSpec SourceSpec::file(std::string path, TraceFormat format) {
+    SourceSpec s;
+    s.trace = std::move(path);
+    s.format = format;
+    return s;
+}
+
+SourceSpec SourceSpec::kernelRun(std::string name, std::vector<std::string> params) {
+    SourceSpec s;
+    s.kernel = std::move(name);
+    s.params = std::move(params);
+    return s;
+}
+
+SourceSpec SourceSpec::custom(std::function<std::unique_ptr<TraceReader>()> open, std::string label) {
+    SourceSpec s;
+    s.opener = std::move(open);
+    s.label = std::move(label);
+    return s;
+}
+
+std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
+    if (source.opener) return source.opener();
+    if (!source.kernel.empty()) {
+        if (!source.trace.empty())
+            throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
+                             "' and --kernel " + source.kernel + ")");
+        return openKernelTrace(source.kernel, source.params);
+    }
+    if (!source.params.empty())
+        throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
+    if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
+    return openTrace(source.trace, source.format);
+}
+
+std::string describeSource(const SourceSpec& source) {
+    if (source.opener) return source.label;
+    if (source.kernel.empty()) return source.trace;
+    const KernelInfo& kernel = findKernel(source.kernel);
+    std::string text = "kernel " + kernel.name;
+    const KernelParams params = resolveParams(kernel, source.params);
+    for (const auto& [name, value] : params.all()) text += " " + name + "=" + value;
+    return text;
+}
+
+}  // namespace cachescope
