@@ -267,10 +267,31 @@ void drawCaches(AppState& state) {
     ImGui::TextDisabled("H hit  M miss  E evicted  W written back  d dirty  yellow frame: next victim");
     const float fs = ImGui::GetFontSize();
     const float rowH = std::max(4.f, std::floor(fs * 1.35f));
-    const float perCache = (ImGui::GetContentRegionAvail().y) / static_cast<float>(std::max<std::size_t>(caches.size(), 1));
+    // Height per cache: what its sets need if everything fits, else the small caches get what they
+    // need and the others share the rest equally (they show a focus window and a minimap).
+    const float header = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 3 + 2;
+    const float avail = ImGui::GetContentRegionAvail().y;
+    std::vector<float> need(caches.size()), give(caches.size(), 0.f);
+    for (std::size_t c = 0; c < caches.size(); ++c) need[c] = header + static_cast<float>(caches[c].sets()) * rowH;
+    float left = avail;
+    std::size_t unplaced = caches.size();
+    for (bool changed = true; changed && unplaced > 0;) {
+        changed = false;
+        const float share = left / static_cast<float>(unplaced);
+        for (std::size_t c = 0; c < caches.size(); ++c)
+            if (give[c] == 0.f && need[c] <= share) {
+                give[c] = need[c];
+                left -= need[c];
+                --unplaced;
+                changed = true;
+            }
+    }
+    for (std::size_t c = 0; c < caches.size(); ++c)
+        if (give[c] == 0.f) give[c] = left / static_cast<float>(std::max<std::size_t>(unplaced, 1));
     for (std::uint32_t c = 0; c < caches.size(); ++c) {
         const Cache& cache = caches[c];
-        const auto rows = static_cast<std::uint32_t>(std::max(1.f, (perCache - fs * 2.6f) / rowH));
+        const float perCache = give[c];
+        const auto rows = static_cast<std::uint32_t>(std::max(1.f, (perCache - header) / rowH));
         const std::optional<std::uint32_t> sel = state.selectedCache == c ? state.selectedSet : std::nullopt;
         const CacheGrid g = buildCacheGrid(cache, c, last, rows, sel);
         ImGui::Text("%s  %s, %u sets x %u ways, %u B lines, %s", g.name.c_str(), formatSize(cache.config().size).c_str(),
@@ -281,7 +302,7 @@ void drawCaches(AppState& state) {
             ImGui::SameLine();
             ImGui::TextDisabled("sets %u-%u of %u", g.firstSet, g.firstSet + g.shownSets - 1, g.sets);
         }
-        drawGrid(state, g, c, perCache - fs * 2.6f);
+        drawGrid(state, g, c, perCache - header);
         ImGui::Spacing();
     }
     ImGui::End();
@@ -727,7 +748,9 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     }
     drawMenu(state);
     const float top = ImGui::GetFrameHeight();
-    const float playerH = ImGui::GetFontSize() * 3.2f + ImGui::GetFrameHeightWithSpacing() * 2 + (state.error.empty() ? 0.f : ImGui::GetFontSize() * 2.5f);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float playerH = ImGui::GetFontSize() + style.FramePadding.y * 2 + style.WindowPadding.y * 2 +
+                          ImGui::GetFrameHeightWithSpacing() * 2 + (state.error.empty() ? 0.f : ImGui::GetFontSize() * 2.5f);
     const float bodyY = top + playerH, bodyH = d.y - bodyY;
     const float leftW = std::floor(d.x * 0.5f);
     place("Player", ImVec2(0, top), ImVec2(d.x, playerH));
