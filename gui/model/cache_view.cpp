@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cachescope/mmu/mmu.hpp"
 #include "model/inspect.hpp"
 
 namespace cachescope::gui {
@@ -35,32 +36,24 @@ std::vector<const CacheStep*> stepsAt(const ReferenceNarration& narration, std::
     return out;
 }
 
-CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const ReferenceNarration* last,
-                         std::uint32_t focusSets, std::optional<std::uint32_t> selectedSet) {
+namespace {
+
+/// The grid's cells from the array's current contents, the window centred on `focus`.
+CacheGrid fillGrid(const Cache& cache, std::uint32_t focus, std::uint32_t focusSets) {
     CacheGrid g;
     g.name = cache.name();
     g.sets = cache.sets();
     g.ways = cache.ways();
     g.offsetBits = cache.layout().lineBits();
     g.setBits = cache.layout().setBits();
-
-    std::vector<const CacheStep*> steps;
-    if (last != nullptr) steps = stepsAt(*last, cacheIndex);
-    if (!steps.empty()) {
-        g.currentSet = steps.front()->set;
-        g.currentHit = steps.front()->hit;
-    }
-    const std::uint32_t focus = selectedSet.value_or(g.currentSet.value_or(0));
     g.shownSets = std::min(std::max<std::uint32_t>(focusSets, 1), g.sets);
     g.firstSet = focusWindowStart(g.sets, g.shownSets, std::min(focus, g.sets - 1));
-
     g.occupancy.resize(g.sets);
     for (std::uint32_t s = 0; s < g.sets; ++s) {
         std::uint32_t n = 0;
         for (std::uint32_t w = 0; w < g.ways; ++w) n += cache.lineAt(s, w).valid ? 1 : 0;
         g.occupancy[s] = n;
     }
-
     g.cells.resize(std::size_t{g.shownSets} * g.ways);
     g.policyState.resize(g.shownSets);
     for (std::uint32_t r = 0; r < g.shownSets; ++r) {
@@ -77,9 +70,58 @@ CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const Ref
             c.nextVictim = w == victim;
         }
     }
+    return g;
+}
+
+WayCell* cellAt(CacheGrid& g, std::uint32_t set, std::uint32_t way) {
+    if (way == CacheStep::kNoWay || way >= g.ways || set < g.firstSet || set >= g.firstSet + g.shownSets) return nullptr;
+    return &g.cells[std::size_t{set - g.firstSet} * g.ways + way];
+}
+
+}  // namespace
+
+CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const ReferenceNarration* last,
+                       std::uint32_t focusSets) {
+    std::vector<const TlbStep*> steps;
+    if (last != nullptr)
+        for (const Piece& p : last->pieces)
+            if (p.translation)
+                for (const TlbStep& t : p.translation->tlbs)
+                    if (t.tlb == tlbIndex) steps.push_back(&t);
+    CacheGrid g = fillGrid(tlb, steps.empty() ? 0 : steps.front()->set, focusSets);
+    // A TLB's "line" is the page number; show it whole (its tag alone hides the page).
+    for (WayCell& c : g.cells) c.tag = c.valid ? Mmu::pageNumberOfKey(c.lineAddress >> g.offsetBits) : 0;
+    if (!steps.empty()) {
+        g.currentSet = steps.front()->set;
+        g.currentHit = steps.front()->hit;
+    }
+    for (const TlbStep* t : steps) {
+        if (t->hit) {
+            if (WayCell* c = cellAt(g, t->set, t->way)) c->hit = true;
+        } else if (t->filled) {
+            if (WayCell* c = cellAt(g, t->set, t->fillWay)) {
+                c->filled = true;
+                c->evicted = c->evicted || t->evicted;
+            }
+        }
+    }
+    return g;
+}
+
+CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const ReferenceNarration* last,
+                         std::uint32_t focusSets, std::optional<std::uint32_t> selectedSet) {
+    std::vector<const CacheStep*> steps;
+    if (last != nullptr) steps = stepsAt(*last, cacheIndex);
+    const std::uint32_t focus = selectedSet.value_or(steps.empty() ? 0 : steps.front()->set);
+    CacheGrid g = fillGrid(cache, focus, focusSets);
+    if (!steps.empty()) {
+        g.currentSet = steps.front()->set;
+        g.currentHit = steps.front()->hit;
+    }
     for (const CacheStep* s : steps) {
-        if (s->way == CacheStep::kNoWay || s->set < g.firstSet || s->set >= g.firstSet + g.shownSets) continue;
-        WayCell& c = g.cells[std::size_t{s->set - g.firstSet} * g.ways + s->way];
+        WayCell* cell = cellAt(g, s->set, s->way);
+        if (cell == nullptr) continue;
+        WayCell& c = *cell;
         if (s->hit) {
             c.hit = true;
         } else {

@@ -58,6 +58,11 @@ std::uint32_t focusWindowStart(std::uint32_t sets, std::uint32_t shown, std::uin
 CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const ReferenceNarration* last,
                          std::uint32_t focusSets, std::optional<std::uint32_t> selectedSet = std::nullopt);
 
+/// The grid of TLB `tlbIndex` (Mmu::tlbs()): each way is one translation, its "tag" the page
+/// number; the marks are the last reference's lookups and fills of this TLB.
+CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const ReferenceNarration* last,
+                       std::uint32_t focusSets);
+
 /// Every step of `narration` at cache `cacheIndex`, the page walks' PTE reads included, in order.
 std::vector<const CacheStep*> stepsAt(const ReferenceNarration& narration, std::uint32_t cacheIndex);
 

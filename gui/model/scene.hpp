@@ -27,7 +27,7 @@ std::unique_ptr<Session> openScene(const SceneSpec& scene);
 ///   step N   back N   seek I   end
 ///   select CACHE SET        (a cache name as in the config, and a set index)
 ///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
-///                            stats, quiz, scene)
+///                            stats, quiz, tlb, scene)
 ///   quiz on|off
 /// Blank lines and lines starting with '#' are skipped.
 struct ScriptAction {

@@ -141,3 +141,20 @@ TEST_CASE("a bad config keeps the previous scene and shows the loader's message"
     CHECK(s.player->position() == 5);  // the old session is still there
     ui.frame(s);                       // and the window draws with the message in it
 }
+
+TEST_CASE("with an MMU the TLB panel draws the TLB grid and the walk") {
+    ImGuiHarness ui;
+    AppState s;
+    s.sourceDir = CACHESCOPE_SOURCE_DIR;
+    SceneSpec paging{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/teaching-paging.json",
+                     SourceSpec::kernelRun("matmul", {"n=8"})};
+    REQUIRE(openSceneInto(s, paging));
+    for (auto& [name, open] : s.open) open = true;
+    ui.frame(s);
+    s.player->step(40);
+    ui.frame(s);
+    ui.frame(s);
+    // teaching-paging.json: one TLB of 8 entries, 2-way: 4 sets x 2 ways.
+    CHECK(cellsOf(s, "TLB") == 8);
+    CHECK(cellsOf(s, "L1") == 16);
+}

@@ -44,7 +44,7 @@ struct AppState {
 
     // Panels (menu "Panels"); the default layout shows the first four.
     std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
-                                     {"stats", false},  {"quiz", false},  {"scene", false}};
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
     bool presenter = false;  // large fonts
 

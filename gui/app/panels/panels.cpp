@@ -5,6 +5,7 @@
 #include "panels/panels.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
+#include "cachescope/mmu/mmu.hpp"
 #include "model/cache_view.hpp"
 #include "model/inspect.hpp"
 #include "model/inspector.hpp"
@@ -304,6 +306,67 @@ void drawCaches(AppState& state) {
         }
         drawGrid(state, g, c, perCache - header);
         ImGui::Spacing();
+    }
+    ImGui::End();
+}
+
+// ---- TLBs and page table -------------------------------------------------------------------------
+
+void drawTlb(AppState& state) {
+    if (!beginPanel(state, "tlb", "TLBs and page table")) {
+        ImGui::End();
+        return;
+    }
+    const Simulator& sim = state.player->session().simulator();
+    const Mmu* mmu = sim.mmu();
+    if (mmu == nullptr) {
+        ImGui::TextWrapped("No MMU in this config: addresses go to the caches untranslated. Open a config with an "
+                           "\"mmu\" (e.g. configs/teaching-paging.json) to see TLBs and the page walk.");
+        ImGui::End();
+        return;
+    }
+    const ReferenceNarration* last = state.player->last() ? &*state.player->last() : nullptr;
+    const MmuConfig& mc = mmu->config();
+    std::string bits;
+    for (const std::uint32_t b : mc.bitsPerLevel) bits += (bits.empty() ? "" : " + ") + std::to_string(b);
+    ImGui::Text("pages of %s, %s index bits per level (root first) + %u offset bits; %llu frames",
+                formatSize(mc.pageSize).c_str(), bits.c_str(), static_cast<unsigned>(std::countr_zero(mc.pageSize)),
+                static_cast<unsigned long long>(mc.frames()));
+    const MmuStats& st = mmu->stats();
+    ImGui::Text("walks %llu, page faults %llu (major %llu), resident pages %llu (peak %llu), page-table pages %llu",
+                static_cast<unsigned long long>(st.walks), static_cast<unsigned long long>(st.pageFaults),
+                static_cast<unsigned long long>(st.majorFaults), static_cast<unsigned long long>(st.residentPages),
+                static_cast<unsigned long long>(st.residentPagesPeak), static_cast<unsigned long long>(st.pageTablePages));
+    for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
+        const Cache& tlb = mmu->tlbs()[t];
+        const CacheGrid g = buildTlbGrid(tlb, t, last, 16);
+        ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", g.name.c_str(), g.sets * g.ways, g.sets,
+                    g.ways, tlb.config().replacement.c_str());
+        drawGrid(state, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * ImGui::GetFontSize() * 1.35f);
+    }
+    ImGui::Separator();
+    if (last == nullptr) {
+        ImGui::TextUnformatted("The last reference's translation shows here.");
+    } else {
+        for (const Piece& p : last->pieces) {
+            if (!p.translation) continue;
+            const Translation& tr = *p.translation;
+            ImGui::Text("virtual %s = page %s | offset %s  ->  physical %s", hex(p.virtualAddress).c_str(),
+                        hex(tr.pageNumber).c_str(), hex(tr.offset).c_str(), hex(p.physicalAddress).c_str());
+            if (tr.walk.empty()) ImGui::TextColored(colv(palette::kHit), "no walk: a TLB held the translation");
+            for (const WalkStep& w : tr.walk)
+                ImGui::Text("  level %u: index %llu (%u bits) in the table at %s, entry at %s, served by %s", w.level,
+                            static_cast<unsigned long long>(w.index),
+                            w.level < mc.bitsPerLevel.size() ? mc.bitsPerLevel[w.level] : 0u, hex(w.tableAddress).c_str(),
+                            hex(w.pteAddress).c_str(), w.servedByName.c_str());
+            if (tr.fault)
+                ImGui::TextColored(colv(palette::kMiss), "  page fault (%s): frame %u%s", tr.fault->major ? "major" : "minor",
+                                   tr.fault->frame,
+                                   tr.fault->evicted ? (", evicting page " + hex(tr.fault->evictedPage) +
+                                                        (tr.fault->evictedDirty ? " (dirty: written out)" : ""))
+                                                           .c_str()
+                                                     : "");
+        }
     }
     ImGui::End();
 }
@@ -766,6 +829,8 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     if (state.open["stats"]) drawStats(state);
     place("Quiz", ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7));
     if (state.open["quiz"]) drawQuiz(state);
+    place("TLBs and page table", ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f));
+    if (state.open["tlb"]) drawTlb(state);
     place("Scene", ImVec2(d.x * 0.3f, bodyY + 40), ImVec2(d.x * 0.4f, bodyH * 0.6f));
     if (state.open["scene"]) drawScene(state);
     g_layout.apply = false;
