@@ -261,10 +261,15 @@ int main(int argc, char** argv) {
             measure("default layout");
             for (const std::string& name : cg::panelNames()) state.open[name] = true;
             measure("every panel open");
-            const cg::SimulationSpeed speed = cg::measureSimulation(state.scene);
-            std::printf("simulation, %llu references:  command line %.1f M refs/s, GUI max mode %.1f M refs/s (%.0f%%)\n",
-                        static_cast<unsigned long long>(speed.references), speed.cliRate() / 1e6,
-                        speed.maxModeRate() / 1e6, 100.0 * speed.maxModeRate() / std::max(speed.cliRate(), 1e-9));
+            const cg::SimulationSpeed sp = cg::measureSimulation(state.scene);
+            const auto rate = [&](double seconds) { return cg::SimulationSpeed::rate(sp.references, seconds) / 1e6; };
+            std::printf("simulation of %llu references, M references/s:\n", static_cast<unsigned long long>(sp.references));
+            std::printf("  without 3C: command line %.2f, GUI max mode %.2f (%.0f%%)\n", rate(sp.cliSeconds),
+                        rate(sp.maxModePlainSeconds), 100.0 * sp.cliSeconds / std::max(sp.maxModePlainSeconds, 1e-9));
+            std::printf("  with 3C:    command line %.2f, GUI max mode %.2f (%.0f%%)\n", rate(sp.cliClassifySeconds),
+                        rate(sp.maxModeSeconds), 100.0 * sp.cliClassifySeconds / std::max(sp.maxModeSeconds, 1e-9));
+            std::printf("checkpoints every %llu references; slowest seek %.1f ms\n",
+                        static_cast<unsigned long long>(sp.checkpointInterval), 1000.0 * sp.seekSeconds);
         } else {
             for (const cg::ScriptAction& a : actions) cg::runAction(state, a);
             auto previous = std::chrono::steady_clock::now();

@@ -13,10 +13,15 @@ SceneSpec teachingScene(const std::string& sourceDir) {
     return {sourceDir + "/configs/teaching.json", SourceSpec::kernelRun("matmul", {"n=16", "order=ijk"})};
 }
 
-std::unique_ptr<Session> openScene(const SceneSpec& scene) {
+std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify) {
     SessionOptions options;
     options.seekable = true;
-    options.classify = true;
+    options.classify = classify;
+    // Fewer, farther checkpoints than the session's default budget: every checkpoint copies the
+    // whole state (the 3C shadows included), which at the default spacing costs more than the
+    // simulation between them, while a seek replays at tens of millions of references per
+    // second, so even 10^5 references between checkpoints keep it within a frame.
+    options.checkpointMemory = kCheckpointMemory;
     return std::make_unique<Session>(loadConfig(scene.configPath), scene.source, options);
 }
 

@@ -18,9 +18,13 @@ struct SceneSpec {
 /// The scene `cachescope-gui` opens with no arguments: configs/teaching.json, matmul n=16 ijk.
 SceneSpec teachingScene(const std::string& sourceDir);
 
-/// Opens a seekable, classifying session on the scene. Throws what loadConfig / Session throw
-/// (IoError, ConfigError, TraceError, UsageError) with the CLI's messages.
-std::unique_ptr<Session> openScene(const SceneSpec& scene);
+/// Bytes of checkpoints a GUI session keeps (SessionOptions::checkpointMemory).
+inline constexpr std::uint64_t kCheckpointMemory = std::uint64_t{4} << 20;
+
+/// Opens a seekable session on the scene, classifying misses (3C) unless `classify` is false.
+/// Throws what loadConfig / Session throw (IoError, ConfigError, TraceError, UsageError) with the
+/// CLI's messages.
+std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify = true);
 
 /// One action of a screenshot script (`--script FILE`), one per line:
 ///   open CONFIG kernel NAME [k=v ...]   |   open CONFIG trace FILE
