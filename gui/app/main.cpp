@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
 
     try {
         if (headless) {
-            if (steps > 0) state.player->step(steps);
+            if (steps > 0) cg::runAction(state, cg::parseScript("step " + std::to_string(steps), "--steps").front());
             for (const cg::ScriptAction& a : actions) cg::runAction(state, a);
             for (int i = 0; i < 4; ++i) frame(0);  // windows settle their sizes over a few frames
             glFinish();

@@ -18,7 +18,8 @@ public:
         std::vector<std::uint64_t> accesses, misses;  // per cache, cumulative
     };
 
-    explicit Timeline(std::uint64_t interval = 64) : interval_(interval) {}
+    static constexpr std::uint64_t kDefaultInterval = 64;
+    explicit Timeline(std::uint64_t interval = kDefaultInterval) : interval_(interval) {}
 
     /// Records the hierarchy's counters at `position` (if at least `interval` after the last sample);
     /// drops samples past `position` first.

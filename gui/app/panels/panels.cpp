@@ -774,6 +774,8 @@ void applyStyle() {
     ImGuiStyle& s = ImGui::GetStyle();
     s.WindowRounding = 3;
     s.FrameRounding = 2;
+    s.Colors[ImGuiCol_WindowBg].w = 1.f;  // opaque: floating panels must not show the text below
+    s.Colors[ImGuiCol_PopupBg].w = 1.f;
     s.Colors[ImGuiCol_SliderGrab] = colv(okabe_ito::kSkyBlue);
     s.Colors[ImGuiCol_PlotLines] = colv(okabe_ito::kSkyBlue);
 }
@@ -846,7 +848,19 @@ void runAction(AppState& state, const ScriptAction& a) {
     }
     Player& p = *state.player;
     switch (a.kind) {
-    case ScriptAction::Kind::Step: p.step(a.number); break;
+    case ScriptAction::Kind::Step: {
+        // In slices, sampling the statistics timeline on the way (as frames would while playing).
+        std::uint64_t left = a.number;
+        while (left > Timeline::kDefaultInterval && !p.atEnd()) {
+            left -= p.session().step(Timeline::kDefaultInterval);
+            state.timeline.observe(p.position(), p.session().simulator().hierarchy());
+        }
+        if (p.atEnd())
+            p.seek(p.position());  // the end came inside a slice: narrate the last reference
+        else
+            p.step(left);
+        break;
+    }
     case ScriptAction::Kind::Back: p.back(a.number); break;
     case ScriptAction::Kind::Seek: p.seek(a.number); break;
     case ScriptAction::Kind::End: p.runToEnd(); break;
