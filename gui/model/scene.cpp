@@ -14,6 +14,11 @@ SceneSpec teachingScene(const std::string& sourceDir) {
 }
 
 std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify) {
+    return openScene(loadConfig(scene.configPath), scene.source, classify);
+}
+
+std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& source, bool classify) {
+    validate(config);  // the Session requires a valid config; an edited one may not be
     SessionOptions options;
     options.seekable = true;
     options.classify = classify;
@@ -22,11 +27,12 @@ std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify) {
     // simulation between them, while a seek replays at tens of millions of references per
     // second, so even 10^5 references between checkpoints keep it within a frame.
     options.checkpointMemory = kCheckpointMemory;
-    return std::make_unique<Session>(loadConfig(scene.configPath), scene.source, options);
+    return std::make_unique<Session>(config, source, options);
 }
 
 const std::vector<std::string>& panelNames() {
-    static const std::vector<std::string> names{"player", "caches", "inspector", "tensors", "stats", "quiz", "tlb", "scene"};
+    static const std::vector<std::string> names{"player", "caches", "inspector", "tensors", "stats",
+                                                "quiz",   "tlb",    "config",    "scene"};
     return names;
 }
 
@@ -66,7 +72,7 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             const auto& names = panelNames();
             if (w.size() < 2 || std::find(names.begin(), names.end(), w[1]) == names.end())
                 throw UsageError(where + "expected 'panel NAME' with NAME one of player, caches, inspector, "
-                                         "tensors, stats, quiz, tlb, scene");
+                                         "tensors, stats, quiz, tlb, config, scene");
             a.name = w[1];
         } else if (verb == "quiz") {
             a.kind = ScriptAction::Kind::Quiz;

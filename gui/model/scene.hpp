@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/config/config.hpp"
 #include "cachescope/session/session.hpp"
 
 namespace cachescope::gui {
@@ -25,13 +26,15 @@ inline constexpr std::uint64_t kCheckpointMemory = std::uint64_t{4} << 20;
 /// Throws what loadConfig / Session throw (IoError, ConfigError, TraceError, UsageError) with the
 /// CLI's messages.
 std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify = true);
+/// The same with a config built in code (the config editor's): validated first (ConfigError).
+std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& source, bool classify = true);
 
 /// One action of a screenshot script (`--script FILE`), one per line:
 ///   open CONFIG kernel NAME [k=v ...]   |   open CONFIG trace FILE
 ///   step N   back N   seek I   end
 ///   select CACHE SET        (a cache name as in the config, and a set index)
 ///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
-///                            stats, quiz, tlb, scene)
+///                            stats, quiz, tlb, config, scene)
 ///   quiz on|off
 /// Blank lines and lines starting with '#' are skipped.
 struct ScriptAction {

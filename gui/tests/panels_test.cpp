@@ -158,3 +158,28 @@ TEST_CASE("with an MMU the TLB panel draws the TLB grid and the walk") {
     CHECK(cellsOf(s, "TLB") == 8);
     CHECK(cellsOf(s, "L1") == 16);
 }
+
+TEST_CASE("applying an edited config rebuilds the session at the same position; a bad one keeps it") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    s.open["config"] = true;
+    s.player->step(300);
+    ui.frame(s);
+    REQUIRE(s.editor);
+    SimConfig bigger = s.player->session().config();
+    bigger.caches[0].size = 2048;
+    CHECK(applyConfig(s, bigger));
+    CHECK(s.player->position() == 300);
+    CHECK(s.player->session().simulator().hierarchy().caches()[0].sets() == 16);
+    ui.frame(s);
+    // 16 sets now: more L1 rows than the 8 before (both caches have 16 sets and share the height).
+    CHECK(cellsOf(s, "L1") > 16);
+    CHECK(cellsOf(s, "L1") % 2 == 0);
+    SimConfig broken = bigger;
+    broken.caches[0].associativity = 3;
+    CHECK_FALSE(applyConfig(s, broken));
+    CHECK_FALSE(s.error.empty());
+    CHECK(s.player->position() == 300);
+    CHECK(s.player->session().simulator().hierarchy().caches()[0].sets() == 16);
+    ui.frame(s);
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/config_editor.hpp"
 #include "model/player.hpp"
 #include "model/quiz.hpp"
 #include "model/scene.hpp"
@@ -44,7 +45,8 @@ struct AppState {
 
     // Panels (menu "Panels"); the default layout shows the first four.
     std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
-                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"scene", false}};
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"config", false},
+                                     {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
     bool presenter = false;  // large fonts
 
@@ -60,6 +62,10 @@ struct AppState {
     std::array<char, 512> tracePath{};
     bool useTrace = false;
 
+    // Config editor (the "config" panel): a draft of the open scene's config, and where Save writes.
+    std::optional<ConfigEditor> editor;
+    std::array<char, 512> savePath{};
+
     // Filled while drawing: where the grid cells are (for --layout-json).
     std::vector<CellRect> cells;
 };
@@ -67,5 +73,9 @@ struct AppState {
 /// Opens `scene`; on a user error keeps the current one and puts the message in state.error.
 /// Returns true if it opened.
 bool openSceneInto(AppState& state, const SceneSpec& scene);
+
+/// Rebuilds the session with `config` (same source) and replays to the position it was at.
+/// On a user error keeps the current session and puts the message in state.error.
+bool applyConfig(AppState& state, const SimConfig& config);
 
 }  // namespace cachescope::gui
