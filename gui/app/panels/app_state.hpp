@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/config_editor.hpp"
+#include "model/heatmap.hpp"
 #include "model/player.hpp"
 #include "model/quiz.hpp"
 #include "model/scene.hpp"
@@ -35,6 +36,7 @@ struct AppState {
     SceneSpec scene;                     // what `player` runs
     std::unique_ptr<Player> player;
     std::optional<TouchIndex> touches;   // for the tensor view
+    HeatMap heat;                        // for the heat-map panel
     Timeline timeline;
     Quiz quiz;
     std::string error;                   // the last user error (shown in the window), empty = none
@@ -45,7 +47,7 @@ struct AppState {
 
     // Panels (menu "Panels"); the default layout shows the first four.
     std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
-                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"config", false},
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"config", false},
                                      {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
     bool presenter = false;  // large fonts

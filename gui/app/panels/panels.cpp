@@ -641,6 +641,52 @@ void drawStats(AppState& state) {
     ImGui::End();
 }
 
+// ---- address heat-map ---------------------------------------------------------------------------
+
+void drawHeatmap(AppState& state) {
+    if (!beginPanel(state, "heatmap", "Address heat-map")) {
+        ImGui::End();
+        return;
+    }
+    const HeatMap& h = state.heat;
+    const std::uint64_t position = state.player->position();
+    ImGui::TextDisabled("references per bin: time (trace position) to the right, address upward (%s .. %s); "
+                        "the white line is now",
+                        hex(h.low()).c_str(), hex(h.high()).c_str());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float fs = ImGui::GetFontSize();
+    const float labelW = fs * 4;
+    const float cw = (avail.x - labelW) / static_cast<float>(std::max(h.timeBins(), 1u));
+    const float ch = (avail.y - fs * 0.5f) / static_cast<float>(std::max(h.addressBins(), 1u));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const std::uint32_t now = h.length() == 0 ? 0 : h.timeBinOf(position);
+    const float logMax = std::log1p(static_cast<float>(std::max(h.maxCount(), 1u)));
+    for (std::uint32_t t = 0; t < h.timeBins() && (t < now || (t == now && position > 0)); ++t)
+        for (std::uint32_t a = 0; a < h.addressBins(); ++a) {
+            const std::uint32_t c = h.count(t, a);
+            if (c == 0) continue;
+            const float v = std::log1p(static_cast<float>(c)) / logMax;
+            const ImVec2 p0(o.x + labelW + static_cast<float>(t) * cw, o.y + static_cast<float>(h.addressBins() - 1 - a) * ch);
+            dl->AddRectFilled(p0, ImVec2(p0.x + std::max(cw, 1.f), p0.y + std::max(ch, 1.f)),
+                              col(okabe_ito::kOrange, 60 + static_cast<int>(195.f * v)));
+        }
+    // Tensor names at their address range.
+    if (const TraceMetadata* meta = state.player->session().metadata())
+        for (const Region& r : meta->regions) {
+            if (r.shape.empty() || r.base < h.low() || r.base >= h.high()) continue;
+            const float y = o.y + static_cast<float>(h.addressBins()) * ch -
+                            static_cast<float>(h.addressBinOf(r.base)) * ch;
+            dl->AddLine(ImVec2(o.x + labelW, y), ImVec2(o.x + avail.x, y), col(palette::kDimText, 120));
+            dl->AddText(ImVec2(o.x, y - fs), col(palette::kText), r.name.c_str());
+        }
+    const float x = o.x + labelW + (h.length() == 0 ? 0.f : static_cast<float>(position) / static_cast<float>(h.length()) *
+                                                              static_cast<float>(h.timeBins()) * cw);
+    dl->AddLine(ImVec2(x, o.y), ImVec2(x, o.y + static_cast<float>(h.addressBins()) * ch), col(palette::kText), 1.5f);
+    ImGui::Dummy(avail);
+    ImGui::End();
+}
+
 // ---- config editor ------------------------------------------------------------------------------------
 
 void drawConfig(AppState& state) {
@@ -815,8 +861,10 @@ bool openSceneInto(AppState& state, const SceneSpec& scene) {
             }
             touches.emplace(*meta, scene.source, line);
         }
+        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), 160, 96);
         state.player = std::make_unique<Player>(std::move(session));
         state.touches = std::move(touches);
+        state.heat = std::move(heat);
         state.scene = scene;
         state.timeline.clear();
         state.editor.reset();
@@ -926,6 +974,8 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     if (state.open["quiz"]) drawQuiz(state);
     place("TLBs and page table", ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f));
     if (state.open["tlb"]) drawTlb(state);
+    place("Address heat-map", ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f));
+    if (state.open["heatmap"]) drawHeatmap(state);
     place("Config editor", ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f));
     if (state.open["config"]) drawConfig(state);
     place("Scene", ImVec2(d.x * 0.3f, bodyY + 40), ImVec2(d.x * 0.4f, bodyH * 0.6f));
