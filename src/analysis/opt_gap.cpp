@@ -4,6 +4,7 @@
 
 #include "cachescope/config/topology.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
 
 namespace cachescope {
@@ -17,12 +18,11 @@ std::optional<Simulator> runOpt(const SimConfig& config, const TraceOpener& open
     } catch (const ConfigError&) {
         return std::nullopt;
     }
-    Simulator sim(config);
-    planFutures(sim, open);
-    runTrace(sim, *open());
-    if (!sim.followedPlans())
-        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for");
-    return sim;
+    SessionOptions options;
+    options.attribution = false;  // only the misses are read
+    Session session(config, SourceSpec::custom(open, ""), options);
+    session.runToEnd();  // plan -> run -> check
+    return session.simulator();
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "cachescope/analysis/reuse.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/reader.hpp"
@@ -185,6 +186,39 @@ BenchResult mrcBench(const BenchOptions& options, bool sampled) {
     return r;
 }
 
+/// seek/<config>: a seekable Session over the matmul kernel, run to the end once (the first pass
+/// takes the checkpoints), then random seeks (a fixed seed), each timed alone.
+BenchResult seekBench(const SimConfig& config, const BenchOptions& options) {
+    BenchResult r;
+    r.name = "seek/" + config.name;
+    if (options.onCaseStart) options.onCaseStart(r.name);
+    SessionOptions so;
+    so.seekable = true;
+    Session session(config, SourceSpec::kernelRun("matmul", {"n=" + std::to_string(options.seekN)}), so);
+    session.runToEnd();
+    const std::uint64_t length = *session.length();
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;  // xorshift64: the same positions on every run
+    for (std::uint32_t i = 0; i < std::max(options.seeks, 1u); ++i) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        const std::uint64_t to = state % (length + 1);
+        const auto start = std::chrono::steady_clock::now();
+        session.seek(to);
+        r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (session.position() != to) throw std::logic_error("bench: a seek did not arrive");
+    }
+    r.accesses = length;
+    for (const Cache& c : session.simulator().hierarchy().caches()) r.misses.push_back(c.stats().misses());
+    r.bytesPerAccess = length != 0 ? double(session.replayBytes()) / double(length) : 0.0;
+    r.checkpointInterval = session.checkpointInterval();
+    r.checkpointBytes = session.checkpointBytes();
+    std::vector<double> sorted = r.runSeconds;
+    std::sort(sorted.begin(), sorted.end());
+    r.seconds = sorted[sorted.size() / 2];
+    return r;
+}
+
 }  // namespace
 
 std::vector<BenchResult> runBench(const BenchOptions& options) {
@@ -231,6 +265,7 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
     results.push_back(decodeBench(options));
     results.push_back(mrcBench(options, false));
     results.push_back(mrcBench(options, true));
+    for (const SimConfig& config : options.seekConfigs) results.push_back(seekBench(config, options));
     return results;
 }
 

@@ -16,7 +16,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/analysis/locality.hpp"
 #include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/analysis/reuse.hpp"
@@ -27,8 +26,7 @@
 #include "cachescope/plot/svg.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/run.hpp"
-#include "cachescope/sim/simulator.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -97,70 +95,48 @@ void finishStdout() {
 }
 
 RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
-
-    Simulator simulator(config);
-    const TraceMetadata* metadata = trace->metadata();
-    if (metadata != nullptr && metadata->sites.size() > 1)
-        simulator.enableAttribution(static_cast<std::uint32_t>(metadata->sites.size()));
-    // Observers (built after attribution, which the classifier reads). Without any, the hierarchy
-    // keeps its fast path.
-    std::optional<MissClassifier> classifier;
-    FanOutObserver observers;
-    if (args.classify) {
-        classifier.emplace(simulator.hierarchy());
-        observers.add(&*classifier);
-    }
-    planFuturesFromSource(simulator, args.source);  // OPT: earlier passes learn the future
+    const SourceSpec source = toSpec(args.source);
+    std::optional<Progress> progress;  // shown while the run itself goes (not while OPT plans)
+    SessionOptions options;
+    options.classify = args.classify;
+    options.onProgress = [&progress](std::uint64_t n) {
+        if (progress) progress->accesses(n);
+    };
+    Session session(config, source, options);  // opens the source; plans OPT's futures
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
-    // the level that served it, seeing the references as the trace gives them (TappedReader).
+    // the level that served it, seeing the references as the trace gives them (the access tap).
     std::optional<LocalityObserver> locality;
     if (!args.plot.empty()) {
-        if (readsStandardInput(args.source))
+        if (source.readsStandardInput())
             throw UsageError("--plot reads the trace twice (once to lay out the address axis); give a trace file or "
                              "a kernel, not standard input");
-        std::unique_ptr<TraceReader> scan = openSource(args.source);
-        locality.emplace(simulator.hierarchy(), scanBands(*scan));
-        observers.add(&*locality);
+        std::unique_ptr<TraceReader> scan = openSource(source);
+        locality.emplace(session.simulator().hierarchy(), scanBands(*scan));
+        session.setObservers(&*locality, nullptr);
+        session.setAccessTap([&locality](std::span<const Access> block) { locality->onTraceBlock(block); });
     }
-    simulator.hierarchy().setObserver(observers.collapsed());
-    RunOptions options;
-    {
-        Progress progress;
-        options.onProgress = [&progress](std::uint64_t n) { progress.accesses(n); };
-        if (locality) {
-            TappedReader tapped(*trace, *locality);
-            runTrace(simulator, tapped, options);
-        } else {
-            runTrace(simulator, *trace, options);
-        }
-    }
+    progress.emplace();
+    session.runToEnd();  // and checks that OPT followed its plans
+    progress.reset();
     if (locality) {
         // The title names the source as the user gave it (describeSource lists every resolved parameter).
-        std::string source = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
-        for (const std::string& p : args.source.params) source += " " + p;
-        const plot::LocalityPicture picture = locality->picture("Locality: " + source + " on " + config.name);
+        std::string title = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
+        for (const std::string& p : args.source.params) title += " " + p;
+        const plot::LocalityPicture picture = locality->picture("Locality: " + title + " on " + config.name);
         plot::writeSvg(args.plot, picture);
     }
-    if (!simulator.followedPlans())
-        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
-                    "this with the config and trace");
-
-    simulator.hierarchy().setObserver(nullptr);
-    return summarize(
-        simulator,
-        RunInfo{args.config, describeSource(args.source), std::string(toString(trace->format())), trace->records()},
-        metadata, classifier ? &*classifier : nullptr);
+    return session.summary(args.config);
 }
 
 void runCommand(const RunArgs& args) {
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    if (args.vsOpt && readsStandardInput(args.source))
+    const SourceSpec source = toSpec(args.source);
+    if (args.vsOpt && source.readsStandardInput())
         throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
     RunSummary summary = simulateSource(args, config);
     if (args.vsOpt) {
-        const OptComparison opt = compareWithOpt(config, [&args] { return openSource(args.source); });
+        const OptComparison opt = compareWithOpt(config, [&source] { return openSource(source); });
         for (std::size_t c = 0; c < summary.levels.size(); ++c) summary.levels[c].optMisses = opt.cacheMisses[c];
         if (summary.translation)
             for (std::size_t t = 0; t < summary.translation->tlbs.size(); ++t)
@@ -213,6 +189,7 @@ void benchCommand(const BenchArgs& args) {
     options.n = args.n;
     options.runs = args.runs;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
+    for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     const std::vector<BenchResult> results = runBench(options);
     progress.clear();
 
@@ -226,6 +203,11 @@ void benchCommand(const BenchArgs& args) {
                             {"run_seconds", r.runSeconds},
                             {"accesses_per_second", r.accessesPerSecond()}});
             if (r.bytesPerAccess > 0) list.back()["bytes_per_access"] = r.bytesPerAccess;
+            if (r.name.starts_with("seek/")) {
+                list.back()["ms_per_seek"] = r.seconds * 1e3;
+                list.back()["checkpoint_interval"] = r.checkpointInterval;
+                list.back()["checkpoint_bytes"] = r.checkpointBytes;
+            }
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
@@ -240,7 +222,7 @@ void benchCommand(const BenchArgs& args) {
         std::string misses;
         for (std::size_t i = 0; i < r.misses.size(); ++i) misses += (i ? " / " : "") + withThousands(r.misses[i]);
         rows.push_back({r.name, withThousands(r.accesses), misses, format("%.3f", r.seconds),
-                        format("%.1f", r.accessesPerSecond() / 1e6)});
+                        r.name.starts_with("seek/") ? "-" : format("%.1f", r.accessesPerSecond() / 1e6)});
     }
     std::array<std::size_t, 5> width{};
     for (std::size_t i = 0; i < header.size(); ++i) {
@@ -263,9 +245,102 @@ void benchCommand(const BenchArgs& args) {
                   << format("%.2g", kDefaultSampleRate)
                   << "); misses: a 32 KiB fully associative LRU cache, read off the curve\n";
     for (const BenchResult& r : results)
-        if (r.bytesPerAccess > 0)
+        if (r.bytesPerAccess > 0 && r.name.starts_with("decode/"))
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
                       << format("%.3f", r.bytesPerAccess) << " bytes per access\n";
+    for (const BenchResult& r : results)
+        if (r.name.starts_with("seek/"))
+            std::cout << r.name << ": median " << format("%.2f", r.seconds * 1e3) << " ms per seek over "
+                      << r.runSeconds.size() << " random seeks in " << withThousands(r.accesses)
+                      << " matmul kernel references (seconds: one seek); checkpoints every "
+                      << withThousands(r.checkpointInterval) << " references, "
+                      << format("%.1f", double(r.checkpointBytes) / (1 << 20)) << " MiB in all; replay "
+                      << format("%.3f", r.bytesPerAccess) << " bytes per reference\n";
+}
+
+// ---- registration (main.cpp) ---------------------------------------------------------------
+
+Command addRunCommand(CLI::App& app) {
+    auto run = std::make_shared<RunArgs>();
+    auto json = std::make_shared<bool>(false);
+    auto csv = std::make_shared<bool>(false);
+    auto seed = std::make_shared<std::uint64_t>(0);
+    CLI::App* runCmd = app.add_subcommand("run", "Simulate a trace through the configured hierarchy");
+    runCmd->add_option("--config,-c", run->config, "Hierarchy config (JSON)")->required();
+    CLI::Option* seedOpt = runCmd->add_option("--seed", *seed, "Seed of randomized policies (overrides the config)");
+    CLI::Option* jsonOpt = runCmd->add_flag("--json", *json, "Print the report as JSON");
+    CLI::Option* csvOpt = runCmd->add_flag("--csv", *csv, "Print the report as CSV (one row per cache, then memory)");
+    jsonOpt->excludes(csvOpt);
+    runCmd->add_flag("--classify", run->classify,
+                     "Split each level's misses into compulsory, capacity and conflict (3C), also per tensor");
+    runCmd->add_option("-o,--output", run->output, "Write the report to FILE (atomically) instead of stdout");
+    runCmd->add_option("--plot", run->plot,
+                       "Also draw the run's locality picture (address against time, colored by the level that "
+                       "served each reference) to FILE.svg (atomically)");
+    runCmd->add_flag("--vs-opt", run->vsOpt,
+                     "Also simulate each cache and TLB level under OPT (Belady) on the same stream and report the "
+                     "misses above optimal (reads the trace 2 more times per level)");
+    addSourceOptions(runCmd, run->source);
+    runCmd->footer(
+        "Examples:\n"
+        "  cachescope run --config configs/default.json traces/sequential.trace\n"
+        "  cachescope run --config configs/teaching.json traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
+        "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
+        "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
+        "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
+        "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
+    return {runCmd, [run, json, csv, seed, seedOpt] {
+                if (seedOpt->count() > 0) run->seed = *seed;
+                run->format = *json ? ReportFormat::Json : *csv ? ReportFormat::Csv : ReportFormat::Text;
+                runCommand(*run);
+            }};
+}
+
+Command addPoliciesCommand(CLI::App& app) {
+    CLI::App* policiesCmd = app.add_subcommand("policies", "List the replacement policies");
+    policiesCmd->footer("Example:\n  cachescope policies");
+    return {policiesCmd, [] { policiesCommand(); }};
+}
+
+Command addConfigCommand(CLI::App& app) {
+    auto configPath = std::make_shared<std::string>();
+    CLI::App* configCmd = app.add_subcommand("config", "Check or show a hierarchy config");
+    configCmd->require_subcommand(1);
+    CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
+    checkCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
+    showCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    configCmd->footer(
+        "Examples:\n"
+        "  cachescope config check configs/default.json\n"
+        "  cachescope config show configs/teaching.json");
+    return {configCmd, [configPath, checkCmd] {
+                if (checkCmd->parsed())
+                    configCheckCommand(*configPath);
+                else
+                    configShowCommand(*configPath);
+            }};
+}
+
+Command addBenchCommand(CLI::App& app) {
+    auto bench = std::make_shared<BenchArgs>();
+    CLI::App* benchCmd = app.add_subcommand("bench", "Measure simulation speed on matmul address streams");
+    benchCmd->add_flag("--json", bench->json, "Print the results as JSON");
+    benchCmd->add_option("--n", bench->n, "Matrix dimension (4*n^3 accesses per case)")
+        ->check(CLI::Range(1u, 4096u));
+    benchCmd->add_option("--runs", bench->runs, "Runs per case; the median time is reported")
+        ->check(CLI::Range(1u, 100u));
+    benchCmd->add_option("--seek-config", bench->seekConfigs,
+                         "Add a seek/<name> case: random seeks in a seekable session over a 10 M-reference "
+                         "matmul under this config (repeatable)");
+    benchCmd->footer(
+        "Examples:\n"
+        "  cachescope bench\n"
+        "  cachescope bench --n 64 --json\n"
+        "  cachescope bench --seek-config configs/skylake-client.json");
+    return {benchCmd, [bench] { benchCommand(*bench); }};
 }
 
 }  // namespace cachescope::cli

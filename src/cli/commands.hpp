@@ -15,6 +15,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/report/report.hpp"
+#include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
 
@@ -30,16 +31,8 @@ struct SourceArgs {
     std::vector<std::string> params;  // "name=value" for the kernel
 };
 
-/// Opens the source (again, for commands that read it twice). Throws UsageError unless exactly one
-/// of a trace and a kernel is given, or if kernel parameters come without a kernel.
-std::unique_ptr<TraceReader> openSource(const SourceArgs& source);
-/// The trace path, or "kernel matmul n=64 ..." with every resolved parameter.
-std::string describeSource(const SourceArgs& source);
-/// True if the source is standard input, which can be read only once.
-bool readsStandardInput(const SourceArgs& source);
-/// When the config uses "opt" anywhere (simulator.needsFuture()): refuses standard input and plans
-/// every future from earlier passes over the source (sim/run.hpp planFutures).
-void planFuturesFromSource(Simulator& simulator, const SourceArgs& source);
+/// The session library's description of the same source (trace format name parsed).
+SourceSpec toSpec(const SourceArgs& source);
 
 struct RunArgs {
     std::string config;
@@ -56,6 +49,7 @@ struct BenchArgs {
     bool json = false;
     std::uint32_t n = 256;
     std::uint32_t runs = 3;
+    std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
 };
 
 struct TraceRecordArgs {
@@ -97,8 +91,9 @@ void configCheckCommand(const std::string& path);
 void configShowCommand(const std::string& path);
 void benchCommand(const BenchArgs& args);
 
-/// A subcommand added by its own file: `add...Command(app)` declares its options on `app` and
-/// returns the parsed subcommand and what to run when it was chosen. main() runs the chosen one.
+/// A subcommand: `add...Command(app)` declares its options on `app` and returns the subcommand and
+/// what to run when it was chosen (it dispatches to its own subcommands, if any). main() runs the
+/// chosen one.
 struct Command {
     CLI::App* app = nullptr;
     std::function<void()> run;
@@ -106,7 +101,13 @@ struct Command {
 /// Adds the options of a trace source (trace file, --trace-format, --kernel, --param) to `cmd`.
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
-// Subcommands defined in their own files (each adds one line here and one in main.cpp):
+// Every subcommand, registered the same way by main.cpp (each adds one line here and one there):
+Command addRunCommand(CLI::App& app);       // commands.cpp
+Command addKernelsCommand(CLI::App& app);   // trace_commands.cpp
+Command addTraceCommand(CLI::App& app);     // trace record, convert, info (trace_commands.cpp)
+Command addPoliciesCommand(CLI::App& app);  // commands.cpp
+Command addConfigCommand(CLI::App& app);    // config check, show (commands.cpp)
+Command addBenchCommand(CLI::App& app);     // commands.cpp
 Command addCompareCommand(CLI::App& app);  // compare_command.cpp
 Command addSweepCommand(CLI::App& app);  // sweep, sweep merge (sweep_command.cpp)
 Command addExplainCommand(CLI::App& app);  // explain_command.cpp

@@ -23,7 +23,7 @@ struct CompareArgs {
 void compareCommand(const CompareArgs& args) {
     if (args.configs.size() < 2)
         throw UsageError("compare needs at least two --config files (got " + std::to_string(args.configs.size()) + ")");
-    if (readsStandardInput(args.source))
+    if (toSpec(args.source).readsStandardInput())
         throw UsageError("compare reads the trace once per config; give a trace file, not standard input");
     // Load every config first, so a bad one fails before any simulation.
     std::vector<SimConfig> configs;

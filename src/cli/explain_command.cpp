@@ -1,7 +1,7 @@
 // `cachescope explain`: narrates references K..K+N-1 of a trace step by step (the address split
 // into tag, set and offset, the set before, hit or miss, the victim and why, translation, the
 // level that served it and its cycles), as text for a student checking an exercise by hand, or
-// as JSON. The core does the work (analysis/narration.hpp); this file parses and prints.
+// as JSON. A Session simulates and narrates (session/session.hpp); this file parses and prints.
 
 #include <iostream>
 #include <memory>
@@ -10,7 +10,7 @@
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
-#include "cachescope/sim/run.hpp"
+#include "cachescope/session/session.hpp"
 #include "commands.hpp"
 
 namespace cachescope::cli {
@@ -32,34 +32,38 @@ void explainCommand(const ExplainArgs& args) {
         throw UsageError("--count must be at least 1 (got 0): it is the number of references to explain");
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
-    Simulator simulator(config);
-    planFuturesFromSource(simulator, args.source);  // OPT: earlier passes learn the future
-    MissClassifier classes(simulator.hierarchy());  // every miss step names its 3C class
-    const NarrationResult result = narrateTrace(simulator, *trace, args.from, args.count, nullptr, &classes);
-    if (result.references.empty()) {
-        const std::uint64_t n = result.referencesRead;
+    const SourceSpec source = toSpec(args.source);
+    SessionOptions options;
+    options.classify = true;      // every miss step names its 3C class
+    options.attribution = false;  // narration names statements from the metadata; no per-site counts
+    Session session(config, source, options);
+    session.step(args.from);  // silently, at full speed
+    std::vector<ReferenceNarration> references;
+    while (references.size() < args.count && !session.atEnd()) references.push_back(session.narrateNext());
+    if (references.empty()) {
+        const std::uint64_t n = session.position();
         throw UsageError("--from " + std::to_string(args.from) + " is past the end of the trace: it has " +
                          std::to_string(n) + (n == 1 ? " reference" : " references") +
                          (n == 0 ? "" : " (0 to " + std::to_string(n - 1) + ")"));
     }
+    const bool reachedEnd = references.size() < args.count;
     auto write = [&](std::ostream& os) {
         if (args.json) {
             nlohmann::ordered_json j;
             j["config"] = args.config;
-            j["source"] = describeSource(args.source);
+            j["source"] = describeSource(source);
             j["from"] = args.from;
-            j["count"] = result.references.size();
-            j["references"] = narrationToJson(result.references)["references"];
+            j["count"] = references.size();
+            j["references"] = narrationToJson(references)["references"];
             os << j.dump(2) << '\n';
             return;
         }
-        const std::uint64_t last = result.references.back().index;
-        os << "cachescope explain: " << args.config << " on " << describeSource(args.source) << ", reference"
+        const std::uint64_t last = references.back().index;
+        os << "cachescope explain: " << args.config << " on " << describeSource(source) << ", reference"
            << (last == args.from ? " " + std::to_string(args.from)
                                  : "s " + std::to_string(args.from) + " to " + std::to_string(last))
-           << (result.reachedEnd ? " (the end of the trace)" : "") << "\n";
-        printNarrationText(os, simulator, result.references);
+           << (reachedEnd ? " (the end of the trace)" : "") << "\n";
+        printNarrationText(os, session.simulator(), references);
     };
     emit(args.output, write);
 }

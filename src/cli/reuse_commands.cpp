@@ -87,7 +87,7 @@ ReuseHistogram analyze(const ReuseArgs& args, double rate, bool byRegion) {
     options.reads = args.kinds == "all" || args.kinds == "data" || args.kinds == "reads";
     options.writes = args.kinds == "all" || args.kinds == "data" || args.kinds == "writes";
     options.fetches = args.kinds == "all" || args.kinds == "fetches";
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
+    std::unique_ptr<TraceReader> trace = openSource(toSpec(args.source));
     return analyzeReuse(*trace, options);
 }
 
@@ -193,7 +193,7 @@ nlohmann::ordered_json reuseJson(const std::string& source, const ReuseHistogram
 
 void reuseCommand(const ReuseArgs& args) {
     const ReuseHistogram h = analyze(args, 1.0, true);
-    const std::string source = describeSource(args.source);
+    const std::string source = describeSource(toSpec(args.source));
     if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
@@ -282,7 +282,7 @@ void mrcCommand(const ReuseArgs& args) {
     const std::vector<std::uint64_t> extra = sizesInBlocks(args, blockSize);
     const ReuseHistogram h = analyze(args, rate, false);
     const MissRatioCurve curve = missRatioCurve(h, extra);
-    const std::string source = describeSource(args.source);
+    const std::string source = describeSource(toSpec(args.source));
     if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, source));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {

@@ -81,24 +81,25 @@ void writeOutputs(const std::string& output, bool json, const SweepTable& table,
 
 void sweepCommand(const SweepArgs& args) {
     if (args.config.empty()) throw UsageError("sweep needs --config FILE (the base config the --vary keys change)");
-    std::vector<SourceArgs> sources;
+    std::vector<SourceSpec> sources;
     std::vector<std::string> labels;
     if (!args.kernel.empty()) {
         if (!args.traces.empty())
             throw UsageError("sweep: give trace files or --kernel, not both (got trace '" + args.traces.front() +
                              "' and --kernel " + args.kernel + ")");
-        sources.push_back(SourceArgs{"", "auto", args.kernel, args.params});
+        sources.push_back(SourceSpec::kernelRun(args.kernel, args.params));
     } else {
         for (const std::string& t : args.traces) {
             if (t == "-")
                 throw UsageError(
                     "sweep reads every trace once per combination; give trace files, not - "
                     "(standard input)");
-            sources.push_back(SourceArgs{t, args.traceFormat, "", args.params});
+            sources.push_back(SourceSpec::file(t, parseTraceFormat(args.traceFormat)));
+            sources.back().params = args.params;  // refused by openSource: parameters need a kernel
             openSource(sources.back());  // a missing or undetectable trace fails now, before any run
         }
     }
-    for (const SourceArgs& s : sources) labels.push_back(describeSource(s));
+    for (const SourceSpec& s : sources) labels.push_back(describeSource(s));
 
     std::vector<SweepVary> vary;
     for (const std::string& v : args.vary) vary.push_back(parseVary(v));

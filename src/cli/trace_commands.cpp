@@ -1,5 +1,5 @@
-// `cachescope kernels` and `cachescope trace record|convert|info`, and the source helper that
-// lets `run` (and later analyses) read a trace file or a live kernel alike.
+// `cachescope kernels` and `cachescope trace record|convert|info`, and the source options every
+// command that reads a trace file or a live kernel shares (opened by the session library).
 
 #include <algorithm>
 #include <filesystem>
@@ -10,7 +10,6 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/report/report.hpp"
-#include "cachescope/sim/run.hpp"
 #include "cachescope/trace/info.hpp"
 #include "cachescope/trace/valgrind.hpp"
 #include "cachescope/trace/writer.hpp"
@@ -26,36 +25,13 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
     cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
 }
 
-std::unique_ptr<TraceReader> openSource(const SourceArgs& source) {
-    if (!source.kernel.empty()) {
-        if (!source.trace.empty())
-            throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
-                             "' and --kernel " + source.kernel + ")");
-        return openKernelTrace(source.kernel, source.params);
-    }
-    if (!source.params.empty())
-        throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
-    if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
-    return openTrace(source.trace, parseTraceFormat(source.traceFormat));
-}
-
-bool readsStandardInput(const SourceArgs& source) { return source.kernel.empty() && source.trace == "-"; }
-
-void planFuturesFromSource(Simulator& simulator, const SourceArgs& source) {
-    if (!simulator.needsFuture()) return;
-    if (readsStandardInput(source))
-        throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than once "
-                         "(first to learn the future); give a trace file, not standard input");
-    planFutures(simulator, [&source] { return openSource(source); });
-}
-
-std::string describeSource(const SourceArgs& source) {
-    if (source.kernel.empty()) return source.trace;
-    const KernelInfo& kernel = findKernel(source.kernel);
-    std::string text = "kernel " + kernel.name;
-    const KernelParams params = resolveParams(kernel, source.params);
-    for (const auto& [name, value] : params.all()) text += " " + name + "=" + value;
-    return text;
+SourceSpec toSpec(const SourceArgs& source) {
+    SourceSpec spec;
+    spec.trace = source.trace;
+    spec.format = parseTraceFormat(source.traceFormat);
+    spec.kernel = source.kernel;
+    spec.params = source.params;
+    return spec;
 }
 
 TraceFormat outputFormat(const std::string& name, const std::string& path, std::optional<TraceFormat> fallback) {
@@ -152,13 +128,74 @@ void traceConvertCommand(const TraceConvertArgs& args) {
 }
 
 void traceInfoCommand(const TraceInfoArgs& args) {
-    std::unique_ptr<TraceReader> trace = openSource(args.source);
-    const TraceInfo info = traceInfo(*trace, describeSource(args.source), args.lineSize, args.pageSize);
+    const SourceSpec source = toSpec(args.source);
+    std::unique_ptr<TraceReader> trace = openSource(source);
+    const TraceInfo info = traceInfo(*trace, describeSource(source), args.lineSize, args.pageSize);
     if (args.json) {
         std::cout << traceInfoJson(info).dump(2) << '\n';
     } else {
         printTraceInfo(std::cout, info);
     }
+}
+
+// ---- registration (main.cpp) ---------------------------------------------------------------
+
+Command addKernelsCommand(CLI::App& app) {
+    auto kernelName = std::make_shared<std::string>();
+    CLI::App* kernelsCmd = app.add_subcommand("kernels", "List the built-in kernels and their parameters");
+    kernelsCmd->add_option("name", *kernelName, "Show only this kernel");
+    kernelsCmd->footer("Examples:\n  cachescope kernels\n  cachescope kernels conv2d");
+    return {kernelsCmd, [kernelName] { kernelsCommand(*kernelName); }};
+}
+
+Command addTraceCommand(CLI::App& app) {
+    CLI::App* traceCmd = app.add_subcommand("trace", "Record, convert and describe traces");
+    traceCmd->require_subcommand(1);
+    auto record = std::make_shared<TraceRecordArgs>();
+    CLI::App* recordCmd = traceCmd->add_subcommand(
+        "record", "Record a kernel's accesses, or a program's under Valgrind Lackey, to a trace file");
+    recordCmd->add_option("--kernel,-k", record->kernel, "Built-in kernel to record");
+    recordCmd->add_option("--param,-p", record->params, "Kernel parameter NAME=VALUE (repeatable)");
+    recordCmd->add_option("-o,--output", record->output, "Trace file to write (atomically)")->required();
+    recordCmd->add_option("--format", record->format, "Output format (default: from the extension, else binary)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    recordCmd->add_option("program", record->program, "Program and its arguments, after --");
+    recordCmd->footer(
+        "Examples:\n"
+        "  cachescope trace record --kernel matmul --param n=64 --param order=ijk -o matmul.bin\n"
+        "  cachescope trace record -o ls.bin -- ls -l /\n"
+        "(tracing a program needs Debian's valgrind package)");
+    auto convert = std::make_shared<TraceConvertArgs>();
+    CLI::App* convertCmd = traceCmd->add_subcommand("convert", "Convert a trace between formats");
+    convertCmd->add_option("input", convert->input, "Trace to read (- = standard input)")->required();
+    convertCmd->add_option("output", convert->output, "Trace to write (atomically)")->required();
+    convertCmd->add_option("--from", convert->from, "Input format (default: detect)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->add_option("--to", convert->to, "Output format (default: from the output's extension)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->footer(
+        "Examples:\n"
+        "  cachescope trace convert traces/sample.din sample.bin\n"
+        "  cachescope trace convert matmul.bin matmul.trace");
+    auto info = std::make_shared<TraceInfoArgs>();
+    CLI::App* infoCmd = traceCmd->add_subcommand("info", "Describe a trace: accesses, footprint, regions");
+    addSourceOptions(infoCmd, info->source);
+    infoCmd->add_flag("--json", info->json, "Print as JSON");
+    infoCmd->add_option("--line-size", info->lineSize, "Line size for the footprint (bytes)")
+        ->check(CLI::Range(1u, 1u << 30));
+    infoCmd->add_option("--page-size", info->pageSize, "Page size for the footprint (bytes)")->check(CLI::Range(1u, 1u << 30));
+    infoCmd->footer(
+        "Examples:\n"
+        "  cachescope trace info traces/matmul-ikj.bin\n"
+        "  cachescope trace info --kernel conv2d --param layout=NHWC --json");
+    return {traceCmd, [record, convert, info, recordCmd, convertCmd] {
+                if (recordCmd->parsed())
+                    traceRecordCommand(*record);
+                else if (convertCmd->parsed())
+                    traceConvertCommand(*convert);
+                else
+                    traceInfoCommand(*info);
+            }};
 }
 
 }  // namespace cachescope::cli

@@ -104,23 +104,36 @@ private:
     bool evictingPage_ = false;
 };
 
-/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place
-/// that sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry
-/// (tags, flags, policy state: about 24 bytes per line or entry); the MMU's per-frame and per-page
-/// state is counted as the arrays sized by physical_memory that a Simulator copy holds today.
-/// TODO(snapshot branch): replace the MMU and bookkeeping part with Simulator::snapshotBytes()
-/// (which counts everything beyond the caches' arrays, proportional to what is live) once merged.
+/// The Simulator's state beyond its caches', TLBs' and walk caches' arrays. With the cheap
+/// snapshots of issue 9 the engine counts it itself (Simulator::snapshotBytes(): proportional to
+/// what is live); without, a copy holds arrays sized by physical_memory (frame owner and dirty bit,
+/// the page replacer's links), counted here. The `requires` picks whichever the engine offers.
+template <class Sim>
+std::uint64_t stateBeyondArrays(const Sim& sim) {
+    if constexpr (requires { sim.snapshotBytes(); }) {
+        return sim.snapshotBytes();
+    } else {
+        std::uint64_t bytes = sizeof(Sim);
+        const SimConfig& c = sim.config();
+        if (c.mmu) {
+            bytes += c.mmu->frames() * 32;
+            if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
+        }
+        return bytes;
+    }
+}
+
+/// Bytes one checkpoint (a copy of the simulator and of the classifier) holds: the one place that
+/// sizes snapshots. The caches', TLBs' and walk caches' arrays are fixed by their geometry (tag,
+/// flags, policy state: about 24 bytes per line or entry); the rest is stateBeyondArrays().
 std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier) {
     constexpr std::uint64_t kPerLine = 24;
     const SimConfig& c = sim.config();
-    std::uint64_t bytes = sizeof(Simulator);
+    std::uint64_t bytes = stateBeyondArrays(sim);
     for (const CacheConfig& cache : c.caches) bytes += cache.lines() * kPerLine;
     for (const TlbConfig& t : c.tlbs) bytes += std::uint64_t{t.entries} * kPerLine;
-    if (c.mmu) {
+    if (c.mmu)
         for (const WalkCacheConfig& w : c.mmu->walkCaches) bytes += std::uint64_t{w.entries} * kPerLine;
-        bytes += c.mmu->frames() * 32;  // frame owner and dirty bit, the page replacer's links
-        if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
-    }
     if (classifier != nullptr)
         for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
             const LruShadow& shadow = classifier->shadow(i);
@@ -148,8 +161,9 @@ struct Session::Impl {
     std::uint64_t totalRecords = 0;              // seekable sessions
     std::optional<std::uint64_t> length;
 
-    // The window of the source at the position: buffer[head..size) are the next accesses.
-    std::vector<Access> buffer;
+    // The window of the source at the position: buffer[head..filled) are the next accesses.
+    std::vector<Access> buffer = std::vector<Access>(kBlock);
+    std::size_t filled = 0;
     std::size_t head = 0;
     std::uint64_t position = 0;
 
@@ -191,8 +205,8 @@ struct Session::Impl {
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
     std::span<const Access> peek(std::uint64_t max) {
-        if (head == buffer.size() && !refill()) return {};
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, buffer.size() - head));
+        if (head == filled && !refill()) return {};
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, filled - head));
         return {buffer.data() + head, n};
     }
     void consume(std::size_t n) {
@@ -200,7 +214,6 @@ struct Session::Impl {
         position += n;
     }
     bool refill() {
-        buffer.resize(kBlock);
         head = 0;
         std::size_t n = 0;
         if (seekable()) {
@@ -209,16 +222,16 @@ struct Session::Impl {
             const std::uint64_t left = *length - position;
             if (left != 0) n = cursor->read(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
         } else if (!length) {
-            n = reader->read(buffer);
+            n = reader->read(std::span<Access>(buffer));
             if (n == 0) length = position;
         }
-        buffer.resize(n);
+        filled = n;
         return n != 0;
     }
     /// Moves the window to `index` (seekable sessions).
     void reposition(std::uint64_t index) {
         cursor = replay->readerAt(index);
-        buffer.clear();
+        filled = 0;
         head = 0;
         position = index;
     }
@@ -323,7 +336,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         // (maybeCheckpoint thins them if the state grows).
         const std::uint64_t one = stateBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
         const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
-        m.interval = std::max<std::uint64_t>(1, (*m.length + fit - 1) / fit);
+        m.interval = std::max<std::uint64_t>({1, m.options.minCheckpointInterval, (*m.length + fit - 1) / fit});
         m.maybeCheckpoint();  // checkpoint 0: the state before any reference
     }
     m.attach();

@@ -42,7 +42,7 @@ TEST_CASE("session: a seekable kernel session steps and seeks to the state of a 
     SessionOptions options;
     options.seekable = true;
     options.attribution = false;  // the straight run has no attribution
-    options.checkpointMemory = 1;  // forces one checkpoint per reference... at most: the interval is >= 1
+    options.checkpointMemory = 1;  // room for checkpoint 0 only: every seek replays from the start
     Session s(config, source, options);
     REQUIRE(s.length().has_value());
     CHECK(*s.length() == all.size());
@@ -70,6 +70,49 @@ TEST_CASE("session: a seekable kernel session steps and seeks to the state of a 
     CHECK(s.position() == 0);
     CHECK(s.simulator().sameState(Simulator(config)));
     CHECK(s.referenceAt(5) == all[5]);
+    CHECK(s.checkpointInterval() >= all.size());
+}
+
+TEST_CASE("session: checkpoints are at least minCheckpointInterval apart and within the budget") {
+    const SimConfig config = loadConfig(configPath("teaching.json"));
+    const SourceSpec source = SourceSpec::kernelRun("matmul", {"n=16"});  // 16,384 references
+    SessionOptions options;
+    options.seekable = true;
+    Session s(config, source, options);  // teaching's state is a few KiB: the minimum decides
+    CHECK(s.checkpointInterval() == 4096);
+    s.runToEnd();
+    // Without an mmu or a classifier every checkpoint has the same size: 0, 4096, ..., 16384.
+    CHECK(s.checkpointBytes() % 5 == 0);
+    const std::uint64_t one = s.checkpointBytes() / 5;
+    CHECK(one > 0);
+    options.minCheckpointInterval = 1000;
+    Session t(config, source, options);
+    CHECK(t.checkpointInterval() == 1000);
+    t.runToEnd();
+    CHECK(t.checkpointBytes() == 17 * one);  // 0, 1000, ..., 16000
+    // A budget of three: the interval spreads them over the length, ceil(16384 / 3) = 5462 apart.
+    options.checkpointMemory = 3 * one;
+    Session u(config, source, options);
+    CHECK(u.checkpointInterval() == 5462);
+    u.runToEnd();
+    CHECK(u.checkpointBytes() == 3 * one);  // 0, 5462, 10924
+    // With the classifier the state grows (its shadows learn every line): the third checkpoint no
+    // longer fits the budget set at the first one's size, so every other one goes and the
+    // interval doubles: 0 and 10924 remain.
+    options.classify = true;
+    Session probe(config, source, options);
+    options.checkpointMemory = 3 * probe.checkpointBytes();  // checkpoint 0 only, so far
+    Session v(config, source, options);
+    CHECK(v.checkpointInterval() == 5462);
+    v.runToEnd();
+    CHECK(v.checkpointInterval() == 10924);
+    CHECK(v.checkpointBytes() <= options.checkpointMemory);
+    v.seek(12345);  // from the checkpoint at 10924
+    Session straight(config, source, options);
+    straight.step(12345);  // forward from 0
+    CHECK(v.simulator().sameState(straight.simulator()));
+    for (std::uint32_t c = 0; c < v.classifier()->caches(); ++c)
+        CHECK(v.classifier()->counts(c) == straight.classifier()->counts(c));
 }
 
 TEST_CASE("session: standard input cannot be sought") {
@@ -78,6 +121,34 @@ TEST_CASE("session: standard input cannot be sought") {
     options.seekable = true;
     CHECK_THROWS_WITH_AS(Session(config, SourceSpec::file("-"), options),
                          doctest::Contains("standard input cannot be sought"), UsageError);
+}
+
+TEST_CASE("session: narrateNext after a seek tells what narrateTrace tells after a straight run") {
+    // teaching-paging: translation, page faults and evictions appear in the narration.
+    const SimConfig config = loadConfig(configPath("teaching-paging.json"));
+    const SourceSpec source = SourceSpec::kernelRun("matmul", {"n=12"});
+    SessionOptions options;
+    options.seekable = true;
+    options.classify = true;
+    options.attribution = false;  // as narrateTrace's simulator
+    options.minCheckpointInterval = 500;
+    Session s(config, source, options);
+    s.runToEnd();  // checkpoints on the way; then every narration follows a seek backward
+    for (const std::uint64_t at : {std::uint64_t{0}, std::uint64_t{777}, std::uint64_t{1500}, std::uint64_t{6911}}) {
+        CAPTURE(at);
+        s.seek(at);
+        const ReferenceNarration got = s.narrateNext();
+        CHECK(s.position() == at + 1);
+        // The analysis library's own driver, on a fresh simulator and reader (OPT not in this config).
+        Simulator sim(config);
+        MissClassifier classes(sim.hierarchy());
+        std::unique_ptr<TraceReader> trace = openSource(source);
+        const NarrationResult want = narrateTrace(sim, *trace, at, 1, nullptr, &classes);
+        REQUIRE(want.references.size() == 1);
+        CHECK(narrationToJson({got}).dump() == narrationToJson(want.references).dump());
+    }
+    s.seek(*s.length());
+    CHECK_THROWS_AS(s.narrateNext(), UsageError);
 }
 
 }  // namespace

@@ -5,17 +5,27 @@
 // encoded in the binary trace format in memory, read back through openTrace. Two more, "mrc/exact"
 // and "mrc/sampled", run the same ikj stream through the reuse-distance analysis (analysis/reuse.hpp)
 // at 64 B lines, exactly and SHARDS-sampled at kDefaultSampleRate.
+// Cases "seek/<config name>" (BenchOptions::seekConfigs) open a seekable Session over the matmul
+// kernel, run it once to the end (taking the checkpoints), then seek to random positions: `seconds`
+// is the median time of one seek (runSeconds: every seek), accesses the session's length.
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "cachescope/config/config.hpp"
+
 namespace cachescope {
 
 struct BenchOptions {
     std::uint32_t n = 256;  // matrix dimension; 4·n³ accesses per case
     std::uint32_t runs = 3; // each case is simulated this many times; the median time is reported
+    /// One "seek/<name>" case per config: random seeks in a seekable Session over the matmul
+    /// kernel (n = seekN: 4·n³ references; 136 gives 10,061,824), `seeks` of them, timed one by one.
+    std::vector<SimConfig> seekConfigs;
+    std::uint32_t seekN = 136;
+    std::uint32_t seeks = 25;
     /// Called before each case starts, with its name (progress display); may be empty.
     std::function<void(const std::string&)> onCaseStart;
 };
@@ -27,7 +37,10 @@ struct BenchResult {
     std::vector<std::uint64_t> misses;  // per cache level, outward; mrc cases: a 32 KiB fully associative LRU
     std::vector<std::uint64_t> tlbMisses;  // per TLB level (cases with translation)
     std::uint64_t walks = 0;
-    double bytesPerAccess = 0;          // decode cases: size of the encoded trace / accesses
+    double bytesPerAccess = 0;          // decode cases: size of the encoded trace / accesses; seek cases:
+                                        // replay bytes held per reference
+    std::uint64_t checkpointInterval = 0;  // seek cases: references between checkpoints
+    std::uint64_t checkpointBytes = 0;     // seek cases: all checkpoints after one pass to the end
     double seconds = 0;                 // median over the runs
     std::vector<double> runSeconds;     // every run, in order
     double accessesPerSecond() const { return seconds > 0 ? double(accesses) / seconds : 0.0; }

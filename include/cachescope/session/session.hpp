@@ -79,6 +79,9 @@ struct SessionOptions {
     std::uint64_t replayMemory = std::uint64_t{256} << 20;
     /// Bytes all checkpoints together may take.
     std::uint64_t checkpointMemory = std::uint64_t{256} << 20;
+    /// References between checkpoints at least, however small the state: replaying this many
+    /// costs well under a millisecond, and small configs then do not fill the budget for nothing.
+    std::uint64_t minCheckpointInterval = 4096;
     /// Called about every `progressInterval` references during runToEnd (references so far).
     std::function<void(std::uint64_t)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
