@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     app.add_option("--screenshot", screenshot, "Render one frame into FILE.png and exit");
     app.add_option("--size", size, "Window / screenshot size WxH")->capture_default_str();
     app.add_option("--steps", steps, "Simulate N references before showing");
-    app.add_option("--panel", panel, "Open and focus a panel: player, caches, inspector, tensors, stats, quiz, tlb, heatmap, config, scene");
+    app.add_option("--panel", panel, "Open and focus a panel: player, caches, inspector, tensors, stats, quiz, tlb, heatmap, compare, config, scene");
     app.add_option("--script", script, "Run a script of actions first (open, step, back, seek, end, select, panel, quiz)");
     app.add_option("--layout-json", layoutJson, "With --screenshot: also write where each cache-grid cell was drawn");
     app.add_option("--benchmark-frames", benchmarkFrames, "Measure frames per second over N frames and exit");

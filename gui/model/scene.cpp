@@ -32,7 +32,7 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 
 const std::vector<std::string>& panelNames() {
     static const std::vector<std::string> names{"player", "caches", "inspector", "tensors", "stats",
-                                                "quiz",   "tlb",    "heatmap",   "config",  "scene"};
+                                                "quiz",   "tlb",    "heatmap",   "compare", "config", "scene"};
     return names;
 }
 
@@ -72,7 +72,7 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             const auto& names = panelNames();
             if (w.size() < 2 || std::find(names.begin(), names.end(), w[1]) == names.end())
                 throw UsageError(where + "expected 'panel NAME' with NAME one of player, caches, inspector, "
-                                         "tensors, stats, quiz, tlb, heatmap, config, scene");
+                                         "tensors, stats, quiz, tlb, heatmap, compare, config, scene");
             a.name = w[1];
         } else if (verb == "quiz") {
             a.kind = ScriptAction::Kind::Quiz;

@@ -34,7 +34,7 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 ///   step N   back N   seek I   end
 ///   select CACHE SET        (a cache name as in the config, and a set index)
 ///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
-///                            stats, quiz, tlb, heatmap, config, scene)
+///                            stats, quiz, tlb, heatmap, compare, config, scene)
 ///   quiz on|off
 /// Blank lines and lines starting with '#' are skipped.
 struct ScriptAction {

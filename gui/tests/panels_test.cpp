@@ -183,3 +183,16 @@ TEST_CASE("applying an edited config rebuilds the session at the same position; 
     CHECK(s.player->session().simulator().hierarchy().caches()[0].sets() == 16);
     ui.frame(s);
 }
+
+TEST_CASE("compare mode follows the player every frame, backward too") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    s.open["compare"] = true;
+    s.compare = openScene(SceneSpec{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json", s.scene.source});
+    s.player->step(200);
+    ui.frame(s);
+    CHECK(s.compare->position() == 200);
+    s.player->back(150);
+    ui.frame(s);
+    CHECK(s.compare->position() == 50);
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/compare.hpp"
 #include "model/config_editor.hpp"
 #include "model/heatmap.hpp"
 #include "model/player.hpp"
@@ -47,7 +48,7 @@ struct AppState {
 
     // Panels (menu "Panels"); the default layout shows the first four.
     std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
-                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"config", false},
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"compare", false}, {"config", false},
                                      {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
     bool presenter = false;  // large fonts
@@ -67,6 +68,11 @@ struct AppState {
     // Config editor (the "config" panel): a draft of the open scene's config, and where Save writes.
     std::optional<ConfigEditor> editor;
     std::array<char, 512> savePath{};
+
+    // Compare mode: a second session on the same source under another config, kept in lockstep.
+    std::unique_ptr<Session> compare;
+    std::string compareConfig;
+    std::array<char, 512> comparePath{};
 
     // Filled while drawing: where the grid cells are (for --layout-json).
     std::vector<CellRect> cells;
