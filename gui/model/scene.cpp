@@ -74,9 +74,10 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
                 throw UsageError(where + "expected 'panel NAME' with NAME one of player, caches, inspector, "
                                          "tensors, stats, quiz, tlb, heatmap, compare, config, scene");
             a.name = w[1];
-        } else if (verb == "quiz") {
-            a.kind = ScriptAction::Kind::Quiz;
-            if (w.size() < 2 || (w[1] != "on" && w[1] != "off")) throw UsageError(where + "expected 'quiz on' or 'quiz off'");
+        } else if (verb == "quiz" || verb == "presenter") {
+            a.kind = verb == "quiz" ? ScriptAction::Kind::Quiz : ScriptAction::Kind::Presenter;
+            if (w.size() < 2 || (w[1] != "on" && w[1] != "off"))
+                throw UsageError(where + "expected '" + verb + " on' or '" + verb + " off'");
             a.on = w[1] == "on";
         } else if (verb == "open") {
             a.kind = ScriptAction::Kind::Open;
@@ -91,7 +92,7 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             }
         } else {
             throw UsageError(where + "unknown action '" + verb +
-                             "' (expected open, step, back, seek, end, select, panel or quiz)");
+                             "' (expected open, step, back, seek, end, select, panel, quiz or presenter)");
         }
         out.push_back(std::move(a));
     }

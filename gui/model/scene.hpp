@@ -36,13 +36,14 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 ///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
 ///                            stats, quiz, tlb, heatmap, compare, config, scene)
 ///   quiz on|off
+///   presenter on|off        (large fonts)
 /// Blank lines and lines starting with '#' are skipped.
 struct ScriptAction {
-    enum class Kind : std::uint8_t { Open, Step, Back, Seek, End, Select, Panel, Quiz } kind = Kind::Step;
+    enum class Kind : std::uint8_t { Open, Step, Back, Seek, End, Select, Panel, Quiz, Presenter } kind = Kind::Step;
     std::uint64_t number = 0;
     std::string name;  // cache (Select), panel (Panel)
     SceneSpec scene;   // Open
-    bool on = false;   // Quiz
+    bool on = false;   // Quiz, Presenter
 };
 
 /// Parses a script's text. Throws UsageError naming `source`, the line and what was expected.

@@ -99,9 +99,15 @@ TEST_CASE("script: every action, and errors naming the line") {
     };
     CHECK(message("step 2\nstep two\n") == "s.txt:2: expected a number after 'step', got 'two'");
     CHECK(message("jump 3\n") ==
-          "s.txt:1: unknown action 'jump' (expected open, step, back, seek, end, select, panel or quiz)");
+          "s.txt:1: unknown action 'jump' (expected open, step, back, seek, end, select, panel, quiz or presenter)");
     CHECK(message("seek\n") == "s.txt:1: 'seek' needs a number");
     CHECK(message("panel nowhere\n").find("s.txt:1: expected 'panel NAME'") == 0);
     CHECK(message("quiz maybe\n") == "s.txt:1: expected 'quiz on' or 'quiz off'");
+    CHECK(message("presenter\n") == "s.txt:1: expected 'presenter on' or 'presenter off'");
+    const auto p = parseScript("presenter on\npresenter off\n", "p.txt");
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].kind == ScriptAction::Kind::Presenter);
+    CHECK(p[0].on);
+    CHECK_FALSE(p[1].on);
     CHECK(message("open c.json kernel\n").find("s.txt:1: expected 'open CONFIG kernel NAME") == 0);
 }

@@ -1102,6 +1102,7 @@ void runAction(AppState& state, const ScriptAction& a) {
         state.quiz.setEnabled(a.on);
         state.open["quiz"] = a.on;
         break;
+    case ScriptAction::Kind::Presenter: state.presenter = a.on; break;
     case ScriptAction::Kind::Open: break;
     }
 }
