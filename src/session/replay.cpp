@@ -192,7 +192,8 @@ std::unique_ptr<TraceReader> EncodedSource::readerAt(std::uint64_t index) const 
     std::uint64_t skip = blockFirst_.empty() ? 0 : index - blockFirst_[b];
     std::array<Access, 4096> scratch;
     while (skip > 0) {
-        const std::size_t n = reader->read(std::span<Access>(scratch.data(), std::min<std::uint64_t>(skip, scratch.size())));
+        const std::size_t n =
+            reader->read(std::span<Access>(scratch.data(), std::min<std::uint64_t>(skip, scratch.size())));
         if (n == 0) break;
         skip -= n;
     }

@@ -77,11 +77,18 @@ public:
     void onCacheAccess(const CacheEvent& e) override {
         if (!matches(e.cache)) return;
         switch (c_.kind) {
-        case StopKind::Miss: met = met || !e.hit; break;
-        case StopKind::Eviction: met = met || e.evicted; break;
-        // A dirty victim is written back (Hierarchy::sendVictim counts it in CacheStats::writebacks).
-        case StopKind::WriteBack: met = met || (e.evicted && e.victimDirty); break;
-        default: break;
+            case StopKind::Miss:
+                met = met || !e.hit;
+                break;
+            case StopKind::Eviction:
+                met = met || e.evicted;
+                break;
+            // A dirty victim is written back (Hierarchy::sendVictim counts it in CacheStats::writebacks).
+            case StopKind::WriteBack:
+                met = met || (e.evicted && e.victimDirty);
+                break;
+            default:
+                break;
         }
     }
     void onInvalidate(const InvalidateEvent& e) override {
@@ -117,7 +124,8 @@ std::uint64_t stateBeyondArrays(const Sim& sim) {
         const SimConfig& c = sim.config();
         if (c.mmu) {
             bytes += c.mmu->frames() * 32;
-            if (const Mmu* mmu = sim.mmu()) bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
+            if (const Mmu* mmu = sim.mmu())
+                bytes += mmu->stats().residentPagesPeak * 48 + mmu->stats().pageTablePages * 64;
         }
         return bytes;
     }
@@ -152,13 +160,13 @@ struct Session::Impl {
     Simulator sim;
 
     // ---- the source ----
-    std::unique_ptr<TraceReader> reader;                    // streaming sessions: the source
-    std::optional<session_detail::EncodedSource> replay;    // seekable sessions: the encoded source
-    std::unique_ptr<TraceReader> cursor;                    // seekable sessions: reads `replay` from the window on
-    std::optional<TraceMetadata> ownMetadata;               // seekable sessions (the source's reader is gone)
+    std::unique_ptr<TraceReader> reader;                  // streaming sessions: the source
+    std::optional<session_detail::EncodedSource> replay;  // seekable sessions: the encoded source
+    std::unique_ptr<TraceReader> cursor;                  // seekable sessions: reads `replay` from the window on
+    std::optional<TraceMetadata> ownMetadata;             // seekable sessions (the source's reader is gone)
     const TraceMetadata* meta = nullptr;
     TraceFormat format = TraceFormat::Auto;
-    std::uint64_t totalRecords = 0;              // seekable sessions
+    std::uint64_t totalRecords = 0;  // seekable sessions
     std::optional<std::uint64_t> length;
 
     // The window of the source at the position: buffer[head..filled) are the next accesses.
@@ -186,13 +194,13 @@ struct Session::Impl {
     FanOutObserver caches;
     MmuFanOut translation;
 
-    Impl(SimConfig c, SourceSpec s, SessionOptions o) : config(std::move(c)), source(std::move(s)), options(std::move(o)), sim(config) {}
+    Impl(SimConfig c, SourceSpec s, SessionOptions o)
+        : config(std::move(c)), source(std::move(s)), options(std::move(o)), sim(config) {}
 
     bool seekable() const { return options.seekable; }
 
     /// Attaches the classifier and the user's observers, plus `extraCaches` / `extraTranslation`.
-    void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr,
-                bool user = true) {
+    void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr, bool user = true) {
         caches = FanOutObserver();
         caches.add(classifier ? &*classifier : nullptr);
         if (user) caches.add(userCaches);
@@ -282,8 +290,9 @@ struct Session::Impl {
 
     void seek(std::uint64_t index) {
         if (!seekable())
-            throw UsageError("this session was opened without seeking (SessionOptions::seekable = false); it can "
-                             "only go forward");
+            throw UsageError(
+                "this session was opened without seeking (SessionOptions::seekable = false); it can "
+                "only go forward");
         if (index > *length)
             throw UsageError("cannot seek to reference " + std::to_string(index) + ": the source has " +
                              std::to_string(*length) + " references (seek to 0 to " + std::to_string(*length) + ")");
@@ -324,8 +333,9 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     if (m.options.classify) m.classifier.emplace(m.sim.hierarchy());
     if (m.sim.needsFuture()) {  // OPT: earlier passes learn the future
         if (m.source.readsStandardInput())
-            throw UsageError("\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
-                             "once (first to learn the future); give a trace file, not standard input");
+            throw UsageError(
+                "\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
+                "once (first to learn the future); give a trace file, not standard input");
         if (m.options.seekable)
             planFutures(m.sim, [&m] { return m.replay->readerAt(0); });
         else
@@ -335,7 +345,8 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         // As many checkpoints as fit in the budget at the initial state's size, spread evenly
         // (maybeCheckpoint thins them if the state grows).
         const std::uint64_t one = stateBytes(m.sim, m.classifier ? &*m.classifier : nullptr);
-        const std::uint64_t fit = std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
+        const std::uint64_t fit =
+            std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
         m.interval = std::max<std::uint64_t>({1, m.options.minCheckpointInterval, (*m.length + fit - 1) / fit});
         m.maybeCheckpoint();  // checkpoint 0: the state before any reference
     }
@@ -358,23 +369,49 @@ std::uint64_t Session::runToEnd() {
 
 bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
     Impl& m = *impl_;
-    if (condition.kind == StopKind::TensorAccess) {
-        if (m.meta == nullptr || condition.region >= m.meta->regions.size())
-            throw UsageError("runUntil: region " + std::to_string(condition.region) + " does not exist (the source has " +
-                             std::to_string(m.meta ? m.meta->regions.size() : 0) + " regions)");
+    const std::size_t caches = m.sim.hierarchy().caches().size();
+    const std::size_t tlbs = m.sim.mmu() != nullptr ? m.sim.mmu()->tlbs().size() : 0;
+    switch (condition.kind) {
+        case StopKind::Miss:
+        case StopKind::Eviction:
+        case StopKind::WriteBack:
+            if (condition.structure && *condition.structure >= caches)
+                throw UsageError("runUntil: there is no cache " + std::to_string(*condition.structure) +
+                                 " (the config has " + std::to_string(caches) + ")");
+            break;
+        case StopKind::TlbMiss:
+            if (tlbs == 0) throw UsageError("runUntil: a TLB miss cannot happen: the config has no TLB");
+            if (condition.structure && *condition.structure >= tlbs)
+                throw UsageError("runUntil: there is no TLB " + std::to_string(*condition.structure) +
+                                 " (the config has " + std::to_string(tlbs) + ")");
+            break;
+        case StopKind::PageFault:
+            if (m.sim.mmu() == nullptr) throw UsageError("runUntil: a page fault cannot happen: the config has no mmu");
+            break;
+        case StopKind::TensorAccess:
+            if (m.meta == nullptr || condition.region >= m.meta->regions.size())
+                throw UsageError("runUntil: there is no region " + std::to_string(condition.region) +
+                                 " (the source has " + std::to_string(m.meta ? m.meta->regions.size() : 0) + ")");
+            break;
+    }
+
+    if (condition.kind == StopKind::TensorAccess) {  // read off the accesses: simulate in blocks
         const Region& r = m.meta->regions[condition.region];
-        for (std::uint64_t done = 0; done < limit; ++done) {
-            const std::span<const Access> next = m.peek(1);
-            if (next.empty()) return false;
-            const Access a = next.front();
-            m.simulate(1, Impl::Forward);
-            // The reference touches the region if its first or last byte, or the region's base, lies in it.
+        auto touches = [&r](const Access& a) {  // its first or last byte, or the region's base, is inside
             const std::uint64_t last = a.address + (a.size - 1);
-            if (r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last)) return true;
+            return r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last);
+        };
+        for (std::uint64_t done = 0; done < limit;) {
+            const std::span<const Access> next = m.peek(limit - done);
+            if (next.empty()) return false;
+            const auto hit = std::find_if(next.begin(), next.end(), touches);
+            const auto n = static_cast<std::uint64_t>(hit == next.end() ? next.size() : hit - next.begin() + 1);
+            done += m.simulate(n, Impl::Forward);
+            if (hit != next.end()) return true;
         }
         return false;
     }
-    StopWatcher watcher(condition);
+    StopWatcher watcher(condition);  // attached only while this call runs
     struct Restore {
         Impl& m;
         ~Restore() { m.attach(); }
@@ -416,6 +453,10 @@ Access Session::referenceAt(std::uint64_t index) const {
     if (index >= *m.length)
         throw UsageError("no reference " + std::to_string(index) + ": the source has " + std::to_string(*m.length) +
                          " references");
+    // The window holds references [position - head, position - head + filled): the ones around
+    // the position, which views ask for most. Others cost one block's decoding.
+    const std::uint64_t windowStart = m.position - m.head;
+    if (index >= windowStart && index - windowStart < m.filled) return m.buffer[index - windowStart];
     Access a;
     m.replay->readerAt(index)->read(std::span<Access>(&a, 1));
     return a;
@@ -442,8 +483,9 @@ void Session::setAccessTap(std::function<void(std::span<const Access>)> tap) { i
 
 void Session::checkPlans() {
     if (!impl_->sim.followedPlans())
-        throw Error("internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
-                    "this with the config and trace");
+        throw Error(
+            "internal error: an \"opt\" policy saw other accesses than it was planned for; please report "
+            "this with the config and trace");
 }
 
 RunSummary Session::summary(const std::string& configPath) const {

@@ -75,7 +75,8 @@ void checkState(const Session& s, StraightRun& straight, std::uint64_t n) {
     const StraightRun::State& want = straight.at(n);
     CHECK(s.simulator().sameState(want.sim));
     REQUIRE(s.classifier() != nullptr);
-    for (std::uint32_t c = 0; c < want.classes.caches(); ++c) CHECK(s.classifier()->counts(c) == want.classes.counts(c));
+    for (std::uint32_t c = 0; c < want.classes.caches(); ++c)
+        CHECK(s.classifier()->counts(c) == want.classes.counts(c));
 }
 
 /// Random configs: each family of random_case (caches only), the mmu cases (TLBs, walk caches,
@@ -109,17 +110,17 @@ std::vector<Case> randomCases() {
         cases.push_back({std::move(name), std::move(config), std::move(trace)});
         return true;
     };
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         RandomCase rc = makeCase(Family::TwoLevelNine, s);
         rc.config.caches[0].replacement = "opt";
         if (addValid("opt L1, seed " + std::to_string(s), rc.config, rc.trace)) break;
     }
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         MmuCase mc = makeMmuCase(s);
         mc.config.mmu->pageReplacement = PageReplacementKind::Opt;
         if (addValid("opt page replacement, mmu seed " + std::to_string(s), mc.config, mc.trace)) break;
     }
-    for (std::uint64_t s = seed; ; ++s) {
+    for (std::uint64_t s = seed;; ++s) {
         MmuCase mc = makeMmuCase(s);
         if (mc.config.tlbs.empty()) continue;
         mc.config.tlbs[0].replacement = "opt";
@@ -200,15 +201,24 @@ std::uint64_t counter(const Simulator& sim, const StopCondition& c) {
             if (!c.structure || *c.structure == i) total += get(caches[i].stats());
     };
     switch (c.kind) {
-    case StopKind::Miss: overCaches([](const CacheStats& s) { return s.misses(); }); break;
-    case StopKind::Eviction: overCaches([](const CacheStats& s) { return s.evictions; }); break;
-    case StopKind::WriteBack: overCaches([](const CacheStats& s) { return s.writebacks; }); break;
-    case StopKind::TlbMiss:
-        for (std::uint32_t t = 0; sim.mmu() != nullptr && t < sim.mmu()->tlbs().size(); ++t)
-            if (!c.structure || *c.structure == t) total += sim.mmu()->tlbs()[t].stats().misses();
-        break;
-    case StopKind::PageFault: total = sim.mmu() != nullptr ? sim.mmu()->stats().pageFaults : 0; break;
-    case StopKind::TensorAccess: break;
+        case StopKind::Miss:
+            overCaches([](const CacheStats& s) { return s.misses(); });
+            break;
+        case StopKind::Eviction:
+            overCaches([](const CacheStats& s) { return s.evictions; });
+            break;
+        case StopKind::WriteBack:
+            overCaches([](const CacheStats& s) { return s.writebacks; });
+            break;
+        case StopKind::TlbMiss:
+            for (std::uint32_t t = 0; sim.mmu() != nullptr && t < sim.mmu()->tlbs().size(); ++t)
+                if (!c.structure || *c.structure == t) total += sim.mmu()->tlbs()[t].stats().misses();
+            break;
+        case StopKind::PageFault:
+            total = sim.mmu() != nullptr ? sim.mmu()->stats().pageFaults : 0;
+            break;
+        case StopKind::TensorAccess:
+            break;
     }
     return total;
 }
@@ -271,8 +281,8 @@ TEST_CASE("session: runUntil stops right after the first reference a naive searc
             conditions.push_back({k, std::nullopt, 0});
             for (std::uint32_t i = 0; i < c.config.caches.size(); ++i) conditions.push_back({k, i, 0});
         }
-        if (c.config.mmu) {
-            conditions.push_back({StopKind::PageFault, std::nullopt, 0});
+        if (c.config.mmu) conditions.push_back({StopKind::PageFault, std::nullopt, 0});
+        if (!c.config.tlbs.empty()) {
             conditions.push_back({StopKind::TlbMiss, std::nullopt, 0});
             for (std::uint32_t t = 0; t < c.config.tlbs.size(); ++t) conditions.push_back({StopKind::TlbMiss, t, 0});
         }
@@ -296,6 +306,21 @@ TEST_CASE("session: runUntil a tensor access stops at the first reference to tha
         conditions.push_back({StopKind::TensorAccess, std::nullopt, r});
     REQUIRE(conditions.size() >= 3);
     checkRunUntil(config, trace, source, conditions);
+}
+
+TEST_CASE("session: runUntil refuses events that cannot happen") {
+    const reference::RandomCase rc = reference::makeCase(reference::Family::TwoLevelNine, 3);  // 2 caches, no mmu
+    Session s(rc.config, memorySource(rc.trace));
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::Miss, 2, 0}), "runUntil: there is no cache 2 (the config has 2)",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::TlbMiss, std::nullopt, 0}),
+                         "runUntil: a TLB miss cannot happen: the config has no TLB", UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::PageFault, std::nullopt, 0}),
+                         "runUntil: a page fault cannot happen: the config has no mmu", UsageError);
+    CHECK_THROWS_WITH_AS(s.runUntil({StopKind::TensorAccess, std::nullopt, 0}),
+                         "runUntil: there is no region 0 (the source has 0)", UsageError);
+    CHECK(s.position() == 0);  // nothing was simulated
+    CHECK(s.runUntil({StopKind::Miss, 1, 0}));
 }
 
 TEST_CASE("session: a replay spilled to a temporary file seeks exactly as one in memory") {
@@ -322,6 +347,11 @@ TEST_CASE("session: a replay spilled to a temporary file seeks exactly as one in
         CHECK(b.simulator().sameState(a.simulator()));
         if (at < trace.size()) CHECK(b.referenceAt(at) == trace[at]);
     }
+    // Around the position (from the window) and far from it (decoding a block).
+    b.seek(70000);
+    for (const std::uint64_t at : {std::uint64_t{69999}, std::uint64_t{70000}, std::uint64_t{70001},
+                                   std::uint64_t{70000 + 4095}, std::uint64_t{70000 + 4096}, std::uint64_t{3}})
+        CHECK(b.referenceAt(at) == trace[at]);
     // Every block decodes back to the accesses it was made of.
     for (const std::uint64_t at : {std::uint64_t{0}, std::uint64_t{65535}, std::uint64_t{65536}, std::uint64_t{131072},
                                    std::uint64_t{trace.size() - 1}})

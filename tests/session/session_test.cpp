@@ -41,7 +41,7 @@ TEST_CASE("session: a seekable kernel session steps and seeks to the state of a 
 
     SessionOptions options;
     options.seekable = true;
-    options.attribution = false;  // the straight run has no attribution
+    options.attribution = false;   // the straight run has no attribution
     options.checkpointMemory = 1;  // room for checkpoint 0 only: every seek replays from the start
     Session s(config, source, options);
     REQUIRE(s.length().has_value());

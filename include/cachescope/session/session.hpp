@@ -3,7 +3,7 @@
 // forward and backward by every front end (CLI run / compare / sweep / explain / --vs-opt, and the
 // classroom GUI). The plan -> run -> check sequence of OPT exists here once.
 //
-//   Session s(loadConfig("configs/teaching.json"), SourceSpec::kernel("matmul", {"n=16"}),
+//   Session s(loadConfig("configs/teaching.json"), SourceSpec::kernelRun("matmul", {"n=16"}),
 //             SessionOptions{.seekable = true, .classify = true});
 //   s.step(10);                       // references 0..9
 //   s.runUntil({StopKind::Miss, 0});  // up to and including the next L1 miss
@@ -13,8 +13,9 @@
 // Seekable sessions encode the source once into the compact binary encoding (in memory, spilling
 // to a temporary file past SessionOptions::replayMemory) with a block index, and keep snapshots of
 // the whole state (simulator + 3C classifier) every K references, K chosen so that the snapshots
-// stay within SessionOptions::checkpointMemory. seek(i) restores the nearest checkpoint at or
-// before i and replays deterministically. Standard input cannot be sought: opening it with
+// stay within SessionOptions::checkpointMemory (and at least minCheckpointInterval apart). seek(i)
+// restores the nearest checkpoint at or before i and replays deterministically. docs/session.md
+// tells the whole story. Standard input cannot be sought: opening it with
 // seekable = true throws UsageError saying so.
 //
 // The session does no I/O of its own beyond opening and reading the source (and the spill file).
@@ -147,11 +148,14 @@ public:
     const TraceMetadata* metadata() const;
     /// The 3C classifier when SessionOptions::classify, else nullptr.
     const MissClassifier* classifier() const;
-    /// The format actually read (after detection) and trace records read so far.
+    /// The format actually read (after detection) and trace records read so far (a seekable
+    /// session read the whole source up front: all of them).
     TraceFormat format() const;
     std::uint64_t records() const;
-    /// Bytes held by the encoded source in memory and by the checkpoints.
+    /// Bytes the encoded source holds in memory (header, block index, and the blocks unless they
+    /// spilled to the temporary file); 0 for streaming sessions.
     std::uint64_t replayBytes() const;
+    /// Bytes all checkpoints hold (as the session sizes them; at most checkpointMemory).
     std::uint64_t checkpointBytes() const;
     /// References between checkpoints (K).
     std::uint64_t checkpointInterval() const;
