@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Sets up, builds the cachescope binary (Release, into build/) and runs the demo simulations.
+# Sets up, builds the cachescope binary and the classroom GUI cachescope-gui (Release, into build/)
+# and runs the demo simulations with the command line (the GUI is built, not started: run
+# build/cachescope-gui yourself, see docs/gui.md).
 # Extra arguments are passed to the first `cachescope run` (e.g. --json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build --target cachescope -j"$(nproc)"
+cmake --build build --target cachescope cachescope-gui -j"$(nproc)"
 
 echo
 # A real program's references (Valgrind Lackey) through a desktop-like split-L1 hierarchy.

@@ -4,8 +4,12 @@
 set -euo pipefail
 
 # valgrind: tests/trace/valgrind_test.cpp traces a real program under Valgrind Lackey.
+# The classroom GUI (cachescope-gui, docs/gui.md): Dear ImGui, GLFW, OpenGL, stb, pkg-config to find
+# them, the DejaVu fonts it draws with; xvfb and xauth run its screenshot test without a display.
 # clang, libclang-rt-14-dev: the libFuzzer targets of fuzz/ (scripts/fuzz.sh); the product builds with g++.
-packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind clang libclang-rt-14-dev)
+packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind
+          pkg-config libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core xvfb xauth
+          clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,89 @@
+#pragma once
+// Everything the window shows, in one place: the model objects (player, quiz, view-model inputs)
+// and what the panels need to remember between frames (which panels are open, the selection).
+// The panels (panels.hpp) only draw this and turn clicks and keys into calls on the model.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/compare.hpp"
+#include "model/config_editor.hpp"
+#include "model/heatmap.hpp"
+#include "model/player.hpp"
+#include "model/quiz.hpp"
+#include "model/scene.hpp"
+#include "model/tensor_view.hpp"
+#include "model/timeline.hpp"
+
+namespace cachescope::gui {
+
+/// A rectangle drawn for one way of one cache grid, in window pixels (for --layout-json: the
+/// screenshot test finds the pixels of a cell there). `probe` is a pixel inside the cell that is
+/// always the cell's fill colour (no letter, no outline covers it).
+struct CellRect {
+    std::string cache;
+    std::uint32_t set = 0, way = 0;
+    float x = 0, y = 0, w = 0, h = 0;
+    float probeX = 0, probeY = 0;
+};
+
+struct AppState {
+    std::string sourceDir;               // where configs/ lives (presets)
+    SceneSpec scene;                     // what `player` runs
+    std::unique_ptr<Player> player;
+    std::optional<TouchIndex> touches;   // for the tensor view
+    HeatMap heat;                        // for the heat-map panel
+    Timeline timeline;
+    Quiz quiz;
+    std::string error;                   // the last user error (shown in the window), empty = none
+
+    // Selection: the cache and set the grids focus on (nullopt = follow the last reference).
+    std::optional<std::uint32_t> selectedSet;
+    std::uint32_t selectedCache = 0;
+
+    // Panels (menu "Panels"); the default layout shows the first four.
+    std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"compare", false}, {"config", false},
+                                     {"scene", false}};
+    std::string focus;  // a panel to bring to the front on the next frame
+    bool presenter = false;  // large fonts
+
+    // Run-to-event choice in the player.
+    int eventKind = 0;      // index into StopKind
+    int eventStructure = 0; // 0 = any, else cache/TLB index + 1
+    int eventRegion = 0;
+
+    // Scene editor (the "scene" panel): kernel picker and config picker.
+    int kernelIndex = 0;
+    std::vector<std::string> kernelParams;  // "k=v" per parameter of the chosen kernel
+    std::array<char, 512> configPath{};
+    std::array<char, 512> tracePath{};
+    bool useTrace = false;
+
+    // Config editor (the "config" panel): a draft of the open scene's config, and where Save writes.
+    std::optional<ConfigEditor> editor;
+    std::array<char, 512> savePath{};
+
+    // Compare mode: a second session on the same source under another config, kept in lockstep.
+    std::unique_ptr<Session> compare;
+    std::string compareConfig;
+    std::array<char, 512> comparePath{};
+
+    // Filled while drawing: where the grid cells are (for --layout-json).
+    std::vector<CellRect> cells;
+};
+
+/// Opens `scene`; on a user error keeps the current one and puts the message in state.error.
+/// Returns true if it opened.
+bool openSceneInto(AppState& state, const SceneSpec& scene);
+
+/// Rebuilds the session with `config` (same source) and replays to the position it was at.
+/// On a user error keeps the current session and puts the message in state.error.
+bool applyConfig(AppState& state, const SimConfig& config);
+
+}  // namespace cachescope::gui

@@ -1,0 +1,1110 @@
+// The panels. Layout: a menu bar; the player across the top; cache grids on the left; the access
+// inspector and the tensor view on the right. Other panels (statistics, quiz, scene) float above.
+// Every Begin() has its End() on every path (Debian's ImGui aborts otherwise).
+
+#include "panels/panels.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "imgui.h"
+
+#include "cachescope/core/atomic_file.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/kernels/kernel.hpp"
+#include "cachescope/mmu/mmu.hpp"
+#include "model/cache_view.hpp"
+#include "model/inspect.hpp"
+#include "model/inspector.hpp"
+#include "model/palette.hpp"
+#include "model/stats_view.hpp"
+
+namespace cachescope::gui {
+
+namespace {
+
+ImU32 col(Rgb c, int alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
+ImVec4 colv(Rgb c) { return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1.f); }
+
+void tooltip(const char* text) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+/// Positions of the default layout, recomputed when the display size changes.
+struct Layout {
+    ImVec2 size{0, 0};
+    bool apply = true;
+};
+Layout g_layout;
+
+void place(const char* name, ImVec2 pos, ImVec2 size) {
+    const ImGuiCond cond = g_layout.apply ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    ImGui::SetNextWindowPos(pos, cond);
+    ImGui::SetNextWindowSize(size, cond);
+    (void)name;
+}
+
+bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindowFlags flags = 0) {
+    bool& open = state.open[key];
+    if (state.focus == key) {
+        ImGui::SetNextWindowFocus();
+        state.focus.clear();
+    }
+    const bool visible = ImGui::Begin(title, &open, flags);
+    return visible;
+}
+
+// ---- player ------------------------------------------------------------------------------------
+
+const char* kEventNames[] = {"miss", "eviction", "write-back", "TLB miss", "page fault", "tensor access"};
+
+void drawPlayer(AppState& state) {
+    if (!beginPanel(state, "player", "Player", ImGuiWindowFlags_NoCollapse)) {
+        ImGui::End();
+        return;
+    }
+    Player& p = *state.player;
+    if (!state.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, colv(palette::kMiss));
+        ImGui::TextWrapped("%s", state.error.c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+        if (ImGui::SmallButton("dismiss")) state.error.clear();
+    }
+    if (ImGui::Button("|<")) p.reset();
+    tooltip("Reset to the start (Home)");
+    ImGui::SameLine();
+    if (ImGui::Button("<")) p.back();
+    tooltip("Step back one reference (Left; Shift: 10)");
+    ImGui::SameLine();
+    if (ImGui::Button(p.playing() ? "Pause" : "Run", ImVec2(ImGui::GetFontSize() * 3.5f, 0))) p.toggle();
+    tooltip("Run / pause (Space)");
+    ImGui::SameLine();
+    if (ImGui::Button(">")) p.step();
+    tooltip("Step one reference (Right; Shift: 10)");
+    ImGui::SameLine();
+    if (ImGui::Button(">|")) p.runToEnd();
+    tooltip("Run to the end (End)");
+    ImGui::SameLine();
+    ImGui::TextUnformatted("|");
+    ImGui::SameLine();
+    if (ImGui::Button("Run to next")) {
+        StopCondition c;
+        c.kind = static_cast<StopKind>(state.eventKind);
+        if (state.eventStructure > 0) c.structure = static_cast<std::uint32_t>(state.eventStructure - 1);
+        c.region = static_cast<std::uint32_t>(state.eventRegion);
+        try {
+            p.runToEvent(c);
+        } catch (const Error& e) {
+            state.error = e.what();
+        }
+    }
+    tooltip("Simulate up to and including the next reference that causes the chosen event");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    ImGui::Combo("##event", &state.eventKind, kEventNames, IM_ARRAYSIZE(kEventNames));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    const Simulator& sim = p.session().simulator();
+    const auto kind = static_cast<StopKind>(state.eventKind);
+    if (kind == StopKind::TensorAccess) {
+        const TraceMetadata* meta = p.session().metadata();
+        const std::string current =
+            meta != nullptr && state.eventRegion < static_cast<int>(meta->regions.size())
+                ? meta->regions[static_cast<std::size_t>(state.eventRegion)].name
+                : "-";
+        if (ImGui::BeginCombo("##region", current.c_str())) {
+            for (std::size_t r = 0; meta != nullptr && r < meta->regions.size(); ++r)
+                if (ImGui::Selectable(meta->regions[r].name.c_str(), state.eventRegion == static_cast<int>(r)))
+                    state.eventRegion = static_cast<int>(r);
+            ImGui::EndCombo();
+        }
+    } else if (kind != StopKind::PageFault) {
+        const bool tlb = kind == StopKind::TlbMiss;
+        std::vector<std::string> names{"any"};
+        if (tlb && sim.mmu() != nullptr)
+            for (const Cache& t : sim.mmu()->tlbs()) names.push_back(t.name());
+        if (!tlb)
+            for (const Cache& c : sim.hierarchy().caches()) names.push_back(c.name());
+        state.eventStructure = std::min(state.eventStructure, static_cast<int>(names.size()) - 1);
+        if (ImGui::BeginCombo("##structure", names[static_cast<std::size_t>(state.eventStructure)].c_str())) {
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if (ImGui::Selectable(names[i].c_str(), state.eventStructure == static_cast<int>(i)))
+                    state.eventStructure = static_cast<int>(i);
+            ImGui::EndCombo();
+        }
+    }
+    ImGui::SameLine();
+    ImGui::TextUnformatted("|  speed");
+    ImGui::SameLine();
+    float slider = static_cast<float>(Player::speedToSlider(p.speed()));
+    char speedText[32];
+    std::snprintf(speedText, sizeof speedText, "%.3g refs/s", p.speed());
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    if (ImGui::SliderFloat("##speed", &slider, 0.f, 1.f, speedText)) p.setSpeed(Player::sliderToSpeed(slider));
+    tooltip("References per second while running (log scale)");
+    ImGui::SameLine();
+    bool maxMode = p.maxMode();
+    if (ImGui::Checkbox("max", &maxMode)) p.setMaxMode(maxMode);
+    tooltip("As fast as possible: simulate in chunks and redraw about 30 times a second");
+
+    // The scrubber over the whole trace.
+    std::uint64_t pos = p.position();
+    const std::uint64_t zero = 0, len = p.length();
+    char posText[64];
+    std::snprintf(posText, sizeof posText, "%llu / %llu", static_cast<unsigned long long>(pos),
+                  static_cast<unsigned long long>(len));
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderScalar("##scrub", ImGuiDataType_U64, &pos, &zero, &len, posText)) p.seek(pos);
+    tooltip("References simulated so far; drag to seek (checkpoint + replay)");
+    ImGui::End();
+}
+
+// ---- cache grids -------------------------------------------------------------------------------
+
+void drawGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const float rowH = std::max(4.f, std::floor(fs * 1.35f));
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const bool minimap = g.shownSets < g.sets;
+    const float labelW = fs * 3.2f;
+    const float mapW = minimap ? fs * 0.8f : 0.f;
+    const float policyW = std::min(fs * 12.f, avail * 0.3f);
+    const float cellW = std::clamp((avail - labelW - policyW - mapW - 8) / static_cast<float>(g.ways), 3.f, fs * 7);
+    const bool text = cellW > fs * 1.6f && rowH >= fs;
+
+    for (std::uint32_t r = 0; r < g.shownSets; ++r) {
+        const std::uint32_t set = g.firstSet + r;
+        const float y = origin.y + static_cast<float>(r) * rowH;
+        const bool selected = state.selectedSet && *state.selectedSet == set && state.selectedCache == cacheIndex;
+        const bool current = g.currentSet && *g.currentSet == set;
+        char label[32];
+        std::snprintf(label, sizeof label, "%s%u", current ? "> " : "", set);
+        dl->AddText(ImVec2(origin.x, y + (rowH - fs) / 2), col(current ? palette::kText : palette::kDimText), label);
+        for (std::uint32_t w = 0; w < g.ways; ++w) {
+            const WayCell& c = g.cell(r, w);
+            const ImVec2 a(origin.x + labelW + static_cast<float>(w) * cellW, y);
+            const ImVec2 b(a.x + cellW - 2, a.y + rowH - 2);
+            const Rgb fill = c.hit ? palette::kHit : c.filled ? palette::kMiss : c.valid ? palette::kValid : palette::kInvalid;
+            dl->AddRectFilled(a, b, col(fill));
+            if (c.nextVictim && cellW > 6) dl->AddRect(ImVec2(a.x + 1, a.y + 1), ImVec2(b.x - 1, b.y - 1), col(palette::kVictim), 0, 0, 2);
+            if (text) {
+                std::string t = c.letters();
+                if (c.valid) {
+                    if (!t.empty()) t += ' ';
+                    t += hex(c.tag);
+                    if (c.dirty) t += " d";
+                }
+                const ImVec4 clip(a.x, a.y, b.x - 2, b.y);
+                dl->AddText(nullptr, 0, ImVec2(a.x + fs * 0.5f, a.y + (rowH - 2 - fs) / 2),
+                            col(c.hit || c.filled ? okabe_ito::kBlack : palette::kText), t.c_str(), nullptr, 0, &clip);
+            }
+            state.cells.push_back({g.name, set, w, a.x, a.y, b.x - a.x, b.y - a.y, a.x + 3, b.y - 3});
+        }
+        const float rowEnd = origin.x + labelW + static_cast<float>(g.ways) * cellW;
+        if (selected) dl->AddRect(ImVec2(origin.x - 1, y - 1), ImVec2(rowEnd + 1, y + rowH - 1), col(palette::kSelection), 0, 0, 2);
+        const ImVec4 clip(rowEnd + 6, y, rowEnd + 6 + policyW, y + rowH);
+        dl->AddText(nullptr, 0, ImVec2(rowEnd + 6, y + (rowH - fs) / 2), col(palette::kDimText),
+                    g.policyState[r].c_str(), nullptr, 0, &clip);
+    }
+    // Rows are clickable: selecting a set pins the focus window on it.
+    const float gridH = static_cast<float>(g.shownSets) * rowH;
+    ImGui::InvisibleButton(("grid" + g.name).c_str(), ImVec2(std::max(1.f, labelW + static_cast<float>(g.ways) * cellW), std::max(1.f, gridH)));
+    if (ImGui::IsItemHovered()) {
+        const ImVec2 m = ImGui::GetMousePos();
+        const auto row = static_cast<std::uint32_t>(std::max(0.f, (m.y - origin.y) / rowH));
+        const auto way = static_cast<std::uint32_t>(std::max(0.f, (m.x - origin.x - labelW) / cellW));
+        if (row < g.shownSets && way < g.ways && m.x >= origin.x + labelW) {
+            const WayCell& c = g.cell(row, way);
+            ImGui::SetTooltip("%s set %u way %u\n%s\ntag %s, line %s%s%s\nH hit, M miss (filled), E evicted, W written back",
+                              g.name.c_str(), g.firstSet + row, way, c.valid ? "valid" : "empty", hex(c.tag).c_str(),
+                              hex(c.lineAddress).c_str(), c.dirty ? ", dirty" : "", c.nextVictim ? "\nnext victim" : "");
+        }
+        if (ImGui::IsMouseClicked(0) && row < g.shownSets) {
+            state.selectedSet = g.firstSet + row;
+            state.selectedCache = cacheIndex;
+        }
+    }
+    if (minimap) {
+        // Occupancy of every set, top to bottom; the focus window framed.
+        const float x = origin.x + avail - mapW;
+        const float h = std::max(gridH, std::min(height, fs * 8));
+        const float perSet = h / static_cast<float>(g.sets);
+        const std::uint32_t step = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(1.f / std::max(perSet, 1e-6f)));
+        for (std::uint32_t s = 0; s < g.sets; s += step) {
+            std::uint32_t occ = 0;
+            for (std::uint32_t k = s; k < std::min(g.sets, s + step); ++k) occ = std::max(occ, g.occupancy[k]);
+            const int alpha = 40 + static_cast<int>(215.f * static_cast<float>(occ) / static_cast<float>(g.ways));
+            const float y0 = origin.y + static_cast<float>(s) * perSet;
+            dl->AddRectFilled(ImVec2(x, y0), ImVec2(x + mapW, y0 + std::max(perSet * static_cast<float>(step), 1.f)),
+                              col(okabe_ito::kSkyBlue, alpha));
+        }
+        dl->AddRect(ImVec2(x - 1, origin.y + static_cast<float>(g.firstSet) * perSet),
+                    ImVec2(x + mapW + 1, origin.y + static_cast<float>(g.firstSet + g.shownSets) * perSet),
+                    col(palette::kText), 0, 0, 1.5f);
+        if (g.currentSet) {
+            const float yc = origin.y + (static_cast<float>(*g.currentSet) + 0.5f) * perSet;
+            dl->AddLine(ImVec2(x - 4, yc), ImVec2(x + mapW + 4, yc), col(g.currentHit ? palette::kHit : palette::kMiss), 2);
+        }
+    }
+}
+
+void drawCaches(AppState& state) {
+    if (!beginPanel(state, "caches", "Cache grids")) {
+        ImGui::End();
+        return;
+    }
+    const Simulator& sim = state.player->session().simulator();
+    const auto& caches = sim.hierarchy().caches();
+    const ReferenceNarration* last = state.player->last() ? &*state.player->last() : nullptr;
+    if (state.selectedSet) {
+        if (ImGui::SmallButton("follow the current set")) state.selectedSet.reset();
+        ImGui::SameLine();
+    }
+    ImGui::TextDisabled("H hit  M miss  E evicted  W written back  d dirty  yellow frame: next victim");
+    const float fs = ImGui::GetFontSize();
+    const float rowH = std::max(4.f, std::floor(fs * 1.35f));
+    // Height per cache: what its sets need if everything fits, else the small caches get what they
+    // need and the others share the rest equally (they show a focus window and a minimap).
+    const float header = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 3 + 2;
+    const float avail = ImGui::GetContentRegionAvail().y;
+    std::vector<float> need(caches.size()), give(caches.size(), 0.f);
+    for (std::size_t c = 0; c < caches.size(); ++c) need[c] = header + static_cast<float>(caches[c].sets()) * rowH;
+    float left = avail;
+    std::size_t unplaced = caches.size();
+    for (bool changed = true; changed && unplaced > 0;) {
+        changed = false;
+        const float share = left / static_cast<float>(unplaced);
+        for (std::size_t c = 0; c < caches.size(); ++c)
+            if (give[c] == 0.f && need[c] <= share) {
+                give[c] = need[c];
+                left -= need[c];
+                --unplaced;
+                changed = true;
+            }
+    }
+    for (std::size_t c = 0; c < caches.size(); ++c)
+        if (give[c] == 0.f) give[c] = left / static_cast<float>(std::max<std::size_t>(unplaced, 1));
+    for (std::uint32_t c = 0; c < caches.size(); ++c) {
+        const Cache& cache = caches[c];
+        const float perCache = give[c];
+        const auto rows = static_cast<std::uint32_t>(std::max(1.f, (perCache - header) / rowH));
+        const std::optional<std::uint32_t> sel = state.selectedCache == c ? state.selectedSet : std::nullopt;
+        const CacheGrid g = buildCacheGrid(cache, c, last, rows, sel);
+        ImGui::Text("%s  %s, %u sets x %u ways, %u B lines, %s", g.name.c_str(), formatSize(cache.config().size).c_str(),
+                    g.sets, g.ways, static_cast<unsigned>(cache.config().lineSize), cache.config().replacement.c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("(tag | %u set bits | %u offset bits)", g.setBits, g.offsetBits);
+        if (g.shownSets < g.sets) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("sets %u-%u of %u", g.firstSet, g.firstSet + g.shownSets - 1, g.sets);
+        }
+        drawGrid(state, g, c, perCache - header);
+        ImGui::Spacing();
+    }
+    ImGui::End();
+}
+
+// ---- TLBs and page table -------------------------------------------------------------------------
+
+void drawTlb(AppState& state) {
+    if (!beginPanel(state, "tlb", "TLBs and page table")) {
+        ImGui::End();
+        return;
+    }
+    const Simulator& sim = state.player->session().simulator();
+    const Mmu* mmu = sim.mmu();
+    if (mmu == nullptr) {
+        ImGui::TextWrapped("No MMU in this config: addresses go to the caches untranslated. Open a config with an "
+                           "\"mmu\" (e.g. configs/teaching-paging.json) to see TLBs and the page walk.");
+        ImGui::End();
+        return;
+    }
+    const ReferenceNarration* last = state.player->last() ? &*state.player->last() : nullptr;
+    const MmuConfig& mc = mmu->config();
+    std::string bits;
+    for (const std::uint32_t b : mc.bitsPerLevel) bits += (bits.empty() ? "" : " + ") + std::to_string(b);
+    ImGui::Text("pages of %s, %s index bits per level (root first) + %u offset bits; %llu frames",
+                formatSize(mc.pageSize).c_str(), bits.c_str(), static_cast<unsigned>(std::countr_zero(mc.pageSize)),
+                static_cast<unsigned long long>(mc.frames()));
+    const MmuStats& st = mmu->stats();
+    ImGui::Text("walks %llu, page faults %llu (major %llu), resident pages %llu (peak %llu), page-table pages %llu",
+                static_cast<unsigned long long>(st.walks), static_cast<unsigned long long>(st.pageFaults),
+                static_cast<unsigned long long>(st.majorFaults), static_cast<unsigned long long>(st.residentPages),
+                static_cast<unsigned long long>(st.residentPagesPeak), static_cast<unsigned long long>(st.pageTablePages));
+    for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
+        const Cache& tlb = mmu->tlbs()[t];
+        const CacheGrid g = buildTlbGrid(tlb, t, last, 16);
+        ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", g.name.c_str(), g.sets * g.ways, g.sets,
+                    g.ways, tlb.config().replacement.c_str());
+        drawGrid(state, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * ImGui::GetFontSize() * 1.35f);
+    }
+    ImGui::Separator();
+    if (last == nullptr) {
+        ImGui::TextUnformatted("The last reference's translation shows here.");
+    } else {
+        for (const Piece& p : last->pieces) {
+            if (!p.translation) continue;
+            const Translation& tr = *p.translation;
+            ImGui::Text("virtual %s = page %s | offset %s  ->  physical %s", hex(p.virtualAddress).c_str(),
+                        hex(tr.pageNumber).c_str(), hex(tr.offset).c_str(), hex(p.physicalAddress).c_str());
+            if (tr.walk.empty()) ImGui::TextColored(colv(palette::kHit), "no walk: a TLB held the translation");
+            for (const WalkStep& w : tr.walk)
+                ImGui::Text("  level %u: index %llu (%u bits) in the table at %s, entry at %s, served by %s", w.level,
+                            static_cast<unsigned long long>(w.index),
+                            w.level < mc.bitsPerLevel.size() ? mc.bitsPerLevel[w.level] : 0u, hex(w.tableAddress).c_str(),
+                            hex(w.pteAddress).c_str(), w.servedByName.c_str());
+            if (tr.fault)
+                ImGui::TextColored(colv(palette::kMiss), "  page fault (%s): frame %u%s", tr.fault->major ? "major" : "minor",
+                                   tr.fault->frame,
+                                   tr.fault->evicted ? (", evicting page " + hex(tr.fault->evictedPage) +
+                                                        (tr.fault->evictedDirty ? " (dirty: written out)" : ""))
+                                                           .c_str()
+                                                     : "");
+        }
+    }
+    ImGui::End();
+}
+
+// ---- access inspector --------------------------------------------------------------------------
+
+void drawInspector(AppState& state) {
+    if (!beginPanel(state, "inspector", "Access inspector")) {
+        ImGui::End();
+        return;
+    }
+    Player& p = *state.player;
+    const bool hidden = state.quiz.enabled() && state.quiz.prediction();
+    if (!p.last()) {
+        ImGui::TextWrapped("Nothing simulated yet: press Step (Right arrow) or Run (Space).");
+    } else if (!hidden) {
+        const InspectorView v = buildInspector(*p.last(), p.session().simulator());
+        ImGui::TextUnformatted(v.title.c_str());
+        if (!v.element.empty() || !v.statement.empty()) {
+            ImGui::SameLine();
+            ImGui::TextColored(colv(okabe_ito::kSkyBlue), "%s  %s", v.element.c_str(), v.statement.c_str());
+        }
+        if (!v.splits.empty() && ImGui::BeginTable("split", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+            ImGui::TableSetupColumn("level");
+            ImGui::TableSetupColumn("tag");
+            ImGui::TableSetupColumn("set (bits)");
+            ImGui::TableSetupColumn("offset (bits)");
+            ImGui::TableSetupColumn("line");
+            ImGui::TableHeadersRow();
+            for (const AddressSplit& s : v.splits) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(s.level.c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(hex(s.tag).c_str());
+                ImGui::TableNextColumn();
+                ImGui::Text("%u (%u)", s.set, s.setBits);
+                ImGui::TableNextColumn();
+                ImGui::Text("%s (%u)", hex(s.offset).c_str(), s.offsetBits);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(hex(s.address >> s.offsetBits << s.offsetBits).c_str());
+            }
+            ImGui::EndTable();
+        }
+        for (const Sentence& s : v.path) {
+            const Rgb c = s.tone == Sentence::Tone::Hit ? palette::kHit : s.tone == Sentence::Tone::Miss ? palette::kMiss : palette::kText;
+            ImGui::Indent(static_cast<float>(s.depth + 1) * ImGui::GetFontSize());
+            ImGui::PushStyleColor(ImGuiCol_Text, colv(c));
+            ImGui::TextWrapped("%s", s.text.c_str());
+            ImGui::PopStyleColor();
+            ImGui::Unindent(static_cast<float>(s.depth + 1) * ImGui::GetFontSize());
+        }
+        ImGui::Text("%s", v.outcome.c_str());
+        for (const std::string& m : v.missClasses) {
+            ImGui::SameLine();
+            ImGui::TextColored(colv(okabe_ito::kOrange), "[%s]", m.c_str());
+        }
+    }
+    if (!p.atEnd()) {
+        const Access next = p.session().referenceAt(p.position());
+        ImGui::Separator();
+        ImGui::TextDisabled("next: %s", describeNext(next, elementOf(p.session().metadata(), next.address)).c_str());
+    }
+    ImGui::End();
+}
+
+// ---- quiz ----------------------------------------------------------------------------------------
+
+void drawQuiz(AppState& state) {
+    if (!beginPanel(state, "quiz", "Quiz")) {
+        ImGui::End();
+        return;
+    }
+    Player& p = *state.player;
+    bool on = state.quiz.enabled();
+    if (ImGui::Checkbox("quiz mode", &on)) state.quiz.setEnabled(on);
+    ImGui::SameLine();
+    ImGui::Text("score %u / %u", state.quiz.correct(), state.quiz.asked());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("reset score")) state.quiz.resetScore();
+    if (on && !p.atEnd()) {
+        const Access next = p.session().referenceAt(p.position());
+        ImGui::TextWrapped("Next: %s. Where will its data come from?",
+                           describeNext(next, elementOf(p.session().metadata(), next.address)).c_str());
+        const auto& caches = p.session().simulator().hierarchy().caches();
+        for (std::uint32_t c = 0; c <= caches.size(); ++c) {
+            const std::uint32_t answer = c < caches.size() ? c : Quiz::kMemory;
+            const std::string label = c < caches.size() ? caches[c].name() + " hit" : std::string("memory");
+            if (c > 0) ImGui::SameLine();
+            if (ImGui::Button(label.c_str())) {
+                state.quiz.predict(answer);
+                p.step();
+                if (p.last()) state.quiz.judge(*p.last());
+            }
+        }
+        if (const auto& a = state.quiz.lastAnswer()) {
+            auto name = [&](std::uint32_t i) { return i < caches.size() ? caches[i].name() : std::string("memory"); };
+            const bool right = a->first == a->second;
+            ImGui::TextColored(colv(right ? palette::kHit : palette::kMiss), "%s you said %s, it came from %s",
+                               right ? "Right:" : "Not quite:", name(a->first).c_str(), name(a->second).c_str());
+        }
+    }
+    ImGui::End();
+}
+
+// ---- tensor view -------------------------------------------------------------------------------
+
+void legendChip(Rgb c, const char* label) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    const float s = ImGui::GetFontSize();
+    dl->AddRectFilled(ImVec2(a.x, a.y + 2), ImVec2(a.x + s - 2, a.y + s), col(c));
+    ImGui::Dummy(ImVec2(s, s));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(label);
+    ImGui::SameLine();
+}
+
+Rgb residenceColour(std::uint8_t r) {
+    if (r == kResidenceMemory) return palette::kMemory;
+    if (r == kResidenceNever) return palette::kNeverTouched;
+    if (r == kResidenceUnknown) return palette::kUnknown;
+    return levelColour(r);
+}
+
+void drawTensors(AppState& state) {
+    if (!beginPanel(state, "tensors", "Tensor view")) {
+        ImGui::End();
+        return;
+    }
+    const Session& s = state.player->session();
+    if (!state.touches || s.metadata() == nullptr) {
+        ImGui::TextWrapped("This trace has no tensors (no region metadata): run a kernel to see them.");
+        ImGui::End();
+        return;
+    }
+    const ReferenceNarration* last = state.player->last() ? &*state.player->last() : nullptr;
+    const std::vector<TensorGrid> grids = buildTensorGrids(s, *state.touches, last);
+    const Hierarchy& h = s.simulator().hierarchy();
+    std::uint32_t levels = 0;
+    for (std::uint32_t c = 0; c < h.caches().size(); ++c) levels = std::max(levels, h.level(c));
+    for (std::uint32_t l = 1; l <= levels; ++l) legendChip(levelColour(l), ("L" + std::to_string(l)).c_str());
+    legendChip(palette::kMemory, "memory");
+    legendChip(palette::kNeverTouched, "never touched");
+    ImGui::NewLine();
+    if (s.simulator().mmu() != nullptr)
+        ImGui::TextDisabled("(with an MMU the residence needs a view of the resident pages: grey = cannot tell yet)");
+    if (grids.empty()) {
+        ImGui::TextUnformatted("No tensors with a shape in this trace.");
+        ImGui::End();
+        return;
+    }
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float colW = avail.x / static_cast<float>(grids.size());
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float usedH = 0;
+    for (std::size_t t = 0; t < grids.size(); ++t) {
+        const TensorGrid& g = grids[t];
+        const float x0 = start.x + static_cast<float>(t) * colW;
+        const float gridTop = start.y + fs * 2.6f;
+        const float cell = std::max(1.f, std::floor(std::min((colW - fs) / static_cast<float>(g.cols),
+                                                             (avail.y - fs * 2.8f) / static_cast<float>(g.rows))));
+        char head[96];
+        std::snprintf(head, sizeof head, "%s  %ux%u", g.name.c_str(), g.rows, g.cols);
+        dl->AddText(ImVec2(x0, start.y), col(palette::kText), head);
+        std::snprintf(head, sizeof head, "%s misses %llu / %llu", h.firstDataCache() != Hierarchy::kMemory
+                          ? h.caches()[h.firstDataCache()].name().c_str() : "L1",
+                      static_cast<unsigned long long>(g.misses), static_cast<unsigned long long>(g.accesses));
+        dl->AddText(ImVec2(x0, start.y + fs * 1.2f), col(palette::kDimText), head);
+        for (std::uint32_t r = 0; r < g.rows; ++r) {
+            for (std::uint32_t c = 0; c < g.cols; ++c) {
+                const std::size_t e = std::size_t{r} * g.cols + c;
+                const ImVec2 a(x0 + static_cast<float>(c) * cell, gridTop + static_cast<float>(r) * cell);
+                const float gap = cell >= 4 ? 1.f : 0.f;
+                dl->AddRectFilled(a, ImVec2(a.x + cell - gap, a.y + cell - gap), col(residenceColour(g.residence[e])));
+                if (g.lineStart[e] && c != 0 && cell >= 3)  // a cache-line boundary: a dark tick on the left
+                    dl->AddLine(ImVec2(a.x - 0.5f, a.y), ImVec2(a.x - 0.5f, a.y + cell), IM_COL32(0, 0, 0, 255), 1.5f);
+            }
+        }
+        const float w = cell * static_cast<float>(g.cols), hgt = cell * static_cast<float>(g.rows);
+        if (g.tile > 0) {
+            for (std::uint32_t k = g.tile; k < g.cols; k += g.tile)
+                dl->AddLine(ImVec2(x0 + static_cast<float>(k) * cell, gridTop), ImVec2(x0 + static_cast<float>(k) * cell, gridTop + hgt),
+                            col(okabe_ito::kYellow), 1.5f);
+            for (std::uint32_t k = g.tile; k < g.rows; k += g.tile)
+                dl->AddLine(ImVec2(x0, gridTop + static_cast<float>(k) * cell), ImVec2(x0 + w, gridTop + static_cast<float>(k) * cell),
+                            col(okabe_ito::kYellow), 1.5f);
+        }
+        if (g.current) {
+            const ImVec2 a(x0 + static_cast<float>(g.current->second) * cell, gridTop + static_cast<float>(g.current->first) * cell);
+            dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(a.x + cell + 1, a.y + cell + 1), IM_COL32(255, 255, 255, 255), 0, 0, 2.5f);
+        }
+        // Tooltip for the hovered element.
+        const ImVec2 m = ImGui::GetMousePos();
+        if (ImGui::IsWindowHovered() && m.x >= x0 && m.x < x0 + w && m.y >= gridTop && m.y < gridTop + hgt) {
+            const auto r = static_cast<std::uint32_t>((m.y - gridTop) / cell);
+            const auto c = static_cast<std::uint32_t>((m.x - x0) / cell);
+            const std::uint8_t res = g.residence[std::size_t{r} * g.cols + c];
+            const std::string where = res == kResidenceMemory ? "memory only"
+                                      : res == kResidenceNever ? "never touched"
+                                      : res == kResidenceUnknown ? "cannot tell"
+                                                                 : "fastest level: L" + std::to_string(res);
+            ImGui::SetTooltip("%s element (%u, %u): %s", g.name.c_str(), r, c, where.c_str());
+        }
+        usedH = std::max(usedH, fs * 2.6f + hgt);
+    }
+    ImGui::Dummy(ImVec2(avail.x, usedH));
+    ImGui::End();
+}
+
+// ---- statistics -----------------------------------------------------------------------------------
+
+void drawStats(AppState& state) {
+    if (!beginPanel(state, "stats", "Statistics")) {
+        ImGui::End();
+        return;
+    }
+    const Session& s = state.player->session();
+    const StatsTable table = buildStatsTable(s);
+    if (ImGui::Button("Copy as CSV")) ImGui::SetClipboardText(statsCsv(table).c_str());
+    tooltip("Per level and per statement, as CSV on the clipboard");
+    if (ImGui::BeginTable("levels", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        for (const char* h : {"level", "accesses", "misses", "hit rate", "compulsory", "capacity", "conflict", "write-backs"})
+            ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (const LevelRow& r : table.levels) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.name.c_str());
+            for (std::uint64_t v : {r.accesses, r.misses}) {
+                ImGui::TableNextColumn();
+                ImGui::Text("%llu", static_cast<unsigned long long>(v));
+            }
+            ImGui::TableNextColumn();
+            ImGui::Text("%.1f%%", 100.0 * r.hitRate());
+            for (std::uint64_t v : {r.compulsory, r.capacity, r.conflict, r.writebacks}) {
+                ImGui::TableNextColumn();
+                ImGui::Text("%llu", static_cast<unsigned long long>(v));
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Text("AMAT %.2f cycles per reference", s.simulator().amat());
+    for (std::uint32_t c = 0; c < s.simulator().hierarchy().caches().size(); ++c) {
+        const std::vector<float> rates = state.timeline.hitRates(c);
+        if (rates.empty()) continue;
+        const std::string label = s.simulator().hierarchy().caches()[c].name() + " hit rate";
+        ImGui::TextUnformatted(label.c_str());
+        // ImGui 1.86: PlotLines with width -1 draws nothing; pass the width.
+        ImGui::PlotLines(("##" + label).c_str(), rates.data(), static_cast<int>(rates.size()), 0, nullptr, 0.f, 1.f,
+                         ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 3));
+    }
+    if (!table.statements.empty() && ImGui::BeginTable("sites", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("statement");
+        ImGui::TableSetupColumn("accesses");
+        ImGui::TableSetupColumn("misses (first level)");
+        ImGui::TableHeadersRow();
+        for (const StatementRow& r : table.statements) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%llu", static_cast<unsigned long long>(r.accesses));
+            ImGui::TableNextColumn();
+            ImGui::Text("%llu", static_cast<unsigned long long>(r.misses));
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+}
+
+// ---- address heat-map ---------------------------------------------------------------------------
+
+void drawHeatmap(AppState& state) {
+    if (!beginPanel(state, "heatmap", "Address heat-map")) {
+        ImGui::End();
+        return;
+    }
+    const HeatMap& h = state.heat;
+    const std::uint64_t position = state.player->position();
+    ImGui::TextDisabled("references per bin: time (trace position) to the right, address upward (%s .. %s); "
+                        "the white line is now",
+                        hex(h.low()).c_str(), hex(h.high()).c_str());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float fs = ImGui::GetFontSize();
+    const float labelW = fs * 4;
+    const float cw = (avail.x - labelW) / static_cast<float>(std::max(h.timeBins(), 1u));
+    const float ch = (avail.y - fs * 0.5f) / static_cast<float>(std::max(h.addressBins(), 1u));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const std::uint32_t now = h.length() == 0 ? 0 : h.timeBinOf(position);
+    const float logMax = std::log1p(static_cast<float>(std::max(h.maxCount(), 1u)));
+    for (std::uint32_t t = 0; t < h.timeBins() && (t < now || (t == now && position > 0)); ++t)
+        for (std::uint32_t a = 0; a < h.addressBins(); ++a) {
+            const std::uint32_t c = h.count(t, a);
+            if (c == 0) continue;
+            const float v = std::log1p(static_cast<float>(c)) / logMax;
+            const ImVec2 p0(o.x + labelW + static_cast<float>(t) * cw, o.y + static_cast<float>(h.addressBins() - 1 - a) * ch);
+            dl->AddRectFilled(p0, ImVec2(p0.x + std::max(cw, 1.f), p0.y + std::max(ch, 1.f)),
+                              col(okabe_ito::kOrange, 60 + static_cast<int>(195.f * v)));
+        }
+    // Tensor names at their address range.
+    if (const TraceMetadata* meta = state.player->session().metadata())
+        for (const Region& r : meta->regions) {
+            if (r.shape.empty() || r.base < h.low() || r.base >= h.high()) continue;
+            const float y = o.y + static_cast<float>(h.addressBins()) * ch -
+                            static_cast<float>(h.addressBinOf(r.base)) * ch;
+            dl->AddLine(ImVec2(o.x + labelW, y), ImVec2(o.x + avail.x, y), col(palette::kDimText, 120));
+            dl->AddText(ImVec2(o.x, y - fs), col(palette::kText), r.name.c_str());
+        }
+    const float x = o.x + labelW + (h.length() == 0 ? 0.f : static_cast<float>(position) / static_cast<float>(h.length()) *
+                                                              static_cast<float>(h.timeBins()) * cw);
+    dl->AddLine(ImVec2(x, o.y), ImVec2(x, o.y + static_cast<float>(h.addressBins()) * ch), col(palette::kText), 1.5f);
+    ImGui::Dummy(avail);
+    ImGui::End();
+}
+
+// ---- compare ---------------------------------------------------------------------------------------
+
+void drawCompare(AppState& state) {
+    if (!beginPanel(state, "compare", "Compare")) {
+        ImGui::End();
+        return;
+    }
+    if (state.comparePath[0] == '\0')
+        std::snprintf(state.comparePath.data(), state.comparePath.size(), "%s/configs/default.json", state.sourceDir.c_str());
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
+    ImGui::InputText("second config", state.comparePath.data(), state.comparePath.size());
+    if (ImGui::Button(state.compare ? "Restart" : "Start")) {
+        try {
+            auto other = openScene(SceneSpec{state.comparePath.data(), state.scene.source});
+            keepInStep(state.player->session(), *other);
+            state.compare = std::move(other);
+            state.compareConfig = std::filesystem::path(state.comparePath.data()).filename().string();
+        } catch (const Error& e) {
+            state.error = e.what();
+        }
+    }
+    tooltip("Run the same source under the second config, in lockstep with the player");
+    if (state.compare) {
+        ImGui::SameLine();
+        if (ImGui::Button("Stop")) state.compare.reset();
+    }
+    if (!state.compare) {
+        ImGui::TextWrapped("Start runs the open source under a second config at the same position; the table shows "
+                           "where the two differ.");
+        ImGui::End();
+        return;
+    }
+    const std::string a = std::filesystem::path(state.scene.configPath).filename().string();
+    ImGui::Text("A: %s    B: %s    (rows that differ in orange)", a.c_str(), state.compareConfig.c_str());
+    if (ImGui::BeginTable("compare", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        for (const char* h : {"level", "misses A", "misses B", "hit rate A", "hit rate B"}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (const CompareRow& r : compareLevels(state.player->session(), *state.compare)) {
+            const ImVec4 c = r.differs() ? colv(okabe_ito::kOrange) : colv(palette::kText);
+            auto rate = [](std::uint64_t acc, std::uint64_t miss) {
+                return acc == 0 ? 0.0 : 100.0 * double(acc - miss) / double(acc);
+            };
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextColored(c, "%s", r.level.c_str());
+            ImGui::TableNextColumn();
+            if (r.inA) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesA));
+            ImGui::TableNextColumn();
+            if (r.inB) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesB));
+            ImGui::TableNextColumn();
+            if (r.inA) ImGui::TextColored(c, "%.1f%%", rate(r.accessesA, r.missesA));
+            ImGui::TableNextColumn();
+            if (r.inB) ImGui::TextColored(c, "%.1f%%", rate(r.accessesB, r.missesB));
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Text("AMAT: A %.2f, B %.2f cycles per reference", state.player->session().simulator().amat(),
+                state.compare->simulator().amat());
+    ImGui::End();
+}
+
+// ---- config editor ------------------------------------------------------------------------------------
+
+void drawConfig(AppState& state) {
+    if (!beginPanel(state, "config", "Config editor")) {
+        ImGui::End();
+        return;
+    }
+    if (!state.editor) state.editor.emplace(state.player->session().config());
+    ConfigEditor& ed = *state.editor;
+    if (ImGui::Button("Apply")) {
+        if (ed.valid()) applyConfig(state, *ed.valid());
+    }
+    tooltip("Rebuild the simulator with this config and replay to the current position");
+    ImGui::SameLine();
+    if (ImGui::Button("Revert")) ed = ConfigEditor(state.player->session().config());
+    tooltip("Back to the config of the open scene");
+    ImGui::SameLine();
+    if (state.savePath[0] == '\0') std::snprintf(state.savePath.data(), state.savePath.size(), "edited-config.json");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+    ImGui::InputText("##save", state.savePath.data(), state.savePath.size());
+    ImGui::SameLine();
+    if (ImGui::Button("Save JSON")) {
+        try {
+            const std::string text = ed.json();
+            writeFileAtomically(state.savePath.data(), [&](std::ostream& out) { out << text << '\n'; });
+        } catch (const Error& e) {
+            state.error = e.what();
+        }
+    }
+    if (!ed.error().empty()) ImGui::TextColored(colv(palette::kMiss), "%s", ed.error().c_str());
+    else ImGui::TextColored(colv(palette::kHit), "valid");
+    std::string group;
+    for (const std::string& path : ed.fields()) {
+        const std::string head = path.substr(0, path.rfind('/'));
+        if (head != group) {
+            group = head;
+            ImGui::Separator();
+            std::string title = head;
+            const SimConfig& cfg = state.player->session().config();
+            if (head.rfind("/caches/", 0) == 0 && std::stoul(head.substr(8)) < cfg.caches.size())
+                title = state.player->session().simulator().hierarchy().caches()[std::stoul(head.substr(8))].name() + "  " + head;
+            ImGui::TextUnformatted(title.c_str());
+            if (head.rfind("/caches/", 0) == 0) {
+                const std::size_t i = std::stoul(head.substr(8));
+                if (const auto d = ed.cacheDerived(i)) {
+                    ImGui::SameLine();
+                    ImGui::TextDisabled("  %llu lines, %llu sets: %u set bits, %u offset bits",
+                                        static_cast<unsigned long long>(d->lines), static_cast<unsigned long long>(d->sets),
+                                        d->setBits, d->offsetBits);
+                }
+            } else if (head.rfind("/tlbs/", 0) == 0) {
+                if (const auto reach = ed.tlbReach(std::stoul(head.substr(6)))) {
+                    ImGui::SameLine();
+                    ImGui::TextDisabled("  reach %s", formatSize(*reach).c_str());
+                }
+            }
+        }
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%s", ed.text(path).c_str());
+        const bool flagged = ed.flags(path);
+        if (flagged) ImGui::PushStyleColor(ImGuiCol_FrameBg, colv(palette::kMiss));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+        const std::string label = path.substr(path.rfind('/') + 1) + "##" + path;
+        if (ImGui::InputText(label.c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) ed.set(path, buf);
+        if (flagged) ImGui::PopStyleColor();
+        if (ImGui::IsItemDeactivatedAfterEdit()) ed.set(path, buf);
+        if (flagged) {
+            ImGui::SameLine();
+            ImGui::TextColored(colv(palette::kMiss), "<- %s", ed.error().substr(ed.errorPath().size() + 2).c_str());
+        }
+    }
+    ImGui::End();
+}
+
+// ---- scene: kernel and config pickers ---------------------------------------------------------------
+
+void resetKernelParams(AppState& state) {
+    const KernelInfo& k = kernels()[static_cast<std::size_t>(state.kernelIndex)];
+    state.kernelParams.clear();
+    for (const KernelParamSpec& p : k.params) state.kernelParams.push_back(p.defaultValue);
+}
+
+void drawScene(AppState& state) {
+    if (!beginPanel(state, "scene", "Scene")) {
+        ImGui::End();
+        return;
+    }
+    if (state.configPath[0] == '\0')
+        std::snprintf(state.configPath.data(), state.configPath.size(), "%s", state.scene.configPath.c_str());
+    ImGui::InputText("config", state.configPath.data(), state.configPath.size());
+    ImGui::SameLine();
+    if (ImGui::BeginCombo("##presets", "presets", ImGuiComboFlags_NoPreview)) {
+        std::error_code ec;
+        std::vector<std::string> files;
+        for (const auto& f : std::filesystem::directory_iterator(state.sourceDir + "/configs", ec))
+            if (f.path().extension() == ".json" && f.path().filename() != "schema.json") files.push_back(f.path().string());
+        std::sort(files.begin(), files.end());
+        for (const std::string& f : files)
+            if (ImGui::Selectable(std::filesystem::path(f).filename().string().c_str()))
+                std::snprintf(state.configPath.data(), state.configPath.size(), "%s", f.c_str());
+        ImGui::EndCombo();
+    }
+    ImGui::Checkbox("trace file", &state.useTrace);
+    if (state.useTrace) {
+        ImGui::InputText("trace", state.tracePath.data(), state.tracePath.size());
+    } else {
+        const auto& ks = kernels();
+        if (state.kernelParams.empty()) resetKernelParams(state);
+        if (ImGui::BeginCombo("kernel", ks[static_cast<std::size_t>(state.kernelIndex)].name.c_str())) {
+            for (std::size_t i = 0; i < ks.size(); ++i)
+                if (ImGui::Selectable(ks[i].name.c_str(), state.kernelIndex == static_cast<int>(i))) {
+                    state.kernelIndex = static_cast<int>(i);
+                    resetKernelParams(state);
+                }
+            ImGui::EndCombo();
+        }
+        const KernelInfo& k = ks[static_cast<std::size_t>(state.kernelIndex)];
+        for (std::size_t i = 0; i < k.params.size() && i < state.kernelParams.size(); ++i) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "%s", state.kernelParams[i].c_str());
+            ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+            if (ImGui::InputText(k.params[i].name.c_str(), buf, sizeof buf)) state.kernelParams[i] = buf;
+            tooltip(k.params[i].description.c_str());
+        }
+    }
+    if (ImGui::Button("Open")) {
+        SceneSpec scene;
+        scene.configPath = state.configPath.data();
+        if (state.useTrace) {
+            scene.source = SourceSpec::file(state.tracePath.data());
+        } else {
+            const KernelInfo& k = kernels()[static_cast<std::size_t>(state.kernelIndex)];
+            std::vector<std::string> params;
+            for (std::size_t i = 0; i < k.params.size() && i < state.kernelParams.size(); ++i)
+                params.push_back(k.params[i].name + "=" + state.kernelParams[i]);
+            scene.source = SourceSpec::kernelRun(k.name, params);
+        }
+        openSceneInto(state, scene);
+    }
+    if (!state.error.empty()) ImGui::TextColored(colv(palette::kMiss), "%s", state.error.c_str());
+    ImGui::End();
+}
+
+void drawMenu(AppState& state) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("Panels")) {
+        for (const std::string& name : panelNames()) ImGui::MenuItem(name.c_str(), nullptr, &state.open[name]);
+        ImGui::Separator();
+        if (ImGui::MenuItem("Reset layout")) g_layout.apply = true;
+        ImGui::EndMenu();
+    }
+    ImGui::MenuItem("Presenter mode", nullptr, &state.presenter);
+    const SourceSpec& src = state.scene.source;
+    std::string what = src.kernel.empty() ? src.trace : "kernel " + src.kernel;
+    for (const std::string& p : src.params) what += " " + p;
+    ImGui::TextDisabled("  %s  |  %s", what.c_str(), std::filesystem::path(state.scene.configPath).filename().c_str());
+    ImGui::EndMainMenuBar();
+}
+
+}  // namespace
+
+bool openSceneInto(AppState& state, const SceneSpec& scene) {
+    try {
+        auto session = openScene(scene);
+        std::optional<TouchIndex> touches;
+        if (const TraceMetadata* meta = session->metadata()) {
+            const Hierarchy& h = session->simulator().hierarchy();
+            std::uint32_t line = 64;
+            if (!h.caches().empty()) {
+                line = h.caches().front().config().lineSize;
+                for (const Cache& c : h.caches()) line = std::min(line, c.config().lineSize);
+            }
+            touches.emplace(*meta, scene.source, line);
+        }
+        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), 160, 96);
+        state.player = std::make_unique<Player>(std::move(session));
+        state.touches = std::move(touches);
+        state.heat = std::move(heat);
+        state.scene = scene;
+        state.timeline.clear();
+        state.editor.reset();
+        state.compare.reset();
+        state.selectedSet.reset();
+        state.selectedCache = 0;
+        state.error.clear();
+        return true;
+    } catch (const Error& e) {
+        state.error = e.what();
+        return false;
+    }
+}
+
+bool applyConfig(AppState& state, const SimConfig& config) {
+    try {
+        const std::uint64_t position = state.player->position();
+        auto session = openScene(config, state.scene.source);
+        auto player = std::make_unique<Player>(std::move(session));
+        player->seek(position);
+        state.player = std::move(player);
+        state.scene.configPath = "(edited) " + std::filesystem::path(state.scene.configPath).filename().string();
+        state.timeline.clear();
+        state.error.clear();
+        return true;
+    } catch (const Error& e) {
+        state.error = e.what();
+        return false;
+    }
+}
+
+Fonts loadFonts() {
+    Fonts f;
+    ImGuiIO& io = ImGui::GetIO();
+    const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    // Latin-1 plus the punctuation, arrows and math signs the engine's texts use ("MRU→LRU", "A·B", "×").
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+    if (std::filesystem::exists(path)) {
+        f.regular = io.Fonts->AddFontFromFileTTF(path, 15.f, nullptr, ranges);
+        f.presenter = io.Fonts->AddFontFromFileTTF(path, 26.f, nullptr, ranges);
+    } else {
+        f.regular = io.Fonts->AddFontDefault();
+    }
+    return f;
+}
+
+void applyStyle() {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& s = ImGui::GetStyle();
+    s.WindowRounding = 3;
+    s.FrameRounding = 2;
+    s.Colors[ImGuiCol_WindowBg].w = 1.f;  // opaque: floating panels must not show the text below
+    s.Colors[ImGuiCol_PopupBg].w = 1.f;
+    s.Colors[ImGuiCol_SliderGrab] = colv(okabe_ito::kSkyBlue);
+    s.Colors[ImGuiCol_PlotLines] = colv(okabe_ito::kSkyBlue);
+}
+
+void handleKeys(AppState& state) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || !state.player) return;
+    Player& p = *state.player;
+    const std::uint64_t n = io.KeyShift ? 10 : 1;
+    // ImGui 1.86: IsKeyPressed(ImGuiKey_Space) never fires; go through the key map.
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) p.toggle();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) p.step(n);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) p.back(n);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) p.reset();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) p.runToEnd();
+}
+
+void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
+    state.cells.clear();
+    if (!state.player) return;
+    try {
+        state.player->tick(frameSeconds);
+    } catch (const Error& e) {
+        state.error = e.what();
+        state.player->pause();
+    }
+    state.timeline.observe(state.player->position(), state.player->session().simulator().hierarchy());
+    if (state.compare) {
+        try {
+            keepInStep(state.player->session(), *state.compare);
+        } catch (const Error& e) {
+            state.error = e.what();
+            state.compare.reset();
+        }
+    }
+    ImFont* font = state.presenter && fonts.presenter ? fonts.presenter : fonts.regular;
+    if (font) ImGui::PushFont(font);
+
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    if (d.x != g_layout.size.x || d.y != g_layout.size.y) {
+        g_layout.size = d;
+        g_layout.apply = true;
+    }
+    drawMenu(state);
+    const float top = ImGui::GetFrameHeight();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float playerH = ImGui::GetFontSize() + style.FramePadding.y * 2 + style.WindowPadding.y * 2 +
+                          ImGui::GetFrameHeightWithSpacing() * 2 + (state.error.empty() ? 0.f : ImGui::GetFontSize() * 2.5f);
+    const float bodyY = top + playerH, bodyH = d.y - bodyY;
+    const float leftW = std::floor(d.x * 0.5f);
+    place("Player", ImVec2(0, top), ImVec2(d.x, playerH));
+    if (state.open["player"]) drawPlayer(state);
+    place("Cache grids", ImVec2(0, bodyY), ImVec2(leftW, bodyH));
+    if (state.open["caches"]) drawCaches(state);
+    const float inspectorH = std::floor(bodyH * 0.45f);
+    place("Access inspector", ImVec2(leftW, bodyY), ImVec2(d.x - leftW, inspectorH));
+    if (state.open["inspector"]) drawInspector(state);
+    place("Tensor view", ImVec2(leftW, bodyY + inspectorH), ImVec2(d.x - leftW, bodyH - inspectorH));
+    if (state.open["tensors"]) drawTensors(state);
+    place("Statistics", ImVec2(d.x * 0.25f, bodyY + 20), ImVec2(d.x * 0.5f, bodyH * 0.7f));
+    if (state.open["stats"]) drawStats(state);
+    place("Quiz", ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7));
+    if (state.open["quiz"]) drawQuiz(state);
+    place("TLBs and page table", ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f));
+    if (state.open["tlb"]) drawTlb(state);
+    place("Address heat-map", ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f));
+    if (state.open["heatmap"]) drawHeatmap(state);
+    place("Compare", ImVec2(d.x * 0.25f, bodyY + 50), ImVec2(d.x * 0.5f, bodyH * 0.45f));
+    if (state.open["compare"]) drawCompare(state);
+    place("Config editor", ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f));
+    if (state.open["config"]) drawConfig(state);
+    place("Scene", ImVec2(d.x * 0.3f, bodyY + 40), ImVec2(d.x * 0.4f, bodyH * 0.6f));
+    if (state.open["scene"]) drawScene(state);
+    g_layout.apply = false;
+
+    handleKeys(state);
+    if (font) ImGui::PopFont();
+}
+
+void runAction(AppState& state, const ScriptAction& a) {
+    if (a.kind == ScriptAction::Kind::Open) {
+        if (!openSceneInto(state, a.scene)) throw UsageError(state.error);
+        return;
+    }
+    Player& p = *state.player;
+    switch (a.kind) {
+    case ScriptAction::Kind::Step: {
+        // In slices, sampling the statistics timeline on the way (as frames would while playing).
+        std::uint64_t left = a.number;
+        while (left > Timeline::kDefaultInterval && !p.atEnd()) {
+            left -= p.session().step(Timeline::kDefaultInterval);
+            state.timeline.observe(p.position(), p.session().simulator().hierarchy());
+        }
+        if (p.atEnd())
+            p.seek(p.position());  // the end came inside a slice: narrate the last reference
+        else
+            p.step(left);
+        break;
+    }
+    case ScriptAction::Kind::Back: p.back(a.number); break;
+    case ScriptAction::Kind::Seek: p.seek(a.number); break;
+    case ScriptAction::Kind::End: p.runToEnd(); break;
+    case ScriptAction::Kind::Select: {
+        const auto& caches = p.session().simulator().hierarchy().caches();
+        for (std::uint32_t c = 0; c < caches.size(); ++c) {
+            if (caches[c].name() != a.name) continue;
+            if (a.number >= caches[c].sets())
+                throw UsageError("select " + a.name + " " + std::to_string(a.number) + ": the cache has " +
+                                 std::to_string(caches[c].sets()) + " sets");
+            state.selectedCache = c;
+            state.selectedSet = static_cast<std::uint32_t>(a.number);
+            return;
+        }
+        throw UsageError("select: no cache named '" + a.name + "'");
+    }
+    case ScriptAction::Kind::Panel:
+        state.open[a.name] = true;
+        state.focus = a.name;
+        break;
+    case ScriptAction::Kind::Quiz:
+        state.quiz.setEnabled(a.on);
+        state.open["quiz"] = a.on;
+        break;
+    case ScriptAction::Kind::Presenter: state.presenter = a.on; break;
+    case ScriptAction::Kind::Open: break;
+    }
+}
+
+}  // namespace cachescope::gui

@@ -1,0 +1,102 @@
+#include "model/scene.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/core/error.hpp"
+
+namespace cachescope::gui {
+
+SceneSpec teachingScene(const std::string& sourceDir) {
+    return {sourceDir + "/configs/teaching.json", SourceSpec::kernelRun("matmul", {"n=16", "order=ijk"})};
+}
+
+std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify) {
+    return openScene(loadConfig(scene.configPath), scene.source, classify);
+}
+
+std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& source, bool classify) {
+    validate(config);  // the Session requires a valid config; an edited one may not be
+    SessionOptions options;
+    options.seekable = true;
+    options.classify = classify;
+    // Fewer, farther checkpoints than the session's default budget: every checkpoint copies the
+    // whole state (the 3C shadows included), which at the default spacing costs more than the
+    // simulation between them, while a seek replays at tens of millions of references per
+    // second, so even 10^5 references between checkpoints keep it within a frame.
+    options.checkpointMemory = kCheckpointMemory;
+    return std::make_unique<Session>(config, source, options);
+}
+
+const std::vector<std::string>& panelNames() {
+    static const std::vector<std::string> names{"player", "caches", "inspector", "tensors", "stats",
+                                                "quiz",   "tlb",    "heatmap",   "compare", "config", "scene"};
+    return names;
+}
+
+std::vector<ScriptAction> parseScript(const std::string& text, const std::string& source) {
+    std::vector<ScriptAction> out;
+    std::istringstream lines(text);
+    std::string line;
+    for (std::size_t lineNo = 1; std::getline(lines, line); ++lineNo) {
+        std::istringstream words(line);
+        std::vector<std::string> w;
+        for (std::string word; words >> word;) w.push_back(word);
+        if (w.empty() || w[0][0] == '#') continue;
+        const std::string where = source + ":" + std::to_string(lineNo) + ": ";
+        auto number = [&](std::size_t i) {
+            std::uint64_t v = 0;
+            if (i >= w.size()) throw UsageError(where + "'" + w[0] + "' needs a number");
+            const auto [p, ec] = std::from_chars(w[i].data(), w[i].data() + w[i].size(), v);
+            if (ec != std::errc{} || p != w[i].data() + w[i].size())
+                throw UsageError(where + "expected a number after '" + w[0] + "', got '" + w[i] + "'");
+            return v;
+        };
+        ScriptAction a;
+        const std::string& verb = w[0];
+        if (verb == "step" || verb == "back" || verb == "seek") {
+            a.kind = verb == "step" ? ScriptAction::Kind::Step : verb == "back" ? ScriptAction::Kind::Back
+                                                                                  : ScriptAction::Kind::Seek;
+            a.number = w.size() == 1 && verb != "seek" ? 1 : number(1);
+        } else if (verb == "end") {
+            a.kind = ScriptAction::Kind::End;
+        } else if (verb == "select") {
+            a.kind = ScriptAction::Kind::Select;
+            if (w.size() < 3) throw UsageError(where + "expected 'select CACHE SET'");
+            a.name = w[1];
+            a.number = number(2);
+        } else if (verb == "panel") {
+            a.kind = ScriptAction::Kind::Panel;
+            const auto& names = panelNames();
+            if (w.size() < 2 || std::find(names.begin(), names.end(), w[1]) == names.end())
+                throw UsageError(where + "expected 'panel NAME' with NAME one of player, caches, inspector, "
+                                         "tensors, stats, quiz, tlb, heatmap, compare, config, scene");
+            a.name = w[1];
+        } else if (verb == "quiz" || verb == "presenter") {
+            a.kind = verb == "quiz" ? ScriptAction::Kind::Quiz : ScriptAction::Kind::Presenter;
+            if (w.size() < 2 || (w[1] != "on" && w[1] != "off"))
+                throw UsageError(where + "expected '" + verb + " on' or '" + verb + " off'");
+            a.on = w[1] == "on";
+        } else if (verb == "open") {
+            a.kind = ScriptAction::Kind::Open;
+            if (w.size() < 4 || (w[2] != "kernel" && w[2] != "trace"))
+                throw UsageError(where + "expected 'open CONFIG kernel NAME [k=v ...]' or 'open CONFIG trace FILE'");
+            a.scene.configPath = w[1];
+            if (w[2] == "trace") {
+                if (w.size() != 4) throw UsageError(where + "'open CONFIG trace FILE' takes one file");
+                a.scene.source = SourceSpec::file(w[3]);
+            } else {
+                a.scene.source = SourceSpec::kernelRun(w[3], std::vector<std::string>(w.begin() + 4, w.end()));
+            }
+        } else {
+            throw UsageError(where + "unknown action '" + verb +
+                             "' (expected open, step, back, seek, end, select, panel, quiz or presenter)");
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+}  // namespace cachescope::gui

@@ -1,0 +1,55 @@
+#pragma once
+// What the GUI has open (a config and a source) and the script of headless runs.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cachescope/config/config.hpp"
+#include "cachescope/session/session.hpp"
+
+namespace cachescope::gui {
+
+struct SceneSpec {
+    std::string configPath;
+    SourceSpec source;
+};
+
+/// The scene `cachescope-gui` opens with no arguments: configs/teaching.json, matmul n=16 ijk.
+SceneSpec teachingScene(const std::string& sourceDir);
+
+/// Bytes of checkpoints a GUI session keeps (SessionOptions::checkpointMemory).
+inline constexpr std::uint64_t kCheckpointMemory = std::uint64_t{4} << 20;
+
+/// Opens a seekable session on the scene, classifying misses (3C) unless `classify` is false.
+/// Throws what loadConfig / Session throw (IoError, ConfigError, TraceError, UsageError) with the
+/// CLI's messages.
+std::unique_ptr<Session> openScene(const SceneSpec& scene, bool classify = true);
+/// The same with a config built in code (the config editor's): validated first (ConfigError).
+std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& source, bool classify = true);
+
+/// One action of a screenshot script (`--script FILE`), one per line:
+///   open CONFIG kernel NAME [k=v ...]   |   open CONFIG trace FILE
+///   step N   back N   seek I   end
+///   select CACHE SET        (a cache name as in the config, and a set index)
+///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
+///                            stats, quiz, tlb, heatmap, compare, config, scene)
+///   quiz on|off
+///   presenter on|off        (large fonts)
+/// Blank lines and lines starting with '#' are skipped.
+struct ScriptAction {
+    enum class Kind : std::uint8_t { Open, Step, Back, Seek, End, Select, Panel, Quiz, Presenter } kind = Kind::Step;
+    std::uint64_t number = 0;
+    std::string name;  // cache (Select), panel (Panel)
+    SceneSpec scene;   // Open
+    bool on = false;   // Quiz, Presenter
+};
+
+/// Parses a script's text. Throws UsageError naming `source`, the line and what was expected.
+std::vector<ScriptAction> parseScript(const std::string& text, const std::string& source);
+
+/// The panel names that `--panel` and `panel` accept, in menu order.
+const std::vector<std::string>& panelNames();
+
+}  // namespace cachescope::gui

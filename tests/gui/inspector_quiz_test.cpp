@@ -1,0 +1,84 @@
+// The access inspector's text (gui/model/inspector.hpp) and the quiz (gui/model/quiz.hpp),
+// hand-worked on thrash-one-set with configs/teaching.json (L1 8 sets, L2 16 sets, 64-byte lines).
+
+#include <doctest/doctest.h>
+
+#include "gui_test_util.hpp"
+#include "model/inspector.hpp"
+#include "model/quiz.hpp"
+
+using namespace cachescope;
+using namespace cachescope::gui;
+using namespace cachescope::gui::testing;
+
+TEST_CASE("inspector: address split per level, one sentence per step, the served-by line") {
+    Player p = playerOn(teachingOn("traces/thrash-one-set.trace"));
+    p.step(3);  // reference 2: R 0x400: line 16 -> L1 set 0 tag 2, L2 set 0 tag 1; misses both
+    const InspectorView v = buildInspector(*p.last(), p.session().simulator());
+    CHECK(v.title == "reference 2: read 0x400 (8 bytes)");
+    REQUIRE(v.splits.size() == 2);
+    CHECK(v.splits[0].level == "L1");
+    CHECK(v.splits[0].set == 0);
+    CHECK(v.splits[0].tag == 2);
+    CHECK(v.splits[0].offset == 0);
+    CHECK(v.splits[0].setBits == 3);
+    CHECK(v.splits[0].offsetBits == 6);
+    CHECK(v.splits[1].level == "L2");
+    CHECK(v.splits[1].set == 0);
+    CHECK(v.splits[1].tag == 1);
+    CHECK(v.splits[1].setBits == 4);
+    // L1 miss evicting 0x0 (clean), L2 miss into an empty way, memory.
+    REQUIRE(v.path.size() == 3);
+    CHECK(v.path[0].tone == Sentence::Tone::Miss);
+    CHECK(v.path[0].text.find("L1 read 0x400: set 0, tag 0x2 - miss") == 0);
+    CHECK(v.path[0].text.find("evicting line 0x0 (clean)") != std::string::npos);
+    CHECK(v.path[1].depth == 1);
+    CHECK(v.path[1].text.find("L2 read 0x400 (fill for the level above): set 0, tag 0x1 - miss") == 0);
+    CHECK(v.path[1].text.find("(it was empty)") != std::string::npos);
+    CHECK(v.path[2].text.find("memory serves it") != std::string::npos);
+    CHECK(v.outcome == "served by memory (111 cycles)");  // 1 + 10 + 100 (teaching latencies)
+    // 3C: the third distinct line is a first reference at both levels.
+    REQUIRE(v.missClasses.size() == 2);
+    CHECK(v.missClasses[0] == "L1: compulsory");
+
+    p.step();  // reference 3: R 0x0 misses in L1 (conflict: a 16-line LRU cache would hold it), hits L2
+    const InspectorView w = buildInspector(*p.last(), p.session().simulator());
+    REQUIRE(w.path.size() == 2);
+    CHECK(w.path[1].tone == Sentence::Tone::Hit);
+    CHECK(w.path[1].text.find("hit in way 0") != std::string::npos);
+    CHECK(w.missClasses == std::vector<std::string>{"L1: conflict"});
+    CHECK(w.outcome == "served by L2 (11 cycles)");
+}
+
+TEST_CASE("inspector: the next reference in one line") {
+    CHECK(describeNext(Access{0x10002000, 8, AccessKind::Write, 0}, "C[0][0]") == "write 0x10002000 (8 bytes) C[0][0]");
+    CHECK(describeNext(Access{0x40, 4, AccessKind::Read, 0}, "") == "read 0x40 (4 bytes)");
+}
+
+TEST_CASE("quiz: a prediction is judged against where the data came from") {
+    Player p = playerOn(teachingOn("traces/thrash-one-set.trace"));
+    Quiz q;
+    q.setEnabled(true);
+    CHECK_FALSE(q.judge(ReferenceNarration{}));  // no prediction: not counted
+    CHECK(q.asked() == 0);
+
+    q.predict(Quiz::kMemory);  // reference 0: first touch, from memory
+    p.step();
+    CHECK(q.judge(*p.last()));
+    q.predict(0);  // reference 1 is a first touch too: "L1 hit" is wrong
+    p.step();
+    CHECK_FALSE(q.judge(*p.last()));
+    REQUIRE(q.lastAnswer());
+    CHECK(q.lastAnswer()->first == 0);
+    CHECK(q.lastAnswer()->second == Quiz::kMemory);
+    p.step();
+    q.predict(1);  // reference 3 (R 0x0): L1 conflict miss, L2 hit
+    p.step();
+    CHECK(q.judge(*p.last()));
+    CHECK(q.correct() == 2);
+    CHECK(q.asked() == 3);
+    CHECK_FALSE(q.prediction());
+    q.resetScore();
+    CHECK(q.asked() == 0);
+    CHECK(q.correct() == 0);
+}
