@@ -22,8 +22,8 @@ std::string policyStateOf(const Cache& cache, std::uint32_t set);
 std::uint32_t nextVictimOf(const Cache& cache, std::uint32_t set);
 
 /// The physical address the caches see for virtual address `va` now: `va` itself without an MMU;
-/// with one, the translation of a resident page, or nullopt when the page is not resident or the
-/// engine offers no view of its page table yet (the Mmu keeps its pages private today).
+/// with one, the translation of a resident page (Mmu::physicalAddress), or nullopt when the page is
+/// not resident (its lines then are in no cache: evicting a page invalidates them).
 std::optional<std::uint64_t> physicalAddressOf(const Simulator& simulator, std::uint64_t va);
 
 /// "A[3][5]" for an address inside a region with strides, "code+0x40" for other regions, empty

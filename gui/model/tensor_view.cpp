@@ -48,7 +48,7 @@ std::uint64_t TouchIndex::firstTouch(std::size_t region, std::uint64_t address) 
 
 std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va) {
     const std::optional<std::uint64_t> pa = physicalAddressOf(simulator, va);
-    if (!pa) return kResidenceUnknown;
+    if (!pa) return kResidenceMemory;  // a page not resident: none of its lines is cached
     const Hierarchy& h = simulator.hierarchy();
     std::uint32_t best = 0;
     for (std::uint32_t c = 0; c < h.caches().size(); ++c) {

@@ -427,6 +427,14 @@ std::vector<TlbEntryView> Mmu::tlbEntries(std::uint32_t t) const {
     return out;
 }
 
+std::optional<std::uint64_t> Mmu::physicalAddress(std::uint64_t va) const {
+    if (config_.virtualBits() < 64 && (va >> config_.virtualBits()) != 0) return std::nullopt;
+    const PageSize ps = pageSizeOf(va);
+    const Page* page = pages_.find(keyOf(va, ps));
+    if (page == nullptr) return std::nullopt;
+    return page->base | (va & ((std::uint64_t{1} << ps.shift) - 1));
+}
+
 std::vector<ResidentPageView> Mmu::residentPages() const {
     std::vector<ResidentPageView> out;
     out.reserve(pages_.size());

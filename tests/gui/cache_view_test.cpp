@@ -54,7 +54,9 @@ TEST_CASE("cache grid after four references of thrash-one-set") {
         CHECK(g.occupancy[s] == 0);
     }
     CHECK(g.occupancy[0] == 2);
-    CHECK(g.policyState[0] == l1.policy().describeSet(0));
+    // Typed LRU ranks by way (0 = MRU): way 1 (0x0) was used last, way 0 (0x400) before it.
+    CHECK(g.policyState[0] == "rank (0 = MRU): 1 0");
+    CHECK(g.policyState[1] == "rank (0 = MRU): - -");  // an empty set has no ranks yet
 }
 
 TEST_CASE("cache grid: a dirty victim is marked W, a hit H, and the focus follows the selection") {

@@ -8,9 +8,12 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "cachescope/kernels/kernel.hpp"
 #include "gui_test_util.hpp"
 #include "model/inspect.hpp"
+#include "model/frame_view.hpp"
 #include "model/tensor_view.hpp"
 
 using namespace cachescope;
@@ -124,4 +127,49 @@ TEST_CASE("residence without an MMU reads the caches directly") {
     CHECK(residenceOf(sim, 0x200) == 2);
     CHECK(residenceOf(sim, 0x1000) == kResidenceMemory);
     CHECK(physicalAddressOf(sim, 0x1234) == 0x1234u);
+}
+
+TEST_CASE("residence with an MMU translates through the resident pages (Mmu::physicalAddress)") {
+    // teaching-paging: sequential frames, so virtual page 0 (the first touched) gets frame 0 and
+    // physical addresses equal virtual ones inside it; page 1 is never touched.
+    SceneSpec scene = teachingOn("traces/thrash-one-set.trace");
+    scene.configPath = sourcePath("configs/teaching-paging.json");
+    Player p = playerOn(scene);
+    p.step(4);
+    const Simulator& sim = p.session().simulator();
+    REQUIRE(sim.mmu() != nullptr);
+    CHECK(physicalAddressOf(sim, 0x234) == 0x234u);
+    CHECK_FALSE(physicalAddressOf(sim, 0x1234).has_value());
+    CHECK(residenceOf(sim, 0x0) == 1);
+    CHECK(residenceOf(sim, 0x1000) == kResidenceMemory);  // not resident: no line of it is cached
+}
+
+TEST_CASE("frame strip: the page in each frame, free frames, and the next victim once memory is full") {
+    // teaching-paging: 16 frames, sequential allocation, FIFO. Touch pages 0..16 one after another:
+    // pages 0..15 fill frames 0..15, page 16 evicts the first loaded (page 0, frame 0) and takes it.
+    std::string text;
+    for (std::uint64_t page = 0; page <= 16; ++page) text += "W " + hex(page * 4096) + " 4\n";  // text traces: hex addresses
+    TempTrace trace("frames", text);
+    SceneSpec scene = trace.scene();
+    scene.configPath = sourcePath("configs/teaching-paging.json");
+    Player p = playerOn(scene);
+    p.step(3);
+    FrameStrip s = buildFrameStrip(*p.session().simulator().mmu(), 64);
+    CHECK(s.frames == 16);
+    CHECK(s.inUse == 3);
+    REQUIRE(s.cells.size() == 16);
+    CHECK(s.cells[1].resident);
+    CHECK(s.cells[1].virtualPageNumber == 1);
+    CHECK(s.cells[1].dirty);  // written
+    CHECK_FALSE(s.cells[3].resident);
+    CHECK_FALSE(std::any_of(s.cells.begin(), s.cells.end(), [](const FrameCell& c) { return c.nextVictim; }));
+    p.step(13);  // pages 0..15 resident: memory full, FIFO's next victim is frame 0 (page 0)
+    s = buildFrameStrip(*p.session().simulator().mmu(), 64);
+    CHECK(s.inUse == 16);
+    CHECK(s.cells[0].nextVictim);
+    p.step(1);  // page 16 takes frame 0
+    s = buildFrameStrip(*p.session().simulator().mmu(), 64);
+    CHECK(s.cells[0].virtualPageNumber == 16);
+    CHECK(s.cells[1].nextVictim);
+    CHECK(buildFrameStrip(*p.session().simulator().mmu(), 4).cells.size() == 4);
 }

@@ -18,6 +18,7 @@
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/mmu/mmu.hpp"
 #include "model/cache_view.hpp"
+#include "model/frame_view.hpp"
 #include "model/inspect.hpp"
 #include "model/inspector.hpp"
 #include "model/palette.hpp"
@@ -344,6 +345,39 @@ void drawTlb(AppState& state) {
         ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", g.name.c_str(), g.sets * g.ways, g.sets,
                     g.ways, tlb.config().replacement.c_str());
         drawGrid(state, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * ImGui::GetFontSize() * 1.35f);
+    }
+    // Physical frames: the page each holds (D dirty, R referenced), the next victim outlined.
+    {
+        const FrameStrip strip = buildFrameStrip(*mmu, 64);
+        ImGui::Text("frames: %llu of %llu in use%s (virtual page; D dirty, R referenced, ^ clock hand)",
+                    static_cast<unsigned long long>(strip.inUse), static_cast<unsigned long long>(strip.frames),
+                    strip.frames > strip.cells.size() ? " (the first 64 shown)" : "");
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const float fs = ImGui::GetFontSize();
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const float cellW = fs * 6.5f, cellH = fs * 1.4f;
+        const auto perRow = static_cast<std::size_t>(std::max(1.f, ImGui::GetContentRegionAvail().x / cellW));
+        for (std::size_t f = 0; f < strip.cells.size(); ++f) {
+            const FrameCell& c = strip.cells[f];
+            const ImVec2 a(origin.x + static_cast<float>(f % perRow) * cellW, origin.y + static_cast<float>(f / perRow) * cellH);
+            const ImVec2 b(a.x + cellW - 2, a.y + cellH - 2);
+            dl->AddRectFilled(a, b, col(c.resident ? palette::kValid : palette::kInvalid));
+            if (c.nextVictim) dl->AddRect(ImVec2(a.x + 1, a.y + 1), ImVec2(b.x - 1, b.y - 1), col(palette::kVictim), 0, 0, 2);
+            std::string t = c.hand ? "^" : "";
+            if (c.resident) t += hex(c.virtualPageNumber) + (c.dirty ? " D" : "") + (c.referenced.value_or(false) ? " R" : "");
+            const ImVec4 clip(a.x, a.y, b.x - 1, b.y);
+            dl->AddText(nullptr, 0, ImVec2(a.x + fs * 0.3f, a.y + (cellH - 2 - fs) / 2), col(palette::kText), t.c_str(),
+                        nullptr, 0, &clip);
+            if (ImGui::IsMouseHoveringRect(a, b))
+                ImGui::SetTooltip("frame %zu: %s", f,
+                                  c.resident ? ("virtual page " + hex(c.virtualPageNumber) + ", owner " +
+                                                std::to_string(c.owner) + (c.dirty ? ", dirty" : ", clean"))
+                                                   .c_str()
+                                             : "free");
+        }
+        const std::size_t rows = (strip.cells.size() + perRow - 1) / perRow;
+        ImGui::Dummy(ImVec2(static_cast<float>(std::min(perRow, strip.cells.size())) * cellW,
+                            static_cast<float>(rows) * cellH));
     }
     ImGui::Separator();
     if (last == nullptr) {

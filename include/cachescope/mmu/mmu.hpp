@@ -149,6 +149,9 @@ public:
     std::vector<TlbEntryView> tlbEntries(std::uint32_t tlb) const;
     /// The resident pages in order of physical address (base pages by frame, then huge pages).
     std::vector<ResidentPageView> residentPages() const;
+    /// The physical address `va` maps to now, if its page is resident; nullopt otherwise (and for
+    /// addresses outside the virtual address space). Changes nothing: no TLB lookup, no fault.
+    std::optional<std::uint64_t> physicalAddress(std::uint64_t va) const;
     /// Pageable frames (physical_memory / page_size), those holding a page, and those free.
     std::uint32_t frames() const { return replacer_->frames(); }
     std::uint32_t framesInUse() const { return replacer_->loadedFrames(); }
