@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cachescope/core/error.hpp"
-#include "cachescope/report/report.hpp"
+#include "cachescope/core/format.hpp"
 
 namespace cachescope {
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cachescope/analysis/narration.hpp"
+#include "cachescope/report/narration_printers.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"

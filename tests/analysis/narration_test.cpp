@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cachescope/analysis/narration.hpp"
+#include "cachescope/report/narration_printers.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "reference/mmu_random_case.hpp"

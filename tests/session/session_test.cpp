@@ -9,6 +9,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/report/narration_printers.hpp"
 #include "cachescope/session/session.hpp"
 #include "cachescope/trace/reader.hpp"
 

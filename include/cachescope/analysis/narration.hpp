@@ -26,10 +26,9 @@
 //   analysis/narrator.hpp            the Narrator (the observer that fills them)
 //   analysis/narrate_trace.hpp       narrateTrace (the driver)
 //   report/narration_printers.hpp    printNarrationText, narrationToJson
-// This header includes all four, for code written before the split; new code includes what it
-// uses (the printers' include here is the one edge from analysis/ to report/, kept only for that).
+// This header includes the three analysis/ parts; the printers, in report/ (which depends on
+// analysis/, never the other way), are included by whoever prints.
 
 #include "cachescope/analysis/narrate_trace.hpp"
 #include "cachescope/analysis/narration_records.hpp"
 #include "cachescope/analysis/narrator.hpp"
-#include "cachescope/report/narration_printers.hpp"

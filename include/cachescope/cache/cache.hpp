@@ -128,14 +128,16 @@ public:
     void setDirty(std::uint32_t set, std::uint32_t way) { dirty_[slot(set, way)] = 1; }
     bool isDirty(std::uint32_t set, std::uint32_t way) const { return dirty_[slot(set, way)] != 0; }
 
-    CacheStats& mutableStats() { return stats_; }
     void resetStats() { stats_ = {}; }
 
     /// Two caches are equal when their lines, dirty bits, policy state and statistics are.
     bool sameState(const Cache& other) const;
 
 private:
-    friend class Hierarchy;  // its inline fast path reads the arrays directly
+    friend class Hierarchy;  // its inline fast path reads the arrays directly; counts write-backs
+    friend class Mmu;        // counts TLB and walk-cache lookups on its inline TLB-hit path
+    /// Only the hierarchy and the MMU, which simulate through the cache, change its counters.
+    CacheStats& mutableStats() { return stats_; }
     std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
     /// Tells the OPT policy of an arrival; out of line so touch() stays small enough to inline into
     /// the callers' hot loops (Mmu::translateHit).
