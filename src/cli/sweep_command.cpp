@@ -69,14 +69,22 @@ void emitTable(const std::string& path, bool json, const SweepTable& table) {
     emit(path, write);
 }
 
-/// The table, and the curve if asked; the chart is built first so a bad --plot-level or --plot-x
-/// fails before anything is written.
+/// The table, and the plot if asked: the curve against a numeric --vary, or one bar per run when
+/// every --vary is words (policies; --plot-x does not apply then). The chart is built first so a
+/// bad --plot-level or --plot-x fails before anything is written.
 void writeOutputs(const std::string& output, bool json, const SweepTable& table, const std::string& plotFile,
                   const std::string& level, const std::string& x) {
     std::optional<plot::LineChart> chart;
-    if (!plotFile.empty()) chart = sweepChart(table, level, x);
+    std::optional<plot::BarChart> bars;
+    if (!plotFile.empty()) {
+        if (hasNumericVary(table) || !x.empty())
+            chart = sweepChart(table, level, x);
+        else
+            bars = sweepBars(table, level);
+    }
     emitTable(output, json, table);
     if (chart) plot::writeSvg(plotFile, *chart);
+    if (bars) plot::writeSvg(plotFile, *bars);
 }
 
 void sweepCommand(const SweepArgs& args) {

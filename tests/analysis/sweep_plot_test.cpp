@@ -155,3 +155,16 @@ TEST_CASE("sweep bars: a sweep of words (policies) gets one bar per run, labelle
     CHECK(bars.values[2] == doctest::Approx(0.1));
     CHECK(xmlError(plot::renderSvg(bars)).empty());
 }
+
+TEST_CASE("cli sweep --plot over policies only: one bar per policy") {
+    ScratchDir dir;
+    const std::string svg = (dir.path / "p.svg").string();
+    const CliResult r = runCli("sweep -c configs/teaching.json --vary caches.L1.replacement=lru,fifo,opt -o '" +
+                               (dir.path / "p.csv").string() + "' --plot '" + svg + "' traces/thrash-one-set.trace");
+    REQUIRE(r.status == 0);
+    const std::string text = readFile(svg);
+    CHECK(xmlError(text).empty());
+    CHECK(countOf(text, "<rect x=") >= 3);  // three bars (OPT's rate is not 0 on this trace)
+    CHECK(text.find(">lru<") != std::string::npos);
+    CHECK(text.find(">opt<") != std::string::npos);
+}
