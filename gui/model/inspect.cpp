@@ -68,24 +68,7 @@ std::string elementOf(const TraceMetadata* metadata, std::uint64_t address) {
 }
 
 std::optional<std::vector<std::uint64_t>> elementIndexOf(const Region& region, std::uint64_t address) {
-    if (region.strides.empty() || region.strides.size() != region.shape.size() || !region.contains(address) ||
-        region.elementSize == 0)
-        return std::nullopt;
-    // Strides are in elements, outermost first; decompose greedily from the largest stride down.
-    std::uint64_t rest = (address - region.base) / region.elementSize;
-    std::vector<std::size_t> order(region.strides.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return region.strides[a] > region.strides[b]; });
-    std::vector<std::uint64_t> index(region.shape.size(), 0);
-    for (const std::size_t d : order) {
-        if (region.strides[d] == 0) continue;
-        index[d] = rest / region.strides[d];
-        rest %= region.strides[d];
-        if (index[d] >= region.shape[d]) return std::nullopt;  // padding
-    }
-    if (rest != 0) return std::nullopt;
-    return index;
+    return region.indicesOf(address);
 }
 
 }  // namespace cachescope::gui

@@ -24,6 +24,29 @@ std::uint64_t Region::addressOf(const std::vector<std::uint64_t>& indices) const
     return base + element * elementSize;
 }
 
+std::optional<std::vector<std::uint64_t>> Region::indicesOf(std::uint64_t address) const {
+    if (!contains(address) || !isArray()) return std::nullopt;
+    // Decompose the element number along the dimensions from the largest stride down (the kernels'
+    // layouts are row-major, so this is outermost first; a file may give any order). Dimensions
+    // with stride 0 (broadcast) get index 0.
+    std::uint64_t element = (address - base) / elementSize;
+    std::vector<std::size_t> order(shape.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return strides[a] > strides[b]; });
+    std::vector<std::uint64_t> index(shape.size(), 0);
+    for (const std::size_t d : order) {
+        if (strides[d] == 0) continue;
+        index[d] = element / strides[d];
+        element %= strides[d];
+    }
+    // Padding: an index beyond its dimension (a padded row's extra columns), or an element number
+    // the strides cannot reach (a gap between strides that do not nest).
+    bool inside = element == 0;
+    for (std::size_t d = 0; d < index.size(); ++d) inside = inside && index[d] < shape[d];
+    if (!inside) return std::nullopt;
+    return index;
+}
+
 std::optional<ElementRef> TraceMetadata::elementAt(std::uint64_t address) const {
     const std::optional<std::size_t> found = regionOf(address);
     if (!found) return std::nullopt;
@@ -35,30 +58,13 @@ std::optional<ElementRef> TraceMetadata::elementAt(std::uint64_t address) const 
         ref.kind = ElementRef::Kind::Bytes;
         return ref;
     }
-    // Decompose the element number along the dimensions from the largest stride down (the kernels'
-    // layouts are row-major, so this is outermost first; a file may give any order). Dimensions
-    // with stride 0 (broadcast) get index 0.
-    std::uint64_t element = ref.offset / r.elementSize;
-    std::vector<std::size_t> order(r.shape.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return r.strides[a] > r.strides[b]; });
-    std::vector<std::uint64_t> index(r.shape.size(), 0);
-    for (const std::size_t d : order) {
-        if (r.strides[d] == 0) continue;
-        index[d] = element / r.strides[d];
-        element %= r.strides[d];
-    }
-    // Padding: an index beyond its dimension (a padded row's extra columns), or an element number
-    // the strides cannot reach (a gap between strides that do not nest).
-    bool inside = element == 0;
-    for (std::size_t d = 0; d < index.size(); ++d) inside = inside && index[d] < r.shape[d];
-    if (!inside) {
+    std::optional<std::vector<std::uint64_t>> index = r.indicesOf(address);
+    if (!index) {
         ref.kind = ElementRef::Kind::Padding;
         return ref;
     }
-    ref.offset = address - r.addressOf(index);
-    ref.indices = std::move(index);
+    ref.offset = address - r.addressOf(*index);
+    ref.indices = std::move(*index);
     return ref;
 }
 

@@ -49,6 +49,9 @@ struct Region {
     /// base + sum(indices[d] * strides[d]) * elementSize: the first byte of an element. `indices`
     /// has one entry per dimension (isArray()); they are not checked against the shape.
     std::uint64_t addressOf(const std::vector<std::uint64_t>& indices) const;
+    /// The indices (shape order) of the element holding `address`; nullopt outside the region, for
+    /// a region that is not an array, or for a padding byte. TraceMetadata::elementAt is built on it.
+    std::optional<std::vector<std::uint64_t>> indicesOf(std::uint64_t address) const;
     friend bool operator==(const Region&, const Region&) = default;
 };
 
