@@ -44,7 +44,6 @@ inline constexpr Rgb kLevels[] = {okabe_ito::kBluishGreen, okabe_ito::kSkyBlue, 
                                   okabe_ito::kReddishPurple};
 inline constexpr Rgb kMemory = okabe_ito::kOrange;
 inline constexpr Rgb kNeverTouched{52, 54, 60};
-inline constexpr Rgb kUnknown{90, 90, 90};  // residence cannot be told (no view of the page table)
 }  // namespace palette
 
 /// Colour of cache level `level` (1-based; deeper levels share the last colour).

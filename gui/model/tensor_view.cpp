@@ -123,7 +123,7 @@ std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchInde
             g.residence[e] = res;
             lastLine = line;
             lastResidence = res;
-            g.counts[res == 1 ? 0 : res == kResidenceMemory ? 2 : res == kResidenceNever ? 3 : res == kResidenceUnknown ? 3 : 1]++;
+            g.counts[res == 1 ? 0 : res == kResidenceMemory ? 2 : res == kResidenceNever ? 3 : 1]++;
             for (std::size_t d = index.size(); d-- > 0;) {  // next index, last dimension fastest
                 if (++index[d] < region.shape[d]) break;
                 index[d] = 0;

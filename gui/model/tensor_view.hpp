@@ -22,7 +22,6 @@ namespace cachescope::gui {
 /// Residence codes: 1..n = cache level (1 = fastest); then these.
 inline constexpr std::uint8_t kResidenceMemory = 0xFD;   // touched, in no cache
 inline constexpr std::uint8_t kResidenceNever = 0xFE;    // never touched so far
-inline constexpr std::uint8_t kResidenceUnknown = 0xFF;  // cannot tell (no translation view)
 
 /// For every line (of `lineSize` bytes) of every region: the index of the first reference that
 /// touched it (any byte of it), or kNever.
@@ -60,7 +59,7 @@ struct TensorGrid {
 };
 
 /// The fastest level holding the line of virtual address `va` (1-based), kResidenceMemory if no
-/// cache does, kResidenceUnknown if it cannot be translated.
+/// cache does (also when the page of `va` is not resident under an MMU).
 std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va);
 
 /// Every region with a shape (not the code) as a grid, at the session's current position.

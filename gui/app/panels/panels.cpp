@@ -523,7 +523,6 @@ void legendChip(Rgb c, const char* label) {
 Rgb residenceColour(std::uint8_t r) {
     if (r == kResidenceMemory) return palette::kMemory;
     if (r == kResidenceNever) return palette::kNeverTouched;
-    if (r == kResidenceUnknown) return palette::kUnknown;
     return levelColour(r);
 }
 
@@ -548,7 +547,7 @@ void drawTensors(AppState& state) {
     legendChip(palette::kNeverTouched, "never touched");
     ImGui::NewLine();
     if (s.simulator().mmu() != nullptr)
-        ImGui::TextDisabled("(with an MMU the residence needs a view of the resident pages: grey = cannot tell yet)");
+        ImGui::TextDisabled("(with an MMU: translated through the resident pages; a page not resident is memory)");
     if (grids.empty()) {
         ImGui::TextUnformatted("No tensors with a shape in this trace.");
         ImGui::End();
@@ -604,7 +603,6 @@ void drawTensors(AppState& state) {
             const std::uint8_t res = g.residence[std::size_t{r} * g.cols + c];
             const std::string where = res == kResidenceMemory ? "memory only"
                                       : res == kResidenceNever ? "never touched"
-                                      : res == kResidenceUnknown ? "cannot tell"
                                                                  : "fastest level: L" + std::to_string(res);
             ImGui::SetTooltip("%s element (%u, %u): %s", g.name.c_str(), r, c, where.c_str());
         }
