@@ -29,6 +29,19 @@ std::string withThousands(std::uint64_t value) {
     return out;
 }
 
+std::string roughDuration(double seconds) {
+    const std::uint64_t s = seconds > 0 && seconds < 1e15 ? static_cast<std::uint64_t>(seconds) : 0;
+    auto two = [](std::uint64_t big, const char* bigUnit, std::uint64_t small, const char* smallUnit) {
+        std::string text = std::to_string(big) + " " + bigUnit;
+        if (small != 0) text += " " + std::to_string(small) + " " + smallUnit;
+        return text;
+    };
+    if (s < 60) return std::to_string(s) + " s";
+    if (s < 3600) return two(s / 60, "min", s % 60, "s");
+    if (s < 86400) return two(s / 3600, "h", s % 3600 / 60, "min");
+    return two(s / 86400, "d", s % 86400 / 3600, "h");
+}
+
 std::string shortestNumber(double value) {
     std::array<char, 64> buf{};
     const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);

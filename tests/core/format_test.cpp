@@ -54,3 +54,37 @@ TEST_CASE("table: an indent and explicit alignment") {
           "  A     4x4    16\n"
           "  bias  4       4\n");
 }
+
+TEST_CASE("table: display width counts code points, wide characters as two") {
+    CHECK(displayWidth("") == 0);
+    CHECK(displayWidth("S[i][j]") == 7);
+    CHECK(displayWidth("S\xC2\xB7V") == 3);              // U+00B7 MIDDLE DOT: 2 bytes, 1 column
+    CHECK(displayWidth("K\xE1\xB5\x80") == 2);           // U+1D40 MODIFIER LETTER CAPITAL T: 3 bytes
+    CHECK(displayWidth("\xE8\xA1\x8C") == 2);            // U+884C (CJK): 3 bytes, 2 columns
+    CHECK(displayWidth("e\xCC\x81") == 1);               // e + U+0301 COMBINING ACUTE: 1 column
+    CHECK(displayWidth("\xF0\x9F\x98\x80") == 2);        // U+1F600 emoji: 4 bytes, 2 columns
+    CHECK(displayWidth("a\xFF" "b") == 3);               // a stray byte counts as one column
+    CHECK(displayWidth("\xE8\xA1") == 2);                // a truncated sequence: each byte one column
+}
+
+TEST_CASE("table: a non-ASCII cell does not shift the columns after it") {
+    // attention's by-statement table: "load S[i][j] (S·V)" is 19 bytes but 18 columns wide.
+    std::ostringstream os;
+    printTable(os, TextTable{{"statement", "misses"}, {{"load S[i][j] (S\xC2\xB7V)", "3"}, {"store O[i][t]", "12"}}});
+    CHECK(os.str() ==
+          "statement           misses\n"
+          "load S[i][j] (S\xC2\xB7V)       3\n"
+          "store O[i][t]           12\n");
+}
+
+TEST_CASE("roughDuration: two units at most, rounded down") {
+    CHECK(roughDuration(0) == "0 s");
+    CHECK(roughDuration(0.7) == "0 s");
+    CHECK(roughDuration(42.9) == "42 s");
+    CHECK(roughDuration(60) == "1 min");
+    CHECK(roughDuration(192) == "3 min 12 s");
+    CHECK(roughDuration(3600) == "1 h");
+    CHECK(roughDuration(48600) == "13 h 30 min");
+    CHECK(roughDuration(189000) == "2 d 4 h");
+    CHECK(roughDuration(-5) == "0 s");
+}

@@ -13,6 +13,9 @@ namespace cachescope {
 std::string hex(std::uint64_t value);
 /// "1234567" -> "1,234,567".
 std::string withThousands(std::uint64_t value);
+/// A duration for people, two units at most, rounded down: 42 -> "42 s", 192 -> "3 min 12 s",
+/// 48600 -> "13 h 30 min", 189000 -> "2 d 4 h"; under a second "0 s".
+std::string roughDuration(double seconds);
 /// The shortest text that reads back as exactly `value` (0.75, 0.1, 1e-05): CSV and sweep numbers.
 std::string shortestNumber(double value);
 /// A CSV field, quoted (RFC 4180) only when it contains a comma, quote or line break.
