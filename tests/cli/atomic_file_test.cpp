@@ -105,7 +105,8 @@ TEST_CASE("atomic file: a missing directory gives IoError naming the path and th
     } catch (const IoError& e) {
         const std::string msg = e.what();
         CHECK(msg.find(target) != std::string::npos);
-        CHECK(msg.find("No such file or directory") != std::string::npos);
+        CHECK(msg == "cannot write '" + target + "': the directory '" + (dir.path / "no-such-dir").string() +
+                         "' does not exist");
     }
     CHECK(dir.entries() == 0);
 }
@@ -122,7 +123,7 @@ TEST_CASE("atomic file: a parent that is not a directory gives IoError naming th
     } catch (const IoError& e) {
         const std::string msg = e.what();
         CHECK(msg.find(target) != std::string::npos);
-        CHECK(msg.find("Not a directory") != std::string::npos);
+        CHECK(msg == "cannot write '" + target + "': '" + file.string() + "' is not a directory");
     }
     CHECK(dir.entries() == 1);
 }
@@ -134,4 +135,32 @@ TEST_CASE("atomic file: a target that is a directory fails at the rename and cle
     CHECK_THROWS_AS(writeFileAtomically(target.string(), [](std::ostream& os) { os << "x"; }), IoError);
     CHECK(fs::is_directory(target));
     CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("atomic file: checkWritable names the real reason before anything is written") {
+    TempDir dir;
+    const std::string slash = (dir.path / "out").string() + "/";
+    fs::create_directories(dir.path / "out");
+    try {
+        checkWritable(slash);
+        FAIL("expected IoError");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()) ==
+              "cannot write '" + slash + "': the path ends in '/', so it names a directory; give a file name");
+    }
+    // Also when the directory does not exist yet: a trailing '/' never names a file.
+    CHECK_THROWS_WITH_AS(checkWritable((dir.path / "missing").string() + "/"),
+                         doctest::Contains("the path ends in '/'"), IoError);
+    try {
+        checkWritable((dir.path / "out").string());
+        FAIL("expected IoError");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()) == "cannot write '" + (dir.path / "out").string() + "': it is a directory; give a file name");
+    }
+    // writeFileAtomically says the same (it used to say "Not a directory" from the rename).
+    CHECK_THROWS_WITH_AS(writeFileAtomically(slash, [](std::ostream& os) { os << "x"; }),
+                         doctest::Contains("ends in '/'"), IoError);
+    CHECK_NOTHROW(checkWritable((dir.path / "new.txt").string()));
+    CHECK_NOTHROW(checkWritable("relative-name-in-cwd.txt"));
+    CHECK(dir.entries() == 1);  // only "out": checking created nothing
 }

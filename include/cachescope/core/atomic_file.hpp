@@ -21,6 +21,13 @@ namespace cachescope {
 /// existing `path` is left untouched) and no temporary file remains.
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
+/// Checks, without creating anything, that writeFileAtomically(path, ...) could create `path`;
+/// front ends call it before a long run so a bad -o or --plot fails at once. Throws IoError
+/// "cannot write '<path>': <reason>", the reason in the user's terms: the path ends in '/' (a
+/// directory), it is a directory, its directory does not exist or is not a directory, or files
+/// cannot be created there (the OS reason). Disk-full and similar failures can still happen later.
+void checkWritable(const std::string& path);
+
 /// The temporary name used for `path` by this process ("<path>.tmp.<pid>").
 std::string temporaryPathFor(const std::string& path);
 
