@@ -130,6 +130,11 @@ KernelInfo attentionKernel() {
     causal.description = "causal mask: row i attends to j <= i only (masked scores are never touched)";
     info.params = {seq, dim, causal};
     info.run = runAttention;
+    info.dataReferences = [](const KernelParams& p) {  // T·(4d + 6) + L·d, T the scores computed
+        const std::uint64_t L = p.count("seq"), d = p.count("dim");
+        const std::uint64_t T = p.flag("causal") ? L * (L + 1) / 2 : L * L;
+        return T * (4 * d + 6) + L * d;
+    };
     return info;
 }
 

@@ -127,8 +127,8 @@ void dump2(std::map<std::string, std::vector<double>>& out, const std::string& n
         for (std::uint64_t b = 0; b < t.dim(1); ++b) v.push_back(t.at(a, b));
 }
 
-void runConv2d(KernelRunContext& ctx) {
-    const KernelParams& prm = ctx.params;
+/// The convolution's shape from its parameters (throws for a kernel wider than the padded image).
+Conv parseConv(const KernelParams& prm) {
     Conv cv{};
     cv.n = prm.count("batch");
     cv.c = prm.count("channels");
@@ -147,6 +147,28 @@ void runConv2d(KernelRunContext& ctx) {
     cv.kg = cv.k / cv.groups;
     cv.p = outputSize("height", cv.h, cv.r, cv);
     cv.q = outputSize("width", cv.w, cv.s, cv);
+    return cv;
+}
+
+/// In-bounds (tap, output) pairs along one dimension: Th = Σ_{r<R} #{p < P : 0 <= p·stride + r·dil − pad < H}.
+std::uint64_t inBoundsPairs(std::uint64_t taps, std::uint64_t outputs, std::uint64_t size, const Conv& cv) {
+    std::uint64_t n = 0;
+    for (std::uint64_t t = 0; t < taps; ++t)
+        for (std::uint64_t o = 0; o < outputs; ++o) n += inputCoord(o, t, cv, size) >= 0 ? 1 : 0;
+    return n;
+}
+
+/// The closed forms of docs/kernels.md (direct, or im2col + GEMM).
+std::uint64_t conv2dReferences(const KernelParams& prm) {
+    const Conv cv = parseConv(prm);
+    const std::uint64_t th = inBoundsPairs(cv.r, cv.p, cv.h, cv), tw = inBoundsPairs(cv.s, cv.q, cv.w, cv);
+    if (!cv.im2col) return 2 * cv.n * cv.k * cv.cg * th * tw + cv.n * cv.k * cv.p * cv.q;
+    const std::uint64_t taps = cv.c * th * tw;  // per image: input loads = im2col data stores
+    return cv.n * (2 * taps + (cv.c * cv.r * cv.s * cv.p * cv.q - taps) + 4 * cv.k * cv.cg * cv.r * cv.s * cv.p * cv.q);
+}
+
+void runConv2d(KernelRunContext& ctx) {
+    const Conv cv = parseConv(ctx.params);
 
     const std::vector<std::uint64_t> inShape =
         cv.nhwc ? std::vector{cv.n, cv.h, cv.w, cv.c} : std::vector{cv.n, cv.c, cv.h, cv.w};
@@ -328,6 +350,7 @@ KernelInfo conv2dKernel() {
         boolParam("depthwise", "one filter per input channel (groups = C, K = C)"),
     };
     info.run = runConv2d;
+    info.dataReferences = conv2dReferences;
     return info;
 }
 

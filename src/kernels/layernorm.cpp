@@ -84,6 +84,7 @@ KernelInfo layernormKernel() {
             else
                 runLayernorm<float>(ctx);
         },
+        [](const KernelParams& p) { return 6 * p.count("rows") * p.count("cols"); },
     };
 }
 

@@ -108,6 +108,12 @@ KernelInfo matmulKernel() {
         [](KernelRunContext& ctx) {
             kernel_util::withElementType(ctx.params.choice("elem"), [&](auto t) { runMatmul<decltype(t)>(ctx); });
         },
+        [](const KernelParams& p) {  // four accesses per (i, j, k), whatever the order and tiling
+            const std::uint64_t n = p.count("n");
+            const std::uint64_t m = p.count("m") == 0 ? n : p.count("m");
+            const std::uint64_t k = p.count("k") == 0 ? n : p.count("k");
+            return 4 * m * n * k;
+        },
     };
 }
 

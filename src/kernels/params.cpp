@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cachescope/core/error.hpp"
+#include "cachescope/core/format.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "common.hpp"
 #include "text.hpp"
@@ -24,7 +25,10 @@ std::vector<KernelParamSpec> commonParams() {
         intParam("base", "0x10000000", "address of the first tensor (hex allowed)", 0, std::int64_t{1} << 56),
         intParam("align", "4096", "every tensor starts at a multiple of this (a power of two)", 1,
                  std::int64_t{1} << 30),
-        intParam("pad", "0", "elements added to each tensor's innermost dimension", 0, 65536),
+        intParam("row_pad", "0",
+                 "elements added to each row (innermost dimension) of every tensor; old name pad (not conv2d's "
+                 "padding)",
+                 0, 65536),
         boolParam("fetches", "0", "precede each access with a 4-byte instruction fetch from its site"),
     };
 }
@@ -56,6 +60,7 @@ std::string normalise(const KernelParamSpec& spec, const std::string& value, con
                 throw UsageError(where + ": expected an integer from " + std::to_string(spec.min) + " to " +
                                  std::to_string(spec.max) + " (decimal or 0x hex)");
             if (spec.name == "align" && (*v & (*v - 1)) != 0) throw UsageError(where + ": expected a power of two");
+            if (spec.name == "base") return hex(static_cast<std::uint64_t>(*v));  // an address: hex, as everywhere
             return std::to_string(*v);
         }
         case T::Bool:
@@ -88,7 +93,8 @@ KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::stri
         const std::string where = prefix + "--param " + setting;
         const std::size_t eq = setting.find('=');
         if (eq == std::string::npos) throw UsageError(where + ": expected name=value");
-        const std::string name = setting.substr(0, eq);
+        std::string name = setting.substr(0, eq);
+        if (name == kOldRowPadName) name = "row_pad";  // the old name keeps working (front ends add a note)
         const std::string value = setting.substr(eq + 1);
         const auto spec = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.name == name; });
         if (spec == specs.end()) {

@@ -104,6 +104,13 @@ KernelInfo pool2dKernel() {
         KernelParamSpec{"op", KernelParamSpec::Type::Choice, "max", "max or avg", {"max", "avg"}, 0, 0},
     };
     info.run = runPool;
+    info.dataReferences = [](const KernelParams& p) {  // window² loads and one store per output
+        const std::uint64_t H = p.count("height"), W = p.count("width"), win = p.count("window"),
+                            stride = p.count("stride");
+        if (win > H || win > W) return std::uint64_t{0};  // the run refuses it
+        const std::uint64_t P = (H - win) / stride + 1, Q = (W - win) / stride + 1;
+        return p.count("batch") * p.count("channels") * P * Q * (win * win + 1);
+    };
     return info;
 }
 

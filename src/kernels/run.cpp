@@ -33,6 +33,11 @@ void KernelParams::set(std::string name, std::string value) {
     values_.emplace_back(std::move(name), std::move(value));
 }
 
+std::uint64_t kernelReferences(const KernelInfo& kernel, const KernelParams& params) {
+    const std::uint64_t data = kernel.dataReferences(params);
+    return params.flag("fetches") ? 2 * data : data;
+}
+
 TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, AccessSink& sink,
                         std::map<std::string, std::vector<double>>* values) {
     return runKernel(kernel, params, sink, values, nullptr);
@@ -47,7 +52,7 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
     meta.source = "kernel " + kernel.name;
     for (const auto& [key, value] : params.all()) meta.source += " " + key + "=" + value;
     Layout layout(
-        Layout::Options{params.count("base"), params.count("align"), params.count("pad"), params.memoryBudget});
+        Layout::Options{params.count("base"), params.count("align"), params.count("row_pad"), params.memoryBudget});
     const bool fetches = params.flag("fetches");
     std::optional<Recorder> recorder;
     KernelRunContext context{params, meta, layout,

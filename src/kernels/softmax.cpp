@@ -68,6 +68,7 @@ KernelInfo softmaxKernel() {
             else
                 runSoftmax<float>(ctx);
         },
+        [](const KernelParams& p) { return 5 * p.count("rows") * p.count("cols"); },
     };
 }
 

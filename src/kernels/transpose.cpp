@@ -56,6 +56,7 @@ KernelInfo transposeKernel() {
         [](KernelRunContext& ctx) {
             kernel_util::withElementType(ctx.params.choice("elem"), [&](auto t) { runTranspose<decltype(t)>(ctx); });
         },
+        [](const KernelParams& p) { return 2 * p.count("rows") * p.count("cols"); },
     };
 }
 

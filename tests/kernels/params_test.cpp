@@ -35,14 +35,14 @@ TEST_CASE("kernel params: defaults in declaration order, common ones last, norma
     std::vector<std::string> names;
     for (const auto& [k, v] : p.all()) names.push_back(k);
     CHECK(names == std::vector<std::string>{"m", "n", "k", "order", "ti", "tj", "tk", "tile", "transpose_b", "elem",
-                                            "base", "align", "pad", "fetches"});
+                                            "base", "align", "row_pad", "fetches"});
     CHECK(valueOf(p, "n") == "64");
     CHECK(valueOf(p, "order") == "ikj");
     CHECK(valueOf(p, "elem") == "4");
-    CHECK(valueOf(p, "base") == "268435456");  // default 0x10000000 stored in decimal
+    CHECK(valueOf(p, "base") == "0x10000000");  // an address: stored in hex
     CHECK(p.integer("base") == 0x10000000);
     CHECK(p.count("align") == 4096);
-    CHECK(p.count("pad") == 0);
+    CHECK(p.count("row_pad") == 0);
     CHECK_FALSE(p.flag("fetches"));
 }
 
@@ -50,7 +50,7 @@ TEST_CASE("kernel params: hex integers, booleans and choices are normalised") {
     const KernelParams p =
         resolveParams(findKernel("matmul"), {"n=0x20", "base=0X1000", "fetches=yes", "transpose_b=true", "order=kji"});
     CHECK(valueOf(p, "n") == "32");
-    CHECK(valueOf(p, "base") == "4096");
+    CHECK(valueOf(p, "base") == "0x1000");  // an address: hex
     CHECK(valueOf(p, "fetches") == "1");
     CHECK(valueOf(p, "transpose_b") == "1");
     CHECK(p.choice("order") == "kji");
@@ -81,6 +81,8 @@ TEST_CASE("kernel params: integers out of range or malformed") {
           "kernel matmul: --param n=99999999999999999999999" + range);
     CHECK(errorOf("matmul", {"pad=-1"}) ==
           "kernel matmul: --param pad=-1: expected an integer from 0 to 65536 (decimal or 0x hex)");
+    CHECK(errorOf("matmul", {"row_pad=-1"}) ==
+          "kernel matmul: --param row_pad=-1: expected an integer from 0 to 65536 (decimal or 0x hex)");
 }
 
 TEST_CASE("kernel params: align must be a power of two") {
@@ -101,7 +103,7 @@ TEST_CASE("kernel params: missing '=', duplicates, unknown names with did-you-me
     CHECK(errorOf("matmul", {"n=3", "n=4"}) == "kernel matmul: --param n=4: parameter 'n' given twice");
     CHECK(errorOf("matmul", {"ordr=ijk"}) ==
           "kernel matmul: --param ordr=ijk: unknown parameter 'ordr' (did you mean 'order'?); parameters are m, n, k, "
-          "order, ti, tj, tk, tile, transpose_b, elem, base, align, pad, fetches");
+          "order, ti, tj, tk, tile, transpose_b, elem, base, align, row_pad, fetches");
     const std::string far = errorOf("transpose", {"zzzzzz=1"});
     CHECK(far.find("unknown parameter 'zzzzzz'; parameters are rows, cols, tile, elem, base") != std::string::npos);
     CHECK(far.find("did you mean") == std::string::npos);
@@ -126,4 +128,18 @@ TEST_CASE("kernel registry: the four kernels of this branch, unique names, defau
                         "layernorm",
                         0) == 0);
     }
+}
+
+TEST_CASE("kernel params: row_pad, and its old name pad still works") {
+    // pad was renamed row_pad so that conv2d's padding (the convolution's border) and the row
+    // padding of every tensor cannot be confused; "pad=N" is read as "row_pad=N".
+    const KernelParams old = resolveParams(findKernel("conv2d"), {"pad=3", "padding=2"});
+    CHECK(old.count("row_pad") == 3);
+    CHECK(old.count("padding") == 2);
+    const KernelParams now = resolveParams(findKernel("conv2d"), {"row_pad=3", "padding=2"});
+    CHECK(old.all() == now.all());
+    CHECK(errorOf("matmul", {"pad=1", "row_pad=2"}) ==
+          "kernel matmul: --param row_pad=2: parameter 'row_pad' given twice");
+    // base is an address: normalised to hex whatever the user wrote
+    CHECK(valueOf(resolveParams(findKernel("matmul"), {"base=4096"}), "base") == "0x1000");
 }

@@ -72,13 +72,22 @@ struct KernelInfo {
     std::string description;          // one line
     std::vector<KernelParamSpec> params;  // kernel-specific ones; commonParams() are added
     std::function<void(KernelRunContext&)> run;
+    /// The data accesses (loads and stores) a run records with these parameters, in closed form
+    /// (docs/kernels.md), without running it; kernelReferences adds the fetches.
+    std::function<std::uint64_t(const KernelParams&)> dataReferences = {};
 };
 
 /// Parameters every kernel takes, after its own: base (Int, default 0x10000000, hex allowed),
-/// align (Int, a power of two, default 4096), pad (Int >= 0, default 0), fetches (Bool, default 0).
-/// Kernels that let the element size vary declare their own "elem" (Choice of 1, 2, 4, 8).
-/// Values are stored as resolveParams normalises them: Int in decimal, Bool as "0"/"1".
+/// align (Int, a power of two, default 4096), row_pad (Int >= 0, default 0: elements added to each
+/// row of every tensor; it was called pad, a name still accepted, see kOldRowPadName), fetches
+/// (Bool, default 0). Kernels that let the element size vary declare their own "elem" (Choice of
+/// 1, 2, 4, 8). Values are stored as resolveParams normalises them: Int in decimal except base
+/// (an address, in hex: "0x10000000"), Bool as "0"/"1".
 std::vector<KernelParamSpec> commonParams();
+
+/// The old name of row_pad, renamed so that it cannot be confused with conv2d's `padding` (the
+/// convolution's zero border). resolveParams still takes "pad=N" as "row_pad=N".
+inline constexpr const char* kOldRowPadName = "pad";
 
 /// Every kernel, in listing order.
 const std::vector<KernelInfo>& kernels();
@@ -90,6 +99,12 @@ const KernelInfo& findKernel(const std::string& name);
 /// of range or not among the choices ("--param order=ikx: expected one of ijk, ikj, ..."),
 /// a setting without '=' or given twice.
 KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::string>& settings);
+
+/// The references a run of `kernel` with `params` will record, without running it: the closed
+/// form of its data accesses, doubled with fetches=1 (one fetch precedes each access). matmul
+/// n=8192 gives 4·8192³ = 2,199,023,255,552. Throws the UsageError the run would throw for an
+/// impossible shape (a conv2d kernel wider than the padded image).
+std::uint64_t kernelReferences(const KernelInfo& kernel, const KernelParams& params);
 
 /// Runs the kernel to completion, handing every access to `sink`; returns the metadata. With
 /// `values`, also the final tensor contents (see KernelRunContext::values).
