@@ -66,6 +66,24 @@ PlotLevel plotLevel(const SweepTable& table, const std::string& level) {
     return {levelName, cache, tlb};
 }
 
+/// A sweep's trace label for a chart title: a kernel's label ("kernel matmul m=0 n=8 ... base=...")
+/// without the parameters that are 0 (off, or "same as n") and the layout's defaults, so the
+/// parameters that matter fit before the title is ellipsized. Trace paths are unchanged.
+std::string titleLabel(const std::string& label) {
+    if (label.rfind("kernel ", 0) != 0) return label;
+    std::string out;
+    std::size_t start = 0;
+    while (start <= label.size()) {
+        const std::size_t end = std::min(label.find(' ', start), label.size());
+        const std::string word = label.substr(start, end - start);
+        const bool quiet = word.ends_with("=0") || word == "base=268435456" || word == "base=0x10000000" ||
+                           word == "align=4096";
+        if (!word.empty() && !quiet) out += (out.empty() ? "" : " ") + word;
+        start = end + 1;
+    }
+    return out;
+}
+
 }  // namespace
 
 bool hasNumericVary(const SweepTable& table) {
@@ -79,7 +97,7 @@ plot::BarChart sweepBars(const SweepTable& table, const std::string& level) {
     std::string varied;
     for (const SweepVary& v : id.vary) varied += (varied.empty() ? "" : ", ") + v.path;
     chart.title = "Sweep: " + pl.name + " miss rate by " + varied;
-    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(id.traces.front(), 48) + ")";
+    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(titleLabel(id.traces.front()), 48) + ")";
     chart.xLabel = varied;
     chart.yLabel = pl.name + " miss rate";
     for (const SweepRow& row : table.rows) {
@@ -123,7 +141,7 @@ plot::LineChart sweepChart(const SweepTable& table, const std::string& level, co
 
     plot::LineChart chart;
     chart.title = "Sweep: " + levelName + " miss rate against " + xv.path;
-    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(id.traces.front(), 48) + ")";
+    if (id.traces.size() == 1) chart.title += " (" + plot::ellipsize(titleLabel(id.traces.front()), 48) + ")";
     bool powersOfTwo = true;
     for (const std::string& v : xv.values) {
         const double d = *numeric(v);

@@ -23,8 +23,10 @@
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/core/table.hpp"
 #include "cachescope/config/config.hpp"
+#include "cachescope/config/resources.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/kernels/kernel.hpp"
 #include "cachescope/plot/svg.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
@@ -36,6 +38,10 @@ namespace cachescope::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// A run of at least this many references is announced before it starts (seconds or more even in
+/// a Release build: 10^9 references at the 90-200 M/s of a full hierarchy).
+constexpr std::uint64_t kLongRun = 1'000'000'000;
 
 std::string format(const char* fmt, double value) {
     std::array<char, 64> buf{};
@@ -62,10 +68,20 @@ public:
         std::cerr << line << std::flush;
         shown_ = true;
     }
-    void accesses(std::uint64_t count) {
+    /// `count` references so far; with `total` (known in advance for kernels), the share done and
+    /// an estimate of the time left at the rate so far.
+    void accesses(std::uint64_t count, std::uint64_t total = 0) {
         const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-        const double rate = seconds > 0 ? double(count) / seconds / 1e6 : 0.0;
-        show(withThousands(count) + " accesses, " + format("%.1f", rate) + " M accesses/s");
+        const double rate = seconds > 0 ? double(count) / seconds : 0.0;
+        if (total == 0 || count > total) {
+            show(withThousands(count) + " references, " + format("%.1f", rate / 1e6) + " M references/s");
+            return;
+        }
+        std::string text = withThousands(count) + " of " + withThousands(total) + " references (" +
+                           format("%.1f", 100.0 * double(count) / double(total)) + "%), " +
+                           format("%.1f", rate / 1e6) + " M/s";
+        if (rate > 0) text += ", about " + roughDuration(double(total - count) / rate) + " left";
+        show(text);
     }
     void clear() {
         if (!shown_) return;
@@ -91,6 +107,11 @@ void emit(const std::string& path, const std::function<void(std::ostream&)>& wri
     }
 }
 
+void checkOutputs(std::initializer_list<std::string> paths) {
+    for (const std::string& path : paths)
+        if (!path.empty() && path != "-") checkWritable(path);
+}
+
 void finishStdout() {
     std::cout.flush();
     if (!std::cout) throw IoError("cannot write standard output");
@@ -98,12 +119,22 @@ void finishStdout() {
 
 RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     const SourceSpec source = toSpec(args.source);
+    // A kernel knows its length in closed form: a long run says so before it starts (on standard
+    // error, whatever it is), and the progress line (on a terminal only) estimates the time left.
+    std::uint64_t total = 0;
+    if (!source.kernel.empty()) {
+        const KernelInfo& kernel = findKernel(source.kernel);
+        total = kernelReferences(kernel, resolveParams(kernel, source.params));
+        if (total >= kLongRun)
+            std::cerr << "cachescope: " << describeSourceBriefly(source) << " will simulate " << withThousands(total)
+                      << " references\n";
+    }
     std::optional<Progress> progress;  // shown while the run itself goes (not while OPT plans)
     SessionOptions options;
     options.classify = args.classify;
     options.configLabel = args.config;
-    options.onProgress = [&progress](std::uint64_t n) {
-        if (progress) progress->accesses(n);
+    options.onProgress = [&progress, total](std::uint64_t n) {
+        if (progress) progress->accesses(n, total);
     };
     Session session(config, source, options);  // opens the source; plans OPT's futures
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
@@ -121,6 +152,15 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     progress.emplace();
     session.runToEnd();  // and checks that OPT followed its plans
     progress.reset();
+    if (session.simulator().references() == 0) {
+        // An all-zero report with 0.00% miss rates would read as a result; say what happened.
+        const std::uint64_t skipped = session.skippedLines();
+        throw TraceError((source.readsStandardInput() ? std::string("standard input") : describeSourceBriefly(source)) +
+                         " holds no references: nothing to simulate" +
+                         (skipped == 0 ? std::string()
+                                       : " (" + withThousands(skipped) + (skipped == 1 ? " line" : " lines") +
+                                             " skipped as not trace records)"));
+    }
     if (locality) {
         // The title names the source as the user gave it (describeSource lists every resolved parameter).
         std::string title = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
@@ -132,12 +172,14 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
 }
 
 void runCommand(const RunArgs& args) {
+    checkOutputs({args.output, args.plot});
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
     const SourceSpec source = toSpec(args.source);
     if (args.vsOpt && source.readsStandardInput())
         throw UsageError("--vs-opt reads the trace again for every level; give a trace file, not standard input");
     RunSummary summary = simulateSource(args, config);
+    summary.flushed = args.flush;
     if (args.vsOpt) {
         const OptComparison opt = compareWithOpt(config, [&source] { return openSource(source); });
         for (std::size_t c = 0; c < summary.levels.size(); ++c) summary.levels[c].optMisses = opt.cacheMisses[c];
@@ -179,6 +221,42 @@ void configCheckCommand(const std::string& path) {
                   << (c.holds == Holds::Both ? "" : ", holds " + std::string(toString(c.holds)) + " only") << "\n";
     }
     std::cout << "  memory latency " << config.memory.latency << "\n";
+    if (config.mmu) {
+        const MmuConfig& m = *config.mmu;
+        std::string levels;
+        for (const std::uint32_t b : m.bitsPerLevel) levels += (levels.empty() ? "" : "+") + std::to_string(b);
+        std::cout << "  mmu: " << formatSize(m.pageSize) << " pages, " << m.bitsPerLevel.size()
+                  << "-level page table (" << levels << " index bits, " << m.virtualBits() << "-bit virtual addresses, "
+                  << m.pteSize << " B entries), " << formatSize(m.physicalMemory) << " physical memory ("
+                  << withThousands(m.frames()) << " frames, " << toString(m.frameAllocation) << " allocation, "
+                  << toString(m.pageReplacement) << " replacement), page walks enter at "
+                  << (m.walkEntry.empty() ? std::string("the first data cache") : m.walkEntry)
+                  << ", page-fault latency " << m.pageFaultLatency << "\n";
+        if (!m.hugePages.empty())
+            std::cout << "    huge pages: " << m.hugePages.size() << (m.hugePages.size() == 1 ? " range" : " ranges")
+                      << "\n";
+        for (const WalkCacheConfig& w : m.walkCaches)
+            std::cout << "    walk cache (level " << w.level << "): " << w.entries << " entries, "
+                      << (w.fullyAssociative ? std::string("fully associative") : std::to_string(w.ways()) + "-way")
+                      << ", " << w.replacement << ", latency " << w.latency << "\n";
+        std::size_t tlbWidth = 0;
+        for (const TlbConfig& t : config.tlbs) tlbWidth = std::max(tlbWidth, t.name.size());
+        for (const TlbConfig& t : config.tlbs)
+            std::cout << "  " << t.name << std::string(tlbWidth - t.name.size(), ' ') << "  " << t.entries
+                      << " entries, "
+                      << (t.fullyAssociative ? std::string("fully associative")
+                                             : std::to_string(t.ways()) + "-way, " + std::to_string(t.sets()) +
+                                                   (t.sets() == 1 ? " set" : " sets"))
+                      << ", " << t.replacement << ", latency " << t.latency
+                      << (t.holds == Holds::Both ? "" : ", holds " + std::string(toString(t.holds)) + " only") << "\n";
+    } else {
+        std::cout << "  no mmu: addresses are used as they are (virtual)\n";
+    }
+    const MemoryEstimate estimate = estimateMemory(config);
+    std::cout << "  simulator state: about " << approximateSize(estimate.total) << " (largest: "
+              << estimate.largest().path << ", " << approximateSize(estimate.largest().bytes)
+              << "); the memory budget is " << approximateSize(defaultMemoryBudget())
+              << " (half of this machine's memory; --max-memory changes it)\n";
 }
 
 void configShowCommand(const std::string& path) {
@@ -293,6 +371,9 @@ Command addRunCommand(CLI::App& app) {
     runCmd->add_flag("--vs-opt", run->vsOpt,
                      "Also simulate each cache and TLB level under OPT (Belady) on the same stream and report the "
                      "misses above optimal (reads the trace 2 more times per level)");
+    runCmd->add_flag("--flush", run->flush,
+                     "Also write every dirty line back at the end, down to memory, and report those write-backs "
+                     "apart from the run's counts (without it, as in Dinero IV, nothing is written back at the end)");
     addSourceOptions(runCmd, run->source);
     runCmd->footer(
         "Examples:\n"
@@ -303,7 +384,10 @@ Command addRunCommand(CLI::App& app) {
         "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
         "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
-        "  valgrind --tool=lackey --trace-mem=yes ./a.out 2>&1 | cachescope run -c configs/default.json -");
+        "  cachescope trace record -o a.bin -- ./a.out && cachescope run -c configs/default.json a.bin\n"
+        "  valgrind --tool=lackey --trace-mem=yes --log-fd=3 ./a.out 3>a.lackey && \\\n"
+        "      cachescope run -c configs/default.json a.lackey\n"
+        "(Lackey's records go to --log-fd 3, so the program's own output stays out of the trace.)");
     return {runCmd, [run, json, csv, seed, seedOpt] {
                 if (seedOpt->count() > 0) run->seed = *seed;
                 run->format = *json ? ReportFormat::Json : *csv ? ReportFormat::Csv : ReportFormat::Text;
@@ -321,14 +405,23 @@ Command addConfigCommand(CLI::App& app) {
     auto configPath = std::make_shared<std::string>();
     CLI::App* configCmd = app.add_subcommand("config", "Check or show a hierarchy config");
     configCmd->require_subcommand(1);
-    CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
-    checkCmd->add_option("file", *configPath, "Config file (JSON)")->required();
-    CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
-    showCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    // Each subcommand sets its own footer (CLI11 copies the parent's at creation otherwise).
     configCmd->footer(
         "Examples:\n"
         "  cachescope config check configs/default.json\n"
         "  cachescope config show configs/teaching.json");
+    CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
+    checkCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    checkCmd->footer(
+        "Examples:\n"
+        "  cachescope config check configs/default.json\n"
+        "  cachescope config check configs/teaching-paging.json");
+    CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
+    showCmd->add_option("file", *configPath, "Config file (JSON)")->required();
+    showCmd->footer(
+        "Examples:\n"
+        "  cachescope config show configs/teaching.json\n"
+        "  cachescope config show configs/skylake-client.json");
     return {configCmd, [configPath, checkCmd] {
                 if (checkCmd->parsed())
                     configCheckCommand(*configPath);
@@ -342,9 +435,11 @@ Command addBenchCommand(CLI::App& app) {
     CLI::App* benchCmd = app.add_subcommand("bench", "Measure simulation speed on matmul address streams");
     benchCmd->add_flag("--json", bench->json, "Print the results as JSON");
     benchCmd->add_option("--n", bench->n, "Matrix dimension (4*n^3 accesses per case)")
-        ->check(CLI::Range(1u, 4096u));
+        ->check(CLI::Range(1u, 4096u))
+        ->capture_default_str();
     benchCmd->add_option("--runs", bench->runs, "Runs per case; the median time is reported")
-        ->check(CLI::Range(1u, 100u));
+        ->check(CLI::Range(1u, 100u))
+        ->capture_default_str();
     benchCmd->add_option("--seek-config", bench->seekConfigs,
                          "Add a seek/<name> case: random seeks in a seekable session over a 10 M-reference "
                          "matmul under this config (repeatable)");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <functional>
+#include <initializer_list>
 
 #include <CLI/CLI.hpp>
 
@@ -44,6 +45,7 @@ struct RunArgs {
     bool classify = false;       // 3C miss classes (analysis/miss_classes.hpp)
     std::string plot;            // --plot: the run's locality picture (SVG); empty = none
     bool vsOpt = false;          // also simulate each level under OPT (analysis/opt_gap.hpp)
+    bool flush = false;          // --flush: report the end-of-run flush (sim/flush.hpp) apart
 };
 
 struct BenchArgs {
@@ -100,6 +102,9 @@ struct Command {
     CLI::App* app = nullptr;
     std::function<void()> run;
 };
+/// Applies the rules every option of `app` and its subcommands follows (option_rules.cpp): no
+/// negative value for an unsigned option; one value per occurrence of a repeatable option.
+void applyOptionRules(CLI::App& app);
 /// Adds the options of a trace source (trace file, --trace-format, --kernel, --param) to `cmd`.
 void addSourceOptions(CLI::App* cmd, SourceArgs& source);
 
@@ -119,6 +124,10 @@ Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve
 /// Writes with `write` to standard output when `path` is empty or "-", else atomically to `path`
 /// (writeFileAtomically: a failed command leaves no file behind).
 void emit(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+/// Fails at once, before any simulation, if one of the output files named on the command line
+/// (-o, --plot) cannot be created (checkWritable); empty and "-" (standard output) pass.
+void checkOutputs(std::initializer_list<std::string> paths);
 
 /// Flushes standard output; throws IoError if anything written to it was lost (e.g. disk full).
 void finishStdout();

@@ -21,6 +21,7 @@ struct CompareArgs {
 };
 
 void compareCommand(const CompareArgs& args) {
+    checkOutputs({args.output});
     if (args.configs.size() < 2)
         throw UsageError("compare needs at least two --config files (got " + std::to_string(args.configs.size()) + ")");
     if (toSpec(args.source).readsStandardInput())

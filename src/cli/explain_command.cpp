@@ -31,6 +31,7 @@ struct ExplainArgs {
 void explainCommand(const ExplainArgs& args) {
     if (args.count == 0)
         throw UsageError("--count must be at least 1 (got 0): it is the number of references to explain");
+    checkOutputs({args.output});
     SimConfig config = loadConfig(args.config);
     if (args.seed) config.seed = *args.seed;
     const SourceSpec source = toSpec(args.source);
@@ -61,7 +62,7 @@ void explainCommand(const ExplainArgs& args) {
             return;
         }
         const std::uint64_t last = references.back().index;
-        os << "cachescope explain: " << args.config << " on " << describeSource(source) << ", reference"
+        os << "cachescope explain: " << args.config << " on " << describeSourceBriefly(source) << ", reference"
            << (last == args.from ? " " + std::to_string(args.from)
                                  : "s " + std::to_string(args.from) + " to " + std::to_string(last))
            << (reachedEnd ? " (the end of the trace)" : "") << "\n";

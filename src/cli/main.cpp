@@ -67,9 +67,16 @@ int main(int argc, char** argv) {
     commands.push_back(addExplainCommand(app));
     commands.push_back(addReuseCommand(app));
     commands.push_back(addMrcCommand(app));
+    applyOptionRules(app);
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& e) {
+        // Often a second value given to a repeatable option (compare -c a.json b.json TRACE).
+        const int status = app.exit(e);
+        std::cerr << "Options such as --config in compare, --param, --vary and --seek-config take one value each; "
+                     "repeat the option for more (-c a.json -c b.json).\n";
+        return status;
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

@@ -193,9 +193,11 @@ nlohmann::ordered_json reuseJson(const std::string& source, const ReuseHistogram
 }
 
 void reuseCommand(const ReuseArgs& args) {
+    checkOutputs({args.output, args.plot});
     const ReuseHistogram h = analyze(args, 1.0, true);
     const std::string source = describeSource(toSpec(args.source));
-    if (!args.plot.empty()) plot::writeSvg(args.plot, reuseChart(h, source, !args.linear));
+    if (!args.plot.empty())
+        plot::writeSvg(args.plot, reuseChart(h, describeSourceBriefly(toSpec(args.source)), !args.linear));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << reuseJson(source, h).dump(2) << '\n';
@@ -278,13 +280,14 @@ nlohmann::ordered_json mrcJson(const std::string& source, const MissRatioCurve& 
 }
 
 void mrcCommand(const ReuseArgs& args) {
+    checkOutputs({args.output, args.plot});
     const std::uint64_t blockSize = blockSizeOf(args);
     const double rate = sampleRateOf(args);
     const std::vector<std::uint64_t> extra = sizesInBlocks(args, blockSize);
     const ReuseHistogram h = analyze(args, rate, false);
     const MissRatioCurve curve = missRatioCurve(h, extra);
     const std::string source = describeSource(toSpec(args.source));
-    if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, source));
+    if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, describeSourceBriefly(toSpec(args.source))));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
             os << mrcJson(source, curve).dump(2) << '\n';

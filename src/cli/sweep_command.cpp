@@ -89,6 +89,7 @@ void writeOutputs(const std::string& output, bool json, const SweepTable& table,
 
 void sweepCommand(const SweepArgs& args) {
     if (args.config.empty()) throw UsageError("sweep needs --config FILE (the base config the --vary keys change)");
+    checkOutputs({args.output, args.plot});
     std::vector<SourceSpec> sources;
     std::vector<std::string> labels;
     if (!args.kernel.empty()) {
@@ -136,6 +137,7 @@ void sweepCommand(const SweepArgs& args) {
 }
 
 void sweepMergeCommand(const MergeArgs& args) {
+    checkOutputs({args.output, args.plot});
     std::vector<SweepTable> parts;
     bool firstIsJson = false;
     for (const std::string& path : args.inputs) {

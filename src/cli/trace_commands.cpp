@@ -28,7 +28,24 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
                     "this machine's memory); larger configs and kernels are refused before they start");
 }
 
+namespace {
+
+/// A note on standard error (once per process) when a kernel parameter uses its old name.
+void noteOldParamNames(const std::vector<std::string>& params) {
+    static bool noted = false;
+    for (const std::string& p : params)
+        if (!noted && p.rfind(std::string(kOldRowPadName) + "=", 0) == 0) {
+            std::cerr << "cachescope: note: --param " << p << " is read as row_pad=" << p.substr(p.find('=') + 1)
+                      << " (pad is the old name of row_pad, the elements added to each row of every tensor; "
+                         "conv2d's padding is the convolution's border)\n";
+            noted = true;
+        }
+}
+
+}  // namespace
+
 SourceSpec toSpec(const SourceArgs& source) {
+    noteOldParamNames(source.params);
     SourceSpec spec;
     spec.trace = source.trace;
     spec.format = parseTraceFormat(source.traceFormat);
@@ -98,10 +115,12 @@ void kernelsCommand(const std::string& name) {
 
 void traceRecordCommand(const TraceRecordArgs& args) {
     const TraceFormat format = outputFormat(args.format, args.output, TraceFormat::Binary);
+    checkOutputs({args.output});
     if (args.kernel.empty() == args.program.empty())
         throw UsageError("trace record needs either --kernel NAME or a program after -- (e.g. "
                          "'cachescope trace record -o t.bin -- ./a.out')");
     if (!args.kernel.empty()) {
+        noteOldParamNames(args.params);
         std::unique_ptr<TraceReader> trace = openKernelTrace(args.kernel, args.params);
         std::uint64_t accesses = 0;
         writeFileAtomically(args.output, [&](std::ostream& os) {
@@ -128,6 +147,7 @@ void traceRecordCommand(const TraceRecordArgs& args) {
 
 void traceConvertCommand(const TraceConvertArgs& args) {
     const TraceFormat to = outputFormat(args.to, args.output, std::nullopt);
+    checkOutputs({args.output});
     std::unique_ptr<TraceReader> in = openTrace(args.input, parseTraceFormat(args.from));
     static const TraceMetadata none;
     writeFileAtomically(args.output, [&](std::ostream& os) {
@@ -160,6 +180,12 @@ Command addKernelsCommand(CLI::App& app) {
 Command addTraceCommand(CLI::App& app) {
     CLI::App* traceCmd = app.add_subcommand("trace", "Record, convert and describe traces");
     traceCmd->require_subcommand(1);
+    traceCmd->footer(
+        "Examples:\n"
+        "  cachescope trace record --kernel matmul --param n=64 -o matmul.bin\n"
+        "  cachescope trace convert traces/sample.din sample.bin\n"
+        "  cachescope trace info traces/matmul-ikj.bin\n"
+        "Run 'cachescope trace <command> --help' for the options of each.");
     auto record = std::make_shared<TraceRecordArgs>();
     CLI::App* recordCmd = traceCmd->add_subcommand(
         "record", "Record a kernel's accesses, or a program's under Valgrind Lackey, to a trace file");

@@ -149,12 +149,43 @@ nlohmann::ordered_json attributionJson(const RunSummary& s, const std::vector<At
     return out;
 }
 
+/// "L1 2, L2 3": one count per cache.
+std::string perCache(const RunSummary& s, const std::vector<std::uint64_t>& counts) {
+    std::string text;
+    for (std::size_t c = 0; c < s.levels.size() && c < counts.size(); ++c)
+        text += (c ? ", " : "") + s.levels[c].name + " " + withThousands(counts[c]);
+    return text;
+}
+
+/// The flush line (--flush), or the dirty lines left behind without it.
+void printFlush(std::ostream& os, const RunSummary& s) {
+    if (s.flushed) {
+        os << "flush at the end (--flush; not in the counts above): write-backs " << perCache(s, s.flush.writebacks)
+           << "; memory writes " << withThousands(s.flush.memoryWrites) << '\n';
+    } else if (const std::uint64_t dirty = s.flush.totalDirtyLines(); dirty != 0) {
+        os << "dirty lines left at the end: " << withThousands(dirty) << " (" << perCache(s, s.flush.dirtyLines)
+           << "), not written back (Dinero's default; --flush writes them back and counts them apart)\n";
+    }
+}
+
+nlohmann::ordered_json perCacheJson(const RunSummary& s, const std::vector<std::uint64_t>& counts) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (std::size_t c = 0; c < s.levels.size() && c < counts.size(); ++c) j[s.levels[c].name] = counts[c];
+    return j;
+}
+
 }  // namespace
 
 void printText(std::ostream& os, const RunSummary& s) {
-    os << "cachescope run: config " << s.info.configFile << ", trace " << s.info.tracePath << " ("
+    os << "cachescope run: config " << s.info.configFile << ", trace "
+       << (s.info.sourceLabel.empty() ? s.info.tracePath : s.info.sourceLabel) << " ("
        << s.info.traceFormat << ", " << withThousands(s.info.records) << " records, "
-       << withThousands(s.references) << " references)\n\n";
+       << withThousands(s.references) << " references)\n";
+    if (s.info.skippedLines != 0)
+        os << "skipped " << withThousands(s.info.skippedLines)
+           << (s.info.skippedLines == 1 ? " line that is not a trace record" : " lines that are not trace records")
+           << " (the traced program's output or Valgrind's messages)\n";
+    os << '\n';
 
     // One row of cells per cache; column 0 (the name) is left-aligned, the others right-aligned.
     const std::vector<std::string> header = {"level",  "accesses",    "hits",         "misses",
@@ -172,6 +203,7 @@ void printText(std::ostream& os, const RunSummary& s) {
     if (s.classified) printMissClasses(os, s);
     os << "\nmemory: " << withThousands(s.memory.reads) << " reads, " << withThousands(s.memory.writes)
        << " writes\n";
+    printFlush(os, s);
     os << "latency (cycles):";
     for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
     os << " memory " << s.memoryLatency << '\n';
@@ -228,9 +260,14 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
     j["version"] = CACHESCOPE_VERSION;
     j["config_file"] = s.info.configFile;
     j["trace"] = {{"path", s.info.tracePath}, {"format", s.info.traceFormat}, {"records", s.info.records}};
+    if (s.info.skippedLines != 0) j["trace"]["skipped_lines"] = s.info.skippedLines;
     j["references"] = s.references;
     j["levels"] = std::move(levels);
     j["memory"] = {{"reads", s.memory.reads}, {"writes", s.memory.writes}};
+    if (s.flushed)
+        j["flush"] = {{"writebacks", perCacheJson(s, s.flush.writebacks)}, {"memory_writes", s.flush.memoryWrites}};
+    else if (s.flush.totalDirtyLines() != 0)
+        j["dirty_lines_at_end"] = perCacheJson(s, s.flush.dirtyLines);
     if (s.translation) {
         const TranslationSummary& t = *s.translation;
         nlohmann::ordered_json tlbs = nlohmann::ordered_json::array();
@@ -275,6 +312,7 @@ void printJson(std::ostream& os, const RunSummary& s) { os << reportJson(s).dump
 void printCsv(std::ostream& os, const RunSummary& s) {
     for (std::size_t i = 0; i < kFields.size(); ++i) os << (i ? "," : "") << kFields[i];
     if (s.classified) os << ",compulsory,capacity,conflict";
+    if (s.flushed) os << ",flush_writebacks";
     os << '\n';
     for (const LevelSummary& l : s.levels) {
         const CacheStats& c = l.stats;
@@ -286,11 +324,20 @@ void printCsv(std::ostream& os, const RunSummary& s) {
             const MissClassCounts m = l.missClasses.value_or(MissClassCounts{});
             os << ',' << m.compulsory << ',' << m.capacity << ',' << m.conflict;
         }
+        if (s.flushed) {
+            const auto index = static_cast<std::size_t>(&l - s.levels.data());
+            os << ',' << (index < s.flush.writebacks.size() ? s.flush.writebacks[index] : 0);
+        }
         os << '\n';
     }
     // memory: name, level, accesses, hits, misses empty; reads, writes; the remaining 8 fields empty
-    os << "memory,,,,," << s.memory.reads << ',' << s.memory.writes << ",,,,,,,," << (s.classified ? ",,," : "")
-       << '\n';
+    os << "memory,,,,," << s.memory.reads << ',' << s.memory.writes << ",,,,,,,," << (s.classified ? ",,," : "");
+    if (s.flushed) os << ',' << s.flush.memoryWrites;
+    os << '\n';
+    // skipped lines: the count in the accesses field, every other field empty
+    if (s.info.skippedLines != 0)
+        os << "skipped lines,," << s.info.skippedLines << ",,,,,,,,,,,," << (s.classified ? ",,," : "")
+           << (s.flushed ? "," : "") << '\n';
 }
 
 }  // namespace cachescope

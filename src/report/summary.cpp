@@ -77,6 +77,7 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
     s.totalCycles = simulator.totalCycles();
     s.amat = simulator.amat();
     s.config = toJson(hierarchy.config());
+    s.flush = flushCounts(hierarchy);
     if (const Mmu* mmu = simulator.mmu()) {
         TranslationSummary t;
         for (std::uint32_t i = 0; i < mmu->tlbs().size(); ++i) {

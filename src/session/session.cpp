@@ -143,6 +143,7 @@ struct Session::Impl {
     const TraceMetadata* meta = nullptr;
     TraceFormat format = TraceFormat::Auto;
     std::uint64_t totalRecords = 0;  // seekable sessions
+    std::uint64_t totalSkipped = 0;  // seekable sessions
     std::optional<std::uint64_t> length;
 
     // The window of the source at the position: buffer[head..filled) are the next accesses.
@@ -311,6 +312,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.meta = m.ownMetadata ? &*m.ownMetadata : nullptr;
         m.replay.emplace(*m.reader, m.meta, m.options.replayMemory);
         m.totalRecords = m.reader->records();
+        m.totalSkipped = m.reader->skippedLines();
         m.reader.reset();
         m.length = m.replay->length();
         m.cursor = m.replay->readerAt(0);
@@ -457,6 +459,9 @@ const TraceMetadata* Session::metadata() const { return impl_->meta; }
 const MissClassifier* Session::classifier() const { return impl_->classifier ? &*impl_->classifier : nullptr; }
 TraceFormat Session::format() const { return impl_->format; }
 std::uint64_t Session::records() const { return impl_->reader ? impl_->reader->records() : impl_->totalRecords; }
+std::uint64_t Session::skippedLines() const {
+    return impl_->reader ? impl_->reader->skippedLines() : impl_->totalSkipped;
+}
 std::uint64_t Session::replayBytes() const { return impl_->replay ? impl_->replay->memoryBytes() : 0; }
 std::uint64_t Session::checkpointBytes() const { return impl_->checkpointTotal; }
 std::uint64_t Session::checkpointInterval() const { return impl_->interval; }
@@ -478,7 +483,9 @@ void Session::checkPlans() {
 
 RunSummary Session::summary(const std::string& configPath) const {
     const Impl& m = *impl_;
-    return summarize(m.sim, RunInfo{configPath, describeSource(m.source), std::string(toString(m.format)), records()},
+    return summarize(m.sim,
+                     RunInfo{configPath, describeSource(m.source), std::string(toString(m.format)), records(),
+                             skippedLines(), describeSourceBriefly(m.source)},
                      m.meta, classifier());
 }
 

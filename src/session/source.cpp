@@ -56,4 +56,27 @@ std::string describeSource(const SourceSpec& source) {
     return text;
 }
 
+std::string describeSourceBriefly(const SourceSpec& source) {
+    if (source.opener || source.kernel.empty()) return describeSource(source);
+    const KernelInfo& kernel = findKernel(source.kernel);
+    const KernelParams params = resolveParams(kernel, source.params);
+    auto given = [&](const std::string& name) {
+        for (const std::string& setting : source.params) {
+            std::string key = setting.substr(0, setting.find('='));
+            if (key == kOldRowPadName) key = "row_pad";
+            if (key == name) return true;
+        }
+        return false;
+    };
+    auto mattersByDefault = [&](const std::string& name) {
+        for (const KernelParamSpec& p : kernel.params)  // the kernel's own, not the common ones
+            if (p.name == name) return p.defaultValue != "0";
+        return false;
+    };
+    std::string text = "kernel " + kernel.name;
+    for (const auto& [name, value] : params.all())
+        if (given(name) || mattersByDefault(name)) text += " " + name + "=" + value;
+    return text;
+}
+
 }  // namespace cachescope

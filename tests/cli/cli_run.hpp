@@ -52,6 +52,17 @@ inline void writeFile(const std::filesystem::path& p, const std::string& text) {
     out << text;
 }
 
+/// Runs a shell `command` and reads back the files it wrote its standard output and error to.
+inline CliResult runShell(const std::string& command, const std::filesystem::path& out,
+                          const std::filesystem::path& err) {
+    const int raw = std::system(command.c_str());
+    CliResult r;
+    if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
+    r.out = readFile(out);
+    r.err = readFile(err);
+    return r;
+}
+
 /// Runs `cachescope <args>` with the repository root as working directory. `args` is passed to the
 /// shell as is (quote paths that need it). `input`, if given, is fed to standard input.
 inline CliResult runCli(const std::string& args, const std::string* input = nullptr) {
@@ -66,12 +77,7 @@ inline CliResult runCli(const std::string& args, const std::string* input = null
         command += " </dev/null";
     }
     command += " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int raw = std::system(command.c_str());
-    CliResult r;
-    if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-    r.out = readFile(out);
-    r.err = readFile(err);
-    return r;
+    return runShell(command, out, err);
 }
 
 inline std::size_t countLines(const std::string& text) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/config/config.hpp"
+#include "cachescope/config/resources.hpp"
 #include "cachescope/policy/registry.hpp"
 #include "cli/cli_run.hpp"
 
@@ -123,12 +124,33 @@ TEST_CASE("cli config check: a good config prints OK and one line per cache") {
         const CliResult r = runCli(std::string("config check ") + path);
         CHECK(r.status == 0);
         CHECK(r.out.rfind(std::string(path) + ": OK\n", 0) == 0);
-        CHECK(countLines(r.out) == 1 + config.caches.size() + 1);  // OK, caches, memory latency
+        // OK, caches, memory latency, "no mmu", the memory estimate
+        CHECK(countLines(r.out) == 1 + config.caches.size() + 1 + 1 + 1);
         for (const CacheConfig& c : config.caches) {
             CHECK(r.out.find("  " + c.name + " ") != std::string::npos);
             CHECK(r.out.find(formatSize(c.size) + ",") != std::string::npos);
         }
+        CHECK(r.out.find("  no mmu: addresses are used as they are (virtual)\n") != std::string::npos);
     }
+}
+
+TEST_CASE("cli config check: summarises the MMU, every TLB and the memory estimate") {
+    // teaching-paging.json: its mmu and TLBs, each named with its entries and ways.
+    const SimConfig config = loadConfig(std::string(CACHESCOPE_SOURCE_DIR) + "/configs/teaching-paging.json");
+    REQUIRE(config.mmu);
+    REQUIRE(!config.tlbs.empty());
+    const CliResult r = runCli("config check configs/teaching-paging.json");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("  mmu: " + formatSize(config.mmu->pageSize) + " pages, " +
+                     std::to_string(config.mmu->bitsPerLevel.size()) + "-level page table") != std::string::npos);
+    CHECK(r.out.find(formatSize(config.mmu->physicalMemory) + " physical memory") != std::string::npos);
+    for (const TlbConfig& t : config.tlbs)
+        CHECK_MESSAGE(r.out.find("  " + t.name + " ") != std::string::npos, t.name);
+    CHECK(r.out.find(" " + std::to_string(config.tlbs.front().entries) + " entries, ") != std::string::npos);
+    // The estimate names its largest part by JSON path.
+    const MemoryEstimate e = estimateMemory(config);
+    CHECK(r.out.find("simulator state: about " + approximateSize(e.total) + " (largest: " + e.largest().path) !=
+          std::string::npos);
 }
 
 TEST_CASE("cli config show: prints the resolved config as JSON") {

@@ -22,7 +22,9 @@
 // (name,level,accesses,hits,misses,reads,writes,read_misses,write_misses,instruction_fetches,
 // instruction_fetch_misses,evictions,writebacks,back_invalidations,miss_rate), one row per cache,
 // then one row named "memory" with only reads and writes filled in (every other field empty).
-// miss_rate is a fraction (0.75), printed in the shortest form that reads back exactly.
+// miss_rate is a fraction (0.75), printed in the shortest form that reads back exactly. When the
+// reader skipped lines that are not records (RunInfo::skippedLines), a last row "skipped lines"
+// holds the count in the accesses field.
 //
 // With miss classes (run --classify; docs/semantics.md "Miss classes (3C)"): the text report adds a
 // table "miss classes (3C)" (level, misses, compulsory, capacity, conflict) after the level table,
@@ -31,6 +33,9 @@
 // "miss_classes" object to each "regions" and "sites" entry, keyed by cache name, each value
 // {"compulsory", "capacity", "conflict"}; the CSV adds the columns compulsory,capacity,conflict
 // after miss_rate (empty in the memory row). Without them every report is unchanged.
+//
+// The flush (run --flush, RunSummary::flush) is reported apart from the counts above; see
+// RunSummary::flushed for where each report puts it.
 
 #include <cstdint>
 #include <optional>
@@ -44,6 +49,7 @@
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/cache/stats.hpp"
 #include "cachescope/core/format.hpp"  // withThousands, shortestNumber, csvField: used with reports
+#include "cachescope/sim/flush.hpp"
 #include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
@@ -56,6 +62,12 @@ struct RunInfo {
     std::string tracePath;
     std::string traceFormat;  // "text", "din", "lackey"
     std::uint64_t records = 0;
+    /// Lines skipped as not trace records (Lackey logs; TraceReader::skippedLines). When non-zero
+    /// the reports say so: the text header, "skipped_lines" in the JSON "trace" object, and a CSV
+    /// row "skipped lines" with the count in the accesses column.
+    std::uint64_t skippedLines = 0;
+    /// The source as the text header names it (describeSourceBriefly); empty = tracePath.
+    std::string sourceLabel = {};
 };
 
 struct LevelSummary {
@@ -111,6 +123,13 @@ struct RunSummary {
     std::vector<AttributionRow> regions;  // empty unless the run attributed (trace with metadata)
     std::vector<AttributionRow> sites;
     bool classified = false;  // levels (and rows) carry miss classes (run --classify)
+    /// The end-of-run flush (sim/flush.hpp), computed by summarize() without changing the run's
+    /// counts. With `flushed` (run --flush) the reports add it apart: the text line "flush at the
+    /// end", the JSON object "flush" {"writebacks": {cache: n}, "memory_writes": n}, the CSV column
+    /// flush_writebacks (last; the memory row holds the flush's memory writes). Without it, when
+    /// dirty lines remain, the text says so and the JSON adds "dirty_lines_at_end" {cache: n}.
+    FlushCounts flush = {};
+    bool flushed = false;
 };
 
 /// Collects the statistics of a finished run; with `metadata` and attribution on in the simulator,

@@ -69,6 +69,11 @@ struct SourceSpec {
 std::unique_ptr<TraceReader> openSource(const SourceSpec& source);
 /// The trace path, or "kernel matmul n=64 ..." with every resolved parameter (a custom source: its label).
 std::string describeSource(const SourceSpec& source);
+/// The same for people (report headers, chart titles): a kernel lists only the parameters the
+/// user set and its own parameters whose default is not 0 (sizes, loop order, element size), so
+/// "kernel matmul n=32 order=ikj elem=4" rather than every zero and the layout's defaults; base
+/// in hex. describeSource stays complete where a label must identify the run (sweep rows, JSON).
+std::string describeSourceBriefly(const SourceSpec& source);
 
 struct SessionOptions {
     /// Encode the source for replay so that seek() and stepBack() work. false: the source is read
@@ -159,6 +164,9 @@ public:
     /// session read the whole source up front: all of them).
     TraceFormat format() const;
     std::uint64_t records() const;
+    /// Lines of the trace that were skipped because they are not records (Lackey's own messages
+    /// and the traced program's output mixed into a Lackey log; TraceReader::skippedLines).
+    std::uint64_t skippedLines() const;
     /// Bytes the encoded source holds in memory (header, block index, and the blocks unless they
     /// spilled to the temporary file); 0 for streaming sessions.
     std::uint64_t replayBytes() const;
