@@ -125,9 +125,6 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     if (!source.kernel.empty()) {
         const KernelInfo& kernel = findKernel(source.kernel);
         total = kernelReferences(kernel, resolveParams(kernel, source.params));
-        if (total >= kLongRun)
-            std::cerr << "cachescope: " << describeSourceBriefly(source) << " will simulate " << withThousands(total)
-                      << " references\n";
     }
     std::optional<Progress> progress;  // shown while the run itself goes (not while OPT plans)
     SessionOptions options;
@@ -137,6 +134,9 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         if (progress) progress->accesses(n, total);
     };
     Session session(config, source, options);  // opens the source; plans OPT's futures
+    if (total >= kLongRun)  // announced once the kernel's tensors passed the memory budget
+        std::cerr << "cachescope: " << describeSourceBriefly(source) << " will simulate " << withThousands(total)
+                  << " references\n";
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
     // the level that served it, seeing the references as the trace gives them (the access tap).
     std::optional<LocalityObserver> locality;
