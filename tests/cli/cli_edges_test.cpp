@@ -246,8 +246,9 @@ TEST_CASE("cli run: a long kernel run says how many references before it starts"
 }
 
 TEST_CASE("cli run: progress with the time left on a terminal") {
-    // script(1) gives the run a terminal; the progress line appears after half a second.
-    const CliResult r = runBounded("run -c configs/teaching.json --kernel matmul --param n=2048", 5, true);
+    // script(1) gives the run a terminal; the progress line appears after half a second (and the
+    // first 4 M references); 15 s leaves room for a sanitizer build on a loaded machine.
+    const CliResult r = runBounded("run -c configs/teaching.json --kernel matmul --param n=2048", 15, true);
     CHECK_MESSAGE(contains(r.out, " of 34,359,738,368 references ("), r.out);
     CHECK_MESSAGE(contains(r.out, " left"), r.out);
 }
