@@ -42,9 +42,13 @@ void tooltip(const char* text) {
 struct Layout {
     ImVec2 size{0, 0};
     bool apply = true;
-    bool floating = false;  // a floating panel (statistics, quiz, ...) is open this frame
     std::map<std::string, std::pair<ImVec2, ImVec2>> placed;  // by title: where the layout puts it
     std::map<std::string, bool> inPlace;                      // by title: it was exactly there last frame
+    bool allInPlace() const {
+        for (const auto& [title, yes] : inPlace)
+            if (!yes) return false;
+        return !inPlace.empty();
+    }
 };
 Layout g_layout;
 
@@ -66,11 +70,15 @@ bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindow
         ImGui::SetNextWindowFocus();
         state.focus.clear();
     }
-    // A tiled panel exactly in its place, with no floating panel that could be behind it, skips its
-    // background: the frame was cleared to the same colour (gui/app/main.cpp), and under software
-    // rendering every pixel filled twice costs (docs/performance.md, "The classroom GUI").
-    const bool skipBackground = tiled(key) && !g_layout.floating && g_layout.inPlace[title];
-    const bool visible = ImGui::Begin(title, &open, flags | (skipBackground ? ImGuiWindowFlags_NoBackground : 0));
+    // The tiled panels stay behind the floating ones (focus does not raise them), and while all of
+    // them are exactly in their places they skip their backgrounds: the frame was cleared to the
+    // same colour (gui/app/main.cpp), nothing can be behind them, and under software rendering
+    // every pixel filled twice costs (docs/performance.md, "The classroom GUI").
+    if (tiled(key)) {
+        flags |= ImGuiWindowFlags_NoBringToFrontOnFocus;
+        if (g_layout.allInPlace()) flags |= ImGuiWindowFlags_NoBackground;
+    }
+    const bool visible = ImGui::Begin(title, &open, flags);
     if (tiled(key)) {
         const auto& [pos, size] = g_layout.placed[title];
         const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
@@ -1197,8 +1205,6 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
         g_layout.size = d;
         g_layout.apply = true;
     }
-    g_layout.floating = false;
-    for (const std::string& name : panelNames()) g_layout.floating = g_layout.floating || (!tiled(name) && state.open[name]);
     drawMenu(state);
     const float top = ImGui::GetFrameHeight();
     const ImGuiStyle& style = ImGui::GetStyle();
