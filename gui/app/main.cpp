@@ -84,8 +84,14 @@ struct GlFbo {
 /// glTexSubImage2D only when the panel says the pixels changed.
 class GlTextures final : public cg::TextureHost {
 public:
-    ~GlTextures() override {
+    GlTextures() = default;
+    GlTextures(const GlTextures&) = delete;
+    GlTextures& operator=(const GlTextures&) = delete;
+    ~GlTextures() override { release(); }
+    /// Deletes the textures (while the GL context is still current).
+    void release() {
         for (auto& [slot, t] : textures_) glDeleteTextures(1, &t.id);
+        textures_.clear();
     }
     void* texture(int slot, const cg::Canvas& canvas, bool changed) override {
         Texture& t = textures_[slot];
@@ -372,6 +378,8 @@ int main(int argc, char** argv) {
         status = 1;
     }
 
+    state.textures = nullptr;
+    textures.release();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
