@@ -15,8 +15,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -75,6 +77,56 @@ struct GlFbo {
         framebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, colour);
         return checkFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
     }
+};
+
+/// The panels' canvases as OpenGL textures (nearest texel, so a canvas shown 1:1 keeps its exact
+/// colours): created on first use, re-allocated when the size changes, otherwise updated with
+/// glTexSubImage2D only when the panel says the pixels changed.
+class GlTextures final : public cg::TextureHost {
+public:
+    GlTextures() = default;
+    GlTextures(const GlTextures&) = delete;
+    GlTextures& operator=(const GlTextures&) = delete;
+    ~GlTextures() override { release(); }
+    /// Deletes the textures (while the GL context is still current).
+    void release() {
+        for (auto& [slot, t] : textures_) glDeleteTextures(1, &t.id);
+        textures_.clear();
+    }
+    void* texture(int slot, const cg::Canvas& canvas, bool changed) override {
+        Texture& t = textures_[slot];
+        if (t.id == 0) {
+            glGenTextures(1, &t.id);
+            glBindTexture(GL_TEXTURE_2D, t.id);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        }
+        glBindTexture(GL_TEXTURE_2D, t.id);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+        if (t.w != canvas.width() || t.h != canvas.height()) {
+            t.w = canvas.width();
+            t.h = canvas.height();
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, t.w, t.h, 0, GL_RGBA, GL_UNSIGNED_BYTE, canvas.rgba());
+            ++uploads;
+        } else if (changed) {
+            glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, t.w, t.h, GL_RGBA, GL_UNSIGNED_BYTE, canvas.rgba());
+            ++uploads;
+        }
+        return reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.id));
+    }
+    ImDrawCallback opaqueCallback() const override {
+        return [](const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); };
+    }
+    std::uint64_t uploads = 0;
+
+private:
+    struct Texture {
+        GLuint id = 0;
+        int w = 0, h = 0;
+    };
+    std::map<int, Texture> textures_;
 };
 
 /// Writes the bound framebuffer's pixels as PNG, atomically (temporary name + rename).
@@ -205,6 +257,9 @@ int main(int argc, char** argv) {
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
+    GlTextures textures;
+    state.textures = &textures;
+
     GlFbo fbo;
     if (headless && !fbo.create(width, height)) {
         std::cerr << "cachescope-gui: error: no framebuffer objects in this OpenGL" << std::endl;
@@ -212,7 +267,9 @@ int main(int argc, char** argv) {
     }
 
     int status = 0;
-    auto frame = [&](double dt) {
+    // One frame; `buildSeconds` (if given) accumulates the time spent in the panels and the model.
+    auto frame = [&](double dt, double* buildSeconds = nullptr) {
+        const auto t0 = std::chrono::steady_clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         if (headless) {  // the FBO's size, whatever the (hidden) window got
@@ -222,13 +279,24 @@ int main(int argc, char** argv) {
         ImGui::NewFrame();
         cg::drawFrame(state, fonts, dt);
         ImGui::Render();
+        if (buildSeconds != nullptr) *buildSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         int fw = width, fh = height;
         if (!headless) glfwGetFramebufferSize(window, &fw, &fh);
         glViewport(0, 0, fw, fh);
-        glClearColor(0.08f, 0.08f, 0.09f, 1.f);
+        // The window background's colour: the tiled panels skip drawing their backgrounds.
+        const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+        glClearColor(bg.x, bg.y, bg.z, 1.f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     };
+
+    // The font atlas with the nearest texel: glyphs are rasterised at screen size on whole pixels
+    // (loadFonts), so it looks the same as bilinear filtering and costs less per pixel under
+    // software rendering. The backend creates the texture in its first frame.
+    frame(0);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID)));
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 
     try {
         if (headless) {
@@ -243,17 +311,26 @@ int main(int argc, char** argv) {
             auto measure = [&](const char* what) {
                 for (int i = 0; i < 5; ++i) frame(0);  // warm-up
                 const auto start = std::chrono::steady_clock::now();
+                double build = 0;
+                std::uint64_t vertices = 0, commands = 0;
+                const std::uint64_t uploads0 = textures.uploads;
                 for (std::uint64_t i = 0; i < benchmarkFrames; ++i) {
                     glfwPollEvents();
                     state.player->step();
-                    frame(0);
+                    frame(0, &build);
+                    const ImDrawData* dd = ImGui::GetDrawData();
+                    vertices += static_cast<std::uint64_t>(dd->TotalVtxCount);
+                    for (int l = 0; l < dd->CmdListsCount; ++l) commands += static_cast<std::uint64_t>(dd->CmdLists[l]->CmdBuffer.Size);
                     glfwSwapBuffers(window);
                 }
                 glFinish();
                 const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                std::printf("%-28s %6.1f frames/s (%llu frames, %.1f ms each)\n", what,
-                            static_cast<double>(benchmarkFrames) / s, static_cast<unsigned long long>(benchmarkFrames),
-                            1000.0 * s / static_cast<double>(benchmarkFrames));
+                const auto n = static_cast<double>(benchmarkFrames);
+                std::printf("%-28s %6.1f frames/s (%llu frames, %.1f ms each: %.1f ms panels and model, %.1f ms GL and "
+                            "swap; %.0f vertices, %.0f draw calls, %.1f texture uploads a frame)\n",
+                            what, n / s, static_cast<unsigned long long>(benchmarkFrames), 1000.0 * s / n,
+                            1000.0 * build / n, 1000.0 * (s - build) / n, static_cast<double>(vertices) / n,
+                            static_cast<double>(commands) / n, static_cast<double>(textures.uploads - uploads0) / n);
             };
             std::printf("cachescope-gui benchmark: %s, %s, %dx%d\n",
                         cachescope::describeSource(state.scene.source).c_str(), state.scene.configPath.c_str(), width,
@@ -272,9 +349,23 @@ int main(int argc, char** argv) {
                         static_cast<unsigned long long>(sp.checkpointInterval), 1000.0 * sp.seekSeconds);
         } else {
             for (const cg::ScriptAction& a : actions) cg::runAction(state, a);
+            // While the player is paused, wait for input instead of redrawing an unchanged frame: an
+            // idle window costs nothing. After each wake-up two frames are drawn (ImGui settles
+            // some changes, a window opened from a menu, over two frames); the timeout keeps
+            // tooltips and the text cursor alive.
             auto previous = std::chrono::steady_clock::now();
+            int framesSinceInput = 0;
             while (glfwWindowShouldClose(window) == 0) {
-                glfwPollEvents();
+                if (state.player && state.player->playing()) {
+                    glfwPollEvents();
+                } else if (framesSinceInput < 2) {
+                    glfwPollEvents();
+                } else {
+                    glfwWaitEventsTimeout(0.5);
+                    framesSinceInput = 0;
+                    previous = std::chrono::steady_clock::now();
+                }
+                ++framesSinceInput;
                 const auto now = std::chrono::steady_clock::now();
                 const double dt = std::chrono::duration<double>(now - previous).count();
                 previous = now;
@@ -287,6 +378,8 @@ int main(int argc, char** argv) {
         status = 1;
     }
 
+    state.textures = nullptr;
+    textures.release();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

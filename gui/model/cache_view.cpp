@@ -23,6 +23,19 @@ std::uint32_t focusWindowStart(std::uint32_t sets, std::uint32_t shown, std::uin
     return std::min(start, sets - shown);
 }
 
+WayLayout layoutWays(std::uint32_t ways, std::uint32_t fitPerRow, std::uint32_t maxRows, std::uint32_t focusWay) {
+    WayLayout l;
+    ways = std::max<std::uint32_t>(ways, 1);
+    l.perRow = std::clamp<std::uint32_t>(fitPerRow, 1, ways);
+    const std::uint32_t rows = (ways + l.perRow - 1) / l.perRow;
+    l.rowsPerSet = std::min(rows, std::max<std::uint32_t>(maxRows, 1));
+    // A window of whole rows, centred on the focus way's row (the same rule as the sets' window).
+    const std::uint32_t firstRow = focusWindowStart(rows, l.rowsPerSet, std::min(focusWay, ways - 1) / l.perRow);
+    l.firstWay = firstRow * l.perRow;
+    l.shownWays = std::min(ways - l.firstWay, l.rowsPerSet * l.perRow);
+    return l;
+}
+
 std::vector<const CacheStep*> stepsAt(const ReferenceNarration& narration, std::uint32_t cacheIndex) {
     std::vector<const CacheStep*> out;
     for (const Piece& piece : narration.pieces) {
@@ -94,6 +107,9 @@ CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const Reference
     if (!steps.empty()) {
         g.currentSet = steps.front()->set;
         g.currentHit = steps.front()->hit;
+        const TlbStep& f = *steps.front();
+        const std::uint32_t way = f.hit ? f.way : f.filled ? f.fillWay : CacheStep::kNoWay;
+        if (way < g.ways) g.currentWay = way;
     }
     for (const TlbStep* t : steps) {
         if (t->hit) {
@@ -117,6 +133,7 @@ CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const Ref
     if (!steps.empty()) {
         g.currentSet = steps.front()->set;
         g.currentHit = steps.front()->hit;
+        if (steps.front()->way < g.ways) g.currentWay = steps.front()->way;
     }
     for (const CacheStep* s : steps) {
         WayCell* cell = cellAt(g, s->set, s->way);

@@ -45,10 +45,31 @@ struct CacheGrid {
     std::vector<std::string> policyState;     // per shown set
     std::vector<std::uint32_t> occupancy;     // per set (all of them): valid ways, for the minimap
     std::optional<std::uint32_t> currentSet;  // the set the last reference used here (first one)
+    std::optional<std::uint32_t> currentWay;  // ... and the way it hit or filled there
     bool currentHit = false;
 
     const WayCell& cell(std::uint32_t shownRow, std::uint32_t way) const { return cells[shownRow * ways + way]; }
 };
+
+/// How the ways of a set are laid out when a row cannot hold them all at a readable width (a fully
+/// associative TLB or cache has hundreds or thousands): wrapped into rows of `perRow` ways, and when
+/// a set would still need more than `maxRows` rows, only a window of whole rows around the way of
+/// interest (`focusWay`) is shown; the panel draws a minimap of every way under the grid.
+struct WayLayout {
+    std::uint32_t perRow = 1;      // ways per row
+    std::uint32_t rowsPerSet = 1;  // rows drawn for each set
+    std::uint32_t firstWay = 0;    // the window: ways firstWay .. firstWay + shownWays - 1
+    std::uint32_t shownWays = 0;
+    bool wrapped() const { return rowsPerSet > 1; }
+    bool windowed(std::uint32_t ways) const { return shownWays < ways; }
+    /// Row (within the set) and column of way `w` (inside the window).
+    std::uint32_t rowOf(std::uint32_t w) const { return (w - firstWay) / perRow; }
+    std::uint32_t columnOf(std::uint32_t w) const { return (w - firstWay) % perRow; }
+};
+
+/// The layout of `ways` ways when a row fits `fitPerRow` readable cells and a set may take
+/// `maxRows` rows (both at least 1).
+WayLayout layoutWays(std::uint32_t ways, std::uint32_t fitPerRow, std::uint32_t maxRows, std::uint32_t focusWay);
 
 /// The first set of a window of `shown` sets out of `sets` that keeps `focus` about in the middle.
 std::uint32_t focusWindowStart(std::uint32_t sets, std::uint32_t shown, std::uint32_t focus);

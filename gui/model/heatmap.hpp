@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cachescope/core/access.hpp"
+#include "model/canvas.hpp"
 #include "cachescope/session/session.hpp"
 #include "cachescope/trace/metadata.hpp"
 
@@ -37,11 +38,32 @@ public:
     std::uint32_t timeBinOf(std::uint64_t index) const;
     std::uint32_t addressBinOf(std::uint64_t address) const;
 
+    /// The time bins drawn at `position`: every bin up to the one holding reference position − 1
+    /// (that one whole), none at position 0.
+    std::uint32_t binsShown(std::uint64_t position) const;
+    /// Per address bin: the references of the bins shown at `position` (the "counts per line" view).
+    std::vector<std::uint64_t> countsUpTo(std::uint64_t position) const;
+
 private:
     void add(const Access& a, std::uint64_t index);
     std::uint64_t low_ = 0, high_ = 1, length_ = 0;
     std::uint32_t timeBins_ = 0, addressBins_ = 0, max_ = 0;
     std::vector<std::uint32_t> counts_;
 };
+
+/// Shading of a count on a log scale: 0 = background, `max` = full colour.
+int heatAlpha(std::uint64_t count, std::uint64_t max);
+
+/// The heat-map at `position` into `canvas`, one pixel per bin (time to the right, address upward:
+/// address bin 0 is the bottom row): bins shown are `colour` over `background` at heatAlpha of
+/// their count (zero counts and bins not shown yet stay background). The canvas is resized to
+/// timeBins × addressBins.
+void paintHeatMap(Canvas& canvas, const HeatMap& heat, std::uint64_t position, Rgb colour, Rgb background);
+/// The counts per address bin at `position` (countsUpTo) as horizontal bars, one row per address
+/// bin (bin 0 at the bottom), each as long as its count relative to the largest (`width` pixels).
+void paintLineCounts(Canvas& canvas, const HeatMap& heat, std::uint64_t position, int width, Rgb colour, Rgb background);
+
+/// `a` blended towards `b` by alpha/255.
+Rgb blend(Rgb a, Rgb b, int alpha);
 
 }  // namespace cachescope::gui

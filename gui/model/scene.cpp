@@ -22,11 +22,10 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
     SessionOptions options;
     options.seekable = true;
     options.classify = classify;
-    // Fewer, farther checkpoints than the session's default budget: every checkpoint copies the
-    // whole state (the 3C shadows included), which at the default spacing costs more than the
-    // simulation between them, while a seek replays at tens of millions of references per
-    // second, so even 10^5 references between checkpoints keep it within a frame.
-    options.checkpointMemory = kCheckpointMemory;
+    // Checkpoints no closer than this: each one copies the state (the 3C shadows included), and a
+    // seek replays at tens of millions of references per second, so this spacing keeps max mode
+    // near the command line's speed and a seek well within a frame.
+    options.minCheckpointInterval = kMinCheckpointInterval;
     return std::make_unique<Session>(config, source, options);
 }
 

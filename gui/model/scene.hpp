@@ -19,8 +19,9 @@ struct SceneSpec {
 /// The scene `cachescope-gui` opens with no arguments: configs/teaching.json, matmul n=16 ijk.
 SceneSpec teachingScene(const std::string& sourceDir);
 
-/// Bytes of checkpoints a GUI session keeps (SessionOptions::checkpointMemory).
-inline constexpr std::uint64_t kCheckpointMemory = std::uint64_t{4} << 20;
+/// References between the checkpoints of a GUI session at least (SessionOptions::minCheckpointInterval;
+/// the memory budget stays the session's): docs/gui.md, "Speed".
+inline constexpr std::uint64_t kMinCheckpointInterval = 16384;
 
 /// Opens a seekable session on the scene, classifying misses (3C) unless `classify` is false.
 /// Throws what loadConfig / Session throw (IoError, ConfigError, TraceError, UsageError) with the

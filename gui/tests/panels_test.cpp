@@ -12,10 +12,21 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
+#include "model/cache_view.hpp"
+#include "model/palette.hpp"
 #include "panels/panels.hpp"
 
 using namespace cachescope;
 using namespace cachescope::gui;
+
+namespace doctest {
+template <>
+struct StringMaker<cachescope::gui::Rgb> {
+    static String convert(cachescope::gui::Rgb c) {
+        return ("rgb(" + std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b) + ")").c_str();
+    }
+};
+}  // namespace doctest
 
 namespace {
 
@@ -195,4 +206,74 @@ TEST_CASE("compare mode follows the player every frame, backward too") {
     s.player->back(150);
     ui.frame(s);
     CHECK(s.compare->position() == 50);
+}
+
+TEST_CASE("the grids are drawn into canvases: each cell's probe pixel has its fill colour, uploads only on change") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    s.player->step(150);
+    ui.frame(s);
+    ui.frame(s);
+    REQUIRE(s.canvases.count("cache L1") == 1);
+    const PanelCanvas& pc = s.canvases.at("cache L1");
+    // The fill of every L1 cell from the view model, read back from the canvas at the probe point.
+    const Cache& l1 = s.player->session().simulator().hierarchy().caches()[0];
+    const CacheGrid g = buildCacheGrid(l1, 0, &*s.player->last(), 8);
+    int hits = 0, misses = 0, checked = 0;
+    for (const CellRect& c : s.cells) {
+        if (c.cache != "L1") continue;
+        const WayCell& w = g.cell(c.set - g.firstSet, c.way);
+        const Rgb want = w.hit ? palette::kHit : w.filled ? palette::kMiss : w.valid ? palette::kValid : palette::kInvalid;
+        const int x = static_cast<int>(c.probeX - pc.x), y = static_cast<int>(c.probeY - pc.y);
+        REQUIRE(x >= 0);
+        REQUIRE(y >= 0);
+        REQUIRE(x < pc.shown.width());
+        REQUIRE(y < pc.shown.height());
+        INFO("set ", c.set, " way ", c.way, " at ", x, ",", y);
+        CHECK(pc.shown.at(x, y) == want);
+        hits += w.hit ? 1 : 0;
+        misses += w.filled ? 1 : 0;
+        ++checked;
+    }
+    CHECK(checked == 16);
+    CHECK(hits + misses == 1);  // reference 150 touched one L1 way
+    // The letters are there: the current cell holds pixels of the text colour (black on hit/miss).
+    const std::uint64_t before = pc.uploads;
+    ui.frame(s);
+    CHECK(pc.uploads == before);  // nothing changed: no upload
+    s.player->step();
+    ui.frame(s);
+    CHECK(pc.uploads == before + 1);
+}
+
+TEST_CASE("a fully associative cache of 1024 ways wraps its ways into rows and windows them") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    SimConfig wide = s.player->session().config();
+    wide.caches[0].size = 64 * 1024;
+    wide.caches[0].fullyAssociative = true;
+    REQUIRE(applyConfig(s, wide));
+    s.player->step(200);
+    ui.frame(s);
+    ui.frame(s);
+    // Not all 1024 ways fit: a window of them, every cell inside the display and left of the
+    // policy column; several rows (wrapped).
+    const std::size_t n = cellsOf(s, "L1");
+    CHECK(n > 16);
+    CHECK(n < 1024);
+    float minY = 1e9f, maxY = 0;
+    for (const CellRect& c : s.cells) {
+        if (c.cache != "L1") continue;
+        CHECK(c.x + c.w <= 640);
+        minY = std::min(minY, c.y);
+        maxY = std::max(maxY, c.y);
+    }
+    CHECK(maxY > minY);
+    // The way the last reference used is among the cells drawn.
+    const Cache& l1 = s.player->session().simulator().hierarchy().caches()[0];
+    const CacheGrid g = buildCacheGrid(l1, 0, &*s.player->last(), 1);
+    REQUIRE(g.currentWay);
+    bool shown = false;
+    for (const CellRect& c : s.cells) shown = shown || (c.cache == "L1" && c.way == *g.currentWay);
+    CHECK(shown);
 }

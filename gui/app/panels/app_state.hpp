@@ -19,6 +19,7 @@
 #include "model/scene.hpp"
 #include "model/tensor_view.hpp"
 #include "model/timeline.hpp"
+#include "panels/canvas_view.hpp"
 
 namespace cachescope::gui {
 
@@ -32,12 +33,16 @@ struct CellRect {
     float probeX = 0, probeY = 0;
 };
 
+/// The heat-map's resolution: one texel per bin, stretched over the panel.
+inline constexpr std::uint32_t kHeatTimeBins = 512, kHeatAddressBins = 256;
+
 struct AppState {
     std::string sourceDir;               // where configs/ lives (presets)
     SceneSpec scene;                     // what `player` runs
     std::unique_ptr<Player> player;
     std::optional<TouchIndex> touches;   // for the tensor view
-    HeatMap heat;                        // for the heat-map panel
+    HeatMap heat;                        // for the heat-map panel (kHeatTimeBins × kHeatAddressBins)
+    bool heatLineCounts = false;         // the heat-map panel shows references per address bin so far
     Timeline timeline;
     Quiz quiz;
     std::string error;                   // the last user error (shown in the window), empty = none
@@ -76,6 +81,11 @@ struct AppState {
 
     // Filled while drawing: where the grid cells are (for --layout-json).
     std::vector<CellRect> cells;
+
+    // The grids, the tensor view and the heat-map are drawn into canvases (by panel key) and shown
+    // as textures through `textures` (the window's OpenGL; none in the panel test).
+    std::map<std::string, PanelCanvas> canvases;
+    TextureHost* textures = nullptr;
 };
 
 /// Opens `scene`; on a user error keeps the current one and puts the message in state.error.

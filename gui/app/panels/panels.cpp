@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 
 #include "imgui.h"
@@ -23,6 +25,7 @@
 #include "model/inspector.hpp"
 #include "model/palette.hpp"
 #include "model/stats_view.hpp"
+#include "panels/canvas_view.hpp"
 
 namespace cachescope::gui {
 
@@ -39,6 +42,13 @@ void tooltip(const char* text) {
 struct Layout {
     ImVec2 size{0, 0};
     bool apply = true;
+    std::map<std::string, std::pair<ImVec2, ImVec2>> placed;  // by title: where the layout puts it
+    std::map<std::string, bool> inPlace;                      // by title: it was exactly there last frame
+    bool allInPlace() const {
+        for (const auto& [title, yes] : inPlace)
+            if (!yes) return false;
+        return !inPlace.empty();
+    }
 };
 Layout g_layout;
 
@@ -46,7 +56,12 @@ void place(const char* name, ImVec2 pos, ImVec2 size) {
     const ImGuiCond cond = g_layout.apply ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(pos, cond);
     ImGui::SetNextWindowSize(size, cond);
-    (void)name;
+    g_layout.placed[name] = {pos, size};
+}
+
+/// The panels the default layout tiles the display with.
+bool tiled(const std::string& key) {
+    return key == "player" || key == "caches" || key == "inspector" || key == "tensors";
 }
 
 bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindowFlags flags = 0) {
@@ -55,7 +70,20 @@ bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindow
         ImGui::SetNextWindowFocus();
         state.focus.clear();
     }
+    // The tiled panels stay behind the floating ones (focus does not raise them), and while all of
+    // them are exactly in their places they skip their backgrounds: the frame was cleared to the
+    // same colour (gui/app/main.cpp), nothing can be behind them, and under software rendering
+    // every pixel filled twice costs (docs/performance.md, "The classroom GUI").
+    if (tiled(key)) {
+        flags |= ImGuiWindowFlags_NoBringToFrontOnFocus;
+        if (g_layout.allInPlace()) flags |= ImGuiWindowFlags_NoBackground;
+    }
     const bool visible = ImGui::Begin(title, &open, flags);
+    if (tiled(key)) {
+        const auto& [pos, size] = g_layout.placed[title];
+        const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+        g_layout.inPlace[title] = p.x == pos.x && p.y == pos.y && s.x == size.x && s.y == size.y;
+    }
     return visible;
 }
 
@@ -167,93 +195,196 @@ void drawPlayer(AppState& state) {
 
 // ---- cache grids -------------------------------------------------------------------------------
 
-void drawGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float fs = ImGui::GetFontSize();
-    const float rowH = std::max(4.f, std::floor(fs * 1.35f));
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const bool minimap = g.shownSets < g.sets;
-    const float labelW = fs * 3.2f;
-    const float mapW = minimap ? fs * 0.8f : 0.f;
-    const float policyW = std::min(fs * 12.f, avail * 0.3f);
-    const float cellW = std::clamp((avail - labelW - policyW - mapW - 8) / static_cast<float>(g.ways), 3.f, fs * 7);
-    const bool text = cellW > fs * 1.6f && rowH >= fs;
+// The grid's geometry: a label column, the cells, the policy state, the sets' minimap.
+struct GridGeometry {
+    float fs = 0;
+    int rowH = 0, labelW = 0, policyW = 0, mapW = 0, cellsW = 0, width = 0;
+    std::uint32_t fitPerRow = 1;  // readable cells a row holds
+};
+
+GridGeometry gridGeometry(float avail) {
+    GridGeometry g;
+    g.fs = ImGui::GetFontSize();
+    g.rowH = std::max(4, static_cast<int>(std::floor(g.fs * 1.35f)));
+    g.width = std::max(1, static_cast<int>(std::floor(avail)));
+    g.labelW = static_cast<int>(g.fs * 3.2f);
+    g.mapW = static_cast<int>(g.fs * 0.8f);
+    g.policyW = static_cast<int>(std::min(g.fs * 12.f, avail * 0.3f));
+    g.cellsW = std::max(3, g.width - g.labelW - g.policyW - g.mapW - 8);
+    // A readable cell holds at least one letter (H, M, E, W) with its margin.
+    g.fitPerRow = static_cast<std::uint32_t>(std::max(1, static_cast<int>(static_cast<float>(g.cellsW) / (g.fs * 1.4f))));
+    return g;
+}
+
+Rgb styleColour(ImGuiCol c) {
+    const ImVec4 v = ImGui::GetStyleColorVec4(c);
+    return {static_cast<std::uint8_t>(v.x * 255.f + 0.5f), static_cast<std::uint8_t>(v.y * 255.f + 0.5f),
+            static_cast<std::uint8_t>(v.z * 255.f + 0.5f)};
+}
+
+PanelCanvas& canvasFor(AppState& state, const std::string& key) {
+    auto [it, fresh] = state.canvases.try_emplace(key);
+    if (fresh) it->second.slot = static_cast<int>(state.canvases.size());
+    return it->second;
+}
+
+/// Draws one cache or TLB grid into its canvas: `height` pixels at most; `build` makes the view
+/// model for a focus window of the given number of sets. Wide sets wrap their ways into rows, and
+/// past `height` show a window of rows around the current (else the next victim's) way with a
+/// minimap of every way of that set under the grid.
+/// The caller has just written the grid's headline; a note on the ways' layout follows on its line.
+void drawGrid(AppState& state, const std::string& key, std::uint32_t ways, std::uint32_t cacheIndex, float height,
+              const std::function<CacheGrid(std::uint32_t)>& build) {
+    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x);
+    const float fs = geo.fs;
+    const int rowH = geo.rowH;
+    const std::uint32_t rowsAvail = static_cast<std::uint32_t>(std::max(1.f, height / static_cast<float>(rowH)));
+    const std::uint32_t wrapRows = (ways + geo.fitPerRow - 1) / geo.fitPerRow;
+    const bool wayWindow = wrapRows > rowsAvail;  // even one set does not fit: a window + a way minimap
+    const std::uint32_t maxRows = std::max<std::uint32_t>(1, wayWindow ? rowsAvail - (rowsAvail > 1 ? 1 : 0) : rowsAvail);
+    const std::uint32_t rowsPerSet = std::min(wrapRows, maxRows);
+    const CacheGrid g = build(std::max<std::uint32_t>(1, maxRows / rowsPerSet));
+    // The way of interest: the one the last reference used, else the next victim of the first set shown.
+    std::uint32_t focusWay = 0;
+    if (g.currentWay && g.currentSet && *g.currentSet >= g.firstSet && *g.currentSet < g.firstSet + g.shownSets)
+        focusWay = *g.currentWay;
+    else
+        for (std::uint32_t w = 0; w < g.ways && g.shownSets > 0; ++w)
+            if (g.cell(0, w).nextVictim) focusWay = w;
+    const WayLayout l = layoutWays(g.ways, geo.fitPerRow, maxRows, focusWay);
+    const bool setMap = g.shownSets < g.sets;
+    const int cellW = static_cast<int>(std::clamp(static_cast<float>(geo.cellsW) / static_cast<float>(l.perRow), 3.f, fs * 7));
+    const bool text = static_cast<float>(cellW) >= fs * 1.4f && static_cast<float>(rowH) >= fs;
+    const int gridH = static_cast<int>(g.shownSets * l.rowsPerSet) * rowH;
+    const int stripH = l.windowed(g.ways) ? static_cast<int>(fs * 0.9f) + 4 : 0;
+    const int mapH = setMap ? static_cast<int>(std::max(static_cast<float>(gridH), std::min(height, fs * 8))) : 0;
+
+    if (g.shownSets < g.sets) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("sets %u-%u of %u", g.firstSet, g.firstSet + g.shownSets - 1, g.sets);
+    }
+    if (l.windowed(g.ways)) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("ways %u-%u of %u, %u a row", l.firstWay, l.firstWay + l.shownWays - 1, g.ways, l.perRow);
+    } else if (l.wrapped()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%u ways a row", l.perRow);
+    }
+    const ImVec2 origin = pixelCursor();
+    PanelCanvas& pc = canvasFor(state, key);
+    Canvas& cv = pc.draw;
+    cv.resize(geo.width, std::max({gridH + stripH, mapH, 1}));
+    cv.clear(styleColour(ImGuiCol_WindowBg));
+    ImFont* font = ImGui::GetFont();
+    const int textDy = (rowH - static_cast<int>(fs)) / 2;
+    const int cellsEnd = geo.labelW + static_cast<int>(l.perRow) * cellW;
 
     for (std::uint32_t r = 0; r < g.shownSets; ++r) {
         const std::uint32_t set = g.firstSet + r;
-        const float y = origin.y + static_cast<float>(r) * rowH;
+        const int y0 = static_cast<int>(r * l.rowsPerSet) * rowH;
         const bool selected = state.selectedSet && *state.selectedSet == set && state.selectedCache == cacheIndex;
         const bool current = g.currentSet && *g.currentSet == set;
         char label[32];
         std::snprintf(label, sizeof label, "%s%u", current ? "> " : "", set);
-        dl->AddText(ImVec2(origin.x, y + (rowH - fs) / 2), col(current ? palette::kText : palette::kDimText), label);
-        for (std::uint32_t w = 0; w < g.ways; ++w) {
+        canvasText(cv, font, 0, y0 + textDy, current ? palette::kText : palette::kDimText, label, {0, y0, geo.labelW, rowH});
+        for (std::uint32_t w = l.firstWay; w < l.firstWay + l.shownWays; ++w) {
             const WayCell& c = g.cell(r, w);
-            const ImVec2 a(origin.x + labelW + static_cast<float>(w) * cellW, y);
-            const ImVec2 b(a.x + cellW - 2, a.y + rowH - 2);
+            const PixelRect box{geo.labelW + static_cast<int>(l.columnOf(w)) * cellW, y0 + static_cast<int>(l.rowOf(w)) * rowH,
+                                cellW - 2, rowH - 2};
             const Rgb fill = c.hit ? palette::kHit : c.filled ? palette::kMiss : c.valid ? palette::kValid : palette::kInvalid;
-            dl->AddRectFilled(a, b, col(fill));
-            if (c.nextVictim && cellW > 6) dl->AddRect(ImVec2(a.x + 1, a.y + 1), ImVec2(b.x - 1, b.y - 1), col(palette::kVictim), 0, 0, 2);
+            cv.fillRect(box, fill);
+            if (c.nextVictim && cellW > 6) cv.strokeRect(box, 2, palette::kVictim);  // clear of the probe pixel
             if (text) {
+                // Letters, tag and dirty mark; in a cell too narrow for the tag, the letters and
+                // the mark alone (the tooltip has the tag).
                 std::string t = c.letters();
                 if (c.valid) {
-                    if (!t.empty()) t += ' ';
-                    t += hex(c.tag);
-                    if (c.dirty) t += " d";
+                    std::string full = t.empty() ? hex(c.tag) : t + ' ' + hex(c.tag);
+                    if (c.dirty) full += " d";
+                    if (font->CalcTextSizeA(fs, 1e9f, 0, full.c_str()).x <= static_cast<float>(box.w) - fs * 0.5f - 2)
+                        t = full;
+                    else if (c.dirty)
+                        t += t.empty() ? "d" : " d";
                 }
-                const ImVec4 clip(a.x, a.y, b.x - 2, b.y);
-                dl->AddText(nullptr, 0, ImVec2(a.x + fs * 0.5f, a.y + (rowH - 2 - fs) / 2),
-                            col(c.hit || c.filled ? okabe_ito::kBlack : palette::kText), t.c_str(), nullptr, 0, &clip);
+                canvasText(cv, font, box.x + static_cast<int>(fs * 0.5f), box.y + (rowH - 2 - static_cast<int>(fs)) / 2,
+                           c.hit || c.filled ? okabe_ito::kBlack : palette::kText, t.c_str(), {box.x, box.y, box.w - 2, box.h});
             }
-            state.cells.push_back({g.name, set, w, a.x, a.y, b.x - a.x, b.y - a.y, a.x + 3, b.y - 3});
+            state.cells.push_back({g.name, set, w, origin.x + static_cast<float>(box.x), origin.y + static_cast<float>(box.y),
+                                   static_cast<float>(box.w), static_cast<float>(box.h), origin.x + static_cast<float>(box.x + 3),
+                                   origin.y + static_cast<float>(box.y + box.h - 3)});
         }
-        const float rowEnd = origin.x + labelW + static_cast<float>(g.ways) * cellW;
-        if (selected) dl->AddRect(ImVec2(origin.x - 1, y - 1), ImVec2(rowEnd + 1, y + rowH - 1), col(palette::kSelection), 0, 0, 2);
-        const ImVec4 clip(rowEnd + 6, y, rowEnd + 6 + policyW, y + rowH);
-        dl->AddText(nullptr, 0, ImVec2(rowEnd + 6, y + (rowH - fs) / 2), col(palette::kDimText),
-                    g.policyState[r].c_str(), nullptr, 0, &clip);
+        const int setH = static_cast<int>(l.rowsPerSet) * rowH;
+        if (selected) cv.strokeRect({0, y0, cellsEnd + 1, setH - 1}, 2, palette::kSelection);
+        if (l.wrapped() && r + 1 < g.shownSets) cv.fillRect({0, y0 + setH - 1, cellsEnd, 1}, palette::kDimText);
+        canvasText(cv, font, cellsEnd + 6, y0 + textDy, palette::kDimText, g.policyState[r].c_str(),
+                   {cellsEnd + 6, y0, geo.policyW, rowH});
     }
+    if (stripH > 0 && g.shownSets > 0) {
+        // Every way of the focus set: valid (blue) or empty, the way of interest in the hit/miss
+        // colour, the window framed.
+        const std::uint32_t fr = g.currentSet && *g.currentSet >= g.firstSet && *g.currentSet < g.firstSet + g.shownSets
+                                     ? *g.currentSet - g.firstSet : 0;
+        const int x0 = geo.labelW, w = std::max(1, cellsEnd - geo.labelW), y = gridH + 3, h = stripH - 4;
+        for (int px = 0; px < w; ++px) {
+            const std::uint32_t a = static_cast<std::uint32_t>(std::uint64_t{g.ways} * static_cast<std::uint64_t>(px) / static_cast<std::uint64_t>(w));
+            const std::uint32_t b = std::max(a + 1, static_cast<std::uint32_t>(std::uint64_t{g.ways} * static_cast<std::uint64_t>(px + 1) / static_cast<std::uint64_t>(w)));
+            std::uint32_t valid = 0;
+            for (std::uint32_t k = a; k < b && k < g.ways; ++k) valid += g.cell(fr, k).valid ? 1 : 0;
+            cv.fillRect({x0 + px, y, 1, h}, blend(palette::kInvalid, okabe_ito::kSkyBlue, static_cast<int>(40 + 215 * valid / (b - a))));
+        }
+        const auto xOf = [&](std::uint32_t way) { return x0 + static_cast<int>(std::uint64_t{way} * static_cast<std::uint64_t>(w) / g.ways); };
+        if (g.currentWay && fr == (g.currentSet ? *g.currentSet - g.firstSet : 0))
+            cv.fillRect({xOf(*g.currentWay) - 1, y - 2, 3, h + 4}, g.currentHit ? palette::kHit : palette::kMiss);
+        cv.strokeRect({xOf(l.firstWay) - 1, y - 2, std::max(3, xOf(l.firstWay + l.shownWays) - xOf(l.firstWay) + 2), h + 4}, 1,
+                      palette::kText);
+    }
+    if (setMap) {
+        // Occupancy of every set, top to bottom; the focus window framed.
+        const int x = geo.width - geo.mapW;
+        const float perSet = static_cast<float>(mapH) / static_cast<float>(g.sets);
+        const Rgb bg = styleColour(ImGuiCol_WindowBg);
+        for (int py = 0; py < mapH; ++py) {
+            const auto a = static_cast<std::uint32_t>(static_cast<float>(py) / perSet);
+            const auto b = std::min(g.sets, std::max(a + 1, static_cast<std::uint32_t>(static_cast<float>(py + 1) / perSet)));
+            std::uint32_t occ = 0;
+            for (std::uint32_t k = a; k < b; ++k) occ = std::max(occ, g.occupancy[k]);
+            cv.fillRect({x, py, geo.mapW, 1}, blend(bg, okabe_ito::kSkyBlue, 40 + static_cast<int>(215 * occ / std::max(g.ways, 1u))));
+        }
+        const int top = static_cast<int>(static_cast<float>(g.firstSet) * perSet);
+        const int bottom = static_cast<int>(static_cast<float>(g.firstSet + g.shownSets) * perSet);
+        cv.strokeRect({x - 1, top, geo.mapW + 2, std::max(3, bottom - top)}, 1, palette::kText);
+        if (g.currentSet) {
+            const int yc = static_cast<int>((static_cast<float>(*g.currentSet) + 0.5f) * perSet);
+            cv.fillRect({x - 4, yc - 1, geo.mapW + 8, 2}, g.currentHit ? palette::kHit : palette::kMiss);
+        }
+    }
+    showCanvas(state.textures, pc);
     // Rows are clickable: selecting a set pins the focus window on it.
-    const float gridH = static_cast<float>(g.shownSets) * rowH;
-    ImGui::InvisibleButton(("grid" + g.name).c_str(), ImVec2(std::max(1.f, labelW + static_cast<float>(g.ways) * cellW), std::max(1.f, gridH)));
     if (ImGui::IsItemHovered()) {
         const ImVec2 m = ImGui::GetMousePos();
-        const auto row = static_cast<std::uint32_t>(std::max(0.f, (m.y - origin.y) / rowH));
-        const auto way = static_cast<std::uint32_t>(std::max(0.f, (m.x - origin.x - labelW) / cellW));
-        if (row < g.shownSets && way < g.ways && m.x >= origin.x + labelW) {
+        const auto line = static_cast<std::uint32_t>(std::max(0.f, (m.y - origin.y) / static_cast<float>(rowH)));
+        const std::uint32_t row = line / l.rowsPerSet;
+        const float cx = m.x - origin.x - static_cast<float>(geo.labelW);
+        const std::uint32_t way = l.firstWay + (line % l.rowsPerSet) * l.perRow +
+                                  static_cast<std::uint32_t>(std::max(0.f, cx / static_cast<float>(cellW)));
+        if (row < g.shownSets && cx >= 0 && m.x < origin.x + static_cast<float>(cellsEnd) && way < l.firstWay + l.shownWays) {
             const WayCell& c = g.cell(row, way);
             ImGui::SetTooltip("%s set %u way %u\n%s\ntag %s, line %s%s%s\nH hit, M miss (filled), E evicted, W written back",
                               g.name.c_str(), g.firstSet + row, way, c.valid ? "valid" : "empty", hex(c.tag).c_str(),
                               hex(c.lineAddress).c_str(), c.dirty ? ", dirty" : "", c.nextVictim ? "\nnext victim" : "");
         }
-        if (ImGui::IsMouseClicked(0) && row < g.shownSets) {
+        if (ImGui::IsMouseClicked(0) && row < g.shownSets && cacheIndex != ~std::uint32_t{0}) {
             state.selectedSet = g.firstSet + row;
             state.selectedCache = cacheIndex;
         }
     }
-    if (minimap) {
-        // Occupancy of every set, top to bottom; the focus window framed.
-        const float x = origin.x + avail - mapW;
-        const float h = std::max(gridH, std::min(height, fs * 8));
-        const float perSet = h / static_cast<float>(g.sets);
-        const std::uint32_t step = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(1.f / std::max(perSet, 1e-6f)));
-        for (std::uint32_t s = 0; s < g.sets; s += step) {
-            std::uint32_t occ = 0;
-            for (std::uint32_t k = s; k < std::min(g.sets, s + step); ++k) occ = std::max(occ, g.occupancy[k]);
-            const int alpha = 40 + static_cast<int>(215.f * static_cast<float>(occ) / static_cast<float>(g.ways));
-            const float y0 = origin.y + static_cast<float>(s) * perSet;
-            dl->AddRectFilled(ImVec2(x, y0), ImVec2(x + mapW, y0 + std::max(perSet * static_cast<float>(step), 1.f)),
-                              col(okabe_ito::kSkyBlue, alpha));
-        }
-        dl->AddRect(ImVec2(x - 1, origin.y + static_cast<float>(g.firstSet) * perSet),
-                    ImVec2(x + mapW + 1, origin.y + static_cast<float>(g.firstSet + g.shownSets) * perSet),
-                    col(palette::kText), 0, 0, 1.5f);
-        if (g.currentSet) {
-            const float yc = origin.y + (static_cast<float>(*g.currentSet) + 0.5f) * perSet;
-            dl->AddLine(ImVec2(x - 4, yc), ImVec2(x + mapW + 4, yc), col(g.currentHit ? palette::kHit : palette::kMiss), 2);
-        }
-    }
+}
+
+/// Pixels a cache's grid needs to show all its sets (wrapped when wide), at the current width.
+float gridNeed(const Cache& cache) {
+    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x);
+    const std::uint32_t rowsPerSet = (cache.ways() + geo.fitPerRow - 1) / geo.fitPerRow;
+    return static_cast<float>(cache.sets()) * static_cast<float>(rowsPerSet * static_cast<std::uint32_t>(geo.rowH));
 }
 
 void drawCaches(AppState& state) {
@@ -269,14 +400,12 @@ void drawCaches(AppState& state) {
         ImGui::SameLine();
     }
     ImGui::TextDisabled("H hit  M miss  E evicted  W written back  d dirty  yellow frame: next victim");
-    const float fs = ImGui::GetFontSize();
-    const float rowH = std::max(4.f, std::floor(fs * 1.35f));
     // Height per cache: what its sets need if everything fits, else the small caches get what they
     // need and the others share the rest equally (they show a focus window and a minimap).
     const float header = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 3 + 2;
     const float avail = ImGui::GetContentRegionAvail().y;
     std::vector<float> need(caches.size()), give(caches.size(), 0.f);
-    for (std::size_t c = 0; c < caches.size(); ++c) need[c] = header + static_cast<float>(caches[c].sets()) * rowH;
+    for (std::size_t c = 0; c < caches.size(); ++c) need[c] = header + gridNeed(caches[c]);
     float left = avail;
     std::size_t unplaced = caches.size();
     for (bool changed = true; changed && unplaced > 0;) {
@@ -295,18 +424,13 @@ void drawCaches(AppState& state) {
     for (std::uint32_t c = 0; c < caches.size(); ++c) {
         const Cache& cache = caches[c];
         const float perCache = give[c];
-        const auto rows = static_cast<std::uint32_t>(std::max(1.f, (perCache - header) / rowH));
         const std::optional<std::uint32_t> sel = state.selectedCache == c ? state.selectedSet : std::nullopt;
-        const CacheGrid g = buildCacheGrid(cache, c, last, rows, sel);
-        ImGui::Text("%s  %s, %u sets x %u ways, %u B lines, %s", g.name.c_str(), formatSize(cache.config().size).c_str(),
-                    g.sets, g.ways, static_cast<unsigned>(cache.config().lineSize), cache.config().replacement.c_str());
+        ImGui::Text("%s  %s, %u sets x %u ways, %u B lines, %s", cache.name().c_str(), formatSize(cache.config().size).c_str(),
+                    cache.sets(), cache.ways(), static_cast<unsigned>(cache.config().lineSize), cache.config().replacement.c_str());
         ImGui::SameLine();
-        ImGui::TextDisabled("(tag | %u set bits | %u offset bits)", g.setBits, g.offsetBits);
-        if (g.shownSets < g.sets) {
-            ImGui::SameLine();
-            ImGui::TextDisabled("sets %u-%u of %u", g.firstSet, g.firstSet + g.shownSets - 1, g.sets);
-        }
-        drawGrid(state, g, c, perCache - header);
+        ImGui::TextDisabled("(tag | %u set bits | %u offset bits)", cache.layout().setBits(), cache.layout().lineBits());
+        drawGrid(state, "cache " + cache.name(), cache.ways(), c, perCache - header,
+                 [&](std::uint32_t rows) { return buildCacheGrid(cache, c, last, rows, sel); });
         ImGui::Spacing();
     }
     ImGui::End();
@@ -341,10 +465,12 @@ void drawTlb(AppState& state) {
                 static_cast<unsigned long long>(st.residentPagesPeak), static_cast<unsigned long long>(st.pageTablePages));
     for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
         const Cache& tlb = mmu->tlbs()[t];
-        const CacheGrid g = buildTlbGrid(tlb, t, last, 16);
-        ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", g.name.c_str(), g.sets * g.ways, g.sets,
-                    g.ways, tlb.config().replacement.c_str());
-        drawGrid(state, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * ImGui::GetFontSize() * 1.35f);
+        ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", tlb.name().c_str(),
+                    tlb.sets() * tlb.ways(), tlb.sets(), tlb.ways(), tlb.config().replacement.c_str());
+        // At most 16 rows each (a fully associative TLB of hundreds of entries wraps, then windows).
+        const float rows = std::min(16.f, std::max(1.f, gridNeed(tlb) / std::floor(ImGui::GetFontSize() * 1.35f)));
+        drawGrid(state, "tlb " + tlb.name(), tlb.ways(), ~std::uint32_t{0}, rows * std::floor(ImGui::GetFontSize() * 1.35f),
+                 [&](std::uint32_t focusSets) { return buildTlbGrid(tlb, t, last, focusSets); });
     }
     // Physical frames: the page each holds (D dirty, R referenced), the next victim outlined.
     {
@@ -555,60 +681,77 @@ void drawTensors(AppState& state) {
     }
     const float fs = ImGui::GetFontSize();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float colW = avail.x / static_cast<float>(grids.size());
-    const ImVec2 start = ImGui::GetCursorScreenPos();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    float usedH = 0;
+    const ImVec2 start = pixelCursor();
+    const int width = std::max(1, static_cast<int>(avail.x));
+    const int colW = width / static_cast<int>(grids.size());
+    const int gridTop = static_cast<int>(fs * 2.6f);
+    PanelCanvas& pc = canvasFor(state, "tensors");
+    Canvas& cv = pc.draw;
+    // The height the tallest tensor needs at the cell size its column allows.
+    std::vector<int> cells(grids.size());
+    int usedH = gridTop + 1;
     for (std::size_t t = 0; t < grids.size(); ++t) {
         const TensorGrid& g = grids[t];
-        const float x0 = start.x + static_cast<float>(t) * colW;
-        const float gridTop = start.y + fs * 2.6f;
-        const float cell = std::max(1.f, std::floor(std::min((colW - fs) / static_cast<float>(g.cols),
-                                                             (avail.y - fs * 2.8f) / static_cast<float>(g.rows))));
+        cells[t] = std::max(1, static_cast<int>(std::floor(std::min((static_cast<float>(colW) - fs) / static_cast<float>(g.cols),
+                                                                    (avail.y - fs * 2.8f) / static_cast<float>(g.rows)))));
+        usedH = std::max(usedH, gridTop + cells[t] * static_cast<int>(g.rows) + 2);
+    }
+    cv.resize(width, usedH);
+    cv.clear(styleColour(ImGuiCol_WindowBg));
+    ImFont* font = ImGui::GetFont();
+    for (std::size_t t = 0; t < grids.size(); ++t) {
+        const TensorGrid& g = grids[t];
+        const int x0 = static_cast<int>(t) * colW;
+        const int cell = cells[t];
+        const PixelRect column{x0, 0, colW, usedH};
         char head[96];
         std::snprintf(head, sizeof head, "%s  %ux%u", g.name.c_str(), g.rows, g.cols);
-        dl->AddText(ImVec2(x0, start.y), col(palette::kText), head);
+        canvasText(cv, font, x0, 0, palette::kText, head, column);
         std::snprintf(head, sizeof head, "%s misses %llu / %llu", h.firstDataCache() != Hierarchy::kMemory
                           ? h.caches()[h.firstDataCache()].name().c_str() : "L1",
                       static_cast<unsigned long long>(g.misses), static_cast<unsigned long long>(g.accesses));
-        dl->AddText(ImVec2(x0, start.y + fs * 1.2f), col(palette::kDimText), head);
+        canvasText(cv, font, x0, static_cast<int>(fs * 1.2f), palette::kDimText, head, column);
+        const int gap = cell >= 4 ? 1 : 0;
         for (std::uint32_t r = 0; r < g.rows; ++r) {
             for (std::uint32_t c = 0; c < g.cols; ++c) {
                 const std::size_t e = std::size_t{r} * g.cols + c;
-                const ImVec2 a(x0 + static_cast<float>(c) * cell, gridTop + static_cast<float>(r) * cell);
-                const float gap = cell >= 4 ? 1.f : 0.f;
-                dl->AddRectFilled(a, ImVec2(a.x + cell - gap, a.y + cell - gap), col(residenceColour(g.residence[e])));
+                const int x = x0 + static_cast<int>(c) * cell, y = gridTop + static_cast<int>(r) * cell;
+                cv.fillRect({x, y, cell - gap, cell - gap}, residenceColour(g.residence[e]));
                 if (g.lineStart[e] && c != 0 && cell >= 3)  // a cache-line boundary: a dark tick on the left
-                    dl->AddLine(ImVec2(a.x - 0.5f, a.y), ImVec2(a.x - 0.5f, a.y + cell), IM_COL32(0, 0, 0, 255), 1.5f);
+                    cv.fillRect({x - 1, y, std::max(1, gap + 1), cell}, okabe_ito::kBlack);
             }
         }
-        const float w = cell * static_cast<float>(g.cols), hgt = cell * static_cast<float>(g.rows);
+        const int w = cell * static_cast<int>(g.cols), hgt = cell * static_cast<int>(g.rows);
         if (g.tile > 0) {
             for (std::uint32_t k = g.tile; k < g.cols; k += g.tile)
-                dl->AddLine(ImVec2(x0 + static_cast<float>(k) * cell, gridTop), ImVec2(x0 + static_cast<float>(k) * cell, gridTop + hgt),
-                            col(okabe_ito::kYellow), 1.5f);
+                cv.fillRect({x0 + static_cast<int>(k) * cell - 1, gridTop, 2, hgt}, okabe_ito::kYellow);
             for (std::uint32_t k = g.tile; k < g.rows; k += g.tile)
-                dl->AddLine(ImVec2(x0, gridTop + static_cast<float>(k) * cell), ImVec2(x0 + w, gridTop + static_cast<float>(k) * cell),
-                            col(okabe_ito::kYellow), 1.5f);
+                cv.fillRect({x0, gridTop + static_cast<int>(k) * cell - 1, w, 2}, okabe_ito::kYellow);
         }
         if (g.current) {
-            const ImVec2 a(x0 + static_cast<float>(g.current->second) * cell, gridTop + static_cast<float>(g.current->first) * cell);
-            dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(a.x + cell + 1, a.y + cell + 1), IM_COL32(255, 255, 255, 255), 0, 0, 2.5f);
+            const int x = x0 + static_cast<int>(g.current->second) * cell, y = gridTop + static_cast<int>(g.current->first) * cell;
+            cv.strokeRect({x - 2, y - 2, cell + 3, cell + 3}, cell >= 6 ? 2 : 1, {255, 255, 255});
         }
-        // Tooltip for the hovered element.
-        const ImVec2 m = ImGui::GetMousePos();
-        if (ImGui::IsWindowHovered() && m.x >= x0 && m.x < x0 + w && m.y >= gridTop && m.y < gridTop + hgt) {
-            const auto r = static_cast<std::uint32_t>((m.y - gridTop) / cell);
-            const auto c = static_cast<std::uint32_t>((m.x - x0) / cell);
-            const std::uint8_t res = g.residence[std::size_t{r} * g.cols + c];
-            const std::string where = res == kResidenceMemory ? "memory only"
-                                      : res == kResidenceNever ? "never touched"
-                                                                 : "fastest level: L" + std::to_string(res);
-            ImGui::SetTooltip("%s element (%u, %u): %s", g.name.c_str(), r, c, where.c_str());
-        }
-        usedH = std::max(usedH, fs * 2.6f + hgt);
     }
-    ImGui::Dummy(ImVec2(avail.x, usedH));
+    showCanvas(state.textures, pc);
+    // Tooltip for the hovered element.
+    const ImVec2 m = ImGui::GetMousePos();
+    if (ImGui::IsItemHovered() && colW > 0) {
+        const auto t = static_cast<std::size_t>(std::max(0.f, (m.x - start.x) / static_cast<float>(colW)));
+        if (t < grids.size()) {
+            const TensorGrid& g = grids[t];
+            const float gx = m.x - start.x - static_cast<float>(static_cast<int>(t) * colW), gy = m.y - start.y - static_cast<float>(gridTop);
+            const auto r = static_cast<std::uint32_t>(std::max(0.f, gy) / static_cast<float>(cells[t]));
+            const auto c = static_cast<std::uint32_t>(std::max(0.f, gx) / static_cast<float>(cells[t]));
+            if (gx >= 0 && gy >= 0 && r < g.rows && c < g.cols) {
+                const std::uint8_t res = g.residence[std::size_t{r} * g.cols + c];
+                const std::string where = res == kResidenceMemory ? "memory only"
+                                          : res == kResidenceNever ? "never touched"
+                                                                     : "fastest level: L" + std::to_string(res);
+                ImGui::SetTooltip("%s element (%u, %u): %s", g.name.c_str(), r, c, where.c_str());
+            }
+        }
+    }
     ImGui::End();
 }
 
@@ -682,40 +825,40 @@ void drawHeatmap(AppState& state) {
     }
     const HeatMap& h = state.heat;
     const std::uint64_t position = state.player->position();
-    ImGui::TextDisabled("references per bin: time (trace position) to the right, address upward (%s .. %s); "
-                        "the white line is now",
-                        hex(h.low()).c_str(), hex(h.high()).c_str());
+    ImGui::Checkbox("references per address bin so far", &state.heatLineCounts);
+    tooltip("Instead of address against time: how often each address bin was referenced up to now");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%u x %u bins; address upward (%s .. %s)%s", h.timeBins(), h.addressBins(), hex(h.low()).c_str(),
+                        hex(h.high()).c_str(), state.heatLineCounts ? "" : "; time to the right, the white line is now");
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const ImVec2 o = ImGui::GetCursorScreenPos();
     const float fs = ImGui::GetFontSize();
-    const float labelW = fs * 4;
-    const float cw = (avail.x - labelW) / static_cast<float>(std::max(h.timeBins(), 1u));
-    const float ch = (avail.y - fs * 0.5f) / static_cast<float>(std::max(h.addressBins(), 1u));
+    const float labelW = std::floor(fs * 4);
+    const ImVec2 o = pixelCursor();
+    const ImVec2 size(std::max(1.f, std::floor(avail.x - labelW)), std::max(1.f, std::floor(avail.y - fs * 0.5f)));
+    // One texel per bin, stretched over the panel (nearest texel): the texture changes only when
+    // a new time bin comes into view.
+    PanelCanvas& pc = canvasFor(state, "heatmap");
+    const Rgb bg = styleColour(ImGuiCol_WindowBg);
+    if (state.heatLineCounts)
+        paintLineCounts(pc.draw, h, position, static_cast<int>(size.x), okabe_ito::kOrange, bg);
+    else
+        paintHeatMap(pc.draw, h, position, okabe_ito::kOrange, bg);
+    ImGui::SetCursorScreenPos(ImVec2(o.x + labelW, o.y));
+    showCanvas(state.textures, pc, size);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const std::uint32_t now = h.length() == 0 ? 0 : h.timeBinOf(position);
-    const float logMax = std::log1p(static_cast<float>(std::max(h.maxCount(), 1u)));
-    for (std::uint32_t t = 0; t < h.timeBins() && (t < now || (t == now && position > 0)); ++t)
-        for (std::uint32_t a = 0; a < h.addressBins(); ++a) {
-            const std::uint32_t c = h.count(t, a);
-            if (c == 0) continue;
-            const float v = std::log1p(static_cast<float>(c)) / logMax;
-            const ImVec2 p0(o.x + labelW + static_cast<float>(t) * cw, o.y + static_cast<float>(h.addressBins() - 1 - a) * ch);
-            dl->AddRectFilled(p0, ImVec2(p0.x + std::max(cw, 1.f), p0.y + std::max(ch, 1.f)),
-                              col(okabe_ito::kOrange, 60 + static_cast<int>(195.f * v)));
-        }
+    const float ch = size.y / static_cast<float>(std::max(h.addressBins(), 1u));
     // Tensor names at their address range.
     if (const TraceMetadata* meta = state.player->session().metadata())
         for (const Region& r : meta->regions) {
             if (r.shape.empty() || r.base < h.low() || r.base >= h.high()) continue;
-            const float y = o.y + static_cast<float>(h.addressBins()) * ch -
-                            static_cast<float>(h.addressBinOf(r.base)) * ch;
-            dl->AddLine(ImVec2(o.x + labelW, y), ImVec2(o.x + avail.x, y), col(palette::kDimText, 120));
+            const float y = o.y + size.y - static_cast<float>(h.addressBinOf(r.base)) * ch;
+            dl->AddLine(ImVec2(o.x + labelW, y), ImVec2(o.x + labelW + size.x, y), col(palette::kDimText, 120));
             dl->AddText(ImVec2(o.x, y - fs), col(palette::kText), r.name.c_str());
         }
-    const float x = o.x + labelW + (h.length() == 0 ? 0.f : static_cast<float>(position) / static_cast<float>(h.length()) *
-                                                              static_cast<float>(h.timeBins()) * cw);
-    dl->AddLine(ImVec2(x, o.y), ImVec2(x, o.y + static_cast<float>(h.addressBins()) * ch), col(palette::kText), 1.5f);
-    ImGui::Dummy(avail);
+    if (!state.heatLineCounts) {
+        const float x = o.x + labelW + (h.length() == 0 ? 0.f : static_cast<float>(position) / static_cast<float>(h.length()) * size.x);
+        dl->AddLine(ImVec2(x, o.y), ImVec2(x, o.y + size.y), col(palette::kText), 1.5f);
+    }
     ImGui::End();
 }
 
@@ -954,7 +1097,7 @@ bool openSceneInto(AppState& state, const SceneSpec& scene) {
             }
             touches.emplace(*meta, scene.source, line);
         }
-        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), 160, 96);
+        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), kHeatTimeBins, kHeatAddressBins);
         state.player = std::make_unique<Player>(std::move(session));
         state.touches = std::move(touches);
         state.heat = std::move(heat);
@@ -996,8 +1139,16 @@ Fonts loadFonts() {
     // Latin-1 plus the punctuation, arrows and math signs the engine's texts use ("MRU→LRU", "A·B", "×").
     static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
     if (std::filesystem::exists(path)) {
-        f.regular = io.Fonts->AddFontFromFileTTF(path, 15.f, nullptr, ranges);
-        f.presenter = io.Fonts->AddFontFromFileTTF(path, 26.f, nullptr, ranges);
+        // Glyphs rasterised at screen size on whole pixels (no 3x horizontal oversampling): every
+        // glyph then maps texel for texel onto the screen, so the window samples the font atlas
+        // with the nearest texel (cheaper under software rendering than bilinear filtering, for
+        // every pixel ImGui fills) and the canvases copy glyphs without resampling.
+        ImFontConfig cfg;
+        cfg.OversampleH = 1;
+        cfg.OversampleV = 1;
+        cfg.PixelSnapH = true;
+        f.regular = io.Fonts->AddFontFromFileTTF(path, 15.f, &cfg, ranges);
+        f.presenter = io.Fonts->AddFontFromFileTTF(path, 26.f, &cfg, ranges);
     } else {
         f.regular = io.Fonts->AddFontDefault();
     }
