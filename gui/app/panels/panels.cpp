@@ -3,6 +3,7 @@
 // Every Begin() has its End() on every path (Debian's ImGui aborts otherwise).
 
 #include "panels/panels.hpp"
+#include "panels/panel_common.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -13,7 +14,6 @@
 
 #include "imgui.h"
 
-#include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/mmu/mmu.hpp"
@@ -28,13 +28,6 @@ namespace cachescope::gui {
 
 namespace {
 
-ImU32 col(Rgb c, int alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
-ImVec4 colv(Rgb c) { return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1.f); }
-
-void tooltip(const char* text) {
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-}
-
 /// Positions of the default layout, recomputed when the display size changes.
 struct Layout {
     ImVec2 size{0, 0};
@@ -47,16 +40,6 @@ void place(const char* name, ImVec2 pos, ImVec2 size) {
     ImGui::SetNextWindowPos(pos, cond);
     ImGui::SetNextWindowSize(size, cond);
     (void)name;
-}
-
-bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindowFlags flags = 0) {
-    bool& open = state.open[key];
-    if (state.focus == key) {
-        ImGui::SetNextWindowFocus();
-        state.focus.clear();
-    }
-    const bool visible = ImGui::Begin(title, &open, flags);
-    return visible;
 }
 
 // ---- player ------------------------------------------------------------------------------------
@@ -716,141 +699,6 @@ void drawHeatmap(AppState& state) {
                                                               static_cast<float>(h.timeBins()) * cw);
     dl->AddLine(ImVec2(x, o.y), ImVec2(x, o.y + static_cast<float>(h.addressBins()) * ch), col(palette::kText), 1.5f);
     ImGui::Dummy(avail);
-    ImGui::End();
-}
-
-// ---- compare ---------------------------------------------------------------------------------------
-
-void drawCompare(AppState& state) {
-    if (!beginPanel(state, "compare", "Compare")) {
-        ImGui::End();
-        return;
-    }
-    if (state.comparePath[0] == '\0')
-        std::snprintf(state.comparePath.data(), state.comparePath.size(), "%s/configs/default.json", state.sourceDir.c_str());
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
-    ImGui::InputText("second config", state.comparePath.data(), state.comparePath.size());
-    if (ImGui::Button(state.compare ? "Restart" : "Start")) {
-        try {
-            auto other = openScene(SceneSpec{state.comparePath.data(), state.scene.source});
-            keepInStep(state.player->session(), *other);
-            state.compare = std::move(other);
-            state.compareConfig = std::filesystem::path(state.comparePath.data()).filename().string();
-        } catch (const Error& e) {
-            state.error = e.what();
-        }
-    }
-    tooltip("Run the same source under the second config, in lockstep with the player");
-    if (state.compare) {
-        ImGui::SameLine();
-        if (ImGui::Button("Stop")) state.compare.reset();
-    }
-    if (!state.compare) {
-        ImGui::TextWrapped("Start runs the open source under a second config at the same position; the table shows "
-                           "where the two differ.");
-        ImGui::End();
-        return;
-    }
-    const std::string a = std::filesystem::path(state.scene.configPath).filename().string();
-    ImGui::Text("A: %s    B: %s    (rows that differ in orange)", a.c_str(), state.compareConfig.c_str());
-    if (ImGui::BeginTable("compare", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-        for (const char* h : {"level", "misses A", "misses B", "hit rate A", "hit rate B"}) ImGui::TableSetupColumn(h);
-        ImGui::TableHeadersRow();
-        for (const CompareRow& r : compareLevels(state.player->session(), *state.compare)) {
-            const ImVec4 c = r.differs() ? colv(okabe_ito::kOrange) : colv(palette::kText);
-            auto rate = [](std::uint64_t acc, std::uint64_t miss) {
-                return acc == 0 ? 0.0 : 100.0 * double(acc - miss) / double(acc);
-            };
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextColored(c, "%s", r.level.c_str());
-            ImGui::TableNextColumn();
-            if (r.inA) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesA));
-            ImGui::TableNextColumn();
-            if (r.inB) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesB));
-            ImGui::TableNextColumn();
-            if (r.inA) ImGui::TextColored(c, "%.1f%%", rate(r.accessesA, r.missesA));
-            ImGui::TableNextColumn();
-            if (r.inB) ImGui::TextColored(c, "%.1f%%", rate(r.accessesB, r.missesB));
-        }
-        ImGui::EndTable();
-    }
-    ImGui::Text("AMAT: A %.2f, B %.2f cycles per reference", state.player->session().simulator().amat(),
-                state.compare->simulator().amat());
-    ImGui::End();
-}
-
-// ---- config editor ------------------------------------------------------------------------------------
-
-void drawConfig(AppState& state) {
-    if (!beginPanel(state, "config", "Config editor")) {
-        ImGui::End();
-        return;
-    }
-    if (!state.editor) state.editor.emplace(state.player->session().config());
-    ConfigEditor& ed = *state.editor;
-    if (ImGui::Button("Apply")) {
-        if (ed.valid()) applyConfig(state, *ed.valid());
-    }
-    tooltip("Rebuild the simulator with this config and replay to the current position");
-    ImGui::SameLine();
-    if (ImGui::Button("Revert")) ed = ConfigEditor(state.player->session().config());
-    tooltip("Back to the config of the open scene");
-    ImGui::SameLine();
-    if (state.savePath[0] == '\0') std::snprintf(state.savePath.data(), state.savePath.size(), "edited-config.json");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    ImGui::InputText("##save", state.savePath.data(), state.savePath.size());
-    ImGui::SameLine();
-    if (ImGui::Button("Save JSON")) {
-        try {
-            const std::string text = ed.json();
-            writeFileAtomically(state.savePath.data(), [&](std::ostream& out) { out << text << '\n'; });
-        } catch (const Error& e) {
-            state.error = e.what();
-        }
-    }
-    if (!ed.error().empty()) ImGui::TextColored(colv(palette::kMiss), "%s", ed.error().c_str());
-    else ImGui::TextColored(colv(palette::kHit), "valid");
-    std::string group;
-    for (const std::string& path : ed.fields()) {
-        const std::string head = path.substr(0, path.rfind('/'));
-        if (head != group) {
-            group = head;
-            ImGui::Separator();
-            std::string title = head;
-            const SimConfig& cfg = state.player->session().config();
-            if (head.rfind("/caches/", 0) == 0 && std::stoul(head.substr(8)) < cfg.caches.size())
-                title = state.player->session().simulator().hierarchy().caches()[std::stoul(head.substr(8))].name() + "  " + head;
-            ImGui::TextUnformatted(title.c_str());
-            if (head.rfind("/caches/", 0) == 0) {
-                const std::size_t i = std::stoul(head.substr(8));
-                if (const auto d = ed.cacheDerived(i)) {
-                    ImGui::SameLine();
-                    ImGui::TextDisabled("  %llu lines, %llu sets: %u set bits, %u offset bits",
-                                        static_cast<unsigned long long>(d->lines), static_cast<unsigned long long>(d->sets),
-                                        d->setBits, d->offsetBits);
-                }
-            } else if (head.rfind("/tlbs/", 0) == 0) {
-                if (const auto reach = ed.tlbReach(std::stoul(head.substr(6)))) {
-                    ImGui::SameLine();
-                    ImGui::TextDisabled("  reach %s", formatSize(*reach).c_str());
-                }
-            }
-        }
-        char buf[128];
-        std::snprintf(buf, sizeof buf, "%s", ed.text(path).c_str());
-        const bool flagged = ed.flags(path);
-        if (flagged) ImGui::PushStyleColor(ImGuiCol_FrameBg, colv(palette::kMiss));
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-        const std::string label = path.substr(path.rfind('/') + 1) + "##" + path;
-        if (ImGui::InputText(label.c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) ed.set(path, buf);
-        if (flagged) ImGui::PopStyleColor();
-        if (ImGui::IsItemDeactivatedAfterEdit()) ed.set(path, buf);
-        if (flagged) {
-            ImGui::SameLine();
-            ImGui::TextColored(colv(palette::kMiss), "<- %s", ed.error().substr(ed.errorPath().size() + 2).c_str());
-        }
-    }
     ImGui::End();
 }
 
