@@ -188,11 +188,39 @@ TEST_CASE("compare mode follows the player every frame, backward too") {
     ImGuiHarness ui;
     AppState s = teaching();
     s.open["compare"] = true;
-    s.compare = openScene(SceneSpec{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json", s.scene.source});
+    s.compare.emplace(openScene(SceneSpec{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json", s.scene.source}),
+                      "default.json");
     s.player->step(200);
     ui.frame(s);
-    CHECK(s.compare->position() == 200);
+    CHECK(s.compare->b().position() == 200);
+    REQUIRE(s.compare->b().last());
+    CHECK(s.compare->b().last()->index == 199);
+    const std::size_t l1Cells = cellsOf(s, "L1");
     s.player->back(150);
     ui.frame(s);
-    CHECK(s.compare->position() == 50);
+    CHECK(s.compare->b().position() == 50);
+    // B's grids are drawn in the compare panel but not listed as the cache-grid panel's cells.
+    CHECK(cellsOf(s, "L1") == l1Cells);
+    CHECK(cellsOf(s, "L1D") == 0);
+}
+
+TEST_CASE("the config editor panel edits MMU, huge pages and walk caches without crashing on bad values") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    s.open["config"] = true;
+    ui.frame(s);
+    REQUIRE(s.editor);
+    s.editor->setMmu(true);
+    s.editor->add("/tlbs");
+    s.editor->add("/mmu/huge_pages");
+    s.editor->add("/mmu/walk_caches");
+    ui.frame(s);
+    CHECK(s.editor->valid());
+    s.editor->set("/mmu/page_size", "3000");
+    ui.frame(s);
+    CHECK(s.editor->flags("/mmu/page_size"));
+    s.editor->set("/mmu/page_size", "4KiB");
+    s.editor->remove("/mmu/huge_pages/0");
+    ui.frame(s);
+    CHECK(s.editor->valid());
 }

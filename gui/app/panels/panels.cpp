@@ -719,17 +719,7 @@ void drawScene(AppState& state) {
         std::snprintf(state.configPath.data(), state.configPath.size(), "%s", state.scene.configPath.c_str());
     ImGui::InputText("config", state.configPath.data(), state.configPath.size());
     ImGui::SameLine();
-    if (ImGui::BeginCombo("##presets", "presets", ImGuiComboFlags_NoPreview)) {
-        std::error_code ec;
-        std::vector<std::string> files;
-        for (const auto& f : std::filesystem::directory_iterator(state.sourceDir + "/configs", ec))
-            if (f.path().extension() == ".json" && f.path().filename() != "schema.json") files.push_back(f.path().string());
-        std::sort(files.begin(), files.end());
-        for (const std::string& f : files)
-            if (ImGui::Selectable(std::filesystem::path(f).filename().string().c_str()))
-                std::snprintf(state.configPath.data(), state.configPath.size(), "%s", f.c_str());
-        ImGui::EndCombo();
-    }
+    presetCombo("##presets", state.sourceDir, state.configPath);
     ImGui::Checkbox("trace file", &state.useTrace);
     if (state.useTrace) {
         ImGui::InputText("trace", state.tracePath.data(), state.tracePath.size());
@@ -789,52 +779,18 @@ void drawMenu(AppState& state) {
 
 }  // namespace
 
-bool openSceneInto(AppState& state, const SceneSpec& scene) {
-    try {
-        auto session = openScene(scene);
-        std::optional<TouchIndex> touches;
-        if (const TraceMetadata* meta = session->metadata()) {
-            const Hierarchy& h = session->simulator().hierarchy();
-            std::uint32_t line = 64;
-            if (!h.caches().empty()) {
-                line = h.caches().front().config().lineSize;
-                for (const Cache& c : h.caches()) line = std::min(line, c.config().lineSize);
-            }
-            touches.emplace(*meta, scene.source, line);
-        }
-        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), 160, 96);
-        state.player = std::make_unique<Player>(std::move(session));
-        state.touches = std::move(touches);
-        state.heat = std::move(heat);
-        state.scene = scene;
-        state.timeline.clear();
-        state.editor.reset();
-        state.compare.reset();
-        state.selectedSet.reset();
-        state.selectedCache = 0;
-        state.error.clear();
-        return true;
-    } catch (const Error& e) {
-        state.error = e.what();
-        return false;
-    }
+void drawCacheGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
+    drawGrid(state, g, cacheIndex, height);
 }
 
-bool applyConfig(AppState& state, const SimConfig& config) {
-    try {
-        const std::uint64_t position = state.player->position();
-        auto session = openScene(config, state.scene.source);
-        auto player = std::make_unique<Player>(std::move(session));
-        player->seek(position);
-        state.player = std::move(player);
-        state.scene.configPath = "(edited) " + std::filesystem::path(state.scene.configPath).filename().string();
-        state.timeline.clear();
-        state.error.clear();
-        return true;
-    } catch (const Error& e) {
-        state.error = e.what();
-        return false;
-    }
+bool openSceneInto(AppState& state, const SceneSpec& scene) {
+    if (!openSceneInto(static_cast<SceneState&>(state), scene)) return false;
+    state.editor.reset();
+    state.compare.reset();
+    state.compareSearch.clear();
+    state.selectedSet.reset();
+    state.selectedCache = 0;
+    return true;
 }
 
 Fonts loadFonts() {
@@ -888,7 +844,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     state.timeline.observe(state.player->position(), state.player->session().simulator().hierarchy());
     if (state.compare) {
         try {
-            keepInStep(state.player->session(), *state.compare);
+            state.compare->follow(*state.player);
         } catch (const Error& e) {
             state.error = e.what();
             state.compare.reset();
@@ -926,7 +882,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     if (state.open["tlb"]) drawTlb(state);
     place("Address heat-map", ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f));
     if (state.open["heatmap"]) drawHeatmap(state);
-    place("Compare", ImVec2(d.x * 0.25f, bodyY + 50), ImVec2(d.x * 0.5f, bodyH * 0.45f));
+    place("Compare", ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20));
     if (state.open["compare"]) drawCompare(state);
     place("Config editor", ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f));
     if (state.open["config"]) drawConfig(state);
@@ -983,6 +939,21 @@ void runAction(AppState& state, const ScriptAction& a) {
         state.open["quiz"] = a.on;
         break;
     case ScriptAction::Kind::Presenter: state.presenter = a.on; break;
+    case ScriptAction::Kind::Compare:
+        if (!startCompare(state, a.name)) throw UsageError(state.error);
+        state.open["compare"] = true;
+        state.focus = "compare";
+        break;
+    case ScriptAction::Kind::Difference:
+        if (!state.compare) throw UsageError("difference: compare mode is off (start it with 'compare CONFIG')");
+        state.compare->runToNextDifference(p);
+        break;
+    case ScriptAction::Kind::Edit:
+        if (!state.editor) state.editor.emplace(p.session().config());
+        state.editor->set(a.name, a.text);
+        state.open["config"] = true;
+        state.focus = "config";
+        break;
     case ScriptAction::Kind::Open: break;
     }
 }
