@@ -12,6 +12,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
+#include "panels/panel_common.hpp"
 #include "panels/panels.hpp"
 
 using namespace cachescope;
@@ -223,4 +224,22 @@ TEST_CASE("the config editor panel edits MMU, huge pages and walk caches without
     s.editor->remove("/mmu/huge_pages/0");
     ui.frame(s);
     CHECK(s.editor->valid());
+}
+
+TEST_CASE("compare mode: the search for the next difference goes on a chunk per frame and stops at one") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    REQUIRE(startCompare(s, std::string(CACHESCOPE_SOURCE_DIR) + "/docs/images/gui-scripts/teaching-4way.json"));
+    CHECK(s.open["compare"] == false);  // starting does not open the panel; the menu or a script does
+    s.open["compare"] = true;
+    s.player->step(300);
+    s.compareSearching = true;
+    for (int frame = 0; frame < 200 && s.compareSearching; ++frame) ui.frame(s);
+    CHECK_FALSE(s.compareSearching);
+    CHECK(s.compare->b().position() == s.player->position());
+    CHECK(s.compare->differsNow(*s.player));
+    CHECK(s.compareSearch.rfind("stopped at reference", 0) == 0);
+    CHECK_FALSE(startCompare(s, "no/such/config.json"));
+    CHECK(s.error.find("no/such/config.json") != std::string::npos);
+    CHECK(s.compare.has_value());  // the comparison that ran stays
 }

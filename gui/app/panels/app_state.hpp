@@ -71,7 +71,8 @@ struct AppState : SceneState {
     // Compare mode: a second session on the same source under another config, kept in lockstep.
     std::optional<Comparison> compare;
     std::array<char, 512> comparePath{};
-    std::string compareSearch;  // what the last "run to the next difference" found
+    std::string compareSearch;     // what the last "run to the next difference" found
+    bool compareSearching = false; // a search goes on, a chunk per frame
 
     // Filled while drawing: where the grid cells are (for --layout-json).
     std::vector<CellRect> cells;

@@ -788,6 +788,7 @@ bool openSceneInto(AppState& state, const SceneSpec& scene) {
     state.editor.reset();
     state.compare.reset();
     state.compareSearch.clear();
+    state.compareSearching = false;
     state.selectedSet.reset();
     state.selectedCache = 0;
     return true;
