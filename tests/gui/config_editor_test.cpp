@@ -383,3 +383,24 @@ TEST_CASE("config editor: an invalid value gets the loader's message for a file,
     CHECK(state.player->position() == 7);
     CHECK(state.player->session().config().caches[0].lineSize == 32);
 }
+
+TEST_CASE("config editor: nonsense in any field gives a message, never an exception") {
+    const SimConfig base = parseConfig(kEveryKey, "every-key");
+    const std::vector<std::string> nonsense{
+        "x",    "-1", "0",  "[",    "[1, \"a\"]",    "1e999", "18446744073709551616",
+        "true", "{}", "0x", "full", "99999999999999"};
+    const std::vector<std::string> fields = ConfigEditor(base).fields();
+    for (const std::string& path : fields)
+        for (const std::string& text : nonsense) {
+            INFO(path, " = ", text);
+            ConfigEditor ed(base);
+            CHECK_NOTHROW(ed.set(path, text));
+            CHECK((ed.valid().has_value() || !ed.error().empty()));
+            CHECK_NOTHROW((void)ed.cacheDerived(0));
+            CHECK_NOTHROW((void)ed.tlbReach(0));
+            CHECK_NOTHROW((void)ed.tlbSets(0));
+            CHECK_NOTHROW((void)ed.walkCacheSets(0));
+            CHECK_NOTHROW((void)ed.mmuDerived());
+            CHECK_NOTHROW(ed.add("/mmu/huge_pages"));
+        }
+}
