@@ -89,9 +89,21 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             } else {
                 a.scene.source = SourceSpec::kernelRun(w[3], std::vector<std::string>(w.begin() + 4, w.end()));
             }
+        } else if (verb == "compare") {
+            a.kind = ScriptAction::Kind::Compare;
+            if (w.size() != 2) throw UsageError(where + "expected 'compare CONFIG'");
+            a.name = w[1];
+        } else if (verb == "difference") {
+            a.kind = ScriptAction::Kind::Difference;
+        } else if (verb == "edit") {
+            a.kind = ScriptAction::Kind::Edit;
+            if (w.size() < 2 || w[1][0] != '/') throw UsageError(where + "expected 'edit PATH TEXT' with PATH a JSON path such as /caches/0/size");
+            a.name = w[1];
+            for (std::size_t i = 2; i < w.size(); ++i) a.text += (i > 2 ? " " : "") + w[i];
         } else {
             throw UsageError(where + "unknown action '" + verb +
-                             "' (expected open, step, back, seek, end, select, panel, quiz or presenter)");
+                             "' (expected open, step, back, seek, end, select, panel, quiz, presenter, compare, "
+                             "difference or edit)");
         }
         out.push_back(std::move(a));
     }

@@ -38,11 +38,15 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 ///                            stats, quiz, tlb, heatmap, compare, config, scene)
 ///   quiz on|off
 ///   presenter on|off        (large fonts)
+///   compare CONFIG          (compare mode: the open source under CONFIG in lockstep)
+///   difference              (compare mode: run to the next reference whose outcome differs)
+///   edit PATH TEXT          (the config editor's draft: set the field at the JSON path PATH)
 /// Blank lines and lines starting with '#' are skipped.
 struct ScriptAction {
-    enum class Kind : std::uint8_t { Open, Step, Back, Seek, End, Select, Panel, Quiz, Presenter } kind = Kind::Step;
+    enum class Kind : std::uint8_t { Open, Step, Back, Seek, End, Select, Panel, Quiz, Presenter, Compare, Difference, Edit } kind = Kind::Step;
     std::uint64_t number = 0;
-    std::string name;  // cache (Select), panel (Panel)
+    std::string name;  // cache (Select), panel (Panel), config (Compare), field path (Edit)
+    std::string text;  // Edit: the field's new text
     SceneSpec scene;   // Open
     bool on = false;   // Quiz, Presenter
 };

@@ -14,6 +14,7 @@
 #include "cachescope/core/error.hpp"
 #include "model/cache_view.hpp"
 #include "model/palette.hpp"
+#include "panels/panel_common.hpp"
 #include "panels/panels.hpp"
 
 using namespace cachescope;
@@ -199,13 +200,59 @@ TEST_CASE("compare mode follows the player every frame, backward too") {
     ImGuiHarness ui;
     AppState s = teaching();
     s.open["compare"] = true;
-    s.compare = openScene(SceneSpec{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json", s.scene.source});
+    s.compare.emplace(openScene(SceneSpec{std::string(CACHESCOPE_SOURCE_DIR) + "/configs/default.json", s.scene.source}),
+                      "default.json");
     s.player->step(200);
     ui.frame(s);
-    CHECK(s.compare->position() == 200);
+    CHECK(s.compare->b().position() == 200);
+    REQUIRE(s.compare->b().last());
+    CHECK(s.compare->b().last()->index == 199);
+    const std::size_t l1Cells = cellsOf(s, "L1");
     s.player->back(150);
     ui.frame(s);
-    CHECK(s.compare->position() == 50);
+    CHECK(s.compare->b().position() == 50);
+    // B's grids are drawn in the compare panel but not listed as the cache-grid panel's cells.
+    CHECK(cellsOf(s, "L1") == l1Cells);
+    CHECK(cellsOf(s, "L1D") == 0);
+}
+
+TEST_CASE("the config editor panel edits MMU, huge pages and walk caches without crashing on bad values") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    s.open["config"] = true;
+    ui.frame(s);
+    REQUIRE(s.editor);
+    s.editor->setMmu(true);
+    s.editor->add("/tlbs");
+    s.editor->add("/mmu/huge_pages");
+    s.editor->add("/mmu/walk_caches");
+    ui.frame(s);
+    CHECK(s.editor->valid());
+    s.editor->set("/mmu/page_size", "3000");
+    ui.frame(s);
+    CHECK(s.editor->flags("/mmu/page_size"));
+    s.editor->set("/mmu/page_size", "4KiB");
+    s.editor->remove("/mmu/huge_pages/0");
+    ui.frame(s);
+    CHECK(s.editor->valid());
+}
+
+TEST_CASE("compare mode: the search for the next difference goes on a chunk per frame and stops at one") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    REQUIRE(startCompare(s, std::string(CACHESCOPE_SOURCE_DIR) + "/docs/images/gui-scripts/teaching-4way.json"));
+    CHECK(s.open["compare"] == false);  // starting does not open the panel; the menu or a script does
+    s.open["compare"] = true;
+    s.player->step(300);
+    s.compareSearching = true;
+    for (int frame = 0; frame < 200 && s.compareSearching; ++frame) ui.frame(s);
+    CHECK_FALSE(s.compareSearching);
+    CHECK(s.compare->b().position() == s.player->position());
+    CHECK(s.compare->differsNow(*s.player));
+    CHECK(s.compareSearch.rfind("stopped at reference", 0) == 0);
+    CHECK_FALSE(startCompare(s, "no/such/config.json"));
+    CHECK(s.error.find("no/such/config.json") != std::string::npos);
+    CHECK(s.compare.has_value());  // the comparison that ran stays
 }
 
 TEST_CASE("the grids are drawn into canvases: each cell's probe pixel has its fill colour, uploads only on change") {

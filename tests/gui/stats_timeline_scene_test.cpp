@@ -99,7 +99,8 @@ TEST_CASE("script: every action, and errors naming the line") {
     };
     CHECK(message("step 2\nstep two\n") == "s.txt:2: expected a number after 'step', got 'two'");
     CHECK(message("jump 3\n") ==
-          "s.txt:1: unknown action 'jump' (expected open, step, back, seek, end, select, panel, quiz or presenter)");
+          "s.txt:1: unknown action 'jump' (expected open, step, back, seek, end, select, panel, quiz, presenter, "
+          "compare, difference or edit)");
     CHECK(message("seek\n") == "s.txt:1: 'seek' needs a number");
     CHECK(message("panel nowhere\n").find("s.txt:1: expected 'panel NAME'") == 0);
     CHECK(message("quiz maybe\n") == "s.txt:1: expected 'quiz on' or 'quiz off'");
@@ -110,4 +111,14 @@ TEST_CASE("script: every action, and errors naming the line") {
     CHECK(p[0].on);
     CHECK_FALSE(p[1].on);
     CHECK(message("open c.json kernel\n").find("s.txt:1: expected 'open CONFIG kernel NAME") == 0);
+    const auto c = parseScript("compare configs/default.json\ndifference\nedit /caches/0/size 2 KiB\n", "c.txt");
+    REQUIRE(c.size() == 3);
+    CHECK(c[0].kind == ScriptAction::Kind::Compare);
+    CHECK(c[0].name == "configs/default.json");
+    CHECK(c[1].kind == ScriptAction::Kind::Difference);
+    CHECK(c[2].kind == ScriptAction::Kind::Edit);
+    CHECK(c[2].name == "/caches/0/size");
+    CHECK(c[2].text == "2 KiB");
+    CHECK(message("compare\n") == "s.txt:1: expected 'compare CONFIG'");
+    CHECK(message("edit size 3\n").find("s.txt:1: expected 'edit PATH TEXT'") == 0);
 }

@@ -19,6 +19,7 @@
 #include "model/scene.hpp"
 #include "model/tensor_view.hpp"
 #include "model/timeline.hpp"
+#include "model/workspace.hpp"
 #include "panels/canvas_view.hpp"
 
 namespace cachescope::gui {
@@ -33,19 +34,12 @@ struct CellRect {
     float probeX = 0, probeY = 0;
 };
 
-/// The heat-map's resolution: one texel per bin, stretched over the panel.
-inline constexpr std::uint32_t kHeatTimeBins = 512, kHeatAddressBins = 256;
-
-struct AppState {
+/// The open scene (scene, player, touches, heat, timeline, error: model/workspace.hpp) and what the
+/// panels remember.
+struct AppState : SceneState {
     std::string sourceDir;               // where configs/ lives (presets)
-    SceneSpec scene;                     // what `player` runs
-    std::unique_ptr<Player> player;
-    std::optional<TouchIndex> touches;   // for the tensor view
-    HeatMap heat;                        // for the heat-map panel (kHeatTimeBins × kHeatAddressBins)
     bool heatLineCounts = false;         // the heat-map panel shows references per address bin so far
-    Timeline timeline;
     Quiz quiz;
-    std::string error;                   // the last user error (shown in the window), empty = none
 
     // Selection: the cache and set the grids focus on (nullopt = follow the last reference).
     std::optional<std::uint32_t> selectedSet;
@@ -73,11 +67,14 @@ struct AppState {
     // Config editor (the "config" panel): a draft of the open scene's config, and where Save writes.
     std::optional<ConfigEditor> editor;
     std::array<char, 512> savePath{};
+    std::array<char, 512> loadPath{};  // a config file to load into the draft
+    std::string editorScrolledTo;      // the message whose field the editor last scrolled to
 
     // Compare mode: a second session on the same source under another config, kept in lockstep.
-    std::unique_ptr<Session> compare;
-    std::string compareConfig;
+    std::optional<Comparison> compare;
     std::array<char, 512> comparePath{};
+    std::string compareSearch;     // what the last "run to the next difference" found
+    bool compareSearching = false; // a search goes on, a chunk per frame
 
     // Filled while drawing: where the grid cells are (for --layout-json).
     std::vector<CellRect> cells;
@@ -88,12 +85,9 @@ struct AppState {
     TextureHost* textures = nullptr;
 };
 
-/// Opens `scene`; on a user error keeps the current one and puts the message in state.error.
+/// Opens `scene` (model/workspace.hpp: on a user error keeps the current one and puts the message
+/// in state.error) and, when it opened, clears the selection, the config draft and compare mode.
 /// Returns true if it opened.
 bool openSceneInto(AppState& state, const SceneSpec& scene);
-
-/// Rebuilds the session with `config` (same source) and replays to the position it was at.
-/// On a user error keeps the current session and puts the message in state.error.
-bool applyConfig(AppState& state, const SimConfig& config);
 
 }  // namespace cachescope::gui

@@ -3,6 +3,7 @@
 // Every Begin() has its End() on every path (Debian's ImGui aborts otherwise).
 
 #include "panels/panels.hpp"
+#include "panels/panel_common.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -15,7 +16,6 @@
 
 #include "imgui.h"
 
-#include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/mmu/mmu.hpp"
@@ -30,13 +30,6 @@
 namespace cachescope::gui {
 
 namespace {
-
-ImU32 col(Rgb c, int alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
-ImVec4 colv(Rgb c) { return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1.f); }
-
-void tooltip(const char* text) {
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-}
 
 /// Positions of the default layout, recomputed when the display size changes.
 struct Layout {
@@ -64,7 +57,10 @@ bool tiled(const std::string& key) {
     return key == "player" || key == "caches" || key == "inspector" || key == "tensors";
 }
 
-bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindowFlags flags = 0) {
+}  // namespace
+
+// Declared in panel_common.hpp (the compare and config panels open their windows with it too).
+bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindowFlags flags) {
     bool& open = state.open[key];
     if (state.focus == key) {
         ImGui::SetNextWindowFocus();
@@ -86,6 +82,8 @@ bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindow
     }
     return visible;
 }
+
+namespace {
 
 // ---- player ------------------------------------------------------------------------------------
 
@@ -862,141 +860,6 @@ void drawHeatmap(AppState& state) {
     ImGui::End();
 }
 
-// ---- compare ---------------------------------------------------------------------------------------
-
-void drawCompare(AppState& state) {
-    if (!beginPanel(state, "compare", "Compare")) {
-        ImGui::End();
-        return;
-    }
-    if (state.comparePath[0] == '\0')
-        std::snprintf(state.comparePath.data(), state.comparePath.size(), "%s/configs/default.json", state.sourceDir.c_str());
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
-    ImGui::InputText("second config", state.comparePath.data(), state.comparePath.size());
-    if (ImGui::Button(state.compare ? "Restart" : "Start")) {
-        try {
-            auto other = openScene(SceneSpec{state.comparePath.data(), state.scene.source});
-            keepInStep(state.player->session(), *other);
-            state.compare = std::move(other);
-            state.compareConfig = std::filesystem::path(state.comparePath.data()).filename().string();
-        } catch (const Error& e) {
-            state.error = e.what();
-        }
-    }
-    tooltip("Run the same source under the second config, in lockstep with the player");
-    if (state.compare) {
-        ImGui::SameLine();
-        if (ImGui::Button("Stop")) state.compare.reset();
-    }
-    if (!state.compare) {
-        ImGui::TextWrapped("Start runs the open source under a second config at the same position; the table shows "
-                           "where the two differ.");
-        ImGui::End();
-        return;
-    }
-    const std::string a = std::filesystem::path(state.scene.configPath).filename().string();
-    ImGui::Text("A: %s    B: %s    (rows that differ in orange)", a.c_str(), state.compareConfig.c_str());
-    if (ImGui::BeginTable("compare", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-        for (const char* h : {"level", "misses A", "misses B", "hit rate A", "hit rate B"}) ImGui::TableSetupColumn(h);
-        ImGui::TableHeadersRow();
-        for (const CompareRow& r : compareLevels(state.player->session(), *state.compare)) {
-            const ImVec4 c = r.differs() ? colv(okabe_ito::kOrange) : colv(palette::kText);
-            auto rate = [](std::uint64_t acc, std::uint64_t miss) {
-                return acc == 0 ? 0.0 : 100.0 * double(acc - miss) / double(acc);
-            };
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextColored(c, "%s", r.level.c_str());
-            ImGui::TableNextColumn();
-            if (r.inA) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesA));
-            ImGui::TableNextColumn();
-            if (r.inB) ImGui::TextColored(c, "%llu", static_cast<unsigned long long>(r.missesB));
-            ImGui::TableNextColumn();
-            if (r.inA) ImGui::TextColored(c, "%.1f%%", rate(r.accessesA, r.missesA));
-            ImGui::TableNextColumn();
-            if (r.inB) ImGui::TextColored(c, "%.1f%%", rate(r.accessesB, r.missesB));
-        }
-        ImGui::EndTable();
-    }
-    ImGui::Text("AMAT: A %.2f, B %.2f cycles per reference", state.player->session().simulator().amat(),
-                state.compare->simulator().amat());
-    ImGui::End();
-}
-
-// ---- config editor ------------------------------------------------------------------------------------
-
-void drawConfig(AppState& state) {
-    if (!beginPanel(state, "config", "Config editor")) {
-        ImGui::End();
-        return;
-    }
-    if (!state.editor) state.editor.emplace(state.player->session().config());
-    ConfigEditor& ed = *state.editor;
-    if (ImGui::Button("Apply")) {
-        if (ed.valid()) applyConfig(state, *ed.valid());
-    }
-    tooltip("Rebuild the simulator with this config and replay to the current position");
-    ImGui::SameLine();
-    if (ImGui::Button("Revert")) ed = ConfigEditor(state.player->session().config());
-    tooltip("Back to the config of the open scene");
-    ImGui::SameLine();
-    if (state.savePath[0] == '\0') std::snprintf(state.savePath.data(), state.savePath.size(), "edited-config.json");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    ImGui::InputText("##save", state.savePath.data(), state.savePath.size());
-    ImGui::SameLine();
-    if (ImGui::Button("Save JSON")) {
-        try {
-            const std::string text = ed.json();
-            writeFileAtomically(state.savePath.data(), [&](std::ostream& out) { out << text << '\n'; });
-        } catch (const Error& e) {
-            state.error = e.what();
-        }
-    }
-    if (!ed.error().empty()) ImGui::TextColored(colv(palette::kMiss), "%s", ed.error().c_str());
-    else ImGui::TextColored(colv(palette::kHit), "valid");
-    std::string group;
-    for (const std::string& path : ed.fields()) {
-        const std::string head = path.substr(0, path.rfind('/'));
-        if (head != group) {
-            group = head;
-            ImGui::Separator();
-            std::string title = head;
-            const SimConfig& cfg = state.player->session().config();
-            if (head.rfind("/caches/", 0) == 0 && std::stoul(head.substr(8)) < cfg.caches.size())
-                title = state.player->session().simulator().hierarchy().caches()[std::stoul(head.substr(8))].name() + "  " + head;
-            ImGui::TextUnformatted(title.c_str());
-            if (head.rfind("/caches/", 0) == 0) {
-                const std::size_t i = std::stoul(head.substr(8));
-                if (const auto d = ed.cacheDerived(i)) {
-                    ImGui::SameLine();
-                    ImGui::TextDisabled("  %llu lines, %llu sets: %u set bits, %u offset bits",
-                                        static_cast<unsigned long long>(d->lines), static_cast<unsigned long long>(d->sets),
-                                        d->setBits, d->offsetBits);
-                }
-            } else if (head.rfind("/tlbs/", 0) == 0) {
-                if (const auto reach = ed.tlbReach(std::stoul(head.substr(6)))) {
-                    ImGui::SameLine();
-                    ImGui::TextDisabled("  reach %s", formatSize(*reach).c_str());
-                }
-            }
-        }
-        char buf[128];
-        std::snprintf(buf, sizeof buf, "%s", ed.text(path).c_str());
-        const bool flagged = ed.flags(path);
-        if (flagged) ImGui::PushStyleColor(ImGuiCol_FrameBg, colv(palette::kMiss));
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-        const std::string label = path.substr(path.rfind('/') + 1) + "##" + path;
-        if (ImGui::InputText(label.c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) ed.set(path, buf);
-        if (flagged) ImGui::PopStyleColor();
-        if (ImGui::IsItemDeactivatedAfterEdit()) ed.set(path, buf);
-        if (flagged) {
-            ImGui::SameLine();
-            ImGui::TextColored(colv(palette::kMiss), "<- %s", ed.error().substr(ed.errorPath().size() + 2).c_str());
-        }
-    }
-    ImGui::End();
-}
-
 // ---- scene: kernel and config pickers ---------------------------------------------------------------
 
 void resetKernelParams(AppState& state) {
@@ -1014,17 +877,7 @@ void drawScene(AppState& state) {
         std::snprintf(state.configPath.data(), state.configPath.size(), "%s", state.scene.configPath.c_str());
     ImGui::InputText("config", state.configPath.data(), state.configPath.size());
     ImGui::SameLine();
-    if (ImGui::BeginCombo("##presets", "presets", ImGuiComboFlags_NoPreview)) {
-        std::error_code ec;
-        std::vector<std::string> files;
-        for (const auto& f : std::filesystem::directory_iterator(state.sourceDir + "/configs", ec))
-            if (f.path().extension() == ".json" && f.path().filename() != "schema.json") files.push_back(f.path().string());
-        std::sort(files.begin(), files.end());
-        for (const std::string& f : files)
-            if (ImGui::Selectable(std::filesystem::path(f).filename().string().c_str()))
-                std::snprintf(state.configPath.data(), state.configPath.size(), "%s", f.c_str());
-        ImGui::EndCombo();
-    }
+    presetCombo("##presets", state.sourceDir, state.configPath);
     ImGui::Checkbox("trace file", &state.useTrace);
     if (state.useTrace) {
         ImGui::InputText("trace", state.tracePath.data(), state.tracePath.size());
@@ -1084,52 +937,19 @@ void drawMenu(AppState& state) {
 
 }  // namespace
 
-bool openSceneInto(AppState& state, const SceneSpec& scene) {
-    try {
-        auto session = openScene(scene);
-        std::optional<TouchIndex> touches;
-        if (const TraceMetadata* meta = session->metadata()) {
-            const Hierarchy& h = session->simulator().hierarchy();
-            std::uint32_t line = 64;
-            if (!h.caches().empty()) {
-                line = h.caches().front().config().lineSize;
-                for (const Cache& c : h.caches()) line = std::min(line, c.config().lineSize);
-            }
-            touches.emplace(*meta, scene.source, line);
-        }
-        HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), kHeatTimeBins, kHeatAddressBins);
-        state.player = std::make_unique<Player>(std::move(session));
-        state.touches = std::move(touches);
-        state.heat = std::move(heat);
-        state.scene = scene;
-        state.timeline.clear();
-        state.editor.reset();
-        state.compare.reset();
-        state.selectedSet.reset();
-        state.selectedCache = 0;
-        state.error.clear();
-        return true;
-    } catch (const Error& e) {
-        state.error = e.what();
-        return false;
-    }
+void drawCacheGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
+    drawGrid(state, g, cacheIndex, height);
 }
 
-bool applyConfig(AppState& state, const SimConfig& config) {
-    try {
-        const std::uint64_t position = state.player->position();
-        auto session = openScene(config, state.scene.source);
-        auto player = std::make_unique<Player>(std::move(session));
-        player->seek(position);
-        state.player = std::move(player);
-        state.scene.configPath = "(edited) " + std::filesystem::path(state.scene.configPath).filename().string();
-        state.timeline.clear();
-        state.error.clear();
-        return true;
-    } catch (const Error& e) {
-        state.error = e.what();
-        return false;
-    }
+bool openSceneInto(AppState& state, const SceneSpec& scene) {
+    if (!openSceneInto(static_cast<SceneState&>(state), scene)) return false;
+    state.editor.reset();
+    state.compare.reset();
+    state.compareSearch.clear();
+    state.compareSearching = false;
+    state.selectedSet.reset();
+    state.selectedCache = 0;
+    return true;
 }
 
 Fonts loadFonts() {
@@ -1191,7 +1011,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     state.timeline.observe(state.player->position(), state.player->session().simulator().hierarchy());
     if (state.compare) {
         try {
-            keepInStep(state.player->session(), *state.compare);
+            state.compare->follow(*state.player);
         } catch (const Error& e) {
             state.error = e.what();
             state.compare.reset();
@@ -1229,7 +1049,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
     if (state.open["tlb"]) drawTlb(state);
     place("Address heat-map", ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f));
     if (state.open["heatmap"]) drawHeatmap(state);
-    place("Compare", ImVec2(d.x * 0.25f, bodyY + 50), ImVec2(d.x * 0.5f, bodyH * 0.45f));
+    place("Compare", ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20));
     if (state.open["compare"]) drawCompare(state);
     place("Config editor", ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f));
     if (state.open["config"]) drawConfig(state);
@@ -1286,6 +1106,21 @@ void runAction(AppState& state, const ScriptAction& a) {
         state.open["quiz"] = a.on;
         break;
     case ScriptAction::Kind::Presenter: state.presenter = a.on; break;
+    case ScriptAction::Kind::Compare:
+        if (!startCompare(state, a.name)) throw UsageError(state.error);
+        state.open["compare"] = true;
+        state.focus = "compare";
+        break;
+    case ScriptAction::Kind::Difference:
+        if (!state.compare) throw UsageError("difference: compare mode is off (start it with 'compare CONFIG')");
+        state.compare->runToNextDifference(p);
+        break;
+    case ScriptAction::Kind::Edit:
+        if (!state.editor) state.editor.emplace(p.session().config());
+        state.editor->set(a.name, a.text);
+        state.open["config"] = true;
+        state.focus = "config";
+        break;
     case ScriptAction::Kind::Open: break;
     }
 }
