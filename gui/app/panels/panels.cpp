@@ -937,8 +937,9 @@ void drawMenu(AppState& state) {
 
 }  // namespace
 
-void drawCacheGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
-    drawGrid(state, g, cacheIndex, height);
+void drawCacheGrid(AppState& state, const std::string& key, std::uint32_t ways, std::uint32_t cacheIndex, float height,
+                   const std::function<CacheGrid(std::uint32_t)>& build) {
+    drawGrid(state, key, ways, cacheIndex, height, build);
 }
 
 bool openSceneInto(AppState& state, const SceneSpec& scene) {
