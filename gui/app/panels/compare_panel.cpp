@@ -50,13 +50,14 @@ void drawSessionGrids(AppState& state, const Player& p, const char* id, bool pin
             ImGui::SameLine();
             ImGui::TextDisabled("(sets %u-%u)", g.firstSet, g.firstSet + g.shownSets - 1);
         }
-        drawCacheGrid(state, g, pinSelection ? c : ~std::uint32_t{0}, static_cast<float>(g.shownSets) * rowH);
+        drawCacheGrid(state, std::string(id) + " cache " + g.name, g, pinSelection ? c : ~std::uint32_t{0},
+                      static_cast<float>(g.shownSets) * rowH);
     }
     if (const Mmu* mmu = sim.mmu()) {
         for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
             const CacheGrid g = buildTlbGrid(mmu->tlbs()[t], t, last, 8);
             ImGui::Text("%s  %u sets x %u ways (page numbers)", g.name.c_str(), g.sets, g.ways);
-            drawCacheGrid(state, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * rowH);
+            drawCacheGrid(state, std::string(id) + " tlb " + g.name, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * rowH);
         }
     }
     ImGui::PopID();

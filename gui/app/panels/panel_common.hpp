@@ -45,8 +45,9 @@ inline bool presetCombo(const char* id, const std::string& sourceDir, std::array
 }
 
 /// One cache or TLB grid as the cache-grid panel draws it (panels.cpp), `height` pixels at most;
-/// cacheIndex ~0 for grids whose rows must not move the selection (TLBs, compare mode's B).
-void drawCacheGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height);
+/// cacheIndex ~0 for grids whose rows must not move the selection (TLBs, compare mode's B); `key`
+/// names its canvas (unique among the grids drawn).
+void drawCacheGrid(AppState& state, const std::string& key, const CacheGrid& g, std::uint32_t cacheIndex, float height);
 
 void drawCompare(AppState& state);  // compare_panel.cpp
 /// Starts compare mode with the config at `path` on the open source, at the player's position; on

@@ -937,8 +937,8 @@ void drawMenu(AppState& state) {
 
 }  // namespace
 
-void drawCacheGrid(AppState& state, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
-    drawGrid(state, g, cacheIndex, height);
+void drawCacheGrid(AppState& state, const std::string& key, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
+    drawGrid(state, key, g.ways, cacheIndex, height, [&](std::uint32_t) { return g; });
 }
 
 bool openSceneInto(AppState& state, const SceneSpec& scene) {
