@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
     std::string config, trace, kernel, screenshot, size = "1280x800", panel, script, layoutJson;
     std::vector<std::string> params;
     std::uint64_t steps = 0, benchmarkFrames = 0;
+    bool tileAll = false;
     app.add_option("--config,-c", config, "Hierarchy config (JSON); default configs/teaching.json");
     app.add_option("trace", trace, "Trace file to open");
     app.add_option("--kernel,-k", kernel, "Built-in kernel to run (cachescope kernels lists them)");
@@ -183,6 +184,7 @@ int main(int argc, char** argv) {
     app.add_option("--script", script, "Run a script of actions first (open, step, back, seek, end, select, panel, quiz)");
     app.add_option("--layout-json", layoutJson, "With --screenshot: also write where each cache-grid cell was drawn");
     app.add_option("--benchmark-frames", benchmarkFrames, "Measure frames per second over N frames and exit");
+    app.add_flag("--tile", tileAll, "Tile the open panels (Panels > Tile open panels, key T): none overlaps another");
     CLI11_PARSE(app, argc, argv);
 
     int width = 1280, height = 800;
@@ -195,6 +197,7 @@ int main(int argc, char** argv) {
 
     cg::AppState state;
     state.sourceDir = sourceDir;
+    state.tileAll = tileAll;
     cg::SceneSpec scene = cg::teachingScene(sourceDir);
     if (!config.empty() || !trace.empty() || !kernel.empty()) {
         if (config.empty()) config = scene.configPath;
@@ -337,7 +340,9 @@ int main(int argc, char** argv) {
                         height);
             measure("default layout");
             for (const std::string& name : cg::panelNames()) state.open[name] = true;
-            measure("every panel open");
+            measure("every panel open, floating");
+            state.tileAll = true;  // "Tile open panels" (key T): no panel overlaps another
+            measure("every panel open, tiled");
             const cg::SimulationSpeed sp = cg::measureSimulation(state.scene);
             const auto rate = [&](double seconds) { return cg::SimulationSpeed::rate(sp.references, seconds) / 1e6; };
             std::printf("simulation of %llu references, M references/s:\n", static_cast<unsigned long long>(sp.references));

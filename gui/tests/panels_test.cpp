@@ -6,9 +6,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // GImGui->Windows: where each window really is
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
@@ -323,4 +326,107 @@ TEST_CASE("a fully associative cache of 1024 ways wraps its ways into rows and w
     bool shown = false;
     for (const CellRect& c : s.cells) shown = shown || (c.cache == "L1" && c.way == *g.currentWay);
     CHECK(shown);
+}
+
+namespace {
+
+struct Drawn {
+    std::string name;
+    ImVec2 pos, size;
+    bool background;
+};
+
+/// The top-level windows drawn in the last frame (the menu bar too; not child windows, not
+/// ImGui's unused fallback "Debug" window).
+std::vector<Drawn> drawnWindows() {
+    std::vector<Drawn> out;
+    for (ImGuiWindow* w : GImGui->Windows) {
+        if (!w->Active || (w->Flags & ImGuiWindowFlags_ChildWindow) != 0) continue;
+        if (std::string(w->Name).rfind("Debug##", 0) == 0) continue;
+        out.push_back({w->Name, w->Pos, w->Size, (w->Flags & ImGuiWindowFlags_NoBackground) == 0});
+    }
+    return out;
+}
+
+bool overlap(const Drawn& a, const Drawn& b) {  // half-open rectangles: sharing an edge is not overlapping
+    return a.pos.x < b.pos.x + b.size.x && b.pos.x < a.pos.x + a.size.x && a.pos.y < b.pos.y + b.size.y &&
+           b.pos.y < a.pos.y + a.size.y;
+}
+
+/// No two drawn windows overlap, all lie inside the display, and (with no gaps) their areas add up
+/// to the display's. Returns the windows by name.
+std::map<std::string, Drawn> checkTiling(std::size_t expectWindows) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    const std::vector<Drawn> ws = drawnWindows();
+    CHECK(ws.size() == expectWindows);
+    std::map<std::string, Drawn> byName;
+    double area = 0;
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+        INFO(ws[i].name << " at " << ws[i].pos.x << "," << ws[i].pos.y << " size " << ws[i].size.x << "x" << ws[i].size.y);
+        CHECK(ws[i].pos.x >= 0);
+        CHECK(ws[i].pos.y >= 0);
+        CHECK(ws[i].pos.x + ws[i].size.x <= d.x);
+        CHECK(ws[i].pos.y + ws[i].size.y <= d.y);
+        area += static_cast<double>(ws[i].size.x) * ws[i].size.y;
+        for (std::size_t j = i + 1; j < ws.size(); ++j) {
+            INFO("and " << ws[j].name << " at " << ws[j].pos.x << "," << ws[j].pos.y << " size " << ws[j].size.x << "x" << ws[j].size.y);
+            CHECK_FALSE(overlap(ws[i], ws[j]));
+        }
+        byName[ws[i].name] = ws[i];
+    }
+    CHECK(area == doctest::Approx(static_cast<double>(d.x) * d.y));
+    return byName;
+}
+
+}  // namespace
+
+TEST_CASE("tile open panels: with every panel open no two windows overlap, they fill the display and skip backgrounds") {
+    ImGuiHarness ui;
+    AppState s = teaching();
+    for (auto& [name, open] : s.open) open = true;
+    ui.frame(s);
+    s.player->step(150);
+    ui.frame(s);
+    // The floating default layout overlaps (what the tiles fix).
+    {
+        const std::vector<Drawn> ws = drawnWindows();
+        bool any = false;
+        for (std::size_t i = 0; i < ws.size(); ++i)
+            for (std::size_t j = i + 1; j < ws.size(); ++j) any = any || overlap(ws[i], ws[j]);
+        CHECK(any);
+    }
+    // Key T (GLFW_KEY_T is 'T') tiles them.
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown['T'] = true;
+    ui.frame(s);
+    io.KeysDown['T'] = false;
+    CHECK(s.tileAll);
+    for (int i = 0; i < 3; ++i) ui.frame(s);
+    const auto ws = checkTiling(s.open.size() + 1);  // every panel and the menu bar
+    for (const char* title : {"Player", "Cache grids", "Access inspector", "Tensor view", "Statistics", "Quiz",
+                              "TLBs and page table", "Address heat-map", "Compare", "Config editor", "Scene"}) {
+        INFO(std::string(title));
+        REQUIRE(ws.count(title) == 1);
+        CHECK_FALSE(ws.at(title).background);  // every panel in its place: the cleared frame is its background
+        CHECK(ws.at(title).size.x >= 300);      // readable at 1280x800
+        if (std::string(title) != "Player") CHECK(ws.at(title).size.y >= 120);  // the player: its own height
+    }
+    const auto area = [&](const char* t) { return ws.at(t).size.x * ws.at(t).size.y; };
+    CHECK(area("Cache grids") > 1.5f * area("Quiz"));
+    CHECK(area("Tensor view") > area("Statistics"));
+    CHECK(area("Compare") > area("Scene"));
+
+    // Closing one panel tiles the rest again; so does opening it.
+    s.open["config"] = false;
+    for (int i = 0; i < 3; ++i) ui.frame(s);
+    CHECK(checkTiling(s.open.size()).count("Config editor") == 0);
+    s.open["config"] = true;
+    s.open["heatmap"] = false;
+    s.open["scene"] = false;
+    for (int i = 0; i < 3; ++i) ui.frame(s);
+    checkTiling(s.open.size() - 1);
+    // A smaller display: tiled again to fit.
+    io.DisplaySize = ImVec2(800, 600);
+    for (int i = 0; i < 3; ++i) ui.frame(s);
+    checkTiling(s.open.size() - 1);
 }

@@ -50,6 +50,7 @@ struct AppState : SceneState {
                                      {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"compare", false}, {"config", false},
                                      {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
+    bool tileAll = false;  // "Tile open panels" (key T): every open panel gets its own rectangle
     bool presenter = false;  // large fonts
 
     // Run-to-event choice in the player.

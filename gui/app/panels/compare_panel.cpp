@@ -42,19 +42,22 @@ void drawSessionGrids(AppState& state, const Player& p, const char* id, bool pin
     const float rowH = std::max(4.f, std::floor(ImGui::GetFontSize() * 1.35f));
     const auto& caches = sim.hierarchy().caches();
     for (std::uint32_t c = 0; c < caches.size(); ++c) {
-        const Cache& cache = caches[c];
         const std::optional<std::uint32_t> sel =
             pinSelection && state.selectedCache == c ? state.selectedSet : std::nullopt;
-        ImGui::Text("%s  %u sets x %u ways", cache.name().c_str(), cache.sets(), cache.ways());
-        drawCacheGrid(state, std::string(id) + " cache " + cache.name(), cache.ways(), pinSelection ? c : ~std::uint32_t{0},
-                      16 * rowH, [&](std::uint32_t rows) { return buildCacheGrid(cache, c, last, rows, sel); });
+        const CacheGrid g = buildCacheGrid(caches[c], c, last, 16, sel);
+        ImGui::Text("%s  %u sets x %u ways", g.name.c_str(), g.sets, g.ways);
+        if (g.shownSets < g.sets) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(sets %u-%u)", g.firstSet, g.firstSet + g.shownSets - 1);
+        }
+        drawCacheGrid(state, std::string(id) + " cache " + g.name, g, pinSelection ? c : ~std::uint32_t{0},
+                      static_cast<float>(g.shownSets) * rowH);
     }
     if (const Mmu* mmu = sim.mmu()) {
         for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
-            const Cache& tlb = mmu->tlbs()[t];
-            ImGui::Text("%s  %u sets x %u ways (page numbers)", tlb.name().c_str(), tlb.sets(), tlb.ways());
-            drawCacheGrid(state, std::string(id) + " tlb " + tlb.name(), tlb.ways(), ~std::uint32_t{0}, 8 * rowH,
-                          [&](std::uint32_t rows) { return buildTlbGrid(tlb, t, last, rows); });
+            const CacheGrid g = buildTlbGrid(mmu->tlbs()[t], t, last, 8);
+            ImGui::Text("%s  %u sets x %u ways (page numbers)", g.name.c_str(), g.sets, g.ways);
+            drawCacheGrid(state, std::string(id) + " tlb " + g.name, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * rowH);
         }
     }
     ImGui::PopID();

@@ -5,7 +5,6 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include "imgui.h"
@@ -45,11 +44,10 @@ inline bool presetCombo(const char* id, const std::string& sourceDir, std::array
     return chosen;
 }
 
-/// One cache or TLB grid as the cache-grid panel draws it (panels.cpp): into the canvas named `key`,
-/// `height` pixels at most; `build` makes the view model for a focus window of that many sets;
-/// cacheIndex ~0 for grids whose rows must not move the selection (TLBs, compare mode's B).
-void drawCacheGrid(AppState& state, const std::string& key, std::uint32_t ways, std::uint32_t cacheIndex, float height,
-                   const std::function<CacheGrid(std::uint32_t)>& build);
+/// One cache or TLB grid as the cache-grid panel draws it (panels.cpp), `height` pixels at most;
+/// cacheIndex ~0 for grids whose rows must not move the selection (TLBs, compare mode's B); `key`
+/// names its canvas (unique among the grids drawn).
+void drawCacheGrid(AppState& state, const std::string& key, const CacheGrid& g, std::uint32_t cacheIndex, float height);
 
 void drawCompare(AppState& state);  // compare_panel.cpp
 /// Starts compare mode with the config at `path` on the open source, at the player's position; on

@@ -31,11 +31,16 @@ namespace cachescope::gui {
 
 namespace {
 
-/// Positions of the default layout, recomputed when the display size changes.
+using Rect = std::pair<ImVec2, ImVec2>;  // position, size
+
+/// Positions of the default layout, recomputed when the display size changes, or of the tiles of
+/// "Tile open panels" (AppState::tileAll), recomputed when the open panels change.
 struct Layout {
     ImVec2 size{0, 0};
     bool apply = true;
-    std::map<std::string, std::pair<ImVec2, ImVec2>> placed;  // by title: where the layout puts it
+    bool tileAll = false;                 // the mode the windows were last placed in
+    std::map<std::string, Rect> tiles;    // by key: the tiles they were last placed in
+    std::map<std::string, Rect> placed;  // by title: where the layout puts it
     std::map<std::string, bool> inPlace;                      // by title: it was exactly there last frame
     bool allInPlace() const {
         for (const auto& [title, yes] : inPlace)
@@ -52,9 +57,69 @@ void place(const char* name, ImVec2 pos, ImVec2 size) {
     g_layout.placed[name] = {pos, size};
 }
 
-/// The panels the default layout tiles the display with.
-bool tiled(const std::string& key) {
-    return key == "player" || key == "caches" || key == "inspector" || key == "tensors";
+/// The panels the layout tiles the display with: the default layout's four, or every open one.
+bool tiled(const AppState& state, const std::string& key) {
+    return state.tileAll || key == "player" || key == "caches" || key == "inspector" || key == "tensors";
+}
+
+/// "Tile open panels": the player across the top (its height), below it the other open panels in
+/// up to three columns, each panel's area proportional to its weight (grids, B's grids and the
+/// tensor view larger, the quiz and the scene picker smaller). Edges on whole pixels, each tile
+/// starting where its neighbour ends: no two overlap and together they fill `origin`..+`size`.
+std::map<std::string, Rect> tileRects(const AppState& state, ImVec2 origin, ImVec2 size, float playerH) {
+    struct Tile {
+        const char* key;
+        float weight;
+    };
+    // Column by column: the grids, B's grids, the quiz; the tensor view, the inspector, the statistics; the rest.
+    static constexpr Tile kOrder[] = {{"caches", 3}, {"compare", 3}, {"quiz", 1.5f},   {"tensors", 3}, {"inspector", 2},
+                                      {"stats", 2},  {"tlb", 2},     {"heatmap", 2}, {"config", 2},  {"scene", 1.5f}};
+    std::map<std::string, Rect> out;
+    const auto isOpen = [&](const char* key) {
+        const auto it = state.open.find(key);
+        return it != state.open.end() && it->second;
+    };
+    if (isOpen("player")) {
+        out["player"] = {origin, ImVec2(size.x, playerH)};
+        origin.y += playerH;
+        size.y -= playerH;
+    }
+    std::vector<Tile> open;
+    float total = 0;
+    for (const Tile& t : kOrder)
+        if (isOpen(t.key)) {
+            open.push_back(t);
+            total += t.weight;
+        }
+    if (open.empty()) return out;
+    const std::size_t cols = open.size() <= 1 ? 1 : open.size() <= 4 ? 2 : 3;
+    std::vector<std::vector<Tile>> columns(1);
+    float acc = 0;
+    for (std::size_t i = 0; i < open.size(); ++i) {
+        columns.back().push_back(open[i]);
+        acc += open[i].weight;
+        const std::size_t panelsLeft = open.size() - i - 1, columnsLeft = cols - columns.size();
+        if (columnsLeft > 0 && panelsLeft > 0 &&
+            (acc >= total * static_cast<float>(columns.size()) / static_cast<float>(cols) || panelsLeft == columnsLeft))
+            columns.emplace_back();
+    }
+    // Column widths proportional to their weights, so every panel's area is proportional to its own.
+    float done = 0, x = origin.x;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        float colWeight = 0;
+        for (const Tile& t : columns[c]) colWeight += t.weight;
+        done += colWeight;
+        const float x1 = c + 1 == columns.size() ? origin.x + size.x : origin.x + std::floor(size.x * done / total);
+        float rowDone = 0, y = origin.y;
+        for (std::size_t r = 0; r < columns[c].size(); ++r) {
+            rowDone += columns[c][r].weight;
+            const float y1 = r + 1 == columns[c].size() ? origin.y + size.y : origin.y + std::floor(size.y * rowDone / colWeight);
+            out[columns[c][r].key] = {ImVec2(x, y), ImVec2(x1 - x, y1 - y)};
+            y = y1;
+        }
+        x = x1;
+    }
+    return out;
 }
 
 }  // namespace
@@ -70,12 +135,12 @@ bool beginPanel(AppState& state, const char* key, const char* title, ImGuiWindow
     // them are exactly in their places they skip their backgrounds: the frame was cleared to the
     // same colour (gui/app/main.cpp), nothing can be behind them, and under software rendering
     // every pixel filled twice costs (docs/performance.md, "The classroom GUI").
-    if (tiled(key)) {
+    if (tiled(state, key)) {
         flags |= ImGuiWindowFlags_NoBringToFrontOnFocus;
         if (g_layout.allInPlace()) flags |= ImGuiWindowFlags_NoBackground;
     }
     const bool visible = ImGui::Begin(title, &open, flags);
-    if (tiled(key)) {
+    if (tiled(state, key)) {
         const auto& [pos, size] = g_layout.placed[title];
         const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
         g_layout.inPlace[title] = p.x == pos.x && p.y == pos.y && s.x == size.x && s.y == size.y;
@@ -924,7 +989,11 @@ void drawMenu(AppState& state) {
     if (ImGui::BeginMenu("Panels")) {
         for (const std::string& name : panelNames()) ImGui::MenuItem(name.c_str(), nullptr, &state.open[name]);
         ImGui::Separator();
-        if (ImGui::MenuItem("Reset layout")) g_layout.apply = true;
+        if (ImGui::MenuItem("Tile open panels", "T")) state.tileAll = true;
+        if (ImGui::MenuItem("Reset layout")) {
+            state.tileAll = false;
+            g_layout.apply = true;
+        }
         ImGui::EndMenu();
     }
     ImGui::MenuItem("Presenter mode", nullptr, &state.presenter);
@@ -937,9 +1006,8 @@ void drawMenu(AppState& state) {
 
 }  // namespace
 
-void drawCacheGrid(AppState& state, const std::string& key, std::uint32_t ways, std::uint32_t cacheIndex, float height,
-                   const std::function<CacheGrid(std::uint32_t)>& build) {
-    drawGrid(state, key, ways, cacheIndex, height, build);
+void drawCacheGrid(AppState& state, const std::string& key, const CacheGrid& g, std::uint32_t cacheIndex, float height) {
+    drawGrid(state, key, g.ways, cacheIndex, height, [&](std::uint32_t) { return g; });
 }
 
 bool openSceneInto(AppState& state, const SceneSpec& scene) {
@@ -990,6 +1058,8 @@ void applyStyle() {
 void handleKeys(AppState& state) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || !state.player) return;
+    // 'T' is GLFW_KEY_T, the index the GLFW backend sets in KeysDown (ImGui 1.86 names no T key).
+    if (ImGui::IsKeyPressed('T', false)) state.tileAll = true;
     Player& p = *state.player;
     const std::uint64_t n = io.KeyShift ? 10 : 1;
     // ImGui 1.86: IsKeyPressed(ImGuiKey_Space) never fires; go through the key map.
@@ -1033,29 +1103,47 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
                           ImGui::GetFrameHeightWithSpacing() * 2 + (state.error.empty() ? 0.f : ImGui::GetFontSize() * 2.5f);
     const float bodyY = top + playerH, bodyH = d.y - bodyY;
     const float leftW = std::floor(d.x * 0.5f);
-    place("Player", ImVec2(0, top), ImVec2(d.x, playerH));
-    if (state.open["player"]) drawPlayer(state);
-    place("Cache grids", ImVec2(0, bodyY), ImVec2(leftW, bodyH));
-    if (state.open["caches"]) drawCaches(state);
     const float inspectorH = std::floor(bodyH * 0.45f);
-    place("Access inspector", ImVec2(leftW, bodyY), ImVec2(d.x - leftW, inspectorH));
-    if (state.open["inspector"]) drawInspector(state);
-    place("Tensor view", ImVec2(leftW, bodyY + inspectorH), ImVec2(d.x - leftW, bodyH - inspectorH));
-    if (state.open["tensors"]) drawTensors(state);
-    place("Statistics", ImVec2(d.x * 0.25f, bodyY + 20), ImVec2(d.x * 0.5f, bodyH * 0.7f));
-    if (state.open["stats"]) drawStats(state);
-    place("Quiz", ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7));
-    if (state.open["quiz"]) drawQuiz(state);
-    place("TLBs and page table", ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f));
-    if (state.open["tlb"]) drawTlb(state);
-    place("Address heat-map", ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f));
-    if (state.open["heatmap"]) drawHeatmap(state);
-    place("Compare", ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20));
-    if (state.open["compare"]) drawCompare(state);
-    place("Config editor", ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f));
-    if (state.open["config"]) drawConfig(state);
-    place("Scene", ImVec2(d.x * 0.3f, bodyY + 40), ImVec2(d.x * 0.4f, bodyH * 0.6f));
-    if (state.open["scene"]) drawScene(state);
+    struct Panel {
+        const char* key;
+        const char* title;
+        Rect rect;  // in the default layout
+        void (*draw)(AppState&);
+    };
+    const Panel panels[] = {
+        {"player", "Player", {ImVec2(0, top), ImVec2(d.x, playerH)}, drawPlayer},
+        {"caches", "Cache grids", {ImVec2(0, bodyY), ImVec2(leftW, bodyH)}, drawCaches},
+        {"inspector", "Access inspector", {ImVec2(leftW, bodyY), ImVec2(d.x - leftW, inspectorH)}, drawInspector},
+        {"tensors", "Tensor view", {ImVec2(leftW, bodyY + inspectorH), ImVec2(d.x - leftW, bodyH - inspectorH)}, drawTensors},
+        {"stats", "Statistics", {ImVec2(d.x * 0.25f, bodyY + 20), ImVec2(d.x * 0.5f, bodyH * 0.7f)}, drawStats},
+        {"quiz", "Quiz", {ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7)}, drawQuiz},
+        {"tlb", "TLBs and page table", {ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f)}, drawTlb},
+        {"heatmap", "Address heat-map", {ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f)}, drawHeatmap},
+        {"compare", "Compare", {ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20)}, drawCompare},
+        {"config", "Config editor", {ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f)}, drawConfig},
+        {"scene", "Scene", {ImVec2(d.x * 0.3f, bodyY + 40), ImVec2(d.x * 0.4f, bodyH * 0.6f)}, drawScene},
+    };
+    // Tiled: placed again whenever the open panels (or the player's height) change the tiles.
+    std::map<std::string, Rect> tiles;
+    if (state.tileAll) tiles = tileRects(state, ImVec2(0, top), ImVec2(d.x, d.y - top), playerH);
+    const auto same = [](const std::map<std::string, Rect>& a, const std::map<std::string, Rect>& b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+            return x.first == y.first && x.second.first.x == y.second.first.x && x.second.first.y == y.second.first.y &&
+                   x.second.second.x == y.second.second.x && x.second.second.y == y.second.second.y;
+        });
+    };
+    if (state.tileAll != g_layout.tileAll || (state.tileAll && !same(tiles, g_layout.tiles))) g_layout.apply = true;
+    if (g_layout.apply) {
+        g_layout.inPlace.clear();  // only the panels placed from now on count
+        g_layout.tileAll = state.tileAll;
+        g_layout.tiles = tiles;
+    }
+    for (const Panel& p : panels) {
+        const auto tile = tiles.find(p.key);
+        const Rect& r = tile != tiles.end() ? tile->second : p.rect;
+        place(p.title, r.first, r.second);
+        if (state.open[p.key]) p.draw(state);
+    }
     g_layout.apply = false;
 
     handleKeys(state);
