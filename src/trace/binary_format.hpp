@@ -19,7 +19,16 @@ inline constexpr unsigned kDirectSlots = 15;           // slots named by the rec
 inline constexpr unsigned kEscape = 15;                // high nibble: stream named after the byte
 inline constexpr unsigned kSameDelta = 0;              // low nibble: the stream's previous delta again
 inline constexpr unsigned kExplicitDelta = 15;         // low nibble: zigzag varint delta follows
-inline constexpr int kDeltaBias = 7;                   // codes 1..14: delta = (code - 7) * size
+inline constexpr int kDeltaBias = 7;                   // codes 1..14 (1..13 in v2): (code - 7) * size
+// Version 2 (docs/trace-format.md): code 14 continues where the last access of the stream's kind
+// ended; the escape varint X names an operation (X & 3) on a slot (X >> 2).
+inline constexpr std::uint32_t kFirstVersion = 1;  // the oldest version the reader accepts
+inline constexpr unsigned kContiguous = 14;        // v2 low nibble: address = end of the kind's last access
+inline constexpr int kMaxSmallStep = 6;            // v2 codes 1..13: -6 .. +6 elements
+inline constexpr unsigned kOpNew = 0;              // X = 4j + 0: a new stream into slot j (j <= defined)
+inline constexpr unsigned kOpUse = 1;              // X = 4j + 1: the stream in slot j
+inline constexpr unsigned kOpFork = 2;             // X = 4j + 2, varint T: slot T := a copy of slot j
+inline constexpr unsigned kOpSwap = 3;             // X = 4j + 3, varint T: slots j and T exchange
 /// A malformed record can read this far past its first byte (five 10-byte varints at most); the
 /// reader pads payloads with this many zero bytes so that decoding never needs a bounds check.
 inline constexpr std::size_t kPayloadPadding = 64;

@@ -69,7 +69,7 @@ public:
             readBlock();
         }
         const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(out.size(), count_ - done_));
-        if (!decode<false>(out.data(), n)) preciseError();
+        if (!(version_ == 1 ? decode<false, 1>(out.data(), n) : decode<false, 2>(out.data(), n))) preciseError();
         records_ += n;
         return n;
     }
@@ -111,9 +111,10 @@ private:
         readExact(header.data() + kMagicBytes, kHeaderFixedBytes - kMagicBytes, "header");
         const auto* h = reinterpret_cast<const unsigned char*>(header.data());
         const std::uint32_t version = getU32(h + 8);
-        if (version != kBinaryTraceVersion)
-            fail(8, "unsupported version " + std::to_string(version) + " (expected " +
-                        std::to_string(kBinaryTraceVersion) + ")");
+        if (version < kFirstVersion || version > kBinaryTraceVersion)
+            fail(8, "unsupported version " + std::to_string(version) + " (expected " + std::to_string(kFirstVersion) +
+                        " to " + std::to_string(kBinaryTraceVersion) + ")");
+        version_ = version;
         const std::uint32_t flags = getU32(h + 12);
         if (flags != 0) fail(12, "unsupported flags " + hex32(flags) + " (expected 0)");
         const std::uint32_t length = getU32(h + 16);
@@ -188,6 +189,7 @@ private:
         for (unsigned i = 0; i < kDirectSlots; ++i) streams_[i] = Stream{};
         cursor_ = payload_.data();
         last_ = 0;
+        lastEnd_[0] = lastEnd_[1] = lastEnd_[2] = 0;
         defined_ = 0;
         done_ = 0;
     }
@@ -197,7 +199,10 @@ private:
     [[noreturn]] void preciseError() {
         startBlock();
         std::vector<Access> scratch(count_);
-        decode<true>(scratch.data(), count_);
+        if (version_ == 1)
+            decode<true, 1>(scratch.data(), count_);
+        else
+            decode<true, 2>(scratch.data(), count_);
         fail(payloadOffset_, "block does not decode (expected valid records)");  // not reached
     }
 
@@ -220,7 +225,7 @@ private:
     /// Decodes the next k records of the current block into out[0..k), straight into the
     /// caller's span. Fast (Checked = false): returns false on anything wrong, checking per record
     /// only that the payload has not ended. Checked: throws a TraceError naming the byte.
-    template <bool Checked>
+    template <bool Checked, int Version>
     bool decode(Access* const out, const std::uint32_t k) {
         const std::uint32_t count = count_, bytes = bytes_;
         const unsigned char* const begin = payload_.data();
@@ -229,6 +234,7 @@ private:
         Stream* const streams = streams_.data();
         std::size_t defined = defined_;
         std::uint64_t last = last_;
+        std::uint64_t lastEnd[3] = {lastEnd_[0], lastEnd_[1], lastEnd_[2]};
         const std::uint32_t first = done_;
         std::uint64_t addresses = 0;  // all addresses or-ed together
         const std::size_t sites = metadata_.sites.size();
@@ -262,7 +268,16 @@ private:
                     if constexpr (Checked) fail(at(q), recordText(n) + "varint longer than 64 bits");
                     return false;
                 }
-                if (x == 0) {  // a new stream: site, kind, size
+                // Version 1: X = 0 a new stream appended, X >= 1 slot X - 1. Version 2: X = 4j + op.
+                const unsigned op = Version == 1 ? (x == 0 ? kOpNew : kOpUse) : static_cast<unsigned>(x & 3U);
+                const std::uint64_t j = Version == 1 ? (x == 0 ? defined : x - 1) : x >> 2;
+                if (op == kOpNew) {  // a new stream: site, kind, size
+                    if (j > defined) {
+                        if constexpr (Checked)
+                            fail(at(q), recordText(n) + "new stream in slot " + std::to_string(j) +
+                                            " (expected a slot up to " + std::to_string(defined) + ")");
+                        return false;
+                    }
                     std::uint64_t site = 0, size = 0;
                     q = p;
                     if (!varint(p, site) || site >= sites) {
@@ -290,21 +305,42 @@ private:
                                      " (expected 1 to " + std::to_string(kMaxReferenceSize) + ")");
                         return false;
                     }
-                    s = streams + defined++;
+                    if (j == defined) ++defined;
+                    s = streams + j;
                     *s = Stream{last, 0, static_cast<std::uint32_t>(size), static_cast<AccessKind>(kind),
                                 static_cast<std::uint16_t>(site)};
-                } else if (x - 1 < defined) {
-                    s = streams + (x - 1);
-                } else {
+                } else if (j >= defined) {
                     if constexpr (Checked)
-                        fail(at(q), recordText(n) + "stream slot " + std::to_string(x - 1) +
+                        fail(at(q), recordText(n) + "stream slot " + std::to_string(j) +
                                         " is not defined yet (expected a slot below " + std::to_string(defined) + ")");
                     return false;
+                } else if (op == kOpUse) {
+                    s = streams + j;
+                } else {  // fork or swap: into slot T
+                    std::uint64_t t = 0;
+                    q = p;
+                    if (!varint(p, t) || t > defined || (op == kOpSwap && t == defined)) {
+                        if constexpr (Checked)
+                            fail(at(q), recordText(n) + (op == kOpFork ? "fork" : "swap") + " into slot " +
+                                            (p == q ? std::string("varint longer than 64 bits") : std::to_string(t)) +
+                                            " (expected a slot " + (op == kOpFork ? "up to " : "below ") +
+                                            std::to_string(defined) + ")");
+                        return false;
+                    }
+                    if (op == kOpFork) {
+                        if (t == defined) ++defined;
+                        streams[t] = streams[j];
+                    } else {
+                        std::swap(streams[t], streams[j]);
+                    }
+                    s = streams + t;
                 }
             }
             if (code != kSameDelta) {
-                if (code != kExplicitDelta) [[likely]] {
+                if (code < kContiguous || (Version == 1 && code == kContiguous)) [[likely]] {
                     s->delta = static_cast<std::uint64_t>(static_cast<std::int64_t>(code) - kDeltaBias) * s->size;
+                } else if (code == kContiguous) {
+                    s->delta = lastEnd[static_cast<unsigned>(s->kind)] - s->address;
                 } else {
                     const unsigned char* q = p;
                     std::uint64_t z = 0;
@@ -317,6 +353,7 @@ private:
             }
             s->address += s->delta;
             last = s->address;
+            if constexpr (Version != 1) lastEnd[static_cast<unsigned>(s->kind)] = last + s->size;
             addresses |= last;
             out[i] = Access{s->address, s->size, s->kind, s->site};
             if constexpr (Checked) {
@@ -349,6 +386,7 @@ private:
         cursor_ = p;
         defined_ = defined;
         last_ = last;
+        for (unsigned kind = 0; kind < 3; ++kind) lastEnd_[kind] = lastEnd[kind];
         done_ = first + k;
         return true;
     }
@@ -365,6 +403,8 @@ private:
     std::uint32_t done_ = 0;               // records decoded and handed out
     const unsigned char* cursor_ = nullptr;
     std::uint64_t last_ = 0;   // the previous record's address
+    std::uint64_t lastEnd_[3] = {0, 0, 0};  // v2, per kind: where the last access of it ended
+    std::uint32_t version_ = kBinaryTraceVersion;
     std::size_t defined_ = 0;  // streams defined so far
     std::uint64_t records_ = 0;
     std::uint64_t blocksTotal_ = 0;

@@ -63,8 +63,10 @@ TEST_CASE("binary errors: header") {
     CHECK_ERROR(good.substr(0, 5), "t.cst: byte 5: truncated header (expected 3 more bytes)");
     CHECK_ERROR(good.substr(0, 10), "t.cst: byte 10: truncated header (expected 10 more bytes)");
     std::string v = good;
-    v[8] = 2;
-    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 2 (expected 1)");
+    v[8] = 3;
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 3 (expected 1 to 2)");
+    v[8] = 0;
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 2)");
     std::string f = good;
     f[12] = 1;
     CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0)");
@@ -130,7 +132,18 @@ TEST_CASE("binary errors: records") {
     CHECK_ERROR(trace(1, bytes({0x07})),
                 at(0) + "record 0 of the block: stream slot 0 is not defined yet (expected a slot below 0");
     CHECK_ERROR(trace(2, kOneRecord + bytes({0x17})), at(5) + "record 1 of the block: stream slot 1 is not defined");
-    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x02})), at(6) + "record 1 of the block: stream slot 1 is not");
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x05})), at(6) + "record 1 of the block: stream slot 1 is not");
+    // Version 2's escape operations: X = 4j + op.
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x08, 0x00, 0x00, 0x04})),
+                at(6) + "record 1 of the block: new stream in slot 2 (expected a slot up to 1)");
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x02, 0x02})),
+                at(7) + "record 1 of the block: fork into slot 2 (expected a slot up to 1)");
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x03, 0x01})),
+                at(7) + "record 1 of the block: swap into slot 1 (expected a slot below 1)");
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x06, 0x00})),
+                at(6) + "record 1 of the block: stream slot 1 is not defined yet (expected a slot below 1)");
+    CHECK_ERROR(trace(2, kOneRecord + bytes({0xF7, 0x02, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80})),
+                at(7) + "record 1 of the block: fork into slot varint longer than 64 bits");
     CHECK_ERROR(trace(1, bytes({0xFF, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})),
                 at(1) + "record 0 of the block: varint longer than 64 bits");
     CHECK_ERROR(trace(1, bytes({0xFF, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02})),

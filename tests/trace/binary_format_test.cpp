@@ -125,7 +125,7 @@ TEST_CASE("binary format: header layout") {
     const std::string json = toJson(m).dump();
     REQUIRE(file.size() == 20 + json.size() + 4 + 20);
     CHECK(file.substr(0, 8) == std::string("CSTRACE\x1a", 8));
-    CHECK(file.substr(8, 4) == bytes({1, 0, 0, 0}));   // version 1
+    CHECK(file.substr(8, 4) == bytes({2, 0, 0, 0}));   // version 2
     CHECK(file.substr(12, 4) == bytes({0, 0, 0, 0}));  // flags
     std::string length;
     appendU32(length, static_cast<std::uint32_t>(json.size()));
@@ -151,7 +151,7 @@ TEST_CASE("binary format: the worked example of docs/trace-format.md, byte by by
     const std::string file = writeBinary(accesses, m);
     const std::string payload = bytes({
         0xFF, 0x00, 0x01, 0x00, 0x04, 0x80, 0x40,  // new stream 0 (site 1, read, 4 B); +0x1000 from 0: zigzag 8192
-        0xFF, 0x00, 0x02, 0x01, 0x04, 0x80, 0x40,  // new stream 1 (site 2, write, 4 B); +0x1000 from 0x1000
+        0xFF, 0x04, 0x02, 0x01, 0x04, 0x80, 0x40,  // new stream in slot 1 (X = 4): site 2, write, 4 B; +0x1000
         0x08,                                      // stream 0, code 8: +1 element (4 B) -> 0x1004
         0x18,                                      // stream 1, code 8 -> 0x2004
         0x00,                                      // stream 0, same delta (+4) -> 0x1008
@@ -166,9 +166,36 @@ TEST_CASE("binary format: the worked example of docs/trace-format.md, byte by by
     CHECK(file == header + expectedBlock + payload + endBlock(8));
     // The CRCs printed in docs/trace-format.md, computed there with Python's zlib.crc32.
     CHECK(header.size() == 20 + 197 + 4);
-    CHECK(header.substr(header.size() - 4) == bytes({0xB3, 0xF4, 0x85, 0x25}));
-    CHECK(expectedBlock.substr(8) == bytes({0x22, 0x89, 0x49, 0xE4}));
+    CHECK(header.substr(header.size() - 4) == bytes({0x96, 0x6A, 0xE9, 0xD4}));
+    CHECK(expectedBlock.substr(8) == bytes({0x41, 0xEC, 0x35, 0x6E}));
     CHECK(endBlock(8).substr(8, 4) == bytes({0xDC, 0xC4, 0xC7, 0xB6}));
+    CHECK(readBinary(file) == accesses);
+}
+
+TEST_CASE("binary format: version 2's lanes, forks and contiguous fetches, byte by byte") {
+    // No sites (as from din or Lackey): two interleaved read streams share one key, so the writer
+    // keeps two lanes of it; fetches of different sizes follow each other (code 14).
+    const std::vector<Access> accesses = {
+        {0x100, 4, AccessKind::Read, 0},  {0x900, 4, AccessKind::Read, 0},  {0x104, 4, AccessKind::Read, 0},
+        {0x904, 4, AccessKind::Read, 0},  {0x108, 4, AccessKind::Read, 0},  {0x908, 4, AccessKind::Read, 0},
+        {0x4000, 3, AccessKind::Fetch, 0}, {0x4003, 5, AccessKind::Fetch, 0}, {0x4008, 3, AccessKind::Fetch, 0},
+        {0x10C, 4, AccessKind::Read, 0},
+    };
+    const std::string payload = bytes({
+        0xFF, 0x00, 0x00, 0x00, 0x04, 0x80, 0x04,  // new stream in slot 0 (read, 4 B); +0x100 from 0: zigzag 512
+        0xFF, 0x02, 0x01, 0x80, 0x20,  // X = 2: fork slot 0 into slot 1 (0x100 is read again soon); +0x800
+        0x08,                          // slot 0, +1 element -> 0x104
+        0x18,                          // slot 1, +1 element -> 0x904
+        0x00,                          // slot 0, the same delta -> 0x108
+        0x10,                          // slot 1 -> 0x908
+        0xFF, 0x08, 0x00, 0x02, 0x03, 0xF0, 0xDB, 0x01,  // new stream in slot 2 (fetch, 3 B); +0x36f8 from 0x908
+        0xFE, 0x0C, 0x00, 0x02, 0x05,  // new stream in slot 3 (fetch, 5 B); code 14: where the last fetch ended
+        0x2E,                          // slot 2, code 14: 0x4003 + 5 = 0x4008
+        0x00,                          // slot 0, the same delta -> 0x10c
+    });
+    const std::string file = writeBinary(accesses);
+    CHECK(file == headerOf() + block(10, payload) + endBlock(10));
+    CHECK(crc32(payload) == 0xFF0BB12CU);  // Python's zlib.crc32 of the same 31 bytes
     CHECK(readBinary(file) == accesses);
 }
 

@@ -5,8 +5,9 @@
 //   blocks  up to kBlockRecords accesses each: record count, payload length, CRC-32, payload
 //   end     a block with zero records carrying the total count
 //
-// Records are encoded per stream (an access's site; kind and size are the stream's), as deltas
-// from the stream's previous address: kernels' regular strides cost one byte per access.
+// Records are encoded per stream (an access's site, kind and size), as deltas from the stream's
+// previous address: kernels' regular strides cost one byte per access. Version 2 lets one site
+// keep several streams (lanes) at once, so traces without sites (din, Lackey) compress too.
 // Every block starts from a clean state, so a reader can check and decode blocks independently.
 //
 // Readers never trust the file: truncation, bad CRCs, impossible counts or lengths give a
@@ -24,7 +25,7 @@
 namespace cachescope {
 
 inline constexpr char kBinaryTraceMagic[8] = {'C', 'S', 'T', 'R', 'A', 'C', 'E', '\x1a'};
-inline constexpr std::uint32_t kBinaryTraceVersion = 1;
+inline constexpr std::uint32_t kBinaryTraceVersion = 2;  // what the writer writes; the reader takes 1 and 2
 
 /// True if `prefix` (the first bytes of a file) starts with the binary magic.
 bool looksBinary(std::string_view prefix);
