@@ -4,6 +4,9 @@
 #include <array>
 #include <cassert>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <span>
 #include <sstream>
@@ -11,9 +14,11 @@
 
 #include "cachescope/analysis/reuse.hpp"
 #include "cachescope/session/session.hpp"
+#include "cachescope/sim/run.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/reader.hpp"
+#include "cachescope/trace/writer.hpp"
 
 namespace cachescope {
 
@@ -100,45 +105,167 @@ void simulateMatmul(Simulator& sim, LoopOrder order, std::uint32_t n) {
     sim.access(std::span<const Access>(block.data(), used));
 }
 
-/// The ikj matmul stream of matmulStream with its metadata (regions A, B, C; sites 1 to 4: load A,
-/// load B, load C, store C), encoded as a binary trace in memory. `sum` gets the sum over the
+/// The matmul stream of matmulStream with its metadata (regions A, B, C; sites 1 to 4: load A,
+/// load B, load C, store C), encoded as a binary trace onto `out`. `sum` gets the sum over the
 /// accesses of address xor site, for checking the decoded stream.
-std::string binaryMatmulTrace(std::uint32_t n, std::uint64_t& sum) {
+void writeBinaryMatmul(std::ostream& out, LoopOrder order, std::uint32_t n, std::uint64_t& sum) {
     constexpr std::uint32_t kElement = 4;
     constexpr std::uint64_t kA = 0x10000000, kB = 0x20000000, kC = 0x30000000;
     const std::uint64_t bytes = std::uint64_t{n} * n * kElement;
     TraceMetadata m;
-    m.source = "bench: naive ikj matmul n=" + std::to_string(n);
+    const char* orderName = order == LoopOrder::Ikj ? "ikj" : "ijk";
+    m.source = std::string("bench: naive ") + orderName + " matmul n=" + std::to_string(n);
     m.kernel = "matmul";
-    m.params = {{"n", std::to_string(n)}, {"order", "ikj"}};
+    m.params = {{"n", std::to_string(n)}, {"order", orderName}};
     for (const auto& [name, base] : {std::pair{"A", kA}, std::pair{"B", kB}, std::pair{"C", kC}})
         m.regions.push_back(Region{name, base, bytes, kElement, {n, n}, "row-major", {n, 1}});
     const std::uint16_t loadA = m.addSite("load A[i][k]", 0, AccessKind::Read);
     const std::uint16_t loadB = m.addSite("load B[k][j]", 1, AccessKind::Read);
     const std::uint16_t loadC = m.addSite("load C[i][j]", 2, AccessKind::Read);
     const std::uint16_t storeC = m.addSite("store C[i][j]", 2, AccessKind::Write);
-    std::ostringstream out;
     const auto writer = makeBinaryTraceWriter(out, m);
     std::vector<Access> block;
     block.reserve(4096);
-    const std::uint64_t row = std::uint64_t{n} * kElement;
-    for (std::uint64_t i = 0; i < n; ++i)
-        for (std::uint64_t k = 0; k < n; ++k)
-            for (std::uint64_t j = 0; j < n; ++j) {
-                block.push_back(Access{kA + i * row + k * kElement, kElement, AccessKind::Read, loadA});
-                block.push_back(Access{kB + k * row + j * kElement, kElement, AccessKind::Read, loadB});
-                block.push_back(Access{kC + i * row + j * kElement, kElement, AccessKind::Read, loadC});
-                block.push_back(Access{kC + i * row + j * kElement, kElement, AccessKind::Write, storeC});
-                if (block.size() >= 4096) {
-                    for (const Access& a : block) sum += a.address ^ a.site;
-                    writer->write(block);
-                    block.clear();
-                }
-            }
+    const std::uint16_t sites[4] = {loadA, loadB, loadC, storeC};
+    std::uint32_t next = 0;  // matmulStream gives the four statements in this order
+    matmulStream(order, n, [&](Access a) {
+        assert(a.address >= kA && a.address < kC + bytes);
+        a.site = sites[next];
+        next = (next + 1) % 4;
+        block.push_back(a);
+        if (block.size() >= 4096) {
+            for (const Access& b : block) sum += b.address ^ b.site;
+            writer->write(block);
+            block.clear();
+        }
+    });
     for (const Access& a : block) sum += a.address ^ a.site;
     writer->write(block);
     writer->finish();
+}
+
+std::string binaryMatmulTrace(std::uint32_t n, std::uint64_t& sum) {
+    std::ostringstream out;
+    writeBinaryMatmul(out, LoopOrder::Ikj, n, sum);
     return std::move(out).str();
+}
+
+/// The median of a case's run times into r.seconds.
+void takeMedian(BenchResult& r) {
+    std::vector<double> sorted = r.runSeconds;
+    std::sort(sorted.begin(), sorted.end());
+    r.seconds = sorted.empty() ? 0 : sorted[sorted.size() / 2];
+}
+
+/// A temporary folder, removed with everything in it when this goes out of scope.
+struct TempFolder {
+    std::filesystem::path path;
+    TempFolder() {
+        std::string templ = (std::filesystem::temp_directory_path() / "cachescope-bench-XXXXXX").string();
+        if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("bench: cannot create a folder in " + templ);
+        path = templ;
+    }
+    TempFolder(const TempFolder&) = delete;
+    TempFolder& operator=(const TempFolder&) = delete;
+    ~TempFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+/// Writes the three files of one loop order into `folder`; returns their (label, path).
+std::vector<std::pair<std::string, std::string>> writeMatmulFiles(const std::filesystem::path& folder, LoopOrder order,
+                                                                   std::uint32_t n) {
+    const std::string stem = (folder / (order == LoopOrder::Ikj ? "matmul-ikj" : "matmul-ijk")).string();
+    const std::string din = stem + ".din", dinBin = stem + "-din.bin", kernelBin = stem + "-kernel.bin";
+    {
+        std::ofstream out(din, std::ios::binary);
+        const auto writer = makeTraceWriter(out, TraceFormat::Din, TraceMetadata{});
+        std::vector<Access> block;
+        block.reserve(4096);
+        matmulStream(order, n, [&](const Access& a) {
+            block.push_back(a);
+            if (block.size() == 4096) {
+                writer->write(block);
+                block.clear();
+            }
+        });
+        writer->write(block);
+        writer->finish();
+    }
+    {
+        const auto in = openTrace(din, TraceFormat::Din);
+        std::ofstream out(dinBin, std::ios::binary);
+        const auto writer = makeBinaryTraceWriter(out, TraceMetadata{});
+        copyTrace(*in, *writer);
+    }
+    {
+        std::ofstream out(kernelBin, std::ios::binary);
+        std::uint64_t sum = 0;
+        writeBinaryMatmul(out, order, n, sum);
+    }
+    return {{"din", din}, {"din.bin", dinBin}, {"kernel.bin", kernelBin}};
+}
+
+/// Whole runs from trace files (BenchOptions::files).
+std::vector<BenchResult> fileBench(const BenchOptions& options) {
+    std::vector<BenchResult> results;
+    TempFolder folder;
+    for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
+        if (options.onCaseStart) options.onCaseStart(std::string("writing the ") + (order == LoopOrder::Ikj ? "ikj" : "ijk") + " files");
+        for (const auto& [label, path] : writeMatmulFiles(folder.path, order, options.n)) {
+            for (const Shape shape : {Shape::L1, Shape::L1L2L3}) {
+                const SimConfig config = benchConfig(shape);
+                BenchResult r;
+                r.name = "file/" + label + (order == LoopOrder::Ikj ? "/ikj/" : "/ijk/") + config.name;
+                r.fileBytes = std::filesystem::file_size(path);
+                if (options.onCaseStart) options.onCaseStart(r.name);
+                for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+                    const auto start = std::chrono::steady_clock::now();
+                    Simulator sim(config);
+                    const auto reader = openTrace(path);
+                    runTrace(sim, *reader);
+                    r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                    std::vector<std::uint64_t> misses;
+                    for (const Cache& c : sim.hierarchy().caches()) misses.push_back(c.stats().misses());
+                    if (run != 0 && (misses != r.misses || sim.references() != r.accesses))
+                        throw std::logic_error("bench: two runs of " + r.name + " gave different counts");
+                    r.accesses = sim.references();
+                    r.misses = std::move(misses);
+                }
+                r.bytesPerAccess = r.accesses != 0 ? double(r.fileBytes) / double(r.accesses) : 0.0;
+                takeMedian(r);
+                results.push_back(std::move(r));
+            }
+            std::filesystem::remove(path);
+        }
+    }
+    return results;
+}
+
+/// "ijk/L1-64MiB-full": the ijk stream through one 64 MiB fully associative LRU cache (1,048,576
+/// ways in one set: the tag index and the linked-list LRU of wide sets). Building the simulator
+/// (about 30 MiB of arrays) is not timed.
+BenchResult wideBench(const BenchOptions& options) {
+    SimConfig config;
+    config.name = "L1-64MiB-full";
+    CacheConfig c = benchCache("L1", std::uint64_t{64} << 20, 0, 4);
+    c.fullyAssociative = true;
+    c.associativity = static_cast<std::uint32_t>(c.size / c.lineSize);
+    config.caches.push_back(c);
+    BenchResult r;
+    r.name = "ijk/" + config.name;
+    if (options.onCaseStart) options.onCaseStart(r.name);
+    for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+        Simulator h(config);
+        const auto start = std::chrono::steady_clock::now();
+        simulateMatmul(h, LoopOrder::Ijk, options.n);
+        r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        r.accesses = h.references();
+        r.misses = {h.hierarchy().caches()[0].stats().misses()};
+    }
+    takeMedian(r);
+    return r;
 }
 
 BenchResult decodeBench(const BenchOptions& options) {
@@ -265,6 +392,7 @@ BenchResult snapshotBench(const SimConfig& config, const BenchOptions& options) 
 }  // namespace
 
 std::vector<BenchResult> runBench(const BenchOptions& options) {
+    if (options.files) return fileBench(options);
     std::vector<BenchResult> results;
     for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
         for (const Shape shape : {Shape::L1, Shape::L1L2L3, Shape::L1L2L3Mmu}) {
@@ -295,6 +423,7 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
             results.push_back(std::move(r));
         }
     }
+    results.push_back(wideBench(options));
     results.push_back(decodeBench(options));
     results.push_back(mrcBench(options, false));
     results.push_back(mrcBench(options, true));

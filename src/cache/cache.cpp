@@ -18,6 +18,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       tags_(std::size_t{sets_} * ways_ + 1, kInvalidLine),
       dirty_(std::size_t{sets_} * ways_ + 1, 0),
       sentinel_(sets_ * ways_),
+      wide_(ways_ > kWideWays),
       policy_(std::move(policy)),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       opt_(dynamic_cast<OptPolicy*>(policy_.get())),
@@ -25,6 +26,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
     hintSlot_.assign(sets_, sentinel_);
     validInSet_.assign(sets_, 0);
+    if (wide_) invalid_ = BitTree(sentinel_, true);
 }
 
 Cache::Cache(const Cache& other)
@@ -37,6 +39,9 @@ Cache::Cache(const Cache& other)
       hintSlot_(other.hintSlot_),
       validInSet_(other.validInSet_),
       sentinel_(other.sentinel_),
+      wide_(other.wide_),
+      index_(other.index_),
+      invalid_(other.invalid_),
       policy_(other.policy_->clone()),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
       opt_(dynamic_cast<OptPolicy*>(policy_.get())),
@@ -91,11 +96,16 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     Placement p;
     if (opt_ != nullptr) arriveOpt(line);
     if (validInSet_[set] < ways_) {
-        for (std::uint32_t w = 0; w < ways_; ++w)
-            if (tags_[base + w] == kInvalidLine) {
-                p.way = w;
-                break;
-            }
+        if (wide_) {
+            p.way = static_cast<std::uint32_t>(invalid_.next(base) - base);
+            invalid_.erase(base + p.way);
+        } else {
+            for (std::uint32_t w = 0; w < ways_; ++w)
+                if (tags_[base + w] == kInvalidLine) {
+                    p.way = w;
+                    break;
+                }
+        }
         ++validInSet_[set];
     }
     if (p.way == kNoWay) {
@@ -104,7 +114,9 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
         p.evicted = true;
         p.victimLine = tags_[base + p.way];
         p.victimDirty = dirty_[base + p.way] != 0;
+        if (wide_) index_.erase(p.victimLine);
     }
+    if (wide_) index_.assign(line, p.way);
     tags_[base + p.way] = line;
     dirty_[base + p.way] = dirty ? 1 : 0;
     if (lru_ != nullptr)
@@ -117,10 +129,19 @@ Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
 
 void Cache::arriveOpt(std::uint64_t line) { opt_->arrive(line); }
 
+std::uint32_t Cache::findWide(std::uint64_t line) const {
+    const std::uint32_t* way = index_.find(line);
+    return way != nullptr ? *way : kNoWay;
+}
+
 bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     const std::size_t i = slot(set, way);
     assert(tags_[i] != kInvalidLine);
     const bool wasDirty = dirty_[i] != 0;
+    if (wide_) {
+        index_.erase(tags_[i]);
+        invalid_.insert(i);
+    }
     tags_[i] = kInvalidLine;
     dirty_[i] = 0;
     --validInSet_[set];

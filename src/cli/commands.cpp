@@ -269,6 +269,7 @@ void benchCommand(const BenchArgs& args) {
     BenchOptions options;
     options.n = args.n;
     options.runs = args.runs;
+    options.files = args.files;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     if (!args.configs.empty()) {
@@ -335,6 +336,19 @@ void benchCommand(const BenchArgs& args) {
         std::cout << "snapshot/<config>: 1,048,576 references (ijk, n = 64) simulated once, then the Simulator copied 9 "
                      "times; copy ms: the median copy; state KiB: Simulator::snapshotBytes(), the state beyond the "
                      "arrays of its caches, TLBs and walk caches\n";
+    if (args.files)
+        std::cout << "file/<kind>/...: whole runs (open, read, simulate) from a temporary file: din = din text, "
+                     "din.bin = that din converted to binary, kernel.bin = binary with the matmul kernel's regions and "
+                     "sites; bytes per access: "
+                  << [&results] {
+                         std::string s;
+                         for (const BenchResult& r : results)
+                             if (r.name.ends_with("/L1") && r.name.find("/ikj/") != std::string::npos)
+                                 s += (s.empty() ? "" : ", ") + r.name.substr(5, r.name.find("/ikj/") - 5) + " " +
+                                      format("%.2f", r.bytesPerAccess);
+                         return s;
+                     }()
+                  << '\n';
     for (const BenchResult& r : results)
         if (r.bytesPerAccess > 0 && r.name.starts_with("decode/"))
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
@@ -446,13 +460,21 @@ Command addBenchCommand(CLI::App& app) {
     benchCmd->add_option("--configs", bench->configs,
                          "Also a snapshot/<name> case for each config (*.json but schema.json) in this directory")
         ->check(CLI::ExistingDirectory);
+    CLI::Option* nOption = benchCmd->get_option("--n");
+    benchCmd->add_flag("--files", bench->files,
+                       "Instead: whole runs from trace files (din text, din converted to binary, kernel-recorded "
+                       "binary) written to a temporary folder; n defaults to 192 here");
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
         "  cachescope bench --n 64 --json\n"
         "  cachescope bench --seek-config configs/skylake-client.json\n"
-        "  cachescope bench --configs configs");
-    return {benchCmd, [bench] { benchCommand(*bench); }};
+        "  cachescope bench --configs configs\n"
+        "  cachescope bench --files --runs 5");
+    return {benchCmd, [bench, nOption] {
+                if (bench->files && nOption->count() == 0) bench->n = 192;  // the traces: 28.3 M accesses
+                benchCommand(*bench);
+            }};
 }
 
 }  // namespace cachescope::cli

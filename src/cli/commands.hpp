@@ -54,6 +54,7 @@ struct BenchArgs {
     std::uint32_t runs = 3;
     std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
     std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
+    bool files = false;   // --files: whole runs from trace files (n defaults to 192 then)
 };
 
 struct TraceRecordArgs {

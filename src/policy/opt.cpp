@@ -5,7 +5,14 @@
 
 namespace cachescope {
 
+OptPolicy::OptPolicy(const PolicyParams& p) : ways_(p.ways), next_(std::size_t{p.sets} * p.ways, kNever), wide_(p.ways > 16) {
+    if (!wide_) return;
+    farthest_ = WinnerTree(p.sets, p.ways);
+    farthest_.build(next_, later);
+}
+
 std::uint32_t OptPolicy::victim(std::uint32_t set) const {
+    if (wide_) return farthest_.winner(set);
     const std::uint64_t* n = &next_[slot(set, 0)];
     std::uint32_t best = 0;
     for (std::uint32_t w = 1; w < ways_; ++w)

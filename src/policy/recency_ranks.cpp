@@ -10,35 +10,64 @@ RecencyRanks::RecencyRanks(std::uint32_t sets, std::uint32_t ways) : ways_(ways)
         for (std::uint32_t w = 0; w < ways; ++w) initial = (initial & ~(std::uint64_t{0xF} << (4 * w))) | (std::uint64_t{w} << (4 * w));
         order_.assign(sets, initial);
     } else {
-        stamp_.resize(std::size_t{sets} * ways);
+        head_.assign(sets, 0);
+        tail_.assign(sets, ways - 1);
+        prev_.resize(std::size_t{sets} * ways);
+        next_.resize(std::size_t{sets} * ways);
         for (std::size_t s = 0; s < sets; ++s)
-            for (std::uint32_t w = 0; w < ways; ++w) stamp_[s * ways + w] = -std::int64_t{w};
-        oldest_ = -std::int64_t{ways};
+            for (std::uint32_t w = 0; w < ways; ++w) {
+                prev_[s * ways + w] = w == 0 ? kNone : w - 1;
+                next_[s * ways + w] = w + 1 == ways ? kNone : w + 1;
+            }
     }
+}
+
+void RecencyRanks::unlink(std::uint32_t set, std::uint32_t way) {
+    // Never the only way of its list: wide sets have more than 16.
+    const std::size_t i = index(set, way);
+    const std::uint32_t p = prev_[i], n = next_[i];
+    if (p == kNone)
+        head_[set] = n;
+    else
+        next_[index(set, p)] = n;
+    if (n == kNone)
+        tail_[set] = p;
+    else
+        prev_[index(set, n)] = p;
+}
+
+void RecencyRanks::moveToHead(std::uint32_t set, std::uint32_t way) {
+    unlink(set, way);
+    const std::size_t i = index(set, way);
+    prev_[i] = kNone;
+    next_[i] = head_[set];
+    prev_[index(set, head_[set])] = way;
+    head_[set] = way;
+}
+
+void RecencyRanks::moveToTail(std::uint32_t set, std::uint32_t way) {
+    unlink(set, way);
+    const std::size_t i = index(set, way);
+    next_[i] = kNone;
+    prev_[i] = tail_[set];
+    next_[index(set, tail_[set])] = way;
+    tail_[set] = way;
 }
 
 std::uint32_t RecencyRanks::rank(std::uint32_t set, std::uint32_t way) const {
     if (packed_) return position(order_[set], way);
-    const std::int64_t* p = &stamp_[index(set, 0)];
     std::uint32_t r = 0;
-    for (std::uint32_t w = 0; w < ways_; ++w) r += p[w] > p[way] ? 1u : 0u;
+    for (std::uint32_t w = head_[set]; w != way; w = next_[index(set, w)]) ++r;
     return r;
 }
 
 std::uint32_t RecencyRanks::wayOfRank(std::uint32_t set, std::uint32_t r) const {
     if (packed_) return static_cast<std::uint32_t>((order_[set] >> (4 * r)) & 0xF);
-    if (r == 0) return mostRecent(set);
+    if (r >= ways_) return ways_;
     if (r + 1 == ways_) return leastRecent(set);
-    for (std::uint32_t w = 0; w < ways_; ++w)
-        if (rank(set, w) == r) return w;
-    return ways_;
-}
-
-std::uint32_t RecencyRanks::extremeStamp(std::uint32_t set, bool largest) const {
-    const std::int64_t* p = &stamp_[index(set, 0)];
-    std::uint32_t best = 0;
-    for (std::uint32_t w = 1; w < ways_; ++w) best = (largest ? p[w] > p[best] : p[w] < p[best]) ? w : best;
-    return best;
+    std::uint32_t w = head_[set];
+    for (std::uint32_t i = 0; i < r; ++i) w = next_[index(set, w)];
+    return w;
 }
 
 std::string RecencyRanks::describe(std::uint32_t set, const std::string& label) const {
@@ -53,15 +82,8 @@ std::string RecencyRanks::describe(std::uint32_t set, const std::string& label) 
 bool RecencyRanks::operator==(const RecencyRanks& other) const {
     if (ways_ != other.ways_ || sets_ != other.sets_) return false;
     if (packed_) return order_ == other.order_;
-    // Within a set stamps are distinct, so equal pairwise orders means equal ranks.
-    for (std::uint32_t s = 0; s < sets_; ++s) {
-        const std::int64_t* a = &stamp_[index(s, 0)];
-        const std::int64_t* b = &other.stamp_[other.index(s, 0)];
-        for (std::uint32_t i = 0; i < ways_; ++i)
-            for (std::uint32_t j = i + 1; j < ways_; ++j)
-                if ((a[i] < a[j]) != (b[i] < b[j])) return false;
-    }
-    return true;
+    // A list is its permutation: the same head and successors mean the same ranks.
+    return head_ == other.head_ && next_ == other.next_;
 }
 
 }  // namespace cachescope

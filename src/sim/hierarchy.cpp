@@ -60,6 +60,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         unsigned lineBits = 0;
         bool skipRehit = false;
         bool writeBack = false;
+        bool wide = false;  // Cache::wide(): look the line up in its tag index, not by a scan
         bool miss = false;  // set when hit() found the reference's line absent
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
@@ -69,7 +70,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    false, 0, 0};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, 0, 0};
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
@@ -91,7 +92,12 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         const std::size_t base = std::size_t{set} * side.ways;
         // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
         std::uint32_t way = side.ways;
-        for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+        if (side.wide) [[unlikely]] {
+            const std::uint32_t w = side.cache->findWide(line);
+            way = w == Cache::kNoWay ? side.ways : w;
+        } else {
+            for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+        }
         if (way == side.ways) {  // a miss: it will not need looking up again
             side.miss = true;
             return false;

@@ -22,7 +22,7 @@ TEST_CASE("bench: n=64 matmul streams take exactly their compulsory misses") {
     // With translation the 12 pages of A, B and C (16 KiB each) are faulted in once; the page-walk
     // reads add L1 accesses and so at least as many misses.
     const auto results = runBench(o);
-    REQUIRE(results.size() == 9);
+    REQUIRE(results.size() == 10);
     for (const BenchResult& r : std::span(results).first(6)) {
         CAPTURE(r.name);
         CHECK(r.accesses == 4ull * 64 * 64 * 64);
@@ -43,13 +43,17 @@ TEST_CASE("bench: n=64 matmul streams take exactly their compulsory misses") {
     CHECK(results[0].name == "ikj/L1");
     CHECK(results[2].name == "ikj/L1-L2-L3-MMU");
     CHECK(results[5].name == "ijk/L1-L2-L3-MMU");
+    // The 64 MiB fully associative cache holds all 768 lines: only their first references miss.
+    CHECK(results[6].name == "ijk/L1-64MiB-full");
+    CHECK(results[6].accesses == 4ull * 64 * 64 * 64);
+    CHECK(results[6].misses == std::vector<std::uint64_t>{768});
 }
 
 TEST_CASE("bench: the decode case reads back every access of the n=64 ikj trace at about a byte each") {
     BenchOptions o;
     o.n = 64;
     o.runs = 2;
-    const BenchResult r = runBench(o)[6];
+    const BenchResult r = runBench(o)[7];
     CHECK(r.name == "decode/binary");
     CHECK(r.accesses == 4ull * 64 * 64 * 64);
     CHECK(r.misses.empty());
@@ -62,6 +66,31 @@ TEST_CASE("bench: the decode case reads back every access of the n=64 ikj trace 
     CHECK(r.bytesPerAccess <= 1.02);
 }
 
+TEST_CASE("bench: the files suite runs every file kind to the same counts as the in-memory streams") {
+    // n = 8: 2,048 accesses per case; A, B and C are 256 B = 4 lines each at distinct bases, so
+    // every level takes exactly 12 compulsory misses whatever the file kind.
+    BenchOptions o;
+    o.n = 8;
+    o.runs = 2;
+    o.files = true;
+    const auto results = runBench(o);
+    REQUIRE(results.size() == 12);  // 3 kinds x 2 orders x 2 hierarchies
+    for (const BenchResult& r : results) {
+        CAPTURE(r.name);
+        CHECK(r.name.starts_with("file/"));
+        CHECK(r.accesses == 4ull * 8 * 8 * 8);
+        CHECK(r.misses == std::vector<std::uint64_t>(r.name.ends_with("/L1") ? 1 : 3, 12));
+        CHECK(r.runSeconds.size() == 2);
+        CHECK(r.fileBytes > 0);
+    }
+    CHECK(results[0].name == "file/din/ikj/L1");
+    CHECK(results[11].name == "file/kernel.bin/ijk/L1-L2-L3");
+    // Extended din spends about 13 bytes on a line ("0 10000000 4\n"); the kernel binary about one.
+    CHECK(results[0].bytesPerAccess > 10);
+    CHECK(results[4].name == "file/kernel.bin/ikj/L1");
+    CHECK(results[4].bytesPerAccess < 3);
+}
+
 TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream; a 32 KiB fully associative LRU takes only cold misses") {
     // n = 64: A, B and C are 256 lines each (768 distinct lines). Between two uses of a B line (one
     // per i) the stream touches all 256 lines of B, at most 4 of A's current row and 4 of C's, and
@@ -71,9 +100,9 @@ TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream; a 32 KiB fully asso
     o.n = 64;
     o.runs = 1;
     const auto results = runBench(o);
-    REQUIRE(results.size() == 9);
-    const BenchResult& exact = results[7];
-    const BenchResult& sampled = results[8];
+    REQUIRE(results.size() == 10);
+    const BenchResult& exact = results[8];
+    const BenchResult& sampled = results[9];
     CHECK(exact.name == "mrc/exact");
     CHECK(sampled.name == "mrc/sampled");
     CHECK(exact.accesses == 4ull * 64 * 64 * 64);
@@ -103,8 +132,8 @@ TEST_CASE("bench: a snapshot case per config; a 16 GiB MMU config copies in far 
     o.runs = 1;
     o.snapshotConfigs = {big};
     const auto results = runBench(o);
-    REQUIRE(results.size() == 10);
-    const BenchResult& r = results[9];
+    REQUIRE(results.size() == 11);
+    const BenchResult& r = results[10];
     CHECK(r.name == "snapshot/big");
     CHECK(r.accesses == 4ull * 64 * 64 * 64);  // n = 64, whatever o.n says
     REQUIRE(r.misses.size() == 1);

@@ -249,7 +249,7 @@ TEST_CASE("cli run --seed: overrides the config's seed") {
     CHECK(nlohmann::json::parse(r.out)["config"]["seed"] == 12345);
 }
 
-TEST_CASE("cli bench: tiny run as JSON has the six simulation cases, the decode case and the two mrc cases") {
+TEST_CASE("cli bench: tiny run as JSON has the seven simulation cases, the decode case and the two mrc cases") {
     const CliResult r = runCli("bench --n 16 --json");
     REQUIRE(r.status == 0);
     const nlohmann::json j = nlohmann::json::parse(r.out);
@@ -269,10 +269,16 @@ TEST_CASE("cli bench: tiny run as JSON has the six simulation cases, the decode 
         CHECK(res.contains("run_seconds"));
     }
     CHECK(names == std::set<std::string>{"ikj/L1", "ikj/L1-L2-L3", "ikj/L1-L2-L3-MMU", "ijk/L1", "ijk/L1-L2-L3",
-                                         "ijk/L1-L2-L3-MMU", "decode/binary", "mrc/exact", "mrc/sampled"});
+                                         "ijk/L1-L2-L3-MMU", "ijk/L1-64MiB-full", "decode/binary", "mrc/exact",
+                                         "mrc/sampled"});
     const CliResult text = runCli("bench --n 8");
     CHECK(text.status == 0);
     CHECK(text.out.find("ikj/L1-L2-L3") != std::string::npos);
+    // --files: twelve whole runs from temporary files, with the bytes per access of each kind.
+    const CliResult files = runCli("bench --files --n 4 --runs 1");
+    CHECK(files.status == 0);
+    CHECK(files.out.find("file/din.bin/ijk/L1-L2-L3") != std::string::npos);
+    CHECK(files.out.find("bytes per access: din ") != std::string::npos);
 }
 
 TEST_CASE("cli run: OPT page replacement reads a trace file twice; standard input is refused") {

@@ -97,6 +97,12 @@ TEST_CASE("differential: split L1I/L1D") { runFamily(Family::SplitL1, 6'000'000,
 
 TEST_CASE("differential: three levels") { runFamily(Family::ThreeLevels, 7'000'000, 400); }
 
+TEST_CASE("differential: wide and fully associative sets, every deterministic policy") {
+    // 17..1000 ways per set: the engine finds lines through its tag index and the lowest invalid
+    // way through a BitTree; the reference scans. Level 1 takes policy = seed mod 7.
+    runFamily(Family::Wide, 9'000'000, 140);
+}
+
 TEST_CASE("differential: both models are deterministic") {
     for (Family f : {Family::SingleLevel, Family::Inclusive, Family::Exclusive, Family::ThreeLevels}) {
         const RandomCase rc = makeCase(f, 99);

@@ -52,6 +52,23 @@ void randomGeometry(Rng& r, CacheConfig& c) {
     c.size = lines * c.lineSize;
 }
 
+// Wide geometry: more than 16 ways per set (Cache::kWideWays), set-associative with 1..4 sets or
+// fully associative with up to 1000 lines (not only powers of two).
+constexpr std::array<std::uint32_t, 7> kWideWays{17, 20, 32, 33, 64, 96, 128};
+constexpr std::array<std::uint64_t, 6> kWideFullLines{17, 48, 100, 256, 500, 1000};
+void randomWideGeometry(Rng& r, CacheConfig& c) {
+    std::uint64_t lines = 0;
+    if (chance(r, 50)) {
+        c.fullyAssociative = true;
+        lines = pick(r, kWideFullLines);
+        c.associativity = static_cast<std::uint32_t>(lines);
+    } else {
+        c.associativity = pick(r, kWideWays);
+        lines = (std::uint64_t{1} << between(r, 0, 2)) * c.associativity;
+    }
+    c.size = lines * c.lineSize;
+}
+
 }  // namespace
 
 const char* familyName(Family f) {
@@ -63,6 +80,7 @@ const char* familyName(Family f) {
     case Family::Exclusive: return "exclusive";
     case Family::SplitL1: return "split L1";
     case Family::ThreeLevels: return "three levels";
+    case Family::Wide: return "wide sets";
     }
     return "?";
 }
@@ -101,6 +119,10 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
         levels = 3;
         split = chance(r, 30);
         break;
+    case Family::Wide:
+        levels = static_cast<unsigned>(between(r, 1, 3));
+        split = chance(r, 20);
+        break;
     }
 
     // ---- inclusion per level (level 1 is always NINE) -----------------------------------------
@@ -113,7 +135,8 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
             inclusion[l] = chance(r, 60) ? Inclusion::Exclusive : pick(r, all);
             break;
         case Family::SplitL1:
-        case Family::ThreeLevels: inclusion[l] = pick(r, all); break;
+        case Family::ThreeLevels:
+        case Family::Wide: inclusion[l] = pick(r, all); break;
         default: break;
         }
     }
@@ -152,9 +175,13 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
                 if (c.holds == Holds::Instructions) c.name += "I";
             }
             c.lineSize = l <= deepestIncOrExc ? sharedLine : randomLineSize(r);
-            randomGeometry(r, c);
+            if (family == Family::Wide)
+                randomWideGeometry(r, c);
+            else
+                randomGeometry(r, c);
             c.replacement = pick(r, modelledPolicies());
-            if (family == Family::SingleLevel) c.replacement = modelledPolicies()[seed % modelledPolicies().size()];
+            if (family == Family::SingleLevel || (family == Family::Wide && l == 1))
+                c.replacement = modelledPolicies()[seed % modelledPolicies().size()];
             c.inclusion = inclusion[l];
             c.latency = static_cast<std::uint32_t>(between(r, 1, 20));
             unsigned wtPercent = 0, noAllocPercent = 0;
@@ -191,7 +218,9 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
     for (const CacheConfig& c : cfg.caches)
         if (c.holds == Holds::Instructions) fetchW = std::max(fetchW, 3u);  // give the I side work
     // 200..2000 accesses, skewed toward short traces (mean about 650) to keep the suite fast.
-    const std::size_t n = 200 + between(r, 0, 1800) * between(r, 0, 1800) / 1800;
+    std::size_t n = 200 + between(r, 0, 1800) * between(r, 0, 1800) / 1800;
+    // Wide caches hold up to 1000 lines: enough accesses to fill them and evict many times.
+    if (family == Family::Wide) n = 4000 + between(r, 0, 4000);
     std::vector<std::uint64_t> pool;  // recently used offsets: temporal locality
     std::uint64_t previous = 0;
     for (std::size_t i = 0; i < n; ++i) {

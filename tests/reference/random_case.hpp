@@ -7,7 +7,8 @@
 //   RandomCase c = makeCase(Family::Exclusive, 1234);   // same config and trace on every run
 //
 // Families: single level with every policy; two NINE levels; write-through / no-allocate mixes;
-// inclusive; exclusive; split L1I/L1D; three levels.
+// inclusive; exclusive; split L1I/L1D; three levels; wide (sets of 17..1000 ways, where the engine
+// looks lines up in a tag index instead of scanning: cache.hpp kWideWays).
 
 #include <cstdint>
 #include <string>
@@ -18,7 +19,7 @@
 
 namespace cachescope::reference {
 
-enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels };
+enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels, Wide };
 
 const char* familyName(Family f);
 

@@ -12,6 +12,11 @@
 // of a snapshot: the first 1,048,576 references of the ijk stream (n = 64, whatever --n says) go
 // through a Simulator of that config, then the Simulator is copied several times; they report the
 // median time of one copy and Simulator::snapshotBytes().
+// With BenchOptions::files, the suite is instead whole runs from trace files: the ikj and ijk
+// streams are written to a temporary folder as din text, as a binary converted from that din, and as
+// a binary with the matmul kernel's regions and sites (what `trace record --kernel matmul` writes);
+// each case "file/<din|din.bin|kernel.bin>/<order>/<L1|L1-L2-L3>" opens its file with openTrace and
+// runs it with runTrace, timed from open to the end. The folder is removed afterwards.
 
 #include <cstdint>
 #include <functional>
@@ -34,6 +39,8 @@ struct BenchOptions {
     std::function<void(const std::string&)> onCaseStart;
     /// One "snapshot/<name>" case per config (e.g. every bundled config); empty = none.
     std::vector<SimConfig> snapshotConfigs;
+    /// Runs the trace-file suite (above) instead of the in-memory cases.
+    bool files = false;
 };
 
 struct BenchResult {
@@ -47,6 +54,7 @@ struct BenchResult {
                                         // replay bytes held per reference
     std::uint64_t checkpointInterval = 0;  // seek cases: references between checkpoints
     std::uint64_t checkpointBytes = 0;     // seek cases: all checkpoints after one pass to the end
+    std::uint64_t fileBytes = 0;        // file cases: size of the trace file
     double copySeconds = 0;             // snapshot cases: one copy of the Simulator (median)
     std::uint64_t snapshotBytes = 0;    // snapshot cases: Simulator::snapshotBytes() after the run
     double seconds = 0;                 // median over the runs

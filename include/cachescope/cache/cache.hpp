@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/core/bit_tree.hpp"
 #include "cachescope/cache/stats.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/address.hpp"
+#include "cachescope/mmu/flat_map.hpp"
 #include "cachescope/policy/lru.hpp"
 #include "cachescope/policy/opt.hpp"
 #include "cachescope/policy/replacement.hpp"
@@ -47,6 +49,11 @@ class Cache {
 public:
     static constexpr std::uint64_t kInvalidLine = ~std::uint64_t{0};
     static constexpr std::uint32_t kNoWay = ~std::uint32_t{0};
+    /// Sets of more ways than this (fully associative caches, wide TLBs) are wide: a tag index
+    /// beside the ways finds a line and a BitTree of invalid slots the lowest invalid way, so a
+    /// lookup or fill never scans the set. Narrower sets are scanned (a branch-free pass over at
+    /// most 16 tags is faster than hashing).
+    static constexpr std::uint32_t kWideWays = 16;
 
     /// `config` must be valid (validate()); `seed` seeds a randomized policy.
     Cache(const CacheConfig& config, std::uint64_t seed);
@@ -64,6 +71,8 @@ public:
     const AddressLayout& layout() const { return layout_; }
     std::uint32_t sets() const { return sets_; }
     std::uint32_t ways() const { return ways_; }
+    /// True when the cache keeps a tag index (ways > kWideWays).
+    bool wide() const { return wide_; }
     const CacheStats& stats() const { return stats_; }
     const ReplacementPolicy& policy() const { return *policy_; }
     /// The policy if it is OPT (policy/opt.hpp), else nullptr; planFutures hands it its future.
@@ -81,6 +90,7 @@ public:
     }
     /// The way holding `line`, or kNoWay. Changes nothing.
     std::uint32_t find(std::uint64_t line) const {
+        if (wide_) return findWide(line);
         const std::uint32_t set = layout_.setOfLine(line);
         const std::uint64_t* t = &tags_[slot(set, 0)];
         for (std::uint32_t w = 0; w < ways_; ++w)
@@ -142,6 +152,9 @@ private:
     /// Tells the OPT policy of an arrival; out of line so touch() stays small enough to inline into
     /// the callers' hot loops (Mmu::translateHit).
     [[gnu::noinline]] void arriveOpt(std::uint64_t line);
+    /// find() in a wide cache: the tag index. Out of line, so the narrow callers' hot loops (the
+    /// hierarchy's, Mmu::translateHit) stay as small as before the index existed.
+    [[gnu::noinline]] std::uint32_t findWide(std::uint64_t line) const;
 
     CacheConfig config_;
     AddressLayout layout_;
@@ -156,6 +169,9 @@ private:
     std::vector<std::uint32_t> hintSlot_;
     std::vector<std::uint32_t> validInSet_;  // valid lines per set: a full set needs no invalid-way scan
     std::uint32_t sentinel_ = 0;
+    bool wide_ = false;
+    FlatMap<std::uint32_t> index_;  // wide_: line -> way of every valid line
+    BitTree invalid_;               // wide_: the invalid slots (sets*ways)
     std::unique_ptr<ReplacementPolicy> policy_;
     LruPolicy* lru_ = nullptr;  // policy_ if it is LRU, else nullptr
     OptPolicy* opt_ = nullptr;  // policy_ if it is OPT, else nullptr (told of every arrival)

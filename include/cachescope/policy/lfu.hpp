@@ -14,21 +14,25 @@
 //
 // LFU is the only policy whose state changes on a repeated hit, so it overrides
 // rehitIsIdempotent() to false: the cache must report every hit.
+//
+// Sets of more than 16 ways keep a WinnerTree of the counts (core/winner_tree.hpp): the victim is
+// its winner (O(1)), a count change replays the way's path to the root (O(log ways)).
 
 #include <cstdint>
 #include <vector>
 
+#include "cachescope/core/winner_tree.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
 
 class LfuPolicy final : public ReplacementPolicy {
 public:
-    explicit LfuPolicy(const PolicyParams& p) : ways_(p.ways), count_(std::size_t{p.sets} * p.ways, 0) {}
+    explicit LfuPolicy(const PolicyParams& p);
 
     void onHit(std::uint32_t set, std::uint32_t way) override;
-    void onFill(std::uint32_t set, std::uint32_t way) override { count_[std::size_t{set} * ways_ + way] = 1; }
-    void onInvalidate(std::uint32_t set, std::uint32_t way) override { count_[std::size_t{set} * ways_ + way] = 0; }
+    void onFill(std::uint32_t set, std::uint32_t way) override { setCount(set, way, 1); }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override { setCount(set, way, 0); }
     std::uint32_t victim(std::uint32_t set) const override;
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<LfuPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
@@ -42,8 +46,15 @@ public:
     std::uint32_t count(std::uint32_t set, std::uint32_t way) const { return count_[std::size_t{set} * ways_ + way]; }
 
 private:
+    static bool fewer(std::uint32_t a, std::uint32_t b) { return a < b; }
+    void setCount(std::uint32_t set, std::uint32_t way, std::uint32_t c) {
+        count_[std::size_t{set} * ways_ + way] = c;
+        if (wide_) smallest_.update(set, way, &count_[std::size_t{set} * ways_], fewer);
+    }
     std::uint32_t ways_;
     std::vector<std::uint32_t> count_;  // sets*ways
+    bool wide_;                         // ways > 16: smallest_ is kept
+    WinnerTree smallest_;               // the lowest way of the smallest count
 };
 
 }  // namespace cachescope

@@ -11,8 +11,8 @@
 //   miss E (evicts A)      E B D c
 //   hit C                  C E B d
 //
-// The state is a rank permutation per set (kept as stamps, so a hit is one store: see
-// recency_ranks.hpp); a repeated hit leaves the permutation as it was, and two runs that saw the
+// The state is a rank permutation per set (packed nibbles up to 16 ways, a linked list beyond, so
+// hits, fills and victims are O(1) at any width: see recency_ranks.hpp); a repeated hit leaves the permutation as it was, and two runs that saw the
 // same accesses have equal states. The rank machinery is shared with fifo and mru
 // (recency_ranks.hpp).
 

@@ -16,21 +16,27 @@
 //
 // Since the touched way always keeps its bit (and some other bit is 0 when ways > 1), a way just
 // filled is never the next victim.
+//
+// Sets of more than 16 ways (fully associative caches, wide TLBs) also keep a count of set bits and
+// a BitTree of the clear ones (core/bit_tree.hpp): the victim is its lowest member in the set and a
+// touch needs no pass over the set, except when it starts a new epoch (amortized O(1): an epoch's
+// clearing undoes the touches that set the bits).
 
 #include <cstdint>
 #include <vector>
 
+#include "cachescope/core/bit_tree.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
 
 class NruPolicy final : public ReplacementPolicy {
 public:
-    explicit NruPolicy(const PolicyParams& p) : ways_(p.ways), ref_(std::size_t{p.sets} * p.ways, 0) {}
+    explicit NruPolicy(const PolicyParams& p);
 
     void onHit(std::uint32_t set, std::uint32_t way) override { touch(set, way); }
     void onFill(std::uint32_t set, std::uint32_t way) override { touch(set, way); }
-    void onInvalidate(std::uint32_t set, std::uint32_t way) override { ref_[std::size_t{set} * ways_ + way] = 0; }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override;
     std::uint32_t victim(std::uint32_t set) const override;
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<NruPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
@@ -46,6 +52,9 @@ private:
     void touch(std::uint32_t set, std::uint32_t way);
     std::uint32_t ways_;
     std::vector<std::uint8_t> ref_;  // sets*ways, 0 or 1
+    bool wide_;                      // ways > 16: the two below are kept
+    std::vector<std::uint32_t> set_;  // per set: the number of 1 bits
+    BitTree clear_;                  // the slots whose bit is 0
 };
 
 }  // namespace cachescope

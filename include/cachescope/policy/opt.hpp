@@ -23,6 +23,8 @@
 //
 // Without a future (a policy built outside planFutures) every next use is kNever: the victim is
 // always the lowest way. victim() stays const and side-effect free like every policy's.
+// Sets of more than 16 ways keep a WinnerTree of the next uses (core/winner_tree.hpp): the victim
+// is O(1), a hit or fill O(log ways).
 
 #include <cstdint>
 #include <memory>
@@ -30,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/core/winner_tree.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
@@ -38,7 +41,7 @@ class OptPolicy final : public ReplacementPolicy {
 public:
     static constexpr std::uint64_t kNever = WayPolicyState::kNeverUsed;
 
-    explicit OptPolicy(const PolicyParams& p) : ways_(p.ways), next_(std::size_t{p.sets} * p.ways, kNever) {}
+    explicit OptPolicy(const PolicyParams& p);
 
     /// One access reached the cache, for `line` (see the header comment). Called by the cache.
     void arrive(std::uint64_t line) {
@@ -48,9 +51,9 @@ public:
         ++arrivals_;
     }
 
-    void onHit(std::uint32_t set, std::uint32_t way) override { next_[slot(set, way)] = current_; }
-    void onFill(std::uint32_t set, std::uint32_t way) override { next_[slot(set, way)] = current_; }
-    void onInvalidate(std::uint32_t set, std::uint32_t way) override { next_[slot(set, way)] = 0; }
+    void onHit(std::uint32_t set, std::uint32_t way) override { setNext(set, way, current_); }
+    void onFill(std::uint32_t set, std::uint32_t way) override { setNext(set, way, current_); }
+    void onInvalidate(std::uint32_t set, std::uint32_t way) override { setNext(set, way, 0); }
     std::uint32_t victim(std::uint32_t set) const override;
     std::unique_ptr<ReplacementPolicy> clone() const override { return std::make_unique<OptPolicy>(*this); }
     bool sameState(const ReplacementPolicy& other) const override;
@@ -91,9 +94,16 @@ public:
 
 private:
     std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+    static bool later(std::uint64_t a, std::uint64_t b) { return a > b; }
+    void setNext(std::uint32_t set, std::uint32_t way, std::uint64_t next) {
+        next_[slot(set, way)] = next;
+        if (wide_) farthest_.update(set, way, &next_[slot(set, 0)], later);
+    }
 
     std::uint32_t ways_;
     std::vector<std::uint64_t> next_;  // per way: the next use of the line it holds
+    bool wide_;                        // ways > 16: farthest_ is kept
+    WinnerTree farthest_;              // per set: the lowest way of the farthest next use (the victim)
     std::shared_ptr<const std::vector<std::uint64_t>> future_;
     std::uint64_t plannedHash_ = 0;
     std::uint64_t current_ = kNever;  // next use of the arrival being handled

@@ -19,10 +19,11 @@
 //    word per set (nibble r holds the way of rank r; unused nibbles hold 0xF). A victim is one
 //    shift; making a way most recent finds its nibble with a SWAR zero-nibble test and shifts the
 //    nibbles before it up by one: a handful of instructions, no loop.
-//  - more ways (large or fully associative caches): one signed 64-bit stamp per (set, way). Making a
-//    way most recent gives it a stamp above every other (a counter that only grows), least recent
-//    one below every other (a counter that only shrinks); a way's rank is the number of ways with a
-//    larger stamp. A hit is one store; a victim search is one pass over the set.
+//  - more ways (large or fully associative caches): a doubly linked list per set, from rank 0
+//    (head) to rank ways-1 (tail), as two arrays of way numbers (previous, next) per (set, way).
+//    Making a way most or least recent unlinks it and links it at the head or tail; the victim is
+//    the tail: every operation of the simulation is O(1) whatever the way count. Only the
+//    inspection (rank of a way, way of a rank) walks the list.
 // Both encode exactly the rank permutation above; operator== compares permutations.
 
 #include <bit>
@@ -45,8 +46,8 @@ public:
             const std::uint64_t below = o & lowMask(shift);
             const std::uint64_t above = o & ~lowMask(shift + 4);
             o = above | (below << 4) | way;
-        } else {
-            stamp_[index(set, way)] = ++newest_;
+        } else if (head_[set] != way) {
+            moveToHead(set, way);
         }
     }
     void makeLeastRecent(std::uint32_t set, std::uint32_t way) {
@@ -59,8 +60,8 @@ public:
             const std::uint64_t after = o & lowMask(last + 4) & ~lowMask(shift + 4);
             const std::uint64_t unused = o & ~lowMask(last + 4);
             o = unused | (std::uint64_t{way} << last) | (after >> 4) | below;
-        } else {
-            stamp_[index(set, way)] = --oldest_;
+        } else if (tail_[set] != way) {
+            moveToTail(set, way);
         }
     }
 
@@ -71,11 +72,11 @@ public:
     /// The way of rank ways-1 / rank 0.
     std::uint32_t leastRecent(std::uint32_t set) const {
         if (packed_) return static_cast<std::uint32_t>((order_[set] >> (4 * (ways_ - 1))) & 0xF);
-        return extremeStamp(set, false);
+        return tail_[set];
     }
     std::uint32_t mostRecent(std::uint32_t set) const {
         if (packed_) return static_cast<std::uint32_t>(order_[set] & 0xF);
-        return extremeStamp(set, true);
+        return head_[set];
     }
     std::uint32_t ways() const { return ways_; }
 
@@ -95,16 +96,21 @@ private:
         const std::uint64_t zero = (x - kOnes) & ~x & kHighs;       // lowest set bit marks it exactly
         return static_cast<unsigned>(std::countr_zero(zero)) / 4;
     }
-    std::uint32_t extremeStamp(std::uint32_t set, bool largest) const;
+    static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+    /// The list operations of wide sets, out of line so the packed path inlined into the hot loops
+    /// stays as small as it was.
+    [[gnu::noinline]] void moveToHead(std::uint32_t set, std::uint32_t way);
+    [[gnu::noinline]] void moveToTail(std::uint32_t set, std::uint32_t way);
+    void unlink(std::uint32_t set, std::uint32_t way);
     std::size_t index(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
 
     std::uint32_t ways_;
     std::uint32_t sets_;
-    bool packed_;                      // ways <= 16: order_ is used, else stamp_
+    bool packed_;                      // ways <= 16: order_ is used, else the lists
     std::vector<std::uint64_t> order_;  // per set, packed permutation (packed_)
-    std::vector<std::int64_t> stamp_;   // sets*ways (!packed_)
-    std::int64_t newest_ = 0;           // the largest stamp handed out
-    std::int64_t oldest_ = 0;           // the smallest stamp handed out
+    // !packed_: per set the ways from rank 0 to rank ways-1 as a doubly linked list.
+    std::vector<std::uint32_t> head_, tail_;  // per set: the way of rank 0 / rank ways-1
+    std::vector<std::uint32_t> prev_, next_;  // per (set, way): the way one rank lower / higher, or kNone
 };
 
 }  // namespace cachescope
