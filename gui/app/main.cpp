@@ -116,9 +116,6 @@ public:
         }
         return reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.id));
     }
-    ImDrawCallback opaqueCallback() const override {
-        return [](const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); };
-    }
     std::uint64_t uploads = 0;
 
 private:

@@ -59,7 +59,12 @@ TEST_CASE("binary versions: version-1 files still read, record for record") {
     REQUIRE(stream.size() == 2048);
     auto kernelFile = openTrace(kData + "matmul-n8-kernel.bin");
     REQUIRE(kernelFile->metadata() != nullptr);
-    CHECK(*kernelFile->metadata() == *live->metadata());
+    // Regions and sites as the kernel has them now; the recorded parameters keep the names of their
+    // day (the file predates the rename of pad to row_pad and the hex base), as any old file would.
+    CHECK(kernelFile->metadata()->kernel == live->metadata()->kernel);
+    CHECK(kernelFile->metadata()->regions == live->metadata()->regions);
+    CHECK(kernelFile->metadata()->sites == live->metadata()->sites);
+    CHECK(kernelFile->metadata()->params.size() == live->metadata()->params.size());
     CHECK(readAll(*kernelFile) == stream);
     // Through din and back: the same accesses, site 0.
     CHECK(readAll(*openTrace(kData + "matmul-n8-din.bin")) == withoutSites(stream));

@@ -106,11 +106,11 @@ void showCanvas(TextureHost* host, PanelCanvas& pc, ImVec2 size) {
         ImGui::Dummy(size);
         return;
     }
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImDrawCallback opaque = host->opaqueCallback();
-    if (opaque != nullptr) dl->AddCallback(opaque, nullptr);
+    // Drawn with ImGui's ordinary blending. A callback that turned blending off for the (opaque)
+    // canvas and a reset callback after it were tried: in table columns and at the end of a
+    // window the reset was lost (ImGui 1.86 drops trailing empty commands when it merges draw
+    // channels), and the text drawn next showed as white blocks.
     ImGui::Image(host->texture(pc.slot, pc.shown, changed), size);
-    if (opaque != nullptr) dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
 }  // namespace cachescope::gui

@@ -19,9 +19,6 @@ class TextureHost {
 public:
     virtual ~TextureHost() = default;
     virtual void* texture(int slot, const Canvas& canvas, bool changed) = 0;
-    /// A draw callback that turns blending off for the opaque canvas drawn after it (blending
-    /// reads every pixel back; a canvas covers what is below it anyway); null = none.
-    virtual ImDrawCallback opaqueCallback() const { return nullptr; }
 };
 
 /// One panel's canvas: drawn into `draw` every frame, compared with what was last shown, and
