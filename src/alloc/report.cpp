@@ -32,6 +32,21 @@ std::string fixed2(double value) {
 
 std::string siteName(const std::string& site) { return site.empty() ? "(no site)" : site; }
 
+std::string stepsPerAllocation(const AllocStats& s) {
+    return s.attempts() == 0 ? "-" : fixed2(static_cast<double>(s.searchSteps) / static_cast<double>(s.attempts()));
+}
+
+TextTable compareTable(const std::vector<AllocStats>& runs) {
+    TextTable t{{"allocator", "peak live", "peak reserved", "internal frag", "external frag max", "failed",
+                 "enough free in total", "steps/alloc"},
+                {}};
+    for (const AllocStats& s : runs)
+        t.rows.push_back({s.allocator, withThousands(s.peakLive), withThousands(s.peakReserved),
+                          percent(s.internalFragmentation()), percent(s.externalFragMax), withThousands(s.failed.size()),
+                          withThousands(s.fragmentationFailures()), stepsPerAllocation(s)});
+    return t;
+}
+
 }  // namespace
 
 void TimelineRecorder::onStep(const AllocStep& step) {
@@ -55,7 +70,6 @@ void printAllocText(std::ostream& os, const AllocTrace& trace, const AllocStats&
        << " alloc, " << withThousands(s.frees) << " free, " << withThousands(s.reallocs) << " realloc)\n";
     os << "capacity: " << (s.capacity == kUnlimited ? std::string("unlimited") : withThousands(s.capacity) + " bytes")
        << "\n\n";
-    const double attempts = static_cast<double>(s.attempts());
     TextTable t{{"measure", "value"}, {}};
     t.rows.push_back({"peak live bytes", withThousands(s.peakLive)});
     t.rows.push_back({"peak reserved bytes (footprint)", withThousands(s.peakReserved)});
@@ -67,8 +81,7 @@ void printAllocText(std::ostream& os, const AllocTrace& trace, const AllocStats&
     t.rows.push_back({"external fragmentation, at the end", percent(s.externalFragEnd)});
     t.rows.push_back({"failed allocations", withThousands(s.failed.size())});
     t.rows.push_back({"  of which enough was free in total", withThousands(s.fragmentationFailures())});
-    t.rows.push_back({"search steps per allocation",
-                      attempts == 0 ? "-" : fixed2(static_cast<double>(s.searchSteps) / attempts)});
+    t.rows.push_back({"search steps per allocation", stepsPerAllocation(s)});
     t.rows.push_back({"search steps, most for one allocation", withThousands(s.maxSearchSteps)});
     t.rows.push_back({"live bytes at the end", withThousands(s.liveAtEnd)});
     printTable(os, t);
@@ -139,6 +152,23 @@ void printAllocCsv(std::ostream& os, const std::vector<TimelineRow>& rows) {
         os << r.line << ',' << opName(r.op) << ',' << csvField(r.id) << ',' << (r.ok ? 1 : 0) << ',' << r.address
            << ',' << r.blockSize << ',' << r.steps << ',' << r.live << ',' << r.reserved << ',' << r.free.total << ','
            << r.free.largest << ',' << shortestNumber(externalFragmentation(r.free)) << '\n';
+}
+
+void printAllocCompareText(std::ostream& os, const AllocTrace& trace, const std::vector<AllocStats>& runs) {
+    os << "trace: " << trace.source << "\n\n";
+    printTable(os, compareTable(runs));
+}
+
+void printAllocCompareCsv(std::ostream& os, const std::vector<AllocStats>& runs) {
+    // Plain numbers (no thousands separators, fractions rather than percentages).
+    os << "allocator,peak_live_bytes,peak_reserved_bytes,internal_fragmentation,external_fragmentation_max,"
+          "failed_allocations,fragmentation_failures,search_steps_per_allocation\n";
+    for (const AllocStats& s : runs)
+        os << csvField(s.allocator) << ',' << s.peakLive << ',' << s.peakReserved << ','
+           << shortestNumber(s.internalFragmentation()) << ',' << shortestNumber(s.externalFragMax) << ','
+           << s.failed.size() << ',' << s.fragmentationFailures() << ','
+           << shortestNumber(s.attempts() == 0 ? 0.0 : static_cast<double>(s.searchSteps) / static_cast<double>(s.attempts()))
+           << '\n';
 }
 
 }  // namespace cachescope::alloc

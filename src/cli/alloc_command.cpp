@@ -10,8 +10,6 @@
 #include "cachescope/alloc/trace.hpp"
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
-#include "cachescope/core/format.hpp"
-#include "cachescope/core/table.hpp"
 #include "commands.hpp"
 
 namespace cachescope::cli {
@@ -67,28 +65,10 @@ void allocCompareCommand(const AllocArgs& args) {
             os << j.dump(2) << '\n';
             return;
         }
-        TextTable t{{"allocator", "peak live", "peak reserved", "internal frag", "external frag max", "failed",
-                     "frag failures", "steps/alloc"},
-                    {}};
-        for (const auto& s : runs) {
-            const std::string steps =
-                s.attempts() == 0 ? "-" : shortestNumber(static_cast<double>(s.searchSteps * 100 / s.attempts()) / 100.0);
-            t.rows.push_back({s.allocator, withThousands(s.peakLive), withThousands(s.peakReserved),
-                              shortestNumber(static_cast<double>(static_cast<std::uint64_t>(s.internalFragmentation() * 1000)) / 10.0) + "%",
-                              shortestNumber(static_cast<double>(static_cast<std::uint64_t>(s.externalFragMax * 1000)) / 10.0) + "%",
-                              withThousands(s.failed.size()), withThousands(s.fragmentationFailures()), steps});
-        }
-        if (args.csv) {
-            for (std::size_t c = 0; c < t.header.size(); ++c) os << (c ? "," : "") << csvField(t.header[c]);
-            os << '\n';
-            for (const auto& row : t.rows) {
-                for (std::size_t c = 0; c < row.size(); ++c) os << (c ? "," : "") << csvField(row[c]);
-                os << '\n';
-            }
-            return;
-        }
-        os << "trace: " << trace.source << "\n\n";
-        printTable(os, t);
+        if (args.csv)
+            alloc::printAllocCompareCsv(os, runs);
+        else
+            alloc::printAllocCompareText(os, trace, runs);
     });
 }
 

@@ -13,11 +13,13 @@ TEST_CASE("alloc cli: text report of the textbook exercise under first-fit with 
     REQUIRE(r.status == 0);
     CHECK(r.err.empty());
     CHECK(r.out.find("allocator: first-fit") != std::string::npos);
-    CHECK(r.out.find("peak live bytes                            1,745,920") != std::string::npos);
-    CHECK(r.out.find("failed allocations                                 1") != std::string::npos);
-    CHECK(r.out.find("  of which enough was free in total                1") != std::string::npos);
-    CHECK(r.out.find("  26  p4  436,224  982,016         0  yes") != std::string::npos);
-    CHECK(r.out.find("  request  758,784            3") != std::string::npos);
+    // 1705 KiB = 1,745,920; 426 KiB = 436,224; 959 KiB free = 982,016; 741 KiB leaked = 758,784.
+    CHECK(r.out.find("\npeak live bytes                           1,745,920\n") != std::string::npos);
+    CHECK(r.out.find("\nfailed allocations                                1\n") != std::string::npos);
+    CHECK(r.out.find("\n  of which enough was free in total               1\n") != std::string::npos);
+    CHECK(r.out.find("\n    26  p4  436,224  982,016         0              yes\n") != std::string::npos);
+    CHECK(r.out.find("\n  request  758,784            3\n") != std::string::npos);
+    CHECK(r.out.find("\n  guard      5,120            5\n") != std::string::npos);
 }
 
 TEST_CASE("alloc cli: JSON names failed_allocations and leaks; CSV has one row per event") {
@@ -33,15 +35,23 @@ TEST_CASE("alloc cli: JSON names failed_allocations and leaks; CSV has one row p
 
     const CliResult c = runCli("alloc -a worst-fit --csv traces/textbook-placement.alloc");
     REQUIRE(c.status == 0);
-    CHECK(countLines(c.out) == 1 + 20);  // header + 20 events
+    CHECK(countLines(c.out) == 1 + 19);  // header + 19 events
     CHECK(c.out.rfind("line,op,id,ok,address,", 0) == 0);
 }
 
-TEST_CASE("alloc cli: compare lists every allocator") {
+TEST_CASE("alloc cli: compare lists every allocator; its CSV has plain numbers") {
     const CliResult r = runCli("alloc compare --capacity 1705KiB traces/textbook-placement.alloc");
     REQUIRE(r.status == 0);
     for (const char* name : {"first-fit", "next-fit", "best-fit", "worst-fit", "buddy"})
         CHECK(r.out.find(name) != std::string::npos);
+    const CliResult c = runCli("alloc compare --capacity 1705KiB --csv traces/textbook-placement.alloc");
+    REQUIRE(c.status == 0);
+    CHECK(countLines(c.out) == 6);
+    // best-fit places all four requests: peak live = peak reserved = 1705 KiB, no failure.
+    CHECK(c.out.find("\nbest-fit,1745920,1745920,0,") != std::string::npos);
+    // first-fit: one failure, and enough was free in total.
+    CHECK(c.out.find("\nfirst-fit,1745920,1745920,0,") != std::string::npos);
+    CHECK(c.out.find(",1,1,1\n") != std::string::npos);  // first-fit: 1 failed, 1 fragmentation failure, 14 steps / 14
 }
 
 TEST_CASE("alloc cli: bad input is one error line and exit status 1") {
