@@ -93,14 +93,18 @@ Command addAllocCommand(CLI::App& app) {
     addCommonOptions(cmd, *args);
     CLI::App* compare = cmd->add_subcommand("compare", "Run the trace through every allocator, side by side");
     addCommonOptions(compare, *cmpArgs);
+    compare->footer(
+        "Examples:\n"
+        "  cachescope alloc compare traces/textbook-placement.alloc\n"
+        "  cachescope alloc compare --capacity 1705KiB --csv -o compare.csv traces/textbook-placement.alloc");
     // `alloc compare TRACE` must not take "compare" for the trace of `alloc`.
     cmd->get_option("trace")->required(false);
     cmd->footer(
         "Examples:\n"
         "  cachescope alloc --allocator best-fit traces/textbook-placement.alloc\n"
         "  cachescope alloc -a buddy --json traces/textbook-placement.alloc\n"
-        "  cachescope alloc -a first-fit --capacity 1400KiB --csv -o timeline.csv traces/textbook-placement.alloc\n"
-        "  cachescope alloc compare --capacity 1400KiB traces/textbook-placement.alloc");
+        "  cachescope alloc -a first-fit --capacity 1705KiB --csv -o timeline.csv traces/textbook-placement.alloc\n"
+        "  cachescope alloc compare --capacity 1705KiB traces/textbook-placement.alloc");
     return {cmd, [cmd, compare, args, cmpArgs] {
                 if (compare->parsed()) {
                     allocCompareCommand(*cmpArgs);

@@ -76,3 +76,14 @@ TEST_CASE("alloc cli: bad input is one error line and exit status 1") {
     CHECK(o.status == 1);
     CHECK(o.err.find("cannot write '/nonexistent/dir/x.txt'") != std::string::npos);
 }
+
+TEST_CASE("alloc cli: alloc and alloc compare --help show their own examples") {
+    const CliResult a = runCli("alloc --help");
+    CHECK(a.status == 0);
+    CHECK(a.out.find("  cachescope alloc --allocator best-fit traces/textbook-placement.alloc") != std::string::npos);
+    for (const char* name : {"first-fit", "next-fit", "best-fit", "worst-fit", "buddy"})
+        CHECK(a.out.find(name) != std::string::npos);
+    const CliResult c = runCli("alloc compare --help");
+    CHECK(c.status == 0);
+    CHECK(c.out.find("  cachescope alloc compare traces/textbook-placement.alloc") != std::string::npos);
+}
