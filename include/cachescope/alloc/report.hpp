@@ -36,4 +36,9 @@ void printAllocText(std::ostream& os, const AllocTrace& trace, const AllocStats&
 nlohmann::ordered_json allocJson(const AllocTrace& trace, const AllocStats& stats);
 void printAllocCsv(std::ostream& os, const std::vector<TimelineRow>& rows);
 
+/// `alloc compare`: one row per allocator (peak live, peak reserved, fragmentation, failures,
+/// search steps per allocation), as a text table or CSV.
+void printAllocCompareText(std::ostream& os, const AllocTrace& trace, const std::vector<AllocStats>& runs);
+void printAllocCompareCsv(std::ostream& os, const std::vector<AllocStats>& runs);
+
 }  // namespace cachescope::alloc
