@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
         "  cachescope sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB traces/strided.trace\n"
         "  cachescope reuse traces/matmul-ikj.bin\n"
         "  cachescope mrc --sizes 32KiB traces/matmul-ijk.bin\n"
+        "  cachescope alloc --allocator best-fit traces/textbook-placement.alloc\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // Every subcommand, in the order `--help` lists them: each add...Command declares its options
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     commands.push_back(addExplainCommand(app));
     commands.push_back(addReuseCommand(app));
     commands.push_back(addMrcCommand(app));
+    commands.push_back(addAllocCommand(app));
     applyOptionRules(app);
 
     try {

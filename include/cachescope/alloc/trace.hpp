@@ -1,0 +1,51 @@
+#pragma once
+// Allocation traces: the text format of docs/alloc.md, one event a line.
+//
+//   # a comment; blank lines are ignored
+//   alloc a 212KiB            # ID SIZE [ALIGN] [SITE]
+//   alloc w 4096 64 conv1.im2col
+//   realloc a 300KiB
+//   free a
+//
+// The reader checks the trace on its own, before any allocator runs: a free or realloc of an ID
+// that is not live, a second alloc of a live ID, a negative, malformed or absurd size (above
+// kMaxAllocSize), an alignment that is not a power of two (or above kMaxAlign) are TraceErrors
+// naming "<file>:<line>", the text found and what was expected.
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace cachescope::alloc {
+
+/// Larger sizes are refused as absurd: 2^48 bytes (256 TiB), the user address space of x86-64.
+inline constexpr std::uint64_t kMaxAllocSize = std::uint64_t{1} << 48;
+/// Largest alignment accepted: 1 GiB (huge pages).
+inline constexpr std::uint64_t kMaxAlign = std::uint64_t{1} << 30;
+
+enum class AllocOp : unsigned char { Alloc, Free, Realloc };
+
+struct AllocEvent {
+    AllocOp op = AllocOp::Alloc;
+    std::uint32_t id = 0;       // dense index into AllocTrace::names
+    std::uint64_t size = 0;     // alloc, realloc: bytes requested
+    std::uint64_t align = 0;    // alloc: requested alignment (0 = the allocator's default)
+    std::uint32_t site = 0;     // alloc: index into AllocTrace::sites (0 = no site given)
+    std::uint64_t line = 0;     // 1-based line in the file
+};
+
+struct AllocTrace {
+    std::string source;               // file name for messages
+    std::vector<AllocEvent> events;
+    std::vector<std::string> names;   // ID text by AllocEvent::id
+    std::vector<std::string> sites;   // sites[0] is "" (no site)
+};
+
+/// Reads a text allocation trace from `in`; `source` names it in messages. Throws TraceError at
+/// the first bad line ("trace.alloc:7: free of 'x', which was already freed at line 5").
+AllocTrace readAllocTrace(std::istream& in, const std::string& source);
+/// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened.
+AllocTrace loadAllocTrace(const std::string& path);
+
+}  // namespace cachescope::alloc

@@ -1,0 +1,139 @@
+#include "cachescope/alloc/run.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace cachescope::alloc {
+
+namespace {
+
+struct LiveBlock {
+    bool live = false;
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;  // requested
+    std::uint64_t align = 0;
+    std::uint32_t site = 0;
+};
+
+}  // namespace
+
+double externalFragmentation(const FreeSpace& free) {
+    if (free.total == 0) return 0.0;
+    return 1.0 - static_cast<double>(free.largest) / static_cast<double>(free.total);
+}
+
+std::uint64_t AllocStats::fragmentationFailures() const {
+    return static_cast<std::uint64_t>(
+        std::count_if(failed.begin(), failed.end(), [](const FailedAllocation& f) { return f.fragmentation; }));
+}
+
+double AllocStats::internalFragmentation() const {
+    if (blockTotal == 0) return 0.0;
+    return static_cast<double>(blockTotal - requestedTotal) / static_cast<double>(blockTotal);
+}
+
+AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocObserver* observer) {
+    AllocStats s;
+    s.allocator = std::string(allocator.name());
+    s.capacity = allocator.capacity();
+    std::vector<LiveBlock> blocks(trace.names.size());
+    std::uint64_t live = 0;
+    double fragSum = 0;
+
+    auto attempt = [&](const AllocEvent& ev, std::uint64_t align, AllocStep& step) {
+        const AllocResult r = allocator.allocate(ev.size, align);
+        s.searchSteps += r.steps;
+        s.maxSearchSteps = std::max(s.maxSearchSteps, r.steps);
+        step.steps = r.steps;
+        step.ok = r.ok;
+        if (!r.ok) {
+            FailedAllocation f;
+            f.line = ev.line;
+            f.id = trace.names[ev.id];
+            f.size = ev.size;
+            f.freeBytes = allocator.freeSpace().total;
+            const std::uint64_t reserved = allocator.reserved();
+            f.headroom = allocator.capacity() > reserved ? allocator.capacity() - reserved : 0;
+            f.fragmentation = f.freeBytes + f.headroom >= ev.size;
+            s.failed.push_back(f);
+            return r;
+        }
+        s.requestedTotal += ev.size;
+        s.blockTotal += r.blockSize;
+        step.address = r.address;
+        step.blockSize = r.blockSize;
+        return r;
+    };
+
+    for (std::size_t i = 0; i < trace.events.size(); ++i) {
+        const AllocEvent& ev = trace.events[i];
+        AllocStep step;
+        step.index = i;
+        step.event = &ev;
+        LiveBlock& b = blocks[ev.id];
+        switch (ev.op) {
+            case AllocOp::Alloc: {
+                ++s.allocs;
+                const AllocResult r = attempt(ev, ev.align, step);
+                b = LiveBlock{r.ok, r.address, ev.size, ev.align, ev.site};
+                if (r.ok) live += ev.size;
+                break;
+            }
+            case AllocOp::Free:
+                ++s.frees;
+                if (!b.live) {
+                    ++s.ignoredFrees;
+                    break;
+                }
+                allocator.release(b.address);
+                step.address = b.address;
+                live -= b.size;
+                b.live = false;
+                break;
+            case AllocOp::Realloc: {
+                ++s.reallocs;
+                const AllocResult r = attempt(ev, b.align, step);
+                if (!r.ok) break;
+                if (b.live) {
+                    allocator.release(b.address);
+                    live -= b.size;
+                }
+                live += ev.size;
+                b.live = true;
+                b.address = r.address;
+                b.size = ev.size;
+                break;
+            }
+        }
+        ++s.events;
+        step.liveBytes = live;
+        step.reserved = allocator.reserved();
+        step.free = allocator.freeSpace();
+        s.peakLive = std::max(s.peakLive, live);
+        s.peakReserved = std::max(s.peakReserved, step.reserved);
+        const double frag = externalFragmentation(step.free);
+        s.externalFragMax = std::max(s.externalFragMax, frag);
+        fragSum += frag;
+        s.externalFragEnd = frag;
+        if (observer != nullptr) observer->onStep(step);
+    }
+    s.externalFragMean = s.events == 0 ? 0.0 : fragSum / static_cast<double>(s.events);
+    s.liveAtEnd = live;
+    s.reservedAtEnd = allocator.reserved();
+
+    std::map<std::uint32_t, LeakGroup> bySite;
+    for (const LiveBlock& b : blocks) {
+        if (!b.live) continue;
+        LeakGroup& g = bySite[b.site];
+        g.site = trace.sites[b.site];
+        ++g.count;
+        g.bytes += b.size;
+    }
+    for (auto& [site, g] : bySite) s.leaks.push_back(g);
+    std::sort(s.leaks.begin(), s.leaks.end(), [](const LeakGroup& a, const LeakGroup& b) {
+        return a.bytes != b.bytes ? a.bytes > b.bytes : a.site < b.site;
+    });
+    return s;
+}
+
+}  // namespace cachescope::alloc
