@@ -27,6 +27,11 @@ CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCACHESC
     -DCACHESCOPE_BUILD_TESTS=OFF -DCACHESCOPE_BUILD_GUI=OFF >/dev/null
 cmake --build build-fuzz --target fuzzers -j"$(nproc)"
 
+# A 16 MiB quarantine instead of ASan's 256 MiB: the line readers allocate a 256 KiB block buffer
+# per input, and with the default quarantine every input paid for fresh pages (din ran at ~150
+# inputs/s instead of ~4,500). Freed memory is still poisoned until 16 MiB more has been freed.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=16}"
+
 if [[ ${#targets[@]} -eq 0 ]]; then
     for dir in fuzz/corpus/*/; do targets+=("$(basename "$dir")"); done
 fi
