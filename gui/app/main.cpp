@@ -32,6 +32,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/sim/run.hpp"
 #include "model/benchmark.hpp"
@@ -154,7 +155,7 @@ void writeLayoutJson(const std::string& path, const cg::AppState& state) {
                          {"h", c.h}, {"probe_x", c.probeX}, {"probe_y", c.probeY}});
     j["cells"] = std::move(cells);
     std::ofstream out(path);
-    out << j.dump(1) << '\n';
+    out << cachescope::jsonText(j, 1) << '\n';
     if (!out) throw cachescope::IoError(path + ": cannot write");
 }
 

@@ -1,6 +1,7 @@
 // Sweeps (analysis/sweep.hpp): merging shards (the same identity, disjoint runs, every run once)
 // into one table.
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/sweep.hpp"
 
 #include <string>
@@ -39,7 +40,7 @@ SweepTable mergeSweeps(const std::vector<SweepTable>& parts, const std::vector<s
                     break;
                 }
             throw UsageError("sweep merge: " + name(p) + " belongs to another sweep than " + name(0) + ": its \"" +
-                             key + "\" is " + id[key].dump() + ", not " + reference[key].dump());
+                             key + "\" is " + jsonText(id[key]) + ", not " + jsonText(reference[key]));
         }
         const Shard shard = parts[p].identity.shard;
         for (const SweepRow& row : parts[p].rows) {

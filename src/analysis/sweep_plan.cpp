@@ -1,6 +1,7 @@
 // Sweeps (analysis/sweep.hpp): the identity of a sweep (its --vary lists and traces, as JSON in
 // every table) and the plan: every combination's config, parsed once, and the runs of a shard.
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/sweep.hpp"
 
 #include <string>
@@ -151,7 +152,7 @@ SweepPlan::SweepPlan(const std::string& configFile, std::string_view configText,
             label += (k ? ", " : "") + identity_.vary[k].path + "=" + identity_.vary[k].values[d[k]];
         }
         try {
-            configs_[c] = parseConfig(j.dump(), configFile);
+            configs_[c] = parseConfig(jsonText(j), configFile);
         } catch (const ConfigError& e) {
             std::string message = "combination " + std::to_string(c) + " of " + std::to_string(combinations) + " (" +
                                   label + "): " + e.what();

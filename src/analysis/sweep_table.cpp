@@ -1,6 +1,7 @@
 // Sweeps (analysis/sweep.hpp): the tables: writing a sweep as CSV (an identity line, a header, one
 // row per run) or JSON, and reading either back (what `sweep merge` and `sweep --plot` read).
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/sweep.hpp"
 
 #include <charconv>
@@ -42,7 +43,7 @@ std::string sweepCsvHeader(const SweepIdentity& id) {
 
 void writeSweepCsv(std::ostream& os, const SweepTable& table) {
     const SweepIdentity& id = table.identity;
-    os << kCsvMagic << identityJson(id).dump() << '\n' << sweepCsvHeader(id) << '\n';
+    os << kCsvMagic << jsonText(identityJson(id)) << '\n' << sweepCsvHeader(id) << '\n';
     for (const SweepRow& r : table.rows) {
         os << r.index;
         for (const std::string& v : r.values) os << ',' << csvField(v);
@@ -104,7 +105,7 @@ void writeSweepJson(std::ostream& os, const SweepTable& table) {
     ordered_json out;
     out["sweep"] = identityJson(id);
     out["rows"] = std::move(rows);
-    os << out.dump(2) << '\n';
+    os << jsonText(out, 2) << '\n';
 }
 
 // ---- reading -----------------------------------------------------------------------------------
@@ -282,7 +283,7 @@ SweepTable readJson(std::string_view text, const std::string& source) {
                 const json& v = j.at("values").at(id.vary[k].path);
                 const std::vector<std::string> expected =
                     id.values(std::min<std::uint64_t>(row.index / id.traces.size(), id.combinations() - 1));
-                values.push_back(varyValue(expected[k]) == v ? expected[k] : v.dump());
+                values.push_back(varyValue(expected[k]) == v ? expected[k] : jsonText(v));
             }
             completeRow(row, id, values, j.at("trace").get<std::string>(), where);
             if (j.contains("error")) {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/alloc/allocator.hpp"
 #include "cachescope/alloc/report.hpp"
 #include "cachescope/alloc/run.hpp"
@@ -41,7 +42,7 @@ void allocCommand(const AllocArgs& args) {
     const alloc::AllocStats stats = alloc::runAllocations(trace, *allocator, args.csv ? &timeline : nullptr);
     emit(args.output, [&](std::ostream& os) {
         if (args.json)
-            os << alloc::allocJson(trace, stats).dump(2) << '\n';
+            os << jsonText(alloc::allocJson(trace, stats), 2) << '\n';
         else if (args.csv)
             alloc::printAllocCsv(os, timeline.rows());
         else
@@ -62,7 +63,7 @@ void allocCompareCommand(const AllocArgs& args) {
         if (args.json) {
             nlohmann::ordered_json j = nlohmann::ordered_json::array();
             for (const auto& s : runs) j.push_back(alloc::allocJson(trace, s));
-            os << j.dump(2) << '\n';
+            os << jsonText(j, 2) << '\n';
             return;
         }
         if (args.csv)

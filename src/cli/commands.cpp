@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/locality.hpp"
 #include "cachescope/analysis/opt_gap.hpp"
 #include "cachescope/analysis/reuse.hpp"
@@ -261,7 +262,7 @@ void configCheckCommand(const std::string& path) {
 
 void configShowCommand(const std::string& path) {
     const SimConfig config = loadConfig(path);
-    std::cout << toJson(config).dump(2) << '\n';
+    std::cout << jsonText(toJson(config), 2) << '\n';
 }
 
 void benchCommand(const BenchArgs& args) {
@@ -305,7 +306,7 @@ void benchCommand(const BenchArgs& args) {
         }
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
-        std::cout << j.dump(2) << '\n';
+        std::cout << jsonText(j, 2) << '\n';
         return;
     }
 

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/report/compare.hpp"
@@ -39,7 +40,7 @@ void compareCommand(const CompareArgs& args) {
     }
     auto write = [&](std::ostream& os) {
         if (args.json)
-            os << compareJson(runs).dump(2) << '\n';
+            os << jsonText(compareJson(runs), 2) << '\n';
         else
             printCompareText(os, runs);
     };

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/narration.hpp"
 #include "cachescope/report/narration_printers.hpp"
 #include "cachescope/config/config.hpp"
@@ -58,7 +59,7 @@ void explainCommand(const ExplainArgs& args) {
             j["from"] = args.from;
             j["count"] = references.size();
             j["references"] = narrationToJson(references)["references"];
-            os << j.dump(2) << '\n';
+            os << jsonText(j, 2) << '\n';
             return;
         }
         const std::uint64_t last = references.back().index;

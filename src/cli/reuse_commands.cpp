@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/reuse.hpp"
 #include "cachescope/analysis/reuse_plot.hpp"
 #include "cachescope/config/config.hpp"
@@ -200,7 +201,7 @@ void reuseCommand(const ReuseArgs& args) {
         plot::writeSvg(args.plot, reuseChart(h, describeSourceBriefly(toSpec(args.source)), !args.linear));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
-            os << reuseJson(source, h).dump(2) << '\n';
+            os << jsonText(reuseJson(source, h), 2) << '\n';
         } else if (args.csv) {
             os << "distance,references\n";
             for (std::size_t d = 0; d < h.counts.size(); ++d)
@@ -290,7 +291,7 @@ void mrcCommand(const ReuseArgs& args) {
     if (!args.plot.empty()) plot::writeSvg(args.plot, mrcChart(curve, describeSourceBriefly(toSpec(args.source))));
     emit(args.output, [&](std::ostream& os) {
         if (args.json) {
-            os << mrcJson(source, curve).dump(2) << '\n';
+            os << jsonText(mrcJson(source, curve), 2) << '\n';
         } else if (args.csv) {
             os << "bytes,blocks,misses,miss_ratio\n";
             for (const MrcPoint& p : curve.points)

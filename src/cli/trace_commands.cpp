@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
@@ -161,7 +162,7 @@ void traceInfoCommand(const TraceInfoArgs& args) {
     std::unique_ptr<TraceReader> trace = openSource(source);
     const TraceInfo info = traceInfo(*trace, describeSource(source), args.lineSize, args.pageSize);
     if (args.json) {
-        std::cout << traceInfoJson(info).dump(2) << '\n';
+        std::cout << jsonText(traceInfoJson(info), 2) << '\n';
     } else {
         printTraceInfo(std::cout, info);
     }

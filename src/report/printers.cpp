@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/core/table.hpp"
 #include "cachescope/report/report.hpp"
 
@@ -307,7 +308,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
     return j;
 }
 
-void printJson(std::ostream& os, const RunSummary& s) { os << reportJson(s).dump(2) << '\n'; }
+void printJson(std::ostream& os, const RunSummary& s) { os << jsonText(reportJson(s), 2) << '\n'; }
 
 void printCsv(std::ostream& os, const RunSummary& s) {
     for (std::size_t i = 0; i < kFields.size(); ++i) os << (i ? "," : "") << kFields[i];

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "binary_format.hpp"
+#include "cachescope/core/json_text.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/crc32.hpp"
@@ -29,7 +30,7 @@ public:
         streams_.reserve(kBlockRecords);
         std::string header(kBinaryTraceMagic, kMagicBytes);
         // Invalid UTF-8 in a name becomes U+FFFD rather than an exception.
-        const std::string json = toJson(metadata).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string json = jsonText(toJson(metadata), -1);
         if (json.size() > kMaxMetadataBytes)
             throw UsageError("trace metadata is " + std::to_string(json.size()) +
                              " bytes of JSON; the binary format "

@@ -252,3 +252,15 @@ TEST_CASE("cli run: progress with the time left on a terminal") {
     CHECK_MESSAGE(contains(r.out, " of 34,359,738,368 references ("), r.out);
     CHECK_MESSAGE(contains(r.out, " left"), r.out);
 }
+
+TEST_CASE("cli run --json: a file name that is not UTF-8 (Latin-1) still gives JSON, with U+FFFD") {
+    ScratchDir scratch;
+    const std::string latin1 = (scratch.path / "caf\xe9.trace").string();  // "café" in Latin-1
+    std::filesystem::copy_file(std::string(CACHESCOPE_SOURCE_DIR) + "/traces/thrash-one-set.trace", latin1);
+    const CliResult r = runCli("run -c configs/teaching.json --json '" + latin1 + "'");
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const nlohmann::json j = nlohmann::json::parse(r.out);  // throws (fails the test) on bad JSON
+    const std::string dumped = r.out;
+    CHECK(dumped.find("caf\xef\xbf\xbd.trace") != std::string::npos);  // é's byte became U+FFFD
+    CHECK(j.is_object());
+}
