@@ -4,6 +4,7 @@
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/sweep.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,14 @@ SweepIdentity identityFromJson(const json& j, const std::string& source) {
             throw fail("written by cachescope " + j.at("version").get<std::string>() + ", this is " +
                        CACHESCOPE_VERSION);
         id.configFile = j.at("config_file").get<std::string>();
-        id.configCrc32 = j.at("config_crc32").get<std::uint32_t>();
+        const auto count = [&](const char* key, std::uint64_t max) {
+            try {
+                return wholeNumber(j.at(key), max);
+            } catch (const std::invalid_argument& e) {
+                throw fail(std::string("\"") + key + "\": " + e.what());
+            }
+        };
+        id.configCrc32 = static_cast<std::uint32_t>(count("config_crc32", UINT32_MAX));
         for (const json& v : j.at("vary")) {
             SweepVary sv{v.at("path").get<std::string>(), v.at("values").get<std::vector<std::string>>()};
             if (sv.values.empty()) throw fail("vary " + sv.path + " has no values");
@@ -84,9 +92,9 @@ SweepIdentity identityFromJson(const json& j, const std::string& source) {
         }
         id.traces = j.at("traces").get<std::vector<std::string>>();
         id.skipInvalid = j.at("skip_invalid").get<bool>();
-        id.runs = j.at("runs").get<std::uint64_t>();
-        id.shard.count = j.at("shards").get<std::uint32_t>();
-        id.shard.index = j.at("shard").get<std::uint32_t>();
+        id.runs = count("runs", UINT64_MAX);
+        id.shard.count = static_cast<std::uint32_t>(count("shards", UINT32_MAX));
+        id.shard.index = static_cast<std::uint32_t>(count("shard", UINT32_MAX));
         id.levels = j.at("levels").get<std::vector<std::string>>();
         id.mmu = j.at("mmu").get<bool>();
         id.tlbs = j.at("tlbs").get<std::vector<std::string>>();

@@ -276,7 +276,7 @@ SweepTable readJson(std::string_view text, const std::string& source) {
         const std::string where = source + ": /rows/" + std::to_string(r);
         try {
             SweepRow row;
-            row.index = j.at("index").get<std::uint64_t>();
+            row.index = wholeNumber(j.at("index"));
             std::vector<std::string> values;
             for (std::size_t k = 0; k < id.vary.size(); ++k) {
                 // Compare through the written form: the scalar the value as written stands for.
@@ -294,20 +294,22 @@ SweepTable readJson(std::string_view text, const std::string& source) {
             if (j.at("levels").size() != id.levels.size())
                 throw ConfigError(where + ": expected " + std::to_string(id.levels.size()) + " levels");
             for (const json& l : j.at("levels"))
-                row.levels.push_back({l.at("accesses").get<std::uint64_t>(), l.at("misses").get<std::uint64_t>()});
-            row.memoryReads = j.at("memory").at("reads").get<std::uint64_t>();
-            row.memoryWrites = j.at("memory").at("writes").get<std::uint64_t>();
-            row.totalCycles = j.at("total_cycles").get<std::uint64_t>();
+                row.levels.push_back({wholeNumber(l.at("accesses")), wholeNumber(l.at("misses"))});
+            row.memoryReads = wholeNumber(j.at("memory").at("reads"));
+            row.memoryWrites = wholeNumber(j.at("memory").at("writes"));
+            row.totalCycles = wholeNumber(j.at("total_cycles"));
             row.amat = j.at("amat").get<double>();
             if (id.mmu) {
                 if (j.at("tlbs").size() != id.tlbs.size())
                     throw ConfigError(where + ": expected " + std::to_string(id.tlbs.size()) + " TLBs");
                 for (const json& t : j.at("tlbs"))
-                    row.tlbs.push_back({t.at("accesses").get<std::uint64_t>(), t.at("misses").get<std::uint64_t>()});
-                row.pageFaults = j.at("page_faults").get<std::uint64_t>();
-                row.walks = j.at("walks").get<std::uint64_t>();
+                    row.tlbs.push_back({wholeNumber(t.at("accesses")), wholeNumber(t.at("misses"))});
+                row.pageFaults = wholeNumber(j.at("page_faults"));
+                row.walks = wholeNumber(j.at("walks"));
             }
             table.rows.push_back(std::move(row));
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(where + ": " + e.what());
         } catch (const json::exception& e) {
             throw ConfigError(where + ": " + e.what());
         }

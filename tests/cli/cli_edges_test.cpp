@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -263,4 +265,27 @@ TEST_CASE("cli run --json: a file name that is not UTF-8 (Latin-1) still gives J
     const std::string dumped = r.out;
     CHECK(dumped.find("caf\xef\xbf\xbd.trace") != std::string::npos);  // é's byte became U+FFFD
     CHECK(j.is_object());
+}
+
+TEST_CASE("cli sweep merge: counts in a sweep header must be whole numbers in range (no silent casts)") {
+    ScratchDir scratch;
+    const std::string part = (scratch.path / "part.csv").string();
+    const CliResult made = runCli("sweep -c configs/teaching.json --vary caches.0.associativity=1,2 --csv -o '" + part +
+                                  "' traces/thrash-one-set.trace");
+    REQUIRE_MESSAGE(made.status == 0, made.err);
+    std::ifstream in(part);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(text.find("\"shards\":1,") != std::string::npos);
+    // 1e125 was undefined behaviour (float-cast-overflow); 4294967297.0 was read as 1; 2.5 as 2.
+    for (const std::string bad : {"1e125", "4294967297.0", "2.5", "-1"}) {
+        CAPTURE(bad);
+        std::string edited = text;
+        edited.replace(edited.find("\"shards\":1,"), 11, "\"shards\":" + bad + ",");
+        const std::string file = (scratch.path / "bad.csv").string();
+        std::ofstream(file) << edited;
+        const CliResult r = runCli("sweep merge '" + (scratch.path / "out.csv").string() + "' '" + file + "'");
+        CHECK(r.status == 1);
+        CHECK_MESSAGE(contains(r.err, "\"shards\": expected a whole number from 0 to 4294967295, found"), r.err);
+        CHECK(!std::filesystem::exists(scratch.path / "out.csv"));
+    }
 }
