@@ -4,6 +4,8 @@
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/analysis/sweep.hpp"
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,10 @@ SweepTable mergeSweeps(const std::vector<SweepTable>& parts, const std::vector<s
     ordered_json reference = identityJson(parts.front().identity);
     reference.erase("shard");
     const std::uint32_t shards = parts.front().identity.shard.count;
-    std::vector<std::size_t> owner(merged.identity.runs, parts.size());  // which part holds each index
+    const std::uint64_t runs = merged.identity.runs;
+    // Memory follows the rows the files hold, never the runs their header claims (a 1 KiB file can
+    // claim 2^27 runs): (run index, part) pairs, sorted.
+    std::vector<std::pair<std::uint64_t, std::size_t>> at;
     for (std::size_t p = 0; p < parts.size(); ++p) {
         ordered_json id = identityJson(parts[p].identity);
         id.erase("shard");
@@ -44,36 +49,53 @@ SweepTable mergeSweeps(const std::vector<SweepTable>& parts, const std::vector<s
         }
         const Shard shard = parts[p].identity.shard;
         for (const SweepRow& row : parts[p].rows) {
+            if (row.index >= runs)
+                throw UsageError("sweep merge: " + name(p) + " holds run " + std::to_string(row.index) +
+                                 ", past the sweep's " + std::to_string(runs) + " runs");
             if (row.index % shard.count != shard.index)
                 throw UsageError("sweep merge: " + name(p) + " is shard " + std::to_string(shard.index) + "/" +
                                  std::to_string(shard.count) + " but holds run " + std::to_string(row.index));
-            if (owner[row.index] != parts.size())
-                throw UsageError("sweep merge: run " + std::to_string(row.index) + " appears twice (in " +
-                                 name(owner[row.index]) + " and " + name(p) + ")");
-            owner[row.index] = p;
+            at.emplace_back(row.index, p);
         }
     }
-    std::vector<std::uint64_t> missing;
-    for (std::uint64_t i = 0; i < owner.size(); ++i)
-        if (owner[i] == parts.size()) missing.push_back(i);
-    if (!missing.empty()) {
-        std::string list;
-        std::vector<std::uint64_t> missingShards;
-        for (std::size_t k = 0; k < missing.size(); ++k) {
-            if (k < 20) list += (k ? ", " : "") + std::to_string(missing[k]);
-            const std::uint64_t s = missing[k] % shards;
-            if (std::find(missingShards.begin(), missingShards.end(), s) == missingShards.end())
-                missingShards.push_back(s);
+    std::sort(at.begin(), at.end());
+    for (std::size_t k = 1; k < at.size(); ++k)
+        if (at[k].first == at[k - 1].first)
+            throw UsageError("sweep merge: run " + std::to_string(at[k].first) + " appears twice (in " +
+                             name(at[k - 1].second) + " and " + name(at[k].second) + ")");
+    if (at.size() != runs) {
+        // The first 20 missing runs and the shards they belong to (at most 20 listed), gap by gap.
+        std::vector<std::uint64_t> first;
+        std::set<std::uint64_t> missingShards;
+        bool moreShards = false;
+        const auto gap = [&](std::uint64_t from, std::uint64_t to) {  // runs [from, to) are missing
+            for (std::uint64_t i = from; i < to && first.size() < 20; ++i) first.push_back(i);
+            for (std::uint64_t i = from, n = 0; i < to && n < shards; ++i, ++n) {
+                if (missingShards.size() == 20 && !missingShards.contains(i % shards)) {
+                    moreShards = true;
+                    break;
+                }
+                missingShards.insert(i % shards);
+            }
+        };
+        std::uint64_t next = 0;
+        for (const auto& [index, part] : at) {
+            if (index > next) gap(next, index);
+            next = index + 1;
         }
-        if (missing.size() > 20) list += ", ... (" + std::to_string(missing.size()) + " in all)";
-        std::sort(missingShards.begin(), missingShards.end());
+        if (next < runs) gap(next, runs);
+        const std::uint64_t missing = runs - at.size();
+        std::string list;
+        for (std::size_t k = 0; k < first.size(); ++k) list += (k ? ", " : "") + std::to_string(first[k]);
+        if (missing > first.size()) list += ", ... (" + std::to_string(missing) + " in all)";
         std::string shardList;
         for (const std::uint64_t s : missingShards)
             shardList += (shardList.empty() ? "" : ", ") + std::to_string(s) + "/" + std::to_string(shards);
-        throw UsageError("sweep merge: missing runs " + list + " of " + std::to_string(merged.identity.runs) +
+        if (moreShards) shardList += ", ...";
+        throw UsageError("sweep merge: missing runs " + list + " of " + std::to_string(runs) +
                          " (they belong to shard " + shardList + ")");
     }
-    merged.rows.resize(owner.size());
+    merged.rows.resize(at.size());
     for (const SweepTable& part : parts)
         for (const SweepRow& row : part.rows) merged.rows[row.index] = row;
     return merged;

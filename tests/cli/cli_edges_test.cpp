@@ -289,3 +289,33 @@ TEST_CASE("cli sweep merge: counts in a sweep header must be whole numbers in ra
         CHECK(!std::filesystem::exists(scratch.path / "out.csv"));
     }
 }
+
+TEST_CASE("cli sweep merge: a small file claiming 2^27 runs is refused from what it holds") {
+    // 27 two-value --vary entries in the header mean 2^27 runs; merge used to allocate per claimed
+    // run (2.1 GB) before saying they are missing. Its memory now follows the rows present.
+    ScratchDir scratch;
+    const std::string part = (scratch.path / "part.csv").string();
+    const CliResult made = runCli("sweep -c configs/teaching.json --vary caches.0.associativity=1,2 --csv -o '" + part +
+                                  "' traces/thrash-one-set.trace");
+    REQUIRE_MESSAGE(made.status == 0, made.err);
+    std::ifstream in(part);
+    std::string header, columns;
+    std::getline(in, header);
+    std::getline(in, columns);
+    const std::string prefix = "# cachescope sweep ";
+    REQUIRE(header.rfind(prefix, 0) == 0);
+    nlohmann::ordered_json id = nlohmann::ordered_json::parse(header.substr(prefix.size()));
+    const nlohmann::ordered_json one = id["vary"][0];
+    id["vary"] = nlohmann::ordered_json::array();
+    for (int k = 0; k < 27; ++k) id["vary"].push_back(one);
+    id["runs"] = std::uint64_t{1} << 27;
+    std::string repeated;
+    for (int k = 0; k < 27; ++k) repeated += (k ? "," : "") + std::string("caches.0.associativity");
+    columns.replace(columns.find("caches.0.associativity"), std::string("caches.0.associativity").size(), repeated);
+    const std::string file = (scratch.path / "claims.csv").string();
+    std::ofstream(file) << prefix << id.dump() << '\n' << columns << '\n';
+    const CliResult r = runCli("sweep merge '" + (scratch.path / "out.csv").string() + "' '" + file + "'");
+    CHECK(r.status == 1);
+    CHECK_MESSAGE(contains(r.err, "missing runs 0, 1, 2,"), r.err);
+    CHECK_MESSAGE(contains(r.err, "(134217728 in all) of 134217728 (they belong to shard 0/1)"), r.err);
+}
