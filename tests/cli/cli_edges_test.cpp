@@ -50,6 +50,15 @@ CliResult runBounded(const std::string& args, int seconds, bool terminal) {
     return runShell(command, out, err);
 }
 
+/// A two-run sweep CSV (teaching.json, L1 associativity 1 and 2) written into `scratch`; its path.
+std::string writeSmallSweep(const ScratchDir& scratch) {
+    const std::string part = (scratch.path / "part.csv").string();
+    const CliResult made = runCli("sweep -c configs/teaching.json --vary caches.0.associativity=1,2 --csv -o '" + part +
+                                  "' traces/thrash-one-set.trace");
+    REQUIRE_MESSAGE(made.status == 0, made.err);
+    return part;
+}
+
 }  // namespace
 
 TEST_CASE("cli: a negative value for an unsigned option is refused, never wrapped around") {
@@ -262,17 +271,13 @@ TEST_CASE("cli run --json: a file name that is not UTF-8 (Latin-1) still gives J
     const CliResult r = runCli("run -c configs/teaching.json --json '" + latin1 + "'");
     REQUIRE_MESSAGE(r.status == 0, r.err);
     const nlohmann::json j = nlohmann::json::parse(r.out);  // throws (fails the test) on bad JSON
-    const std::string dumped = r.out;
-    CHECK(dumped.find("caf\xef\xbf\xbd.trace") != std::string::npos);  // é's byte became U+FFFD
+    CHECK(r.out.find("caf\xef\xbf\xbd.trace") != std::string::npos);  // é's byte became U+FFFD
     CHECK(j.is_object());
 }
 
 TEST_CASE("cli sweep merge: counts in a sweep header must be whole numbers in range (no silent casts)") {
     ScratchDir scratch;
-    const std::string part = (scratch.path / "part.csv").string();
-    const CliResult made = runCli("sweep -c configs/teaching.json --vary caches.0.associativity=1,2 --csv -o '" + part +
-                                  "' traces/thrash-one-set.trace");
-    REQUIRE_MESSAGE(made.status == 0, made.err);
+    const std::string part = writeSmallSweep(scratch);
     std::ifstream in(part);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     REQUIRE(text.find("\"shards\":1,") != std::string::npos);
@@ -294,10 +299,7 @@ TEST_CASE("cli sweep merge: a small file claiming 2^27 runs is refused from what
     // 27 two-value --vary entries in the header mean 2^27 runs; merge used to allocate per claimed
     // run (2.1 GB) before saying they are missing. Its memory now follows the rows present.
     ScratchDir scratch;
-    const std::string part = (scratch.path / "part.csv").string();
-    const CliResult made = runCli("sweep -c configs/teaching.json --vary caches.0.associativity=1,2 --csv -o '" + part +
-                                  "' traces/thrash-one-set.trace");
-    REQUIRE_MESSAGE(made.status == 0, made.err);
+    const std::string part = writeSmallSweep(scratch);
     std::ifstream in(part);
     std::string header, columns;
     std::getline(in, header);
