@@ -1,10 +1,14 @@
 #include "cachescope/cache/cache.hpp"
 
+#include "cachescope/config/resources.hpp"
+
 #include <cassert>
 
 #include "cachescope/policy/registry.hpp"
 
 namespace cachescope {
+
+static_assert(Cache::kWideWays == kWideSetWays, "the memory estimate counts wide sets from the same threshold");
 
 Cache::Cache(const CacheConfig& config, std::uint64_t seed)
     : Cache(config, makePolicy(config.replacement,

@@ -18,9 +18,11 @@ constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 std::uint64_t mulSat(std::uint64_t a, std::uint64_t b) { return (b != 0 && a > kMax / b) ? kMax : a * b; }
 std::uint64_t addSat(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
 
-/// `lines` lines or entries in `sets` sets, `perLine` bytes each.
+/// `lines` lines or entries in `sets` sets, `perLine` bytes each, plus the tag index and policy
+/// structures of wide sets.
 std::uint64_t arrayBytes(std::uint64_t lines, std::uint64_t sets, std::uint64_t perLine) {
-    return addSat(mulSat(lines, perLine), mulSat(sets, kBytesPerSet));
+    const bool wide = sets != 0 && lines / sets > kWideSetWays;
+    return addSat(mulSat(lines, wide ? perLine + kBytesPerWideLine : perLine), mulSat(sets, kBytesPerSet));
 }
 
 }  // namespace

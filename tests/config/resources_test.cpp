@@ -50,6 +50,25 @@ TEST_CASE("memory estimate: hand-worked teaching L1 and a TLB + frames") {
     CHECK(p.largest().path == "/mmu/physical_memory");
 }
 
+TEST_CASE("memory estimate: sets wider than 16 ways count their tag index and policy structures") {
+    // 16 ways is still narrow: 1 KiB / 64 B = 16 lines in one set -> 16 * 24 + 4.
+    const SimConfig sixteen = parseConfig(R"({"caches": [{"size": "1KiB", "associativity": 16}]})", "x.json");
+    CHECK(estimateMemory(sixteen).total == 16 * 24 + 4);
+    // 32 ways: 2 KiB = 32 lines in one set -> 32 * (24 + 48) + 4.
+    const SimConfig wide = parseConfig(R"({"caches": [{"size": "2KiB", "associativity": 32}]})", "x.json");
+    CHECK(estimateMemory(wide).total == 32 * (24 + 48) + 4);
+    // Fully associative 1 MiB: 16384 lines in one set; a 64-entry fully associative TLB: 64 * (32 + 48) + 4.
+    const SimConfig full = parseConfig(R"({"caches": [{"size": "1MiB", "associativity": "full"}],
+        "addressing": "physical",
+        "mmu": {"page_size": 4096, "bits_per_level": [10, 10], "physical_memory": "1MiB"},
+        "tlbs": [{"entries": 64, "associativity": "full"}]})",
+                                       "x.json");
+    const MemoryEstimate f = estimateMemory(full);
+    REQUIRE(f.parts.size() == 3);
+    CHECK(f.parts[0].bytes == 16384 * (24 + 48) + 4);
+    CHECK(f.parts[1].bytes == 64 * (32 + 48) + 4);
+}
+
 TEST_CASE("memory budget: a 16 GiB L1 is refused naming its JSON path, a small one passes") {
     const SimConfig big = parseConfig(R"({"caches": [{"size": "16GiB"}]})", "x.json");
     // 2^28 lines * 24 B + 2^25 sets * 4 B = 6 GiB + 128 MiB.

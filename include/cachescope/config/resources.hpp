@@ -8,7 +8,12 @@
 //   cache / TLB / walk cache   per line or entry: its tag (8 B), dirty bit (1 B), the last-hit slot
 //                              (4 B) and the replacement policy's per-way state (at most 8 B), i.e.
 //                              kBytesPerLine = 24, plus 4 B of valid-line count per set; a TLB entry
-//                              also keeps its page's physical base (8 B);
+//                              also keeps its page's physical base (8 B); a set wider than
+//                              kWideSetWays ways (fully associative ones included) also keeps a tag
+//                              index and O(1) policy structures, kBytesPerWideLine = 48 more per
+//                              line: the index is a hash table at most half full (2 slots of 16 B
+//                              per line) and the policy's tree or list about 16 B (measured: 47 B
+//                              per line for a 64 MiB fully associative LRU or LFU cache);
 //   physical memory            per frame that may become resident: the page record, the frame's
 //                              owner and dirty bit, the page replacer's state and hash-table slack,
 //                              kBytesPerFrame = 64. Only frames a trace touches are allocated, so the
@@ -29,6 +34,9 @@ inline constexpr std::uint64_t kBytesPerLine = 24;
 inline constexpr std::uint64_t kBytesPerSet = 4;
 inline constexpr std::uint64_t kBytesPerTlbEntry = kBytesPerLine + 8;
 inline constexpr std::uint64_t kBytesPerFrame = 64;
+/// Sets with more ways than this keep a tag index (the same threshold as Cache::kWideWays).
+inline constexpr std::uint64_t kWideSetWays = 16;
+inline constexpr std::uint64_t kBytesPerWideLine = 48;
 
 struct MemoryEstimate {
     struct Part {
