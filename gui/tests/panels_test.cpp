@@ -174,7 +174,7 @@ TEST_CASE("with an MMU the TLB panel draws the TLB grid and the walk") {
     CHECK(cellsOf(s, "L1") == 16);
 }
 
-TEST_CASE("applying an edited config rebuilds the session at the same position; a bad one keeps it") {
+TEST_CASE("applying an edited config rebuilds the session at the same position, a bad one keeps it") {
     ImGuiHarness ui;
     AppState s = teaching();
     s.open["config"] = true;

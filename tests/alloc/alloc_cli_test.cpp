@@ -22,7 +22,7 @@ TEST_CASE("alloc cli: text report of the textbook exercise under first-fit with 
     CHECK(r.out.find("\n  guard      5,120            5\n") != std::string::npos);
 }
 
-TEST_CASE("alloc cli: JSON names failed_allocations and leaks; CSV has one row per event") {
+TEST_CASE("alloc cli: JSON names failed_allocations and leaks, CSV has one row per event") {
     const CliResult j = runCli("alloc -a best-fit --capacity 1705KiB --json traces/textbook-placement.alloc");
     REQUIRE(j.status == 0);
     const auto doc = nlohmann::json::parse(j.out);
@@ -39,7 +39,7 @@ TEST_CASE("alloc cli: JSON names failed_allocations and leaks; CSV has one row p
     CHECK(c.out.rfind("line,op,id,ok,address,", 0) == 0);
 }
 
-TEST_CASE("alloc cli: compare lists every allocator; its CSV has plain numbers") {
+TEST_CASE("alloc cli: compare lists every allocator, its CSV has plain numbers") {
     const CliResult r = runCli("alloc compare --capacity 1705KiB traces/textbook-placement.alloc");
     REQUIRE(r.status == 0);
     for (const char* name : {"first-fit", "next-fit", "best-fit", "worst-fit", "buddy"})

@@ -262,7 +262,7 @@ TEST_CASE("locality with an mmu: references plotted at their virtual addresses, 
     CHECK(total == accesses);
 }
 
-TEST_CASE("locality rows: row = floor(offset * rows / size), as the axis ticks assume; the last row is used") {
+TEST_CASE("locality rows: row = floor(offset * rows / size), as the axis ticks assume, the last row is used") {
     // One 4 KiB band of 500 rows (8.192 bytes per row). With the old ceil(4096/500) = 9 bytes per
     // row, 0x400 fell on row 113 (12 rows off its tick at row 125) and rows 456..499 stayed empty.
     const SimConfig config = loadConfig("configs/teaching.json");

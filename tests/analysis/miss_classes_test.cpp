@@ -161,7 +161,7 @@ TEST_CASE("miss classes: a lower level is classified on its own arrival stream")
     CHECK(r.classes.counts(1) == counts(4, 0, 1));
 }
 
-TEST_CASE("miss classes: a miss that does not allocate still counts; the shadow takes the line") {
+TEST_CASE("miss classes: a miss that does not allocate still counts, the shadow takes the line") {
     // 2 lines, fully associative LRU, write-through, no-write-allocate.
     //   W a  miss, not allocated, first arrival   compulsory   shadow: a
     //   R a  miss (the cache never took a); the shadow holds a -> conflict
@@ -268,7 +268,7 @@ TEST_CASE("miss classes: page-table reads are classified and charged to the walk
     }
 }
 
-TEST_CASE("miss classes: random configs and traces agree with a naive classifier; sums and compulsory") {
+TEST_CASE("miss classes: random configs and traces agree with a naive classifier, sums and compulsory") {
     // For every family of random cases: the classes sum to the misses of every cache and of every
     // attribution slot; compulsory = distinct lines that arrived (counted by a separate observer);
     // and every count equals the naive classifier's.

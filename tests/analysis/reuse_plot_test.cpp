@@ -25,7 +25,7 @@ TEST_CASE("reuse chart: log2 buckets, then cold, on a log axis") {
     CHECK(chart.values == std::vector<double>{1, 0, 4, 3});
 }
 
-TEST_CASE("mrc chart: bytes on a log2 axis; a sampled curve names its rate") {
+TEST_CASE("mrc chart: bytes on a log2 axis, a sampled curve names its rate") {
     MissRatioCurve c;
     c.points = {{1, 64, 8, 1.0}, {2, 128, 4, 0.5}, {4, 256, 3, 0.375}};
     plot::LineChart chart = mrcChart(c, "t.trace");

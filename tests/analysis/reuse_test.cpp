@@ -137,7 +137,7 @@ TEST_CASE("reuse: hand-worked sequences") {
     }
 }
 
-TEST_CASE("reuse: accesses are split into blocks as a cache splits them; kinds can be filtered") {
+TEST_CASE("reuse: accesses are split into blocks as a cache splits them, kinds can be filtered") {
     // 64 B blocks: a 8-byte read at 60 touches blocks 0 and 1 (2 references), then a write at 64
     // (block 1: distance 0), a fetch at 0 (block 0: distance 1).
     const std::vector<Access> trace{{60, 8, AccessKind::Read}, {64, 4, AccessKind::Write}, {0, 4, AccessKind::Fetch}};
@@ -251,7 +251,7 @@ TEST_CASE("reuse: the curve's misses equal the Simulator's on a fully associativ
     }
 }
 
-TEST_CASE("reuse: sampling at rate 1 is exact; sampling is deterministic and keeps about R of the blocks") {
+TEST_CASE("reuse: sampling at rate 1 is exact, sampling is deterministic and keeps about R of the blocks") {
     std::vector<Access> trace;
     for (std::uint64_t round = 0; round < 4; ++round)
         for (std::uint64_t b = 0; b < 20000; ++b) trace.push_back(Access{b * 64, 4, AccessKind::Read});

@@ -92,7 +92,7 @@ TEST_CASE("sweep chart: errors name the valid choices") {
                          UsageError);
 }
 
-TEST_CASE("sweep chart: the default level is the first cache that saw references; all-zero rates span 0..1") {
+TEST_CASE("sweep chart: the default level is the first cache that saw references, all-zero rates span 0..1") {
     // default.json on a data-only kernel: L1I sees nothing, so the curve must be L1D's.
     SweepTable t = handTable();
     t.identity.levels = {"L1I", "L1D", "L2"};
@@ -108,7 +108,7 @@ TEST_CASE("sweep chart: the default level is the first cache that saw references
     CHECK(*zero.y.max == 1.0);
 }
 
-TEST_CASE("cli sweep --plot: a well-formed SVG with one line per associativity; bad level writes nothing") {
+TEST_CASE("cli sweep --plot: a well-formed SVG with one line per associativity, bad level writes nothing") {
     ScratchDir dir;
     const std::string svg = (dir.path / "s.svg").string(), csv = (dir.path / "s.csv").string();
     const CliResult r = runCli("sweep -c configs/teaching.json --vary caches.L1.size=512,1KiB,2KiB "

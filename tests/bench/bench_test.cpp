@@ -91,7 +91,7 @@ TEST_CASE("bench: the files suite runs every file kind to the same counts as the
     CHECK(results[4].bytesPerAccess < 3);
 }
 
-TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream; a 32 KiB fully associative LRU takes only cold misses") {
+TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream, a 32 KiB fully associative LRU takes only cold misses") {
     // n = 64: A, B and C are 256 lines each (768 distinct lines). Between two uses of a B line (one
     // per i) the stream touches all 256 lines of B, at most 4 of A's current row and 4 of C's, and
     // the previous i's C row (4): distances stay below 512, so a 512-line (32 KiB) fully associative
@@ -113,7 +113,7 @@ TEST_CASE("bench: the mrc cases analyse the n=64 ikj stream; a 32 KiB fully asso
     CHECK(std::abs(double(sampled.misses[0]) / double(sampled.accesses) - 768.0 / 1048576) < 0.001);
 }
 
-TEST_CASE("bench: a snapshot case per config; a 16 GiB MMU config copies in far less than 4 MiB") {
+TEST_CASE("bench: a snapshot case per config, a 16 GiB MMU config copies in far less than 4 MiB") {
     // The config of the MMU cases, with 16 GiB of frames (4 M frames) and LRU paging: the copy must
     // cost what is live (12 pages of A, B and C: n = 64 floats are 16 KiB per matrix), not 4 M frames.
     SimConfig big;

@@ -84,7 +84,7 @@ TEST_CASE("cli: a negative value for an unsigned option is refused, never wrappe
     CHECK_MESSAGE(contains(from.err, "--from: a negative number is not allowed, got -1"), from.err);
 }
 
-TEST_CASE("cli: a repeatable option takes one value per occurrence; the next word stays positional") {
+TEST_CASE("cli: a repeatable option takes one value per occurrence, the next word stays positional") {
     // Before: --param swallowed the trace ("--param traces/strided.trace: expected name=value").
     const CliResult run = runCli("run -c configs/teaching.json --kernel matmul --param n=4 traces/strided.trace");
     CHECK(run.status == 1);

@@ -120,7 +120,7 @@ TEST_CASE("cli trace: record a kernel, describe it, convert it, and get the same
     CHECK(fromBack["levels"] == live["levels"]);
 }
 
-TEST_CASE("cli trace: a truncated binary trace is an error naming the byte offset; nothing is written") {
+TEST_CASE("cli trace: a truncated binary trace is an error naming the byte offset, nothing is written") {
     ScratchDir dir;
     const std::string bin = (dir.path / "mm.bin").string();
     REQUIRE(runCli("trace record --kernel matmul --param n=8 -o " + bin).status == 0);
@@ -137,7 +137,7 @@ TEST_CASE("cli trace: a truncated binary trace is an error naming the byte offse
     CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 2);
 }
 
-TEST_CASE("cli trace convert: unknown output extension asks for --to; --to picks the format") {
+TEST_CASE("cli trace convert: unknown output extension asks for --to, --to picks the format") {
     ScratchDir dir;
     const std::string out = (dir.path / "x.out").string();
     const CliResult r = runCli("trace convert traces/sample.din " + out);

@@ -281,7 +281,7 @@ TEST_CASE("cli bench: tiny run as JSON has the seven simulation cases, the decod
     CHECK(files.out.find("bytes per access: din ") != std::string::npos);
 }
 
-TEST_CASE("cli run: OPT page replacement reads a trace file twice; standard input is refused") {
+TEST_CASE("cli run: OPT page replacement reads a trace file twice, standard input is refused") {
     // 2 frames on pages 1 2 3 1 2 3 (one access each), Belady's choice at each fault:
     //   1 F {1}   2 F {1,2}   3 F evict 2 (next use of 1 is sooner) {1,3}   1 hit
     //   2 F evict 1 (never used again; 3 is) {2,3}   3 hit          -> 4 faults.
@@ -345,7 +345,7 @@ TEST_CASE("cli run: opt in an inclusive L2 is a config error naming the path") {
     CHECK(r.err.find("/caches/1/replacement: \"opt\" cannot be planned for \"L2\"") != std::string::npos);
 }
 
-TEST_CASE("cli --max-memory: a config too large is refused at once, naming its JSON path; bad sizes are usage errors") {
+TEST_CASE("cli --max-memory: a config too large is refused at once, naming its JSON path, bad sizes are usage errors") {
     ScratchDir dir;
     const std::string config = (dir.path / "big.json").string();
     {

@@ -45,7 +45,7 @@
 using namespace cachescope::testing;
 namespace fs = std::filesystem;
 
-TEST_CASE("explain: --from and --count choose the references; JSON has one record each") {
+TEST_CASE("explain: --from and --count choose the references, JSON has one record each") {
     const CliResult r =
         runCli("explain -c configs/teaching.json --from 3 --count 2 --json traces/thrash-one-set.trace");
     REQUIRE_MESSAGE(r.status == 0, r.err);

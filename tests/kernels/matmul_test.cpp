@@ -205,7 +205,7 @@ TEST_CASE("matmul: access counts equal the closed forms") {
     CHECK(countIn(withFetches, "code", AccessKind::Fetch) == 4 * m * n * k);
 }
 
-TEST_CASE("matmul: distinct page-aligned tensors by default; pad and align change the layout") {
+TEST_CASE("matmul: distinct page-aligned tensors by default, pad and align change the layout") {
     const KernelRun run = runNamed("matmul", {"m=3", "n=5", "k=7", "elem=8"});
     const Region& A = regionNamed(run.meta, "A");
     const Region& B = regionNamed(run.meta, "B");

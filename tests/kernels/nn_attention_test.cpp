@@ -189,7 +189,7 @@ TEST_CASE("attention: Q, K, V, S, O are page-aligned at distinct bases") {
     CHECK(r.meta.regions[4].shape == std::vector<std::uint64_t>{10, 3});
 }
 
-TEST_CASE("attention: declares seq, dim, causal; the defaults run") {
+TEST_CASE("attention: declares seq, dim, causal, the defaults run") {
     const KernelInfo k = attentionKernel();
     std::vector<std::string> names;
     for (const KernelParamSpec& p : k.params) names.push_back(p.name);

@@ -143,7 +143,7 @@ TEST_CASE("pool2d: a window larger than the image is a usage error") {
                          doctest::Contains("would hold 68719476736 elements"), UsageError);
 }
 
-TEST_CASE("pool2d: declares its parameters; the defaults run") {
+TEST_CASE("pool2d: declares its parameters, the defaults run") {
     const KernelInfo k = pool2dKernel();
     std::vector<std::string> names;
     for (const KernelParamSpec& p : k.params) names.push_back(p.name);

@@ -159,7 +159,7 @@ TEST_CASE("layernorm: matches a double reference") {
     }
 }
 
-TEST_CASE("layernorm: passes for mean, variance, normalise; 6·cols accesses per row") {
+TEST_CASE("layernorm: passes for mean, variance, normalise, 6·cols accesses per row") {
     const std::uint64_t rows = 2, cols = 3;
     const KernelRun run = runNamed("layernorm", {s("rows", rows), s("cols", cols)});
     std::vector<Element> expected;

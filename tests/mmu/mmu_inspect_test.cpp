@@ -214,7 +214,7 @@ TEST_CASE("page replacement: peekVictim() is victim() without side effects, for 
     }
 }
 
-TEST_CASE("page replacement: the eviction order of fifo, lru and opt; clock has none") {
+TEST_CASE("page replacement: the eviction order of fifo, lru and opt, clock has none") {
     // Frames 0..3 loaded in the order 2, 0, 3, 1 with next uses 2:50, 0:10, 3:kNever, 1:50; then
     // frame 2 accessed (next use 70).
     //   fifo: by load                      2 0 3 1

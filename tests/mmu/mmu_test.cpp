@@ -79,7 +79,7 @@ TEST_CASE("mmu: a two-level 32-bit layout (10 + 10 bits, 4-byte PTEs)") {
     CHECK_THROWS_AS(s.access(R(0x1'0000'0000ull)), Error);  // beyond 32 bits
 }
 
-TEST_CASE("mmu: walks equal last-level TLB misses; PTE reads are levels x walks") {
+TEST_CASE("mmu: walks equal last-level TLB misses, PTE reads are levels x walks") {
     SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4), cacheCfg("L2", 65536, 64, 8)}, 64, PageReplacementKind::Lru);
     c.tlbs = {tlbCfg("L1 TLB", 8, 2), tlbCfg("L2 TLB", 32, 4)};
     Simulator s(c);
@@ -151,7 +151,7 @@ TEST_CASE("mmu: eviction unmaps the page, writes it out if dirty, and drops its 
     CHECK(s.hierarchy().caches()[0].contains(0));
 }
 
-TEST_CASE("mmu: frame allocation decides conflicts in a physically indexed cache; same seed, same frames") {
+TEST_CASE("mmu: frame allocation decides conflicts in a physically indexed cache, same seed, same frames") {
     // A direct-mapped 8 KiB cache: bit 12 of the physical address (the frame's parity) picks the
     // half. Two virtual pages used alternately at the same offset: in frames of different parity
     // they never conflict (sequential: frames 0 and 1); in frames of equal parity every access misses.
@@ -182,7 +182,7 @@ TEST_CASE("mmu: frame allocation decides conflicts in a physically indexed cache
     CHECK(sawConflict);
 }
 
-TEST_CASE("mmu: references split at page boundaries; a copy is a snapshot") {
+TEST_CASE("mmu: references split at page boundaries, a copy is a snapshot") {
     SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 8);
     c.tlbs = {tlbCfg("TLB", 4, 4, true)};
     Simulator s(c);

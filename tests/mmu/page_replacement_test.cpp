@@ -329,7 +329,7 @@ TEST_CASE("page replacement clock: the hand keeps turning from where it stopped"
     CHECK(r->victim() == 2);
 }
 
-TEST_CASE("page replacement opt: ties on next use go to the lowest frame; kNever is farthest") {
+TEST_CASE("page replacement opt: ties on next use go to the lowest frame, kNever is farthest") {
     auto r = makePageReplacer(kOpt, 4);
     r->onLoad(0, 10);
     r->onLoad(1, 30);

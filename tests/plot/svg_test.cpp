@@ -213,7 +213,7 @@ TEST_CASE("plot tierColors: distinct, memory last in vermillion") {
     CHECK(c[2] != c[3]);
 }
 
-TEST_CASE("plot writeSvg: the rendered text, atomically; an unwritable path leaves nothing") {
+TEST_CASE("plot writeSvg: the rendered text, atomically, an unwritable path leaves nothing") {
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() / ("cachescope-plot-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
@@ -233,7 +233,7 @@ TEST_CASE("plot writeSvg: the rendered text, atomically; an unwritable path leav
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("plot LocalityPicture: labels of bands a few pixels apart do not overlap; long names are cut") {
+TEST_CASE("plot LocalityPicture: labels of bands a few pixels apart do not overlap, long names are cut") {
     LocalityPicture p;
     p.title = "close";
     p.columns = 1;

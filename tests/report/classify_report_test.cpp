@@ -60,7 +60,7 @@ TEST_CASE("classify report: text table of miss classes per level") {
     CHECK(text(plain).find("miss classes") == std::string::npos);
 }
 
-TEST_CASE("classify report: JSON keys after misses; CSV columns after miss_rate") {
+TEST_CASE("classify report: JSON keys after misses, CSV columns after miss_rate") {
     const nlohmann::ordered_json j = reportJson(classifiedSummary());
     const nlohmann::ordered_json& l1 = j["levels"][0];
     std::vector<std::string> keys;

@@ -128,7 +128,7 @@ TEST_CASE("hierarchy: the fill goes down before the victim's write-back (Dinero 
     CHECK(h.memory().writes == 0);
 }
 
-TEST_CASE("hierarchy: NINE levels act on their own; a hit above does not touch below") {
+TEST_CASE("hierarchy: NINE levels act on their own, a hit above does not touch below") {
     // L1 holds 1 line, L2 2 lines (fully associative, LRU). R A, R B, R A, R A, R C:
     // L1: every change of line misses: A m, B m (evicts A), A m (evicts B), A hit, C m -> 4 misses.
     // L2 sees the 4 fills: A m, B m, A hit, C: m, evicts the LRU of {A, B}: B (A was used later).
@@ -320,7 +320,7 @@ TEST_CASE("hierarchy: the observer sees a miss's consequences before the miss it
                                             "cache 0 hit"});
 }
 
-TEST_CASE("hierarchy: a copy is a snapshot; restoring it replays identically") {
+TEST_CASE("hierarchy: a copy is a snapshot, restoring it replays identically") {
     const auto trace = randomTrace(11, 6000);
     const std::span<const Access> first(trace.data(), 3000), second(trace.data() + 3000, 3000);
     Hierarchy h(mixedConfig());

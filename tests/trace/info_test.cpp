@@ -119,7 +119,7 @@ TEST_CASE("trace info: other line and page sizes change the footprint") {
     CHECK(info.regions[0].footprintLines == 3);  // 0x80, 0x81, 0x82
 }
 
-TEST_CASE("trace info: no outside entry when every access is in a region; idle regions stay listed") {
+TEST_CASE("trace info: no outside entry when every access is in a region, idle regions stay listed") {
     const TraceMetadata meta = twoRegions();
     VectorReader reader({acc(AccessKind::Write, 0x10fc, 4), acc(AccessKind::Read, 0x1000, 4)}, &meta);
     const TraceInfo info = traceInfo(reader, "in.bin");
@@ -134,7 +134,7 @@ TEST_CASE("trace info: no outside entry when every access is in a region; idle r
     CHECK(info.maxAddress == 0x10ff);
 }
 
-TEST_CASE("trace info: a trace without metadata has no regions; an empty trace has no range") {
+TEST_CASE("trace info: a trace without metadata has no regions, an empty trace has no range") {
     VectorReader reader({acc(AccessKind::Read, 0x40, 4)}, nullptr);
     const TraceInfo info = traceInfo(reader, "plain");
     CHECK_FALSE(info.metadata.has_value());

@@ -45,7 +45,7 @@ std::string metadataError(const std::string& json) {
 
 }  // namespace
 
-TEST_CASE("writer text: kind letter, hex address, decimal size; the source as a comment") {
+TEST_CASE("writer text: kind letter, hex address, decimal size, the source as a comment") {
     TraceMetadata m;
     m.source = "kernel x\nsecond line";
     CHECK(writeAs(TraceFormat::Text, kSample, m) ==
