@@ -7,9 +7,10 @@ set -euo pipefail
 # The classroom GUI (cachescope-gui, docs/gui.md): Dear ImGui, GLFW, OpenGL, stb, pkg-config to find
 # them, the DejaVu fonts it draws with; xvfb and xauth run its screenshot test without a display.
 # clang, libclang-rt-14-dev: the libFuzzer targets of fuzz/ (scripts/fuzz.sh); the product builds with g++.
+# help2man: the man pages; dpkg-dev, file: the .deb's dependencies (cpack, docs/install.md).
 packages=(cmake g++ make libcli11-dev nlohmann-json3-dev doctest-dev valgrind
           pkg-config libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core xvfb xauth
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev help2man dpkg-dev file)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -167,6 +167,7 @@ bool parseSize(const std::string& text, int& w, int& h) {
 
 int main(int argc, char** argv) {
     CLI::App app{"cachescope-gui: the classroom GUI of cachescope (docs/gui.md)", "cachescope-gui"};
+    app.set_version_flag("--version", std::string("cachescope-gui ") + CACHESCOPE_VERSION);
     std::string config, trace, kernel, screenshot, size = "1280x800", panel, script, layoutJson;
     std::vector<std::string> params;
     std::uint64_t steps = 0, benchmarkFrames = 0;

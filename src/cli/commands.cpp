@@ -24,6 +24,7 @@
 #include "cachescope/bench/bench.hpp"
 #include "cachescope/core/table.hpp"
 #include "cachescope/config/config.hpp"
+#include "cachescope/config/presets.hpp"
 #include "cachescope/config/resources.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
@@ -207,7 +208,8 @@ void policiesCommand() {
 
 void configCheckCommand(const std::string& path) {
     const SimConfig config = loadConfig(path);
-    std::cout << path << ": OK\n";
+    const std::string resolved = resolveConfigPath(path);
+    std::cout << path << (resolved != path ? " (" + resolved + ")" : std::string()) << ": OK\n";
     std::size_t width = 0;
     for (const CacheConfig& c : config.caches) width = std::max(width, c.name.size());
     for (const CacheConfig& c : config.caches) {
@@ -258,6 +260,21 @@ void configCheckCommand(const std::string& path) {
               << estimate.largest().path << ", " << approximateSize(estimate.largest().bytes)
               << "); the memory budget is " << approximateSize(defaultMemoryBudget())
               << " (half of this machine's memory; --max-memory changes it)\n";
+}
+
+void configPresetsCommand() {
+    const std::vector<PresetInfo> found = presets();
+    if (found.empty())
+        throw IoError("no presets found: none of the data folders has a configs/ folder (set CACHESCOPE_DATA_DIR to "
+                      "the folder that holds configs/ and traces/)");
+    std::size_t width = 0;
+    for (const PresetInfo& p : found) width = std::max(width, p.name.size());
+    for (const PresetInfo& p : found) {
+        const SimConfig config = loadConfig(p.path.string());
+        std::cout << p.name << std::string(width - p.name.size() + 2, ' ') << config.description << '\n';
+    }
+    std::cout << "(from " << found.front().path.parent_path().string()
+              << "; use a preset's name wherever a config file goes: --config " << found.front().name << ")\n";
 }
 
 void configShowCommand(const std::string& path) {
@@ -424,21 +441,27 @@ Command addConfigCommand(CLI::App& app) {
     configCmd->footer(
         "Examples:\n"
         "  cachescope config check configs/default.json\n"
-        "  cachescope config show configs/teaching.json");
+        "  cachescope config show configs/teaching.json\n"
+        "  cachescope config presets");
     CLI::App* checkCmd = configCmd->add_subcommand("check", "Validate a config and summarize its caches");
     checkCmd->add_option("file", *configPath, "Config file (JSON)")->required();
     checkCmd->footer(
         "Examples:\n"
         "  cachescope config check configs/default.json\n"
         "  cachescope config check configs/teaching-paging.json");
+    CLI::App* presetsCmd = configCmd->add_subcommand(
+        "presets", "List the bundled configs; their names work wherever a config file goes (--config zen4)");
+    presetsCmd->footer("Example:\n  cachescope config presets\n  cachescope run --config skylake-client --kernel matmul");
     CLI::App* showCmd = configCmd->add_subcommand("show", "Print the config with every default filled in (JSON)");
     showCmd->add_option("file", *configPath, "Config file (JSON)")->required();
     showCmd->footer(
         "Examples:\n"
         "  cachescope config show configs/teaching.json\n"
         "  cachescope config show configs/skylake-client.json");
-    return {configCmd, [configPath, checkCmd] {
-                if (checkCmd->parsed())
+    return {configCmd, [configPath, checkCmd, presetsCmd] {
+                if (presetsCmd->parsed())
+                    configPresetsCommand();
+                else if (checkCmd->parsed())
                     configCheckCommand(*configPath);
                 else
                     configShowCommand(*configPath);

@@ -94,6 +94,7 @@ TraceFormat outputFormat(const std::string& name, const std::string& path, std::
 void policiesCommand();
 void configCheckCommand(const std::string& path);
 void configShowCommand(const std::string& path);
+void configPresetsCommand();
 void benchCommand(const BenchArgs& args);
 
 /// A subcommand: `add...Command(app)` declares its options on `app` and returns the subcommand and

@@ -14,6 +14,7 @@
 
 #include "cachescope/analysis/sweep.hpp"
 #include "cachescope/analysis/sweep_plot.hpp"
+#include "cachescope/config/presets.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "commands.hpp"
@@ -112,7 +113,8 @@ void sweepCommand(const SweepArgs& args) {
 
     std::vector<SweepVary> vary;
     for (const std::string& v : args.vary) vary.push_back(parseVary(v));
-    const SweepPlan plan(args.config, readText(args.config, "config"), std::move(vary), labels, args.skipInvalid);
+    const std::string configPath = resolveConfigPath(args.config);  // a preset name works too
+    const SweepPlan plan(configPath, readText(configPath, "config"), std::move(vary), labels, args.skipInvalid);
 
     SweepOptions options;
     options.jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());

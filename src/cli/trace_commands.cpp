@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cachescope/config/presets.hpp"
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
@@ -48,7 +49,7 @@ void noteOldParamNames(const std::vector<std::string>& params) {
 SourceSpec toSpec(const SourceArgs& source) {
     noteOldParamNames(source.params);
     SourceSpec spec;
-    spec.trace = source.trace;
+    spec.trace = resolveBundledPath(source.trace);  // traces/x.bin from any folder (config/presets.hpp)
     spec.format = parseTraceFormat(source.traceFormat);
     spec.kernel = source.kernel;
     spec.params = source.params;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/config/config.hpp"
+#include "cachescope/config/presets.hpp"
 #include "cachescope/config/topology.hpp"
 #include "cachescope/core/error.hpp"
 #include "internal.hpp"
@@ -432,14 +433,26 @@ SimConfig parseConfig(std::string_view text, const std::string& source) {
     return Parser(source).parse(root);
 }
 
-SimConfig loadConfig(const std::string& path) {
+SimConfig loadConfig(const std::string& given) {
+    // A path that exists is read as given; otherwise a preset name ("skylake-client") or a bundled
+    // path ("configs/teaching.json") from any folder (config/presets.hpp).
+    const std::string path = resolveConfigPath(given);
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw IoError("cannot open config '" + path + "': Is a directory");
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         const int err = errno;
-        throw IoError("cannot open config '" + path + "': " + (err != 0 ? std::strerror(err) : "unknown error"));
+        std::string message = "cannot open config '" + path + "': " + (err != 0 ? std::strerror(err) : "unknown error");
+        if (path.find('/') == std::string::npos) {
+            const std::vector<PresetInfo> known = presets();
+            if (!known.empty()) {
+                message += " (nor is it a preset; the presets are";
+                for (std::size_t i = 0; i < known.size(); ++i) message += (i == 0 ? " " : ", ") + known[i].name;
+                message += ")";
+            }
+        }
+        throw IoError(message);
     }
     std::ostringstream text;
     text << in.rdbuf();
