@@ -93,7 +93,7 @@ TEST_CASE("install: cmake --install into a prefix, and the installed binary runs
     const std::string man = readFile(prefix / "share/man/man1/cachescope.1");
     CHECK(man.rfind(".\\\" DO NOT MODIFY THIS FILE!", 0) == 0);
     CHECK(contains(man, ".TH CACHESCOPE \"1\""));
-    for (const char* cmd : {"run", "trace", "sweep", "explain", "alloc", "config"})
+    for (const char* cmd : {"run", "trace", "trace record", "sweep", "explain", "alloc", "config", "config presets"})
         CHECK_MESSAGE(contains(man, std::string(".SS \"cachescope ") + cmd + "\""), cmd);
     CHECK(contains(man, "\\-\\-config"));
 #endif
