@@ -31,6 +31,7 @@ struct SourceArgs {
     std::string kernel;               // empty = read `trace`
     std::vector<std::string> params;  // "name=value" for the kernel
     std::string maxMemory;            // --max-memory SIZE; empty = half of this machine's memory
+    std::string placement;            // --placement ALLOCATOR; empty = the kernel's own layout
 };
 
 /// The session library's description of the same source (trace format name parsed).
@@ -61,6 +62,7 @@ struct TraceRecordArgs {
     std::string kernel;
     std::vector<std::string> params;
     std::vector<std::string> program;  // after "--": run it under Valgrind Lackey
+    std::string placement;             // --placement ALLOCATOR (a kernel's tensors)
     std::string output;
     std::string format = "auto";       // auto = from the output file's extension, else binary
 };

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cachescope/alloc/allocator.hpp"
 #include "cachescope/config/presets.hpp"
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/core/atomic_file.hpp"
@@ -19,12 +20,22 @@
 
 namespace cachescope::cli {
 
+static void addPlacementOption(CLI::App* cmd, std::string& placement) {
+    std::string names;
+    for (const alloc::AllocatorInfo& a : alloc::allocators()) names += (names.empty() ? "" : ", ") + a.name;
+    cmd->add_option("--placement", placement,
+                    "Place the kernel's tensors where this allocator would (" + names +
+                        "; docs/alloc.md): one fresh heap, tensors allocated in creation order with the align "
+                        "parameter as their alignment; default: one after another at multiples of align");
+}
+
 void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
     cmd->add_option("--trace-format", source.traceFormat, "Trace format (default: detect from content)")
         ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
     cmd->add_option("--kernel,-k", source.kernel, "Run a built-in kernel instead of reading a trace (see 'kernels')");
     cmd->add_option("--param,-p", source.params, "Kernel parameter NAME=VALUE (repeatable)");
     cmd->add_option("trace", source.trace, "Trace file, or - for standard input");
+    addPlacementOption(cmd, source.placement);
     cmd->add_option("--max-memory", source.maxMemory,
                     "Memory the simulator's state and a kernel's tensors may take, e.g. 4GiB (default: half of "
                     "this machine's memory); larger configs and kernels are refused before they start");
@@ -53,6 +64,7 @@ SourceSpec toSpec(const SourceArgs& source) {
     spec.format = parseTraceFormat(source.traceFormat);
     spec.kernel = source.kernel;
     spec.params = source.params;
+    spec.placement = source.placement;
     if (!source.maxMemory.empty()) {
         const std::optional<std::uint64_t> bytes = parseSize(source.maxMemory);
         if (!bytes || *bytes == 0)
@@ -123,7 +135,9 @@ void traceRecordCommand(const TraceRecordArgs& args) {
                          "'cachescope trace record -o t.bin -- ./a.out')");
     if (!args.kernel.empty()) {
         noteOldParamNames(args.params);
-        std::unique_ptr<TraceReader> trace = openKernelTrace(args.kernel, args.params);
+        SourceSpec spec = SourceSpec::kernelRun(args.kernel, args.params);
+        spec.placement = args.placement;
+        std::unique_ptr<TraceReader> trace = openSource(spec);
         std::uint64_t accesses = 0;
         writeFileAtomically(args.output, [&](std::ostream& os) {
             std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, format, *trace->metadata());
@@ -193,6 +207,7 @@ Command addTraceCommand(CLI::App& app) {
         "record", "Record a kernel's accesses, or a program's under Valgrind Lackey, to a trace file");
     recordCmd->add_option("--kernel,-k", record->kernel, "Built-in kernel to record");
     recordCmd->add_option("--param,-p", record->params, "Kernel parameter NAME=VALUE (repeatable)");
+    addPlacementOption(recordCmd, record->placement);
     recordCmd->add_option("-o,--output", record->output, "Trace file to write (atomically)")->required();
     recordCmd->add_option("--format", record->format, "Output format (default: from the extension, else binary)")
         ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));

@@ -1,8 +1,11 @@
 // KernelParams accessors and runKernel: the part of the kernel framework every kernel relies on.
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
+#include "cachescope/alloc/allocator.hpp"
+#include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/kernels/stream.hpp"
 
@@ -51,8 +54,21 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
     meta.params = params.all();
     meta.source = "kernel " + kernel.name;
     for (const auto& [key, value] : params.all()) meta.source += " " + key + "=" + value;
-    Layout layout(
-        Layout::Options{params.count("base"), params.count("align"), params.count("row_pad"), params.memoryBudget});
+    Layout::Options layoutOptions{params.count("base"), params.count("align"), params.count("row_pad"),
+                                  params.memoryBudget, {}};
+    std::unique_ptr<alloc::Allocator> placer;
+    if (!params.placement.empty()) {
+        placer = alloc::makeAllocator(params.placement);
+        meta.source += " placement=" + params.placement;
+        layoutOptions.place = [&placer, &kernel](std::uint64_t bytes, std::uint64_t align) {
+            const alloc::AllocResult r = placer->allocate(bytes, align);
+            if (!r.ok)  // an unlimited heap refuses only what no address space holds
+                throw UsageError("kernel " + kernel.name + ": the " + std::string(placer->name()) +
+                                 " allocator cannot place a tensor of " + std::to_string(bytes) + " bytes");
+            return r.address;
+        };
+    }
+    Layout layout(std::move(layoutOptions));
     const bool fetches = params.flag("fetches");
     std::optional<Recorder> recorder;
     KernelRunContext context{params, meta, layout,

@@ -2,6 +2,7 @@
 // and the helpers every front end shares to open and name it.
 
 #include "cachescope/core/error.hpp"
+#include "cachescope/alloc/allocator.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/kernels/stream.hpp"
 #include "cachescope/session/session.hpp"
@@ -38,8 +39,12 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
         const KernelInfo& kernel = findKernel(source.kernel);
         KernelParams params = resolveParams(kernel, source.params);
         params.memoryBudget = source.memoryBudget;
+        params.placement = source.placement;
+        if (!source.placement.empty()) (void)alloc::makeAllocator(source.placement);  // an unknown name: its message now
         return openKernelTrace(kernel, params);
     }
+    if (!source.placement.empty())
+        throw UsageError("--placement " + source.placement + " needs --kernel (it places a kernel's tensors)");
     if (!source.params.empty())
         throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
     if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
@@ -53,6 +58,7 @@ std::string describeSource(const SourceSpec& source) {
     std::string text = "kernel " + kernel.name;
     const KernelParams params = resolveParams(kernel, source.params);
     for (const auto& [name, value] : params.all()) text += " " + name + "=" + value;
+    if (!source.placement.empty()) text += " placement=" + source.placement;
     return text;
 }
 
@@ -76,6 +82,7 @@ std::string describeSourceBriefly(const SourceSpec& source) {
     std::string text = "kernel " + kernel.name;
     for (const auto& [name, value] : params.all())
         if (given(name) || mattersByDefault(name)) text += " " + name + "=" + value;
+    if (!source.placement.empty()) text += " placement=" + source.placement;
     return text;
 }
 

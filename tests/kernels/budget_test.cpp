@@ -46,7 +46,7 @@ TEST_CASE("kernel memory budget: the default refuses the 16 GiB softmax of the i
 }
 
 TEST_CASE("kernel memory budget: a shape whose size overflows 64 bits saturates and is refused") {
-    Layout layout(Layout::Options{0x10000000, 4096, 0, std::uint64_t{1} << 20});
+    Layout layout(Layout::Options{0x10000000, 4096, 0, std::uint64_t{1} << 20, {}});
     TraceMetadata meta;
     CHECK_THROWS_AS(layout.tensor<double>(meta, "huge", {std::uint64_t{1} << 40, std::uint64_t{1} << 40}), UsageError);
     CHECK(layout.bytes() == 0);

@@ -46,6 +46,10 @@ public:
     /// Host bytes the kernel's tensors may take (Layout::Options::memoryBudget; 0 = half of this
     /// machine's memory). Not a parameter users set with --param: front ends set it (--max-memory).
     std::uint64_t memoryBudget = 0;
+    /// A simulated allocator (alloc::allocators(), e.g. "buddy") that places the tensors, one fresh
+    /// heap per run, tensors allocated in creation order and never freed; empty = one after another
+    /// at multiples of `align`. Not a --param: front ends set it (run --placement, docs/alloc.md).
+    std::string placement;
 
 private:
     const std::string& raw(const std::string& name) const;

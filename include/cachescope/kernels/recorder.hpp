@@ -21,9 +21,11 @@
 // fetches carry their own site (`fetchSite`, "fetch code", in the code region), so attribution
 // charges them to the code, not to the tensor the statement touches.
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -148,6 +150,10 @@ public:
         /// Host bytes all tensors together may take (their values live in this process's memory);
         /// tensor() throws UsageError past it, before allocating. 0 = defaultMemoryBudget().
         std::uint64_t memoryBudget = 0;
+        /// When set, places each tensor: returns its offset from `base` for `bytes` bytes aligned to
+        /// `align` (a simulated allocator's address, `run --placement`); when empty, each tensor
+        /// starts at the first multiple of `align` after the previous one.
+        std::function<std::uint64_t(std::uint64_t bytes, std::uint64_t align)> place;
     };
     explicit Layout(Options options);
 
@@ -163,10 +169,10 @@ public:
             const std::uint64_t extent = shape[d] + (d + 1 == shape.size() ? options_.pad : 0);
             pitch = extent != 0 && pitch > ~std::uint64_t{0} / extent ? ~std::uint64_t{0} : pitch * extent;  // saturates
         }
-        const std::uint64_t base = alignUp(next_);
         const std::uint64_t size = reserve(name, shape, pitch, sizeof(T));
+        const std::uint64_t base = options_.place ? options_.base + options_.place(size, options_.align) : alignUp(next_);
         meta.regions.push_back(Region{std::move(name), base, size, sizeof(T), shape, std::move(layoutName), strides});
-        next_ = base + size;
+        next_ = std::max(next_, base + size);
         return Tensor<T>(static_cast<std::int32_t>(meta.regions.size() - 1), base, std::move(shape), std::move(strides));
     }
     /// Adds a "code" region with a 16-byte slot per site (call after every site is added) and

@@ -51,6 +51,8 @@ struct SourceSpec {
     /// Bytes the simulator's state (config/resources.hpp, checked by Session) and a kernel's tensors
     /// (KernelParams::memoryBudget) may take; 0 = defaultMemoryBudget(), half of this machine's memory.
     std::uint64_t memoryBudget = 0;
+    /// A kernel's tensor placement: an allocator name (KernelParams::placement, `--placement`).
+    std::string placement;
     /// When set, opens the source (instead of trace / kernel); every call must give the same
     /// accesses. `label` then names it (describeSource).
     std::function<std::unique_ptr<TraceReader>()> opener;
