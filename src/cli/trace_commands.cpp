@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "cachescope/alloc/allocator.hpp"
-#include "cachescope/config/presets.hpp"
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
@@ -60,7 +59,7 @@ void noteOldParamNames(const std::vector<std::string>& params) {
 SourceSpec toSpec(const SourceArgs& source) {
     noteOldParamNames(source.params);
     SourceSpec spec;
-    spec.trace = resolveBundledPath(source.trace);  // traces/x.bin from any folder (config/presets.hpp)
+    spec.trace = source.trace;
     spec.format = parseTraceFormat(source.traceFormat);
     spec.kernel = source.kernel;
     spec.params = source.params;

@@ -3,6 +3,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/alloc/allocator.hpp"
+#include "cachescope/config/presets.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/kernels/stream.hpp"
 #include "cachescope/session/session.hpp"
@@ -48,7 +49,7 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
     if (!source.params.empty())
         throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
     if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
-    return openTrace(source.trace, source.format);
+    return openTrace(resolveBundledPath(source.trace), source.format);  // traces/x.bin from any folder
 }
 
 std::string describeSource(const SourceSpec& source) {
