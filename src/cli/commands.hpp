@@ -122,6 +122,7 @@ Command addExplainCommand(CLI::App& app);  // explain_command.cpp
 Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance histogram
 Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 Command addAllocCommand(CLI::App& app);  // alloc, alloc compare (alloc_command.cpp)
+Command addGcCommand(CLI::App& app);     // gc: reference counting vs mark-sweep (gc_command.cpp)
 
 /// Writes with `write` to standard output when `path` is empty or "-", else atomically to `path`
 /// (writeFileAtomically: a failed command leaves no file behind).
