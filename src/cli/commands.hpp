@@ -63,6 +63,7 @@ struct TraceRecordArgs {
     std::vector<std::string> program;  // after "--": run it under Valgrind Lackey
     std::string output;
     std::string format = "auto";       // auto = from the output file's extension, else binary
+    bool allocations = false;          // --allocations: the program's allocations (docs/alloc.md)
 };
 
 struct TraceConvertArgs {
