@@ -312,10 +312,8 @@ private:
     bool locked = false;
 };
 
-void recordAlloc(void* p, size_t size, size_t align, const void* pc) {
-    if (p == nullptr) return;
-    Recording r;
-    if (!r.active) return;
+/// Gives `p` the next ID and writes its alloc line; the caller holds an active Recording.
+void writeAlloc(void* p, size_t size, size_t align, const void* pc) {
     const uint64_t id = nextId++;
     if (!insert(p, id)) return;
     beginLine();
@@ -333,40 +331,55 @@ void recordAlloc(void* p, size_t size, size_t align, const void* pc) {
     put("\n", 1);
 }
 
+void writeIdLine(const char* op, size_t opLength, uint64_t id) {
+    beginLine();
+    put(op, opLength);
+    putId(id);
+}
+
+void recordAlloc(void* p, size_t size, size_t align, const void* pc) {
+    if (p == nullptr) return;
+    Recording r;
+    if (r.active) writeAlloc(p, size, align, pc);
+}
+
+/// Before the real free: once the block is free another thread may get its address.
 void recordFree(void* p) {
     if (p == nullptr) return;
     Recording r;
     if (!r.active) return;
     const uint64_t id = remove(p);
     if (id == 0) return;
-    beginLine();
-    put("free", 4);
-    putId(id);
+    writeIdLine("free", 4, id);
     put("\n", 1);
 }
 
-void recordRealloc(void* old, void* p, size_t size, const void* pc) {
+/// Before the real realloc, for the same reason: takes `old` out of the table; its ID, or 0.
+uint64_t takeId(void* old) {
+    Recording r;
+    return r.active ? remove(old) : 0;
+}
+
+/// After the real realloc of the block `id` (0: a block from before recording began) at `old`.
+void finishRealloc(uint64_t id, void* old, void* p, size_t size, const void* pc) {
     Recording r;
     if (!r.active) return;
-    const uint64_t id = remove(old);
-    if (id == 0) {
-        // A block from before recording began: from here on it is a new allocation.
-        const uint64_t fresh = nextId++;
-        if (!insert(p, fresh)) return;
-        beginLine();
-        put("alloc", 5);
-        putId(fresh);
-        put(" ", 1);
-        putDecimal(size);
-        put(" ", 1);
-        putSite(pc);
-        put("\n", 1);
+    if (p == nullptr) {
+        if (id == 0) return;
+        if (size == 0) {  // realloc(p, 0) freed p (glibc)
+            writeIdLine("free", 4, id);
+            put("\n", 1);
+        } else {
+            insert(old, id);  // failed: the old block stays
+        }
+        return;
+    }
+    if (id == 0) {  // from here on it is a new allocation
+        writeAlloc(p, size, 0, pc);
         return;
     }
     insert(p, id);
-    beginLine();
-    put("realloc", 7);
-    putId(id);
+    writeIdLine("realloc", 7, id);
     put(" ", 1);
     putDecimal(size);
     put("\n", 1);
@@ -448,12 +461,9 @@ __attribute__((visibility("default"))) void* realloc(void* old, size_t size) {
         recordAlloc(p, size, 0, CALLER);
         return p;
     }
+    const uint64_t id = takeId(old);
     void* p = realRealloc(old, size);
-    if (p == nullptr) {
-        if (size == 0) recordFree(old);  // realloc(p, 0) frees p (glibc)
-        return nullptr;
-    }
-    recordRealloc(old, p, size, CALLER);
+    finishRealloc(id, old, p, size, CALLER);
     return p;
 }
 
