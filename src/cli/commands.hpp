@@ -65,6 +65,7 @@ struct TraceRecordArgs {
     std::string placement;             // --placement ALLOCATOR (a kernel's tensors)
     std::string output;
     std::string format = "auto";       // auto = from the output file's extension, else binary
+    bool allocations = false;          // --allocations: the program's allocations (docs/alloc.md)
 };
 
 struct TraceConvertArgs {
@@ -125,6 +126,7 @@ Command addExplainCommand(CLI::App& app);  // explain_command.cpp
 Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance histogram
 Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 Command addAllocCommand(CLI::App& app);  // alloc, alloc compare (alloc_command.cpp)
+Command addGcCommand(CLI::App& app);     // gc: reference counting vs mark-sweep (gc_command.cpp)
 
 /// Writes with `write` to standard output when `path` is empty or "-", else atomically to `path`
 /// (writeFileAtomically: a failed command leaves no file behind).

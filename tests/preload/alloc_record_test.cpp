@@ -1,0 +1,101 @@
+// `cachescope trace record --allocations` on tests/helpers/alloc_known.cpp, whose allocations are
+// known: every one is found in the recorded trace, in order, with its size, alignment, call site
+// and the ID that follows it through realloc and free.
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "cachescope/alloc/trace.hpp"
+#include "cli/cli_run.hpp"
+
+using namespace cachescope::testing;
+using namespace cachescope::alloc;
+
+namespace {
+
+/// The index of the first event at or after `from` that is an alloc of `size` bytes.
+std::size_t findAlloc(const AllocTrace& t, std::uint64_t size, std::size_t from = 0) {
+    for (std::size_t i = from; i < t.events.size(); ++i)
+        if (t.events[i].op == AllocOp::Alloc && t.events[i].size == size) return i;
+    return t.events.size();
+}
+
+std::size_t findOp(const AllocTrace& t, AllocOp op, std::uint32_t id, std::size_t from) {
+    for (std::size_t i = from; i < t.events.size(); ++i)
+        if (t.events[i].op == op && t.events[i].id == id) return i;
+    return t.events.size();
+}
+
+}  // namespace
+
+TEST_CASE("trace record --allocations: the helper's known allocations, in order, with sites and IDs") {
+    ScratchDir dir;
+    const auto out = dir.path / "known.alloc";
+    const CliResult r = runCli("trace record --allocations -o '" + out.string() + "' -- " CACHESCOPE_ALLOC_KNOWN_PATH);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "alloc_known: done\n");  // the program's output passes through
+    CHECK(r.err.find("cachescope: recorded ") == 0);
+    const AllocTrace t = loadAllocTrace(out.string());  // a valid trace of docs/alloc.md
+
+    const std::size_t a = findAlloc(t, 100001);
+    REQUIRE(a < t.events.size());
+    CHECK(t.sites[t.events[a].site].rfind("main+0x", 0) == 0);
+    CHECK(t.events[a].align == 0);
+    const std::uint32_t aId = t.events[a].id;
+    const std::size_t b = findAlloc(t, 7777, a);  // calloc(7, 1111)
+    REQUIRE(b < t.events.size());
+    const std::size_t ra = findOp(t, AllocOp::Realloc, aId, b);
+    REQUIRE(ra < t.events.size());
+    CHECK(t.events[ra].size == 200002);
+    const std::size_t c = findAlloc(t, 30003, ra);
+    REQUIRE(c < t.events.size());
+    CHECK(t.events[c].align == 64);
+    const std::size_t d = findAlloc(t, 40960, c);
+    REQUIRE(d < t.events.size());
+    CHECK(t.events[d].align == 4096);
+    const std::size_t e = findAlloc(t, 10007 * sizeof(int), d);  // new int[10007]
+    REQUIRE(e < t.events.size());
+    CHECK(t.sites[t.events[e].site].rfind("main+0x", 0) == 0);
+    const std::size_t s = findAlloc(t, 50005, e);  // new Big
+    REQUIRE(s < t.events.size());
+    const std::size_t f = findAlloc(t, 60006, s);
+    REQUIRE(f < t.events.size());
+    CHECK(t.sites[t.events[f].site].rfind("make_buffer+0x", 0) == 0);
+    // The frees, in the program's order, each naming the block's ID; f is never freed.
+    std::size_t at = f;
+    for (const std::size_t freed : {b, c, d, e, s, a}) {
+        CAPTURE(freed);
+        const std::size_t next = findOp(t, AllocOp::Free, t.events[freed].id, at);
+        REQUIRE(next < t.events.size());
+        at = next;
+    }
+    CHECK(findOp(t, AllocOp::Free, t.events[f].id, f) == t.events.size());
+
+    // The recorded trace runs through the allocator simulator: the leak is reported at its site.
+    const CliResult sim = runCli("alloc --json '" + out.string() + "'");
+    REQUIRE(sim.status == 0);
+    CHECK(sim.out.find("\"site\": \"make_buffer+0x") != std::string::npos);
+}
+
+TEST_CASE("trace record --allocations: a missing program and wrong option mixes are one error line") {
+    ScratchDir dir;
+    const auto out = dir.path / "x.alloc";
+    const CliResult missing = runCli("trace record --allocations -o '" + out.string() + "' -- /nonexistent/prog");
+    CHECK(missing.status == 1);
+    CHECK(missing.err == "cachescope: error: cannot run '/nonexistent/prog': no such file\n");
+    CHECK_FALSE(std::ifstream(out).good());  // nothing written
+
+    const CliResult kernel = runCli("trace record --allocations --kernel matmul -o '" + out.string() + "'");
+    CHECK(kernel.status == 1);
+    CHECK(kernel.err ==
+          "cachescope: error: trace record --allocations records a program: give it after -- "
+          "(e.g. 'cachescope trace record --allocations -o t.alloc -- ./a.out'), not --kernel\n");
+
+    const CliResult format =
+        runCli("trace record --allocations --format binary -o '" + out.string() + "' -- " CACHESCOPE_ALLOC_KNOWN_PATH);
+    CHECK(format.status == 1);
+    CHECK(format.err.find("--format does not apply") != std::string::npos);
+}
