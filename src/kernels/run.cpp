@@ -1,5 +1,6 @@
 // KernelParams accessors and runKernel: the part of the kernel framework every kernel relies on.
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -21,6 +22,17 @@ std::int64_t KernelParams::integer(const std::string& name) const {
 }
 
 const std::string& KernelParams::choice(const std::string& name) const { return raw(name); }
+
+std::vector<std::int64_t> KernelParams::integers(const std::string& name) const {
+    std::vector<std::int64_t> out;
+    const std::string& v = raw(name);  // resolveParams stored "a,b,c" in decimal
+    for (std::size_t start = 0; start <= v.size();) {
+        const std::size_t comma = std::min(v.find(',', start), v.size());
+        out.push_back(std::stoll(v.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return out;
+}
 
 bool KernelParams::flag(const std::string& name) const { return raw(name) == "1"; }
 

@@ -23,13 +23,14 @@
 namespace cachescope {
 
 struct KernelParamSpec {
-    enum class Type { Int, Choice, Bool };
+    /// IntList: comma-separated integers ("784,256,10"), each within [min, max].
+    enum class Type { Int, Choice, Bool, IntList };
     std::string name;
     Type type = Type::Int;
     std::string defaultValue;          // as the user would write it
     std::string description;
     std::vector<std::string> choices;  // Choice only
-    std::int64_t min = 0, max = 0;     // Int only (inclusive)
+    std::int64_t min = 0, max = 0;     // Int and IntList only (inclusive)
 };
 
 /// A kernel's parameters after resolution: every declared one present, values checked.
@@ -38,6 +39,7 @@ public:
     std::int64_t integer(const std::string& name) const;  // Int (also base/align/pad/elem)
     std::uint64_t count(const std::string& name) const { return static_cast<std::uint64_t>(integer(name)); }
     const std::string& choice(const std::string& name) const;
+    std::vector<std::int64_t> integers(const std::string& name) const;  // IntList
     bool flag(const std::string& name) const;
     /// In declaration order, for the trace metadata and reports.
     const std::vector<std::pair<std::string, std::string>>& all() const { return values_; }
@@ -99,6 +101,12 @@ const KernelInfo& findKernel(const std::string& name);
 /// of range or not among the choices ("--param order=ikx: expected one of ijk, ikj, ..."),
 /// a setting without '=' or given twice.
 KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::string>& settings);
+
+/// The same checks against an explicit list of parameters (no common ones added), for other
+/// parameterised generators (the allocation workloads, alloc/workload.hpp). `owner` starts every
+/// message: "workload mlp-train: --param batch=0: expected an integer from 1 to 4096 ...".
+KernelParams resolveParamSpecs(const std::string& owner, const std::vector<KernelParamSpec>& specs,
+                               const std::vector<std::string>& settings);
 
 /// The references a run of `kernel` with `params` will record, without running it: the closed
 /// form of its data accesses, doubled with fetches=1 (one fetch precedes each access). matmul
