@@ -1,5 +1,6 @@
-// `cachescope alloc`: an allocation trace through one simulated allocator (alloc/), or through
-// every one side by side (`alloc compare`). Layout and semantics in docs/alloc.md.
+// `cachescope alloc`: an allocation trace (a file, or a built-in workload run with --workload) through
+// one simulated allocator (alloc/), or through every one side by side (`alloc compare`); --plot
+// draws the heap map. Layout and semantics in docs/alloc.md.
 
 #include <iostream>
 #include <memory>

@@ -62,7 +62,8 @@ struct Panel {
     }
 };
 
-std::string timeTicks(const Panel& p, double y0, double y1, bool labels) {
+/// Ticks of the time axis below y (the bottom of an area), with labels or without.
+std::string timeTicks(const Panel& p, double y1, bool labels) {
     std::string s = "<g class=\"x-ticks\" text-anchor=\"middle\">\n";
     for (const Tick& t : linearTicks(0, double(std::max<std::uint64_t>(p.map.events, 1)))) {
         const double px = p.x(t.value);
@@ -70,7 +71,6 @@ std::string timeTicks(const Panel& p, double y0, double y1, bool labels) {
              "\" stroke=\"#333333\"/>\n";
         if (labels) s += text(px, y1 + 18, t.label);
     }
-    (void)y0;
     return s + "</g>\n";
 }
 
@@ -168,7 +168,7 @@ std::string drawPanel(const Panel& p, std::size_t maxRectangles) {
         s += text(kLeft - 8, py + 4, t.label);
     }
     s += "</g>\n";
-    s += timeTicks(p, p.top, p.top + kHeapHeight, false);
+    s += timeTicks(p, p.top + kHeapHeight, false);
     s += text(24, p.top + kHeapHeight / 2, "address", "text-anchor=\"middle\" transform=\"rotate(-90 24 " +
                                                           n(p.top + kHeapHeight / 2) + ")\"");
 
@@ -195,7 +195,7 @@ std::string drawPanel(const Panel& p, std::size_t maxRectangles) {
             points += (points.empty() ? "" : " ") + n(kLeft + double(c)) + "," + n(ft + kFragHeight - column[c] * kFragHeight);
     s += "<polyline class=\"fragmentation\" fill=\"none\" stroke=\"#D55E00\" stroke-width=\"1.2\" points=\"" +
          points + "\"/>\n";
-    s += timeTicks(p, ft, ft + kFragHeight, true);
+    s += timeTicks(p, ft + kFragHeight, true);
     s += text(kLeft + kPlotWidth / 2, ft + kFragHeight + 36, "event (time)", "text-anchor=\"middle\"");
     s += text(kLeft - 60, ft - 8, "external fragmentation (1 - largest free / free)", "font-size=\"11\"");
     return s;

@@ -13,6 +13,7 @@
 #include "cachescope/alloc/run.hpp"
 #include "cachescope/alloc/workload.hpp"
 #include "cachescope/core/error.hpp"
+#include "../../src/alloc/workload_nn.hpp"  // the layers, for the gradient check
 
 using namespace cachescope::alloc;
 
@@ -257,4 +258,69 @@ TEST_CASE("workload parameters: one clear message per mistake") {
                          "unknown workload 'mlp-trian' (did you mean 'mlp-train'?); known workloads: mlp-train, "
                          "cnn-train, transformer-decode",
                          UsageError);
+}
+
+// The layers' backward passes against finite differences of their forward passes: the gradients
+// the training workloads follow are the loss's (so "the loss falls" is not luck).
+TEST_CASE("workload layers: Linear, ReLU and cross-entropy gradients match finite differences") {
+    using namespace cachescope::alloc::nn;
+    Heap heap("grad-check");
+    Random rng(3);
+    const std::size_t rows = 3, in = 4, hidden = 5, classes = 3;
+    Param w1, b1, w2, b2;
+    w1.value = heap.make("w1", hidden * in);
+    b1.value = heap.make("b1", hidden);
+    w2.value = heap.make("w2", classes * hidden);
+    b2.value = heap.make("b2", classes);
+    for (Param* p : {&w1, &b1, &w2, &b2}) initUniform(p->value, 2, rng);
+    Tensor x = heap.make("x", rows * in);
+    for (float& v : x.data) v = rng.uniform(-1, 1);
+    Buf<std::int64_t> target = heap.make<std::int64_t>("target", rows);
+    target.data = {0, 2, 1};
+
+    auto lossOf = [&] {
+        Tensor h = heap.make("h", rows * hidden);
+        linearForward(x, w1, b1, rows, in, hidden, h);
+        Tensor r = reluForward(heap, h, "r");
+        Tensor z = heap.make("z", rows * classes);
+        linearForward(r, w2, b2, rows, hidden, classes, z);
+        LossState s = crossEntropyForward(heap, z, target, rows, classes);
+        const double loss = s.loss[0];
+        heap.drop(h);
+        heap.drop(r);
+        heap.drop(s.logSoftmax);
+        heap.drop(s.loss);
+        return loss;
+    };
+    // Analytic gradients, the way mlp-train computes them.
+    Tensor h = heap.make("h", rows * hidden);
+    linearForward(x, w1, b1, rows, in, hidden, h);
+    Tensor r = reluForward(heap, h, "r");
+    Tensor z = heap.make("z", rows * classes);
+    linearForward(r, w2, b2, rows, hidden, classes, z);
+    LossState s = crossEntropyForward(heap, z, target, rows, classes);
+    Tensor gz = crossEntropyBackward(heap, s, target, rows, classes, "gz");
+    Tensor gr = heap.make("gr", rows * hidden);
+    w2.grad = heap.make("gw2", w2.value.size());
+    b2.grad = heap.make("gb2", classes);
+    linearBackward(r, gz, w2, rows, hidden, classes, w2.grad, b2.grad, &gr);
+    Tensor gh = reluBackward(heap, gr, r, "gh");
+    w1.grad = heap.make("gw1", w1.value.size());
+    b1.grad = heap.make("gb1", hidden);
+    linearBackward(x, gh, w1, rows, in, hidden, w1.grad, b1.grad, nullptr);
+
+    const float eps = 1e-3F;  // small enough that no ReLU input changes sign
+    for (Param* p : {&w1, &b1, &w2, &b2})
+        for (std::size_t i = 0; i < p->value.size(); ++i) {
+            const float keep = p->value[i];
+            p->value[i] = keep + eps;
+            const double up = lossOf();
+            p->value[i] = keep - eps;
+            const double down = lossOf();
+            p->value[i] = keep;
+            CAPTURE(i);
+            CAPTURE(p->value.name);
+            // The float loss rounds to ~1e-7, so the difference quotient carries ~5e-5 of noise.
+            CHECK(p->grad[i] == doctest::Approx((up - down) / (2 * eps)).epsilon(0.02).scale(5e-3));
+        }
 }
