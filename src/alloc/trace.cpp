@@ -144,4 +144,25 @@ AllocTrace loadAllocTrace(const std::string& path) {
     return readAllocTrace(in, path);
 }
 
+void writeAllocTrace(std::ostream& os, const AllocTrace& trace) {
+    os << "# " << trace.source << '\n';
+    for (const AllocEvent& ev : trace.events) {
+        const std::string& id = trace.names[ev.id];
+        switch (ev.op) {
+            case AllocOp::Alloc:
+                os << "alloc " << id << ' ' << ev.size;
+                if (ev.align != 0) os << ' ' << ev.align;
+                if (ev.site != 0) os << ' ' << trace.sites[ev.site];
+                break;
+            case AllocOp::Free:
+                os << "free " << id;
+                break;
+            case AllocOp::Realloc:
+                os << "realloc " << id << ' ' << ev.size;
+                break;
+        }
+        os << '\n';
+    }
+}
+
 }  // namespace cachescope::alloc

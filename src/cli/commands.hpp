@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cachescope/config/config.hpp"
+#include "cachescope/kernels/kernel.hpp"
 #include "cachescope/report/report.hpp"
 #include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
@@ -87,6 +88,8 @@ void runCommand(const RunArgs& args);
 /// page replacement, which needs a trace file).
 RunSummary simulateSource(const RunArgs& args, const SimConfig& config);
 void kernelsCommand(const std::string& name);  // empty = every kernel
+/// The parameter table of `kernels` and `workloads`: name, default, description, allowed values.
+void printParamSpecs(std::ostream& os, const std::vector<KernelParamSpec>& params);
 void traceRecordCommand(const TraceRecordArgs& args);
 void traceConvertCommand(const TraceConvertArgs& args);
 void traceInfoCommand(const TraceInfoArgs& args);
@@ -127,6 +130,7 @@ Command addReuseCommand(CLI::App& app);  // reuse_commands.cpp: reuse-distance h
 Command addMrcCommand(CLI::App& app);    // reuse_commands.cpp: miss-ratio curve (exact or SHARDS)
 Command addAllocCommand(CLI::App& app);  // alloc, alloc compare (alloc_command.cpp)
 Command addGcCommand(CLI::App& app);     // gc: reference counting vs mark-sweep (gc_command.cpp)
+Command addWorkloadsCommand(CLI::App& app);  // workloads_command.cpp: the allocation workloads
 
 /// Writes with `write` to standard output when `path` is empty or "-", else atomically to `path`
 /// (writeFileAtomically: a failed command leaves no file behind).

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
         "  cachescope mrc --sizes 32KiB traces/matmul-ijk.bin\n"
         "  cachescope alloc --allocator best-fit traces/textbook-placement.alloc\n"
         "  cachescope gc traces/parent-child-cycle.gc\n"
+        "  cachescope alloc compare --workload mlp-train --param batch=64\n"
         "Run 'cachescope <command> --help' for the options of a command.");
 
     // Every subcommand, in the order `--help` lists them: each add...Command declares its options
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
     commands.push_back(addMrcCommand(app));
     commands.push_back(addAllocCommand(app));
     commands.push_back(addGcCommand(app));
+    commands.push_back(addWorkloadsCommand(app));
     applyOptionRules(app);
 
     try {

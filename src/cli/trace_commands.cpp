@@ -92,6 +92,27 @@ TraceFormat outputFormat(const std::string& name, const std::string& path, std::
                      "text|din|lackey|binary");
 }
 
+void printParamSpecs(std::ostream& os, const std::vector<KernelParamSpec>& params) {
+    std::size_t nameWidth = 0, defaultWidth = 0;
+    for (const KernelParamSpec& p : params) {
+        nameWidth = std::max(nameWidth, p.name.size());
+        defaultWidth = std::max(defaultWidth, p.defaultValue.size());
+    }
+    for (const KernelParamSpec& p : params) {
+        std::string values;
+        if (p.type == KernelParamSpec::Type::Choice) {
+            for (const std::string& c : p.choices) values += (values.empty() ? "" : "|") + c;
+        } else if (p.type == KernelParamSpec::Type::Bool) {
+            values = "0|1";
+        } else {
+            values = std::to_string(p.min) + ".." + std::to_string(p.max);
+            if (p.type == KernelParamSpec::Type::IntList) values = "comma-separated, each " + values;
+        }
+        os << "  " << p.name << std::string(nameWidth - p.name.size() + 2, ' ') << p.defaultValue
+           << std::string(defaultWidth - p.defaultValue.size() + 2, ' ') << p.description << " (" << values << ")\n";
+    }
+}
+
 void kernelsCommand(const std::string& name) {
     std::vector<const KernelInfo*> list;
     if (!name.empty()) {
@@ -104,24 +125,7 @@ void kernelsCommand(const std::string& name) {
         std::cout << k->name << ": " << k->description << '\n';
         std::vector<KernelParamSpec> params = k->params;
         params.insert(params.end(), common.begin(), common.end());
-        std::size_t nameWidth = 0, defaultWidth = 0;
-        for (const KernelParamSpec& p : params) {
-            nameWidth = std::max(nameWidth, p.name.size());
-            defaultWidth = std::max(defaultWidth, p.defaultValue.size());
-        }
-        for (const KernelParamSpec& p : params) {
-            std::string values;
-            if (p.type == KernelParamSpec::Type::Choice) {
-                for (const std::string& c : p.choices) values += (values.empty() ? "" : "|") + c;
-            } else if (p.type == KernelParamSpec::Type::Bool) {
-                values = "0|1";
-            } else {
-                values = std::to_string(p.min) + ".." + std::to_string(p.max);
-            }
-            std::cout << "  " << p.name << std::string(nameWidth - p.name.size() + 2, ' ') << p.defaultValue
-                      << std::string(defaultWidth - p.defaultValue.size() + 2, ' ') << p.description << " ("
-                      << values << ")\n";
-        }
+        printParamSpecs(std::cout, params);
         if (list.size() > 1) std::cout << '\n';
     }
     if (name.empty())

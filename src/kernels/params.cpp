@@ -70,6 +70,20 @@ std::string normalise(const KernelParamSpec& spec, const std::string& value, con
         case T::Choice:
             if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) return value;
             throw UsageError(where + ": expected one of " + joinNames(spec.choices));
+        case T::IntList: {
+            std::string out;
+            for (std::size_t start = 0; start <= value.size();) {
+                const std::size_t comma = std::min(value.find(',', start), value.size());
+                const auto v = parseInt(std::string_view(value).substr(start, comma - start));
+                if (!v || *v < spec.min || *v > spec.max)
+                    throw UsageError(where + ": expected integers from " + std::to_string(spec.min) + " to " +
+                                     std::to_string(spec.max) + " separated by commas (e.g. " + spec.defaultValue +
+                                     ")");
+                out += (out.empty() ? "" : ",") + std::to_string(*v);
+                start = comma + 1;
+            }
+            return out;
+        }
     }
     return value;
 }
@@ -81,8 +95,12 @@ KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::stri
     for (auto& common : commonParams())
         if (std::none_of(specs.begin(), specs.end(), [&](const auto& s) { return s.name == common.name; }))
             specs.push_back(std::move(common));
+    return resolveParamSpecs("kernel " + kernel.name, specs, settings);
+}
 
-    const std::string prefix = "kernel " + kernel.name + ": ";
+KernelParams resolveParamSpecs(const std::string& owner, const std::vector<KernelParamSpec>& specs,
+                               const std::vector<std::string>& settings) {
+    const std::string prefix = owner + ": ";
     KernelParams params;
     // Defaults first, in declaration order (they go through the same checks as user values).
     for (const auto& spec : specs)
@@ -94,7 +112,8 @@ KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::stri
         const std::size_t eq = setting.find('=');
         if (eq == std::string::npos) throw UsageError(where + ": expected name=value");
         std::string name = setting.substr(0, eq);
-        if (name == kOldRowPadName) name = "row_pad";  // the old name keeps working (front ends add a note)
+        const bool hasRowPad = std::any_of(specs.begin(), specs.end(), [](const auto& s) { return s.name == "row_pad"; });
+        if (name == kOldRowPadName && hasRowPad) name = "row_pad";  // the old name keeps working (front ends add a note)
         const std::string value = setting.substr(eq + 1);
         const auto spec = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.name == name; });
         if (spec == specs.end()) {

@@ -1,11 +1,9 @@
 // KernelParams accessors and runKernel: the part of the kernel framework every kernel relies on.
 
-#include <memory>
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
-#include "cachescope/alloc/allocator.hpp"
-#include "cachescope/core/error.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/kernels/stream.hpp"
 
@@ -24,6 +22,17 @@ std::int64_t KernelParams::integer(const std::string& name) const {
 }
 
 const std::string& KernelParams::choice(const std::string& name) const { return raw(name); }
+
+std::vector<std::int64_t> KernelParams::integers(const std::string& name) const {
+    std::vector<std::int64_t> out;
+    const std::string& v = raw(name);  // resolveParams stored "a,b,c" in decimal
+    for (std::size_t start = 0; start <= v.size();) {
+        const std::size_t comma = std::min(v.find(',', start), v.size());
+        out.push_back(std::stoll(v.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return out;
+}
 
 bool KernelParams::flag(const std::string& name) const { return raw(name) == "1"; }
 
@@ -56,17 +65,9 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
     for (const auto& [key, value] : params.all()) meta.source += " " + key + "=" + value;
     Layout::Options layoutOptions{params.count("base"), params.count("align"), params.count("row_pad"),
                                   params.memoryBudget, {}};
-    std::unique_ptr<alloc::Allocator> placer;
-    if (!params.placement.empty()) {
-        placer = alloc::makeAllocator(params.placement);
+    if (params.makePlacer) {
+        layoutOptions.place = params.makePlacer();
         meta.source += " placement=" + params.placement;
-        layoutOptions.place = [&placer, &kernel](std::uint64_t bytes, std::uint64_t align) {
-            const alloc::AllocResult r = placer->allocate(bytes, align);
-            if (!r.ok)  // an unlimited heap refuses only what no address space holds
-                throw UsageError("kernel " + kernel.name + ": the " + std::string(placer->name()) +
-                                 " allocator cannot place a tensor of " + std::to_string(bytes) + " bytes");
-            return r.address;
-        };
     }
     Layout layout(std::move(layoutOptions));
     const bool fetches = params.flag("fetches");

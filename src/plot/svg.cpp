@@ -219,6 +219,10 @@ std::string fixed(double value, int decimals) {
     return s;
 }
 
+std::string svgNumber(double value) { return num(value); }
+std::string svgDocumentHeader(int width, int height) { return header(width, height); }
+std::string svgTitle(int width, const std::string& title) { return titleElement(width, title); }
+
 std::string hexAddress(std::uint64_t address) {
     std::array<char, 32> buf{};
     std::snprintf(buf.data(), buf.size(), "0x%llx", static_cast<unsigned long long>(address));

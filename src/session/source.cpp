@@ -40,8 +40,20 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
         const KernelInfo& kernel = findKernel(source.kernel);
         KernelParams params = resolveParams(kernel, source.params);
         params.memoryBudget = source.memoryBudget;
-        params.placement = source.placement;
-        if (!source.placement.empty()) (void)alloc::makeAllocator(source.placement);  // an unknown name: its message now
+        if (!source.placement.empty()) {
+            (void)alloc::makeAllocator(source.placement);  // an unknown name: its message now, not in the kernel's thread
+            params.placement = source.placement;
+            params.makePlacer = [name = source.placement, kernelName = kernel.name]() -> TensorPlacer {
+                std::shared_ptr<alloc::Allocator> heap = alloc::makeAllocator(name);  // a fresh heap per run
+                return [heap, kernelName](std::uint64_t bytes, std::uint64_t align) {
+                    const alloc::AllocResult r = heap->allocate(bytes, align);
+                    if (!r.ok)  // an unlimited heap refuses only what no address space holds
+                        throw UsageError("kernel " + kernelName + ": the " + std::string(heap->name()) +
+                                         " allocator cannot place a tensor of " + std::to_string(bytes) + " bytes");
+                    return r.address;
+                };
+            };
+        }
         return openKernelTrace(kernel, params);
     }
     if (!source.placement.empty())

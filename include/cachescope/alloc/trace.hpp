@@ -48,4 +48,9 @@ AllocTrace readAllocTrace(std::istream& in, const std::string& source);
 /// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened.
 AllocTrace loadAllocTrace(const std::string& path);
 
+/// Writes `trace` in the text format: one comment line ("# " + source), then one event a line, so
+/// that event i is on line i + 2 (TraceBuilder numbers its events so). readAllocTrace gives the
+/// same events back.
+void writeAllocTrace(std::ostream& os, const AllocTrace& trace);
+
 }  // namespace cachescope::alloc

@@ -23,13 +23,14 @@
 namespace cachescope {
 
 struct KernelParamSpec {
-    enum class Type { Int, Choice, Bool };
+    /// IntList: comma-separated integers ("784,256,10"), each within [min, max].
+    enum class Type { Int, Choice, Bool, IntList };
     std::string name;
     Type type = Type::Int;
     std::string defaultValue;          // as the user would write it
     std::string description;
     std::vector<std::string> choices;  // Choice only
-    std::int64_t min = 0, max = 0;     // Int only (inclusive)
+    std::int64_t min = 0, max = 0;     // Int and IntList only (inclusive)
 };
 
 /// A kernel's parameters after resolution: every declared one present, values checked.
@@ -38,6 +39,7 @@ public:
     std::int64_t integer(const std::string& name) const;  // Int (also base/align/pad/elem)
     std::uint64_t count(const std::string& name) const { return static_cast<std::uint64_t>(integer(name)); }
     const std::string& choice(const std::string& name) const;
+    std::vector<std::int64_t> integers(const std::string& name) const;  // IntList
     bool flag(const std::string& name) const;
     /// In declaration order, for the trace metadata and reports.
     const std::vector<std::pair<std::string, std::string>>& all() const { return values_; }
@@ -46,10 +48,12 @@ public:
     /// Host bytes the kernel's tensors may take (Layout::Options::memoryBudget; 0 = half of this
     /// machine's memory). Not a parameter users set with --param: front ends set it (--max-memory).
     std::uint64_t memoryBudget = 0;
-    /// A simulated allocator (alloc::allocators(), e.g. "buddy") that places the tensors, one fresh
-    /// heap per run, tensors allocated in creation order and never freed; empty = one after another
-    /// at multiples of `align`. Not a --param: front ends set it (run --placement, docs/alloc.md).
+    /// Where the tensors go (run --placement, docs/alloc.md): when set, each run calls makePlacer()
+    /// for a fresh placer (a simulated allocator's empty heap; the session builds it) and the trace's
+    /// source text gains " placement=" + placement; when empty, tensors lie one after another at
+    /// multiples of `align`. Not a --param: front ends set them.
     std::string placement;
+    std::function<TensorPlacer()> makePlacer;
 
 private:
     const std::string& raw(const std::string& name) const;
@@ -103,6 +107,12 @@ const KernelInfo& findKernel(const std::string& name);
 /// of range or not among the choices ("--param order=ikx: expected one of ijk, ikj, ..."),
 /// a setting without '=' or given twice.
 KernelParams resolveParams(const KernelInfo& kernel, const std::vector<std::string>& settings);
+
+/// The same checks against an explicit list of parameters (no common ones added), for other
+/// parameterised generators (the allocation workloads, alloc/workload.hpp). `owner` starts every
+/// message: "workload mlp-train: --param batch=0: expected an integer from 1 to 4096 ...".
+KernelParams resolveParamSpecs(const std::string& owner, const std::vector<KernelParamSpec>& specs,
+                               const std::vector<std::string>& settings);
 
 /// The references a run of `kernel` with `params` will record, without running it: the closed
 /// form of its data accesses, doubled with fetches=1 (one fetch precedes each access). matmul

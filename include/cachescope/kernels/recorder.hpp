@@ -140,6 +140,9 @@ private:
     std::vector<T> data_;
 };
 
+/// Places one tensor: its offset from Layout::Options::base for `bytes` bytes aligned to `align`.
+using TensorPlacer = std::function<std::uint64_t(std::uint64_t bytes, std::uint64_t align)>;
+
 /// Places tensors at deterministic addresses and describes them in the trace metadata.
 class Layout {
 public:
@@ -153,7 +156,7 @@ public:
         /// When set, places each tensor: returns its offset from `base` for `bytes` bytes aligned to
         /// `align` (a simulated allocator's address, `run --placement`); when empty, each tensor
         /// starts at the first multiple of `align` after the previous one.
-        std::function<std::uint64_t(std::uint64_t bytes, std::uint64_t align)> place;
+        TensorPlacer place;
     };
     explicit Layout(Options options);
 

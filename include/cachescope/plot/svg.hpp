@@ -130,6 +130,13 @@ std::string escapeXml(std::string_view text);
 /// Lower-case hex with a 0x prefix: 0x7f0000001000.
 std::string hexAddress(std::uint64_t address);
 
+/// Pieces of every plot's SVG, for plots drawn in other files (plot/heap_map.hpp): a coordinate
+/// as the plots write it ("12.5", "300"), the XML declaration + <svg> + white background, and the
+/// bold centered title (shrunk to fit the width).
+std::string svgNumber(double value);
+std::string svgDocumentHeader(int width, int height);
+std::string svgTitle(int width, const std::string& title);
+
 /// Fill colors of the locality picture's tiers (color-blind safe, Okabe-Ito): the first-level
 /// cache, the second, ..., memory always last in vermillion.
 std::vector<std::string> tierColors(std::size_t tiers);
