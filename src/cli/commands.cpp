@@ -479,7 +479,7 @@ Command addBenchCommand(CLI::App& app) {
                        "Instead: whole runs from trace files (din text, din converted to binary, kernel-recorded "
                        "binary) written to a temporary folder; n defaults to 192 here");
     benchCmd->add_flag("--alloc", bench->alloc,
-                       "Instead: the allocator simulator, every allocator on a 4 M-event random allocation trace");
+                       "Instead: the allocator simulator, every allocator on a 1 M-event random allocation trace");
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"

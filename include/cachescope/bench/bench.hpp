@@ -47,7 +47,7 @@ struct BenchOptions {
     bool files = false;
     /// Runs the allocator suite (above) instead of the in-memory cases.
     bool alloc = false;
-    std::uint64_t allocEvents = 4'000'000;
+    std::uint64_t allocEvents = 1'000'000;
 };
 
 struct BenchResult {
