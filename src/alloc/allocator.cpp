@@ -1,7 +1,10 @@
 #include "cachescope/alloc/allocator.hpp"
 
 #include "cachescope/alloc/buddy.hpp"
+#include "cachescope/alloc/caching.hpp"
 #include "cachescope/alloc/fit.hpp"
+#include "cachescope/alloc/planned.hpp"
+#include "cachescope/alloc/slab.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/core/names.hpp"
 
@@ -19,6 +22,14 @@ const std::vector<AllocatorInfo>& allocators() {
          [](std::uint64_t c) { return std::make_unique<FitAllocator>(FitPolicy::Worst, c); }},
         {"buddy", "binary buddy system: power-of-two blocks, split and merged with their buddy",
          [](std::uint64_t c) { return std::make_unique<BuddyAllocator>(c); }},
+        {"slab", "segregated power-of-two size classes, 64 KiB slabs cut from a page heap; larger requests take pages",
+         [](std::uint64_t c) { return std::make_unique<SlabAllocator>(c); }},
+        {"caching-pool", "PyTorch's CUDA caching allocator: 512 B rounding, small/large pools of 2/20 MiB segments, "
+                         "cached blocks reused best-fit, empty_cache",
+         [](std::uint64_t c) { return std::make_unique<CachingAllocator>(c); }},
+        {"planned", "static plan from the whole lifetime table: largest first, lowest non-conflicting offset "
+                    "(TFLite's arena planner); the lower bound",
+         [](std::uint64_t c) { return std::make_unique<PlannedAllocator>(c); }},
     };
     return table;
 }

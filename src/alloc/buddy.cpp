@@ -56,7 +56,7 @@ AllocResult BuddyAllocator::allocate(std::uint64_t size, std::uint64_t align) {
                 --k;
                 free_[k].insert(addr + bytes(k));
             }
-            used_.emplace(addr, want);
+            used_.insert(addr, want);
             freeBytes_ -= bytes(want);
             r.ok = true;
             r.address = addr;
@@ -76,10 +76,7 @@ AllocResult BuddyAllocator::allocate(std::uint64_t size, std::uint64_t align) {
 }
 
 void BuddyAllocator::release(std::uint64_t address) {
-    const auto u = used_.find(address);
-    assert(u != used_.end());
-    unsigned k = u->second;
-    used_.erase(u);
+    auto k = static_cast<unsigned>(used_.take(address));
     freeBytes_ += bytes(k);
     std::uint64_t addr = address;
     while (k < arenaOrder_) {

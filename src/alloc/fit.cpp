@@ -5,12 +5,6 @@
 
 namespace cachescope::alloc {
 
-namespace {
-
-std::uint64_t blockSizeFor(std::uint64_t size) { return size == 0 ? kGranule : alignUp(size, kGranule); }
-
-}  // namespace
-
 FitAllocator::FitAllocator(FitPolicy policy, std::uint64_t capacity) : policy_(policy), capacity_(capacity) {}
 
 std::string_view FitAllocator::name() const {
@@ -23,29 +17,33 @@ std::string_view FitAllocator::name() const {
     return "fit";
 }
 
-void FitAllocator::addFree(std::uint64_t address, std::uint64_t size) {
-    if (size == 0) return;
-    free_.emplace(address, size);
-    bySize_.emplace(size, address);
-    freeBytes_ += size;
-}
+bool FitAllocator::sized() const { return policy_ == FitPolicy::Best || policy_ == FitPolicy::Worst; }
 
-void FitAllocator::removeFree(std::map<std::uint64_t, std::uint64_t>::iterator it) {
-    bySize_.erase({it->second, it->first});
-    freeBytes_ -= it->second;
-    free_.erase(it);
+std::map<std::uint64_t, std::uint64_t> FitAllocator::freeBlocks() const {
+    std::map<std::uint64_t, std::uint64_t> m;
+    free_.forEach([&](std::uint64_t address, std::uint64_t size) { m.emplace_hint(m.end(), address, size); });
+    return m;
 }
 
 AllocResult FitAllocator::place(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start,
                                 std::uint64_t size) {
-    // [blockAddr, blockAddr + blockSize) is free (blockSize may reach past the top when growing).
-    const auto it = free_.find(blockAddr);
-    if (it != free_.end()) removeFree(it);
-    addFree(blockAddr, start - blockAddr);                            // the alignment gap
+    // [blockAddr, blockAddr + blockSize) is free (blockSize may reach past the top when growing:
+    // then the free block there, if any, is extended to the new top first).
     const std::uint64_t end = start + size;
-    if (blockAddr + blockSize > end) addFree(end, blockAddr + blockSize - end);  // the remainder
+    const FreeBlockTree::Block old = free_.find(blockAddr);
+    if (sized() && old) bySize_.erase({old.size, old.address});
+    if (!old) {
+        free_.insert(blockAddr, blockSize);
+    } else if (old.size != blockSize) {
+        free_.resize(blockAddr, blockAddr, blockSize);
+    }
+    free_.carve(blockAddr, start, size);
+    if (sized()) {
+        if (start > blockAddr) bySize_.emplace(start - blockAddr, blockAddr);             // the alignment gap
+        if (blockAddr + blockSize > end) bySize_.emplace(blockAddr + blockSize - end, end);  // the remainder
+    }
     if (end > top_) top_ = end;
-    used_.emplace(start, size);
+    used_.insert(start, size);
     rover_ = end;
     AllocResult r;
     r.ok = true;
@@ -63,25 +61,31 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
         r.steps = steps;
         return r;
     };
+    auto take = [&](FreeBlockTree::Block b) { return done(place(b.address, b.size, alignUp(b.address, align), size)); };
 
     switch (policy_) {
-        case FitPolicy::First:
-            for (const auto& [addr, len] : free_) {
-                ++steps;
-                if (fits(addr, len)) return done(place(addr, len, alignUp(addr, align), size));
+        case FitPolicy::First: {
+            // Steps: the blocks a walk of the address-ordered list visits, up to the one found.
+            const FreeBlockTree::Block b = free_.firstFit(0, size, fits);
+            if (b) {
+                steps = free_.rank(b.address) + 1;
+                return take(b);
             }
+            steps = free_.size();
             break;
+        }
         case FitPolicy::Next: {
             // From the first free block at or above the rover to the end, then from the start.
-            const auto from = free_.lower_bound(rover_);
-            for (auto it = from; it != free_.end(); ++it) {
-                ++steps;
-                if (fits(it->first, it->second)) return done(place(it->first, it->second, alignUp(it->first, align), size));
+            const std::size_t from = free_.rank(rover_);
+            if (const FreeBlockTree::Block b = free_.firstFit(rover_, size, fits)) {
+                steps = free_.rank(b.address) - from + 1;
+                return take(b);
             }
-            for (auto it = free_.begin(); it != from; ++it) {
-                ++steps;
-                if (fits(it->first, it->second)) return done(place(it->first, it->second, alignUp(it->first, align), size));
+            if (const FreeBlockTree::Block b = free_.firstFit(0, size, fits); b && b.address < rover_) {
+                steps = free_.size() - from + free_.rank(b.address) + 1;
+                return take(b);
             }
+            steps = free_.size();
             break;
         }
         case FitPolicy::Best:
@@ -89,7 +93,7 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
             // with its alignment is the smallest, lowest-addressed one.
             for (auto it = bySize_.lower_bound({size, 0}); it != bySize_.end(); ++it) {
                 ++steps;
-                if (fits(it->second, it->first)) return done(place(it->second, it->first, alignUp(it->second, align), size));
+                if (fits(it->second, it->first)) return take({it->second, it->first});
             }
             break;
         case FitPolicy::Worst: {
@@ -101,7 +105,7 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
                 const auto first = bySize_.lower_bound({len, 0});
                 for (auto it = first; it != end; ++it) {
                     ++steps;
-                    if (fits(it->second, it->first)) return done(place(it->second, it->first, alignUp(it->second, align), size));
+                    if (fits(it->second, it->first)) return take({it->second, it->first});
                 }
                 end = first;
             }
@@ -112,12 +116,9 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
     // Nothing fits: grow the heap at its top, extending a free block that touches it.
     std::uint64_t from = top_;
     std::uint64_t have = 0;
-    if (!free_.empty()) {
-        const auto last = std::prev(free_.end());
-        if (last->first + last->second == top_) {
-            from = last->first;
-            have = last->second;
-        }
+    if (const FreeBlockTree::Block last = free_.last(); last && last.address + last.size == top_) {
+        from = last.address;
+        have = last.size;
     }
     const std::uint64_t start = alignUp(from, align);
     if (start + size > capacity_ || start + size < start) return done(AllocResult{});
@@ -125,32 +126,21 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
 }
 
 void FitAllocator::release(std::uint64_t address) {
-    const auto u = used_.find(address);
-    assert(u != used_.end());
-    std::uint64_t start = address;
-    std::uint64_t end = address + u->second;
-    used_.erase(u);
-    // Coalesce with the free neighbours on both sides.
-    auto next = free_.lower_bound(address);
-    if (next != free_.end() && next->first == end) {
-        end += next->second;
-        next = std::next(next);
-        removeFree(std::prev(next));
+    const std::uint64_t size = used_.take(address);
+    if (sized()) {
+        // The free neighbours it merges with leave the size index; the merged block enters it.
+        if (const FreeBlockTree::Block next = free_.find(address + size)) bySize_.erase({next.size, next.address});
+        if (const FreeBlockTree::Block prev = free_.before(address); prev && prev.address + prev.size == address)
+            bySize_.erase({prev.size, prev.address});
     }
-    if (next != free_.begin()) {
-        const auto prev = std::prev(next);
-        if (prev->first + prev->second == start) {
-            start = prev->first;
-            removeFree(prev);
-        }
-    }
-    addFree(start, end - start);
+    const FreeBlockTree::Block merged = free_.release(address, size);  // coalesces on both sides
+    if (sized()) bySize_.emplace(merged.size, merged.address);
 }
 
 FreeSpace FitAllocator::freeSpace() const {
     FreeSpace f;
-    f.total = freeBytes_;
-    if (!bySize_.empty()) f.largest = std::prev(bySize_.end())->first;
+    f.total = free_.totalBytes();
+    f.largest = free_.largest();
     return f;
 }
 

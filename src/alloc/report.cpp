@@ -14,6 +14,7 @@ const char* opName(AllocOp op) {
         case AllocOp::Alloc: return "alloc";
         case AllocOp::Free: return "free";
         case AllocOp::Realloc: return "realloc";
+        case AllocOp::EmptyCache: return "empty_cache";
     }
     return "?";
 }
@@ -36,12 +37,23 @@ std::string stepsPerAllocation(const AllocStats& s) {
     return s.attempts() == 0 ? "-" : fixed2(static_cast<double>(s.searchSteps) / static_cast<double>(s.attempts()));
 }
 
+/// The static plan's peak reserved (the lower bound of `alloc compare`), if it ran and placed.
+const AllocStats* plannedRun(const std::vector<AllocStats>& runs) {
+    for (const AllocStats& s : runs)
+        if (s.allocator == "planned" && s.peakReserved > 0) return &s;
+    return nullptr;
+}
+
 TextTable compareTable(const std::vector<AllocStats>& runs) {
-    TextTable t{{"allocator", "peak live", "peak reserved", "internal frag", "external frag max", "failed",
+    TextTable t{{"allocator", "peak live", "peak reserved", "/ planned", "internal frag", "external frag max", "failed",
                  "enough free in total", "steps/alloc"},
                 {}};
+    const AllocStats* planned = plannedRun(runs);
     for (const AllocStats& s : runs)
         t.rows.push_back({s.allocator, withThousands(s.peakLive), withThousands(s.peakReserved),
+                          planned == nullptr ? "-"
+                                             : fixed2(static_cast<double>(s.peakReserved) /
+                                                      static_cast<double>(planned->peakReserved)),
                           percent(s.internalFragmentation()), percent(s.externalFragMax), withThousands(s.failed.size()),
                           withThousands(s.fragmentationFailures()), stepsPerAllocation(s)});
     return t;
@@ -53,7 +65,7 @@ void TimelineRecorder::onStep(const AllocStep& step) {
     TimelineRow row;
     row.line = step.event->line;
     row.op = step.event->op;
-    row.id = trace_.names[step.event->id];
+    if (step.event->op != AllocOp::EmptyCache) row.id = trace_.names[step.event->id];
     row.ok = step.ok;
     row.address = step.address;
     row.blockSize = step.blockSize;
@@ -75,6 +87,8 @@ void printAllocText(std::ostream& os, const AllocTrace& trace, const AllocStats&
     t.rows.push_back({"peak reserved bytes (footprint)", withThousands(s.peakReserved)});
     t.rows.push_back({"peak reserved / peak live",
                       s.peakLive == 0 ? "-" : fixed2(static_cast<double>(s.peakReserved) / static_cast<double>(s.peakLive))});
+    t.rows.push_back({"reserved but unallocated, max", withThousands(s.unallocatedMax)});
+    t.rows.push_back({"reserved but unallocated, at the end", withThousands(s.unallocatedAtEnd)});
     t.rows.push_back({"internal fragmentation (rounding)", percent(s.internalFragmentation())});
     t.rows.push_back({"external fragmentation, max", percent(s.externalFragMax)});
     t.rows.push_back({"external fragmentation, mean over events", percent(s.externalFragMean)});
@@ -119,11 +133,12 @@ nlohmann::ordered_json allocJson(const AllocTrace& trace, const AllocStats& s) {
     j["trace"] = trace.source;
     j["capacity"] = s.capacity == kUnlimited ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.capacity);
     j["events"] = {{"total", s.events}, {"alloc", s.allocs}, {"free", s.frees}, {"realloc", s.reallocs},
-                   {"ignored_frees", s.ignoredFrees}};
+                   {"empty_cache", s.emptyCaches}, {"ignored_frees", s.ignoredFrees}};
     j["peak_live_bytes"] = s.peakLive;
     j["peak_reserved_bytes"] = s.peakReserved;
     j["live_bytes_at_end"] = s.liveAtEnd;
     j["reserved_bytes_at_end"] = s.reservedAtEnd;
+    j["reserved_unallocated_bytes"] = {{"max", s.unallocatedMax}, {"end", s.unallocatedAtEnd}};
     j["internal_fragmentation"] = {{"requested_bytes", s.requestedTotal},
                                    {"block_bytes", s.blockTotal},
                                    {"fraction", s.internalFragmentation()}};
@@ -157,6 +172,9 @@ void printAllocCsv(std::ostream& os, const std::vector<TimelineRow>& rows) {
 void printAllocCompareText(std::ostream& os, const AllocTrace& trace, const std::vector<AllocStats>& runs) {
     os << "trace: " << trace.source << "\n\n";
     printTable(os, compareTable(runs));
+    if (const AllocStats* planned = plannedRun(runs))
+        os << "\n/ planned: peak reserved over the static plan's arena (" << withThousands(planned->peakReserved)
+           << " bytes), the footprint when every lifetime is known ahead\n";
 }
 
 void printAllocCompareCsv(std::ostream& os, const std::vector<AllocStats>& runs) {

@@ -39,6 +39,7 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
     std::vector<LiveBlock> blocks(trace.names.size());
     std::uint64_t live = 0;
     double fragSum = 0;
+    allocator.prepare(trace);
 
     auto attempt = [&](const AllocEvent& ev, std::uint64_t align, AllocStep& step) {
         const AllocResult r = allocator.allocate(ev.size, align);
@@ -104,6 +105,10 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
                 b.size = ev.size;
                 break;
             }
+            case AllocOp::EmptyCache:
+                ++s.emptyCaches;
+                allocator.emptyCache();
+                break;
         }
         ++s.events;
         step.liveBytes = live;
@@ -111,6 +116,7 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
         step.free = allocator.freeSpace();
         s.peakLive = std::max(s.peakLive, live);
         s.peakReserved = std::max(s.peakReserved, step.reserved);
+        s.unallocatedMax = std::max(s.unallocatedMax, step.free.total);
         const double frag = externalFragmentation(step.free);
         s.externalFragMax = std::max(s.externalFragMax, frag);
         fragSum += frag;
@@ -120,6 +126,7 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
     s.externalFragMean = s.events == 0 ? 0.0 : fragSum / static_cast<double>(s.events);
     s.liveAtEnd = live;
     s.reservedAtEnd = allocator.reserved();
+    s.unallocatedAtEnd = allocator.freeSpace().total;
 
     std::map<std::uint32_t, LeakGroup> bySite;
     for (const LiveBlock& b : blocks) {

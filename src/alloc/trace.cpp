@@ -115,8 +115,11 @@ struct Reader {
             ev.op = AllocOp::Realloc;
             ev.size = parseSizeWord(words[2], "size");
             ev.id = liveId("realloc", words[1]);
+        } else if (op == "empty_cache") {
+            if (words.size() != 1) fail("'" + text + "': expected 'empty_cache' alone");
+            ev.op = AllocOp::EmptyCache;
         } else {
-            fail("unknown event '" + op + "'; expected alloc, free or realloc");
+            fail("unknown event '" + op + "'; expected alloc, free, realloc or empty_cache");
         }
         trace.events.push_back(ev);
     }

@@ -12,6 +12,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cachescope/alloc/allocator.hpp"
+#include "cachescope/alloc/run.hpp"
+#include "cachescope/alloc/trace.hpp"
 #include "cachescope/analysis/reuse.hpp"
 #include "cachescope/session/session.hpp"
 #include "cachescope/sim/run.hpp"
@@ -389,10 +392,36 @@ BenchResult snapshotBench(const SimConfig& config, const BenchOptions& options) 
     return r;
 }
 
+/// BenchOptions::alloc: the random allocation trace through every allocator, trace built
+/// beforehand (not timed), each run from a fresh allocator.
+std::vector<BenchResult> allocBench(const BenchOptions& options) {
+    const alloc::AllocTrace trace = alloc::randomAllocTrace(options.allocEvents, 1);
+    std::vector<BenchResult> results;
+    for (const alloc::AllocatorInfo& info : alloc::allocators()) {
+        BenchResult r;
+        r.name = "alloc/" + info.name;
+        if (options.onCaseStart) options.onCaseStart(r.name);
+        for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+            const auto allocator = info.make(alloc::kUnlimited);
+            const auto start = std::chrono::steady_clock::now();
+            const alloc::AllocStats stats = alloc::runAllocations(trace, *allocator);
+            r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            if (run > 0 && (stats.events != r.accesses || r.misses != std::vector<std::uint64_t>{stats.peakReserved}))
+                throw std::logic_error("bench: two runs of " + r.name + " gave different results");
+            r.accesses = stats.events;
+            r.misses = {stats.peakReserved};
+        }
+        takeMedian(r);
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
 }  // namespace
 
 std::vector<BenchResult> runBench(const BenchOptions& options) {
     if (options.files) return fileBench(options);
+    if (options.alloc) return allocBench(options);
     std::vector<BenchResult> results;
     for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
         for (const Shape shape : {Shape::L1, Shape::L1L2L3, Shape::L1L2L3Mmu}) {

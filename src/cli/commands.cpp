@@ -288,6 +288,7 @@ void benchCommand(const BenchArgs& args) {
     options.n = args.n;
     options.runs = args.runs;
     options.files = args.files;
+    options.alloc = args.alloc;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     if (!args.configs.empty()) {
@@ -324,6 +325,18 @@ void benchCommand(const BenchArgs& args) {
         nlohmann::ordered_json j;
         j["results"] = std::move(list);
         std::cout << jsonText(j, 2) << '\n';
+        return;
+    }
+
+    if (args.alloc) {
+        TextTable t{{"case", "events", "peak reserved bytes", "seconds", "M events/s"}, {}};
+        for (const BenchResult& r : results)
+            t.rows.push_back({r.name, withThousands(r.accesses), withThousands(r.misses.at(0)), format("%.3f", r.seconds),
+                              format("%.1f", r.accessesPerSecond() / 1e6)});
+        printTable(std::cout, t);
+        std::cout << "alloc/<allocator>: a deterministic random allocation trace (alloc::randomAllocTrace, seed 1, 512 "
+                     "IDs) through the allocator; seconds: median of "
+                  << args.runs << " runs, one core\n";
         return;
     }
 
@@ -488,13 +501,16 @@ Command addBenchCommand(CLI::App& app) {
     benchCmd->add_flag("--files", bench->files,
                        "Instead: whole runs from trace files (din text, din converted to binary, kernel-recorded "
                        "binary) written to a temporary folder; n defaults to 192 here");
+    benchCmd->add_flag("--alloc", bench->alloc,
+                       "Instead: the allocator simulator, every allocator on a 1 M-event random allocation trace");
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
         "  cachescope bench --n 64 --json\n"
         "  cachescope bench --seek-config configs/skylake-client.json\n"
         "  cachescope bench --configs configs\n"
-        "  cachescope bench --files --runs 5");
+        "  cachescope bench --files --runs 5\n"
+        "  cachescope bench --alloc");
     return {benchCmd, [bench, nOption] {
                 if (bench->files && nOption->count() == 0) bench->n = 192;  // the traces: 28.3 M accesses
                 benchCommand(*bench);

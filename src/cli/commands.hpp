@@ -57,6 +57,7 @@ struct BenchArgs {
     std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
     std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
     bool files = false;   // --files: whole runs from trace files (n defaults to 192 then)
+    bool alloc = false;   // --alloc: the allocator suite (alloc/<allocator> cases)
 };
 
 struct TraceRecordArgs {

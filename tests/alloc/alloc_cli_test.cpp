@@ -42,11 +42,14 @@ TEST_CASE("alloc cli: JSON names failed_allocations and leaks, CSV has one row p
 TEST_CASE("alloc cli: compare lists every allocator, its CSV has plain numbers") {
     const CliResult r = runCli("alloc compare --capacity 1705KiB traces/textbook-placement.alloc");
     REQUIRE(r.status == 0);
-    for (const char* name : {"first-fit", "next-fit", "best-fit", "worst-fit", "buddy"})
+    for (const char* name : {"first-fit", "next-fit", "best-fit", "worst-fit", "buddy", "slab", "caching-pool", "planned"})
         CHECK(r.out.find(name) != std::string::npos);
+    // The static plan needs only the peak live bytes here (1705 KiB): every allocator that
+    // placed everything within the capacity is at 1.00 of it.
+    CHECK(r.out.find("/ planned: peak reserved over the static plan's arena (1,745,920 bytes)") != std::string::npos);
     const CliResult c = runCli("alloc compare --capacity 1705KiB --csv traces/textbook-placement.alloc");
     REQUIRE(c.status == 0);
-    CHECK(countLines(c.out) == 6);
+    CHECK(countLines(c.out) == 9);
     // best-fit places all four requests: peak live = peak reserved = 1705 KiB, no failure.
     CHECK(c.out.find("\nbest-fit,1745920,1745920,0,") != std::string::npos);
     // first-fit: one failure, and enough was free in total.
@@ -66,7 +69,8 @@ TEST_CASE("alloc cli: bad input is one error line and exit status 1") {
     const CliResult u = runCli("alloc -a lifo traces/textbook-placement.alloc");
     CHECK(u.status == 1);
     CHECK(u.err ==
-          "cachescope: error: unknown allocator 'lifo'; expected one of: first-fit, next-fit, best-fit, worst-fit, buddy\n");
+          "cachescope: error: unknown allocator 'lifo'; expected one of: first-fit, next-fit, best-fit, worst-fit, buddy, "
+          "slab, caching-pool, planned\n");
 
     const CliResult c = runCli("alloc --capacity lots traces/textbook-placement.alloc");
     CHECK(c.status == 1);

@@ -84,7 +84,7 @@ TEST_CASE("alloc trace: bad input names the line, the text and what was expected
           "t.alloc:1: 'alloc a 1 16 s extra': expected 'alloc ID SIZE [ALIGN] [SITE]'");
     CHECK(errorOf("free\n") == "t.alloc:1: 'free': expected 'free ID'");
     CHECK(errorOf("realloc x\n") == "t.alloc:1: 'realloc x': expected 'realloc ID SIZE'");
-    CHECK(errorOf("malloc a 4\n") == "t.alloc:1: unknown event 'malloc'; expected alloc, free or realloc");
+    CHECK(errorOf("malloc a 4\n") == "t.alloc:1: unknown event 'malloc'; expected alloc, free, realloc or empty_cache");
 }
 
 TEST_CASE("alloc trace: a missing file is an IoError naming it") {

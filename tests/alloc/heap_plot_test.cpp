@@ -108,7 +108,7 @@ TEST_CASE("heap map SVG: a realloc ends one block and starts another") {
     CHECK(countOf(plot::renderSvg(heapMapFigure(t, {m})), "<rect class=\"block\"") == 3);
 }
 
-TEST_CASE("heap map SVG: many blocks become a grid; one panel per allocator") {
+TEST_CASE("heap map SVG: many blocks become a grid, one panel per allocator") {
     const WorkloadResult r = runWorkload("transformer-decode", {"tokens=8"});
     plot::HeapMapFigure f = heapMapFigure(r.trace, {mapOf(r.trace, "a"), mapOf(r.trace, "b")});
     f.maxRectangles = 10;

@@ -27,14 +27,23 @@ public:
         auto up = [&](std::uint64_t a) { return (a + align - 1) / align * align; };
         auto fits = [&](const RefBlock& b) { return b.free && up(b.addr) + size <= b.addr + b.size; };
         std::optional<std::size_t> pick;
+        steps_ = 0;  // first/next fit: free blocks looked at, in the order of the walk
         if (policy_ == "first-fit") {
-            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i)
+            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i) {
+                if (blocks_[i].free) ++steps_;
                 if (fits(blocks_[i])) pick = i;
+            }
         } else if (policy_ == "next-fit") {
-            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i)
-                if (blocks_[i].addr >= rover_ && fits(blocks_[i])) pick = i;
-            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i)
-                if (blocks_[i].addr < rover_ && fits(blocks_[i])) pick = i;
+            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i) {
+                if (blocks_[i].addr < rover_) continue;
+                if (blocks_[i].free) ++steps_;
+                if (fits(blocks_[i])) pick = i;
+            }
+            for (std::size_t i = 0; i < blocks_.size() && !pick; ++i) {
+                if (blocks_[i].addr >= rover_) continue;
+                if (blocks_[i].free) ++steps_;
+                if (fits(blocks_[i])) pick = i;
+            }
         } else {
             const bool best = policy_ == "best-fit";
             for (std::size_t i = 0; i < blocks_.size(); ++i) {
@@ -79,6 +88,8 @@ public:
     }
 
     const std::vector<RefBlock>& blocks() const { return blocks_; }
+    /// First/next fit: the free blocks the last allocate() looked at.
+    std::uint64_t steps() const { return steps_; }
 
 private:
     void carve(std::size_t i, std::uint64_t start, std::uint64_t size) {
@@ -94,6 +105,7 @@ private:
     std::string policy_;
     std::uint64_t capacity_;
     std::uint64_t rover_ = 0;
+    std::uint64_t steps_ = 0;
     std::vector<RefBlock> blocks_;
 };
 

@@ -81,6 +81,8 @@ TEST_CASE("alloc reference: every fit policy places like the naive reference on 
                         const AllocResult r = fast.allocate(op.size, op.align);
                         const auto expect = ref.allocate(op.size, op.align);
                         REQUIRE(r.ok == expect.has_value());
+                        // First/next fit search a tree but count the blocks a list walk visits.
+                        if (policy == FitPolicy::First || policy == FitPolicy::Next) REQUIRE(r.steps == ref.steps());
                         if (r.ok) {
                             REQUIRE(r.address == *expect);
                             REQUIRE(r.address % std::max<std::uint64_t>(op.align, 16) == 0);

@@ -182,7 +182,7 @@ TEST_CASE("transformer-decode: KV cache growth in closed form") {
     }
 }
 
-TEST_CASE("workloads are deterministic; the seed changes the data") {
+TEST_CASE("workloads are deterministic, the seed changes the data") {
     for (const WorkloadInfo& w : workloads()) {
         CAPTURE(w.name);
         const std::vector<std::string> small = w.name == "mlp-train"   ? std::vector<std::string>{"layers=20,8,3"}

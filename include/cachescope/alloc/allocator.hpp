@@ -18,6 +18,8 @@
 
 namespace cachescope::alloc {
 
+struct AllocTrace;
+
 inline constexpr std::uint64_t kGranule = 16;
 /// "No --capacity": the heap may grow without bound.
 inline constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
@@ -47,6 +49,13 @@ public:
     virtual std::uint64_t reserved() const = 0;
     virtual FreeSpace freeSpace() const = 0;
     virtual std::uint64_t capacity() const = 0;
+    /// The trace's `empty_cache` event: give cached but unused memory back (reserved shrinks).
+    /// Only the caching pool keeps any; the others ignore it.
+    virtual void emptyCache() {}
+    /// Called by runAllocations with the whole trace before its first event, after which
+    /// allocate() is called once per alloc and realloc event in trace order. A static planner
+    /// (planned) fixes every block's offset here from the lifetime table; the others ignore it.
+    virtual void prepare(const AllocTrace& trace) { (void)trace; }
 };
 
 /// The registry: every allocator by name, with a one-line description and a factory.
@@ -61,5 +70,8 @@ std::unique_ptr<Allocator> makeAllocator(std::string_view name, std::uint64_t ca
 
 /// `value` rounded up to a multiple of `align` (a power of two); callers keep it below 2^63.
 constexpr std::uint64_t alignUp(std::uint64_t value, std::uint64_t align) { return (value + align - 1) & ~(align - 1); }
+/// The block a request takes in the granule-based heaps (first/next/best/worst fit, planned):
+/// the size rounded up to kGranule; 0 takes one granule.
+constexpr std::uint64_t blockSizeFor(std::uint64_t size) { return size == 0 ? kGranule : alignUp(size, kGranule); }
 
 }  // namespace cachescope::alloc

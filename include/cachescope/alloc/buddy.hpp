@@ -16,9 +16,9 @@
 
 #include <array>
 #include <set>
-#include <unordered_map>
 
 #include "cachescope/alloc/allocator.hpp"
+#include "cachescope/alloc/block_map.hpp"
 
 namespace cachescope::alloc {
 
@@ -39,7 +39,7 @@ public:
     /// Free block addresses of order k (block size 2^k), ascending.
     const std::set<std::uint64_t>& freeBlocks(unsigned order) const { return free_[order]; }
     /// Live blocks: address -> order.
-    const std::unordered_map<std::uint64_t, unsigned>& liveBlocks() const { return used_; }
+    std::map<std::uint64_t, std::uint64_t> liveBlocks() const { return used_.sorted(); }
 
 private:
     void grow(unsigned order);
@@ -48,7 +48,7 @@ private:
     unsigned arenaOrder_ = 0;  // 0 = no arena yet
     std::uint64_t freeBytes_ = 0;
     std::array<std::set<std::uint64_t>, kMaxOrder + 1> free_{};
-    std::unordered_map<std::uint64_t, unsigned> used_;
+    BlockMap used_;  // address -> order
 };
 
 }  // namespace cachescope::alloc

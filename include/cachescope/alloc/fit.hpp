@@ -13,10 +13,12 @@
 // free block touching the top is extended, else the block goes at the aligned top. With a
 // capacity the top may not pass it, and allocation fails.
 //
-// Free blocks are indexed twice: by address (a std::map, for coalescing and first/next fit) and
-// by (size, address) (a std::set, so best- and worst-fit look up the block in O(log n) instead of
-// scanning; the largest free block for fragmentation is its last entry). First- and next-fit walk
-// the address list; `steps` counts the free blocks they looked at.
+// Free blocks are indexed by address in a FreeBlockTree (alloc/free_tree.hpp: a balanced tree
+// that knows the largest block in each subtree), so first- and next-fit find their block in
+// O(log n) instead of walking the list; their `steps` are still the free blocks a walk of the
+// address-ordered list would have visited (the tree's rank of the block found). Best- and
+// worst-fit also index them by (size, address) in a std::set and look the block up in O(log n);
+// their steps are the index entries looked at.
 //
 // Worked example (the textbook exercise; free blocks of 100, 500, 200, 300, 600 KB, requests of
 // 212, 417, 112, 426 KB): first-fit puts 212 in 500, 417 in 600, 112 in the 288 left of 500, and
@@ -25,7 +27,9 @@
 
 #include <map>
 #include <set>
-#include <unordered_map>
+
+#include "cachescope/alloc/block_map.hpp"
+#include "cachescope/alloc/free_tree.hpp"
 
 #include "cachescope/alloc/allocator.hpp"
 
@@ -44,24 +48,23 @@ public:
     FreeSpace freeSpace() const override;
     std::uint64_t capacity() const override { return capacity_; }
 
-    /// Read-only views for tests and front ends: free blocks by address (address -> size), live
-    /// blocks (address -> size).
-    const std::map<std::uint64_t, std::uint64_t>& freeBlocks() const { return free_; }
-    const std::unordered_map<std::uint64_t, std::uint64_t>& liveBlocks() const { return used_; }
+    /// Read-only views for tests and front ends (copies, O(n)): free blocks by address (address ->
+    /// size), live blocks (address -> size).
+    std::map<std::uint64_t, std::uint64_t> freeBlocks() const;
+    const FreeBlockTree& freeTree() const { return free_; }
+    std::map<std::uint64_t, std::uint64_t> liveBlocks() const { return used_.sorted(); }
 
 private:
-    void addFree(std::uint64_t address, std::uint64_t size);
-    void removeFree(std::map<std::uint64_t, std::uint64_t>::iterator it);
+    bool sized() const;
     AllocResult place(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start, std::uint64_t size);
 
     FitPolicy policy_;
     std::uint64_t capacity_;
     std::uint64_t top_ = 0;    // the heap's top: everything below it is reserved
-    std::uint64_t rover_ = 0;
-    std::uint64_t freeBytes_ = 0;  // next-fit: where the last allocation ended
-    std::map<std::uint64_t, std::uint64_t> free_;                       // address -> size
-    std::set<std::pair<std::uint64_t, std::uint64_t>> bySize_;          // (size, address), ascending
-    std::unordered_map<std::uint64_t, std::uint64_t> used_;            // address -> block size
+    std::uint64_t rover_ = 0;  // next-fit: where the last allocation ended
+    FreeBlockTree free_;
+    std::set<std::pair<std::uint64_t, std::uint64_t>> bySize_;          // best/worst: (size, address)
+    BlockMap used_;                                                     // address -> block size
 };
 
 }  // namespace cachescope::alloc

@@ -56,6 +56,7 @@ struct AllocStats {
     std::string allocator;
     std::uint64_t capacity = kUnlimited;
     std::uint64_t events = 0, allocs = 0, frees = 0, reallocs = 0;
+    std::uint64_t emptyCaches = 0;        // empty_cache events
     std::uint64_t ignoredFrees = 0;       // frees of IDs whose allocation had failed
     std::uint64_t peakLive = 0;           // bytes requested
     std::uint64_t peakReserved = 0;       // footprint
@@ -65,6 +66,9 @@ struct AllocStats {
     std::uint64_t maxSearchSteps = 0;
     double externalFragMax = 0, externalFragMean = 0, externalFragEnd = 0;
     std::uint64_t liveAtEnd = 0, reservedAtEnd = 0;
+    /// Reserved but not in a block (the free bytes inside reserved(); for the caching pool what
+    /// PyTorch users read as memory_reserved() - memory_allocated()): the most at once, and at the end.
+    std::uint64_t unallocatedMax = 0, unallocatedAtEnd = 0;
     std::vector<FailedAllocation> failed;
     std::vector<LeakGroup> leaks;         // by bytes, largest first (ties: site name)
 

@@ -6,6 +6,7 @@
 //   alloc w 4096 64 conv1.im2col
 //   realloc a 300KiB
 //   free a
+//   empty_cache               # torch.cuda.empty_cache(): the caching pool returns unused segments
 //
 // The reader checks the trace on its own, before any allocator runs: a free or realloc of an ID
 // that is not live, a second alloc of a live ID, a negative, malformed or absurd size (above
@@ -24,7 +25,7 @@ inline constexpr std::uint64_t kMaxAllocSize = std::uint64_t{1} << 48;
 /// Largest alignment accepted: 1 GiB (huge pages).
 inline constexpr std::uint64_t kMaxAlign = std::uint64_t{1} << 30;
 
-enum class AllocOp : unsigned char { Alloc, Free, Realloc };
+enum class AllocOp : unsigned char { Alloc, Free, Realloc, EmptyCache };
 
 struct AllocEvent {
     AllocOp op = AllocOp::Alloc;
@@ -52,5 +53,12 @@ AllocTrace loadAllocTrace(const std::string& path);
 /// that event i is on line i + 2 (TraceBuilder numbers its events so). readAllocTrace gives the
 /// same events back.
 void writeAllocTrace(std::ostream& os, const AllocTrace& trace);
+
+/// A deterministic random trace (the same for a given seed on every platform): `events` events
+/// over `slots` IDs x0, x1, ...; each event picks an ID at random and allocates it if it is not
+/// live, else frees it (one time in eight reallocates it instead). Sizes are log-uniform from 1 B
+/// to 64 KiB, with one allocation in 64 between 64 KiB and 8 MiB; one in eight asks for an
+/// alignment of 64, 256 or 4096; sites are site0..site7. `bench --alloc` and the tests use it.
+AllocTrace randomAllocTrace(std::uint64_t events, std::uint32_t seed = 1, std::uint32_t slots = 512);
 
 }  // namespace cachescope::alloc

@@ -17,6 +17,10 @@
 // a binary with the matmul kernel's regions and sites (what `trace record --kernel matmul` writes);
 // each case "file/<din|din.bin|kernel.bin>/<order>/<L1|L1-L2-L3>" opens its file with openTrace and
 // runs it with runTrace, timed from open to the end. The folder is removed afterwards.
+// With BenchOptions::alloc, the suite is instead the allocator simulator (docs/alloc.md): one case
+// "alloc/<allocator>" per allocator, a deterministic random allocation trace of allocEvents events
+// (alloc::randomAllocTrace, seed 1) run through it with alloc::runAllocations; `accesses` are the
+// events, misses[0] the peak reserved bytes.
 
 #include <cstdint>
 #include <functional>
@@ -41,6 +45,9 @@ struct BenchOptions {
     std::vector<SimConfig> snapshotConfigs;
     /// Runs the trace-file suite (above) instead of the in-memory cases.
     bool files = false;
+    /// Runs the allocator suite (above) instead of the in-memory cases.
+    bool alloc = false;
+    std::uint64_t allocEvents = 1'000'000;
 };
 
 struct BenchResult {
