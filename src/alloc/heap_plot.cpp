@@ -9,12 +9,18 @@ HeapMapRecorder::HeapMapRecorder(const AllocTrace& trace) : trace_(trace), open_
 void HeapMapRecorder::onStep(const AllocStep& step) {
     const AllocEvent& ev = *step.event;
     const auto now = static_cast<std::uint64_t>(step.index);
+    reserved_.push_back({double(now), double(step.reserved)});
+    fragmentation_.push_back({double(now), externalFragmentation(step.free)});
+    events_ = now + 1;
+    if (ev.op == AllocOp::EmptyCache) return;  // no block changes; the reserved top may fall
     std::int64_t& open = open_[ev.id];
     auto close = [&] {
         if (open >= 0) blocks_[static_cast<std::size_t>(open)].end = now;
         open = -1;
     };
     switch (ev.op) {
+        case AllocOp::EmptyCache:
+            break;
         case AllocOp::Free:
             close();
             break;
@@ -27,9 +33,6 @@ void HeapMapRecorder::onStep(const AllocStep& step) {
             blocks_.push_back({now, now, step.address, step.blockSize, site_[ev.id]});
             break;
     }
-    reserved_.push_back({double(now), double(step.reserved)});
-    fragmentation_.push_back({double(now), externalFragmentation(step.free)});
-    events_ = now + 1;
 }
 
 plot::HeapMap HeapMapRecorder::heapMap(std::string title) const {

@@ -150,8 +150,14 @@ AllocTrace loadAllocTrace(const std::string& path) {
 void writeAllocTrace(std::ostream& os, const AllocTrace& trace) {
     os << "# " << trace.source << '\n';
     for (const AllocEvent& ev : trace.events) {
+        if (ev.op == AllocOp::EmptyCache) {  // names no block
+            os << "empty_cache\n";
+            continue;
+        }
         const std::string& id = trace.names[ev.id];
         switch (ev.op) {
+            case AllocOp::EmptyCache:
+                break;
             case AllocOp::Alloc:
                 os << "alloc " << id << ' ' << ev.size;
                 if (ev.align != 0) os << ' ' << ev.align;
