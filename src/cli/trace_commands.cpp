@@ -23,7 +23,8 @@ namespace cachescope::cli {
 
 static void addPlacementOption(CLI::App* cmd, std::string& placement) {
     std::string names;
-    for (const alloc::AllocatorInfo& a : alloc::allocators()) names += (names.empty() ? "" : ", ") + a.name;
+    for (const alloc::AllocatorInfo& a : alloc::allocators())
+        if (!a.make(alloc::kUnlimited)->needsPlan()) names += (names.empty() ? "" : ", ") + a.name;
     cmd->add_option("--placement", placement,
                     "Place the kernel's tensors where this allocator would (" + names +
                         "; docs/alloc.md): one fresh heap, tensors allocated in creation order with the align "

@@ -41,7 +41,11 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
         KernelParams params = resolveParams(kernel, source.params);
         params.memoryBudget = source.memoryBudget;
         if (!source.placement.empty()) {
-            (void)alloc::makeAllocator(source.placement);  // an unknown name: its message now, not in the kernel's thread
+            // An unknown name or a planner: the message now, not from the kernel's thread.
+            if (alloc::makeAllocator(source.placement)->needsPlan())
+                throw UsageError("--placement " + source.placement +
+                                 ": a static plan needs every tensor's lifetime before the first allocation, and a "
+                                 "kernel places its tensors one by one; choose an allocator that places on request");
             params.placement = source.placement;
             params.makePlacer = [name = source.placement, kernelName = kernel.name]() -> TensorPlacer {
                 std::shared_ptr<alloc::Allocator> heap = alloc::makeAllocator(name);  // a fresh heap per run

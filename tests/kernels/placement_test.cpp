@@ -67,6 +67,9 @@ TEST_CASE("placement: an unknown allocator or a placement without a kernel is on
     CHECK(r.status == 1);
     CHECK(r.err.find("nope") != std::string::npos);
     CHECK(r.err.find("buddy") != std::string::npos);  // the valid names are listed
+    r = runCli("run -c configs/teaching.json --kernel matmul --placement planned");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("--placement planned: a static plan needs every tensor's lifetime") != std::string::npos);
     r = runCli("run -c configs/teaching.json --placement buddy traces/sequential.trace");
     CHECK(r.status == 1);
     CHECK(r.err.find("--placement buddy needs --kernel") != std::string::npos);

@@ -56,6 +56,9 @@ public:
     /// allocate() is called once per alloc and realloc event in trace order. A static planner
     /// (planned) fixes every block's offset here from the lifetime table; the others ignore it.
     virtual void prepare(const AllocTrace& trace) { (void)trace; }
+    /// True when allocate() works only after prepare() (a static planner): such an allocator cannot
+    /// place blocks one request at a time, as run --placement asks.
+    virtual bool needsPlan() const { return false; }
 };
 
 /// The registry: every allocator by name, with a one-line description and a factory.

@@ -40,6 +40,7 @@ public:
     explicit PlannedAllocator(std::uint64_t capacity = kUnlimited) : capacity_(capacity) {}
     std::unique_ptr<Allocator> clone() const override { return std::make_unique<PlannedAllocator>(*this); }
     std::string_view name() const override { return "planned"; }
+    bool needsPlan() const override { return true; }
     void prepare(const AllocTrace& trace) override;
     AllocResult allocate(std::uint64_t size, std::uint64_t align) override;
     void release(std::uint64_t address) override;
