@@ -41,6 +41,12 @@ struct BenchOptions {
     std::vector<SimConfig> snapshotConfigs;
     /// Runs the trace-file suite (above) instead of the in-memory cases.
     bool files = false;
+    /// With 2 or more: cases "threads<S>/<order>/<L1|L1-L2-L3>" run the in-memory streams through a
+    /// ParallelSimulator (sim/parallel.hpp) of S shards (S = planShards(config, threads).shards),
+    /// timed from building it to the end of finish(); with `files`, cases
+    /// "threads<S>/file/<kind>/<order>/<config>" do the same for the trace-file runs. Their counts
+    /// must equal the sequential cases'.
+    std::uint32_t threads = 1;
 };
 
 struct BenchResult {
