@@ -265,12 +265,16 @@ struct ParallelSimulator::Impl {
         std::vector<std::uint64_t> continuationSites;
     };
     std::vector<Lane> lanes;
+    // The split pass's hot state, apart from the lanes: per shard, the next free slot of its open
+    // chunk and the chunk's end (the open chunk's `used` is brought up to date when it ships).
+    std::vector<Access*> next, last;
     bool running = false;
     std::mutex errorMutex;
     std::exception_ptr error;  // the first share thread's error
     std::atomic<bool> failed{false};
 
-    Impl(const SimConfig& c, const ShardPlan& p) : config(c), plan(p), splitter(c, p), lanes(p.shards) {
+    Impl(const SimConfig& c, const ShardPlan& p)
+        : config(c), plan(p), splitter(c, p), lanes(p.shards), next(p.shards), last(p.shards) {
         const SimConfig part = shareConfig(c, p);
         shares.reserve(p.shards);
         for (std::uint32_t s = 0; s < p.shards; ++s) shares.emplace_back(part);
@@ -294,6 +298,7 @@ struct ParallelSimulator::Impl {
             lane.full = std::make_unique<Channel<Chunk>>(kQueued);
             lane.empty = std::make_unique<Channel<Chunk>>(kQueued + 2);
             lane.open = Chunk{std::vector<Access>(kChunk), 0};
+            openSlots(s);
             lane.thread = std::thread([this, s] { work(s); });
         }
         running = true;
@@ -313,17 +318,25 @@ struct ParallelSimulator::Impl {
             lane.empty->push(std::move(chunk));  // never waits: at most kQueued + 1 chunks are out
         }
     }
-    void ship(Lane& lane) {
+    void openSlots(std::uint32_t s) {
+        next[s] = lanes[s].open.accesses.data();
+        last[s] = next[s] + kChunk;
+    }
+    /// Hands shard s's open chunk (what the split pass put in it) to its thread; opens another.
+    void ship(std::uint32_t s) {
+        Lane& lane = lanes[s];
+        lane.open.used = static_cast<std::size_t>(next[s] - lane.open.accesses.data());
         lane.full->push(std::move(lane.open));
         if (!lane.empty->tryPop(lane.open)) lane.open = Chunk{std::vector<Access>(kChunk), 0};
+        openSlots(s);
     }
     /// Ends the threads; `discard` drops what they were not done with (destruction, errors).
     void stop(bool discard) {
         if (!running) return;
         if (discard) failed = true;
-        for (Lane& lane : lanes) {
-            if (!discard && lane.open.used > 0) ship(lane);
-            lane.full->close();
+        for (std::uint32_t s = 0; s < lanes.size(); ++s) {
+            if (!discard && next[s] != lanes[s].open.accesses.data()) ship(s);
+            lanes[s].full->close();
         }
         for (Lane& lane : lanes) lane.thread.join();
         running = false;
@@ -338,13 +351,15 @@ struct ParallelSimulator::Impl {
         references += block.size();
         for (const Access& a : block)
             splitter.split(a, [this](std::uint32_t s, const Access& piece, bool continuation) {
-                Lane& lane = lanes[s];
-                lane.open.accesses[lane.open.used++] = piece;
+                Access* slot = next[s];
+                *slot = piece;
+                next[s] = slot + 1;
                 if (continuation) [[unlikely]] {
+                    Lane& lane = lanes[s];
                     ++lane.continuations;
                     if (sites != 0) ++lane.continuationSites[piece.site < sites ? piece.site : 0];
                 }
-                if (lane.open.used == kChunk) ship(lane);
+                if (slot + 1 == last[s]) [[unlikely]] ship(s);
             });
     }
 };
