@@ -17,6 +17,7 @@
 #include "cachescope/alloc/trace.hpp"
 #include "cachescope/analysis/reuse.hpp"
 #include "cachescope/session/session.hpp"
+#include "cachescope/sim/parallel.hpp"
 #include "cachescope/sim/run.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/binary.hpp"
@@ -94,8 +95,10 @@ SimConfig benchConfig(Shape shape) {
     return config;
 }
 
-/// Sends the stream into `sim` in blocks of 4,096 references, as a trace reader delivers them.
-void simulateMatmul(Simulator& sim, LoopOrder order, std::uint32_t n) {
+/// Sends the stream into `sim` (a Simulator or a ParallelSimulator) in blocks of 4,096 references,
+/// as a trace reader delivers them.
+template <class Sim>
+void simulateMatmul(Sim& sim, LoopOrder order, std::uint32_t n) {
     std::array<Access, 4096> block;
     std::size_t used = 0;
     matmulStream(order, n, [&](const Access& a) {
@@ -417,10 +420,87 @@ std::vector<BenchResult> allocBench(const BenchOptions& options) {
     return results;
 }
 
+/// Takes the counts of a finished parallel run into `r`, checked against its sequential twin's in
+/// `results` (every run must give the sequential counts: the split is exact).
+void takeCounts(BenchResult& r, const ParallelSimulator& sim, const std::vector<BenchResult>& results,
+                const std::string& sequentialName) {
+    const Simulator merged = sim.merged();
+    r.accesses = merged.references();
+    r.misses.clear();
+    for (const Cache& c : merged.hierarchy().caches()) r.misses.push_back(c.stats().misses());
+    for (const BenchResult& q : results)
+        if (q.name == sequentialName && (q.misses != r.misses || q.accesses != r.accesses))
+            throw std::logic_error("bench: " + r.name + " counted otherwise than " + sequentialName);
+}
+
+/// "threads<N>/<order>/<L1|L1-L2-L3>": the in-memory stream through a ParallelSimulator of N shards
+/// (BenchOptions::threads), timed from building it to the end of finish().
+std::vector<BenchResult> threadsBench(const BenchOptions& options, const std::vector<BenchResult>& sequential) {
+    std::vector<BenchResult> results;
+    for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk})
+        for (const Shape shape : {Shape::L1, Shape::L1L2L3}) {
+            const SimConfig config = benchConfig(shape);
+            const ShardPlan plan = planShards(config, options.threads);
+            const std::string name = std::string(order == LoopOrder::Ikj ? "ikj/" : "ijk/") + config.name;
+            BenchResult r;
+            r.name = "threads" + std::to_string(plan.shards) + "/" + name;
+            if (options.onCaseStart) options.onCaseStart(r.name);
+            for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+                const auto start = std::chrono::steady_clock::now();
+                ParallelSimulator sim(config, plan);
+                simulateMatmul(sim, order, options.n);
+                sim.finish();
+                r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                takeCounts(r, sim, sequential, name);
+            }
+            takeMedian(r);
+            results.push_back(std::move(r));
+        }
+    return results;
+}
+
+/// "threads<N>/file/<kind>/<order>/<config>": fileBench's whole runs through a ParallelSimulator of
+/// N shards: open, split pass on this thread, the shards on theirs.
+std::vector<BenchResult> threadsFileBench(const BenchOptions& options, const std::vector<BenchResult>& sequential) {
+    std::vector<BenchResult> results;
+    TempFolder folder;
+    for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
+        for (const auto& [label, path] : writeMatmulFiles(folder.path, order, options.n)) {
+            for (const Shape shape : {Shape::L1, Shape::L1L2L3}) {
+                const SimConfig config = benchConfig(shape);
+                const ShardPlan plan = planShards(config, options.threads);
+                const std::string name = "file/" + label + (order == LoopOrder::Ikj ? "/ikj/" : "/ijk/") + config.name;
+                BenchResult r;
+                r.name = "threads" + std::to_string(plan.shards) + "/" + name;
+                r.fileBytes = std::filesystem::file_size(path);
+                if (options.onCaseStart) options.onCaseStart(r.name);
+                for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
+                    const auto start = std::chrono::steady_clock::now();
+                    ParallelSimulator sim(config, plan);
+                    const auto reader = openTrace(path);
+                    runTrace(sim, *reader);
+                    r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                    takeCounts(r, sim, sequential, name);
+                }
+                r.bytesPerAccess = r.accesses != 0 ? double(r.fileBytes) / double(r.accesses) : 0.0;
+                takeMedian(r);
+                results.push_back(std::move(r));
+            }
+            std::filesystem::remove(path);
+        }
+    }
+    return results;
+}
+
 }  // namespace
 
 std::vector<BenchResult> runBench(const BenchOptions& options) {
-    if (options.files) return fileBench(options);
+    if (options.files) {
+        std::vector<BenchResult> results = fileBench(options);
+        if (options.threads > 1)
+            for (BenchResult& r : threadsFileBench(options, results)) results.push_back(std::move(r));
+        return results;
+    }
     if (options.alloc) return allocBench(options);
     std::vector<BenchResult> results;
     for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
@@ -452,6 +532,8 @@ std::vector<BenchResult> runBench(const BenchOptions& options) {
             results.push_back(std::move(r));
         }
     }
+    if (options.threads > 1)
+        for (BenchResult& r : threadsBench(options, results)) results.push_back(std::move(r));
     results.push_back(wideBench(options));
     results.push_back(decodeBench(options));
     results.push_back(mrcBench(options, false));

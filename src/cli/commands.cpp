@@ -14,6 +14,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,7 @@
 #include "cachescope/policy/registry.hpp"
 #include "cachescope/report/report.hpp"
 #include "cachescope/session/session.hpp"
+#include "cachescope/session/sharded_run.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::cli {
@@ -119,6 +121,22 @@ void finishStdout() {
     if (!std::cout) throw IoError("cannot write standard output");
 }
 
+namespace {
+
+/// Throws TraceError if the run saw no reference: an all-zero report with 0.00% miss rates would
+/// read as a result; say what happened.
+void requireReferences(const RunSummary& summary, const SourceSpec& source) {
+    if (summary.references != 0) return;
+    const std::uint64_t skipped = summary.info.skippedLines;
+    throw TraceError((source.readsStandardInput() ? std::string("standard input") : describeSourceBriefly(source)) +
+                     " holds no references: nothing to simulate" +
+                     (skipped == 0 ? std::string()
+                                   : " (" + withThousands(skipped) + (skipped == 1 ? " line" : " lines") +
+                                         " skipped as not trace records)"));
+}
+
+}  // namespace
+
 RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     const SourceSpec source = toSpec(args.source);
     // A kernel knows its length in closed form: a long run says so before it starts (on standard
@@ -135,10 +153,40 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     options.onProgress = [&progress, total](std::uint64_t n) {
         if (progress) progress->accesses(n, total);
     };
+    // --threads: split into shards when the config allows it exactly, else one thread with a note.
+    std::optional<ThreadsSummary> threads;
+    ShardPlan plan;
+    if (args.threads != 1) {
+        plan = planShards(config, args.threads);
+        threads = ThreadsSummary{std::max(1u, args.threads == 0 ? std::thread::hardware_concurrency() : args.threads),
+                                 plan.shards, plan.reason};
+        const char* observer = args.classify      ? "--classify compares every miss with one fully associative shadow of "
+                                                    "the whole stream"
+                               : !args.plot.empty() ? "--plot colors every reference, in trace order, through one observer"
+                                                    : nullptr;
+        if (plan.shards > 1 && observer != nullptr) *threads = ThreadsSummary{threads->requested, 1, observer};
+        if (!threads->note.empty())
+            std::cerr << "cachescope: note: --threads " << args.threads << ": "
+                      << (threads->shards > 1 ? std::to_string(threads->shards) + " shards"
+                                              : std::string("running on one thread"))
+                      << ": " << threads->note << "\n";
+    }
+    auto announce = [&] {  // once the kernel's tensors passed the memory budget
+        if (total >= kLongRun)
+            std::cerr << "cachescope: " << describeSourceBriefly(source) << " will simulate " << withThousands(total)
+                      << " references\n";
+    };
+    if (threads && threads->shards > 1) {
+        announce();  // (before the source opens here: runInShards opens, plans and runs in one go)
+        progress.emplace();
+        RunSummary summary = runInShards(config, source, plan, options, args.config);
+        progress.reset();
+        requireReferences(summary, source);
+        summary.threads = threads;
+        return summary;
+    }
     Session session(config, source, options);  // opens the source; plans OPT's futures
-    if (total >= kLongRun)  // announced once the kernel's tensors passed the memory budget
-        std::cerr << "cachescope: " << describeSourceBriefly(source) << " will simulate " << withThousands(total)
-                  << " references\n";
+    announce();
     // --plot: a first pass lays out the address axis, then the observer colors each reference by
     // the level that served it, seeing the references as the trace gives them (the access tap).
     std::optional<LocalityObserver> locality;
@@ -154,15 +202,9 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     progress.emplace();
     session.runToEnd();  // and checks that OPT followed its plans
     progress.reset();
-    if (session.simulator().references() == 0) {
-        // An all-zero report with 0.00% miss rates would read as a result; say what happened.
-        const std::uint64_t skipped = session.skippedLines();
-        throw TraceError((source.readsStandardInput() ? std::string("standard input") : describeSourceBriefly(source)) +
-                         " holds no references: nothing to simulate" +
-                         (skipped == 0 ? std::string()
-                                       : " (" + withThousands(skipped) + (skipped == 1 ? " line" : " lines") +
-                                             " skipped as not trace records)"));
-    }
+    RunSummary summary = session.summary(args.config);
+    requireReferences(summary, source);
+    summary.threads = threads;
     if (locality) {
         // The title names the source as the user gave it (describeSource lists every resolved parameter).
         std::string title = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
@@ -170,7 +212,7 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         const plot::LocalityPicture picture = locality->picture("Locality: " + title + " on " + config.name);
         plot::writeSvg(args.plot, picture);
     }
-    return session.summary(args.config);
+    return summary;
 }
 
 void runCommand(const RunArgs& args) {
@@ -289,6 +331,7 @@ void benchCommand(const BenchArgs& args) {
     options.runs = args.runs;
     options.files = args.files;
     options.alloc = args.alloc;
+    options.threads = args.threads;
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     if (!args.configs.empty()) {
@@ -374,12 +417,17 @@ void benchCommand(const BenchArgs& args) {
                   << [&results] {
                          std::string s;
                          for (const BenchResult& r : results)
-                             if (r.name.ends_with("/L1") && r.name.find("/ikj/") != std::string::npos)
+                             if (r.name.starts_with("file/") && r.name.ends_with("/L1") &&
+                                 r.name.find("/ikj/") != std::string::npos)
                                  s += (s.empty() ? "" : ", ") + r.name.substr(5, r.name.find("/ikj/") - 5) + " " +
                                       format("%.2f", r.bytesPerAccess);
                          return s;
                      }()
                   << '\n';
+    if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("threads"); }))
+        std::cout << "threads<S>/...: the same case split into S shards by set (run --threads; docs/performance.md), "
+                     "one thread each, plus the split pass on the calling thread; seconds include starting and "
+                     "joining the threads\n";
     for (const BenchResult& r : results)
         if (r.bytesPerAccess > 0 && r.name.starts_with("decode/"))
             std::cout << r.name << ": the ikj trace in the binary format, read back through openTrace: "
@@ -419,6 +467,10 @@ Command addRunCommand(CLI::App& app) {
     runCmd->add_flag("--flush", run->flush,
                      "Also write every dirty line back at the end, down to memory, and report those write-backs "
                      "apart from the run's counts (without it, as in Dinero IV, nothing is written back at the end)");
+    runCmd->add_option("--threads", run->threads,
+                       "Simulate in N shards of the sets, one thread each, when the config allows it exactly "
+                       "(results identical to one thread); 0 = one per core. Otherwise one thread, with a note")
+        ->capture_default_str();
     addSourceOptions(runCmd, run->source);
     runCmd->footer(
         "Examples:\n"
@@ -429,6 +481,7 @@ Command addRunCommand(CLI::App& app) {
         "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
         "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
+        "  cachescope run -c configs/default.json --threads 2 trace.bin\n"
         "  cachescope trace record -o a.bin -- ./a.out && cachescope run -c configs/default.json a.bin\n"
         "  valgrind --tool=lackey --trace-mem=yes --log-fd=3 ./a.out 3>a.lackey && \\\n"
         "      cachescope run -c configs/default.json a.lackey\n"
@@ -497,6 +550,11 @@ Command addBenchCommand(CLI::App& app) {
     benchCmd->add_option("--configs", bench->configs,
                          "Also a snapshot/<name> case for each config (*.json but schema.json) in this directory")
         ->check(CLI::ExistingDirectory);
+    benchCmd->add_option("--threads", bench->threads,
+                         "Also run the L1 and L1-L2-L3 cases split into this many shards, one thread each "
+                         "(threads<S>/... cases; with --files, from the files too)")
+        ->check(CLI::Range(1u, 256u))
+        ->capture_default_str();
     CLI::Option* nOption = benchCmd->get_option("--n");
     benchCmd->add_flag("--files", bench->files,
                        "Instead: whole runs from trace files (din text, din converted to binary, kernel-recorded "
@@ -510,7 +568,8 @@ Command addBenchCommand(CLI::App& app) {
         "  cachescope bench --seek-config configs/skylake-client.json\n"
         "  cachescope bench --configs configs\n"
         "  cachescope bench --files --runs 5\n"
-        "  cachescope bench --alloc");
+        "  cachescope bench --alloc\n"
+        "  cachescope bench --files --threads 2");
     return {benchCmd, [bench, nOption] {
                 if (bench->files && nOption->count() == 0) bench->n = 192;  // the traces: 28.3 M accesses
                 benchCommand(*bench);

@@ -48,6 +48,7 @@ struct RunArgs {
     std::string plot;            // --plot: the run's locality picture (SVG); empty = none
     bool vsOpt = false;          // also simulate each level under OPT (analysis/opt_gap.hpp)
     bool flush = false;          // --flush: report the end-of-run flush (sim/flush.hpp) apart
+    std::uint32_t threads = 1;   // --threads: shards simulated in parallel (sim/parallel.hpp); 0 = one per core
 };
 
 struct BenchArgs {
@@ -58,6 +59,7 @@ struct BenchArgs {
     std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
     bool files = false;   // --files: whole runs from trace files (n defaults to 192 then)
     bool alloc = false;   // --alloc: the allocator suite (alloc/<allocator> cases)
+    std::uint32_t threads = 1;  // --threads: also the threads<S>/... cases (BenchOptions::threads)
 };
 
 struct TraceRecordArgs {

@@ -186,6 +186,10 @@ void printText(std::ostream& os, const RunSummary& s) {
         os << "skipped " << withThousands(s.info.skippedLines)
            << (s.info.skippedLines == 1 ? " line that is not a trace record" : " lines that are not trace records")
            << " (the traced program's output or Valgrind's messages)\n";
+    if (const std::optional<ThreadsSummary>& t = s.threads)
+        os << "threads: " << t->requested << " requested, "
+           << (t->shards > 1 ? std::to_string(t->shards) + " shards simulated in parallel" : std::string("run on one thread"))
+           << (t->note.empty() ? "" : ": " + t->note) << '\n';
     os << '\n';
 
     // One row of cells per cache; column 0 (the name) is left-aligned, the others right-aligned.
@@ -263,6 +267,10 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
     j["trace"] = {{"path", s.info.tracePath}, {"format", s.info.traceFormat}, {"records", s.info.records}};
     if (s.info.skippedLines != 0) j["trace"]["skipped_lines"] = s.info.skippedLines;
     j["references"] = s.references;
+    if (const std::optional<ThreadsSummary>& t = s.threads) {
+        j["threads"] = {{"requested", t->requested}, {"shards", t->shards}};
+        if (!t->note.empty()) j["threads"]["note"] = t->note;
+    }
     j["levels"] = std::move(levels);
     j["memory"] = {{"reads", s.memory.reads}, {"writes", s.memory.writes}};
     if (s.flushed)

@@ -322,10 +322,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     // The classifier reads the attribution slots: built after attribution.
     if (m.options.classify) m.classifier.emplace(m.sim.hierarchy());
     if (m.sim.needsFuture()) {  // OPT: earlier passes learn the future
-        if (m.source.readsStandardInput())
-            throw UsageError(
-                "\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
-                "once (first to learn the future); give a trace file, not standard input");
+        requireRereadableForOpt(m.source);
         if (m.options.seekable)
             planFutures(m.sim, [&m] { return m.replay->readerAt(0); });
         else

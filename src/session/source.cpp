@@ -103,4 +103,11 @@ std::string describeSourceBriefly(const SourceSpec& source) {
     return text;
 }
 
+void requireRereadableForOpt(const SourceSpec& source) {
+    if (source.readsStandardInput())
+        throw UsageError(
+            "\"opt\" (as page_replacement or as a replacement policy) reads the trace more than "
+            "once (first to learn the future); give a trace file, not standard input");
+}
+
 }  // namespace cachescope

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 namespace cachescope {
 
@@ -329,6 +330,17 @@ void Hierarchy::resetStats() {
     references_ = 0;
     std::fill(attrAccesses_.begin(), attrAccesses_.end(), 0);
     std::fill(attrMisses_.begin(), attrMisses_.end(), 0);
+}
+
+void Hierarchy::addShare(const Hierarchy& share, std::uint64_t references) {
+    assert(share.caches_.size() == caches_.size() && share.attributionSlots_ == attributionSlots_);
+    for (std::size_t c = 0; c < caches_.size(); ++c) caches_[c].stats_ += share.caches_[c].stats_;
+    memory_ += share.memory_;
+    references_ += references;
+    for (std::size_t i = 0; i < attrAccesses_.size(); ++i) {
+        attrAccesses_[i] += share.attrAccesses_[i];
+        attrMisses_[i] += share.attrMisses_[i];
+    }
 }
 
 void Hierarchy::enableAttribution(std::uint32_t sites) {

@@ -9,13 +9,18 @@
 namespace cachescope {
 
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options) {
+    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, options);
+}
+
+std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
+                           const RunOptions& options) {
     std::array<Access, 4096> block;
     std::uint64_t total = 0;
     std::uint64_t nextProgress = options.progressInterval;
     for (;;) {
         const std::size_t n = trace.read(block);
         if (n == 0) break;
-        simulator.access(std::span<const Access>(block.data(), n));
+        consume(std::span<const Access>(block.data(), n));
         total += n;
         if (options.onProgress && total >= nextProgress) {
             options.onProgress(total);

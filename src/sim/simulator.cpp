@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <memory>
 
 namespace cachescope {
@@ -142,6 +143,14 @@ void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
 void Simulator::enableAttribution(std::uint32_t sites) {
     hierarchy_.enableAttribution(sites);
     siteReferences_.assign(std::max<std::uint32_t>(sites, 1), 0);
+}
+
+void Simulator::addShare(const Simulator& share, std::uint64_t references,
+                         std::span<const std::uint64_t> siteReferences) {
+    assert(!mmu_ && !share.mmu_ && siteReferences.size() == siteReferences_.size());
+    references_ += references;
+    for (std::size_t i = 0; i < siteReferences_.size(); ++i) siteReferences_[i] += siteReferences[i];
+    hierarchy_.addShare(share.hierarchy_, references);
 }
 
 bool Simulator::sameState(const Simulator& other) const {

@@ -48,6 +48,12 @@ struct BenchOptions {
     /// Runs the allocator suite (above) instead of the in-memory cases.
     bool alloc = false;
     std::uint64_t allocEvents = 1'000'000;
+    /// With 2 or more: cases "threads<S>/<order>/<L1|L1-L2-L3>" run the in-memory streams through a
+    /// ParallelSimulator (sim/parallel.hpp) of S shards (S = planShards(config, threads).shards),
+    /// timed from building it to the end of finish(); with `files`, cases
+    /// "threads<S>/file/<kind>/<order>/<config>" do the same for the trace-file runs. Their counts
+    /// must equal the sequential cases'.
+    std::uint32_t threads = 1;
 };
 
 struct BenchResult {

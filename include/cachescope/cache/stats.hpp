@@ -32,12 +32,29 @@ struct CacheStats {
     std::uint64_t hits() const { return accesses() - misses(); }
     double missRate() const { return accesses() ? double(misses()) / double(accesses()) : 0.0; }
 
+    /// Adds every counter of `other` (shares of one run: sim/parallel.hpp).
+    CacheStats& operator+=(const CacheStats& other) {
+        for (std::size_t k = 0; k < kAccessKinds; ++k) {
+            accessesByKind[k] += other.accessesByKind[k];
+            missesByKind[k] += other.missesByKind[k];
+        }
+        evictions += other.evictions;
+        writebacks += other.writebacks;
+        backInvalidations += other.backInvalidations;
+        return *this;
+    }
+
     friend bool operator==(const CacheStats&, const CacheStats&) = default;
 };
 
 struct MemoryStats {
     std::uint64_t reads = 0;   // line fills (and fetches) that reached memory
     std::uint64_t writes = 0;  // write-backs and write-throughs that reached memory
+    MemoryStats& operator+=(const MemoryStats& other) {
+        reads += other.reads;
+        writes += other.writes;
+        return *this;
+    }
     friend bool operator==(const MemoryStats&, const MemoryStats&) = default;
 };
 

@@ -110,6 +110,15 @@ struct AttributionRow {
     std::vector<MissClassCounts> missClasses{};  // per cache, like `misses`; empty unless classified
 };
 
+/// `run --threads N` (sim/parallel.hpp), when more than one thread was asked for. The text report
+/// adds a line "threads: ...", the JSON an object "threads" {"requested", "shards", "note"} after
+/// "references" ("note" only when fewer shards than threads were used); the CSV is unchanged.
+struct ThreadsSummary {
+    std::uint32_t requested = 0;  // threads asked for (--threads 0: this machine's cores)
+    std::uint32_t shards = 1;     // shards (shares of the sets) simulated in parallel, one thread each; 1 = sequential
+    std::string note = {};        // why fewer shards than threads ("" when none)
+};
+
 struct RunSummary {
     RunInfo info;
     std::uint64_t references = 0;  // CPU references simulated
@@ -130,6 +139,7 @@ struct RunSummary {
     /// dirty lines remain, the text says so and the JSON adds "dirty_lines_at_end" {cache: n}.
     FlushCounts flush = {};
     bool flushed = false;
+    std::optional<ThreadsSummary> threads = std::nullopt;  // run --threads N with N != 1
 };
 
 /// Collects the statistics of a finished run; with `metadata` and attribution on in the simulator,

@@ -76,6 +76,9 @@ std::string describeSource(const SourceSpec& source);
 /// "kernel matmul n=32 order=ikj elem=4" rather than every zero and the layout's defaults; base
 /// in hex. describeSource stays complete where a label must identify the run (sweep rows, JSON).
 std::string describeSourceBriefly(const SourceSpec& source);
+/// Throws UsageError if `source` is standard input, which "opt" (page replacement or a replacement
+/// policy) cannot use: it reads the trace more than once, first to learn the future.
+void requireRereadableForOpt(const SourceSpec& source);
 
 struct SessionOptions {
     /// Encode the source for replay so that seek() and stepBack() work. false: the source is read

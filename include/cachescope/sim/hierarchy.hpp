@@ -64,6 +64,12 @@ public:
     /// Zeroes every counter but keeps the cache contents (for warm-up).
     void resetStats();
 
+    /// Sharded runs (sim/parallel.hpp): adds the counters of `share`, a hierarchy of the same caches
+    /// (or of each cache's share of the sets) that simulated a share of the references, to this
+    /// one's: every cache's statistics, memory and attribution, and `references` CPU references (a
+    /// reference split between shares is counted by one of them). The contents stay as they are.
+    void addShare(const Hierarchy& share, std::uint64_t references);
+
     // ---- Attribution: accesses and misses of every cache by the statement (site) that caused them
     // Slots: 0..sites-1 are site ids (Access::site; ids beyond go to slot 0, "unknown"), then
     // kWritebacks (write-backs and exclusive victims, which no statement asked for) and kWalks

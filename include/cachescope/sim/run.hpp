@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/reader.hpp"
@@ -15,6 +16,12 @@ struct RunOptions {
     std::function<void(std::uint64_t references)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
 };
+
+/// The loop of runTrace for any consumer of blocks (sim/parallel.hpp's split pass too): reads
+/// `trace` to its end, handing `consume` each block in order, with options' progress. Returns the
+/// number of accesses read. Throws whatever the reader throws.
+std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
+                           const RunOptions& options = {});
 
 /// Reads `trace` to its end, simulating every access. Returns the number of accesses read
 /// (trace->records() tells the records they came from).

@@ -53,6 +53,11 @@ public:
     /// CPU references charged to `slot` (a site id; ids beyond the table go to 0); needs attribution.
     std::uint64_t siteReferences(std::uint32_t slot) const { return siteReferences_[slot]; }
 
+    /// Sharded runs (sim/parallel.hpp): adds the counters of `share`, a simulator without an mmu that
+    /// simulated a share of the references (Hierarchy::addShare), to this one's, with `references`
+    /// CPU references charged to sites by `siteReferences` (empty unless attributing).
+    void addShare(const Simulator& share, std::uint64_t references, std::span<const std::uint64_t> siteReferences);
+
     // ---- OPT: the future, from earlier passes over the same accesses (sim/run.hpp planFutures) ----
     /// True if the config uses OPT anywhere (page replacement, or the policy of a cache, TLB or walk
     /// cache), which must see the future.
