@@ -271,6 +271,7 @@ void benchCommand(const BenchArgs& args) {
     options.n = args.n;
     options.runs = args.runs;
     options.files = args.files;
+    options.decodeThread = parseDecodeThread(args.decodeThread);
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     if (!args.configs.empty()) {
@@ -465,13 +466,19 @@ Command addBenchCommand(CLI::App& app) {
     benchCmd->add_flag("--files", bench->files,
                        "Instead: whole runs from trace files (din text, din converted to binary, kernel-recorded "
                        "binary) written to a temporary folder; n defaults to 192 here");
+    benchCmd->add_option("--decode-thread", bench->decodeThread,
+                         "With --files: decode the files on a second thread (auto: when more than one CPU is "
+                         "available), or not")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
         "  cachescope bench --n 64 --json\n"
         "  cachescope bench --seek-config configs/skylake-client.json\n"
         "  cachescope bench --configs configs\n"
-        "  cachescope bench --files --runs 5");
+        "  cachescope bench --files --runs 5\n"
+        "  cachescope bench --files --decode-thread off");
     return {benchCmd, [bench, nOption] {
                 if (bench->files && nOption->count() == 0) bench->n = 192;  // the traces: 28.3 M accesses
                 benchCommand(*bench);

@@ -31,6 +31,7 @@ struct SourceArgs {
     std::string kernel;               // empty = read `trace`
     std::vector<std::string> params;  // "name=value" for the kernel
     std::string maxMemory;            // --max-memory SIZE; empty = half of this machine's memory
+    std::string decodeThread = "auto";  // --decode-thread auto|on|off
 };
 
 /// The session library's description of the same source (trace format name parsed).
@@ -55,6 +56,7 @@ struct BenchArgs {
     std::vector<std::string> seekConfigs;  // --seek-config: one seek/<name> case each
     std::string configs;  // non-empty: a snapshot case for every *.json there but schema.json
     bool files = false;   // --files: whole runs from trace files (n defaults to 192 then)
+    std::string decodeThread = "auto";  // --decode-thread, for --files
 };
 
 struct TraceRecordArgs {
