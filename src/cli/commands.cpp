@@ -329,7 +329,9 @@ void benchCommand(const BenchArgs& args) {
     }
     printTable(std::cout, table);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
-              << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
+              << " accesses per case); seconds: median of " << args.runs << " runs, "
+              << (args.files && useDecodeThread(options.decodeThread) ? "decoding on a second thread" : "one core")
+              << '\n';
     if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("mrc/"); }))
         std::cout << "mrc/exact, mrc/sampled: the ikj stream's reuse distances at 64 B lines (sampled: SHARDS at rate "
                   << format("%.2g", kDefaultSampleRate)
