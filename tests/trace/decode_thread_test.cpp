@@ -20,6 +20,7 @@
 #include "cachescope/trace/decode_thread.hpp"
 #include "cachescope/trace/writer.hpp"
 #include "reference/random_case.hpp"
+#include "cli/cli_run.hpp"
 #include "trace/trace_test_util.hpp"
 
 using namespace cachescope;
@@ -198,4 +199,30 @@ TEST_CASE("decode thread: stopping early (a step limit, a session dropped) joins
         }
         CHECK(threadCount() == threadsBefore);
     }
+}
+
+TEST_CASE("decode thread: cachescope run prints the same report, or the same error and status, on and off") {
+    using cachescope::testing::runCli;
+    TempDir dir;
+    std::string good;
+    for (int i = 0; i < 40000; ++i) good += std::to_string(i % 3) + " " + std::to_string(4096 + 64 * (i % 997)) + " 4\n";
+    const std::string goodPath = dir.write("good.din", good);
+    const std::string badPath = dir.write("bad.din", good + "7 10\n");
+    for (const std::string& path : {goodPath, badPath}) {
+        CAPTURE(path);
+        const auto on = runCli("run --config configs/default.json --json --decode-thread on '" + path + "'");
+        const auto off = runCli("run --config configs/default.json --json --decode-thread off '" + path + "'");
+        CHECK(on.status == off.status);
+        CHECK(on.out == off.out);
+        CHECK(on.err == off.err);
+        if (path == badPath) {
+            CHECK(on.status == 1);
+            CHECK(on.err == "cachescope: error: " + path + ":40001: unknown label: found \"7 10\"; expected " +
+                                std::string(expectedRecord(TraceFormat::Din)) + "\n");
+        } else {
+            CHECK(on.status == 0);
+            CHECK(on.out.find("\"references\": 40000") != std::string::npos);
+        }
+    }
+    CHECK(runCli("run --config configs/default.json --decode-thread 2 '" + goodPath + "'").status != 0);
 }
