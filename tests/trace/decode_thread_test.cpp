@@ -17,6 +17,7 @@
 
 #include "cachescope/core/error.hpp"
 #include "cachescope/session/session.hpp"
+#include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/decode_thread.hpp"
 #include "cachescope/trace/writer.hpp"
 #include "reference/random_case.hpp"
@@ -83,9 +84,9 @@ TEST_CASE("decode thread: the decision (auto uses a second thread only with more
     CHECK(!useDecodeThread(DecodeThread::Auto, 1));
     CHECK(useDecodeThread(DecodeThread::Auto, 2));
     CHECK(availableCpus() >= 1);
-    CHECK(parseDecodeThread("auto") == DecodeThread::Auto);
-    CHECK(parseDecodeThread("on") == DecodeThread::On);
-    CHECK(parseDecodeThread("off") == DecodeThread::Off);
+    CHECK((parseDecodeThread("auto") == DecodeThread::Auto));
+    CHECK((parseDecodeThread("on") == DecodeThread::On));
+    CHECK((parseDecodeThread("off") == DecodeThread::Off));
     CHECK_THROWS_WITH_AS(parseDecodeThread("2"), "unknown decode thread setting '2': expected auto, on or off",
                          UsageError);
 }
@@ -103,7 +104,7 @@ TEST_CASE("decode thread: the same accesses, records and skipped lines at every 
             CAPTURE(block);
             auto threaded = decodeOnThread(openTrace(path), block);
             auto plain = openTrace(path);
-            CHECK(threaded->format() == plain->format());
+            CHECK((threaded->format() == plain->format()));
             CHECK((threaded->metadata() == nullptr) == (plain->metadata() == nullptr));
             checkStepByStep(*threaded, *plain, rng);
         }
@@ -135,8 +136,10 @@ TEST_CASE("decode thread: sessions end in the same state with and without it, on
             on.decodeThread = DecodeThread::On;
             SourceSpec off = SourceSpec::file(path);
             off.decodeThread = DecodeThread::Off;
-            Session a(c.config, on, SessionOptions{.classify = true});
-            Session b(c.config, off, SessionOptions{.classify = true});
+            SessionOptions options;
+            options.classify = true;
+            Session a(c.config, on, options);
+            Session b(c.config, off, options);
             a.runToEnd();
             b.runToEnd();
             CHECK(a.position() == c.trace.size());
