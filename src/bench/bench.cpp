@@ -228,10 +228,14 @@ std::vector<BenchResult> fileBench(const BenchOptions& options) {
                 if (options.onCaseStart) options.onCaseStart(r.name);
                 for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
                     const auto start = std::chrono::steady_clock::now();
-                    Simulator sim(config);
-                    const auto reader = openTrace(path);
-                    runTrace(sim, *reader);
+                    // As `cachescope run` does: a streaming session over the file (attribution
+                    // when it has sites; decoding on a second thread as options.decodeThread says).
+                    SourceSpec source = SourceSpec::file(path);
+                    source.decodeThread = options.decodeThread;
+                    Session session(config, source);
+                    session.runToEnd();
                     r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                    const Simulator& sim = session.simulator();
                     std::vector<std::uint64_t> misses;
                     for (const Cache& c : sim.hierarchy().caches()) misses.push_back(c.stats().misses());
                     if (run != 0 && (misses != r.misses || sim.references() != r.accesses))

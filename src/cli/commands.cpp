@@ -332,6 +332,7 @@ void benchCommand(const BenchArgs& args) {
     options.files = args.files;
     options.alloc = args.alloc;
     options.threads = args.threads;
+    options.decodeThread = parseDecodeThread(args.decodeThread);
     options.onCaseStart = [&progress](const std::string& name) { progress.show("bench: " + name + " ..."); };
     for (const std::string& path : args.seekConfigs) options.seekConfigs.push_back(loadConfig(path));
     if (!args.configs.empty()) {
@@ -401,7 +402,9 @@ void benchCommand(const BenchArgs& args) {
     }
     printTable(std::cout, table);
     std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
-              << " accesses per case); seconds: median of " << args.runs << " runs, one core\n";
+              << " accesses per case); seconds: median of " << args.runs << " runs, "
+              << (args.files && useDecodeThread(options.decodeThread) ? "decoding on a second thread" : "one core")
+              << '\n';
     if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("mrc/"); }))
         std::cout << "mrc/exact, mrc/sampled: the ikj stream's reuse distances at 64 B lines (sampled: SHARDS at rate "
                   << format("%.2g", kDefaultSampleRate)
@@ -561,6 +564,11 @@ Command addBenchCommand(CLI::App& app) {
                        "binary) written to a temporary folder; n defaults to 192 here");
     benchCmd->add_flag("--alloc", bench->alloc,
                        "Instead: the allocator simulator, every allocator on a 1 M-event random allocation trace");
+    benchCmd->add_option("--decode-thread", bench->decodeThread,
+                         "With --files: decode the files on a second thread (auto: when more than one CPU is "
+                         "available), or not")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
     benchCmd->footer(
         "Examples:\n"
         "  cachescope bench\n"
@@ -569,7 +577,9 @@ Command addBenchCommand(CLI::App& app) {
         "  cachescope bench --configs configs\n"
         "  cachescope bench --files --runs 5\n"
         "  cachescope bench --alloc\n"
-        "  cachescope bench --files --threads 2");
+        "  cachescope bench --files --threads 2\n"
+
+        "  cachescope bench --files --decode-thread off");
     return {benchCmd, [bench, nOption] {
                 if (bench->files && nOption->count() == 0) bench->n = 192;  // the traces: 28.3 M accesses
                 benchCommand(*bench);

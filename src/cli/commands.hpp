@@ -33,6 +33,7 @@ struct SourceArgs {
     std::vector<std::string> params;  // "name=value" for the kernel
     std::string maxMemory;            // --max-memory SIZE; empty = half of this machine's memory
     std::string placement;            // --placement ALLOCATOR; empty = the kernel's own layout
+    std::string decodeThread = "auto";  // --decode-thread auto|on|off
 };
 
 /// The session library's description of the same source (trace format name parsed).
@@ -60,6 +61,7 @@ struct BenchArgs {
     bool files = false;   // --files: whole runs from trace files (n defaults to 192 then)
     bool alloc = false;   // --alloc: the allocator suite (alloc/<allocator> cases)
     std::uint32_t threads = 1;  // --threads: also the threads<S>/... cases (BenchOptions::threads)
+    std::string decodeThread = "auto";  // --decode-thread, for --files
 };
 
 struct TraceRecordArgs {

@@ -119,6 +119,9 @@ void sweepCommand(const SweepArgs& args) {
     SweepOptions options;
     options.jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (!args.shard.empty()) options.shard = parseShard(args.shard);
+    // Parallel runs keep the CPUs busy already: each decodes its trace inline.
+    if (options.jobs > 1)
+        for (SourceSpec& s : sources) s.decodeThread = DecodeThread::Off;
     // Progress on a terminal only ("sweep: 5 of 16 runs"), erased when the sweep ends or fails.
     struct Progress {
         bool on = ::isatty(2) == 1;

@@ -41,6 +41,10 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
     cmd->add_option("--max-memory", source.maxMemory,
                     "Memory the simulator's state and a kernel's tensors may take, e.g. 4GiB (default: half of "
                     "this machine's memory); larger configs and kernels are refused before they start");
+    cmd->add_option("--decode-thread", source.decodeThread,
+                    "Decode a trace file on a second thread while the first simulates: auto (when more than one "
+                    "CPU is available; files, not standard input), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
 }
 
 namespace {
@@ -67,6 +71,7 @@ SourceSpec toSpec(const SourceArgs& source) {
     spec.kernel = source.kernel;
     spec.params = source.params;
     spec.placement = source.placement;
+    spec.decodeThread = parseDecodeThread(source.decodeThread);
     if (!source.maxMemory.empty()) {
         const std::optional<std::uint64_t> bytes = parseSize(source.maxMemory);
         if (!bytes || *bytes == 0)

@@ -1,7 +1,8 @@
 // Session: one source under one config, driven forward (step / runToEnd / runUntil) and, when
 // seekable, backward (seek = the nearest checkpoint at or before the target + deterministic replay).
 //
-// The source is read through a window (`buffer`): a streaming session fills it from the source's
+// The source is read through a window (`window`, a view from TraceReader::view into `buffer` or
+// into the reader's own blocks): a streaming session takes it from the source's
 // reader as the run goes; a seekable one from a reader of the encoded replay (replay.hpp), which
 // seek() re-opens at the target. Everything that simulates goes through Impl::simulate, which also
 // takes the checkpoints (at multiples of `interval`, the first time the run passes there).
@@ -146,9 +147,9 @@ struct Session::Impl {
     std::uint64_t totalSkipped = 0;  // seekable sessions
     std::optional<std::uint64_t> length;
 
-    // The window of the source at the position: buffer[head..filled) are the next accesses.
-    std::vector<Access> buffer = std::vector<Access>(kBlock);
-    std::size_t filled = 0;
+    // The window of the source at the position: window[head..) are the next accesses.
+    std::vector<Access> buffer = std::vector<Access>(kBlock);  // filled by readers that decode on demand
+    std::span<const Access> window;
     std::size_t head = 0;
     std::uint64_t position = 0;
 
@@ -190,9 +191,9 @@ struct Session::Impl {
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
     std::span<const Access> peek(std::uint64_t max) {
-        if (head == filled && !refill()) return {};
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, filled - head));
-        return {buffer.data() + head, n};
+        if (head == window.size() && !refill()) return {};
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max, window.size() - head));
+        return window.subspan(head, n);
     }
     void consume(std::size_t n) {
         head += n;
@@ -200,23 +201,22 @@ struct Session::Impl {
     }
     bool refill() {
         head = 0;
-        std::size_t n = 0;
+        window = {};
         if (seekable()) {
             // Never read past the end: a replay reader opened at a later block would report the
             // end block's total as wrong.
             const std::uint64_t left = *length - position;
-            if (left != 0) n = cursor->read(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
+            if (left != 0) window = cursor->view(std::span<Access>(buffer.data(), std::min<std::uint64_t>(kBlock, left)));
         } else if (!length) {
-            n = reader->read(std::span<Access>(buffer));
-            if (n == 0) length = position;
+            window = reader->view(std::span<Access>(buffer));
+            if (window.empty()) length = position;
         }
-        filled = n;
-        return n != 0;
+        return !window.empty();
     }
     /// Moves the window to `index` (seekable sessions).
     void reposition(std::uint64_t index) {
         cursor = replay->readerAt(index);
-        filled = 0;
+        window = {};
         head = 0;
         position = index;
     }
@@ -440,10 +440,10 @@ Access Session::referenceAt(std::uint64_t index) const {
     if (index >= *m.length)
         throw UsageError("no reference " + std::to_string(index) + ": the source has " + std::to_string(*m.length) +
                          " references");
-    // The window holds references [position - head, position - head + filled): the ones around
-    // the position, which views ask for most. Others cost one block's decoding.
+    // The window holds references [position - head, position - head + window.size()): the ones
+    // around the position, which views ask for most. Others cost one block's decoding.
     const std::uint64_t windowStart = m.position - m.head;
-    if (index >= windowStart && index - windowStart < m.filled) return m.buffer[index - windowStart];
+    if (index >= windowStart && index - windowStart < m.window.size()) return m.window[index - windowStart];
     Access a;
     m.replay->readerAt(index)->read(std::span<Access>(&a, 1));
     return a;

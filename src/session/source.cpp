@@ -65,7 +65,12 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
     if (!source.params.empty())
         throw UsageError("--param " + source.params.front() + " needs --kernel (parameters belong to a kernel)");
     if (source.trace.empty()) throw UsageError("give a trace file (or - for standard input) or --kernel NAME");
-    return openTrace(resolveBundledPath(source.trace), source.format);  // traces/x.bin from any folder
+    std::unique_ptr<TraceReader> reader = openTrace(resolveBundledPath(source.trace), source.format);  // traces/x.bin from any folder
+    // Standard input only when asked: a producer blocked on a pipe would hold up the end of a run
+    // that stops early until the pipe delivers a block or closes.
+    const bool thread = source.decodeThread == DecodeThread::Auto ? !source.readsStandardInput() && useDecodeThread(DecodeThread::Auto)
+                                                                   : useDecodeThread(source.decodeThread);
+    return thread ? decodeOnThread(std::move(reader)) : std::move(reader);
 }
 
 std::string describeSource(const SourceSpec& source) {

@@ -18,10 +18,10 @@ std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::spa
     std::uint64_t total = 0;
     std::uint64_t nextProgress = options.progressInterval;
     for (;;) {
-        const std::size_t n = trace.read(block);
-        if (n == 0) break;
-        consume(std::span<const Access>(block.data(), n));
-        total += n;
+        const std::span<const Access> v = trace.view(block);  // no copy from a decode thread's blocks
+        if (v.empty()) break;
+        consume(v);
+        total += v.size();
         if (options.onProgress && total >= nextProgress) {
             options.onProgress(total);
             nextProgress = total + options.progressInterval;
@@ -34,9 +34,9 @@ void planFuture(Simulator& simulator, TraceReader& trace) {
     std::array<Access, 4096> block;
     std::vector<std::uint64_t> keys;
     for (;;) {
-        const std::size_t n = trace.read(block);
-        if (n == 0) break;
-        simulator.planPages(std::span<const Access>(block.data(), n), keys);
+        const std::span<const Access> v = trace.view(block);
+        if (v.empty()) break;
+        simulator.planPages(v, keys);
     }
     simulator.setFuture(keys);
 }

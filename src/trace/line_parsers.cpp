@@ -6,7 +6,9 @@
 #include "cachescope/trace/line_parsers.hpp"
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -251,162 +253,212 @@ LineParse slowLackeyLine(std::string_view line) {
 // pass over the characters, and otherwise gives up; the general parser above then handles the
 // line (comments, blank lines, long numbers) and names the problem. So the fast paths change the
 // speed only, never the result.
+//
+// They parse straight from the line reader's buffer (LineReader::buffered()): `p` is the start of
+// a line that ends in '\n' somewhere ahead, so the '\n' (never a digit, a blank or a kind) stops
+// every scan and no per-line length or memchr is needed. A record is a valid line of at most
+// kMaxLineLength bytes, which the caller checks from the returned end. They return the pointer
+// past the line's '\n' (a "\r\n" ending is accepted, as LineReader does), or nullptr.
 
-class Scanner {
-public:
-    explicit Scanner(std::string_view line) : p_(line.data()), e_(line.data() + line.size()) {}
-    bool atEnd() const { return p_ == e_; }
-    char peek() const { return *p_; }  // only when !atEnd()
-    char take() { return *p_++; }
-    /// Skips blanks; true if there was at least one.
-    bool blanks() {
-        const char* b = p_;
-        while (p_ != e_ && isBlank(*p_)) ++p_;
-        return p_ != b;
-    }
-    /// Optional 0x and 1..maxDigits hex digits (leading zeros included).
-    bool hex(std::uint64_t& v, std::ptrdiff_t maxDigits) {
-        if (e_ - p_ >= 2 && p_[0] == '0' && (p_[1] == 'x' || p_[1] == 'X')) p_ += 2;
-        const char* b = p_;
-        std::uint64_t x = 0;
-        while (p_ != e_) {
-            const int d = kHexTable[static_cast<unsigned char>(*p_)];
-            if (d < 0) break;
-            x = (x << 4) | static_cast<std::uint64_t>(d);
-            ++p_;
-        }
-        const std::ptrdiff_t n = p_ - b;
-        v = x;
-        return n >= 1 && n <= maxDigits;
-    }
-    /// 1..9 decimal digits (so the value fits in 32 bits).
-    bool decimal(std::uint32_t& v) {
-        const char* b = p_;
-        std::uint32_t x = 0;
-        while (p_ != e_) {
-            const unsigned d = static_cast<unsigned char>(*p_) - unsigned{'0'};
-            if (d > 9) break;
-            x = x * 10 + d;
-            ++p_;
-        }
-        const std::ptrdiff_t n = p_ - b;
-        v = x;
-        return n >= 1 && n <= 9;
-    }
+constexpr const char* skipBlanks(const char* p) {
+    while (isBlank(*p)) ++p;
+    return p;
+}
 
-private:
-    const char* p_;
-    const char* e_;
-};
+/// The end of the line at p ("\n" or "\r\n"): the pointer past the '\n', or nullptr.
+constexpr const char* endOfLine(const char* p) {
+    if (*p == '\r') ++p;
+    return *p == '\n' ? p + 1 : nullptr;
+}
 
-inline bool fits(std::uint64_t address, std::uint32_t size) {
+/// The hex digits at the start of the 8 bytes at p: returns how many (0 to 8) and sets v to their
+/// value. Eight bytes at once (SWAR): each byte is classified as a digit or a letter a-f / A-F
+/// without branches, the digits' values packed pairwise. The bytes after the first non-digit may
+/// be anything (the line's end and the buffer's padding): they are masked out.
+inline unsigned hex8(const char* p, std::uint64_t& v) {
+    static_assert(std::endian::native == std::endian::little, "hex8 reads the first character as the lowest byte");
+    constexpr std::uint64_t k01 = 0x0101010101010101ULL, k7f = k01 * 0x7f, k80 = k01 * 0x80;
+    std::uint64_t c = 0;
+    std::memcpy(&c, p, 8);
+    const std::uint64_t low = c & k7f;  // no carries between bytes below
+    const std::uint64_t d = low ^ (k01 * 0x30);  // '0'..'9' -> 0..9
+    const std::uint64_t isDigit = ~(d + k01 * 0x76);  // high bit: d < 10
+    const std::uint64_t l = (low | (k01 * 0x20)) ^ (k01 * 0x60);  // 'a'..'f', 'A'..'F' -> 1..6
+    const std::uint64_t isLetter = (l + k7f) & ~(l + k01 * 0x79);  // high bit: 1 <= l <= 6
+    const std::uint64_t stop = ~((isDigit | isLetter) & ~c) & k80;  // & ~c: bytes >= 0x80 are not ASCII
+    const unsigned n = stop == 0 ? 8 : static_cast<unsigned>(std::countr_zero(stop)) / 8;
+    if (n == 0) return 0;
+    // Digit values (letters have bit 6 set: 'a' & 0xf = 1, + 9 = 10), the first n bytes kept and
+    // reversed so the last digit is the lowest byte, then nibbles packed pairwise.
+    std::uint64_t x = (c & (k01 * 0x0f)) + ((c >> 6) & k01) * 9;
+    x = __builtin_bswap64(x << (8 * (8 - n)));
+    x = (x | (x >> 4)) & 0x00FF00FF00FF00FFULL;
+    x = (x | (x >> 8)) & 0x0000FFFF0000FFFFULL;
+    v = (x | (x >> 16)) & 0x00000000FFFFFFFFULL;
+    return n;
+}
+
+/// An optional "0x" and 1..16 hex digits, leading zeros included, into v; the pointer after them,
+/// or nullptr. Reads up to 16 bytes past p (LineReader::kPadding).
+inline const char* hexAddress(const char* p, std::uint64_t& v) {
+    if (p[0] == '0' && (p[1] | 0x20) == 'x') p += 2;  // p[1] exists: the line goes on to its '\n'
+    std::uint64_t x = 0;
+    const unsigned n = hex8(p, x);
+    v = x;
+    if (n != 8) return n != 0 ? p + n : nullptr;
+    if (kHexTable[static_cast<unsigned char>(p[8])] < 0) return p + 8;  // exactly 8 digits: common
+    std::uint64_t y = 0;
+    const unsigned m = hex8(p + 8, y);
+    if (m == 8 && kHexTable[static_cast<unsigned char>(p[16])] >= 0) return nullptr;  // over 16 digits
+    v = (x << (4 * m)) | y;
+    return p + 8 + m;
+}
+
+/// An optional "0x" and 1..8 hex digits (din's extended size, usually one or two digits) into v;
+/// the pointer after them, or nullptr.
+inline const char* hexSize(const char* p, std::uint64_t& v) {
+    if (p[0] == '0' && (p[1] | 0x20) == 'x') p += 2;
+    const char* const b = p;
+    std::uint64_t x = 0;
+    for (int d; (d = kHexTable[static_cast<unsigned char>(*p)]) >= 0; ++p) x = (x << 4) | static_cast<std::uint64_t>(d);
+    v = x;
+    const std::ptrdiff_t n = p - b;
+    return n >= 1 && n <= 8 ? p : nullptr;
+}
+
+/// 1..9 decimal digits (so the value fits in 32 bits) into v; the pointer after them, or nullptr.
+inline const char* decimalDigits(const char* p, std::uint32_t& v) {
+    const char* const b = p;
+    std::uint32_t x = 0;
+    for (unsigned d; (d = static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9; ++p) x = x * 10 + d;
+    v = x;
+    const std::ptrdiff_t n = p - b;
+    return n >= 1 && n <= 9 ? p : nullptr;
+}
+
+inline bool fits(std::uint64_t address, std::uint64_t size) {
     return size != 0 && size <= kMaxReferenceSize && size - 1 <= kMaxAddress - address;
 }
 
-inline bool set(LineParse& r, std::uint64_t address, std::uint32_t size, AccessKind kind) {
-    if (!fits(address, size)) return false;
-    r.count = 1;
-    r.accesses[0] = Access{address, size, kind};
-    return true;
-}
-
-inline bool fastTextLine(std::string_view line, LineParse& r) {
-    Scanner s(line);
-    s.blanks();
-    if (s.atEnd()) return false;
+/// One plain record of format F at p into out[0] (and out[1] for a Lackey "M": count 2).
+template <TraceFormat F>
+inline const char* fastRecord(const char* p, Access* out, unsigned& count) {
+    p = skipBlanks(p);
     AccessKind kind = AccessKind::Read;
-    switch (s.take()) {
-    case 'R':
-    case 'r': kind = AccessKind::Read; break;
-    case 'W':
-    case 'w': kind = AccessKind::Write; break;
-    case 'I':
-    case 'i': kind = AccessKind::Fetch; break;
-    default: return false;
-    }
-    std::uint64_t address = 0;
-    if (!s.blanks() || !s.hex(address, 16)) return false;
-    std::uint32_t size = 1;
-    if (!s.atEnd()) {
-        if (!s.blanks()) return false;
-        if (!s.atEnd()) {
-            if (!s.decimal(size)) return false;
-            s.blanks();
-            if (!s.atEnd()) return false;
+    const char k = *p++;
+    if constexpr (F == TraceFormat::Din) {
+        switch (k) {
+        case '0':
+        case '3': kind = AccessKind::Read; break;
+        case '1': kind = AccessKind::Write; break;
+        case '2': kind = AccessKind::Fetch; break;
+        default: return nullptr;
+        }
+    } else if constexpr (F == TraceFormat::Text) {
+        switch (k) {
+        case 'R':
+        case 'r': kind = AccessKind::Read; break;
+        case 'W':
+        case 'w': kind = AccessKind::Write; break;
+        case 'I':
+        case 'i': kind = AccessKind::Fetch; break;
+        default: return nullptr;
+        }
+    } else {
+        switch (k) {
+        case 'I': kind = AccessKind::Fetch; break;
+        case 'L':
+        case 'M': kind = AccessKind::Read; break;
+        case 'S': kind = AccessKind::Write; break;
+        default: return nullptr;
         }
     }
-    return set(r, address, size, kind);
-}
-
-inline bool fastDinLine(std::string_view line, LineParse& r) {
-    Scanner s(line);
-    s.blanks();
-    if (s.atEnd()) return false;
-    AccessKind kind = AccessKind::Read;
-    switch (s.take()) {
-    case '0':
-    case '3': kind = AccessKind::Read; break;
-    case '1': kind = AccessKind::Write; break;
-    case '2': kind = AccessKind::Fetch; break;
-    default: return false;
-    }
+    if (!isBlank(*p)) return nullptr;
     std::uint64_t address = 0;
-    if (!s.blanks() || !s.hex(address, 16)) return false;
-    if (!s.atEnd()) {
-        if (!s.blanks()) return false;
-        if (!s.atEnd()) {  // extended din: hex size, address as is
-            std::uint64_t size = 0;
-            if (!s.hex(size, 8)) return false;
-            s.blanks();
-            if (!s.atEnd()) return false;
-            return set(r, address, static_cast<std::uint32_t>(size), kind);
+    p = hexAddress(skipBlanks(p), address);
+    if (p == nullptr) return nullptr;
+    std::uint64_t size = 0;
+    const char* end = nullptr;
+    if constexpr (F == TraceFormat::Lackey) {
+        std::uint32_t decimal = 0;
+        if (*p != ',' || (p = decimalDigits(p + 1, decimal)) == nullptr) return nullptr;
+        size = decimal;
+        end = endOfLine(skipBlanks(p));
+    } else {
+        const char* const q = skipBlanks(p);
+        end = endOfLine(q);
+        if (end != nullptr) {  // no size: din's classic record (4 bytes at the address rounded down to 4), text's 1 byte
+            if constexpr (F == TraceFormat::Din) address &= ~std::uint64_t{3};
+            size = F == TraceFormat::Din ? 4 : 1;
+        } else {
+            if (q == p) return nullptr;  // the size must be a field of its own
+            if constexpr (F == TraceFormat::Din) {
+                p = hexSize(q, size);  // extended din: hex size, the address as is
+            } else {
+                std::uint32_t decimal = 0;
+                p = decimalDigits(q, decimal);
+                size = decimal;
+            }
+            if (p == nullptr) return nullptr;
+            end = endOfLine(skipBlanks(p));
         }
     }
-    return set(r, address & ~std::uint64_t{3}, 4, kind);
-}
-
-inline bool fastLackeyLine(std::string_view line, LineParse& r) {
-    Scanner s(line);
-    s.blanks();
-    if (s.atEnd()) return false;
-    const char k = s.take();
-    if (k != 'I' && k != 'L' && k != 'S' && k != 'M') return false;
-    std::uint64_t address = 0;
-    std::uint32_t size = 0;
-    if (!s.blanks() || !s.hex(address, 16) || s.atEnd() || s.take() != ',' || !s.decimal(size)) return false;
-    s.blanks();
-    if (!s.atEnd()) return false;
-    const AccessKind kind = k == 'I' ? AccessKind::Fetch : k == 'S' ? AccessKind::Write : AccessKind::Read;
-    if (!set(r, address, size, kind)) return false;
-    if (k == 'M') {
-        r.count = 2;
-        r.accesses[1] = Access{address, size, AccessKind::Write};
+    if (end == nullptr || !fits(address, size)) return nullptr;
+    out[0] = Access{address, static_cast<std::uint32_t>(size), kind};
+    count = 1;
+    if constexpr (F == TraceFormat::Lackey) {
+        if (k == 'M') {  // modify = a load then a store of the same bytes
+            out[1] = Access{address, static_cast<std::uint32_t>(size), AccessKind::Write};
+            count = 2;
+        }
     }
-    return true;
+    return end;
 }
 
-inline LineParse textLine(std::string_view line) {
-    LineParse r;
-    if (fastTextLine(line, r)) [[likely]]
-        return r;
-    return slowTextLine(line);
+/// Plain records from p (whole lines up to `end`) into w, while w < last (room for a whole record
+/// there), stopping at the first line that is not one; returns where it stopped, counts the lines
+/// taken. Kept apart from read() so the loop's state stays in registers.
+template <TraceFormat F>
+[[gnu::noinline]] const char* fastRecords(const char* p, const char* const end, Access*& out, Access* const last, std::uint64_t& lines) {
+    Access* w = out;
+    std::uint64_t taken = 0;
+    while (w < last && p != end) {
+        unsigned count = 0;
+        const char* const next = fastRecord<F>(p, w, count);
+        if (next == nullptr || next - p > static_cast<std::ptrdiff_t>(LineReader::kMaxLineLength + 1)) [[unlikely]]
+            break;
+        p = next;
+        w += count;
+        ++taken;
+    }
+    out = w;
+    lines = taken;
+    return p;
 }
 
-inline LineParse dinLine(std::string_view line) {
-    LineParse r;
-    if (fastDinLine(line, r)) [[likely]]
-        return r;
-    return slowDinLine(line);
+/// Longest line the single-line parsers (parseDinLine ...) try on the fast path; longer plain
+/// records are rare and the general parser reads them the same.
+constexpr std::size_t kFastLineMax = 256;
+
+/// One line of format F, fast path first. The line is copied with a '\n' after it, as the fast
+/// path needs; a line holding '\r' or '\n' goes to the general parser, which reads them as text.
+template <TraceFormat F>
+LineParse parseLine(std::string_view line) {
+    if (line.size() <= kFastLineMax && line.find_first_of("\r\n") == std::string_view::npos) {
+        char buf[kFastLineMax + 1 + LineReader::kPadding] = {};
+        std::memcpy(buf, line.data(), line.size());
+        buf[line.size()] = '\n';
+        LineParse r;
+        if (fastRecord<F>(buf, r.accesses.data(), r.count) != nullptr) [[likely]]
+            return r;
+    }
+    if constexpr (F == TraceFormat::Text) return slowTextLine(line);
+    else if constexpr (F == TraceFormat::Din) return slowDinLine(line);
+    else return slowLackeyLine(line);
 }
 
-inline LineParse lackeyLine(std::string_view line) {
-    LineParse r;
-    if (fastLackeyLine(line, r)) [[likely]]
-        return r;
-    return slowLackeyLine(line);
-}
-
-/// Reads one format line by line; the per-line parser is chosen at compile time and inlined.
+/// Reads one format: plain records straight from the line reader's buffer (fastRecord), every
+/// other line one at a time through LineReader::next() and the general parser.
 template <TraceFormat F>
 class LineTraceReader final : public TraceReader {
 public:
@@ -418,23 +470,41 @@ public:
             out[n++] = pending_;
             hasPending_ = false;
         }
-        std::string_view line;
-        while (n < out.size() && lines_.next(line)) {
-            const LineParse p = parse(line);
-            if (!p.problem.empty()) [[unlikely]]
+        // Room for a whole record: a Lackey "M" needs two accesses.
+        constexpr std::size_t kMaxPerRecord = F == TraceFormat::Lackey ? 2 : 1;
+        const std::size_t room = out.size() < kMaxPerRecord ? 0 : out.size() - (kMaxPerRecord - 1);
+        Access* const o = out.data();
+        while (n < out.size()) {
+            const std::string_view buffered = lines_.buffered();
+            const char* p = buffered.data();
+            const char* const end = p + buffered.size();
+            std::uint64_t lines = 0;
+            if (n < room) {
+                Access* w = o + n;
+                p = fastRecords<F>(p, end, w, o + room, lines);
+                n = static_cast<std::size_t>(w - o);
+            }
+            lines_.skip(static_cast<std::size_t>(p - buffered.data()), lines);
+            records_ += lines;
+            if (n == out.size()) break;
+            // Anything else: one line through next() (which reads more, or reports an over-long line).
+            std::string_view line;
+            if (!lines_.next(line)) break;
+            const LineParse r = parseLine<F>(line);
+            if (!r.problem.empty()) [[unlikely]]
                 throw TraceError(
-                    traceErrorMessage(lines_.name(), lines_.lineNumber(), p.problem, line, expectedRecord(F)));
-            if (p.count == 0) {
-                skipped_ += p.skipped ? 1 : 0;
+                    traceErrorMessage(lines_.name(), lines_.lineNumber(), r.problem, line, expectedRecord(F)));
+            if (r.count == 0) {
+                skipped_ += r.skipped ? 1 : 0;
                 continue;
             }
             ++records_;
-            out[n++] = p.accesses[0];
-            if (p.count == 2) {
+            out[n++] = r.accesses[0];
+            if (r.count == 2) {
                 if (n < out.size()) {
-                    out[n++] = p.accesses[1];
+                    out[n++] = r.accesses[1];
                 } else {
-                    pending_ = p.accesses[1];
+                    pending_ = r.accesses[1];
                     hasPending_ = true;
                 }
             }
@@ -447,12 +517,6 @@ public:
     std::uint64_t skippedLines() const override { return skipped_; }
 
 private:
-    static LineParse parse(std::string_view line) {
-        if constexpr (F == TraceFormat::Text) return textLine(line);
-        else if constexpr (F == TraceFormat::Din) return dinLine(line);
-        else return lackeyLine(line);
-    }
-
     LineReader lines_;
     Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
     bool hasPending_ = false;
@@ -462,9 +526,9 @@ private:
 
 }  // namespace
 
-LineParse parseTextLine(std::string_view line) { return textLine(line); }
-LineParse parseDinLine(std::string_view line) { return dinLine(line); }
-LineParse parseLackeyLine(std::string_view line) { return lackeyLine(line); }
+LineParse parseTextLine(std::string_view line) { return parseLine<TraceFormat::Text>(line); }
+LineParse parseDinLine(std::string_view line) { return parseLine<TraceFormat::Din>(line); }
+LineParse parseLackeyLine(std::string_view line) { return parseLine<TraceFormat::Lackey>(line); }
 
 std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat format) {
     switch (format) {

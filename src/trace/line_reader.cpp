@@ -46,7 +46,7 @@ LineReader::LineReader(std::unique_ptr<std::istream> stream, std::string name, s
     : stream_(std::move(stream)), name_(std::move(name)) {
     if (!stream_) throw std::invalid_argument("LineReader: null stream");
     // Room for one maximal partial line plus '\r' kept at the front, and a whole block after it.
-    buf_.resize(kMaxLineLength + 2 + std::max<std::size_t>(blockSize, 1));
+    buf_.resize(kMaxLineLength + 2 + std::max<std::size_t>(blockSize, 1) + kPadding);
 }
 
 bool LineReader::refill() {
@@ -54,13 +54,16 @@ bool LineReader::refill() {
     if (pos_ != 0) {
         std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
         end_ -= pos_;
+        complete_ = complete_ > pos_ ? complete_ - pos_ : 0;
         pos_ = 0;
     }
-    const std::size_t want = buf_.size() - end_;
+    const std::size_t want = buf_.size() - kPadding - end_;
     if (want == 0) return false;  // window full (only peek() can get here)
     stream_->read(buf_.data() + end_, static_cast<std::streamsize>(want));
     const auto got = static_cast<std::size_t>(stream_->gcount());
     if (stream_->bad()) throw IoError("error while reading trace '" + name_ + "'");
+    const auto* nl = static_cast<const char*>(got != 0 ? ::memrchr(buf_.data() + end_, '\n', got) : nullptr);
+    if (nl != nullptr) complete_ = static_cast<std::size_t>(nl - buf_.data()) + 1;
     end_ += got;
     if (got < want) eof_ = true;
     return got != 0;

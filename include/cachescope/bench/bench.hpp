@@ -15,8 +15,9 @@
 // With BenchOptions::files, the suite is instead whole runs from trace files: the ikj and ijk
 // streams are written to a temporary folder as din text, as a binary converted from that din, and as
 // a binary with the matmul kernel's regions and sites (what `trace record --kernel matmul` writes);
-// each case "file/<din|din.bin|kernel.bin>/<order>/<L1|L1-L2-L3>" opens its file with openTrace and
-// runs it with runTrace, timed from open to the end. The folder is removed afterwards.
+// each case "file/<din|din.bin|kernel.bin>/<order>/<L1|L1-L2-L3>" runs its file through a streaming
+// Session to the end, as `cachescope run` does (decoding on a second thread as
+// BenchOptions::decodeThread says), timed from open to the end. The folder is removed afterwards.
 // With BenchOptions::alloc, the suite is instead the allocator simulator (docs/alloc.md): one case
 // "alloc/<allocator>" per allocator, a deterministic random allocation trace of allocEvents events
 // (alloc::randomAllocTrace, seed 1) run through it with alloc::runAllocations; `accesses` are the
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "cachescope/config/config.hpp"
+#include "cachescope/trace/decode_thread.hpp"
 
 namespace cachescope {
 
@@ -54,6 +56,8 @@ struct BenchOptions {
     /// "threads<S>/file/<kind>/<order>/<config>" do the same for the trace-file runs. Their counts
     /// must equal the sequential cases'.
     std::uint32_t threads = 1;
+    /// File cases: whether the files are decoded on a second thread (trace/decode_thread.hpp).
+    DecodeThread decodeThread = DecodeThread::Auto;
 };
 
 struct BenchResult {

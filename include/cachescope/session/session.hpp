@@ -36,6 +36,7 @@
 #include "cachescope/report/report.hpp"
 #include "cachescope/sim/observer.hpp"
 #include "cachescope/sim/simulator.hpp"
+#include "cachescope/trace/decode_thread.hpp"
 #include "cachescope/trace/metadata.hpp"
 #include "cachescope/trace/reader.hpp"
 
@@ -53,6 +54,9 @@ struct SourceSpec {
     std::uint64_t memoryBudget = 0;
     /// A kernel's tensor placement: an allocator name (KernelParams::placement, `--placement`).
     std::string placement;
+    /// Decode a trace file on a second thread (trace/decode_thread.hpp); `Auto` does so for files
+    /// (not standard input) when the process may use more than one CPU.
+    DecodeThread decodeThread = DecodeThread::Auto;
     /// When set, opens the source (instead of trace / kernel); every call must give the same
     /// accesses. `label` then names it (describeSource).
     std::function<std::unique_ptr<TraceReader>()> opener;

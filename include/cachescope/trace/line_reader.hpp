@@ -15,6 +15,11 @@
 //
 // peek() looks at the lines ahead without consuming them (format detection uses it), within the
 // buffer's window.
+//
+// Block parsers (the trace readers) skip the per-line calls for plain records: buffered() shows
+// the complete lines already read (each ends in '\n'; at least kPadding readable bytes follow the
+// view), they parse records straight from it, skip() the bytes and lines they took, and hand
+// anything unusual (comments, errors, over-long lines, the last line without '\n') to next().
 
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +41,8 @@ class LineReader {
 public:
     static constexpr std::size_t kMaxLineLength = 4096;
     static constexpr std::size_t kDefaultBlockSize = std::size_t{256} * 1024;
+    /// Readable bytes after the end of buffered(), so that a parser may load 16 bytes at once.
+    static constexpr std::size_t kPadding = 16;
 
     /// `name` is used in messages. `blockSize` (>= 1) is how much is read from the stream at once;
     /// tests use tiny blocks to exercise lines split across reads.
@@ -70,6 +77,17 @@ public:
     /// buffer window is full, or the line is too long (next() will then report it).
     bool peek(std::size_t& offset, std::string_view& line);
 
+    /// The complete lines read ahead of the position, from the next unread byte to just past the
+    /// last '\n' in the buffer; empty when no whole line is buffered (next() then reads more).
+    std::string_view buffered() const {
+        return pos_ < complete_ ? std::string_view(buf_.data() + pos_, complete_ - pos_) : std::string_view();
+    }
+    /// Consumes `bytes` of buffered() holding `lines` whole lines, as that many next() calls would.
+    void skip(std::size_t bytes, std::uint64_t lines) {
+        pos_ += bytes;
+        line_ += lines;
+    }
+
     /// 1-based number of the line last returned by next() (0 before the first).
     std::uint64_t lineNumber() const { return line_; }
     const std::string& name() const { return name_; }
@@ -84,6 +102,7 @@ private:
     std::vector<char> buf_;
     std::size_t pos_ = 0;  // first unread byte
     std::size_t end_ = 0;  // one past the last byte read
+    std::size_t complete_ = 0;  // one past the last '\n' in buf_[0, end_), 0 if none
     std::uint64_t line_ = 0;
     bool eof_ = false;
 };

@@ -35,6 +35,11 @@ public:
     /// Fills `out` from the front with the next accesses; returns how many (0 = end of trace).
     /// Throws TraceError naming the file, the line and the offending text on malformed input.
     virtual std::size_t read(std::span<Access> out) = 0;
+    /// The next accesses, at most scratch.size(), as a view: into `scratch` once filled (what
+    /// read() does, the default), or straight into accesses the reader already holds decoded (a
+    /// reader decoding on another thread, trace/decode_thread.hpp), with no copy. The view stays
+    /// valid until the next call of view() or read(); it is empty at the end of the trace.
+    virtual std::span<const Access> view(std::span<Access> scratch) { return scratch.first(read(scratch)); }
     /// The format being read (never Auto).
     virtual TraceFormat format() const = 0;
     /// Trace records (lines holding an access) read so far. A record may hold two accesses: a
