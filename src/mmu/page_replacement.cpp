@@ -187,7 +187,9 @@ protected:
         return list_.front();
     }
     std::uint64_t ownBytes() const override {
-        return sizeof(*this) + list_.heapBytes() + vectorBytes(lastAccess_) + vectorBytes(pendingAccess_);
+        // The queue of pending moves at its largest (one entry per slot), so the figure does not
+        // change with how many accesses happen to be pending.
+        return sizeof(*this) + list_.heapBytes() + vectorBytes(lastAccess_) + lastAccess_.size() * sizeof(std::uint32_t);
     }
     bool sameSlotState(std::uint32_t, const PageReplacer&, std::uint32_t) const override { return true; }
     bool sameOrder(const PageReplacer& other) const override {
