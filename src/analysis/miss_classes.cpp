@@ -26,60 +26,54 @@ std::string_view toString(MissClass c) {
 
 LruShadow::LruShadow(std::uint64_t capacity) : capacity_(std::max<std::uint64_t>(capacity, 1)) {
     assert(capacity_ < kEmpty);
-    keys_.assign(1024, 0);
-    nodeOf_.assign(1024, kEmpty);
+    table_.assign(1024, Slot{});
+    shift_ = 64 - 10;
 }
 
 std::size_t LruShadow::slotOf(std::uint64_t line) const {
-    const std::size_t mask = keys_.size() - 1;
+    const std::size_t mask = table_.size() - 1;
     // Fibonacci hashing: the high bits of the product spread consecutive lines over the table.
-    const auto shift = static_cast<unsigned>(64 - std::countr_zero(keys_.size()));
-    auto slot = static_cast<std::size_t>((line * 0x9E3779B97F4A7C15ull) >> shift);
-    while (nodeOf_[slot] != kEmpty && keys_[slot] != line) slot = (slot + 1) & mask;
+    auto slot = static_cast<std::size_t>((line * 0x9E3779B97F4A7C15ull) >> shift_);
+    while (table_[slot].node != kEmpty && table_[slot].key != line) slot = (slot + 1) & mask;
     return slot;
 }
 
 void LruShadow::grow() {
-    std::vector<std::uint64_t> keys(keys_.size() * 2, 0);
-    std::vector<std::uint32_t> nodes(keys_.size() * 2, kEmpty);
-    keys.swap(keys_);
-    nodes.swap(nodeOf_);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (nodes[i] == kEmpty) continue;
-        const std::size_t slot = slotOf(keys[i]);
-        keys_[slot] = keys[i];
-        nodeOf_[slot] = nodes[i];
-    }
+    std::vector<Slot> old(table_.size() * 2, Slot{});
+    old.swap(table_);
+    --shift_;
+    for (const Slot& e : old)
+        if (e.node != kEmpty) table_[slotOf(e.key)] = e;
 }
 
 void LruShadow::unlink(std::uint32_t node) {
-    const std::uint32_t p = prev_[node], n = next_[node];
-    (p == kNone ? head_ : next_[p]) = n;
-    (n == kNone ? tail_ : prev_[n]) = p;
+    const std::uint32_t p = nodes_[node].prev, n = nodes_[node].next;
+    (p == kNone ? head_ : nodes_[p].next) = n;
+    (n == kNone ? tail_ : nodes_[n].prev) = p;
 }
 
 void LruShadow::pushFront(std::uint32_t node) {
-    prev_[node] = kNone;
-    next_[node] = head_;
-    if (head_ != kNone) prev_[head_] = node;
+    nodes_[node].prev = kNone;
+    nodes_[node].next = head_;
+    if (head_ != kNone) nodes_[head_].prev = node;
     head_ = node;
     if (tail_ == kNone) tail_ = node;
 }
 
 LruShadow::Result LruShadow::access(std::uint64_t line) {
+    if (head_ != kNone && nodes_[head_].line == line) return {false, true};  // a repeat: nothing moves
     std::size_t slot = slotOf(line);
     Result r;
-    if (nodeOf_[slot] == kEmpty) {  // never seen: remember it (not yet in the list)
+    if (table_[slot].node == kEmpty) {  // never seen: remember it (not yet in the list)
         r.firstReference = true;
-        if ((used_ + 1) * 2 > keys_.size()) {
+        if ((used_ + 1) * 2 > table_.size()) {
             grow();
             slot = slotOf(line);
         }
-        keys_[slot] = line;
-        nodeOf_[slot] = kNone;
+        table_[slot] = Slot{line, kNone};
         ++used_;
     }
-    std::uint32_t node = nodeOf_[slot];
+    std::uint32_t node = table_[slot].node;
     if (node != kNone) {  // in the shadow: a hit, move to the front
         r.hit = true;
         if (node != head_) {
@@ -88,25 +82,23 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
         }
         return r;
     }
-    if (nodeLine_.size() < capacity_) {  // room left: a new node
-        node = static_cast<std::uint32_t>(nodeLine_.size());
-        nodeLine_.push_back(line);
-        prev_.push_back(kNone);
-        next_.push_back(kNone);
+    if (nodes_.size() < capacity_) {  // room left: a new node
+        node = static_cast<std::uint32_t>(nodes_.size());
+        nodes_.push_back(Node{line, kNone, kNone});
     } else {  // full: reuse the least recent line's node
         node = tail_;
         unlink(node);
-        nodeOf_[slotOf(nodeLine_[node])] = kNone;
-        nodeLine_[node] = line;
+        table_[slotOf(nodes_[node].line)].node = kNone;
+        nodes_[node].line = line;
     }
     pushFront(node);
-    nodeOf_[slot] = node;  // slotOf(line) is unchanged: nothing was inserted or moved since
+    table_[slot].node = node;  // slotOf(line) is unchanged: nothing was inserted or moved since
     return r;
 }
 
 std::vector<std::uint64_t> LruShadow::contents() const {
     std::vector<std::uint64_t> out;
-    for (std::uint32_t n = head_; n != kNone; n = next_[n]) out.push_back(nodeLine_[n]);
+    for (std::uint32_t n = head_; n != kNone; n = nodes_[n].next) out.push_back(nodes_[n].line);
     return out;
 }
 
@@ -118,17 +110,39 @@ MissClassifier::MissClassifier(const Hierarchy& hierarchy) : slots_(hierarchy.at
     perSlot_.assign(perCache_.size() * slots_, {});
 }
 
+namespace {
+MissClass classOf(const LruShadow::Result& shadow) {
+    return shadow.firstReference ? MissClass::Compulsory : shadow.hit ? MissClass::Conflict : MissClass::Capacity;
+}
+}  // namespace
+
+void MissClassifier::count(std::uint32_t cache, PerCache& pc, MissClass c, std::uint32_t slot) {
+    pc.counts.add(c);
+    pc.last = c;
+    if (slots_ != 0 && slot < slots_) perSlot_[std::size_t{cache} * slots_ + slot].add(c);
+}
+
 void MissClassifier::onCacheAccess(const CacheEvent& e) {
     PerCache& pc = perCache_[e.cache];
     const LruShadow::Result shadow = pc.shadow.access(e.line);
     pc.lastMissed = !e.hit;
-    if (e.hit) return;
-    const MissClass c = shadow.firstReference ? MissClass::Compulsory
-                        : shadow.hit          ? MissClass::Conflict
-                                              : MissClass::Capacity;
-    pc.counts.add(c);
-    pc.last = c;
-    if (slots_ != 0 && e.slot < slots_) perSlot_[std::size_t{e.cache} * slots_ + e.slot].add(c);
+    if (!e.hit) count(e.cache, pc, classOf(shadow), e.slot);
+}
+
+void MissClassifier::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
+                                std::span<const ArrivalMiss> misses) {
+    // The same steps as onCacheAccess, arrival by arrival: the hits between two misses only
+    // update the shadow.
+    PerCache& pc = perCache_[cache];
+    LruShadow& shadow = pc.shadow;
+    std::size_t i = 0;
+    for (const ArrivalMiss& m : misses) {
+        for (; i < m.index; ++i) shadow.access(lines[i]);
+        count(cache, pc, classOf(shadow.access(lines[i])), m.slot);
+        ++i;
+    }
+    for (; i < lines.size(); ++i) shadow.access(lines[i]);
+    if (!lines.empty()) pc.lastMissed = !misses.empty() && misses.back().index == lines.size() - 1;
 }
 
 void MissClassifier::resetCounts() {

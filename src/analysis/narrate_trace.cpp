@@ -14,19 +14,27 @@ NarrationResult narrateTrace(Simulator& simulator, TraceReader& trace, std::uint
                              HierarchyObserver* others, MissClassifier* classes) {
     struct Detach {  // leaves no dangling observer behind, also on an exception
         Simulator& sim;
-        ~Detach() { sim.setObservers(nullptr, nullptr); }
+        ~Detach() {
+            sim.setObservers(nullptr, nullptr);
+            sim.setArrivalSink(nullptr);
+        }
     } detach{simulator};
     NarrationResult result;
     Narrator narrator(simulator, trace.metadata());
     narrator.setMissClassifier(classes);
-    FanOutObserver always;  // attached for the whole run: the classifier first, then `others`
+    FanOutObserver always;  // the silent prefix's observers, if `others`: the classifier first
     always.add(classes);
     always.add(others);
     FanOutObserver fan;  // while narrating: the same, then the narrator
     fan.add(classes);
     fan.add(others);
     fan.add(&narrator);
-    simulator.setObservers(always.collapsed(), nullptr);
+    // Alone during the silent prefix, the classifier takes the arrivals in bulk (the fast paths
+    // stay); the narrator reads its classes event by event, so then it observes.
+    if (others == nullptr && classes != nullptr)
+        simulator.setArrivalSink(classes);
+    else
+        simulator.setObservers(always.collapsed(), nullptr);
     bool narrating = false;
     std::array<Access, 4096> block;
     while (result.references.size() < count) {
@@ -43,6 +51,7 @@ NarrationResult narrateTrace(Simulator& simulator, TraceReader& trace, std::uint
         }
         for (; i < n && result.references.size() < count; ++i) {
             if (!narrating) {
+                simulator.setArrivalSink(nullptr);  // nothing is pending between calls
                 simulator.setObservers(fan.collapsed(), &narrator);
                 narrating = true;
             }

@@ -107,6 +107,7 @@ Mmu::Mmu(const Mmu& o)
       cacheCount_(o.cacheCount_),
       tlbs_(o.tlbs_),
       tlbTarget_(o.tlbTarget_),
+      memo_(o.memo_),
       walkCaches_(o.walkCaches_),
       tlbTopology_(o.tlbTopology_),
       stats_(o.stats_),
@@ -199,15 +200,26 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPo
     return page.base + offset;
 }
 
+bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m) {
+    const Cache& tlb = tlbs_[t];
+    const std::uint32_t way = tlb.find(key);
+    if (way == Cache::kNoWay) return false;
+    const std::uint32_t set = tlb.layout().setOfLine(key);
+    const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
+    m = HitMemo{key, target.base, t, set, way, target.slot};
+    return true;
+}
+
 void Mmu::recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse) {
     if (page.huge) return;  // huge pages are pinned: no replacement, no write-out
-    replacer_->accessSlot(page.slot, nextUse);
+    replacer_->accessSlotInline(page.slot, nextUse);
     if (kind == AccessKind::Write) slotDirty_[page.slot] = 1;
 }
 
 void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
     Cache& tlb = tlbs_[t];
     const Cache::Placement p = tlb.fill(key, false);
+    forgetWay(t, tlb.layout().setOfLine(key), p.way);
     if (p.evicted) ++tlb.mutableStats().evictions;
     if (observer_ != nullptr)
         observer_->onTlbFill({t, key, tlb.layout().setOfLine(key), p.way, p.evicted, p.victimLine});
@@ -300,9 +312,12 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
     if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
-    for (Cache& tlb : tlbs_) {
+    for (std::uint32_t t = 0; t < tlbs_.size(); ++t) {
+        Cache& tlb = tlbs_[t];
         const std::uint32_t way = tlb.find(key);
-        if (way != Cache::kNoWay) tlb.invalidate(tlb.layout().setOfLine(key), way);
+        if (way == Cache::kNoWay) continue;
+        tlb.invalidate(tlb.layout().setOfLine(key), way);
+        forgetWay(t, tlb.layout().setOfLine(key), way);
     }
     caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
     if (dirty) ++stats_.pagesWrittenOut;

@@ -141,35 +141,79 @@ private:
 };
 
 /// FIFO and LRU: the same list; LRU also moves a page to the back when it is accessed.
+///
+/// LRU moves lazily: an access only stamps its slot with a clock (PageReplacer::stamp, inlined
+/// into the MMU's TLB-hit path) and queues the slot the first time after a catch-up. Before the
+/// list is read or changed (a load, a free, a victim, a view, a comparison) it catches up: the
+/// queued slots move to the back in the order of their last access, which is the order the
+/// eager moves would have left (after a run of moves to the back, the slots moved come last,
+/// ordered by their last move; the others keep their order). Example, list 0 1 2 3, accesses
+/// 1 0 1: queued 1 0, stamps 1 -> 3, 0 -> 2; catch-up moves 0 then 1: 2 3 0 1, as eager moves.
 template <bool kMoveOnAccess>
 class ListReplacer final : public PageReplacer {
 public:
-    using PageReplacer::PageReplacer;
+    explicit ListReplacer(std::uint32_t frames) : PageReplacer(frames) {
+        inlineAccess_ = kMoveOnAccess ? InlineAccess::Stamp : InlineAccess::Nothing;
+    }
     void accessSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {
         assert(list_.contains(slot));
-        if constexpr (kMoveOnAccess) list_.moveToBack(slot);
+        if constexpr (kMoveOnAccess) stamp(slot);
         (void)slot;
     }
     std::unique_ptr<PageReplacer> clone() const override { return std::make_unique<ListReplacer>(*this); }
     std::vector<std::uint32_t> evictionOrder() const override {
+        catchUp();
         std::vector<std::uint32_t> frames = list_.slots();
         for (std::uint32_t& f : frames) f = frameOfSlot(f);
         return frames;
     }
 
 protected:
-    void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override { list_.pushBack(slot); }
-    void freeSlot(std::uint32_t slot) override { list_.remove(slot); }
-    std::uint32_t victimSlot() override { return list_.front(); }
-    std::uint32_t peekVictimSlot() const override { return list_.front(); }
-    std::uint64_t ownBytes() const override { return sizeof(*this) + list_.heapBytes(); }
+    void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {
+        catchUp();
+        if (kMoveOnAccess && slot >= lastAccess_.size()) lastAccess_.resize(std::size_t{slot} + 1, 0);
+        list_.pushBack(slot);
+    }
+    void freeSlot(std::uint32_t slot) override {
+        catchUp();
+        list_.remove(slot);
+    }
+    std::uint32_t victimSlot() override {
+        catchUp();
+        return list_.front();
+    }
+    std::uint32_t peekVictimSlot() const override {
+        catchUp();
+        return list_.front();
+    }
+    std::uint64_t ownBytes() const override {
+        // The queue of pending moves at its largest (one entry per slot), so the figure does not
+        // change with how many accesses happen to be pending.
+        return sizeof(*this) + list_.heapBytes() + vectorBytes(lastAccess_) + lastAccess_.size() * sizeof(std::uint32_t);
+    }
     bool sameSlotState(std::uint32_t, const PageReplacer&, std::uint32_t) const override { return true; }
     bool sameOrder(const PageReplacer& other) const override {
-        return list_.sameFrames(*this, static_cast<const ListReplacer&>(other).list_, other);
+        const auto& o = static_cast<const ListReplacer&>(other);
+        catchUp();
+        o.catchUp();
+        return list_.sameFrames(*this, o.list_, other);
     }
 
 private:
-    SlotList list_;  // front = loaded (fifo) / accessed (lru) longest ago
+    /// LRU: applies the queued moves (see above); the list then matches the eager one.
+    void catchUp() const {
+        if constexpr (kMoveOnAccess) {
+            if (!pendingAccess_.empty()) {
+                std::sort(pendingAccess_.begin(), pendingAccess_.end(),
+                          [this](std::uint32_t a, std::uint32_t b) { return lastAccess_[a] < lastAccess_[b]; });
+                for (const std::uint32_t slot : pendingAccess_) list_.moveToBack(slot);
+                pendingAccess_.clear();
+            }
+            caughtUp_ = clock_;
+        }
+    }
+
+    mutable SlotList list_;  // front = loaded (fifo) / accessed (lru) longest ago (lru: after catchUp)
 };
 
 using FifoReplacer = ListReplacer<false>;

@@ -123,7 +123,7 @@ std::uint64_t stateBytes(const Simulator& sim, const MissClassifier* classifier)
         for (std::uint32_t i = 0; i < classifier->caches(); ++i) {
             const LruShadow& shadow = classifier->shadow(i);
             // The shadow's table of every line seen (key + node, at most half full) and its list.
-            bytes += 2 * shadow.distinctLines() * 12 + std::min(shadow.capacity(), shadow.distinctLines()) * 16;
+            bytes += 2 * shadow.distinctLines() * 16 + std::min(shadow.capacity(), shadow.distinctLines()) * 16;
         }
     return bytes;
 }
@@ -178,15 +178,19 @@ struct Session::Impl {
     bool seekable() const { return options.seekable; }
 
     /// Attaches the classifier and the user's observers, plus `extraCaches` / `extraTranslation`.
+    /// The classifier listens as an observer when others do (the narrator reads its classes as it
+    /// hears of each event), else as an arrival sink, which keeps the simulator's fast paths.
     void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr, bool user = true) {
+        const bool classifierAlone = (!user || userCaches == nullptr) && extraCaches == nullptr;
         caches = FanOutObserver();
-        caches.add(classifier ? &*classifier : nullptr);
+        if (!classifierAlone) caches.add(classifier ? &*classifier : nullptr);
         if (user) caches.add(userCaches);
         caches.add(extraCaches);
         translation = MmuFanOut();
         if (user) translation.add(userTranslation);
         translation.add(extraTranslation);
         sim.setObservers(caches.collapsed(), translation.collapsed());
+        sim.setArrivalSink(classifier && classifierAlone ? &*classifier : nullptr);
     }
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
@@ -249,6 +253,7 @@ struct Session::Impl {
         if (interval == 0 || position % interval != 0 || position / interval != checkpoints.size()) return;
         Checkpoint cp{sim, classifier, stateBytes(sim, classifier ? &*classifier : nullptr)};
         cp.sim.setObservers(nullptr, nullptr);
+        cp.sim.setArrivalSink(nullptr);
         checkpointTotal += cp.bytes;
         checkpoints.push_back(std::move(cp));
         // Over the budget (the state grew, e.g. the classifier's shadows): keep every other

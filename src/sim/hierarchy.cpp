@@ -19,12 +19,14 @@ std::uint64_t cacheSeed(std::uint64_t seed, std::uint32_t index) {
 Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(computeTopology(config.caches)) {
     caches_.reserve(config.caches.size());
     for (std::uint32_t c = 0; c < config.caches.size(); ++c) caches_.emplace_back(config.caches[c], cacheSeed(config.seed, c));
+    arrivals_.resize(caches_.size());
 }
 
 void Hierarchy::access(std::span<const Access> block) {
     references_ += block.size();
     if (observer_ != nullptr) {
         for (const Access& a : block) accessObserved(a);
+        if (sink_ != nullptr) handOverAll();
         return;
     }
     if (attributionSlots_ != 0) {
@@ -40,9 +42,33 @@ void Hierarchy::access(std::span<const Access> block) {
             if (counters != nullptr) ++counters[slotOf(a)];
         }
     }
-    accessBlock(block);
+    if (sink_ == nullptr) {
+        accessBlock<false>(block);
+    } else {
+        accessBlock<true>(block);
+        handOverAll();
+    }
 }
 
+void Hierarchy::handOver(std::uint32_t c) {
+    ArrivalBuffer& b = arrivals_[c];
+    if (b.lines.empty()) {
+        b.lines.resize(ArrivalBuffer::kCapacity);
+        b.misses.resize(ArrivalBuffer::kCapacity);
+    }
+    if (b.count != 0 && sink_ != nullptr)
+        sink_->onArrivals(c, std::span<const std::uint64_t>(b.lines.data(), b.count),
+                          std::span<const ArrivalMiss>(b.misses.data(), b.missCount));
+    b.count = 0;
+    b.missCount = 0;
+}
+
+void Hierarchy::handOverAll() {
+    for (std::uint32_t c = 0; c < arrivals_.size(); ++c)
+        if (arrivals_[c].count != 0) handOver(c);
+}
+
+template <bool kLog>
 void Hierarchy::accessBlock(std::span<const Access> block) {
     // The hot loop: CPU references that hit in a first-level cache never leave it, and are handled
     // here with the cache's arrays held in locals (so they stay in registers across the block).
@@ -63,6 +89,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         bool writeBack = false;
         bool wide = false;  // Cache::wide(): look the line up in its tag index, not by a scan
         bool miss = false;  // set when hit() found the reference's line absent
+        std::uint32_t index = 0;  // the cache's index (kLog: its arrival buffer)
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
     };
@@ -71,11 +98,11 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, 0, 0};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0};
         return side;
     };
     // Returns true if the reference hit in the side's cache and needs nothing more.
-    auto hit = [](Side& side, const Access& a) __attribute__((always_inline)) {
+    auto hit = [this](Side& side, const Access& a) __attribute__((always_inline)) {
         const std::uint64_t line = a.address >> side.lineBits;
         if (side.cache == nullptr || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
         const bool isWrite = a.kind == AccessKind::Write;
@@ -83,6 +110,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         const auto set = static_cast<std::uint32_t>(line & side.setMask);
         const std::uint32_t hint = side.hint[set];
         if (side.tags[hint] == line && side.skipRehit) [[likely]] {
+            if constexpr (kLog) logArrival(side.index, line);
             ++side.hits;
             if (isWrite) {
                 ++side.writeHits;
@@ -103,6 +131,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             side.miss = true;
             return false;
         }
+        if constexpr (kLog) logArrival(side.index, line);
         ++side.hits;
         side.cache->touch(set, way);
         if (isWrite) {
@@ -193,6 +222,7 @@ bool Hierarchy::hitLine(std::uint32_t c, AccessKind kind, std::uint64_t address,
     const std::uint64_t line = cache.layout_.line(address);
     const std::uint32_t set = cache.layout_.setOfLine(line);
     const bool isWrite = kind == AccessKind::Write;
+    if (sink_ != nullptr) logArrival(c, line);
     cache.touch(set, way);  // 1
     if (isWrite) {          // 2
         if (!cache.writeBack_)
@@ -220,6 +250,7 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
     const bool isWrite = kind == AccessKind::Write;
     ++cache.stats_.missesByKind[kindIndex(kind)];
     countMiss(c);
+    if (sink_ != nullptr) logMiss(c, line);
     auto notify = [&](const Cache::Placement& p, bool victimDirty) {
         if (observer_ != nullptr)
             observer_->onCacheAccess({c, kind, address, size, line, layout.setOfLine(line), p.way, false, p.evicted,
@@ -299,6 +330,7 @@ std::uint32_t Hierarchy::inject(std::uint32_t entry, const Access& a) {
     if (attributionSlots_ != 0) current_ = walkSlot();
     request(entry, a.kind, a.address, a.size, false);
     current_ = charged;
+    if (sink_ != nullptr) handOverAll();
     std::uint32_t i = 0;
     for (std::uint32_t c = entry; c != kMemory && i < depth; c = topology_.next[c], ++i)
         if (caches_[c].stats_.readMisses() == before[i]) return c;

@@ -8,11 +8,13 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/sim/hierarchy.hpp"
 #include "cachescope/sim/simulator.hpp"
+#include "reference/mmu_random_case.hpp"
 #include "reference/random_case.hpp"
 #include "sim/sim_test_util.hpp"
 
@@ -371,4 +373,110 @@ TEST_CASE("miss classes: resetCounts keeps what the shadows remember") {
     h.access(R(64));
     CHECK(classes.counts(0) == counts(0, 0, 2));
     CHECK(std::string(toString(MissClass::Capacity)) == "capacity");
+}
+
+namespace {
+
+/// Everything a classifier holds that can be compared: counts, per-slot counts, shadows.
+void checkSameClasses(const MissClassifier& got, const MissClassifier& want, const Hierarchy& h) {
+    REQUIRE(got.caches() == want.caches());
+    for (std::uint32_t c = 0; c < got.caches(); ++c) {
+        CAPTURE(c);
+        CHECK(got.counts(c) == want.counts(c));
+        CHECK(got.counts(c).total() == h.caches()[c].stats().misses());
+        CHECK(got.shadow(c).distinctLines() == want.shadow(c).distinctLines());
+        CHECK(got.shadow(c).contents() == want.shadow(c).contents());
+        CHECK(got.lastEventMissed(c) == want.lastEventMissed(c));
+        for (std::uint32_t s = 0; s < got.attributionSlots(); ++s) CHECK(got.attributed(c, s) == want.attributed(c, s));
+    }
+}
+
+/// Sends `trace` in blocks of random sizes (1 to 64 references).
+template <class Sim>
+void accessInBlocks(Sim& sim, const std::vector<Access>& trace, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = 0; i < trace.size();) {
+        const std::size_t n = std::min<std::size_t>(trace.size() - i, 1 + rng() % 64);
+        sim.access(std::span<const Access>(trace.data() + i, n));
+        i += n;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("miss classes: as an arrival sink (in bulk, fast path kept) the classifier counts what it counts as an observer") {
+    // Every family, attribution on, blocks of random sizes: the classifier fed in bulk by
+    // Hierarchy::setArrivalSink ends with the same counts, per-slot counts and shadow contents as
+    // one fed event by event (itself checked against the naive classifier above). Twice: alone
+    // (the hierarchy's hot loop runs) and beside an unrelated observer (every reference takes the
+    // observed path, which also fills the buffers).
+    for (const reference::Family family : kFamilies) {
+        for (std::uint64_t seed = 1; seed <= 25; ++seed) {
+            reference::RandomCase rc = reference::makeCase(family, seed);
+            std::mt19937_64 rng(seed);
+            for (Access& a : rc.trace) a.site = static_cast<std::uint16_t>(rng() % 4);
+            CAPTURE(reference::familyName(family));
+            CAPTURE(seed);
+            Hierarchy observed(rc.config);
+            observed.enableAttribution(3);
+            MissClassifier want(observed);
+            NaiveClassifier naive(observed);
+            FanOutObserver fan;
+            fan.add(&want);
+            fan.add(&naive);
+            observed.setObserver(&fan);
+            for (const Access& a : rc.trace) observed.access(a);
+            for (const bool withObserver : {false, true}) {
+                CAPTURE(withObserver);
+                Hierarchy bulk(rc.config);
+                bulk.enableAttribution(3);
+                MissClassifier got(bulk);
+                DistinctLines other;
+                bulk.setArrivalSink(&got);
+                if (withObserver) bulk.setObserver(&other);
+                accessInBlocks(bulk, rc.trace, seed);
+                CHECK(bulk.sameState(observed));
+                checkSameClasses(got, want, bulk);
+                for (std::uint32_t c = 0; c < got.caches(); ++c) CHECK(got.counts(c) == naive.caches_[c].counts);
+            }
+        }
+    }
+}
+
+TEST_CASE("miss classes: as an arrival sink with an mmu (page-table reads, evictions) and with full buffers") {
+    // Random mmu cases through the Simulator in blocks: translation stays on its TLB-hit path, walks
+    // inject PTE reads, page evictions invalidate lines. Then one block of 20,000 references on a
+    // small cache, so each cache's buffer (4,096 arrivals) fills and is handed over mid-block.
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+        CAPTURE(seed);
+        const reference::MmuCase mc = reference::makeMmuCase(seed);
+        Simulator observed(mc.config);
+        observed.enableAttribution(2);
+        MissClassifier want(observed.hierarchy());
+        observed.setObservers(&want, nullptr);
+        for (const Access& a : mc.trace) observed.access(a);
+        Simulator bulk(mc.config);
+        bulk.enableAttribution(2);
+        MissClassifier got(bulk.hierarchy());
+        bulk.setArrivalSink(&got);
+        accessInBlocks(bulk, mc.trace, seed);
+        CHECK(bulk.sameState(observed));
+        checkSameClasses(got, want, bulk.hierarchy());
+    }
+    const SimConfig cfg = simCfg({cacheCfg("L1", 256, 16, 2), cacheCfg("L2", 1024, 16, 4)});
+    std::vector<Access> trace;
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 20000; ++i) trace.push_back(rng() % 3 == 0 ? W((rng() % 200) * 16) : R((rng() % 200) * 16));
+    Hierarchy observed(cfg);
+    MissClassifier want(observed);
+    observed.setObserver(&want);
+    for (const Access& a : trace) observed.access(a);
+    Hierarchy bulk(cfg);
+    MissClassifier got(bulk);
+    bulk.setArrivalSink(&got);
+    bulk.access(trace);
+    REQUIRE(bulk.caches()[0].stats().accesses() == 20000);
+    REQUIRE(bulk.caches()[1].stats().accesses() > 4096);
+    CHECK(bulk.sameState(observed));
+    checkSameClasses(got, want, bulk);
 }

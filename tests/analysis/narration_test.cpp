@@ -468,3 +468,46 @@ TEST_CASE("narration: a page fault that evicts a dirty page, then a major fault 
     CHECK_FALSE(u.fault->evictedDirty);
     CHECK(u.physicalAddress == 0x1000);
 }
+
+TEST_CASE("narration: a long silent prefix with the classifier in bulk narrates what the event-by-event prefix does") {
+    // narrateTrace feeds the classifier in bulk during the silent prefix when nothing else listens
+    // (the fast paths stay); with another observer attached every prefix reference goes event by
+    // event. The narrated references, miss classes included, and the class counts at the end must
+    // agree, on random mmu cases (prefixes of 40,000 references, which fill the classifier's
+    // buffers many times) and on a teaching config with paging.
+    struct Nothing final : HierarchyObserver {};
+    std::vector<std::pair<SimConfig, std::vector<Access>>> cases;
+    for (const std::uint64_t seed : {2u, 5u, 17u}) {
+        const reference::MmuCase c = reference::makeMmuCase(seed);
+        std::vector<Access> trace;
+        while (trace.size() < 40'050) trace.insert(trace.end(), c.trace.begin(), c.trace.end());
+        cases.emplace_back(c.config, std::move(trace));
+    }
+    std::vector<Access> strided;
+    for (std::uint64_t i = 0; i < 40'050; ++i) strided.push_back(i % 3 == 0 ? W(i * 72 % 300'000) : R(i * 1096 % 200'000));
+    cases.emplace_back(teachingPaging(), strided);
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        CAPTURE(k);
+        const auto& [config, trace] = cases[k];
+        auto run = [&](bool bulk, std::vector<MissClassCounts>& counts) {
+            Simulator sim(config);
+            if (sim.needsFuture()) {
+                std::vector<std::uint64_t> keys;
+                sim.planPages(trace, keys);
+                sim.setFuture(keys);
+            }
+            MissClassifier classes(sim.hierarchy());
+            Nothing nothing;
+            VectorReader reader(trace, 4096);
+            const auto refs = narrateTrace(sim, reader, 40'000, 50, bulk ? nullptr : &nothing, &classes).references;
+            for (std::uint32_t c = 0; c < classes.caches(); ++c) counts.push_back(classes.counts(c));
+            return narrationToJson(refs).dump();
+        };
+        std::vector<MissClassCounts> bulkCounts, eventCounts;
+        const std::string bulk = run(true, bulkCounts);
+        const std::string events = run(false, eventCounts);
+        CHECK(bulk == events);
+        CHECK(bulk.find("miss_class") != std::string::npos);
+        CHECK(bulkCounts == eventCounts);
+    }
+}

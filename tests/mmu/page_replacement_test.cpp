@@ -475,3 +475,46 @@ TEST_CASE("page replacement: clone() evolves identically and independently") {
         CHECK(pageOfAtClone == pageOf);
     }
 }
+
+TEST_CASE("page replacement lru: lazy moves (stamps, caught up on demand) leave the eager list's order") {
+    // The MMU's TLB-hit path only stamps a page on access (accessSlotInline); the list catches up
+    // before a view, a victim, a load or a free. Checked against a std::list moved eagerly, with
+    // views and copies taken at random points between runs of accesses, loads and evictions.
+    const std::uint32_t frames = 13;
+    SplitMix64 rng(21);
+    std::unique_ptr<PageReplacer> lazy = makePageReplacer(kLru, frames);
+    std::list<std::uint32_t> eager;  // front = accessed longest ago
+    auto touch = [&](std::uint32_t f) {
+        eager.remove(f);
+        eager.push_back(f);
+    };
+    for (std::uint32_t f = 0; f < frames; ++f) {
+        lazy->onLoad(f, PageReplacer::kNever);
+        eager.push_back(f);
+    }
+    for (int step = 0; step < 20000; ++step) {
+        const std::uint64_t r = rng.next() % 100;
+        if (r < 85) {  // an access through the inline path (as translateHit) or onAccess (as translate)
+            const auto f = static_cast<std::uint32_t>(rng.next() % frames);
+            if (r % 2 == 0)
+                lazy->accessSlotInline(lazy->slotOf(f), PageReplacer::kNever);
+            else
+                lazy->onAccess(f, PageReplacer::kNever);
+            touch(f);
+        } else if (r < 90) {  // evict the victim and load another page into its frame
+            const std::uint32_t victim = lazy->victim();
+            REQUIRE(victim == eager.front());
+            lazy->onFree(victim);
+            lazy->onLoad(victim, PageReplacer::kNever);
+            eager.pop_front();
+            eager.push_back(victim);
+        } else if (r < 95) {
+            CHECK(lazy->peekVictim() == eager.front());
+            CHECK(lazy->evictionOrder() == std::vector<std::uint32_t>(eager.begin(), eager.end()));
+        } else {  // a copy taken with moves pending catches up to the same order
+            const std::unique_ptr<PageReplacer> copy = lazy->clone();
+            CHECK(copy->sameState(*lazy));
+            CHECK(copy->evictionOrder() == std::vector<std::uint32_t>(eager.begin(), eager.end()));
+        }
+    }
+}

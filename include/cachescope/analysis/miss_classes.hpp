@@ -18,7 +18,10 @@
 // associative LRU cache misses every time: 5 compulsory, then all capacity.
 //
 // MissClassifier is a HierarchyObserver: attach it (through a FanOutObserver if others listen) and
-// it sees every arrival at every cache. Per cache it keeps the set of lines seen and an O(1) fully
+// it sees every arrival at every cache. It is also an ArrivalSink: attached with
+// Hierarchy::setArrivalSink it takes each cache's arrivals in bulk, with the same results, while
+// the hierarchy keeps its fast path for first-level hits (what `run --classify` does). Narration
+// needs the observer: it reads lastClass() while it hears of each event. Per cache it keeps the set of lines seen and an O(1) fully
 // associative LRU shadow (an open-addressing hash table + an intrusive list in flat arrays), fed
 // with EVERY arrival, hits included. Edge cases (docs/semantics.md "Miss classes (3C)"):
 //   - a miss that does not allocate (no-write-allocate write, exclusive cache forwarding a fill)
@@ -35,6 +38,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -107,24 +111,34 @@ private:
 
     std::uint64_t capacity_;
     // Open-addressing table (linear probing) of every line seen: key, and its node in the list
-    // (kNone when the line is not in the shadow now). An empty slot has node kEmpty.
+    // (kNone when the line is not in the shadow now). An empty slot has node kEmpty. Key and node
+    // side by side: a probe reads one cache line.
     static constexpr std::uint32_t kEmpty = kNone - 1;
-    std::vector<std::uint64_t> keys_;
-    std::vector<std::uint32_t> nodeOf_;
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint32_t node = kEmpty;
+    };
+    std::vector<Slot> table_;
+    unsigned shift_ = 64;  // 64 - log2(table size): Fibonacci hashing keeps the top bits
     std::uint64_t used_ = 0;
     // The LRU list: nodes 0..size-1, doubly linked by index; head = most recent.
-    std::vector<std::uint64_t> nodeLine_;
-    std::vector<std::uint32_t> prev_, next_;
+    struct Node {
+        std::uint64_t line = 0;
+        std::uint32_t prev = kNone, next = kNone;
+    };
+    std::vector<Node> nodes_;
     std::uint32_t head_ = kNone, tail_ = kNone;
 };
 
-class MissClassifier final : public HierarchyObserver {
+class MissClassifier final : public HierarchyObserver, public ArrivalSink {
 public:
     /// Takes every cache's geometry (shadow of size/lineSize lines) and the number of attribution
     /// slots from `hierarchy` as they are now: enable attribution before building the classifier.
     explicit MissClassifier(const Hierarchy& hierarchy);
 
     void onCacheAccess(const CacheEvent& e) override;
+    void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
+                    std::span<const ArrivalMiss> misses) override;
 
     std::uint32_t caches() const { return static_cast<std::uint32_t>(perCache_.size()); }
     /// Misses of cache `c` by class (sums to its misses since the classifier was attached).
@@ -154,6 +168,9 @@ private:
         std::optional<MissClass> last;
         bool lastMissed = false;
     };
+    /// Counts a miss of class `c` at cache `cache`, charged to `slot`.
+    void count(std::uint32_t cache, PerCache& pc, MissClass c, std::uint32_t slot);
+
     std::vector<PerCache> perCache_;
     std::uint32_t slots_ = 0;
     std::vector<MissClassCounts> perSlot_;  // [cache * slots + slot]

@@ -8,6 +8,7 @@
 // maps and arrays indexed by dense slots (page_replacement.hpp), never in arrays sized by
 // physical_memory; the OPT future is shared between copies, not copied.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -93,15 +94,13 @@ public:
         if (t == Topology::kMemory || !onlyBasePages_ || (va >> vbitsShift_) >> 1 != 0) return false;
         Cache& tlb = tlbs_[t];
         const std::uint64_t key = va >> pageShift_;
-        const std::uint32_t way = tlb.find(key);
-        if (way == Cache::kNoWay) return false;
-        const std::uint32_t set = tlb.layout().setOfLine(key);
+        HitMemo& m = memo_[key & (kMemoEntries - 1)];
+        if ((m.key != key || m.tlb != t) && !lookUpFirstTlb(t, key, m)) return false;
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
-        tlb.touch(set, way);
-        const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
-        replacer_->accessSlot(target.slot, nextUse());
-        if (kind == AccessKind::Write) slotDirty_[target.slot] = 1;
-        pa = target.base | (va & pageMask_);
+        tlb.touch(m.set, m.way);
+        replacer_->accessSlotInline(m.slot, nextUse());
+        if (kind == AccessKind::Write) slotDirty_[m.slot] = 1;
+        pa = m.base | (va & pageMask_);
         return true;
     }
     /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
@@ -192,6 +191,26 @@ private:
         std::uint64_t base = 0;
         std::uint32_t slot = PageReplacer::kNoSlot;
     };
+    /// A page translateHit found in a first TLB, remembered so the next hit on it skips the TLB's
+    /// set scan: valid while that TLB way holds the page, so a TLB fill or invalidation of a way
+    /// forgets what was remembered of it (forgetWay). Direct-mapped by the page number's low bits:
+    /// the few pages a loop nest walks at once (A, B and C of a matmul) each keep their entry.
+    struct HitMemo {
+        std::uint64_t key = ~std::uint64_t{0};  // no page key is ~0 (keys of base pages are < 2^52)
+        std::uint64_t base = 0;
+        std::uint32_t tlb = 0;
+        std::uint32_t set = 0;
+        std::uint32_t way = 0;
+        std::uint32_t slot = PageReplacer::kNoSlot;
+    };
+    static constexpr std::size_t kMemoEntries = 8;
+    void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way) {
+        for (HitMemo& m : memo_)
+            if (m.tlb == t && m.set == set && m.way == way) m.key = HitMemo{}.key;
+    }
+    /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
+    /// `m` and returns true. Out of line, so translateHit stays small enough to inline.
+    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m);
     struct PageSize {
         unsigned shift = 12;
         std::uint32_t leafLevel = 0;
@@ -231,6 +250,7 @@ private:
 
     std::vector<Cache> tlbs_;
     std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
+    std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit)
     std::vector<Cache> walkCaches_;
     Topology tlbTopology_;
     MmuStats stats_;

@@ -58,6 +58,17 @@ public:
 
     /// The TLB-hit path's onAccess: `slot` is slotOf(the frame).
     virtual void accessSlot(std::uint32_t slot, std::uint64_t nextUse) = 0;
+    /// accessSlot without the virtual call where it is cheap (the MMU's TLB-hit path, inlined):
+    /// fifo does nothing on an access, lru only stamps the slot (its list catches up with the
+    /// stamps before anything reads or changes it); clock and opt take the virtual call.
+    void accessSlotInline(std::uint32_t slot, std::uint64_t nextUse) {
+        if (inlineAccess_ == InlineAccess::Nothing) return;
+        if (inlineAccess_ == InlineAccess::Stamp) {
+            stamp(slot);
+            return;
+        }
+        accessSlot(slot, nextUse);
+    }
     /// The slot of a loaded frame, or kNoSlot.
     std::uint32_t slotOf(std::uint32_t frame) const {
         const std::uint32_t* s = slotOfFrame_.find(frame);
@@ -86,6 +97,19 @@ public:
     bool sameState(const PageReplacer& other) const;
 
 protected:
+    enum class InlineAccess : std::uint8_t { Virtual, Nothing, Stamp };
+    InlineAccess inlineAccess_ = InlineAccess::Virtual;  // chosen by the derived class
+    /// lru's access: the slot's stamp is the clock; a slot accessed for the first time since the
+    /// list last caught up is queued (once) for the catch-up.
+    void stamp(std::uint32_t slot) {
+        if (lastAccess_[slot] <= caughtUp_) pendingAccess_.push_back(slot);
+        lastAccess_[slot] = ++clock_;
+    }
+    std::vector<std::uint64_t> lastAccess_;              // lru: per slot, the clock at its last access
+    mutable std::vector<std::uint32_t> pendingAccess_;  // lru: slots accessed since the catch-up
+    std::uint64_t clock_ = 0;
+    mutable std::uint64_t caughtUp_ = 0;                // lru: the clock at the last catch-up
+
     virtual void loadSlot(std::uint32_t slot, std::uint64_t nextUse) = 0;
     virtual void freeSlot(std::uint32_t slot) = 0;
     virtual std::uint32_t victimSlot() = 0;

@@ -52,6 +52,11 @@ public:
 
     /// Attaches an observer (nullptr detaches). Not owned. Snapshots copy the pointer.
     void setObserver(HierarchyObserver* observer) { observer_ = observer; }
+    /// Attaches a sink of every arrival at every cache, in bulk (nullptr detaches; not owned).
+    /// Unlike an observer it leaves the fast path for first-level hits in place: a hit costs one
+    /// store into the cache's buffer. Snapshots copy the pointer, never pending arrivals (there
+    /// are none between calls).
+    void setArrivalSink(ArrivalSink* sink) { sink_ = sink; }
 
     /// Sends a read or write into the hierarchy at cache `entry` (or memory), as a page walk's PTE
     /// read enters it. Returns the index of the first cache on the way that hit, or kMemory.
@@ -99,7 +104,9 @@ public:
     std::vector<OptPolicy*> optPolicies();
 
 private:
-    /// The hot loop over a block (attribution only touches its slow path).
+    /// The hot loop over a block (attribution only touches its slow path). kLog: an arrival
+    /// sink is attached, so every hit is written to the cache's arrival buffer.
+    template <bool kLog>
     void accessBlock(std::span<const Access> block);
     /// The slot a reference is charged to.
     std::uint32_t slotOf(const Access& a) const { return a.site < attributionSlots_ - 2 ? a.site : 0; }
@@ -131,12 +138,46 @@ private:
     void sendVictim(std::uint32_t c, std::uint64_t line, bool dirty);
     void backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty);
 
+    // ---- arrival buffers (setArrivalSink): per cache, the lines that arrived since the last
+    // hand-over and which of them missed. Allocated on first use; a copy starts empty (nothing is
+    // pending between calls, and snapshots should not carry the buffers).
+    struct ArrivalBuffer {
+        static constexpr std::uint32_t kCapacity = 4096;
+        std::vector<std::uint64_t> lines;  // kCapacity once used
+        std::vector<ArrivalMiss> misses;   // kCapacity once used (misses <= arrivals)
+        std::uint32_t count = 0;
+        std::uint32_t missCount = 0;
+        ArrivalBuffer() = default;
+        ArrivalBuffer(const ArrivalBuffer&) {}
+        ArrivalBuffer& operator=(const ArrivalBuffer&) { return *this; }
+        ArrivalBuffer(ArrivalBuffer&&) noexcept = default;
+        ArrivalBuffer& operator=(ArrivalBuffer&&) noexcept = default;
+        ~ArrivalBuffer() = default;
+    };
+    void logArrival(std::uint32_t c, std::uint64_t line) {
+        ArrivalBuffer& b = arrivals_[c];
+        if (b.count == b.lines.size()) [[unlikely]] handOver(c);
+        b.lines[b.count++] = line;
+    }
+    void logMiss(std::uint32_t c, std::uint64_t line) {
+        ArrivalBuffer& b = arrivals_[c];
+        if (b.count == b.lines.size()) [[unlikely]] handOver(c);
+        b.misses[b.missCount++] = {b.count, current_};
+        b.lines[b.count++] = line;
+    }
+    /// Hands cache c's pending arrivals to the sink (allocating the buffers on first use).
+    [[gnu::noinline]] void handOver(std::uint32_t c);
+    /// Hands every cache's pending arrivals to the sink.
+    void handOverAll();
+
     SimConfig config_;
     std::vector<Cache> caches_;
     Topology topology_;
     MemoryStats memory_;
     std::uint64_t references_ = 0;
     HierarchyObserver* observer_ = nullptr;
+    ArrivalSink* sink_ = nullptr;
+    std::vector<ArrivalBuffer> arrivals_;  // per cache
     std::uint32_t attributionSlots_ = 0;  // 0 = off
     std::uint32_t current_ = 0;           // the slot being charged
     std::vector<std::uint64_t> attrAccesses_, attrMisses_;  // [cache * slots + slot]

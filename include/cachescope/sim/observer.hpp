@@ -3,6 +3,7 @@
 // the GUI use it; when no observer is attached the hot path pays one branch per block.
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "cachescope/core/access.hpp"
@@ -67,6 +68,28 @@ public:
     virtual void onCacheAccess(const CacheEvent&) {}
     virtual void onMemoryAccess(const MemoryEvent&) {}
     virtual void onInvalidate(const InvalidateEvent&) {}
+};
+
+/// One miss among a cache's arrivals handed to an ArrivalSink: lines[index] missed, charged to
+/// attribution slot `slot` (CacheEvent::slot).
+struct ArrivalMiss {
+    std::uint32_t index = 0;
+    std::uint32_t slot = 0;
+};
+
+/// The cheap way to see every arrival: no event per arrival, but each cache's arrivals in bulk,
+/// as the lines that arrived (in order) and which of them missed. The 3C classifier needs no
+/// more, and the hierarchy keeps its fast path for first-level hits while one is attached
+/// (Hierarchy::setArrivalSink). The arrivals at one cache come in order; different caches' are
+/// handed over independently (a cache's batch may come before or after another's).
+class ArrivalSink {
+public:
+    virtual ~ArrivalSink() = default;
+    /// The arrivals at cache `cache` since the last call for it. Called when a cache's buffer is
+    /// full and at the end of every Hierarchy::access and Hierarchy::inject, so nothing is pending
+    /// between calls.
+    virtual void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
+                            std::span<const ArrivalMiss> misses) = 0;
 };
 
 /// Passes every event on to several observers, in the order they were added (so one run can

@@ -47,6 +47,10 @@ public:
     /// While a translation observer is attached every page-sized piece goes through
     /// Mmu::translate, so the observer sees each TLB lookup; the results are the same as without.
     void setObservers(HierarchyObserver* caches, MmuObserver* translation);
+    /// Attaches a sink of every cache arrival in bulk (Hierarchy::setArrivalSink; nullptr detaches).
+    /// It keeps the fast paths: translation stays on its TLB-hit path, first-level hits in the
+    /// hierarchy's hot loop.
+    void setArrivalSink(ArrivalSink* sink) { hierarchy_.setArrivalSink(sink); }
 
     /// Attribution by site (Hierarchy::enableAttribution), plus CPU references per site.
     void enableAttribution(std::uint32_t sites);
