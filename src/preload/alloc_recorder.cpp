@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,8 +498,9 @@ __attribute__((visibility("default"))) void* memalign(size_t align, size_t size)
 
 // exec replaces the program image without running destructors: flush first, and hand the next
 // image the recording's pid and this image's number in its environment (a shell passes the
-// environment it read at start, not ours). execl, execlp and execle are not wrapped: glibc calls
-// its internal execve from them, past any wrapper.
+// environment it read at start, not ours). glibc's execl, execlp and execle call its internal
+// execve, past any wrapper of ours, so they are wrapped too: they gather their arguments into an
+// argv and go through the wrappers below.
 using ExecveFn = int (*)(const char*, char* const[], char* const[]);
 
 static char pidEntry[48], imageEntry[48];
@@ -559,6 +561,60 @@ __attribute__((visibility("default"))) int execvpe(const char* file, char* const
 
 __attribute__((visibility("default"))) int execvp(const char* file, char* const argv[]) {
     return execvpe(file, argv, environ);
+}
+
+/// The argument list of execl/execlp/execle, from `arg0` to the terminating null pointer, as an
+/// argv in `into` (room for `count` + 1 pointers); returns the va_list positioned after the null.
+static void gatherArgs(const char* arg0, va_list& args, char** into) {
+    size_t i = 0;
+    into[i++] = const_cast<char*>(arg0);
+    if (arg0 != nullptr)
+        for (char* a = va_arg(args, char*);; a = va_arg(args, char*)) {
+            into[i++] = a;
+            if (a == nullptr) break;
+        }
+}
+
+/// How many pointers execl's argument list holds, the terminating null included.
+static size_t countArgs(const char* arg0, va_list args) {
+    size_t n = 1;
+    if (arg0 != nullptr)
+        while (va_arg(args, char*) != nullptr) ++n;
+    return arg0 != nullptr ? n + 1 : n;
+}
+
+__attribute__((visibility("default"))) int execl(const char* path, const char* arg0, ...) {
+    va_list args, counting;
+    va_start(args, arg0);
+    va_copy(counting, args);
+    char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
+    va_end(counting);
+    gatherArgs(arg0, args, argv);
+    va_end(args);
+    return execve(path, argv, environ);
+}
+
+__attribute__((visibility("default"))) int execlp(const char* file, const char* arg0, ...) {
+    va_list args, counting;
+    va_start(args, arg0);
+    va_copy(counting, args);
+    char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
+    va_end(counting);
+    gatherArgs(arg0, args, argv);
+    va_end(args);
+    return execvpe(file, argv, environ);
+}
+
+__attribute__((visibility("default"))) int execle(const char* path, const char* arg0, ...) {
+    va_list args, counting;
+    va_start(args, arg0);
+    va_copy(counting, args);
+    char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
+    va_end(counting);
+    gatherArgs(arg0, args, argv);
+    char* const* envp = va_arg(args, char* const*);  // execle: the environment follows the null
+    va_end(args);
+    return execve(path, argv, envp);
 }
 
 }  // extern "C"

@@ -8,13 +8,31 @@
 #include <cstring>
 #include <new>
 
+#include <unistd.h>
+
 extern "C" __attribute__((noinline)) void* make_buffer(std::size_t n) { return std::malloc(n); }
 
 struct Big {
     char bytes[50005];
 };
 
-int main() {
+int main(int argc, char** argv) {
+    // `alloc_known execl`: one block (80008 B, kept), then the program execs itself through
+    // execl as `alloc_known child`, which allocates 90009 B: both must be in the trace, the second
+    // with the IDs of a second image.
+    if (argc == 2 && std::strcmp(argv[1], "execl") == 0) {
+        void* kept = std::malloc(80008);
+        std::memset(kept, 1, 80008);
+        execl(argv[0], argv[0], "child", static_cast<char*>(nullptr));
+        return 3;  // exec failed
+    }
+    if (argc == 2 && std::strcmp(argv[1], "child") == 0) {
+        void* g = std::malloc(90009);
+        std::memset(g, 2, 90009);
+        std::free(g);
+        std::puts("alloc_known child: done");
+        return 0;
+    }
     void* a = std::malloc(100001);
     void* b = std::calloc(7, 1111);
     a = std::realloc(a, 200002);

@@ -80,6 +80,28 @@ TEST_CASE("trace record --allocations: the helper's known allocations, in order,
     CHECK(sim.out.find("\"site\": \"make_buffer+0x") != std::string::npos);
 }
 
+TEST_CASE("trace record --allocations: a program that execs itself through execl is recorded on, as a second image") {
+    ScratchDir dir;
+    const auto out = dir.path / "exec.alloc";
+    const CliResult r =
+        runCli("trace record --allocations -o '" + out.string() + "' -- " CACHESCOPE_ALLOC_KNOWN_PATH " execl");
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "alloc_known child: done\n");
+    std::ifstream in(out);
+    std::string line, before, after;
+    while (std::getline(in, line)) {
+        if (line.find(" 80008") != std::string::npos) before = line;
+        if (line.find(" 90009") != std::string::npos) after = line;
+    }
+    // The first image's block was flushed before exec replaced it; the second image's IDs carry ".2"
+    // (execl reaches the recorder's execve, which hands the next image its number).
+    CHECK(before.rfind("alloc n", 0) == 0);
+    CHECK(before.find('.') == std::string::npos);
+    REQUIRE(after.rfind("alloc n", 0) == 0);
+    CHECK(after.substr(0, after.find(' ', 7)).find(".2") != std::string::npos);
+    CHECK(loadAllocTrace(out.string()).events.size() >= 3);  // a valid trace: alloc, alloc, free at least
+}
+
 TEST_CASE("trace record --allocations: a missing program and wrong option mixes are one error line") {
     ScratchDir dir;
     const auto out = dir.path / "x.alloc";
