@@ -4,10 +4,12 @@
 // replay to the current position), revert, load a preset or a file, save JSON atomically.
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "cachescope/config/config.hpp"
+#include "cachescope/config/schema.hpp"
 #include "cachescope/core/atomic_file.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/core/format.hpp"
@@ -75,6 +77,42 @@ void drawGroupHeader(const ConfigEditor& ed, const std::string& group, std::stri
         ImGui::SameLine();
         if (ImGui::SmallButton(("remove##" + group).c_str())) removeItem = group;
     }
+}
+
+/// What the schema says of a field (cached: the fields are the same from frame to frame).
+const std::optional<SchemaKey>& schemaOf(const std::string& path) {
+    static std::map<std::string, std::optional<SchemaKey>> known;
+    auto it = known.find(path);
+    if (it == known.end()) it = known.emplace(path, schemaKey(path)).first;
+    return it->second;
+}
+
+/// The field's help: the schema's description, and what an empty field means.
+std::string fieldHelp(const std::optional<SchemaKey>& key) {
+    std::string help = key && !key->description.empty() ? key->description + "\n\n" : "";
+    help += "Empty: the key is left out and its default applies";
+    if (key && key->defaultValue) help += " (" + *key->defaultValue + ")";
+    return help + " (docs/config.md)";
+}
+
+/// A drop-down for a key whose every value the schema lists; returns true if the user picked one
+/// (its text in `picked`; empty for "default").
+bool choiceCombo(const std::string& label, const std::string& current, const SchemaKey& key, std::string& picked) {
+    bool changed = false;
+    const std::string preview = current.empty() ? "default" + (key.defaultValue ? " (" + *key.defaultValue + ")" : "") : current;
+    if (ImGui::BeginCombo(label.c_str(), preview.c_str())) {
+        if (ImGui::Selectable("default", current.empty())) {
+            picked.clear();
+            changed = true;
+        }
+        for (const std::string& choice : key.choices)
+            if (ImGui::Selectable(choice.c_str(), choice == current)) {
+                picked = choice;
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    return changed;
 }
 
 }  // namespace
@@ -169,11 +207,25 @@ void drawConfig(AppState& state) {
         if (flagged) ImGui::PushStyleColor(ImGuiCol_FrameBg, colv(palette::kMiss));
         ImGui::SetNextItemWidth(labelW);
         const std::string label = path.substr(path.rfind('/') + 1) + "##" + path;
-        if (ImGui::InputTextWithHint(label.c_str(), "default", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue))
-            ed.set(path, buf);
-        if (flagged) ImGui::PopStyleColor();
-        if (ImGui::IsItemDeactivatedAfterEdit()) ed.set(path, buf);
-        tooltip("Empty: the key is left out and its default applies (docs/config.md)");
+        const std::optional<SchemaKey>& key = schemaOf(path);
+        if (key && !key->choices.empty()) {  // a closed list of values: pick one
+            std::string picked;
+            if (choiceCombo(label, buf, *key, picked)) ed.set(path, picked);
+            if (flagged) ImGui::PopStyleColor();
+        } else {
+            if (ImGui::InputTextWithHint(label.c_str(), "default", buf, sizeof buf,
+                                         ImGuiInputTextFlags_EnterReturnsTrue))
+                ed.set(path, buf);
+            if (flagged) ImGui::PopStyleColor();
+            if (ImGui::IsItemDeactivatedAfterEdit()) ed.set(path, buf);
+        }
+        if (ImGui::IsItemHovered()) {  // the schema's descriptions are long: wrap them
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+            ImGui::TextUnformatted(fieldHelp(key).c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
         if (flagged && state.editorScrolledTo != ed.error()) {
             ImGui::SetScrollHereY(0.3f);  // bring a newly flagged field into view
             state.editorScrolledTo = ed.error();
