@@ -482,7 +482,7 @@ Command addRunCommand(CLI::App& app) {
         "  cachescope run -c configs/default.json --csv -o out.csv traces/strided.trace\n"
         "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --param tile=8\n"
         "  cachescope run -c configs/teaching.json --classify traces/thrash-one-set.trace\n"
-        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
+        "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --plot matmul.svg\n"
         "  cachescope run -c configs/teaching.json --vs-opt traces/thrash-one-set.trace\n"
         "  cachescope run -c configs/default.json --threads 2 trace.bin\n"
         "  cachescope trace record -o a.bin -- ./a.out && cachescope run -c configs/default.json a.bin\n"

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         "  cachescope run --config configs/default.json traces/sequential.trace\n"
         "  cachescope run --config configs/default.json --json -o report.json traces/strided.trace\n"
         "  cachescope run --config configs/teaching.json --kernel matmul --param n=32 --param order=ijk\n"
-        "  cachescope run -c configs/default.json --kernel matmul --param n=64 --plot matmul.svg\n"
+        "  cachescope run -c configs/teaching.json --kernel matmul --param n=32 --param order=ijk --plot matmul.svg\n"
         "  cachescope kernels\n"
         "  cachescope trace record --kernel conv2d -o conv.bin\n"
         "  cachescope trace info conv.bin\n"
