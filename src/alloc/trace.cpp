@@ -130,6 +130,10 @@ struct Reader {
                 ++next;
             }
             if (words.size() > next + 1) fail("'" + text + "': expected 'alloc ID SIZE [ALIGN] [SITE]'");
+            if (words.size() > next && (startsWithDigit(words[next]) || words[next][0] == '-'))
+                fail("site '" + std::string(words[next]) +
+                     "' starts with a digit or '-'; expected a name such as conv1.im2col (a word that starts with a "
+                     "digit after the size is the alignment)");
             alloc(words[1], size, align, words.size() > next ? words[next] : std::string_view());
         } else if (op == "free") {
             if (words.size() != 2) fail("'" + text + "': expected 'free ID'");
