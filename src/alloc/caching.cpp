@@ -27,8 +27,8 @@ AllocResult CachingAllocator::allocate(std::uint64_t request, std::uint64_t /*al
     const bool small = size <= kSmallSize;
     auto& pool = poolOf(small);
     r.steps = 1;
-    auto it = pool.lower_bound({size, 0});
-    if (it == pool.end()) {
+    SizeIndex::Key block = pool.lowerBound({size, 0});
+    if (!block) {
         // No cached block holds it: reserve a segment, emptying the cache first if it would
         // pass the capacity.
         const std::uint64_t bytes = segmentSize(size);
@@ -42,16 +42,17 @@ AllocResult CachingAllocator::allocate(std::uint64_t request, std::uint64_t /*al
         segments_.emplace(seg.address, Segment{bytes, small, 0});
         reserved_ += bytes;
         cached_.insert(seg.address, bytes);
-        it = pool.emplace(bytes, seg.address).first;
+        block = {bytes, seg.address};
+    } else {
+        pool.erase(block.size, block.address);
     }
-    const std::uint64_t blockAddr = it->second;
-    const std::uint64_t blockSize = it->first;
-    pool.erase(it);
+    const std::uint64_t blockAddr = block.address;
+    const std::uint64_t blockSize = block.size;
     const std::uint64_t rest = blockSize - size;
     const bool split = small ? rest >= kMinBlock : rest > kSmallSize;
     const std::uint64_t given = split ? size : blockSize;
     cached_.carve(blockAddr, blockAddr, given);
-    if (split) pool.emplace(rest, blockAddr + size);
+    if (split) pool.insert(rest, blockAddr + size);
     ++segmentOf(blockAddr)->second.liveBlocks;
     used_.insert(blockAddr, given);
     r.ok = true;
@@ -68,13 +69,11 @@ void CachingAllocator::release(std::uint64_t address) {
     const std::uint64_t low = seg->first;
     const std::uint64_t high = seg->first + seg->second.size;
     // Free neighbours in the same segment merge with it: they leave the pool, the merged block enters.
-    if (address + size < high)
-        if (const FreeBlockTree::Block next = cached_.find(address + size)) pool.erase({next.size, next.address});
-    if (address > low)
-        if (const FreeBlockTree::Block prev = cached_.before(address); prev && prev.address + prev.size == address)
-            pool.erase({prev.size, prev.address});
-    const FreeBlockTree::Block merged = cached_.release(address, size, low, high);
-    pool.emplace(merged.size, merged.address);
+    FreeBlockTree::Block absorbed[2];
+    const FreeBlockTree::Block merged = cached_.release(address, size, low, high, absorbed);
+    for (const FreeBlockTree::Block& b : absorbed)
+        if (b) pool.erase(b.size, b.address);
+    pool.insert(merged.size, merged.address);
 }
 
 void CachingAllocator::emptyCache() {
@@ -85,7 +84,7 @@ void CachingAllocator::emptyCache() {
         }
         // A segment with no live block is one cached block (its pieces have merged).
         assert(cached_.find(it->first).size == it->second.size);
-        poolOf(it->second.small).erase({it->second.size, it->first});
+        poolOf(it->second.small).erase(it->second.size, it->first);
         cached_.erase(it->first);
         device_.release(it->first);
         reserved_ -= it->second.size;

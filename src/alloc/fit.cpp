@@ -25,23 +25,35 @@ std::map<std::uint64_t, std::uint64_t> FitAllocator::freeBlocks() const {
     return m;
 }
 
-AllocResult FitAllocator::place(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start,
-                                std::uint64_t size) {
-    // [blockAddr, blockAddr + blockSize) is free (blockSize may reach past the top when growing:
-    // then the free block there, if any, is extended to the new top first).
-    const std::uint64_t end = start + size;
+AllocResult FitAllocator::place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size, bool indexed) {
+    // `found` is a free block as the tree holds it (and the size index, if `indexed`), which holds
+    // [start, start + size).
+    if (sized()) {
+        if (indexed) bySize_.erase(found.size, found.address);
+        const std::uint64_t end = start + size;
+        if (start > found.address) bySize_.insert(start - found.address, found.address);  // the alignment gap
+        if (found.address + found.size > end) bySize_.insert(found.address + found.size - end, end);  // the rest
+    }
+    free_.carve(found, start, size);
+    return placed(start, size);
+}
+
+AllocResult FitAllocator::grow(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start,
+                               std::uint64_t size) {
+    // [blockAddr, blockAddr + blockSize) reaches past the top: the free block there, if any (it
+    // touches the top), is extended to the new top first, or a new one made.
     const FreeBlockTree::Block old = free_.find(blockAddr);
-    if (sized() && old) bySize_.erase({old.size, old.address});
     if (!old) {
         free_.insert(blockAddr, blockSize);
-    } else if (old.size != blockSize) {
-        free_.resize(blockAddr, blockAddr, blockSize);
+    } else {
+        if (sized()) bySize_.erase(old.size, old.address);
+        if (old.size != blockSize) free_.resize(blockAddr, blockAddr, blockSize);
     }
-    free_.carve(blockAddr, start, size);
-    if (sized()) {
-        if (start > blockAddr) bySize_.emplace(start - blockAddr, blockAddr);             // the alignment gap
-        if (blockAddr + blockSize > end) bySize_.emplace(blockAddr + blockSize - end, end);  // the remainder
-    }
+    return place({blockAddr, blockSize}, start, size, false);
+}
+
+AllocResult FitAllocator::placed(std::uint64_t start, std::uint64_t size) {
+    const std::uint64_t end = start + size;
     if (end > top_) top_ = end;
     used_.insert(start, size);
     rover_ = end;
@@ -61,14 +73,15 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
         r.steps = steps;
         return r;
     };
-    auto take = [&](FreeBlockTree::Block b) { return done(place(b.address, b.size, alignUp(b.address, align), size)); };
+    auto take = [&](FreeBlockTree::Block b) { return done(place(b, alignUp(b.address, align), size)); };
 
     switch (policy_) {
         case FitPolicy::First: {
             // Steps: the blocks a walk of the address-ordered list visits, up to the one found.
-            const FreeBlockTree::Block b = free_.firstFit(0, size, fits);
+            std::size_t rank = 0;
+            const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank);
             if (b) {
-                steps = free_.rank(b.address) + 1;
+                steps = rank + 1;
                 return take(b);
             }
             steps = free_.size();
@@ -77,12 +90,13 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
         case FitPolicy::Next: {
             // From the first free block at or above the rover to the end, then from the start.
             const std::size_t from = free_.rank(rover_);
-            if (const FreeBlockTree::Block b = free_.firstFit(rover_, size, fits)) {
-                steps = free_.rank(b.address) - from + 1;
+            std::size_t rank = 0;
+            if (const FreeBlockTree::Block b = free_.firstFit(rover_, size, fits, rank)) {
+                steps = rank - from + 1;
                 return take(b);
             }
-            if (const FreeBlockTree::Block b = free_.firstFit(0, size, fits); b && b.address < rover_) {
-                steps = free_.size() - from + free_.rank(b.address) + 1;
+            if (const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank); b && b.address < rover_) {
+                steps = free_.size() - from + rank + 1;
                 return take(b);
             }
             steps = free_.size();
@@ -91,23 +105,20 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
         case FitPolicy::Best:
             // Ascending (size, address) from the first block large enough: the first that fits
             // with its alignment is the smallest, lowest-addressed one.
-            for (auto it = bySize_.lower_bound({size, 0}); it != bySize_.end(); ++it) {
+            for (SizeIndex::Key k = bySize_.lowerBound({size, 0}); k; k = bySize_.after(k)) {
                 ++steps;
-                if (fits(it->second, it->first)) return take({it->second, it->first});
+                if (fits(k.address, k.size)) return take({k.address, k.size});
             }
             break;
         case FitPolicy::Worst: {
             // Sizes from the largest down; within one size, addresses ascending.
-            auto end = bySize_.end();
-            while (end != bySize_.begin()) {
-                const std::uint64_t len = std::prev(end)->first;
-                if (len < size) break;
-                const auto first = bySize_.lower_bound({len, 0});
-                for (auto it = first; it != end; ++it) {
+            for (SizeIndex::Key top = bySize_.max(); top && top.size >= size;) {
+                const std::uint64_t len = top.size;
+                for (SizeIndex::Key k = bySize_.lowerBound({len, 0}); k && k.size == len; k = bySize_.after(k)) {
                     ++steps;
-                    if (fits(it->second, it->first)) return take({it->second, it->first});
+                    if (fits(k.address, k.size)) return take({k.address, k.size});
                 }
-                end = first;
+                top = bySize_.before({len, 0});
             }
             break;
         }
@@ -122,19 +133,19 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
     }
     const std::uint64_t start = alignUp(from, align);
     if (start + size > capacity_ || start + size < start) return done(AllocResult{});
-    return done(place(from, start + size - from > have ? start + size - from : have, start, size));
+    return done(grow(from, start + size - from > have ? start + size - from : have, start, size));
 }
 
 void FitAllocator::release(std::uint64_t address) {
     const std::uint64_t size = used_.take(address);
+    FreeBlockTree::Block absorbed[2];
+    const FreeBlockTree::Block merged = free_.release(address, size, 0, ~std::uint64_t{0}, absorbed);  // coalesces
     if (sized()) {
-        // The free neighbours it merges with leave the size index; the merged block enters it.
-        if (const FreeBlockTree::Block next = free_.find(address + size)) bySize_.erase({next.size, next.address});
-        if (const FreeBlockTree::Block prev = free_.before(address); prev && prev.address + prev.size == address)
-            bySize_.erase({prev.size, prev.address});
+        // The free neighbours it merged with leave the size index; the merged block enters it.
+        for (const FreeBlockTree::Block& b : absorbed)
+            if (b) bySize_.erase(b.size, b.address);
+        bySize_.insert(merged.size, merged.address);
     }
-    const FreeBlockTree::Block merged = free_.release(address, size);  // coalesces on both sides
-    if (sized()) bySize_.emplace(merged.size, merged.address);
 }
 
 FreeSpace FitAllocator::freeSpace() const {

@@ -53,75 +53,81 @@ std::uint32_t FreeBlockTree::newNode(std::uint64_t address, std::uint64_t size) 
         t = static_cast<std::uint32_t>(nodes_.size());
         nodes_.emplace_back();
     }
-    // splitmix64: a fixed sequence, so the tree's shape is the same on every run.
-    seed_ += 0x9E3779B97F4A7C15ull;
-    std::uint64_t z = seed_;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     Node& n = nodes_[t];
     n = Node{};
     n.address = address;
     n.size = size;
-    n.priority = static_cast<std::uint32_t>(z ^ (z >> 31));
+    n.priority = treapPriority(seed_);
     update(t);
     return t;
 }
 
-void FreeBlockTree::insertAt(std::uint32_t& t, std::uint32_t n) {
-    if (t == 0) {
-        t = n;
-        return;
-    }
-    if (nodes_[n].priority > nodes_[t].priority) {
-        split(t, nodes_[n].address, nodes_[n].left, nodes_[n].right);
-        update(n);
-        t = n;
-        return;
-    }
-    insertAt(nodes_[n].address < nodes_[t].address ? nodes_[t].left : nodes_[t].right, n);
-    update(t);
-}
-
-void FreeBlockTree::eraseAt(std::uint32_t& t, std::uint64_t address) {
-    assert(t != 0);
+// Recomputes t's largest block from its own and its children's; false if it did not change.
+inline bool FreeBlockTree::updateMax(std::uint32_t t) {
     Node& n = nodes_[t];
-    if (n.address == address) {
-        total_ -= n.size;
-        spare_.push_back(t);
-        t = merge(n.left, n.right);
-        return;
-    }
-    eraseAt(address < n.address ? n.left : n.right, address);
-    update(t);
-}
-
-bool FreeBlockTree::resizeAt(std::uint32_t t, std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize) {
-    if (t == 0) return false;
-    Node& n = nodes_[t];
-    if (n.address == address) {
-        total_ = total_ - n.size + newSize;
-        n.address = newAddress;
-        n.size = newSize;
-    } else if (!resizeAt(address < n.address ? n.left : n.right, address, newAddress, newSize)) {
-        return false;
-    }
-    update(t);
+    const std::uint64_t l = nodes_[n.left].maxSize, r = nodes_[n.right].maxSize;
+    const std::uint64_t children = l > r ? l : r;
+    const std::uint64_t m = n.size > children ? n.size : children;
+    if (m == n.maxSize) return false;
+    n.maxSize = m;
     return true;
+}
+
+// After a block on the path (the nodes from the root down, path_) changed size: its ancestors'
+// largest blocks, from the bottom up, until one does not change.
+inline void FreeBlockTree::fixMaxUp() {
+    for (std::size_t i = path_.size(); i-- > 0;)
+        if (!updateMax(path_[i])) return;
 }
 
 void FreeBlockTree::insert(std::uint64_t address, std::uint64_t size) {
     assert(size > 0);
-    const std::uint32_t n = newNode(address, size);  // before insertAt: it may grow nodes_
-    insertAt(root_, n);
+    const std::uint32_t n = newNode(address, size);  // first: it may grow nodes_
+    const std::uint32_t priority = nodes_[n].priority;
+    // Down to where the new node's priority puts it: every node passed gains a block below it.
+    std::uint32_t* link = &root_;
+    while (*link != 0 && nodes_[*link].priority >= priority) {
+        Node& t = nodes_[*link];
+        ++t.count;
+        if (size > t.maxSize) t.maxSize = size;
+        link = address < t.address ? &t.left : &t.right;
+    }
+    split(*link, address, nodes_[n].left, nodes_[n].right);
+    update(n);
+    *link = n;
     total_ += size;
 }
 
-void FreeBlockTree::erase(std::uint64_t address) { eraseAt(root_, address); }
+void FreeBlockTree::erase(std::uint64_t address) {
+    path_.clear();
+    std::uint32_t* link = &root_;
+    while (nodes_[*link].address != address) {
+        assert(*link != 0);
+        Node& t = nodes_[*link];
+        --t.count;
+        path_.push_back(*link);
+        link = address < t.address ? &t.left : &t.right;
+    }
+    const std::uint32_t t = *link;
+    total_ -= nodes_[t].size;
+    spare_.push_back(t);
+    *link = merge(nodes_[t].left, nodes_[t].right);
+    fixMaxUp();
+}
 
 void FreeBlockTree::resize(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize) {
-    const bool found = resizeAt(root_, address, newAddress, newSize);
-    assert(found);
-    (void)found;
+    path_.clear();
+    std::uint32_t t = root_;
+    while (nodes_[t].address != address) {
+        assert(t != 0);
+        path_.push_back(t);
+        t = address < nodes_[t].address ? nodes_[t].left : nodes_[t].right;
+    }
+    Node& n = nodes_[t];
+    total_ = total_ - n.size + newSize;
+    n.address = newAddress;
+    n.size = newSize;
+    if (updateMax(t)) fixMaxUp();
 }
 
 FreeBlockTree::Block FreeBlockTree::find(std::uint64_t address) const {
@@ -184,7 +190,10 @@ std::size_t FreeBlockTree::rank(std::uint64_t address) const {
 }
 
 void FreeBlockTree::carve(std::uint64_t blockAddress, std::uint64_t start, std::uint64_t size) {
-    const Block b = find(blockAddress);
+    carve(find(blockAddress), start, size);
+}
+
+void FreeBlockTree::carve(Block b, std::uint64_t start, std::uint64_t size) {
     assert(b && start >= b.address && start + size <= b.address + b.size);
     const std::uint64_t gap = start - b.address;
     const std::uint64_t rest = b.address + b.size - (start + size);
@@ -200,7 +209,7 @@ void FreeBlockTree::carve(std::uint64_t blockAddress, std::uint64_t start, std::
 }
 
 FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t size, std::uint64_t low,
-                                            std::uint64_t high) {
+                                            std::uint64_t high, Block* absorbed) {
     const std::uint64_t end = address + size;
     // One descent finds both neighbours: the last block below `address` and the first above it.
     Block prev, next;
@@ -216,21 +225,43 @@ FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t
     }
     if (next && (next.address != end || end >= high)) next = {};
     if (prev && (prev.address + prev.size != address || prev.address < low || address <= low)) prev = {};
+    if (absorbed != nullptr) {
+        absorbed[0] = prev;
+        absorbed[1] = next;
+    }
     if (prev && next) {
         erase(next.address);
-        resize(prev.address, prev.address, next.address + next.size - prev.address);
+        grow(prev.address, prev.address, next.address + next.size - prev.address);
         return {prev.address, next.address + next.size - prev.address};
     }
     if (prev) {
-        resize(prev.address, prev.address, end - prev.address);
+        grow(prev.address, prev.address, end - prev.address);
         return {prev.address, end - prev.address};
     }
     if (next) {
-        resize(next.address, address, next.address + next.size - address);
+        grow(next.address, address, next.address + next.size - address);
         return {address, next.address + next.size - address};
     }
     insert(address, size);
     return {address, size};
+}
+
+// resize() for a block that only grows: every node on the way down takes the new size as its
+// largest if it is larger, so no path needs to be kept.
+void FreeBlockTree::grow(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize) {
+    std::uint32_t t = root_;
+    for (;;) {
+        assert(t != 0);
+        Node& n = nodes_[t];
+        if (n.maxSize < newSize) n.maxSize = newSize;
+        if (n.address == address) {
+            total_ = total_ - n.size + newSize;
+            n.address = newAddress;
+            n.size = newSize;
+            return;
+        }
+        t = address < n.address ? n.left : n.right;
+    }
 }
 
 }  // namespace cachescope::alloc

@@ -1,150 +1,231 @@
 #include "cachescope/alloc/trace.hpp"
 
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <cctype>
 #include <unordered_map>
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/core/format.hpp"
+#include "cachescope/trace/binary.hpp"
+#include "cachescope/trace/line_reader.hpp"
+#include "cachescope/trace/writer.hpp"
 
 namespace cachescope::alloc {
 
 namespace {
 
-std::vector<std::string> splitWords(const std::string& line) {
-    std::vector<std::string> words;
-    std::istringstream is(line);
-    std::string w;
-    while (is >> w) words.push_back(w);
-    return words;
-}
+bool startsWithDigit(std::string_view w) { return !w.empty() && std::isdigit(static_cast<unsigned char>(w[0])) != 0; }
 
+/// Checks events one by one (from text lines or binary records) and builds the trace.
 struct Reader {
     AllocTrace trace;
     std::unordered_map<std::string, std::uint32_t> idIndex;
     std::unordered_map<std::string, std::uint32_t> siteIndex;
-    // Per ID: the line where it was allocated (if live) or freed (if not), and whether it is live.
+    // Per ID: the line (event) where it was allocated (if live) or freed (if not), and whether it is live.
     std::vector<std::uint64_t> lastLine;
     std::vector<bool> live;
-    std::uint64_t lineNo = 0;
+    std::uint64_t lineNo = 0;      // text: the line; binary: the event's number (1-based)
+    std::uint64_t byteOffset = 0;  // binary: the record's offset in the file
+    bool binary = false;
 
     [[noreturn]] void fail(const std::string& what) const {
+        if (binary)
+            throw TraceError(trace.source + ": byte " + std::to_string(byteOffset) + " (allocation event " +
+                             std::to_string(lineNo) + "): " + what);
         throw TraceError(trace.source + ":" + std::to_string(lineNo) + ": " + what);
     }
+    const char* unit() const { return binary ? "event " : "line "; }
 
-    std::uint64_t parseSizeWord(const std::string& word, const char* what) const {
-        if (!word.empty() && word[0] == '-')
-            fail(std::string(what) + " '" + word + "' is negative; expected a byte count such as 4096 or 2MiB");
-        const auto value = parseSize(word);
+    std::uint64_t parseSizeWord(std::string_view word, const char* what) const {
+        const std::string w(word);
+        if (!w.empty() && w[0] == '-')
+            fail(std::string(what) + " '" + w + "' is negative; expected a byte count such as 4096 or 2MiB");
+        const auto value = parseSize(w);
         if (!value)
-            fail(std::string(what) + " '" + word + "' is not a size; expected a byte count such as 4096 or 2MiB");
+            fail(std::string(what) + " '" + w + "' is not a size; expected a byte count such as 4096 or 2MiB");
         if (*value > kMaxAllocSize)
-            fail(std::string(what) + " '" + word + "' is absurd; expected at most " + withThousands(kMaxAllocSize) +
+            fail(std::string(what) + " '" + w + "' is absurd; expected at most " + withThousands(kMaxAllocSize) +
                  " bytes (256 TiB)");
         return *value;
     }
 
-    std::uint32_t lookup(const std::string& id, bool create) {
-        const auto it = idIndex.find(id);
-        if (it != idIndex.end()) return it->second;
-        if (!create) fail("'" + id + "' was never allocated");
-        const auto index = static_cast<std::uint32_t>(trace.names.size());
-        idIndex.emplace(id, index);
-        trace.names.push_back(id);
-        lastLine.push_back(0);
-        live.push_back(false);
-        return index;
-    }
-
-    std::uint32_t liveId(const std::string& op, const std::string& id) {
+    std::uint32_t liveId(const std::string& op, std::string_view name) {
+        const std::string id(name);
         const auto it = idIndex.find(id);
         if (it == idIndex.end()) fail(op + " of unknown ID '" + id + "' (never allocated)");
         if (!live[it->second])
-            fail(op + " of '" + id + "', which was already freed at line " + std::to_string(lastLine[it->second]));
+            fail(op + " of '" + id + "', which was already freed at " + unit() + std::to_string(lastLine[it->second]));
         return it->second;
     }
 
-    void readLine(const std::string& raw) {
-        std::string text = raw.substr(0, raw.find('#'));
-        if (!text.empty() && text.back() == '\r') text.pop_back();
-        const auto words = splitWords(text);
-        if (words.empty()) return;
-        const std::string& op = words[0];
+    // The events, checked against what is live; `site` "" = none.
+    void alloc(std::string_view name, std::uint64_t size, std::uint64_t align, std::string_view site) {
         AllocEvent ev;
         ev.line = lineNo;
+        ev.op = AllocOp::Alloc;
+        ev.size = size;
+        ev.align = align;
+        if (!site.empty()) {
+            const auto [it, added] = siteIndex.emplace(std::string(site), static_cast<std::uint32_t>(trace.sites.size()));
+            if (added) trace.sites.emplace_back(site);
+            ev.site = it->second;
+        }
+        const auto [it, added] = idIndex.emplace(std::string(name), static_cast<std::uint32_t>(trace.names.size()));
+        if (added) {
+            trace.names.emplace_back(name);
+            lastLine.push_back(0);
+            live.push_back(false);
+        }
+        ev.id = it->second;
+        if (live[ev.id])
+            fail("alloc of '" + std::string(name) + "', which is still live (allocated at " + unit() +
+                 std::to_string(lastLine[ev.id]) + "); free it first or use another ID");
+        live[ev.id] = true;
+        lastLine[ev.id] = lineNo;
+        trace.events.push_back(ev);
+    }
+    void free(std::string_view name) {
+        AllocEvent ev;
+        ev.line = lineNo;
+        ev.op = AllocOp::Free;
+        ev.id = liveId("free", name);
+        live[ev.id] = false;
+        lastLine[ev.id] = lineNo;
+        trace.events.push_back(ev);
+    }
+    void realloc(std::string_view name, std::uint64_t size) {
+        AllocEvent ev;
+        ev.line = lineNo;
+        ev.op = AllocOp::Realloc;
+        ev.size = size;
+        ev.id = liveId("realloc", name);
+        trace.events.push_back(ev);
+    }
+    void emptyCache() {
+        AllocEvent ev;
+        ev.line = lineNo;
+        ev.op = AllocOp::EmptyCache;
+        trace.events.push_back(ev);
+    }
+
+    void readLine(std::string_view raw) {
+        const std::vector<std::string_view> words = lineWords(raw);
+        if (words.empty()) return;
+        std::string text(raw.substr(0, raw.find('#')));
+        const std::string_view op = words[0];
         if (op == "alloc") {
             if (words.size() < 3 || words.size() > 5)
                 fail("'" + text + "': expected 'alloc ID SIZE [ALIGN] [SITE]'");
-            ev.op = AllocOp::Alloc;
-            ev.size = parseSizeWord(words[2], "size");
+            const std::uint64_t size = parseSizeWord(words[2], "size");
+            std::uint64_t align = 0;
             std::size_t next = 3;
             // ALIGN is optional: a word that starts with a digit (or '-') is an alignment.
-            if (words.size() > next && (std::isdigit(static_cast<unsigned char>(words[next][0])) != 0 || words[next][0] == '-')) {
-                const std::string& a = words[next];
+            if (words.size() > next && (startsWithDigit(words[next]) || words[next][0] == '-')) {
+                const std::string a(words[next]);
                 if (a[0] == '-') fail("alignment '" + a + "' is negative; expected a power of two such as 16 or 4096");
-                const auto align = parseSize(a);
-                if (!align || *align == 0 || (*align & (*align - 1)) != 0 || *align > kMaxAlign)
+                const auto value = parseSize(a);
+                if (!value || *value == 0 || (*value & (*value - 1)) != 0 || *value > kMaxAlign)
                     fail("alignment '" + a + "' is not a power of two between 1 and 1GiB");
-                ev.align = *align;
+                align = *value;
                 ++next;
             }
             if (words.size() > next + 1) fail("'" + text + "': expected 'alloc ID SIZE [ALIGN] [SITE]'");
-            if (words.size() > next) {
-                const auto [it, added] =
-                    siteIndex.emplace(words[next], static_cast<std::uint32_t>(trace.sites.size()));
-                if (added) trace.sites.push_back(words[next]);
-                ev.site = it->second;
-            }
-            ev.id = lookup(words[1], true);
-            if (live[ev.id])
-                fail("alloc of '" + words[1] + "', which is still live (allocated at line " +
-                     std::to_string(lastLine[ev.id]) + "); free it first or use another ID");
-            live[ev.id] = true;
-            lastLine[ev.id] = lineNo;
+            if (words.size() > next && (startsWithDigit(words[next]) || words[next][0] == '-'))
+                fail("site '" + std::string(words[next]) +
+                     "' starts with a digit or '-'; expected a name such as conv1.im2col (a word that starts with a "
+                     "digit after the size is the alignment)");
+            alloc(words[1], size, align, words.size() > next ? words[next] : std::string_view());
         } else if (op == "free") {
             if (words.size() != 2) fail("'" + text + "': expected 'free ID'");
-            ev.op = AllocOp::Free;
-            ev.id = liveId("free", words[1]);
-            live[ev.id] = false;
-            lastLine[ev.id] = lineNo;
+            free(words[1]);
         } else if (op == "realloc") {
             if (words.size() != 3) fail("'" + text + "': expected 'realloc ID SIZE'");
-            ev.op = AllocOp::Realloc;
-            ev.size = parseSizeWord(words[2], "size");
-            ev.id = liveId("realloc", words[1]);
+            const std::uint64_t size = parseSizeWord(words[2], "size");
+            realloc(words[1], size);
         } else if (op == "empty_cache") {
             if (words.size() != 1) fail("'" + text + "': expected 'empty_cache' alone");
-            ev.op = AllocOp::EmptyCache;
+            emptyCache();
         } else {
-            fail("unknown event '" + op + "'; expected alloc, free, realloc or empty_cache");
+            fail("unknown event '" + std::string(op) + "'; expected alloc, free, realloc or empty_cache");
         }
-        trace.events.push_back(ev);
+    }
+};
+
+/// The allocation records of a binary trace, checked as text events are; its accesses are skipped.
+struct BinarySink final : AllocationSink {
+    Reader& r;
+    explicit BinarySink(Reader& reader) : r(reader) {}
+    void onAllocation(const AllocationRecord& rec) override {
+        ++r.lineNo;
+        r.byteOffset = rec.offset;
+        switch (rec.op) {
+            case AllocationOp::Alloc: r.alloc(rec.id, rec.size, rec.align, rec.site); break;
+            case AllocationOp::Free: r.free(rec.id); break;
+            case AllocationOp::Realloc: r.realloc(rec.id, rec.size); break;
+            case AllocationOp::EmptyCache: r.emptyCache(); break;
+        }
     }
 };
 
 }  // namespace
 
-AllocTrace readAllocTrace(std::istream& in, const std::string& source) {
+AllocTrace readAllocTrace(std::unique_ptr<std::istream> in, const std::string& source) {
     Reader r;
     r.trace.source = source;
     r.trace.sites.push_back("");
-    std::string line;
-    while (std::getline(in, line)) {
-        ++r.lineNo;
+    if (peekBinary(in)) {
+        r.binary = true;
+        const std::unique_ptr<TraceReader> reader = openBinaryTrace(std::move(in), source);
+        BinarySink sink(r);
+        reader->setAllocationSink(&sink);
+        std::vector<Access> scratch(4096);
+        while (reader->read(scratch) != 0) {
+        }
+        return std::move(r.trace);
+    }
+    LineReader lines(std::move(in), source);
+    std::string_view line;
+    while (lines.next(line)) {
+        r.lineNo = lines.lineNumber();
         r.readLine(line);
     }
-    if (in.bad()) throw IoError("cannot read '" + source + "'");
     return std::move(r.trace);
 }
 
+AllocTrace readAllocTrace(std::istream& in, const std::string& source) {
+    return readAllocTrace(std::make_unique<std::istream>(in.rdbuf()), source);
+}
+
 AllocTrace loadAllocTrace(const std::string& path) {
-    if (path == "-") return readAllocTrace(std::cin, "<stdin>");
-    std::ifstream in(path);
-    if (!in) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
-    return readAllocTrace(in, path);
+    return readAllocTrace(openInputFile(path), path == "-" ? "<stdin>" : path);
+}
+
+bool looksLikeAllocText(std::string_view head) {
+    std::size_t pos = 0;
+    while (pos < head.size()) {
+        const std::size_t nl = head.find('\n', pos);
+        const std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        const std::vector<std::string_view> words = lineWords(line);
+        if (!words.empty())
+            return words[0] == "alloc" || words[0] == "free" || words[0] == "realloc" || words[0] == "empty_cache";
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+    }
+    return false;
+}
+
+void writeAllocations(TraceWriter& out, const AllocTrace& trace) {
+    for (const AllocEvent& ev : trace.events) {
+        AllocationRecord r;
+        r.op = static_cast<AllocationOp>(ev.op);
+        if (ev.op != AllocOp::EmptyCache) r.id = trace.names[ev.id];
+        r.size = ev.size;
+        r.align = ev.align;
+        r.site = trace.sites[ev.site];
+        if (!out.writeAllocation(r))
+            throw UsageError("this trace format cannot hold allocation events; write a binary trace or the text "
+                             "allocation format (docs/alloc.md)");
+    }
 }
 
 void writeAllocTrace(std::ostream& os, const AllocTrace& trace) {

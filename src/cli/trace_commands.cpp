@@ -14,7 +14,9 @@
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/preload/record.hpp"
 #include "cachescope/report/report.hpp"
+#include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/info.hpp"
+#include "cachescope/trace/line_reader.hpp"
 #include "cachescope/trace/valgrind.hpp"
 #include "cachescope/trace/writer.hpp"
 #include "commands.hpp"
@@ -147,9 +149,11 @@ void recordAllocationsCommand(const TraceRecordArgs& args) {
     if (!args.kernel.empty() || args.program.empty())
         throw UsageError("trace record --allocations records a program: give it after -- (e.g. 'cachescope trace "
                          "record --allocations -o t.alloc -- ./a.out'), not --kernel");
-    if (args.format != "auto")
-        throw UsageError("--format does not apply to --allocations: it writes the allocation trace format of "
-                         "docs/alloc.md");
+    const std::string ext = std::filesystem::path(args.output).extension().string();
+    const bool binary = args.format == "binary" || (args.format == "auto" && (ext == ".bin" || ext == ".cst"));
+    if (args.format != "auto" && args.format != "binary")
+        throw UsageError("--format " + args.format + " does not apply to --allocations: it writes the allocation "
+                         "trace format of docs/alloc.md, or a binary trace (--format binary, or a .bin or .cst file)");
     checkOutputs({args.output});
     std::string command;
     for (const std::string& a : args.program) command += (command.empty() ? "" : " ") + a;
@@ -163,7 +167,17 @@ void recordAllocationsCommand(const TraceRecordArgs& args) {
     const std::string text = "# allocations of " + command + " (cachescope trace record --allocations)\n" + recording.trace;
     std::istringstream in(text);
     const alloc::AllocTrace trace = alloc::readAllocTrace(in, "the allocations recorded from '" + args.program[0] + "'");
-    writeFileAtomically(args.output, [&](std::ostream& os) { os << text; });
+    writeFileAtomically(args.output, [&](std::ostream& os) {
+        if (!binary) {
+            os << text;
+            return;
+        }
+        TraceMetadata meta;
+        meta.source = "allocations of " + command;
+        const std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, TraceFormat::Binary, meta);
+        alloc::writeAllocations(*writer, trace);
+        writer->finish();
+    });
     std::uint64_t counts[3] = {0, 0, 0};
     for (const alloc::AllocEvent& e : trace.events) ++counts[static_cast<int>(e.op)];
     std::cerr << "cachescope: recorded " << withThousands(trace.events.size()) << " allocation events ("
@@ -213,15 +227,75 @@ void traceRecordCommand(const TraceRecordArgs& args) {
     std::cerr << '\n';
 }
 
+namespace {
+
+/// Is `path` a text allocation trace (its first meaningful line an allocation event)?
+bool isAllocText(const std::string& path) {
+    std::unique_ptr<std::istream> in = openInputFile(path);
+    std::string head(std::size_t{64} * 1024, '\0');
+    in->read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in->gcount()));
+    return !looksBinary(head) && alloc::looksLikeAllocText(head);
+}
+
+/// Converts to or from the allocation trace format: text allocation traces become binary traces of
+/// allocation records and back (docs/trace-format.md, "Allocation blocks").
+void convertAllocations(const TraceConvertArgs& args, bool fromAlloc, bool toAlloc) {
+    if (!fromAlloc) {  // a binary trace's allocation records to the text allocation format
+        if (args.from != "auto" && args.from != "binary")
+            throw UsageError("--to alloc needs a binary trace or an allocation trace: a " + args.from +
+                             " trace holds no allocation events");
+        std::unique_ptr<std::istream> in = openInputFile(args.input);
+        if (!peekBinary(in))
+            throw UsageError("'" + args.input + "' is neither a binary trace nor an allocation trace (docs/alloc.md): "
+                             "only those hold allocation events");
+    }
+    const alloc::AllocTrace trace = alloc::loadAllocTrace(args.input);
+    TraceFormat to = TraceFormat::Binary;
+    if (!toAlloc) {
+        to = outputFormat(args.to, args.output, std::nullopt);
+        if (to != TraceFormat::Binary)
+            throw UsageError("an allocation trace converts to a binary trace (.bin, .cst) or to the allocation text "
+                             "format (.alloc, --to alloc), not to " + std::string(toString(to)) +
+                             " (that format holds accesses only)");
+    }
+    writeFileAtomically(args.output, [&](std::ostream& os) {
+        if (toAlloc) {
+            alloc::writeAllocTrace(os, trace);
+            return;
+        }
+        TraceMetadata meta;
+        meta.source = trace.source;
+        const std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, to, meta);
+        alloc::writeAllocations(*writer, trace);
+        writer->finish();
+    });
+}
+
+}  // namespace
+
 void traceConvertCommand(const TraceConvertArgs& args) {
+    const bool toAlloc =
+        args.to == "alloc" || (args.to == "auto" && std::filesystem::path(args.output).extension() == ".alloc");
+    const bool fromAlloc = args.from == "alloc" || (args.from == "auto" && args.input != "-" && isAllocText(args.input));
+    if (fromAlloc || toAlloc) {
+        checkOutputs({args.output});
+        convertAllocations(args, fromAlloc, toAlloc);
+        return;
+    }
     const TraceFormat to = outputFormat(args.to, args.output, std::nullopt);
     checkOutputs({args.output});
     std::unique_ptr<TraceReader> in = openTrace(args.input, parseTraceFormat(args.from));
     static const TraceMetadata none;
+    std::uint64_t dropped = 0;
     writeFileAtomically(args.output, [&](std::ostream& os) {
         std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, to, in->metadata() ? *in->metadata() : none);
-        copyTrace(*in, *writer);
+        copyTrace(*in, *writer, &dropped);
     });
+    if (dropped != 0)
+        std::cerr << "cachescope: note: " << withThousands(dropped) << " allocation events of " << args.input
+                  << " were left out: the " << toString(to)
+                  << " format holds accesses only (convert to .alloc for the allocations, or keep it binary)\n";
 }
 
 void traceInfoCommand(const TraceInfoArgs& args) {
@@ -261,7 +335,9 @@ Command addTraceCommand(CLI::App& app) {
     recordCmd->add_option("--param,-p", record->params, "Kernel parameter NAME=VALUE (repeatable)");
     addPlacementOption(recordCmd, record->placement);
     recordCmd->add_option("-o,--output", record->output, "Trace file to write (atomically)")->required();
-    recordCmd->add_option("--format", record->format, "Output format (default: from the extension, else binary)")
+    recordCmd->add_option("--format", record->format,
+                          "Output format (default: from the extension, else binary; with --allocations the "
+                          "allocation text format unless binary)")
         ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
     recordCmd->add_option("program", record->program, "Program and its arguments, after --");
     recordCmd->add_flag("--allocations", record->allocations,
@@ -277,14 +353,18 @@ Command addTraceCommand(CLI::App& app) {
     CLI::App* convertCmd = traceCmd->add_subcommand("convert", "Convert a trace between formats");
     convertCmd->add_option("input", convert->input, "Trace to read (- = standard input)")->required();
     convertCmd->add_option("output", convert->output, "Trace to write (atomically)")->required();
-    convertCmd->add_option("--from", convert->from, "Input format (default: detect)")
-        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
-    convertCmd->add_option("--to", convert->to, "Output format (default: from the output's extension)")
-        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary"}));
+    convertCmd->add_option("--from", convert->from,
+                           "Input format (default: detect; alloc = an allocation trace of docs/alloc.md)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary", "alloc"}));
+    convertCmd->add_option("--to", convert->to,
+                           "Output format (default: from the output's extension; .alloc = the allocation trace format)")
+        ->check(CLI::IsMember({"auto", "text", "din", "lackey", "binary", "alloc"}));
     convertCmd->footer(
         "Examples:\n"
         "  cachescope trace convert traces/sample.din sample.bin\n"
-        "  cachescope trace convert matmul.bin matmul.trace");
+        "  cachescope trace convert matmul.bin matmul.trace\n"
+        "  cachescope trace convert traces/textbook-placement.alloc placement.bin\n"
+        "  cachescope trace convert placement.bin placement.alloc");
     auto info = std::make_shared<TraceInfoArgs>();
     CLI::App* infoCmd = traceCmd->add_subcommand("info", "Describe a trace: accesses, footprint, regions");
     addSourceOptions(infoCmd, info->source);

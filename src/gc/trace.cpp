@@ -1,10 +1,5 @@
 #include "cachescope/gc/trace.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <unordered_map>
 
 #include "cachescope/alloc/trace.hpp"  // kMaxAllocSize: the same bound on an object's size
@@ -12,6 +7,7 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/core/format.hpp"
 #include "cachescope/gc/graph.hpp"
+#include "cachescope/trace/line_reader.hpp"
 
 namespace cachescope::gc {
 
@@ -72,15 +68,10 @@ struct Reader {
         if (words.size() != n) fail("'" + text + "': expected '" + form + "'");
     }
 
-    void readLine(const std::string& raw) {
-        std::string text = raw.substr(0, raw.find('#'));
-        if (!text.empty() && text.back() == '\r') text.pop_back();
+    void readLine(std::string_view raw) {
+        std::string text(raw.substr(0, raw.find('#')));
         std::vector<std::string> words;
-        {
-            std::istringstream is(text);
-            std::string w;
-            while (is >> w) words.push_back(w);
-        }
+        for (const std::string_view w : lineWords(raw)) words.emplace_back(w);
         if (words.empty()) return;
         while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
         const std::string& op = words[0];
@@ -163,23 +154,22 @@ struct Reader {
 
 }  // namespace
 
-GcTrace readGcTrace(std::istream& in, const std::string& source) {
+GcTrace readGcTrace(std::unique_ptr<std::istream> in, const std::string& source) {
     Reader r;
     r.trace.source = source;
-    std::string line;
-    while (std::getline(in, line)) {
-        ++r.lineNo;
+    LineReader lines(std::move(in), source);
+    std::string_view line;
+    while (lines.next(line)) {
+        r.lineNo = lines.lineNumber();
         r.readLine(line);
     }
-    if (in.bad()) throw IoError("cannot read '" + source + "'");
     return std::move(r.trace);
 }
 
-GcTrace loadGcTrace(const std::string& path) {
-    if (path == "-") return readGcTrace(std::cin, "<stdin>");
-    std::ifstream in(path);
-    if (!in) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
-    return readGcTrace(in, path);
+GcTrace readGcTrace(std::istream& in, const std::string& source) {
+    return readGcTrace(std::make_unique<std::istream>(in.rdbuf()), source);
 }
+
+GcTrace loadGcTrace(const std::string& path) { return readGcTrace(openInputFile(path), path == "-" ? "<stdin>" : path); }
 
 }  // namespace cachescope::gc

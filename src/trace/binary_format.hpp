@@ -29,6 +29,15 @@ inline constexpr unsigned kOpNew = 0;              // X = 4j + 0: a new stream i
 inline constexpr unsigned kOpUse = 1;              // X = 4j + 1: the stream in slot j
 inline constexpr unsigned kOpFork = 2;             // X = 4j + 2, varint T: slot T := a copy of slot j
 inline constexpr unsigned kOpSwap = 3;             // X = 4j + 3, varint T: slots j and T exchange
+// Version 3 (docs/trace-format.md, "Allocation blocks"): the block header's first word holds the
+// block type in its high byte and the record count below it.
+inline constexpr std::uint32_t kAllocationsVersion = 3;     // the first version with block types
+inline constexpr unsigned kBlockTypeShift = 24;
+inline constexpr std::uint32_t kBlockCountMask = (1U << kBlockTypeShift) - 1;
+inline constexpr unsigned kAccessBlock = 0;                 // accesses (and the end block)
+inline constexpr unsigned kAllocationBlock = 1;             // allocation records
+inline constexpr std::uint32_t kMaxAllocationPayload = 2U << 20;   // the reader's bound on one block
+inline constexpr std::size_t kAllocationFlushBytes = std::size_t{1} << 20;  // the writer's block size
 /// A malformed record can read this far past its first byte (five 10-byte varints at most); the
 /// reader pads payloads with this many zero bytes so that decoding never needs a bounds check.
 inline constexpr std::size_t kPayloadPadding = 64;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,7 @@ public:
     TraceFormat format() const override { return TraceFormat::Binary; }
     std::uint64_t records() const override { return records_; }
     const TraceMetadata* metadata() const override { return &metadata_; }
+    void setAllocationSink(AllocationSink* sink) override { sink_ = sink; }
 
 private:
     [[noreturn]] void fail(std::uint64_t offset, const std::string& what) const {
@@ -147,7 +149,16 @@ private:
         if (got < kBlockHeaderBytes)
             fail(offset_,
                  "truncated block header (expected " + std::to_string(kBlockHeaderBytes - got) + " more bytes)");
-        const std::uint32_t count = getU32(h), bytes = getU32(h + 4), stored = getU32(h + 8);
+        const std::uint32_t word = getU32(h), bytes = getU32(h + 4), stored = getU32(h + 8);
+        // Before version 3 the whole word is the count (so a type byte reads as a count too large).
+        const unsigned type = version_ >= kAllocationsVersion ? word >> kBlockTypeShift : kAccessBlock;
+        const std::uint32_t count = version_ >= kAllocationsVersion ? word & kBlockCountMask : word;
+        if (type == kAllocationBlock) {
+            readAllocationBlock(blockOffset, count, bytes, stored);
+            return;
+        }
+        if (type != kAccessBlock)
+            fail(blockOffset, "block type " + std::to_string(type) + " (expected 0 for accesses or 1 for allocations)");
         if (count > kBlockRecords)
             fail(blockOffset, "block record count " + std::to_string(count) + " (expected 0 to " +
                                   std::to_string(kBlockRecords) + ")");
@@ -182,6 +193,99 @@ private:
         count_ = count;
         bytes_ = bytes;
         startBlock();
+    }
+
+    /// An allocation block (version 3): checked whole, then its records go to the sink in order.
+    void readAllocationBlock(std::uint64_t blockOffset, std::uint32_t count, std::uint32_t bytes, std::uint32_t stored) {
+        if (count == 0 || count > kBlockRecords)
+            fail(blockOffset, "allocation block record count " + std::to_string(count) + " (expected 1 to " +
+                                  std::to_string(kBlockRecords) + ")");
+        if (bytes < count || bytes > kMaxAllocationPayload)
+            fail(blockOffset + 4, "allocation block payload of " + std::to_string(bytes) + " bytes for " +
+                                      std::to_string(count) + " records (expected " + std::to_string(count) + " to " +
+                                      std::to_string(kMaxAllocationPayload) + ")");
+        std::vector<unsigned char> payload(bytes + kPayloadPadding, 0);
+        const std::uint64_t start = offset_;
+        readExact(payload.data(), bytes, "allocation block payload");
+        const std::uint32_t computed = crc32(payload.data(), bytes);
+        if (stored != computed)
+            fail(blockOffset + 8, "allocation block CRC mismatch: stored " + hex32(stored) + ", computed " +
+                                      hex32(computed) + " (expected equal: the block is corrupted)");
+        const unsigned char* const begin = payload.data();
+        const unsigned char* const end = begin + bytes;
+        const unsigned char* p = begin;
+        auto at = [&](const unsigned char* q) { return start + static_cast<std::uint64_t>(q - begin); };
+        std::uint32_t n = 0;
+        auto recordFail = [&](const unsigned char* q, const std::string& what) {
+            fail(at(q), "allocation record " + std::to_string(n) + " of the block: " + what);
+        };
+        auto number = [&](const char* what) {
+            const unsigned char* q = p;
+            std::uint64_t v = 0;
+            if (!varint(p, v)) recordFail(q, std::string(what) + " varint longer than 64 bits");
+            if (p > end) recordFail(q, std::string(what) + " runs past the end of the payload");
+            return v;
+        };
+        // An ID or site: an index into the file's table, or the next index and then the new name.
+        auto name = [&](std::deque<std::string>& table, bool site) -> std::string_view {
+            const char* what = site ? "site" : "ID";
+            const unsigned char* q = p;
+            const std::uint64_t index = number(what);
+            if (index < table.size()) return table[index];
+            if (index > table.size())
+                recordFail(q, std::string(what) + " " + std::to_string(index) + " (expected below " +
+                                  std::to_string(table.size()) + ", or " + std::to_string(table.size()) + " for a new " +
+                                  what + " whose name follows)");
+            q = p;
+            const std::uint64_t length = number("name length");
+            if (length == 0 || length > kMaxAllocationName || length > static_cast<std::uint64_t>(end - p))
+                recordFail(q, std::string(what) + " name of " + std::to_string(length) + " bytes (expected 1 to " +
+                                  std::to_string(std::min<std::uint64_t>(kMaxAllocationName,
+                                                                          static_cast<std::uint64_t>(end - p))) +
+                                  ")");
+            std::string text(reinterpret_cast<const char*>(p), static_cast<std::size_t>(length));
+            if (const std::string problem = allocationNameProblem(text, site); !problem.empty())
+                recordFail(p, std::string(what) + " name \"" + printable(text) + "\" " + problem);
+            p += length;
+            table.push_back(std::move(text));
+            return table.back();
+        };
+        std::vector<AllocationRecord> records(count);
+        for (; n < count; ++n) {
+            if (p >= end)
+                fail(at(end), "allocation block payload ends after " + std::to_string(n) + " of its " +
+                                  std::to_string(count) + " records (expected more records)");
+            AllocationRecord& r = records[n];
+            r.offset = at(p);
+            const unsigned op = *p++;
+            if (op > static_cast<unsigned>(AllocationOp::EmptyCache))
+                recordFail(p - 1, "operation " + std::to_string(op) +
+                                      " (expected 0 alloc, 1 free, 2 realloc or 3 empty_cache)");
+            r.op = static_cast<AllocationOp>(op);
+            if (r.op != AllocationOp::EmptyCache) r.id = name(allocIds_, false);
+            if (r.op == AllocationOp::Alloc || r.op == AllocationOp::Realloc) {
+                const unsigned char* q = p;
+                r.size = number("size");
+                if (r.size > kMaxAllocationSize)
+                    recordFail(q, "size " + std::to_string(r.size) + " (expected at most " +
+                                      std::to_string(kMaxAllocationSize) + ")");
+            }
+            if (r.op == AllocationOp::Alloc) {
+                const unsigned char* q = p;
+                const unsigned align = *p++;
+                if (p > end) recordFail(q, "alignment runs past the end of the payload");
+                if (align > 31)
+                    recordFail(q, "alignment code " + std::to_string(align) +
+                                      " (expected 0 for none or k + 1 for 2^k, k up to 30)");
+                r.align = align == 0 ? 0 : std::uint64_t{1} << (align - 1);
+                r.site = name(allocSites_, true);
+            }
+        }
+        if (p != end)
+            fail(at(p), std::to_string(end - p) + " bytes left in the allocation block payload after its " +
+                            std::to_string(count) + " records (expected none)");
+        if (sink_ != nullptr)
+            for (const AllocationRecord& r : records) sink_->onAllocation(r);
     }
 
     /// The decoder's state at the start of the current block's payload.
@@ -409,6 +513,11 @@ private:
     std::uint64_t records_ = 0;
     std::uint64_t blocksTotal_ = 0;
     bool ended_ = false;
+    // Allocation records (version 3): where they go, and the file-wide tables of ID and site names
+    // (a deque: the records' views into it stay valid as it grows). Site 0 is "no site".
+    AllocationSink* sink_ = nullptr;
+    std::deque<std::string> allocIds_;
+    std::deque<std::string> allocSites_{std::string()};
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "binary_format.hpp"
 #include "cachescope/core/json_text.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/trace/allocation.hpp"
 #include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/crc32.hpp"
 #include "cachescope/trace/metadata.hpp"
@@ -45,6 +46,7 @@ public:
     }
 
     void write(std::span<const Access> block) override {
+        if (!block.empty()) flushAllocations();  // the records written so far come first
         for (const Access& a : block) {
             if (a.size == 0 || a.size > kMaxReferenceSize)
                 throw TraceError("binary trace writer: access " + std::to_string(total_ + pending_.size()) +
@@ -59,9 +61,48 @@ public:
         }
     }
 
+    /// Allocation records gather in an allocation block; the accesses written before them are emitted
+    /// first (as a shorter access block), so the file keeps the trace's order.
+    bool writeAllocation(const AllocationRecord& r) override {
+        const std::uint64_t n = allocations_ + allocCount_;
+        auto bad = [&](const std::string& what) {
+            throw TraceError("binary trace writer: allocation record " + std::to_string(n) + ": " + what);
+        };
+        if (static_cast<unsigned>(r.op) > static_cast<unsigned>(AllocationOp::EmptyCache))
+            bad("unknown operation " + std::to_string(static_cast<unsigned>(r.op)));
+        flushBlock();
+        allocPayload_.push_back(static_cast<char>(r.op));
+        if (r.op != AllocationOp::EmptyCache) {
+            if (const std::string p = allocationNameProblem(r.id, false); !p.empty()) bad("ID name " + p);
+            putName(allocIds_, r.id);
+        }
+        if (r.op == AllocationOp::Alloc || r.op == AllocationOp::Realloc) {
+            if (r.size > kMaxAllocationSize)
+                bad("size " + std::to_string(r.size) + " (expected at most " + std::to_string(kMaxAllocationSize) + ")");
+            putVarint(allocPayload_, r.size);
+        }
+        if (r.op == AllocationOp::Alloc) {
+            if (r.align != 0 && ((r.align & (r.align - 1)) != 0 || r.align > kMaxAllocationAlign))
+                bad("alignment " + std::to_string(r.align) + " (expected 0 or a power of two up to 2^30)");
+            unsigned log = 0;
+            while (r.align != 0 && (std::uint64_t{1} << log) != r.align) ++log;
+            allocPayload_.push_back(static_cast<char>(r.align == 0 ? 0 : log + 1));
+            if (r.site.empty()) {
+                allocPayload_.push_back(0);
+            } else {
+                if (const std::string p = allocationNameProblem(r.site, true); !p.empty()) bad("site name " + p);
+                putName(allocSites_, r.site);
+            }
+        }
+        ++allocCount_;
+        if (allocCount_ == kBlockRecords || allocPayload_.size() >= kAllocationFlushBytes) flushAllocations();
+        return true;
+    }
+
     void finish() override {
         if (finished_) return;
         flushBlock();
+        flushAllocations();
         std::string end;
         putU32(end, 0);
         putU32(end, kEndPayloadBytes);
@@ -285,6 +326,29 @@ private:
         pending_.clear();
     }
 
+    /// An ID or site: its index in the file's table, or (the first time) the next index and the name.
+    void putName(std::unordered_map<std::string, std::uint32_t>& table, std::string_view name) {
+        const auto [it, added] = table.try_emplace(std::string(name), static_cast<std::uint32_t>(table.size()));
+        putVarint(allocPayload_, it->second);
+        if (added) {
+            putVarint(allocPayload_, name.size());
+            allocPayload_.append(name);
+        }
+    }
+
+    void flushAllocations() {
+        if (allocCount_ == 0) return;
+        std::string header;
+        putU32(header, kAllocationBlock << kBlockTypeShift | allocCount_);
+        putU32(header, static_cast<std::uint32_t>(allocPayload_.size()));
+        putU32(header, crc32(allocPayload_));
+        emit(header);
+        emit(allocPayload_);
+        allocations_ += allocCount_;
+        allocCount_ = 0;
+        allocPayload_.clear();
+    }
+
     void emit(const std::string& bytes) {
         out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         if (!out_) throw IoError("binary trace writer: the output stream failed");
@@ -299,6 +363,13 @@ private:
     std::string payload_;
     std::uint64_t total_ = 0;
     bool finished_ = false;
+    // Allocation records: the pending block, and the file-wide tables of ID and site names, in the
+    // order they were first written (site 0 is "no site").
+    std::string allocPayload_;
+    std::uint32_t allocCount_ = 0;
+    std::uint64_t allocations_ = 0;
+    std::unordered_map<std::string, std::uint32_t> allocIds_;
+    std::unordered_map<std::string, std::uint32_t> allocSites_{{"", 0}};
 };
 
 }  // namespace

@@ -42,6 +42,20 @@ std::string traceErrorMessage(std::string_view file, std::uint64_t line, std::st
     return msg;
 }
 
+std::vector<std::string_view> lineWords(std::string_view line) {
+    line = line.substr(0, line.find('#'));
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; };
+    while (i < line.size()) {
+        while (i < line.size() && space(line[i])) ++i;
+        const std::size_t start = i;
+        while (i < line.size() && !space(line[i])) ++i;
+        if (i > start) words.push_back(line.substr(start, i - start));
+    }
+    return words;
+}
+
 LineReader::LineReader(std::unique_ptr<std::istream> stream, std::string name, std::size_t blockSize)
     : stream_(std::move(stream)), name_(std::move(name)) {
     if (!stream_) throw std::invalid_argument("LineReader: null stream");

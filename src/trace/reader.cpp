@@ -118,6 +118,8 @@ private:
     PrefixedStreamBuf buf_;
 };
 
+}  // namespace
+
 /// Reads the first bytes to look for the binary magic, then puts them back: by seeking when the
 /// stream can, otherwise by wrapping it. Returns true if the stream holds a binary trace.
 bool peekBinary(std::unique_ptr<std::istream>& stream) {
@@ -132,8 +134,6 @@ bool peekBinary(std::unique_ptr<std::istream>& stream) {
     stream = std::make_unique<PrefixedStream>(std::move(stream), std::move(prefix));
     return binary;
 }
-
-}  // namespace
 
 std::unique_ptr<TraceReader> openTraceWithBlockSize(std::unique_ptr<std::istream> stream, const std::string& name,
                                                     TraceFormat format, std::size_t blockSize) {
@@ -159,6 +159,19 @@ std::unique_ptr<TraceReader> openTrace(const std::string& path, TraceFormat form
         throw IoError("cannot open trace '" + path + "': " + (err != 0 ? std::strerror(err) : "cannot be opened"));
     }
     return openTrace(std::move(file), path, format);
+}
+
+std::unique_ptr<std::istream> openInputFile(const std::string& path) {
+    if (path == "-") return std::make_unique<std::istream>(std::cin.rdbuf());
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw IoError("'" + path + "' is a directory");
+    errno = 0;
+    auto file = std::make_unique<std::ifstream>(path, std::ios::in | std::ios::binary);
+    if (!file->is_open()) {
+        const int err = errno;
+        throw IoError("cannot open '" + path + "': " + (err != 0 ? std::strerror(err) : "cannot be opened"));
+    }
+    return file;
 }
 
 }  // namespace cachescope

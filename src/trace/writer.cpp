@@ -131,7 +131,19 @@ std::unique_ptr<TraceWriter> makeTraceWriter(std::ostream& out, TraceFormat form
                      "': expected one of text, din, lackey, binary");
 }
 
-std::uint64_t copyTrace(TraceReader& in, TraceWriter& out) {
+std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations) {
+    // The reader hands a record over before the accesses after it: written in the same order.
+    struct Forward final : AllocationSink {
+        TraceWriter& out;
+        std::uint64_t dropped = 0;
+        explicit Forward(TraceWriter& w) : out(w) {}
+        void onAllocation(const AllocationRecord& record) override { dropped += out.writeAllocation(record) ? 0 : 1; }
+    } forward(out);
+    in.setAllocationSink(&forward);
+    struct Unset {
+        TraceReader& in;
+        ~Unset() { in.setAllocationSink(nullptr); }
+    } unset{in};
     std::vector<Access> block(4096);
     std::uint64_t total = 0;
     for (;;) {
@@ -141,6 +153,7 @@ std::uint64_t copyTrace(TraceReader& in, TraceWriter& out) {
         total += n;
     }
     out.finish();
+    if (droppedAllocations != nullptr) *droppedAllocations = forward.dropped;
     return total;
 }
 

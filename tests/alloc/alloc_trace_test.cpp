@@ -75,6 +75,9 @@ TEST_CASE("alloc trace: bad input names the line, the text and what was expected
     CHECK(errorOf("alloc a 99999999999999999999999\n") ==
           "t.alloc:1: size '99999999999999999999999' is not a size; expected a byte count such as 4096 or 2MiB");
     CHECK(errorOf("alloc a 10 24\n") == "t.alloc:1: alignment '24' is not a power of two between 1 and 1GiB");
+    CHECK(errorOf("alloc a 10 16 9x\n") ==
+          "t.alloc:1: site '9x' starts with a digit or '-'; expected a name such as conv1.im2col (a word that "
+          "starts with a digit after the size is the alignment)");
     CHECK(errorOf("alloc a 10 0\n") == "t.alloc:1: alignment '0' is not a power of two between 1 and 1GiB");
     CHECK(errorOf("alloc a 10 2GiB\n") == "t.alloc:1: alignment '2GiB' is not a power of two between 1 and 1GiB");
     CHECK(errorOf("alloc a 10 -8\n") ==

@@ -63,10 +63,10 @@ TEST_CASE("binary errors: header") {
     CHECK_ERROR(good.substr(0, 5), "t.cst: byte 5: truncated header (expected 3 more bytes)");
     CHECK_ERROR(good.substr(0, 10), "t.cst: byte 10: truncated header (expected 10 more bytes)");
     std::string v = good;
-    v[8] = 3;
-    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 3 (expected 1 to 2)");
+    v[8] = 4;
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 4 (expected 1 to 3)");
     v[8] = 0;
-    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 2)");
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 3)");
     std::string f = good;
     f[12] = 1;
     CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0)");

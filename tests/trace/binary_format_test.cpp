@@ -125,7 +125,7 @@ TEST_CASE("binary format: header layout") {
     const std::string json = toJson(m).dump();
     REQUIRE(file.size() == 20 + json.size() + 4 + 20);
     CHECK(file.substr(0, 8) == std::string("CSTRACE\x1a", 8));
-    CHECK(file.substr(8, 4) == bytes({2, 0, 0, 0}));   // version 2
+    CHECK(file.substr(8, 4) == bytes({3, 0, 0, 0}));   // version 3
     CHECK(file.substr(12, 4) == bytes({0, 0, 0, 0}));  // flags
     std::string length;
     appendU32(length, static_cast<std::uint32_t>(json.size()));
@@ -166,7 +166,7 @@ TEST_CASE("binary format: the worked example of docs/trace-format.md, byte by by
     CHECK(file == header + expectedBlock + payload + endBlock(8));
     // The CRCs printed in docs/trace-format.md, computed there with Python's zlib.crc32.
     CHECK(header.size() == 20 + 197 + 4);
-    CHECK(header.substr(header.size() - 4) == bytes({0x96, 0x6A, 0xE9, 0xD4}));
+    CHECK(header.substr(header.size() - 4) == bytes({0x4A, 0x1D, 0xE2, 0x32}));  // version 3 (0xd4e96a96 in version 2)
     CHECK(expectedBlock.substr(8) == bytes({0x41, 0xEC, 0x35, 0x6E}));
     CHECK(endBlock(8).substr(8, 4) == bytes({0xDC, 0xC4, 0xC7, 0xB6}));
     CHECK(readBinary(file) == accesses);

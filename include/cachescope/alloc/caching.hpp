@@ -35,6 +35,7 @@
 #include "cachescope/alloc/block_map.hpp"
 #include "cachescope/alloc/fit.hpp"
 #include "cachescope/alloc/free_tree.hpp"
+#include "cachescope/alloc/size_index.hpp"
 
 namespace cachescope::alloc {
 
@@ -68,20 +69,22 @@ public:
     static std::uint64_t segmentSize(std::uint64_t rounded);
     /// Segments by address.
     const std::map<std::uint64_t, Segment>& segments() const { return segments_; }
-    /// Cached free blocks of the small or large pool: (size, address), ascending.
-    const std::set<std::pair<std::uint64_t, std::uint64_t>>& pool(bool small) const { return small ? small_ : large_; }
+    /// Cached free blocks of the small or large pool: (size, address), ascending (a copy).
+    std::set<std::pair<std::uint64_t, std::uint64_t>> pool(bool small) const {
+        return (small ? small_ : large_).sorted();
+    }
     std::map<std::uint64_t, std::uint64_t> liveBlocks() const { return used_.sorted(); }
 
 private:
     std::map<std::uint64_t, Segment>::iterator segmentOf(std::uint64_t address);
-    std::set<std::pair<std::uint64_t, std::uint64_t>>& poolOf(bool small) { return small ? small_ : large_; }
+    SizeIndex& poolOf(bool small) { return small ? small_ : large_; }
 
     std::uint64_t capacity_;
     std::uint64_t reserved_ = 0;
     FitAllocator device_{FitPolicy::First};         // segment addresses (cudaMalloc)
     std::map<std::uint64_t, Segment> segments_;
     FreeBlockTree cached_;                           // every cached free block, by address
-    std::set<std::pair<std::uint64_t, std::uint64_t>> small_, large_;  // the pools: (size, address)
+    SizeIndex small_, large_;                        // the pools: (size, address)
     BlockMap used_;                                                     // address -> block size
 };
 

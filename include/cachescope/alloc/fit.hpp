@@ -17,8 +17,8 @@
 // that knows the largest block in each subtree), so first- and next-fit find their block in
 // O(log n) instead of walking the list; their `steps` are still the free blocks a walk of the
 // address-ordered list would have visited (the tree's rank of the block found). Best- and
-// worst-fit also index them by (size, address) in a std::set and look the block up in O(log n);
-// their steps are the index entries looked at.
+// worst-fit also index them by (size, address) in a SizeIndex (alloc/size_index.hpp, a treap in
+// one vector) and look the block up in O(log n); their steps are the index entries looked at.
 //
 // Worked example (the textbook exercise; free blocks of 100, 500, 200, 300, 600 KB, requests of
 // 212, 417, 112, 426 KB): first-fit puts 212 in 500, 417 in 600, 112 in the 288 left of 500, and
@@ -26,10 +26,10 @@
 // of 600, and 426 fails.
 
 #include <map>
-#include <set>
 
 #include "cachescope/alloc/block_map.hpp"
 #include "cachescope/alloc/free_tree.hpp"
+#include "cachescope/alloc/size_index.hpp"
 
 #include "cachescope/alloc/allocator.hpp"
 
@@ -56,14 +56,16 @@ public:
 
 private:
     bool sized() const;
-    AllocResult place(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start, std::uint64_t size);
+    AllocResult place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size, bool indexed = true);
+    AllocResult grow(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start, std::uint64_t size);
+    AllocResult placed(std::uint64_t start, std::uint64_t size);
 
     FitPolicy policy_;
     std::uint64_t capacity_;
     std::uint64_t top_ = 0;    // the heap's top: everything below it is reserved
     std::uint64_t rover_ = 0;  // next-fit: where the last allocation ended
     FreeBlockTree free_;
-    std::set<std::pair<std::uint64_t, std::uint64_t>> bySize_;          // best/worst: (size, address)
+    SizeIndex bySize_;                                                  // best/worst: (size, address)
     BlockMap used_;                                                     // address -> block size
 };
 

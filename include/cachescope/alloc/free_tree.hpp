@@ -21,6 +21,16 @@
 
 namespace cachescope::alloc {
 
+/// The next treap priority from `seed` (splitmix64: a fixed sequence, so a tree's shape is the
+/// same on every run).
+inline std::uint32_t treapPriority(std::uint64_t& seed) {
+    seed += 0x9E3779B97F4A7C15ull;
+    std::uint64_t z = seed;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<std::uint32_t>(z ^ (z >> 31));
+}
+
 class FreeBlockTree {
 public:
     struct Block {
@@ -53,17 +63,27 @@ public:
     /// size) holds; fits must imply size >= minSize. O(log n) when fits is just the size test.
     template <class Fits>
     Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits) const {
-        return find(root_, from, minSize, fits);
+        std::size_t rank = 0;
+        return find(root_, from, minSize, fits, rank);
+    }
+    /// The same, and the block's rank (the blocks below it) in `rank`, from the same descent.
+    template <class Fits>
+    Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits, std::size_t& rank) const {
+        rank = 0;
+        return find(root_, from, minSize, fits, rank);
     }
 
     /// Takes [start, start + size) out of the free block at `blockAddress`, which holds it; the
     /// pieces before and after stay free.
     void carve(std::uint64_t blockAddress, std::uint64_t start, std::uint64_t size);
+    /// The same for a block known to be in the tree as it is (saves looking it up).
+    void carve(Block block, std::uint64_t start, std::uint64_t size);
     /// Frees [address, address + size), merging with a free block ending at `address` if it is at
     /// or above `low`, and one starting at the end if that end is below `high`. Returns the block
-    /// it became.
+    /// it became; `absorbed`, if given (two blocks), gets the free neighbours merged into it
+    /// (before, after; none where there was none).
     Block release(std::uint64_t address, std::uint64_t size, std::uint64_t low = 0,
-                  std::uint64_t high = ~std::uint64_t{0});
+                  std::uint64_t high = ~std::uint64_t{0}, Block* absorbed = nullptr);
 
     /// Every block in address order.
     template <class F>
@@ -78,23 +98,31 @@ private:
     };
 
     void update(std::uint32_t t);
+    bool updateMax(std::uint32_t t);
+    void grow(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize);
+    void fixMaxUp();
     void split(std::uint32_t t, std::uint64_t key, std::uint32_t& less, std::uint32_t& rest);
     std::uint32_t merge(std::uint32_t a, std::uint32_t b);
     std::uint32_t newNode(std::uint64_t address, std::uint64_t size);
-    void insertAt(std::uint32_t& t, std::uint32_t n);
-    void eraseAt(std::uint32_t& t, std::uint64_t address);
-    bool resizeAt(std::uint32_t t, std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize);
 
+    // `below` counts the blocks below t's subtree on entry; on success, those below the block found.
     template <class Fits>
-    Block find(std::uint32_t t, std::uint64_t from, std::uint64_t minSize, Fits& fits) const {
+    Block find(std::uint32_t t, std::uint64_t from, std::uint64_t minSize, Fits& fits, std::size_t& below) const {
         while (t != 0 && nodes_[t].maxSize >= minSize) {
             const Node& n = nodes_[t];
             if (n.address < from) {
+                below += nodes_[n.left].count + 1;
                 t = n.right;
                 continue;
             }
-            if (const Block b = find(n.left, from, minSize, fits)) return b;
+            std::size_t inLeft = below;
+            if (const Block b = find(n.left, from, minSize, fits, inLeft)) {
+                below = inLeft;
+                return b;
+            }
+            below += nodes_[n.left].count;
             if (n.size >= minSize && fits(n.address, n.size)) return {n.address, n.size};
+            ++below;
             t = n.right;
             from = 0;  // everything to the right is above `from`
         }
@@ -111,6 +139,7 @@ private:
 
     std::vector<Node> nodes_ = std::vector<Node>(1);  // [0] is the empty tree
     std::vector<std::uint32_t> spare_;
+    std::vector<std::uint32_t> path_;  // scratch: the nodes from the root down to the one changed
     std::uint32_t root_ = 0;
     std::uint64_t total_ = 0;
     std::uint64_t seed_ = 0x9E3779B97F4A7C15ull;

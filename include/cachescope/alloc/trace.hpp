@@ -15,15 +15,23 @@
 
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "cachescope/trace/allocation.hpp"
+
+namespace cachescope {
+class TraceWriter;
+}
 
 namespace cachescope::alloc {
 
 /// Larger sizes are refused as absurd: 2^48 bytes (256 TiB), the user address space of x86-64.
-inline constexpr std::uint64_t kMaxAllocSize = std::uint64_t{1} << 48;
+inline constexpr std::uint64_t kMaxAllocSize = kMaxAllocationSize;
 /// Largest alignment accepted: 1 GiB (huge pages).
-inline constexpr std::uint64_t kMaxAlign = std::uint64_t{1} << 30;
+inline constexpr std::uint64_t kMaxAlign = kMaxAllocationAlign;
 
 enum class AllocOp : unsigned char { Alloc, Free, Realloc, EmptyCache };
 
@@ -43,11 +51,24 @@ struct AllocTrace {
     std::vector<std::string> sites;   // sites[0] is "" (no site)
 };
 
-/// Reads a text allocation trace from `in`; `source` names it in messages. Throws TraceError at
-/// the first bad line ("trace.alloc:7: free of 'x', which was already freed at line 5").
+/// Reads an allocation trace from `in`: the text format, or a binary trace (docs/trace-format.md)
+/// whose allocation records are read and whose accesses are skipped. `source` names it in
+/// messages. Throws TraceError at the first bad line ("trace.alloc:7: free of 'x', which was
+/// already freed at line 5") or record ("t.bin: byte 312 (allocation event 7): free of 'x', which
+/// was already freed at event 5"); in a binary trace an event's `line` is its number (1-based).
+AllocTrace readAllocTrace(std::unique_ptr<std::istream> in, const std::string& source);
 AllocTrace readAllocTrace(std::istream& in, const std::string& source);
-/// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened.
+/// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened ("'X' is a
+/// directory", "cannot open 'X': No such file or directory").
 AllocTrace loadAllocTrace(const std::string& path);
+
+/// True if the first meaningful line of `head` (the start of a text file) is an allocation event:
+/// `trace convert` tells allocation traces from access traces so.
+bool looksLikeAllocText(std::string_view head);
+
+/// Writes the events of `trace` as allocation records to `out` (a binary trace writer; trace/
+/// allocation.hpp). UsageError if the format cannot hold them.
+void writeAllocations(TraceWriter& out, const AllocTrace& trace);
 
 /// Writes `trace` in the text format: one comment line ("# " + source), then one event a line, so
 /// that event i is on line i + 2 (TraceBuilder numbers its events so). readAllocTrace gives the

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <istream>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,11 @@ struct GcTrace {
 
 /// Reads an object-graph trace from `in`; `source` names it in messages. Throws TraceError at the
 /// first bad line ("t.gc:7: ref of 'x', which is unreachable since line 5 (garbage) ...").
+GcTrace readGcTrace(std::unique_ptr<std::istream> in, const std::string& source);
 GcTrace readGcTrace(std::istream& in, const std::string& source);
-/// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened.
+/// Opens `path` ("-" = standard input) and reads it; IoError if it cannot be opened ("'X' is a
+/// directory", "cannot open 'X': No such file or directory"). Lines are read by trace/line_reader
+/// (CRLF accepted, at most 4096 bytes a line).
 GcTrace loadGcTrace(const std::string& path);
 
 /// "n1 (Node, 48 B)" or "n1 (48 B)": an object for people.

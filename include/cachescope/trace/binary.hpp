@@ -8,6 +8,8 @@
 // Records are encoded per stream (an access's site, kind and size), as deltas from the stream's
 // previous address: kernels' regular strides cost one byte per access. Version 2 lets one site
 // keep several streams (lanes) at once, so traces without sites (din, Lackey) compress too.
+// Version 3 adds allocation blocks (trace/allocation.hpp): alloc, free and realloc records placed
+// between the access blocks in trace order.
 // Every block starts from a clean state, so a reader can check and decode blocks independently.
 //
 // Readers never trust the file: truncation, bad CRCs, impossible counts or lengths give a
@@ -25,10 +27,14 @@
 namespace cachescope {
 
 inline constexpr char kBinaryTraceMagic[8] = {'C', 'S', 'T', 'R', 'A', 'C', 'E', '\x1a'};
-inline constexpr std::uint32_t kBinaryTraceVersion = 2;  // what the writer writes; the reader takes 1 and 2
+inline constexpr std::uint32_t kBinaryTraceVersion = 3;  // what the writer writes; the reader takes 1 to 3
 
 /// True if `prefix` (the first bytes of a file) starts with the binary magic.
 bool looksBinary(std::string_view prefix);
+
+/// Reads the first bytes of `stream` to look for the binary magic, then puts them back (by seeking
+/// when the stream can, otherwise by wrapping it, so a pipe works too). True if it is binary.
+bool peekBinary(std::unique_ptr<std::istream>& stream);
 
 /// A reader of a binary trace (openTrace detects the magic and calls this). `name` in messages.
 std::unique_ptr<TraceReader> openBinaryTrace(std::unique_ptr<std::istream> stream, const std::string& name);

@@ -37,6 +37,14 @@ namespace cachescope {
 std::string traceErrorMessage(std::string_view file, std::uint64_t line, std::string_view problem,
                               std::string_view text, std::string_view expected);
 
+/// Opens `path` to be read ("-" = standard input). Throws IoError "'X' is a directory" or
+/// "cannot open 'X': <the OS reason>" (e.g. "No such file or directory").
+std::unique_ptr<std::istream> openInputFile(const std::string& path);
+
+/// The words of a line of a text event trace (allocation, object-graph): what comes before a '#'
+/// comment, split at spaces and tabs (and a '\r' left at the end).
+std::vector<std::string_view> lineWords(std::string_view line);
+
 class LineReader {
 public:
     static constexpr std::size_t kMaxLineLength = 4096;

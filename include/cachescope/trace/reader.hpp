@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/trace/allocation.hpp"
 #include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
@@ -49,6 +50,12 @@ public:
     virtual std::uint64_t skippedLines() const { return 0; }
     /// Regions and sites, when the trace carries them (binary traces, kernels); nullptr otherwise.
     virtual const TraceMetadata* metadata() const { return nullptr; }
+    /// Where the allocation records of the trace go (binary traces of version 3 hold them;
+    /// trace/allocation.hpp), or nullptr (the default) to skip them. The reader hands each record to
+    /// the sink from inside read() or view(), before it returns the accesses that follow the record
+    /// in the trace: records handed out during a call come after every access of the earlier calls.
+    /// Readers of formats without allocations ignore it.
+    virtual void setAllocationSink(AllocationSink* sink) { (void)sink; }
 };
 
 /// Opens `path` ("-" = standard input) for streaming. With TraceFormat::Auto the format is

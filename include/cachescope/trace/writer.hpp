@@ -20,6 +20,14 @@ class TraceWriter {
 public:
     virtual ~TraceWriter() = default;
     virtual void write(std::span<const Access> block) = 0;
+    /// Writes one allocation record after the accesses written so far (trace/allocation.hpp).
+    /// Returns false if the format cannot hold allocations (every format but binary): the record is
+    /// dropped. The binary writer throws TraceError for a record it cannot store (a name that is
+    /// not a word, a size above kMaxAllocationSize, an alignment that is not a power of two).
+    virtual bool writeAllocation(const AllocationRecord& record) {
+        (void)record;
+        return false;
+    }
     /// Flushes and writes any trailer. Throws IoError if the stream failed.
     virtual void finish() = 0;
 };
@@ -29,7 +37,9 @@ public:
 /// text writer puts its `source` in a leading '#' comment). Throws UsageError for Auto or Kernel.
 std::unique_ptr<TraceWriter> makeTraceWriter(std::ostream& out, TraceFormat format, const TraceMetadata& metadata);
 
-/// Reads `in` to its end into `out` (then out.finish()); returns the number of accesses.
-std::uint64_t copyTrace(TraceReader& in, TraceWriter& out);
+/// Reads `in` to its end into `out` (then out.finish()), allocation records included, in order;
+/// returns the number of accesses. `droppedAllocations`, if given, gets the number of allocation
+/// records `out` could not hold (the text formats hold none).
+std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations = nullptr);
 
 }  // namespace cachescope
