@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "cachescope/policy/splitmix64.hpp"
 #include "mmu/page_cache_test_util.hpp"
 #include "reference/reference_page_cache.hpp"
@@ -32,9 +34,9 @@ TEST_CASE("page cache reference: the Mmu agrees with a naive model on random tra
     }();
     SplitMix64 rng(15);
     for (int trial = 0; trial < 120; ++trial) {
-        const auto frames = static_cast<std::uint32_t>(2 + rng.next() % 7);
-        const bool lru = rng.next() % 2 == 0;
         const auto readahead = static_cast<std::uint32_t>(rng.next() % 4);
+        const auto frames = std::max(readahead, static_cast<std::uint32_t>(2 + rng.next() % 7));  // readahead <= frames
+        const bool lru = rng.next() % 2 == 0;
         CAPTURE(trial);
         CAPTURE(frames);
         CAPTURE(lru);
