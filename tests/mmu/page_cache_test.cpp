@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "cachescope/core/error.hpp"
+#include "cachescope/report/report.hpp"
 #include "mmu/page_cache_test_util.hpp"
 
 using namespace cachescope;
@@ -205,4 +208,29 @@ TEST_CASE("page cache: file-backed regions round-trip through the metadata JSON,
     bad = j;
     bad["regions"][1]["file_offset"] = 0;
     CHECK_THROWS_WITH_AS(metadataFromJson(bad, "t"), doctest::Contains("given without 'file'"), TraceError);
+}
+
+TEST_CASE("page cache: the report adds its block only for traces with file-backed regions") {
+    Simulator plain(pagingConfig(4));
+    touch(plain, at(0));
+    const RunSummary none = summarize(plain, RunInfo{});
+    CHECK_FALSE(none.translation->pageCache);
+    CHECK_FALSE(reportJson(none)["mmu"].contains("page_cache"));
+
+    Simulator sim(pagingConfig(4, "lru", 1));
+    sim.mapFiles({fileRegion("data", kBase, 4 * kPage, "f", 4 * kPage)});
+    touch(sim, at(0), AccessKind::Write);  // reads pages 0 and 1
+    const RunSummary s = summarize(sim, RunInfo{});
+    REQUIRE(s.translation->pageCache);
+    const auto j = reportJson(s)["mmu"]["page_cache"];
+    CHECK(j["file_major_faults"] == 1);
+    CHECK(j["readahead_pages_read"] == 1);
+    CHECK(j["readahead_pages_pending"] == 1);
+    CHECK(j["writebacks_at_end"] == 1);
+    CHECK(j["storage_bytes_written"] == kPage);
+    CHECK(j["resident_page_cache_pages"] == 2);
+    std::ostringstream text;
+    printText(text, s);
+    CHECK(text.str().find("faults: 0 minor, 1 file major (read from storage)") != std::string::npos);
+    CHECK(text.str().find("file write-backs: 0 on eviction, 1 at the end of the run (4,096 bytes)") != std::string::npos);
 }
