@@ -91,7 +91,9 @@ const std::vector<std::string>& ConfigEditor::keysOf(Kind kind) {
     static const std::vector<std::string> memory{"latency"};
     static const std::vector<std::string> mmu{"page_size",        "levels",          "bits_per_level",
                                               "pte_size",         "physical_memory", "frame_allocation",
-                                              "page_replacement", "walk_entry",      "page_fault_latency"};
+                                              "page_replacement", "walk_entry",      "page_fault_latency",
+                                              "readahead"};
+    static const std::vector<std::string> storage{"latency_ns", "bandwidth"};  // mmu.storage (docs/mmap.md)
     static const std::vector<std::string> huge{"base", "size", "page_size"};
     static const std::vector<std::string> walk{"level", "entries", "associativity", "replacement", "latency"};
     static const std::vector<std::string> tlb{"name", "entries", "associativity", "replacement", "latency", "holds"};
@@ -110,6 +112,8 @@ const std::vector<std::string>& ConfigEditor::keysOf(Kind kind) {
             return walk;
         case Kind::Tlb:
             return tlb;
+        case Kind::Storage:
+            return storage;
     }
     return top;
 }
@@ -130,6 +134,7 @@ void ConfigEditor::rebuildFields() {
     addAll("/memory", Kind::Memory);
     if (hasMmu()) {
         addAll("/mmu", Kind::Mmu);
+        addAll("/mmu/storage", Kind::Storage);
         const nlohmann::json& m = doc_["mmu"];
         if (m.contains("huge_pages") && m["huge_pages"].is_array())
             for (std::size_t i = 0; i < m["huge_pages"].size(); ++i)

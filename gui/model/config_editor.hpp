@@ -36,7 +36,7 @@ public:
     /// The kinds of object the loader reads, and the keys the editor edits in each: every key the
     /// loader accepts except "$schema" (ignored by the loader) and the arrays edited as structure
     /// ("caches", "tlbs", "memory", "mmu" at the top; "huge_pages", "walk_caches" in the MMU).
-    enum class Kind : std::uint8_t { Top, Cache, Memory, Mmu, HugePage, WalkCache, Tlb };
+    enum class Kind : std::uint8_t { Top, Cache, Memory, Mmu, HugePage, WalkCache, Tlb, Storage };
     static const std::vector<std::string>& keysOf(Kind kind);
 
     /// The editable fields, in display order: the top level, each cache, memory, the MMU, its

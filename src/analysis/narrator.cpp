@@ -277,6 +277,7 @@ void Narrator::onPageFault(const PageFaultEvent& e) {
     PageFault f;
     f.major = e.major;
     f.huge = e.huge;
+    f.file = e.file;
     f.frame = e.frame;
     f.physicalBase = e.physicalBase;
     f.latency = sim_->mmu()->config().pageFaultLatency;

@@ -280,7 +280,8 @@ private:
             fail(path, "expected an mmu object such as {\"page_size\": \"4KiB\"}, found " + describe(j));
         checkKeys(j, path,
                   {"page_size", "levels", "bits_per_level", "pte_size", "physical_memory", "frame_allocation",
-                   "page_replacement", "huge_pages", "walk_caches", "walk_entry", "page_fault_latency"});
+                   "page_replacement", "huge_pages", "walk_caches", "walk_entry", "page_fault_latency",
+                   "readahead", "storage"});
         MmuConfig m;
         if (j.contains("page_size")) m.pageSize = size(j["page_size"], path + "/page_size");
         // levels and bits_per_level: either, both (they must agree) or neither (4 levels of 9 bits).
@@ -345,7 +346,22 @@ private:
         }
         if (j.contains("page_fault_latency"))
             m.pageFaultLatency = latency(j["page_fault_latency"], path + "/page_fault_latency");
+        if (j.contains("readahead"))
+            m.readahead = smallInteger(j["readahead"], path + "/readahead", "a number of pages (0 turns readahead off)");
+        if (j.contains("storage")) m.storage = storage(j["storage"], path + "/storage");
         return m;
+    }
+
+    StorageConfig storage(const json& j, const std::string& path) const {
+        if (!j.is_object())
+            fail(path, "expected a storage object such as {\"latency_ns\": 100000, \"bandwidth\": \"2GiB\"}, found " +
+                           describe(j));
+        checkKeys(j, path, {"latency_ns", "bandwidth"});
+        StorageConfig s;
+        if (j.contains("latency_ns"))
+            s.latencyNs = unsignedInteger(j["latency_ns"], path + "/latency_ns", "a number of nanoseconds per request");
+        if (j.contains("bandwidth")) s.bandwidth = size(j["bandwidth"], path + "/bandwidth");
+        return s;
     }
 
     HugePageRange hugePages(const json& j, const std::string& path) const {

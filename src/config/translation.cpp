@@ -161,6 +161,13 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
                                          formatSize(m.pageSize) + "; at most 4294967294 frames are allowed (got " +
                                          std::to_string(m.physicalMemory) + " bytes)");
 
+    // ---- file pages (docs/mmap.md) ----
+    if (m.readahead > m.frames())
+        fail("/mmu/readahead", "reads " + std::to_string(m.readahead) + " pages ahead but physical memory holds " +
+                                   std::to_string(m.frames()) + " frames (expected at most the number of frames)");
+    if (m.storage.bandwidth == 0)
+        fail("/mmu/storage/bandwidth", "must be at least 1 byte per second, got 0");
+
     // ---- huge pages ----
     // A huge page is a leaf at a level i >= 1 above the last: its size is 2^shift_i with
     // shift_i = log2(page_size) + the bits of the levels below i.
@@ -312,6 +319,8 @@ void addTranslationJson(const SimConfig& config, nlohmann::json& out) {
                                 : effectiveName(config.caches, topology, topology.firstData);
     }
     mmu["page_fault_latency"] = m.pageFaultLatency;
+    mmu["readahead"] = m.readahead;
+    mmu["storage"] = {{"latency_ns", m.storage.latencyNs}, {"bandwidth", m.storage.bandwidth}};
     out["mmu"] = std::move(mmu);
     nlohmann::json tlbs = nlohmann::json::array();
     for (std::size_t i = 0; i < config.tlbs.size(); ++i) {

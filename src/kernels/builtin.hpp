@@ -13,5 +13,10 @@ KernelInfo layernormKernel();
 KernelInfo conv2dKernel();
 KernelInfo attentionKernel();
 KernelInfo pool2dKernel();
+KernelInfo dataloaderKernel();
+
+/// dataloader's synthetic dataset and visiting order (src/kernels/dataloader.cpp), for its tests.
+float dataloaderValue(std::uint64_t sample, std::uint64_t element);
+std::vector<std::uint64_t> dataloaderOrder(std::uint64_t samples, bool shuffled, std::uint64_t seed, std::uint64_t epoch);
 
 }  // namespace cachescope

@@ -47,6 +47,7 @@ const std::vector<KernelInfo>& kernels() {
     static const std::vector<KernelInfo> all = {
         matmulKernel(),   transposeKernel(), softmaxKernel(), layernormKernel(),
         conv2dKernel(),   attentionKernel(), pool2dKernel(),
+        dataloaderKernel(),
     };
     return all;
 }

@@ -127,7 +127,8 @@ Mmu::Mmu(const Mmu& o)
       futureData_(o.futureData_),
       futureSize_(o.futureSize_),
       piece_(o.piece_),
-      observer_(o.observer_) {}
+      observer_(o.observer_),
+      pageCache_(o.pageCache_) {}
 
 Mmu& Mmu::operator=(const Mmu& o) {
     if (this != &o) {
@@ -246,42 +247,87 @@ std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t lev
 
 void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, PhysicalMemoryPort& caches) {
     ++stats_.pageFaults;
-    const bool major = evicted_.erase(key);
-    if (major) ++stats_.majorFaults;
     for (std::uint32_t level = 1; level <= ps.leafLevel; ++level) tableBase(level, va);
     Page page;
     page.huge = ps.huge;
+    bool major = false;
+    const FileMapping* file = ps.huge || pageCache_.empty() ? nullptr : pageCache_.mappingAt(0, va);
     if (ps.huge) {
+        ++stats_.minorFaults;  // huge pages are anonymous: zero-filled at first touch, never evicted
         const std::uint64_t size = std::uint64_t{1} << ps.shift;
         nextHuge_ = alignUp(nextHuge_, size);
         page.base = nextHuge_;
         nextHuge_ += size;
+    } else if (file != nullptr) {
+        page.frame = faultFile(key, va, *file, nextUse, caches, major);
+        page.slot = replacer_->slotOf(page.frame);
+        page.base = std::uint64_t{page.frame} << pageShift_;
     } else {
-        std::uint32_t frame = 0;
-        if (config_.frameAllocation == FrameAllocation::Sequential && nextUnusedFrame_ < frames()) {
-            frame = static_cast<std::uint32_t>(nextUnusedFrame_++);
-        } else if (config_.frameAllocation == FrameAllocation::Random && freeCount_ != 0) {
-            frame = drawRandomFrame();
-        } else {
-            frame = replacer_->victim();
-            evict(frame, caches);
-            replacer_->onFree(frame);
-        }
-        replacer_->onLoad(frame, nextUse);
+        major = evicted_.erase(key);
+        ++(major ? stats_.majorFaults : stats_.minorFaults);
+        const std::uint32_t frame = takeFrame(nextUse, caches);
         const std::uint32_t slot = replacer_->slotOf(frame);
-        if (slot == slotKey_.size()) {  // a new slot: the slots in use grow one at a time
-            slotKey_.push_back(0);
-            slotDirty_.push_back(0);
-        }
         slotKey_[slot] = key;
-        slotDirty_[slot] = 0;
         page.frame = frame;
         page.slot = slot;
         page.base = std::uint64_t{frame} << pageShift_;
     }
     pages_.tryEmplace(key, page);
-    if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base});
+    if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
+}
+
+std::uint32_t Mmu::takeFrame(std::uint64_t nextUse, PhysicalMemoryPort& caches) {
+    std::uint32_t frame = 0;
+    if (config_.frameAllocation == FrameAllocation::Sequential && nextUnusedFrame_ < frames()) {
+        frame = static_cast<std::uint32_t>(nextUnusedFrame_++);
+    } else if (config_.frameAllocation == FrameAllocation::Random && freeCount_ != 0) {
+        frame = drawRandomFrame();
+    } else {
+        frame = replacer_->victim();
+        evict(frame, caches);
+        replacer_->onFree(frame);
+    }
+    replacer_->onLoad(frame, nextUse);
+    const std::uint32_t slot = replacer_->slotOf(frame);
+    if (slot == slotKey_.size()) {  // a new slot: the slots in use grow one at a time
+        slotKey_.push_back(0);
+        slotDirty_.push_back(0);
+    }
+    slotKey_[slot] = 0;
+    slotDirty_[slot] = 0;
+    return frame;
+}
+
+std::uint32_t Mmu::faultFile(std::uint64_t key, std::uint64_t va, const FileMapping& m, std::uint64_t nextUse,
+                             PhysicalMemoryPort& caches, bool& major) {
+    const std::uint64_t page = pageCache_.filePage(m, va);
+    if (const std::optional<std::uint32_t> cached = pageCache_.slotOf(m.file, page)) {  // minor: map the cached page
+        ++stats_.minorFaults;
+        if (pageCache_.map(*cached, PageMapper{m.process, key})) ++stats_.readaheadPagesUsed;
+        return pageCache_.entry(*cached).frame;
+    }
+    // Major: read the page from storage into a frame, then read ahead in the same request.
+    major = true;
+    ++stats_.fileMajorFaults;
+    ++stats_.storageReads;
+    stats_.storageBytesRead += config_.pageSize;
+    const std::uint32_t frame = takeFrame(nextUse, caches);
+    const std::uint32_t slot = replacer_->slotOf(frame);
+    slotKey_[slot] = key;
+    pageCache_.insert(slot, frame, m.file, page, false);
+    pageCache_.map(slot, PageMapper{m.process, key});
+    const std::uint64_t filePages = pageCache_.files()[m.file].pages;
+    for (std::uint64_t ahead = page + 1; ahead <= page + config_.readahead && ahead < filePages; ++ahead) {
+        if (pageCache_.slotOf(m.file, ahead)) continue;  // already cached
+        // Never evict the page this fault is for (it may be the replacer's choice with few frames).
+        if (framesInUse() == frames() && replacer_->peekVictim() == frame) break;
+        const std::uint32_t f = takeFrame(PageReplacer::kNever, caches);
+        pageCache_.insert(replacer_->slotOf(f), f, m.file, ahead, true);
+        ++stats_.readaheadPagesRead;
+        stats_.storageBytesRead += config_.pageSize;
+    }
+    return frame;
 }
 
 std::uint32_t Mmu::drawRandomFrame() {
@@ -306,12 +352,35 @@ std::uint32_t Mmu::drawRandomFrame() {
 
 void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     const std::uint32_t slot = replacer_->slotOf(frame);
-    const std::uint64_t key = slotKey_[slot];
     const bool dirty = slotDirty_[slot] != 0;
+    if (pageCache_.holds(slot)) {  // a file page: every mapping of it goes; a dirty page is written back
+        const PageCache::Entry e = pageCache_.remove(slot);
+        ++stats_.pageCacheEvictions;
+        if (e.readaheadUnused) ++stats_.readaheadPagesWasted;
+        if (observer_ != nullptr) observer_->onPageEvict({e.mappers.empty() ? 0 : e.mappers.front().key, frame, dirty});
+        for (const PageMapper& m : e.mappers) {
+            pages_.erase(m.key);
+            --stats_.residentPages;
+            dropFromTlbs(m.key);
+        }
+        caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
+        if (dirty) {
+            ++stats_.fileWritebacks;
+            stats_.storageBytesWritten += config_.pageSize;
+        }
+        return;
+    }
+    const std::uint64_t key = slotKey_[slot];
     pages_.erase(key);
     evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
     if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
+    dropFromTlbs(key);
+    caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
+    if (dirty) ++stats_.pagesWrittenOut;
+}
+
+void Mmu::dropFromTlbs(std::uint64_t key) {
     for (std::uint32_t t = 0; t < tlbs_.size(); ++t) {
         Cache& tlb = tlbs_[t];
         const std::uint32_t way = tlb.find(key);
@@ -319,8 +388,36 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
         tlb.invalidate(tlb.layout().setOfLine(key), way);
         forgetWay(t, tlb.layout().setOfLine(key), way);
     }
-    caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
-    if (dirty) ++stats_.pagesWrittenOut;
+}
+
+void Mmu::mapFiles(const std::vector<Region>& regions, std::uint8_t process) {
+    PageCache cache(regions, pageShift_, process);
+    for (const FileMapping& m : cache.mappings())
+        for (const HugePageRange& h : config_.hugePages)
+            if (m.base < h.base + h.size && h.base < m.base + m.size)
+                throw TraceError("region '" + m.region + "' (file '" + cache.files()[m.file].name +
+                                 "') lies in a huge-page range of the mmu config (expected file-backed regions in "
+                                 "base pages only)");
+    pageCache_ = std::move(cache);
+}
+
+void Mmu::countCopies(std::span<const Access> block) {
+    for (const Access& a : block)
+        if (a.kind == AccessKind::Read && pageCache_.inCopyWindow(0, a.address)) stats_.bytesCopied += a.size;
+}
+
+std::uint64_t Mmu::dirtyFilePages() const {
+    std::uint64_t n = 0;
+    pageCache_.forEach([&](std::uint32_t slot, const PageCache::Entry&) { n += slotDirty_[slot] != 0; });
+    return n;
+}
+
+std::uint64_t Mmu::storageNanoseconds() const {
+    const std::uint64_t endWrites = dirtyFilePages();
+    const std::uint64_t requests = stats_.storageReads + stats_.fileWritebacks + endWrites;
+    const std::uint64_t bytes = stats_.storageBytesRead + stats_.storageBytesWritten + endWrites * config_.pageSize;
+    const long double transfer = static_cast<long double>(bytes) * 1e9L / static_cast<long double>(config_.storage.bandwidth);
+    return requests * config_.storage.latencyNs + static_cast<std::uint64_t>(transfer + 0.5L);
 }
 
 void Mmu::walk(std::uint64_t va, const PageSize& ps, PhysicalMemoryPort& caches) {
@@ -382,7 +479,8 @@ std::uint64_t Mmu::translationCycles() const {
 bool Mmu::sameState(const Mmu& o) const {
     if (!(stats_ == o.stats_) || pages_.size() != o.pages_.size() || tables_ != o.tables_ ||
         !(evicted_ == o.evicted_) || nextUnusedFrame_ != o.nextUnusedFrame_ || freeCount_ != o.freeCount_ ||
-        !(freeMoved_ == o.freeMoved_) || piece_ != o.piece_ || !replacer_->sameState(*o.replacer_))
+        !(freeMoved_ == o.freeMoved_) || piece_ != o.piece_ || !replacer_->sameState(*o.replacer_) ||
+        !(pageCache_ == o.pageCache_))
         return false;
     for (std::size_t i = 0; i < tlbs_.size(); ++i)
         if (!tlbs_[i].sameState(o.tlbs_[i])) return false;
@@ -413,7 +511,7 @@ std::uint64_t Mmu::stateBytes() const {
     bytes += vectorBytes(tables_);
     for (const auto& t : tables_) bytes += t.bytes();
     bytes += pages_.bytes() + evicted_.bytes() + vectorBytes(slotKey_) + vectorBytes(slotDirty_) + freeMoved_.bytes();
-    return bytes + replacer_->stateBytes();
+    return bytes + replacer_->stateBytes() + pageCache_.stateBytes();
 }
 
 std::vector<TlbEntryView> Mmu::tlbEntries(std::uint32_t t) const {

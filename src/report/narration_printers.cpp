@@ -132,7 +132,10 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
                     os << "    " << s.name << ": " << (s.hit ? "HIT" : "MISS") << "; " << cycles(s.latency) << '\n';
                 if (t.fault) {
                     const PageFault& f = *t.fault;
-                    os << "    PAGE FAULT (" << (f.major ? "major: the page was evicted before" : "first touch") << ")";
+                    os << "    PAGE FAULT ("
+                       << (f.file ? (f.major ? "major: file page read from storage" : "minor: file page found in the page cache")
+                                  : (f.major ? "major: the page was evicted before" : "first touch"))
+                       << ")";
                     if (f.huge)
                         os << ": huge page at physical " << hex(f.physicalBase);
                     else
@@ -281,6 +284,7 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
                     nlohmann::ordered_json fj{{"major", f.major},     {"huge", f.huge},
                                               {"frame", f.frame},     {"physical_base", f.physicalBase},
                                               {"latency", f.latency}, {"evicted", f.evicted}};
+                    if (f.file) fj["file"] = true;  // only for file pages: other narrations read as before
                     if (f.evicted) {
                         fj["evicted_page"] = f.evictedPage;
                         fj["evicted_frame"] = f.evictedFrame;

@@ -31,6 +31,28 @@ constexpr std::array<std::string_view, 15> kFields = {
 };
 
 
+/// "page cache": the counters of docs/mmap.md.
+void printPageCache(std::ostream& os, const PageCacheSummary& p) {
+    std::array<char, 64> ms{};
+    std::snprintf(ms.data(), ms.size(), "%.3f", double(p.storageNanoseconds) / 1e6);
+    os << "\npage cache (" << p.files << (p.files == 1 ? " file, " : " files, ") << p.mappings
+       << (p.mappings == 1 ? " mapping)\n" : " mappings)\n");
+    os << "faults: " << withThousands(p.minorFaults) << " minor, " << withThousands(p.fileMajorFaults)
+       << " file major (read from storage)\n";
+    os << "storage reads: " << withThousands(p.storageReads) << " requests, " << withThousands(p.storageBytesRead)
+       << " bytes; readahead: " << withThousands(p.readaheadPagesRead) << " pages read, "
+       << withThousands(p.readaheadPagesUsed) << " used, " << withThousands(p.readaheadPagesWasted)
+       << " evicted unused, " << withThousands(p.readaheadPagesPending) << " not used yet\n";
+    os << "file write-backs: " << withThousands(p.fileWritebacks) << " on eviction, " << withThousands(p.writebacksAtEnd)
+       << " at the end of the run (" << withThousands(p.storageBytesWritten)
+       << " bytes); page-cache evictions: " << withThousands(p.pageCacheEvictions) << '\n';
+    os << "bytes copied by read(): " << withThousands(p.bytesCopied) << '\n';
+    os << "resident at the end: " << withThousands(p.residentPageCachePages) << " page-cache pages, "
+       << withThousands(p.residentAnonymousFrames) << " anonymous frames\n";
+    os << "storage time at " << withThousands(p.storageLatencyNs) << " ns per request and "
+       << withThousands(p.storageBandwidth) << " bytes/s: " << ms.data() << " ms\n";
+}
+
 void printTranslation(std::ostream& os, const TranslationSummary& t) {
     os << "\ntranslation\n";
     std::vector<std::vector<std::string>> rows;
@@ -53,6 +75,7 @@ void printTranslation(std::ostream& os, const TranslationSummary& t) {
        << ", page-table pages: " << withThousands(t.pageTablePages) << '\n';
     os << "translation cycles (TLB and walk-cache lookups, page faults at " << t.pageFaultLatency
        << "): " << withThousands(t.cycles) << '\n';
+    if (t.pageCache) printPageCache(os, *t.pageCache);
 }
 
 /// "compared with OPT": misses, OPT's misses on the same stream, the difference and its share.
@@ -305,6 +328,29 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
                     {"resident_pages_peak", t.residentPagesPeak},
                     {"page_table_pages", t.pageTablePages},
                     {"translation_cycles", t.cycles}};
+        if (t.pageCache) {
+            const PageCacheSummary& p = *t.pageCache;
+            j["mmu"]["page_cache"] = {{"files", p.files},
+                                      {"mappings", p.mappings},
+                                      {"minor_faults", p.minorFaults},
+                                      {"file_major_faults", p.fileMajorFaults},
+                                      {"storage_reads", p.storageReads},
+                                      {"storage_bytes_read", p.storageBytesRead},
+                                      {"readahead_pages_read", p.readaheadPagesRead},
+                                      {"readahead_pages_used", p.readaheadPagesUsed},
+                                      {"readahead_pages_wasted", p.readaheadPagesWasted},
+                                      {"readahead_pages_pending", p.readaheadPagesPending},
+                                      {"page_cache_evictions", p.pageCacheEvictions},
+                                      {"file_writebacks", p.fileWritebacks},
+                                      {"writebacks_at_end", p.writebacksAtEnd},
+                                      {"storage_bytes_written", p.storageBytesWritten},
+                                      {"bytes_copied", p.bytesCopied},
+                                      {"resident_page_cache_pages", p.residentPageCachePages},
+                                      {"resident_anonymous_frames", p.residentAnonymousFrames},
+                                      {"storage_latency_ns", p.storageLatencyNs},
+                                      {"storage_bandwidth", p.storageBandwidth},
+                                      {"storage_nanoseconds", p.storageNanoseconds}};
+        }
     }
     if (!s.regions.empty()) {
         j["regions"] = attributionJson(s, s.regions, false);

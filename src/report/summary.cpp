@@ -97,6 +97,31 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
         t.pageTablePages = m.pageTablePages;
         t.pageFaultLatency = mmu->config().pageFaultLatency;
         t.cycles = mmu->translationCycles();
+        if (!mmu->pageCache().empty()) {
+            const PageCache& pc = mmu->pageCache();
+            PageCacheSummary p;
+            p.files = pc.files().size();
+            p.mappings = pc.mappings().size();
+            p.minorFaults = m.minorFaults;
+            p.fileMajorFaults = m.fileMajorFaults;
+            p.storageReads = m.storageReads;
+            p.storageBytesRead = m.storageBytesRead;
+            p.readaheadPagesRead = m.readaheadPagesRead;
+            p.readaheadPagesUsed = m.readaheadPagesUsed;
+            p.readaheadPagesWasted = m.readaheadPagesWasted;
+            p.readaheadPagesPending = pc.unusedReadahead();
+            p.pageCacheEvictions = m.pageCacheEvictions;
+            p.fileWritebacks = m.fileWritebacks;
+            p.writebacksAtEnd = mmu->dirtyFilePages();
+            p.storageBytesWritten = m.storageBytesWritten + p.writebacksAtEnd * mmu->config().pageSize;
+            p.bytesCopied = m.bytesCopied;
+            p.residentPageCachePages = pc.pages();
+            p.residentAnonymousFrames = mmu->anonymousFrames();
+            p.storageLatencyNs = mmu->config().storage.latencyNs;
+            p.storageBandwidth = mmu->config().storage.bandwidth;
+            p.storageNanoseconds = mmu->storageNanoseconds();
+            t.pageCache = p;
+        }
         s.translation = std::move(t);
     }
     if (classes != nullptr) {

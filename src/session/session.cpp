@@ -322,6 +322,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.length = m.replay->length();
         m.cursor = m.replay->readerAt(0);
     }
+    if (m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
     // The classifier reads the attribution slots: built after attribution.

@@ -63,6 +63,7 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
         hierarchy_.access(block);
         return;
     }
+    if (mmu_->countsCopies()) mmu_->countCopies(block);  // read() copies (docs/mmap.md): once per block
     if (observedTranslation_) {  // narration: checked once per block, the loop below is untouched
         accessObserved(block);
         return;

@@ -12,7 +12,7 @@ nlohmann::ordered_json toJson(const TraceMetadata& m) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
     for (const auto& [name, value] : m.params) params[name] = value;
     nlohmann::ordered_json regions = nlohmann::ordered_json::array();
-    for (const Region& r : m.regions)
+    for (const Region& r : m.regions) {
         regions.push_back({{"name", r.name},
                            {"base", r.base},
                            {"size", r.size},
@@ -20,6 +20,14 @@ nlohmann::ordered_json toJson(const TraceMetadata& m) {
                            {"shape", r.shape},
                            {"layout", r.layout},
                            {"strides", r.strides}});
+        if (r.fileBacked()) {  // anonymous regions keep the form traces had before files existed
+            auto& j = regions.back();
+            j["file"] = r.file;
+            j["file_size"] = r.fileSize;
+            j["file_offset"] = r.fileOffset;
+            j["file_access"] = r.fileAccess;
+        }
+    }
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     for (const Site& s : m.sites)
         sites.push_back({{"name", s.name}, {"region", s.region}, {"kind", std::string(toString(s.kind))}});
@@ -108,6 +116,21 @@ public:
                              a.name + "' (" + std::to_string(a.base) + " + " + std::to_string(a.size) +
                              " bytes) (expected regions sorted by base and disjoint)");
             }
+            for (std::size_t i = 0; i < m.regions.size(); ++i) {  // file-backed regions
+                const Region& r = m.regions[i];
+                if (!r.fileBacked()) continue;
+                const std::string path = "/regions/" + std::to_string(i);
+                if (r.size > r.fileSize - r.fileOffset)
+                    fail(path + "/size", "region '" + r.name + "' maps " + std::to_string(r.size) + " bytes from offset " +
+                                             std::to_string(r.fileOffset) + " of file '" + r.file + "', which has " +
+                                             std::to_string(r.fileSize) + " bytes (expected the mapping to lie in the file)");
+                for (std::size_t k = 0; k < i; ++k)
+                    if (m.regions[k].file == r.file && m.regions[k].fileSize != r.fileSize)
+                        fail(path + "/file_size", std::to_string(r.fileSize) + " bytes, but region '" + m.regions[k].name +
+                                                      "' gives file '" + r.file + "' " +
+                                                      std::to_string(m.regions[k].fileSize) +
+                                                      " (expected every region of one file to agree on its size)");
+            }
         }
         if (root.contains("sites")) {
             const Json& sites = array(root["sites"], "/sites");
@@ -123,7 +146,9 @@ public:
 private:
     Region region(const Json& j, std::size_t i) const {
         const std::string path = "/regions/" + std::to_string(i);
-        object(j, path, {"name", "base", "size", "element_size", "shape", "layout", "strides"});
+        object(j, path,
+               {"name", "base", "size", "element_size", "shape", "layout", "strides", "file", "file_size",
+                "file_offset", "file_access"});
         Region r;
         for (const char* key : {"name", "base", "size"})
             if (!j.contains(key)) fail(path, std::string("missing key '") + key + "'");
@@ -141,6 +166,20 @@ private:
         if (!r.strides.empty() && r.strides.size() != r.shape.size())
             fail(path + "/strides", std::to_string(r.strides.size()) + " strides for " +
                                         std::to_string(r.shape.size()) + " dimensions (expected one per dimension)");
+        if (j.contains("file")) {
+            r.file = string(j["file"], path + "/file");
+            if (r.file.empty()) fail(path + "/file", "empty file name (leave the key out for anonymous memory)");
+            if (!j.contains("file_size")) fail(path, "missing key 'file_size' (a file-backed region needs its file's size)");
+            r.fileSize = unsignedInt(j["file_size"], path + "/file_size", std::numeric_limits<std::uint64_t>::max());
+            if (j.contains("file_offset"))
+                r.fileOffset = unsignedInt(j["file_offset"], path + "/file_offset", r.fileSize);
+            r.fileAccess = j.contains("file_access") ? string(j["file_access"], path + "/file_access") : "mmap";
+            if (r.fileAccess != "mmap" && r.fileAccess != "read")
+                fail(path + "/file_access", "'" + r.fileAccess + "' (expected \"mmap\" or \"read\")");
+        } else {
+            for (const char* key : {"file_size", "file_offset", "file_access"})
+                if (j.contains(key)) fail(path + "/" + key, "given without 'file' (expected a file name beside it)");
+        }
         return r;
     }
 

@@ -263,7 +263,7 @@ TEST_CASE("config reference: the documented keys are exactly the keys the loader
         const std::string object = dot == std::string::npos ? "" : row.path.substr(0, dot);
         byObject[object].insert(dot == std::string::npos ? row.path : row.path.substr(dot + 1));
     }
-    CHECK(byObject.size() == 7);  // the top level, caches[], memory, mmu, its two arrays, tlbs[]
+    CHECK(byObject.size() == 8);  // the top level, caches[], memory, mmu, its two arrays, mmu.storage, tlbs[]
     for (const auto& [object, keys] : byObject) {
         INFO("object: " << (object.empty() ? "(top level)" : object));
         json config = skeleton();

@@ -705,3 +705,25 @@ TEST_CASE("mmu config: an invalid TLB in a file names the file and the path") {
     CHECK(startsWith(e, path + ": /tlbs/0/associativity: "));
     CHECK(contains(e, "192"));
 }
+
+TEST_CASE("mmu config: readahead and storage (docs/mmap.md)") {
+    const SimConfig d = parse(mmu(""));
+    CHECK(d.mmu->readahead == 0);
+    CHECK(d.mmu->storage.latencyNs == 100000);
+    CHECK(d.mmu->storage.bandwidth == 2147483648u);
+    const SimConfig c = parse(mmu(R"("readahead": 8, "storage": {"latency_ns": 80000, "bandwidth": "3GiB"})"));
+    CHECK(c.mmu->readahead == 8);
+    CHECK(c.mmu->storage.latencyNs == 80000);
+    CHECK(c.mmu->storage.bandwidth == 3u * 1024 * 1024 * 1024);
+    const json j = toJson(c);
+    CHECK(j["mmu"]["readahead"] == 8);
+    CHECK(j["mmu"]["storage"] == json::parse(R"({"latency_ns": 80000, "bandwidth": 3221225472})"));
+    CHECK(parseConfig(j.dump(), "round trip") == c);
+    // 64 KiB of physical memory: 16 frames.
+    CHECK(contains(errorOf(mmu(R"("physical_memory": "64KiB", "readahead": 17)")),
+                   "/mmu/readahead: reads 17 pages ahead but physical memory holds 16 frames"));
+    CHECK(contains(errorOf(mmu(R"("storage": {"bandwidth": 0})")), "/mmu/storage/bandwidth: must be at least 1"));
+    CHECK(contains(errorOf(mmu(R"("storage": {"latency": 5})")), "/mmu/storage"));
+    CHECK(contains(errorOf(mmu(R"("storage": 5)")), "/mmu/storage: expected a storage object"));
+    CHECK(contains(errorOf(mmu(R"("readahead": -1)")), "/mmu/readahead"));
+}

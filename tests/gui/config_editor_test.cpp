@@ -164,6 +164,10 @@ std::vector<Edit> editOfEveryKey() {
          [](const SimConfig& c) { return c.mmu->pageReplacement == PageReplacementKind::Fifo; }},
         {{{"/mmu/walk_entry", "memory"}}, [](const SimConfig& c) { return c.mmu->walkEntry == "memory"; }},
         {{{"/mmu/page_fault_latency", "5"}}, [](const SimConfig& c) { return c.mmu->pageFaultLatency == 5; }},
+        {{{"/mmu/readahead", "4"}}, [](const SimConfig& c) { return c.mmu->readahead == 4; }},
+        {{{"/mmu/storage/latency_ns", "5000"}}, [](const SimConfig& c) { return c.mmu->storage.latencyNs == 5000; }},
+        {{{"/mmu/storage/bandwidth", "1GiB"}},
+         [](const SimConfig& c) { return c.mmu->storage.bandwidth == std::uint64_t{1} << 30; }},
         {{{"/mmu/huge_pages/0/base", "0x80000000"}},
          [](const SimConfig& c) { return c.mmu->hugePages[0].base == 0x80000000u; }},
         {{{"/mmu/huge_pages/0/size", "4MiB"}}, [](const SimConfig& c) { return c.mmu->hugePages[0].size == 4u << 20; }},
@@ -212,7 +216,9 @@ TEST_CASE("config editor: its keys are the schema's (configs/schema.json), every
           schemaKeys(schema["properties"], {"$schema", "caches", "memory", "mmu", "tlbs"}));
     CHECK(sorted(ConfigEditor::keysOf(K::Memory)) == schemaKeys(schema["properties"]["memory"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Cache)) == schemaKeys(defs["cache"]["properties"], {}));
-    CHECK(sorted(ConfigEditor::keysOf(K::Mmu)) == schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches"}));
+    CHECK(sorted(ConfigEditor::keysOf(K::Mmu)) ==
+          schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches", "storage"}));
+    CHECK(sorted(ConfigEditor::keysOf(K::Storage)) == schemaKeys(defs["mmu"]["properties"]["storage"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::HugePage)) == schemaKeys(defs["hugePages"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::WalkCache)) == schemaKeys(defs["walkCache"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Tlb)) == schemaKeys(defs["tlb"]["properties"], {}));

@@ -44,6 +44,8 @@ const std::vector<Case> kCases = {
     {"conv2d", {"channels=4", "height=3", "width=3", "depthwise=1", "layout=NHWC", "fetches=1"}},
     {"attention", {"seq=5", "dim=3", "causal=1", "pad=1"}},
     {"pool2d", {"channels=2", "height=4", "width=6", "window=3", "stride=1", "pad=3"}},
+    {"dataloader", {"samples=5", "sample_size=12", "batch=2", "mode=read", "order=shuffled"}},
+    {"dataloader", {"samples=3", "sample_size=8", "batch=2", "epochs=2", "pad=1"}},
 };
 
 std::string label(const Case& c) {

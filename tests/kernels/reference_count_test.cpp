@@ -49,6 +49,8 @@ TEST_CASE("kernel references: the closed form equals the recorded count of every
         {"conv2d", {"batch=2", "channels=4", "height=5", "width=5", "kernel=3", "padding=1", "depthwise=1",
                     "algo=im2col", "layout=NHWC"}},
         {"conv2d", {"channels=3", "height=6", "width=6", "kernel=2", "padding=0", "depthwise=1", "fetches=1"}},
+        {"dataloader", {"samples=7", "sample_size=8", "batch=3"}},
+        {"dataloader", {"samples=5", "sample_size=12", "batch=2", "epochs=2", "mode=read", "order=shuffled"}},
     };
     for (const auto& [kernel, settings] : cases) {
         std::string label = kernel;
@@ -67,6 +69,10 @@ TEST_CASE("kernel references: hand-worked values") {
     // attention, L = 2, d = 1: T = 4 scores, 4·(4 + 6) + 2 = 42; causal T = 3: 3·10 + 2 = 32.
     CHECK(closedForm("attention", {"seq=2", "dim=1"}) == 42);
     CHECK(closedForm("attention", {"seq=2", "dim=1", "causal=1"}) == 32);
+    // dataloader, 4 samples of 2 floats in batches of 2: 8 loads and 2 batches x 2 stats stores;
+    // read() adds a load and a store per float copied: 12 + 2·8 = 28.
+    CHECK(closedForm("dataloader", {"samples=4", "sample_size=8", "batch=2"}) == 12);
+    CHECK(closedForm("dataloader", {"samples=4", "sample_size=8", "batch=2", "mode=read"}) == 28);
     // fetches=1 doubles: one fetch before every access.
     CHECK(closedForm("softmax", {"rows=2", "cols=3", "fetches=1"}) == 2 * 5 * 2 * 3);
 }

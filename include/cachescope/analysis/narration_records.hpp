@@ -132,6 +132,7 @@ struct PageFault {
     std::uint32_t evictedFrame = 0;
     bool evictedDirty = false;
     std::vector<Removal> removals;  // the evicted page's lines leaving the caches
+    bool file = false;  // a file page (docs/mmap.md): major = read from storage, else found in the page cache
 };
 
 struct Translation {

@@ -103,6 +103,14 @@ struct WalkCacheConfig {
     friend bool operator==(const WalkCacheConfig&, const WalkCacheConfig&) = default;
 };
 
+/// The storage file pages come from (docs/mmap.md): a time estimate for reads and write-backs, one
+/// request per major fault (with its readahead) and per write-back.
+struct StorageConfig {
+    std::uint64_t latencyNs = 100000;                   // per request: 100 µs, an SSD
+    std::uint64_t bandwidth = std::uint64_t{1} << 31;   // bytes per second: 2 GiB/s
+    friend bool operator==(const StorageConfig&, const StorageConfig&) = default;
+};
+
 struct MmuConfig {
     std::uint64_t pageSize = 4096;
     std::vector<std::uint32_t> bitsPerLevel{9, 9, 9, 9};  // index bits of each table, root first
@@ -114,6 +122,8 @@ struct MmuConfig {
     std::vector<WalkCacheConfig> walkCaches;
     std::string walkEntry;              // where PTE reads enter: "" = the first data cache, a cache name, or "memory"
     std::uint32_t pageFaultLatency = 0; // cycles added per page fault
+    std::uint32_t readahead = 0;        // file pages read after the one a major fault needs (docs/mmap.md)
+    StorageConfig storage;
 
     std::uint64_t frames() const { return physicalMemory / pageSize; }
     /// log2(pageSize) + the sum of bitsPerLevel (floor(log2): exact for the power-of-two page sizes

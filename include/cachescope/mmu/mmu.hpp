@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "cachescope/config/topology.hpp"
 #include "cachescope/mmu/flat_map.hpp"
 #include "cachescope/mmu/mmu_observer.hpp"
+#include "cachescope/mmu/page_cache.hpp"
 #include "cachescope/mmu/page_replacement.hpp"
 #include "cachescope/mmu/physical_memory_port.hpp"
 #include "cachescope/policy/splitmix64.hpp"
@@ -38,6 +40,19 @@ struct MmuStats {
     std::uint64_t residentPages = 0;
     std::uint64_t residentPagesPeak = 0;
     std::uint64_t pageTablePages = 0;                 // tables allocated, the root included
+    // Files and the page cache (docs/mmap.md); all 0 for traces without file-backed regions, except
+    // minorFaults. pageFaults = minorFaults + majorFaults + fileMajorFaults.
+    std::uint64_t minorFaults = 0;          // served without storage: zero-filled, or a file page already cached
+    std::uint64_t fileMajorFaults = 0;      // a file page not in the page cache: read from storage
+    std::uint64_t storageReads = 0;         // storage read requests: one per file major fault, readahead included
+    std::uint64_t storageBytesRead = 0;     // (fileMajorFaults + readaheadPagesRead) * page size
+    std::uint64_t readaheadPagesRead = 0;   // pages read after the one a major fault needed
+    std::uint64_t readaheadPagesUsed = 0;   // of those, mapped (touched) before they were evicted
+    std::uint64_t readaheadPagesWasted = 0; // of those, evicted without ever being touched
+    std::uint64_t pageCacheEvictions = 0;   // file pages evicted (their mappings all go)
+    std::uint64_t fileWritebacks = 0;       // dirty file pages written back on eviction
+    std::uint64_t storageBytesWritten = 0;  // fileWritebacks * page size
+    std::uint64_t bytesCopied = 0;          // bytes read from read()'s copy windows (docs/mmap.md)
     friend bool operator==(const MmuStats&, const MmuStats&) = default;
 };
 
@@ -128,6 +143,26 @@ public:
     }
     /// The first virtual address after `va`'s page (of the size that maps `va`); 0 on wrap-around.
     std::uint64_t pageEnd(std::uint64_t va) const;
+
+    // ---- files and the page cache (docs/mmap.md) ---------------------------------------------------
+    /// Maps the file-backed regions among `regions` (Region::file) into `process`'s address space.
+    /// Call before the first translation; regions without a file stay anonymous, and with none the
+    /// MMU behaves exactly as before files existed. Throws TraceError for a region it cannot map
+    /// (PageCache's constructor) or one inside a huge-page range.
+    void mapFiles(const std::vector<Region>& regions, std::uint8_t process = 0);
+    const PageCache& pageCache() const { return pageCache_; }
+    /// True if some region is read()'s copy window: Simulator then calls countCopies on every block.
+    bool countsCopies() const { return pageCache_.hasCopyWindows(); }
+    /// Adds the bytes of every read in a copy window to stats().bytesCopied.
+    void countCopies(std::span<const Access> block);
+    /// Dirty file pages in the page cache now: what the end of the run writes back.
+    std::uint64_t dirtyFilePages() const;
+    /// Frames holding anonymous pages now (huge pages are not frames and are not counted).
+    std::uint64_t anonymousFrames() const { return framesInUse() - pageCache_.pages(); }
+    /// Estimated storage time in nanoseconds: every read request and write-back, the end-of-run
+    /// write-back of dirtyFilePages() included, each `storage.latency_ns` plus its bytes at
+    /// `storage.bandwidth` (docs/mmap.md).
+    std::uint64_t storageNanoseconds() const;
 
     const MmuConfig& config() const { return config_; }
     const MmuStats& stats() const { return stats_; }
@@ -224,7 +259,17 @@ private:
         return (va >> ps.shift) | (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
     }
     void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, PhysicalMemoryPort& caches);
+    /// A free frame, or one evicted for it; loaded into the replacer with `nextUse`, its slot's
+    /// per-slot state grown and cleared. Returns the frame.
+    std::uint32_t takeFrame(std::uint64_t nextUse, PhysicalMemoryPort& caches);
+    /// A fault on a page of file mapping `m` (docs/mmap.md): a minor fault if the file page is
+    /// cached, else a major one that reads it (and up to `readahead` pages after it). Returns the
+    /// frame the page maps to.
+    std::uint32_t faultFile(std::uint64_t key, std::uint64_t va, const FileMapping& m, std::uint64_t nextUse,
+                            PhysicalMemoryPort& caches, bool& major);
     void evict(std::uint32_t frame, PhysicalMemoryPort& caches);
+    /// Removes `key`'s page from every TLB (the memo of translateHit too).
+    void dropFromTlbs(std::uint64_t key);
     /// Random frame allocation: draws a free frame (the lazy Fisher–Yates below).
     std::uint32_t drawRandomFrame();
     std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
@@ -277,6 +322,7 @@ private:
     std::uint64_t futureSize_ = 0;
     std::uint64_t piece_ = 0;            // pieces translated so far (index into the future)
     MmuObserver* observer_ = nullptr;    // narration; consulted only outside translateHit
+    PageCache pageCache_;                // file pages in frames; empty without file-backed regions
 };
 
 }  // namespace cachescope

@@ -59,10 +59,11 @@ struct WalkStepEvent {
 
 struct PageFaultEvent {
     std::uint64_t key = 0;
-    bool major = false;  // the page had been evicted before
+    bool major = false;  // the page had been evicted before (a file page: it is read from storage)
     bool huge = false;
     std::uint32_t frame = 0;  // the frame given to the page (base pages)
     std::uint64_t physicalBase = 0;
+    bool file = false;  // a page of a file-backed region (docs/mmap.md); minor = found in the page cache
 };
 
 /// A resident page thrown out to make room (before the faulting page gets its frame).

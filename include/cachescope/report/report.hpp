@@ -81,6 +81,22 @@ struct LevelSummary {
     std::optional<std::uint64_t> optMisses = std::nullopt;
 };
 
+/// Files and the page cache (docs/mmap.md), present when the trace has file-backed regions and the
+/// config an mmu. The text report adds a "page cache" block after the translation lines; the JSON
+/// an object "page_cache" at the end of "mmu" (keys: the fields below in snake_case); the CSV is
+/// unchanged.
+struct PageCacheSummary {
+    std::uint64_t files = 0, mappings = 0;
+    std::uint64_t minorFaults = 0, fileMajorFaults = 0;
+    std::uint64_t storageReads = 0, storageBytesRead = 0;
+    std::uint64_t readaheadPagesRead = 0, readaheadPagesUsed = 0, readaheadPagesWasted = 0, readaheadPagesPending = 0;
+    std::uint64_t pageCacheEvictions = 0;
+    std::uint64_t fileWritebacks = 0, writebacksAtEnd = 0, storageBytesWritten = 0;  // written includes the end's
+    std::uint64_t bytesCopied = 0;
+    std::uint64_t residentPageCachePages = 0, residentAnonymousFrames = 0;
+    std::uint64_t storageLatencyNs = 0, storageBandwidth = 0, storageNanoseconds = 0;
+};
+
 /// Translation counters, present when the config has an mmu.
 struct TranslationSummary {
     std::vector<LevelSummary> tlbs;        // name, level, latency, accesses/hits/misses
@@ -95,6 +111,7 @@ struct TranslationSummary {
     std::uint64_t pageTablePages = 0;
     std::uint32_t pageFaultLatency = 0;
     std::uint64_t cycles = 0;  // TLB and walk-cache lookups and page faults
+    std::optional<PageCacheSummary> pageCache = std::nullopt;
 };
 
 /// Accesses and misses of every cache charged to one tensor (region) or one statement (site);

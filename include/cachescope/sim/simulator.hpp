@@ -21,6 +21,12 @@ public:
     /// `config` must be valid (validate()).
     explicit Simulator(const SimConfig& config);
 
+    /// The trace's file-backed regions (docs/mmap.md) become file mappings of the MMU (Mmu::mapFiles);
+    /// without an mmu, or without such regions, nothing changes. Call before the first access.
+    void mapFiles(const std::vector<Region>& regions) {
+        if (mmu_) mmu_->mapFiles(regions);
+    }
+
     void access(const Access& a) { access(std::span<const Access>(&a, 1)); }
     void access(std::span<const Access> block);
 

@@ -42,7 +42,18 @@ struct Region {
     /// Distance in elements between consecutive indices of each dimension (padding included);
     /// same length as shape. Empty for regions that are not arrays (code).
     std::vector<std::uint64_t> strides;
+    /// File backing (docs/mmap.md). Empty `file`: anonymous memory (the default, what every trace
+    /// written before file-backed regions means). Otherwise the region maps bytes
+    /// [fileOffset, fileOffset + size) of the file `file`, `fileSize` bytes long (regions naming the
+    /// same file share its page-cache pages and must agree on its size). `fileAccess` says how the
+    /// program reaches it: "mmap" (loads and stores on a mapping) or "read" (the kernel's window on
+    /// the page cache that read() copies from; its reads count as bytes copied).
+    std::string file = {};
+    std::uint64_t fileSize = 0;
+    std::uint64_t fileOffset = 0;
+    std::string fileAccess = {};
 
+    bool fileBacked() const { return !file.empty(); }
     bool contains(std::uint64_t address) const { return address - base < size; }
     /// True if the region is an array: one stride per dimension and elements of at least a byte.
     bool isArray() const { return !strides.empty() && strides.size() == shape.size() && elementSize != 0; }
@@ -104,7 +115,8 @@ std::string describeElement(const TraceMetadata& metadata, std::uint64_t address
 
 /// The JSON form stored in binary trace headers and printed by `trace info --json`:
 ///   {"source": ..., "kernel": ..., "params": {"n": "64", ...},
-///    "regions": [{"name", "base", "size", "element_size", "shape", "layout", "strides"}],
+///    "regions": [{"name", "base", "size", "element_size", "shape", "layout", "strides",
+///                 and for file-backed regions only "file", "file_size", "file_offset", "file_access"}],
 ///    "sites": [{"name", "region", "kind"}]}      (site 0 included)
 nlohmann::ordered_json toJson(const TraceMetadata& metadata);
 /// Parses toJson's form. Throws TraceError naming `where` and the JSON path on anything else
