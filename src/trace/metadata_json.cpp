@@ -12,7 +12,7 @@ nlohmann::ordered_json toJson(const TraceMetadata& m) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
     for (const auto& [name, value] : m.params) params[name] = value;
     nlohmann::ordered_json regions = nlohmann::ordered_json::array();
-    for (const Region& r : m.regions)
+    for (const Region& r : m.regions) {
         regions.push_back({{"name", r.name},
                            {"base", r.base},
                            {"size", r.size},
@@ -20,6 +20,8 @@ nlohmann::ordered_json toJson(const TraceMetadata& m) {
                            {"shape", r.shape},
                            {"layout", r.layout},
                            {"strides", r.strides}});
+        if (r.permissions) regions.back()["perm"] = permissionsString(*r.permissions);
+    }
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     for (const Site& s : m.sites)
         sites.push_back({{"name", s.name}, {"region", s.region}, {"kind", std::string(toString(s.kind))}});
@@ -123,7 +125,7 @@ public:
 private:
     Region region(const Json& j, std::size_t i) const {
         const std::string path = "/regions/" + std::to_string(i);
-        object(j, path, {"name", "base", "size", "element_size", "shape", "layout", "strides"});
+        object(j, path, {"name", "base", "size", "element_size", "shape", "layout", "strides", "perm"});
         Region r;
         for (const char* key : {"name", "base", "size"})
             if (!j.contains(key)) fail(path, std::string("missing key '") + key + "'");
@@ -138,6 +140,12 @@ private:
         if (j.contains("shape")) r.shape = unsignedArray(j["shape"], path + "/shape");
         if (j.contains("layout")) r.layout = string(j["layout"], path + "/layout");
         if (j.contains("strides")) r.strides = unsignedArray(j["strides"], path + "/strides");
+        if (j.contains("perm")) {
+            const std::string text = string(j["perm"], path + "/perm");
+            r.permissions = parsePermissions(text);
+            if (!r.permissions)
+                fail(path + "/perm", "\"" + text + "\" (expected permissions such as \"r\", \"rw\", \"x\" or \"rwx\")");
+        }
         if (!r.strides.empty() && r.strides.size() != r.shape.size())
             fail(path + "/strides", std::to_string(r.strides.size()) + " strides for " +
                                         std::to_string(r.shape.size()) + " dimensions (expected one per dimension)");
