@@ -45,24 +45,6 @@ void KernelParams::set(std::string name, std::string value) {
     values_.emplace_back(std::move(name), std::move(value));
 }
 
-namespace {
-
-/// Protection (docs/mmu.md): a tensor no statement of the kernel writes is an input, read-only;
-/// the code keeps its default (execute-only), written tensors theirs (read-write). A write site
-/// that names no single region could write anywhere: then nothing is marked.
-void markReadOnlyInputs(TraceMetadata& meta) {
-    std::vector<bool> written(meta.regions.size(), false);
-    for (const Site& s : meta.sites) {
-        if (s.kind != AccessKind::Write) continue;
-        if (s.region < 0) return;
-        written[static_cast<std::size_t>(s.region)] = true;
-    }
-    for (std::size_t r = 0; r < meta.regions.size(); ++r)
-        if (!written[r] && meta.regions[r].layout != "code") meta.regions[r].permissions = kPermRead;
-}
-
-}  // namespace
-
 std::uint64_t kernelReferences(const KernelInfo& kernel, const KernelParams& params) {
     const std::uint64_t data = kernel.dataReferences(params);
     return params.flag("fetches") ? 2 * data : data;
@@ -101,7 +83,6 @@ TraceMetadata runKernel(const KernelInfo& kernel, const KernelParams& params, Ac
                                                               static_cast<std::int32_t>(meta.regions.size() - 1),
                                                               AccessKind::Fetch);
                                  }
-                                 markReadOnlyInputs(meta);
                                  recorder.emplace(sink, fetches, code, fetchSite);
                                  if (onReady) onReady(meta);
                                  return *recorder;

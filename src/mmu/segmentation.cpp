@@ -7,6 +7,7 @@
 
 #include "cachescope/core/format.hpp"
 #include "cachescope/trace/metadata.hpp"
+#include "cachescope/trace/region_permissions.hpp"
 
 namespace cachescope {
 
@@ -49,7 +50,9 @@ void Segmentation::setRegions(std::uint32_t process, const TraceMetadata* metada
     if (configSegments_ || metadata == nullptr || metadata->regions.empty()) return;
     Table& t = table(process);
     t.segments.clear();
-    for (const Region& r : metadata->regions) {  // sorted by base, disjoint
+    // Permissions: regionPermissions (a kernel's inputs read-only), not only the stored `perm`.
+    for (std::size_t i = 0; i < metadata->regions.size(); ++i) {  // sorted by base, disjoint
+        const Region& r = metadata->regions[i];
         if (mode_ == MmuMode::Segmentation && r.size > memory_)
             throw ConfigError("segment \"" + r.name + "\" (region of " + formatSize(r.size) +
                               ") is larger than physical memory (" + formatSize(memory_) +
@@ -59,7 +62,7 @@ void Segmentation::setRegions(std::uint32_t process, const TraceMetadata* metada
         s.start = r.base;
         s.limit = r.size;
         s.base = r.base;
-        s.permissions = r.effectivePermissions();
+        s.permissions = regionPermissions(*metadata, i);
         t.segments.push_back(std::move(s));
     }
 }
