@@ -164,6 +164,10 @@ std::vector<Edit> editOfEveryKey() {
          [](const SimConfig& c) { return c.mmu->pageReplacement == PageReplacementKind::Fifo; }},
         {{{"/mmu/walk_entry", "memory"}}, [](const SimConfig& c) { return c.mmu->walkEntry == "memory"; }},
         {{{"/mmu/page_fault_latency", "5"}}, [](const SimConfig& c) { return c.mmu->pageFaultLatency == 5; }},
+        {{{"/mmu/mode", "segmented-paging"}}, [](const SimConfig& c) { return c.mmu->mode == MmuMode::SegmentedPaging; }},
+        {{{"/mmu/protection", "true"}}, [](const SimConfig& c) { return c.mmu->protection; }},
+        {{{"/mmu/segment_placement", "worst"}},
+         [](const SimConfig& c) { return c.mmu->segmentPlacement == SegmentPlacement::Worst; }},
         {{{"/mmu/huge_pages/0/base", "0x80000000"}},
          [](const SimConfig& c) { return c.mmu->hugePages[0].base == 0x80000000u; }},
         {{{"/mmu/huge_pages/0/size", "4MiB"}}, [](const SimConfig& c) { return c.mmu->hugePages[0].size == 4u << 20; }},
@@ -212,7 +216,7 @@ TEST_CASE("config editor: its keys are the schema's (configs/schema.json), every
           schemaKeys(schema["properties"], {"$schema", "caches", "memory", "mmu", "tlbs"}));
     CHECK(sorted(ConfigEditor::keysOf(K::Memory)) == schemaKeys(schema["properties"]["memory"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Cache)) == schemaKeys(defs["cache"]["properties"], {}));
-    CHECK(sorted(ConfigEditor::keysOf(K::Mmu)) == schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches"}));
+    CHECK(sorted(ConfigEditor::keysOf(K::Mmu)) == schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches", "segments"}));
     CHECK(sorted(ConfigEditor::keysOf(K::HugePage)) == schemaKeys(defs["hugePages"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::WalkCache)) == schemaKeys(defs["walkCache"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Tlb)) == schemaKeys(defs["tlb"]["properties"], {}));
