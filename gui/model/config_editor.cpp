@@ -17,7 +17,8 @@ constexpr const char* kSource = "editor";
 bool takesString(const std::string& key) {
     static const std::vector<std::string> keys{
         "name",       "description",      "replacement",      "write_policy", "inclusion", "holds",
-        "addressing", "frame_allocation", "page_replacement", "walk_entry",   "base"};
+        "addressing", "frame_allocation", "page_replacement", "walk_entry",   "base",
+        "mode",       "segment_placement"};
     return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -92,7 +93,8 @@ const std::vector<std::string>& ConfigEditor::keysOf(Kind kind) {
     static const std::vector<std::string> mmu{"page_size",        "levels",          "bits_per_level",
                                               "pte_size",         "physical_memory", "frame_allocation",
                                               "page_replacement", "walk_entry",      "page_fault_latency",
-                                              "readahead"};
+                                              "readahead",        "mode",            "protection",
+                                              "segment_placement"};
     static const std::vector<std::string> storage{"latency_ns", "bandwidth"};  // mmu.storage (docs/mmap.md)
     static const std::vector<std::string> huge{"base", "size", "page_size"};
     static const std::vector<std::string> walk{"level", "entries", "associativity", "replacement", "latency"};

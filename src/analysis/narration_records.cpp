@@ -32,6 +32,8 @@ std::string_view toString(RemovalReason reason) {
             return "handed up (exclusive)";
         case RemovalReason::PageEvicted:
             return "page evicted";
+        case RemovalReason::SegmentMoved:
+            return "segment moved or swapped out";
     }
     return "?";
 }

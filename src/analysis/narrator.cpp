@@ -71,6 +71,9 @@ ReferenceNarration Narrator::finish() {
     auto addSteps = [&](const std::vector<CacheStep>& steps) {
         for (const CacheStep& s : steps) cycles += s.latency;
     };
+    if (r.segment)  // a swapped-out or moved segment's dirty lines go straight to memory
+        for (const Removal& removal : r.segment->removals)
+            if (removal.dirty) cycles += h.config().memory.latency;
     for (const Piece& p : r.pieces) {
         for (std::size_t i = 0; i < p.steps.size(); ++i) {
             if (p.steps[i].depth != 0) continue;
@@ -93,9 +96,48 @@ ReferenceNarration Narrator::finish() {
         }
     }
     r.servedBy = served;
-    r.servedByName = cacheName(h, served);
+    r.servedByName = r.segment && r.segment->fault ? std::string("nothing (a fault)") : cacheName(h, served);
     r.cycles = cycles;
     return r;
+}
+
+SegmentStep& Narrator::segment() {
+    if (!current_.segment) current_.segment.emplace();
+    return *current_.segment;
+}
+
+void Narrator::takeRemovalsIntoSegment() {
+    SegmentStep& s = segment();
+    for (Removal& r : pendingRemovals_) {
+        r.reason = RemovalReason::SegmentMoved;
+        s.removals.push_back(std::move(r));
+    }
+    pendingRemovals_.clear();
+}
+
+void Narrator::onSegmentSwappedOut(std::uint32_t, const std::string& name, std::uint64_t, std::uint64_t) {
+    takeRemovalsIntoSegment();
+    segment().swappedOut.push_back(name);
+}
+
+void Narrator::onCompaction(std::uint64_t bytesMoved) {
+    takeRemovalsIntoSegment();
+    segment().compactedBytes = bytesMoved;
+}
+
+void Narrator::onSegmentPlaced(std::uint32_t, const std::string&, std::uint64_t base, std::uint64_t) {
+    segment().placedAt = base;
+}
+
+void Narrator::onSegmentLookup(const SegmentLookupEvent& e) {
+    SegmentStep& s = segment();
+    if (e.segment) s.segment = e.name;
+    s.start = e.start;
+    s.limit = e.limit;
+    s.offset = e.offset;
+    s.permissions = e.permissions;
+    s.fault = e.fault;
+    s.address = e.address;
 }
 
 std::vector<CacheStep>& Narrator::target() {

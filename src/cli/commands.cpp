@@ -150,6 +150,7 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     SessionOptions options;
     options.classify = args.classify;
     options.configLabel = args.config;
+    options.stopOnFault = args.stopOnFault;
     options.onProgress = [&progress, total](std::uint64_t n) {
         if (progress) progress->accesses(n, total);
     };
@@ -474,6 +475,13 @@ Command addRunCommand(CLI::App& app) {
                        "Simulate in N shards of the sets, one thread each, when the config allows it exactly "
                        "(results identical to one thread); 0 = one per core. Otherwise one thread, with a note")
         ->capture_default_str();
+    auto onFault = std::make_shared<std::string>("count");
+    runCmd->add_option("--on-fault", *onFault,
+                       "What a protection or segmentation fault does (docs/mmu.md): count (counted, the reference "
+                       "skipped, the first ones listed in the report) or stop (the run ends with an error naming "
+                       "the reference and address)")
+        ->check(CLI::IsMember({"count", "stop"}))
+        ->capture_default_str();
     addSourceOptions(runCmd, run->source);
     runCmd->footer(
         "Examples:\n"
@@ -489,8 +497,9 @@ Command addRunCommand(CLI::App& app) {
         "  valgrind --tool=lackey --trace-mem=yes --log-fd=3 ./a.out 3>a.lackey && \\\n"
         "      cachescope run -c configs/default.json a.lackey\n"
         "(Lackey's records go to --log-fd 3, so the program's own output stays out of the trace.)");
-    return {runCmd, [run, json, csv, seed, seedOpt] {
+    return {runCmd, [run, json, csv, seed, seedOpt, onFault] {
                 if (seedOpt->count() > 0) run->seed = *seed;
+                run->stopOnFault = *onFault == "stop";
                 run->format = *json ? ReportFormat::Json : *csv ? ReportFormat::Csv : ReportFormat::Text;
                 runCommand(*run);
             }};

@@ -50,6 +50,7 @@ struct RunArgs {
     bool vsOpt = false;          // also simulate each level under OPT (analysis/opt_gap.hpp)
     bool flush = false;          // --flush: report the end-of-run flush (sim/flush.hpp) apart
     std::uint32_t threads = 1;   // --threads: shards simulated in parallel (sim/parallel.hpp); 0 = one per core
+    bool stopOnFault = false;    // --on-fault stop: a protection or segmentation fault ends the run
 };
 
 struct BenchArgs {

@@ -43,6 +43,13 @@ std::string effectiveTlbName(const std::vector<TlbConfig>& tlbs, std::size_t ind
 /// The rules of `addressing`, `mmu` and `tlbs` (docs/config.md, "Translation"); part of validateConfig.
 void validateTranslation(const SimConfig& config, std::string_view source);
 
+/// The rules of `mmu.mode`, `mmu.protection`, `mmu.segment_placement` and `mmu.segments`
+/// (config/segmentation.cpp); part of validateTranslation, for a config with an mmu.
+void validateSegmentation(const SimConfig& config, std::string_view source);
+
+/// Adds mode, protection, segment_placement and segments to the resolved `mmu` object.
+void addSegmentationJson(const MmuConfig& mmu, nlohmann::json& out);
+
 /// Adds "addressing", "mmu" and "tlbs" (every default written out) to `out` when the config has an
 /// mmu; adds nothing otherwise, so configs without translation print as they always did.
 void addTranslationJson(const SimConfig& config, nlohmann::json& out);

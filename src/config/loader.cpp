@@ -281,7 +281,7 @@ private:
         checkKeys(j, path,
                   {"page_size", "levels", "bits_per_level", "pte_size", "physical_memory", "frame_allocation",
                    "page_replacement", "huge_pages", "walk_caches", "walk_entry", "page_fault_latency",
-                   "readahead", "storage"});
+                   "readahead", "storage", "mode", "protection", "segment_placement", "segments"});
         MmuConfig m;
         if (j.contains("page_size")) m.pageSize = size(j["page_size"], path + "/page_size");
         // levels and bits_per_level: either, both (they must agree) or neither (4 levels of 9 bits).
@@ -349,6 +349,7 @@ private:
         if (j.contains("readahead"))
             m.readahead = smallInteger(j["readahead"], path + "/readahead", "a number of pages (0 turns readahead off)");
         if (j.contains("storage")) m.storage = storage(j["storage"], path + "/storage");
+        segmentation(j, path, m);
         return m;
     }
 
@@ -361,6 +362,53 @@ private:
         if (j.contains("latency_ns"))
             s.latencyNs = unsignedInteger(j["latency_ns"], path + "/latency_ns", "a number of nanoseconds per request");
         if (j.contains("bandwidth")) s.bandwidth = size(j["bandwidth"], path + "/bandwidth");
+        return s;
+    }
+
+    /// mode, protection, segment_placement and segments (docs/config.md, "Protection and segmentation").
+    void segmentation(const json& j, const std::string& path, MmuConfig& m) const {
+        static constexpr EnumName<MmuMode> kModes[] = {{"paging", MmuMode::Paging},
+                                                       {"segmentation", MmuMode::Segmentation},
+                                                       {"segmented-paging", MmuMode::SegmentedPaging}};
+        static constexpr EnumName<SegmentPlacement> kPlacements[] = {{"first", SegmentPlacement::First},
+                                                                     {"best", SegmentPlacement::Best},
+                                                                     {"worst", SegmentPlacement::Worst}};
+        if (j.contains("mode")) m.mode = enumeration(j["mode"], path + "/mode", kModes);
+        if (j.contains("protection")) {
+            if (!j["protection"].is_boolean())
+                fail(path + "/protection", "expected true or false, found " + describe(j["protection"]));
+            m.protection = j["protection"].get<bool>();
+        }
+        if (j.contains("segment_placement"))
+            m.segmentPlacement = enumeration(j["segment_placement"], path + "/segment_placement", kPlacements);
+        if (j.contains("segments")) {
+            const json& s = j["segments"];
+            const std::string p = path + "/segments";
+            if (!s.is_array()) fail(p, "expected an array of segments, found " + describe(s));
+            for (std::size_t i = 0; i < s.size(); ++i) m.segments.push_back(segment(s[i], p + "/" + std::to_string(i)));
+        }
+    }
+
+    SegmentConfig segment(const json& j, const std::string& path) const {
+        if (!j.is_object())
+            fail(path, "expected a segment such as {\"name\": \"A\", \"start\": \"0x1000\", \"limit\": \"4KiB\", "
+                       "\"perm\": \"r\"}, found " + describe(j));
+        checkKeys(j, path, {"name", "start", "limit", "base", "perm"});
+        SegmentConfig s;
+        if (!j.contains("name")) fail(path + "/name", "required key missing: the segment's name");
+        s.name = string(j["name"], path + "/name");
+        if (!j.contains("start"))
+            fail(path + "/start", "required key missing: the first virtual address that selects the segment");
+        s.start = address(j["start"], path + "/start");
+        if (!j.contains("limit")) fail(path + "/limit", std::string("required key missing: the segment's length, ") + kSizeExample);
+        s.limit = size(j["limit"], path + "/limit");
+        if (j.contains("base")) s.base = address(j["base"], path + "/base");
+        if (j.contains("perm")) {
+            const std::string text = string(j["perm"], path + "/perm");
+            const auto perm = parsePermissions(text);
+            if (!perm) fail(path + "/perm", "expected permissions such as \"r\", \"rw\", \"x\" or \"rwx\", found \"" + text + "\"");
+            s.permissions = *perm;
+        }
         return s;
     }
 

@@ -96,6 +96,7 @@ void validateTranslation(const SimConfig& config, std::string_view source) {
         return;
     }
     const MmuConfig& m = *config.mmu;
+    validateSegmentation(config, source);
 
     // Geometry of a set-associative structure of `entries` entries (TLB or walk cache): as for caches.
     auto checkGeometry = [&](const std::string& path, std::uint32_t entries, std::uint32_t associativity,
@@ -321,6 +322,7 @@ void addTranslationJson(const SimConfig& config, nlohmann::json& out) {
     mmu["page_fault_latency"] = m.pageFaultLatency;
     mmu["readahead"] = m.readahead;
     mmu["storage"] = {{"latency_ns", m.storage.latencyNs}, {"bandwidth", m.storage.bandwidth}};
+    addSegmentationJson(m, mmu);
     out["mmu"] = std::move(mmu);
     nlohmann::json tlbs = nlohmann::json::array();
     for (std::size_t i = 0; i < config.tlbs.size(); ++i) {

@@ -36,7 +36,8 @@ void printRemovals(std::ostream& os, const std::vector<Removal>& removals, const
         os << indent << "removed from " << r.cacheName << ": line " << hex(r.lineAddress) << " (set " << r.set
            << ", way " << r.way
            << (!r.dirty                                 ? ", clean"
-               : r.reason == RemovalReason::PageEvicted ? ", dirty: written to memory"
+               : r.reason == RemovalReason::PageEvicted || r.reason == RemovalReason::SegmentMoved
+                   ? ", dirty: written to memory"
                                                         : ", dirty")
            << ") - " << toString(r.reason) << '\n';
 }
@@ -88,6 +89,39 @@ void printSteps(std::ostream& os, const std::vector<Cache>& caches, const std::v
 
 std::string pageText(std::uint64_t page) { return hex(page); }
 
+/// "segment A: offset 0x10 + 4 <= limit 0x40, perm rw allows write; ..." (docs/mmu.md).
+void printSegmentStep(std::ostream& os, const ReferenceNarration& r, const SegmentStep& s) {
+    if (!s.segment) {
+        os << "  segment lookup: no segment or region holds " << hex(r.address) << ": PROTECTION FAULT (unmapped); "
+           << "the reference goes no further\n";
+        return;
+    }
+    const std::string perm = s.permissions == 0 ? std::string("none") : permissionsString(s.permissions);
+    os << "  segment " << *s.segment << " (start " << hex(s.start) << ", limit " << hex(s.limit) << ", perm " << perm
+       << "): offset " << hex(r.address) << " - " << hex(s.start) << " = " << hex(s.offset);
+    if (s.fault == FaultKind::Limit) {
+        os << "; offset + " << r.size << " > limit: SEGMENTATION FAULT (limit); the reference goes no further\n";
+        return;
+    }
+    if (s.fault == FaultKind::Unmapped) {
+        os << "; offset + " << r.size << " > limit: outside the region: PROTECTION FAULT (unmapped); the reference "
+              "goes no further\n";
+        return;
+    }
+    os << ", offset + " << r.size << " <= limit";
+    if (s.fault == FaultKind::Permission) {
+        os << "; a " << toString(r.kind) << " needs " << permissionsString(permissionFor(r.kind))
+           << ": PROTECTION FAULT (permission); the reference goes no further\n";
+        return;
+    }
+    os << "; " << perm << " allows a " << toString(r.kind) << '\n';
+    for (const std::string& name : s.swappedOut) os << "    no hole fits: segment " << name << " swapped out\n";
+    if (s.compactedBytes) os << "    holes too small, enough free in all: COMPACTION moved " << *s.compactedBytes << " bytes\n";
+    printRemovals(os, s.removals, "      ");
+    if (s.placedAt) os << "    segment " << *s.segment << " placed at physical " << hex(*s.placedAt) << '\n';
+    if (s.address != r.address) os << "    base + offset = " << hex(s.address) << '\n';
+}
+
 }  // namespace
 
 void printNarrationText(std::ostream& os, const Simulator& simulator, const std::vector<ReferenceNarration>& refs) {
@@ -109,11 +143,19 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
                << " ways (set = page number mod " << t.sets() << "), " << t.config().replacement << ", latency "
                << t.config().latency << '\n';
     }
+    if (const Segmentation* seg = simulator.segmentation()) {
+        os << "segments: mode " << toString(seg->mode());
+        if (seg->mode() == MmuMode::Segmentation)
+            os << ", " << toString(seg->placement()) << "-fit placement in " << sizeText(seg->physicalMemory())
+               << " of physical memory";
+        os << "; a reference names the segment with the greatest start at or below its address\n";
+    }
     for (const ReferenceNarration& r : refs) {
         os << "\n#" << r.index << " " << toString(r.kind) << " " << hex(r.address) << " (" << r.size << " B)";
         if (!r.element.empty()) os << "  " << r.element;
         if (!r.statement.empty()) os << "  [" << r.statement << "]";
         os << '\n';
+        if (r.segment) printSegmentStep(os, r, *r.segment);
         for (const Piece& p : r.pieces) {
             if (r.pieces.size() > 1) os << "  piece " << hex(p.virtualAddress) << " (" << p.size << " B)\n";
             if (p.translation) {
@@ -240,6 +282,22 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
         j["size"] = r.size;
         if (!r.element.empty()) j["element"] = r.element;
         if (!r.statement.empty()) j["statement"] = r.statement;
+        if (r.segment) {
+            const SegmentStep& s = *r.segment;
+            nlohmann::ordered_json sj;
+            sj["segment"] = s.segment ? nlohmann::ordered_json(*s.segment) : nlohmann::ordered_json(nullptr);
+            sj["start"] = s.start;
+            sj["limit"] = s.limit;
+            sj["offset"] = s.offset;
+            sj["perm"] = permissionsString(s.permissions);
+            sj["fault"] = s.fault ? nlohmann::ordered_json(std::string(toString(*s.fault))) : nlohmann::ordered_json(nullptr);
+            sj["address"] = s.address;
+            sj["swapped_out"] = s.swappedOut;
+            sj["compacted_bytes"] = s.compactedBytes ? nlohmann::ordered_json(*s.compactedBytes) : nlohmann::ordered_json(nullptr);
+            sj["placed_at"] = s.placedAt ? nlohmann::ordered_json(*s.placedAt) : nlohmann::ordered_json(nullptr);
+            sj["removals"] = removalsJson(s.removals);
+            j["segment"] = std::move(sj);
+        }
         nlohmann::ordered_json pieces = nlohmann::ordered_json::array();
         for (const Piece& p : r.pieces) {
             nlohmann::ordered_json pj;

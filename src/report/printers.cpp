@@ -236,6 +236,7 @@ void printText(std::ostream& os, const RunSummary& s) {
     for (const LevelSummary& l : s.levels) os << ' ' << l.name << ' ' << l.latency << ',';
     os << " memory " << s.memoryLatency << '\n';
     if (s.translation) printTranslation(os, *s.translation);
+    if (s.segmentation) printSegmentationText(os, *s.segmentation);
     printOptComparison(os, s);
     printAttribution(os, s, s.regions, "by tensor", false);
     printAttribution(os, s, s.sites, "by statement", true);
@@ -352,6 +353,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
                                       {"storage_nanoseconds", p.storageNanoseconds}};
         }
     }
+    if (s.segmentation) j["segmentation"] = segmentationJson(*s.segmentation);
     if (!s.regions.empty()) {
         j["regions"] = attributionJson(s, s.regions, false);
         j["sites"] = attributionJson(s, s.sites, true);
@@ -393,6 +395,10 @@ void printCsv(std::ostream& os, const RunSummary& s) {
     if (s.info.skippedLines != 0)
         os << "skipped lines,," << s.info.skippedLines << ",,,,,,,,,,,," << (s.classified ? ",,," : "")
            << (s.flushed ? "," : "") << '\n';
+    if (s.segmentation) {
+        printSegmentationCsvRow(os, *s.segmentation, kFields.size() + (s.classified ? 3 : 0) + (s.flushed ? 1 : 0));
+        printSegmentationCsvFaults(os, *s.segmentation);
+    }
 }
 
 }  // namespace cachescope

@@ -124,6 +124,20 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
         }
         s.translation = std::move(t);
     }
+    if (const Segmentation* seg = simulator.segmentation()) {
+        SegmentationSummary g;
+        const MmuConfig& m = *simulator.config().mmu;
+        g.mode = m.mode;
+        g.protection = m.protection;
+        g.placement = m.segmentPlacement;
+        g.physicalMemory = m.physicalMemory;
+        g.stats = seg->stats();
+        g.segments = seg->segments(0);
+        g.holes = seg->holes();
+        if (metadata != nullptr)
+            for (const Site& site : metadata->sites) g.siteNames.push_back(site.name);
+        s.segmentation = std::move(g);
+    }
     if (classes != nullptr) {
         s.classified = true;
         for (std::uint32_t i = 0; i < s.levels.size() && i < classes->caches(); ++i)

@@ -57,6 +57,20 @@ public:
     void onTranslationEnd(const TranslationEndEvent& e) override {
         for (MmuObserver* o : observers_) o->onTranslationEnd(e);
     }
+    void onSegmentLookup(const SegmentLookupEvent& e) override {
+        for (MmuObserver* o : observers_) o->onSegmentLookup(e);
+    }
+    void onSegmentPlaced(std::uint32_t process, const std::string& name, std::uint64_t base,
+                         std::uint64_t limit) override {
+        for (MmuObserver* o : observers_) o->onSegmentPlaced(process, name, base, limit);
+    }
+    void onSegmentSwappedOut(std::uint32_t process, const std::string& name, std::uint64_t base,
+                             std::uint64_t limit) override {
+        for (MmuObserver* o : observers_) o->onSegmentSwappedOut(process, name, base, limit);
+    }
+    void onCompaction(std::uint64_t bytesMoved) override {
+        for (MmuObserver* o : observers_) o->onCompaction(bytesMoved);
+    }
 
 private:
     std::vector<MmuObserver*> observers_;
@@ -323,6 +337,8 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.cursor = m.replay->readerAt(0);
     }
     if (m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
+    m.sim.setRegions(m.meta);  // protection and segmentation: the trace's regions (process 0)
+    m.sim.setStopOnFault(m.options.stopOnFault);
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
     // The classifier reads the attribution slots: built after attribution.

@@ -48,7 +48,9 @@ void forEachPiece(const Mmu& mmu, const Access& a, F f) {
 }  // namespace
 
 Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
-    if (config.mmu) mmu_.emplace(config);
+    if (!config.mmu) return;
+    if (config.mmu->mode != MmuMode::Segmentation) mmu_.emplace(config);
+    if (config.mmu->mode != MmuMode::Paging || config.mmu->protection) segmentation_.emplace(*config.mmu);
 }
 
 // flatten: Mmu::translateHit is inlined at both of its calls (as a call per access it cost about 20
@@ -59,6 +61,14 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
         const std::size_t sites = siteReferences_.size();
         for (const Access& a : block) ++siteReferences_[a.site < sites ? a.site : 0];
     }
+    if (segmentation_) [[unlikely]] {
+        accessSegmented(block);
+        return;
+    }
+    translateAndAccess(block);
+}
+
+void Simulator::translateAndAccess(std::span<const Access> block) {
     if (!mmu_) {
         hierarchy_.access(block);
         return;
@@ -105,6 +115,35 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
     flush();
 }
 
+void Simulator::accessSegmented(std::span<const Access> block) {
+    // The process of a reference: 0 for every reference until traces carry process ids.
+    constexpr std::uint32_t process = 0;
+    const std::uint64_t first = references_ - block.size();  // the run's index of block[0]
+    std::array<Access, 1024> mapped;
+    std::size_t used = 0;
+    auto flush = [&] {
+        if (used != 0) translateAndAccess(std::span<const Access>(mapped.data(), used));
+        used = 0;
+    };
+    CachePort port(hierarchy_, flush);  // a segment moved or swapped out: what came before goes first
+    for (std::size_t i = 0; i < block.size(); ++i) {
+        const Access& a = block[i];
+        const std::optional<std::uint64_t> address = segmentation_->map(process, a, first + i, port);
+        if (!address) {
+            if (stopOnFault_) {
+                flush();
+                const SegmentFault& f = segmentation_->lastFault();
+                throw SegmentFaultError(f, "reference " + std::to_string(first + i) + " (counting from 0): " +
+                                               Segmentation::describe(f) + " (run --on-fault stop)");
+            }
+            continue;
+        }
+        mapped[used++] = Access{*address, a.size, a.kind, a.site};
+        if (used == mapped.size()) flush();
+    }
+    flush();
+}
+
 void Simulator::accessObserved(std::span<const Access> block) {
     // The same translations and cache accesses, in the same order, as access()'s loop: there a
     // TLB hit through translateHit changes exactly what translate() changes on that hit.
@@ -119,6 +158,7 @@ void Simulator::accessObserved(std::span<const Access> block) {
 void Simulator::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
     hierarchy_.setObserver(caches);
     if (mmu_) mmu_->setObserver(translation);
+    if (segmentation_) segmentation_->setObserver(translation);
     observedTranslation_ = mmu_ && translation != nullptr;
 }
 
@@ -178,6 +218,10 @@ void Simulator::addShare(const Simulator& share, std::uint64_t references,
 bool Simulator::sameState(const Simulator& other) const {
     if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
+    if (segmentation_.has_value() != other.segmentation_.has_value() ||
+        (segmentation_ && (segmentation_->stats() != other.segmentation_->stats() ||
+                           segmentation_->holes() != other.segmentation_->holes())))
+        return false;
     return hierarchy_.sameState(other.hierarchy_);
 }
 

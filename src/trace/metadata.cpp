@@ -1,4 +1,5 @@
 #include "cachescope/trace/metadata.hpp"
+#include "cachescope/trace/region_permissions.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -90,6 +91,15 @@ std::uint16_t TraceMetadata::addSite(std::string name, std::int32_t region, Acce
     if (sites.size() > 0xFFFF) throw std::length_error("a trace holds at most 65,535 sites");
     sites.push_back(Site{std::move(name), region, kind});
     return static_cast<std::uint16_t>(sites.size() - 1);
+}
+
+Permissions regionPermissions(const TraceMetadata& metadata, std::size_t region) {
+    const Region& r = metadata.regions[region];
+    if (r.permissions || r.layout == "code" || metadata.kernel.empty()) return r.effectivePermissions();
+    for (const Site& s : metadata.sites)
+        if (s.kind == AccessKind::Write && (s.region < 0 || static_cast<std::size_t>(s.region) == region))
+            return kPermReadWrite;
+    return kPermRead;
 }
 
 }  // namespace cachescope

@@ -27,6 +27,7 @@ nlohmann::ordered_json toJson(const TraceMetadata& m) {
             j["file_offset"] = r.fileOffset;
             j["file_access"] = r.fileAccess;
         }
+        if (r.permissions) regions.back()["perm"] = permissionsString(*r.permissions);
     }
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     for (const Site& s : m.sites)
@@ -147,8 +148,8 @@ private:
     Region region(const Json& j, std::size_t i) const {
         const std::string path = "/regions/" + std::to_string(i);
         object(j, path,
-               {"name", "base", "size", "element_size", "shape", "layout", "strides", "file", "file_size",
-                "file_offset", "file_access"});
+               {"name", "base", "size", "element_size", "shape", "layout", "strides", "perm", "file",
+                "file_size", "file_offset", "file_access"});
         Region r;
         for (const char* key : {"name", "base", "size"})
             if (!j.contains(key)) fail(path, std::string("missing key '") + key + "'");
@@ -163,6 +164,12 @@ private:
         if (j.contains("shape")) r.shape = unsignedArray(j["shape"], path + "/shape");
         if (j.contains("layout")) r.layout = string(j["layout"], path + "/layout");
         if (j.contains("strides")) r.strides = unsignedArray(j["strides"], path + "/strides");
+        if (j.contains("perm")) {
+            const std::string text = string(j["perm"], path + "/perm");
+            r.permissions = parsePermissions(text);
+            if (!r.permissions)
+                fail(path + "/perm", "\"" + text + "\" (expected permissions such as \"r\", \"rw\", \"x\" or \"rwx\")");
+        }
         if (!r.strides.empty() && r.strides.size() != r.shape.size())
             fail(path + "/strides", std::to_string(r.strides.size()) + " strides for " +
                                         std::to_string(r.shape.size()) + " dimensions (expected one per dimension)");

@@ -163,7 +163,8 @@ json skeleton() {
     return json::parse(R"({
         "caches": [{"size": "32KiB"}],
         "memory": {},
-        "mmu": {"huge_pages": [{"base": 0, "size": "2MiB"}], "walk_caches": [{}]},
+        "mmu": {"huge_pages": [{"base": 0, "size": "2MiB"}], "walk_caches": [{}],
+                "segments": [{"name": "A", "start": 0, "limit": 4096}]},
         "tlbs": [{}]
     })");
 }
@@ -263,7 +264,7 @@ TEST_CASE("config reference: the documented keys are exactly the keys the loader
         const std::string object = dot == std::string::npos ? "" : row.path.substr(0, dot);
         byObject[object].insert(dot == std::string::npos ? row.path : row.path.substr(dot + 1));
     }
-    CHECK(byObject.size() == 8);  // the top level, caches[], memory, mmu, its two arrays, mmu.storage, tlbs[]
+    CHECK(byObject.size() == 9);  // the top level, caches[], memory, mmu, its three arrays, mmu.storage, tlbs[]
     for (const auto& [object, keys] : byObject) {
         INFO("object: " << (object.empty() ? "(top level)" : object));
         json config = skeleton();
@@ -369,6 +370,9 @@ TEST_CASE("config reference: the skeleton used above is valid and shows every de
     CHECK(s["mmu"]["bits_per_level"] == json::array({9, 9, 9, 9}));
     CHECK(s["mmu"]["huge_pages"][0]["page_size"] == 2097152);
     CHECK(s["mmu"]["walk_caches"][0]["entries"] == 32);
+    CHECK(s["mmu"]["mode"] == "paging");
+    CHECK(s["mmu"]["protection"] == false);
+    CHECK(s["mmu"]["segments"][0] == json::parse(R"({"name": "A", "start": "0x0", "limit": 4096, "perm": "rw"})"));
     CHECK(s["tlbs"][0]["entries"] == 64);
     CHECK(pointer("mmu.walk_caches[].level").to_string() == "/mmu/walk_caches/0/level");
     CHECK(pointer("caches").to_string() == "/caches");

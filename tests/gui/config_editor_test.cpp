@@ -168,6 +168,10 @@ std::vector<Edit> editOfEveryKey() {
         {{{"/mmu/storage/latency_ns", "5000"}}, [](const SimConfig& c) { return c.mmu->storage.latencyNs == 5000; }},
         {{{"/mmu/storage/bandwidth", "1GiB"}},
          [](const SimConfig& c) { return c.mmu->storage.bandwidth == std::uint64_t{1} << 30; }},
+        {{{"/mmu/mode", "segmented-paging"}}, [](const SimConfig& c) { return c.mmu->mode == MmuMode::SegmentedPaging; }},
+        {{{"/mmu/protection", "true"}}, [](const SimConfig& c) { return c.mmu->protection; }},
+        {{{"/mmu/segment_placement", "worst"}},
+         [](const SimConfig& c) { return c.mmu->segmentPlacement == SegmentPlacement::Worst; }},
         {{{"/mmu/huge_pages/0/base", "0x80000000"}},
          [](const SimConfig& c) { return c.mmu->hugePages[0].base == 0x80000000u; }},
         {{{"/mmu/huge_pages/0/size", "4MiB"}}, [](const SimConfig& c) { return c.mmu->hugePages[0].size == 4u << 20; }},
@@ -217,7 +221,7 @@ TEST_CASE("config editor: its keys are the schema's (configs/schema.json), every
     CHECK(sorted(ConfigEditor::keysOf(K::Memory)) == schemaKeys(schema["properties"]["memory"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Cache)) == schemaKeys(defs["cache"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::Mmu)) ==
-          schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches", "storage"}));
+          schemaKeys(defs["mmu"]["properties"], {"huge_pages", "walk_caches", "storage", "segments"}));
     CHECK(sorted(ConfigEditor::keysOf(K::Storage)) == schemaKeys(defs["mmu"]["properties"]["storage"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::HugePage)) == schemaKeys(defs["hugePages"]["properties"], {}));
     CHECK(sorted(ConfigEditor::keysOf(K::WalkCache)) == schemaKeys(defs["walkCache"]["properties"], {}));

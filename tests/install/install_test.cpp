@@ -67,7 +67,7 @@ void checkInstalledTree(const fs::path& prefix, const fs::path& elsewhere) {
     r = runIn(elsewhere, exe + " run --config skylake traces/thrash-one-set.trace");
     CHECK(r.status == 1);
     CHECK(contains(r.err, "cannot open config 'skylake'"));
-    CHECK(contains(r.err, "the presets are cortex-a72, dataloader, default, skylake-client, teaching, teaching-paging, zen4"));
+    CHECK(contains(r.err, "the presets are cortex-a72, dataloader, default, skylake-client, teaching, teaching-paging, teaching-segmentation, zen4"));
     // A file in the working folder wins over the preset of the same name.
     cachescope::testing::writeFile(elsewhere / "teaching.json",
                                    R"({"caches": [{"name": "L1", "size": "1KiB", "associativity": 4}]})");

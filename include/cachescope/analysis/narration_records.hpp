@@ -11,6 +11,8 @@
 
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/core/access.hpp"
+#include "cachescope/core/permissions.hpp"
+#include "cachescope/mmu/mmu_observer.hpp"
 
 namespace cachescope {
 
@@ -39,8 +41,10 @@ enum class RemovalReason : std::uint8_t {
     BackInvalidation,  // an inclusive cache below evicted the line ("back-invalidation")
     ExclusiveHandUp,   // an exclusive cache handed the line up to the cache above ("handed up (exclusive)")
     PageEvicted,       // the page holding it was evicted from memory ("page evicted")
+    SegmentMoved,      // its segment was swapped out or moved by compaction ("segment moved or swapped out")
 };
-/// The words the printers use: "back-invalidation", "handed up (exclusive)", "page evicted".
+/// The words the printers use: "back-invalidation", "handed up (exclusive)", "page evicted",
+/// "segment moved or swapped out".
 std::string_view toString(RemovalReason reason);
 
 /// A line removed from a cache by this step for a reason other than its replacement.
@@ -147,6 +151,23 @@ struct Translation {
     std::uint64_t physicalAddress = 0;
 };
 
+/// Protection and segmentation (docs/mmu.md): the segment lookup of the reference, before any
+/// translation. Present when the mmu checks references.
+struct SegmentStep {
+    std::optional<std::string> segment;  // the segment (or region) selected; nullopt: none
+    std::uint64_t start = 0;
+    std::uint64_t limit = 0;
+    std::uint64_t offset = 0;            // address - start
+    Permissions permissions = 0;
+    std::optional<FaultKind> fault;      // nullopt: the limit and permission checks passed
+    std::uint64_t address = 0;           // passed on: linear (segmented-paging) or physical (segmentation)
+    // Segmentation: what placing the segment took (first reference, or after a swap-out).
+    std::vector<std::string> swappedOut;  // segments swapped out to make room, in order
+    std::optional<std::uint64_t> compactedBytes;  // a compaction moved this many bytes
+    std::optional<std::uint64_t> placedAt;        // the segment was placed at this physical base
+    std::vector<Removal> removals;                // lines of swapped-out or moved segments
+};
+
 /// A page-sized part of a reference (the whole reference without an mmu).
 struct Piece {
     std::uint64_t virtualAddress = 0;
@@ -163,7 +184,8 @@ struct ReferenceNarration {
     std::uint32_t size = 0;
     std::string element;    // "A[3][5]" or "code+0x40" when the trace has regions, else empty
     std::string statement;  // the site's name when the trace has sites, else empty
-    std::vector<Piece> pieces;
+    std::optional<SegmentStep> segment;  // when the mmu checks references (protection, segmentation)
+    std::vector<Piece> pieces;           // none after a protection or segmentation fault
     std::uint32_t servedBy = CacheStep::kMemory;  // the farthest level the demand data came from
     std::string servedByName;
     std::uint64_t cycles = 0;  // every latency this reference caused (docs/semantics.md's model)

@@ -46,10 +46,18 @@ public:
     void onPageEvict(const PageEvictEvent& e) override;
     void onPageFault(const PageFaultEvent& e) override;
     void onTranslationEnd(const TranslationEndEvent& e) override;
+    void onSegmentLookup(const SegmentLookupEvent& e) override;
+    void onSegmentPlaced(std::uint32_t process, const std::string& name, std::uint64_t base,
+                         std::uint64_t limit) override;
+    void onSegmentSwappedOut(std::uint32_t process, const std::string& name, std::uint64_t base,
+                             std::uint64_t limit) override;
+    void onCompaction(std::uint64_t bytesMoved) override;
 
 private:
     std::vector<CacheStep>& target();
     Translation& translation();
+    SegmentStep& segment();
+    void takeRemovalsIntoSegment();
     CacheStep& openStep(std::uint32_t cache, AccessKind kind, std::uint64_t address, std::uint32_t size);
 
     const Simulator* sim_;

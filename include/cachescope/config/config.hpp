@@ -11,6 +11,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "cachescope/core/permissions.hpp"
+
 namespace cachescope {
 
 enum class WritePolicy : std::uint8_t { WriteBack, WriteThrough };
@@ -63,9 +65,31 @@ enum class Addressing : std::uint8_t {
 enum class FrameAllocation : std::uint8_t { Sequential, Random };
 enum class PageReplacementKind : std::uint8_t { Fifo, Lru, Clock, Opt };
 
+/// How the mmu maps addresses (docs/mmu.md, "Segmentation").
+enum class MmuMode : std::uint8_t {
+    Paging,           // pages only (the default)
+    Segmentation,     // segments placed in physical memory, no pages
+    SegmentedPaging,  // the segment's base is added first, then the linear address is paged (32-bit x86)
+};
+/// Where pure segmentation places a segment among the holes of physical memory.
+enum class SegmentPlacement : std::uint8_t { First, Best, Worst };
+
 std::string_view toString(Addressing);
 std::string_view toString(FrameAllocation);
 std::string_view toString(PageReplacementKind);
+std::string_view toString(MmuMode);
+std::string_view toString(SegmentPlacement);
+
+/// A segment from the config (`mmu.segments`): references to [start, start + limit) use it.
+struct SegmentConfig {
+    std::string name;
+    std::uint64_t start = 0;  // the first virtual address that selects it
+    std::uint64_t limit = 0;  // bytes; offsets at or past it are a segmentation fault
+    /// segmented-paging: the linear address of offset 0 (default: start, the flat model).
+    std::optional<std::uint64_t> base = std::nullopt;
+    Permissions permissions = kPermReadWrite;
+    friend bool operator==(const SegmentConfig&, const SegmentConfig&) = default;
+};
 
 struct TlbConfig {
     std::string name;                  // defaults to "TLB<level>", "I"/"D" appended when split
@@ -124,6 +148,11 @@ struct MmuConfig {
     std::uint32_t pageFaultLatency = 0; // cycles added per page fault
     std::uint32_t readahead = 0;        // file pages read after the one a major fault needs (docs/mmap.md)
     StorageConfig storage;
+    // ---- protection and segmentation (docs/mmu.md; mmu/segmentation.hpp) ----
+    MmuMode mode = MmuMode::Paging;
+    bool protection = false;            // paging: check references against the trace's regions
+    SegmentPlacement segmentPlacement = SegmentPlacement::First;
+    std::vector<SegmentConfig> segments;  // empty: one segment per region of the trace
 
     std::uint64_t frames() const { return physicalMemory / pageSize; }
     /// log2(pageSize) + the sum of bitsPerLevel (floor(log2): exact for the power-of-two page sizes

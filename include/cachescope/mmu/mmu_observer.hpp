@@ -12,8 +12,12 @@
 // page eviction's invalidations just after its onPageEvict.
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/core/permissions.hpp"
 
 namespace cachescope {
 
@@ -78,6 +82,29 @@ struct TranslationEndEvent {
     std::uint64_t physicalAddress = 0;
 };
 
+enum class FaultKind : std::uint8_t {
+    Unmapped,    // paging + protection: outside every region; segmentation: below every segment
+    Permission,  // the segment or region does not allow the access's kind
+    Limit,       // segmentation: offset + size past the segment's limit
+};
+std::string_view toString(FaultKind kind);  // "unmapped", "permission", "limit" (mmu/segmentation.cpp)
+
+/// One segment lookup and its checks (Segmentation::map), for narration.
+struct SegmentLookupEvent {
+    std::uint32_t process = 0;
+    std::uint64_t virtualAddress = 0;
+    std::uint32_t size = 0;
+    AccessKind kind = AccessKind::Read;
+    std::optional<std::size_t> segment;  // index in the process's table; nullopt: none selected
+    std::string name;
+    std::uint64_t start = 0;
+    std::uint64_t limit = 0;
+    std::uint64_t offset = 0;
+    Permissions permissions = 0;
+    std::optional<FaultKind> fault;      // nullopt: the checks passed
+    std::uint64_t address = 0;           // the address passed on (linear or physical), if no fault
+};
+
 class MmuObserver {
 public:
     virtual ~MmuObserver() = default;
@@ -89,6 +116,14 @@ public:
     virtual void onPageEvict(const PageEvictEvent&) {}
     virtual void onPageFault(const PageFaultEvent&) {}
     virtual void onTranslationEnd(const TranslationEndEvent&) {}
+    // Protection and segmentation (mmu/segmentation.hpp), before the reference's translation:
+    virtual void onSegmentLookup(const SegmentLookupEvent&) {}
+    /// Segmentation: `name` placed at [base, base + limit) (after any swap-outs and compaction).
+    virtual void onSegmentPlaced(std::uint32_t /*process*/, const std::string& /*name*/, std::uint64_t /*base*/,
+                                 std::uint64_t /*limit*/) {}
+    virtual void onSegmentSwappedOut(std::uint32_t /*process*/, const std::string& /*name*/, std::uint64_t /*base*/,
+                                     std::uint64_t /*limit*/) {}
+    virtual void onCompaction(std::uint64_t /*bytesMoved*/) {}
 };
 
 }  // namespace cachescope

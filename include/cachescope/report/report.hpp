@@ -34,6 +34,14 @@
 // {"compulsory", "capacity", "conflict"}; the CSV adds the columns compulsory,capacity,conflict
 // after miss_rate (empty in the memory row). Without them every report is unchanged.
 //
+// Protection and segmentation (docs/mmu.md; RunSummary::segmentation, present when the mmu checks
+// references): the text report adds a section "protection and segmentation" after translation
+// (the segment table of process 0, the holes, placements, swap-outs, compactions, faults by kind,
+// process and statement, and the first faults listed); the JSON an object "segmentation" after
+// "mmu"; the CSV a row "faults" with the count in the accesses field (like "skipped lines"), then,
+// when there were faults, a blank line and a second table
+// (reference,process,site,statement,address,size,kind,fault,segment) listing the first ones.
+//
 // The flush (run --flush, RunSummary::flush) is reported apart from the counts above; see
 // RunSummary::flushed for where each report puts it.
 
@@ -48,7 +56,9 @@
 
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/cache/stats.hpp"
+#include "cachescope/config/config.hpp"
 #include "cachescope/core/format.hpp"  // withThousands, shortestNumber, csvField: used with reports
+#include "cachescope/mmu/segmentation.hpp"
 #include "cachescope/sim/flush.hpp"
 #include "cachescope/trace/metadata.hpp"
 
@@ -114,6 +124,22 @@ struct TranslationSummary {
     std::optional<PageCacheSummary> pageCache = std::nullopt;
 };
 
+/// Protection and segmentation (mmu/segmentation.hpp), present when the mmu checks references.
+struct SegmentationSummary {
+    MmuMode mode = MmuMode::Paging;
+    bool protection = false;
+    SegmentPlacement placement = SegmentPlacement::First;
+    std::uint64_t physicalMemory = 0;
+    SegmentationStats stats;
+    std::vector<SegmentView> segments;            // process 0's table
+    std::map<std::uint64_t, std::uint64_t> holes;  // segmentation: free holes, address -> bytes
+    std::vector<std::string> siteNames;           // by site id, from the metadata (may be empty)
+    /// The statement's name; without metadata "(unknown)" for site 0, else "site N".
+    std::string siteName(std::uint16_t site) const {
+        return site < siteNames.size() ? siteNames[site] : site == 0 ? "(unknown)" : "site " + std::to_string(site);
+    }
+};
+
 /// Accesses and misses of every cache charged to one tensor (region) or one statement (site);
 /// Hierarchy::enableAttribution defines the charging. `accesses` and `misses` follow `levels`.
 /// Pseudo rows: "(other)" (references outside every region, or of unknown sites),
@@ -146,6 +172,7 @@ struct RunSummary {
     double amat = 0.0;
     nlohmann::json config;  // the resolved config (toJson(SimConfig)); printed as is in JSON
     std::optional<TranslationSummary> translation;
+    std::optional<SegmentationSummary> segmentation = std::nullopt;
     std::vector<AttributionRow> regions;  // empty unless the run attributed (trace with metadata)
     std::vector<AttributionRow> sites;
     bool classified = false;  // levels (and rows) carry miss classes (run --classify)
@@ -167,6 +194,12 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
                      const MissClassifier* classes = nullptr);
 
 void printText(std::ostream& os, const RunSummary& summary);
+/// The parts of the three reports for RunSummary::segmentation (report/segmentation_report.cpp).
+void printSegmentationText(std::ostream& os, const SegmentationSummary& s);
+nlohmann::ordered_json segmentationJson(const SegmentationSummary& s);
+/// The "faults" row of the CSV's main table (`columns` fields in all) and the table of first faults.
+void printSegmentationCsvRow(std::ostream& os, const SegmentationSummary& s, std::size_t columns);
+void printSegmentationCsvFaults(std::ostream& os, const SegmentationSummary& s);
 /// The JSON report; keys keep the documented order (tool, version, config_file, trace, ...).
 nlohmann::ordered_json reportJson(const RunSummary& summary);
 /// reportJson(summary).dump(2) and a newline.

@@ -105,6 +105,9 @@ struct SessionOptions {
     /// Called about every `progressInterval` references during runToEnd (references so far).
     std::function<void(std::uint64_t)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
+    /// Protection and segmentation faults end the run (SegmentFaultError) instead of being counted
+    /// and skipped (`run --on-fault stop`; Simulator::setStopOnFault).
+    bool stopOnFault = false;
 };
 
 /// Events runUntil() can stop at.

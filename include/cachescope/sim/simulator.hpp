@@ -12,6 +12,7 @@
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/access.hpp"
 #include "cachescope/mmu/mmu.hpp"
+#include "cachescope/mmu/segmentation.hpp"
 #include "cachescope/sim/hierarchy.hpp"
 
 namespace cachescope {
@@ -32,8 +33,20 @@ public:
 
     const Hierarchy& hierarchy() const { return hierarchy_; }
     Hierarchy& hierarchy() { return hierarchy_; }
-    /// nullptr without an mmu.
+    /// nullptr without an mmu, and in mmu.mode "segmentation" (no pages).
     const Mmu* mmu() const { return mmu_ ? &*mmu_ : nullptr; }
+    /// Protection and segmentation (mmu/segmentation.hpp): nullptr unless the mmu's mode is a
+    /// segmentation mode or protection is on.
+    const Segmentation* segmentation() const { return segmentation_ ? &*segmentation_ : nullptr; }
+    /// Gives `process` its regions (segments, protection) from the trace's metadata (nullptr: none).
+    /// Front ends call it once the source's metadata is known; without an mmu it does nothing.
+    void setRegions(const TraceMetadata* metadata, std::uint32_t process = 0) {
+        if (segmentation_) segmentation_->setRegions(process, metadata);
+    }
+    /// What a protection or segmentation fault does: by default it is counted and the reference
+    /// skipped; with `stop` access() throws SegmentFaultError at the first one (the references
+    /// before it simulated).
+    void setStopOnFault(bool stop) { stopOnFault_ = stop; }
     const SimConfig& config() const { return hierarchy_.config(); }
     /// CPU references simulated (trace accesses; page- or line-crossing ones count once).
     std::uint64_t references() const { return references_; }
@@ -86,6 +99,12 @@ public:
 private:
     Hierarchy hierarchy_;
     std::optional<Mmu> mmu_;
+    std::optional<Segmentation> segmentation_;
+    bool stopOnFault_ = false;
+    /// access() past the counting: translation (if any) and the caches.
+    void translateAndAccess(std::span<const Access> block);
+    /// access() when segmentation_ is set: each reference looked up in its segment table first.
+    [[gnu::noinline]] void accessSegmented(std::span<const Access> block);
     std::uint64_t references_ = 0;
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
     bool observedTranslation_ = false;  // an MmuObserver is attached: no translateHit fast path

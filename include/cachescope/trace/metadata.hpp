@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/core/access.hpp"
+#include "cachescope/core/permissions.hpp"
 
 namespace cachescope {
 
@@ -54,6 +55,15 @@ struct Region {
     std::string fileAccess = {};
 
     bool fileBacked() const { return !file.empty(); }
+
+    /// Read, write, execute (core/permissions.hpp); nullopt = the default: execute-only for the code
+    /// (layout "code"), read-write for data, so traces written before permissions mean what they did.
+    std::optional<Permissions> permissions = std::nullopt;
+
+    /// The permissions in force: `permissions`, or the default above.
+    Permissions effectivePermissions() const {
+        return permissions ? *permissions : layout == "code" ? kPermExecute : kPermReadWrite;
+    }
     bool contains(std::uint64_t address) const { return address - base < size; }
     /// True if the region is an array: one stride per dimension and elements of at least a byte.
     bool isArray() const { return !strides.empty() && strides.size() == shape.size() && elementSize != 0; }
@@ -115,8 +125,9 @@ std::string describeElement(const TraceMetadata& metadata, std::uint64_t address
 
 /// The JSON form stored in binary trace headers and printed by `trace info --json`:
 ///   {"source": ..., "kernel": ..., "params": {"n": "64", ...},
-///    "regions": [{"name", "base", "size", "element_size", "shape", "layout", "strides",
+///    "regions": [{"name", "base", "size", "element_size", "shape", "layout", "strides", "perm",
 ///                 and for file-backed regions only "file", "file_size", "file_offset", "file_access"}],
+///   ("perm", e.g. "r", "rw", "x", only when the region's permissions are set; Region::permissions)
 ///    "sites": [{"name", "region", "kind"}]}      (site 0 included)
 nlohmann::ordered_json toJson(const TraceMetadata& metadata);
 /// Parses toJson's form. Throws TraceError naming `where` and the JSON path on anything else
