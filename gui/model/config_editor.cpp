@@ -17,7 +17,7 @@ constexpr const char* kSource = "editor";
 bool takesString(const std::string& key) {
     static const std::vector<std::string> keys{
         "name",       "description",      "replacement",      "write_policy", "inclusion", "holds",
-        "addressing", "frame_allocation", "page_replacement", "walk_entry",   "base"};
+        "addressing", "frame_allocation", "page_replacement", "walk_entry",   "base", "page_replacement_scope"};
     return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -91,10 +91,12 @@ const std::vector<std::string>& ConfigEditor::keysOf(Kind kind) {
     static const std::vector<std::string> memory{"latency"};
     static const std::vector<std::string> mmu{"page_size",        "levels",          "bits_per_level",
                                               "pte_size",         "physical_memory", "frame_allocation",
-                                              "page_replacement", "walk_entry",      "page_fault_latency"};
+                                              "page_replacement", "walk_entry",      "page_fault_latency",
+                                              "page_replacement_scope"};
     static const std::vector<std::string> huge{"base", "size", "page_size"};
     static const std::vector<std::string> walk{"level", "entries", "associativity", "replacement", "latency"};
-    static const std::vector<std::string> tlb{"name", "entries", "associativity", "replacement", "latency", "holds"};
+    static const std::vector<std::string> tlb{"name",    "entries", "associativity", "replacement",
+                                              "latency", "holds",   "asid"};
     switch (kind) {
         case Kind::Top:
             return top;
