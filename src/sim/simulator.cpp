@@ -54,17 +54,19 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
 // flatten: Mmu::translateHit is inlined at both of its calls (as a call per access it cost about 20
 // instructions a reference: callgrind, bench-like matmul with translation).
 [[gnu::flatten]] void Simulator::access(std::span<const Access> block) {
+    const std::uint64_t before = references_;
+    if (before == 0 && !block.empty() && block.front().process == process_) markSeen(process_);
     references_ += block.size();
     if (!siteReferences_.empty()) {
         const std::size_t sites = siteReferences_.size();
         for (const Access& a : block) ++siteReferences_[a.site < sites ? a.site : 0];
     }
     if (!mmu_) {
-        hierarchy_.access(block);
+        accessUntranslated(block, before);
         return;
     }
     if (observedTranslation_) {  // narration: checked once per block, the loop below is untouched
-        accessObserved(block);
+        accessObserved(block, before);
         return;
     }
     // Translated pieces are gathered and sent to the caches in blocks; before a translation that
@@ -81,9 +83,13 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
         if (used != 0) flush();
     };
     for (const Access& a : block) {
+        if (a.process != process_) [[unlikely]] {
+            flushPending();
+            switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
+        }
         std::uint64_t pa = 0;
         if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
-            physical[used++] = Access{pa, a.size, a.kind, a.site};
+            physical[used++] = Access{pa, a.size, a.kind, a.process, a.site};
             if (used == physical.size()) flush();
             continue;
         }
@@ -97,22 +103,94 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
                     throw;
                 }
             }
-            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site};
+            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.process, a.site};
             if (used == physical.size()) flush();
         });
     }
     flush();
 }
 
-void Simulator::accessObserved(std::span<const Access> block) {
+void Simulator::accessObserved(std::span<const Access> block, std::uint64_t before) {
     // The same translations and cache accesses, in the same order, as access()'s loop: there a
     // TLB hit through translateHit changes exactly what translate() changes on that hit.
-    for (const Access& a : block)
+    for (const Access& a : block) {
+        if (a.process != process_) switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             CachePort port(hierarchy_, [] {});
             const std::uint64_t pa = mmu_->translate(va, a.kind, port);
-            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site});
+            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.process, a.site});
         });
+    }
+}
+
+void Simulator::accessUntranslated(std::span<const Access> block, std::uint64_t before) {
+    std::size_t begin = 0;
+    while (begin < block.size()) {
+        if (block[begin].process != process_) switchProcess(block[begin].process, before + begin);
+        std::size_t end = begin + 1;
+        while (end < block.size() && block[end].process == process_) ++end;
+        hierarchy_.access(block.subspan(begin, end - begin));
+        begin = end;
+    }
+}
+
+ProcessStats Simulator::countersNow() const {
+    ProcessStats now;
+    now.references = references_;
+    for (const Cache& c : hierarchy_.caches()) now.cacheMisses.push_back(c.stats().misses());
+    if (mmu_) {
+        for (const Cache& t : mmu_->tlbs()) now.tlbMisses.push_back(t.stats().misses());
+        now.pageFaults = mmu_->stats().pageFaults;
+    }
+    return now;
+}
+
+namespace {
+/// row += now - mark, counter by counter.
+void addDelta(ProcessStats& row, const ProcessStats& now, const ProcessStats& mark) {
+    row.references += now.references - mark.references;
+    row.cacheMisses.resize(now.cacheMisses.size(), 0);
+    row.tlbMisses.resize(now.tlbMisses.size(), 0);
+    for (std::size_t c = 0; c < now.cacheMisses.size(); ++c)
+        row.cacheMisses[c] += now.cacheMisses[c] - (c < mark.cacheMisses.size() ? mark.cacheMisses[c] : 0);
+    for (std::size_t t = 0; t < now.tlbMisses.size(); ++t)
+        row.tlbMisses[t] += now.tlbMisses[t] - (t < mark.tlbMisses.size() ? mark.tlbMisses[t] : 0);
+    row.pageFaults += now.pageFaults - mark.pageFaults;
+}
+}  // namespace
+
+void Simulator::switchProcess(std::uint8_t process, std::uint64_t referencesBefore) {
+    // references_ already counts the whole block being simulated: the turn ends at referencesBefore.
+    ProcessStats now = countersNow();
+    now.references = referencesBefore;
+    if (process_ >= processRows_.size()) processRows_.resize(std::size_t{process_} + 1);
+    addDelta(processRows_[process_], now, mark_);
+    mark_ = std::move(now);
+    ++contextSwitches_;
+    if (mmu_) mmu_->switchTo(process);
+    process_ = process;
+    markSeen(process);
+}
+
+std::uint32_t Simulator::processCount() const {
+    std::uint32_t n = 0;
+    for (const std::uint8_t s : processSeen_) n += s;
+    return n;
+}
+
+std::vector<ProcessStats> Simulator::processStats() const {
+    std::vector<ProcessStats> rows = processRows_;
+    if (process_ >= rows.size()) rows.resize(std::size_t{process_} + 1);
+    addDelta(rows[process_], countersNow(), mark_);
+    std::vector<ProcessStats> out;
+    for (std::uint32_t p = 0; p < rows.size(); ++p)
+        if (p < processSeen_.size() && processSeen_[p] != 0) {
+            rows[p].process = p;
+            rows[p].cacheMisses.resize(hierarchy_.caches().size(), 0);
+            rows[p].tlbMisses.resize(mmu_ ? mmu_->tlbs().size() : 0, 0);
+            out.push_back(std::move(rows[p]));
+        }
+    return out;
 }
 
 void Simulator::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
@@ -154,7 +232,7 @@ bool Simulator::followedPlans() {
 void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const {
     if (!mmu_) return;
     for (const Access& a : block)
-        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t) { keys.push_back(mmu_->pageKey(va)); });
+        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t) { keys.push_back(mmu_->pageKey(va, a.process)); });
 }
 
 void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
@@ -175,7 +253,8 @@ void Simulator::addShare(const Simulator& share, std::uint64_t references,
 }
 
 bool Simulator::sameState(const Simulator& other) const {
-    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || mmu_.has_value() != other.mmu_.has_value()) return false;
+    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || process_ != other.process_ ||
+        contextSwitches_ != other.contextSwitches_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
     return hierarchy_.sameState(other.hierarchy_);
 }

@@ -72,6 +72,14 @@ struct PageEvictEvent {
     bool dirty = false;  // written since it was loaded: written out
 };
 
+/// The process changed between two references (docs/mmu.md, "Processes").
+struct ContextSwitchEvent {
+    std::uint32_t from = 0;
+    std::uint32_t to = 0;
+    std::uint64_t tlbEntriesFlushed = 0;        // by this switch (TLBs without asid)
+    std::uint64_t walkCacheEntriesFlushed = 0;  // by this switch
+};
+
 struct TranslationEndEvent {
     std::uint64_t virtualAddress = 0;
     std::uint64_t physicalAddress = 0;
@@ -88,6 +96,7 @@ public:
     virtual void onPageEvict(const PageEvictEvent&) {}
     virtual void onPageFault(const PageFaultEvent&) {}
     virtual void onTranslationEnd(const TranslationEndEvent&) {}
+    virtual void onContextSwitch(const ContextSwitchEvent&) {}
 };
 
 }  // namespace cachescope
