@@ -41,7 +41,7 @@ std::vector<Access> smallTrace() {
     for (std::uint64_t i = 0; i < 300; ++i) {
         const std::uint64_t r = rng.next();
         a.push_back(Access{0x1000 * (r % 20) + 4 * (i % 7), static_cast<std::uint32_t>(1U << (r >> 8) % 4),
-                           static_cast<AccessKind>((r >> 16) % 3), static_cast<std::uint16_t>((r >> 24) % 3)});
+                           static_cast<AccessKind>((r >> 16) % 3), 0, static_cast<std::uint16_t>((r >> 24) % 3)});
     }
     return a;
 }
@@ -63,13 +63,16 @@ TEST_CASE("binary errors: header") {
     CHECK_ERROR(good.substr(0, 5), "t.cst: byte 5: truncated header (expected 3 more bytes)");
     CHECK_ERROR(good.substr(0, 10), "t.cst: byte 10: truncated header (expected 10 more bytes)");
     std::string v = good;
-    v[8] = 3;
-    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 3 (expected 1 to 2)");
+    v[8] = 4;
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 4 (expected 1 to 3)");
     v[8] = 0;
-    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 2)");
+    CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 3)");
     std::string f = good;
-    f[12] = 1;
-    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0)");
+    f[12] = 1;  // the process flag needs version 3
+    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0 before version 3)");
+    f[8] = 3;
+    f[12] = 2;
+    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000002 (expected 0 or 1 in version 3)");
     std::string l = good;
     for (int i = 16; i < 20; ++i) l[static_cast<std::size_t>(i)] = '\xff';
     CHECK_ERROR(l, "t.cst: byte 16: metadata length 4294967295 (expected at most 16777216)");

@@ -25,7 +25,11 @@
 namespace cachescope {
 
 inline constexpr char kBinaryTraceMagic[8] = {'C', 'S', 'T', 'R', 'A', 'C', 'E', '\x1a'};
-inline constexpr std::uint32_t kBinaryTraceVersion = 2;  // what the writer writes; the reader takes 1 and 2
+inline constexpr std::uint32_t kBinaryTraceVersion = 2;  // what the writer writes by default; the reader takes 1 to 3
+/// Version 3 = version 2 plus flags bit 0 (kBinaryFlagProcesses): each block carries the process id
+/// of all its accesses (docs/trace-format.md). The writer writes it when asked for processes.
+inline constexpr std::uint32_t kBinaryTraceProcessVersion = 3;
+inline constexpr std::uint32_t kBinaryFlagProcesses = 1;
 
 /// True if `prefix` (the first bytes of a file) starts with the binary magic.
 bool looksBinary(std::string_view prefix);
@@ -33,6 +37,9 @@ bool looksBinary(std::string_view prefix);
 /// A reader of a binary trace (openTrace detects the magic and calls this). `name` in messages.
 std::unique_ptr<TraceReader> openBinaryTrace(std::unique_ptr<std::istream> stream, const std::string& name);
 
-std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata);
+/// `processes`: write version 3 with per-block process ids (a block ends where the process
+/// changes); without it an access of a process other than 0 is a TraceError.
+std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata,
+                                                   bool processes = false);
 
 }  // namespace cachescope
