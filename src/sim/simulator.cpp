@@ -89,7 +89,7 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
         }
         std::uint64_t pa = 0;
         if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
-            physical[used++] = Access{pa, a.size, a.kind, a.process, a.site};
+            physical[used++] = Access{pa, a.size, a.kind, a.site, a.process};
             if (used == physical.size()) flush();
             continue;
         }
@@ -103,7 +103,7 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
                     throw;
                 }
             }
-            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.process, a.site};
+            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process};
             if (used == physical.size()) flush();
         });
     }
@@ -118,7 +118,7 @@ void Simulator::accessObserved(std::span<const Access> block, std::uint64_t befo
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             CachePort port(hierarchy_, [] {});
             const std::uint64_t pa = mmu_->translate(va, a.kind, port);
-            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.process, a.site});
+            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process});
         });
     }
 }

@@ -371,7 +371,7 @@ private:
             last = s->address;
             if constexpr (Version != 1) lastEnd[static_cast<unsigned>(s->kind)] = last + s->size;
             addresses |= last;
-            out[i] = Access{s->address, s->size, s->kind, process, s->site};
+            out[i] = Access{s->address, s->size, s->kind, s->site, process};
             if constexpr (Checked) {
                 if (p > end)
                     fail(at(record), recordText(n) + "runs past the end of the payload (expected it to end within " +

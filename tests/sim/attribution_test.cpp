@@ -172,7 +172,7 @@ TEST_CASE("attribution: page-table reads are charged to the walk slot, the rest 
     for (int i = 0; i < 5000; ++i) {
         const auto site = static_cast<std::uint16_t>(1 + rng() % 2);
         ++perSite[site];
-        s.access(Access{(rng() % 40) * 4096 + rng() % 4000, 4, rng() % 3 ? AccessKind::Read : AccessKind::Write, 0, site});
+        s.access(Access{(rng() % 40) * 4096 + rng() % 4000, 4, rng() % 3 ? AccessKind::Read : AccessKind::Write, site});
     }
     const Hierarchy& h = s.hierarchy();
     checkSums(h);

@@ -41,7 +41,7 @@ std::vector<Access> smallTrace() {
     for (std::uint64_t i = 0; i < 300; ++i) {
         const std::uint64_t r = rng.next();
         a.push_back(Access{0x1000 * (r % 20) + 4 * (i % 7), static_cast<std::uint32_t>(1U << (r >> 8) % 4),
-                           static_cast<AccessKind>((r >> 16) % 3), 0, static_cast<std::uint16_t>((r >> 24) % 3)});
+                           static_cast<AccessKind>((r >> 16) % 3), static_cast<std::uint16_t>((r >> 24) % 3)});
     }
     return a;
 }

@@ -32,7 +32,7 @@ std::vector<Access> randomAccesses(std::size_t n, std::uint64_t seed, unsigned s
     for (unsigned i = 0; i < streams; ++i) {
         const std::uint32_t sizes[] = {1, 2, 4, 8, 16, 64, 3, kMaxReferenceSize};
         protos.push_back(Access{rng.next(), sizes[rng.next() % 8], static_cast<AccessKind>(rng.next() % 3),
-                                0, static_cast<std::uint16_t>(rng.next() % sites)});
+                                static_cast<std::uint16_t>(rng.next() % sites)});
     }
     std::vector<Access> out;
     for (std::size_t i = 0; i < n; ++i) {

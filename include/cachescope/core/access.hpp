@@ -31,11 +31,16 @@ struct Access {
     std::uint32_t size = 1;
     AccessKind kind = AccessKind::Read;
     /// The process (address space) that issued it: 0 .. kMaxProcesses - 1 (docs/mmu.md,
-    /// "Processes"). It takes the byte of padding between kind and site, so it comes before site
-    /// in brace initialization: Access{address, size, kind, process, site}. Single-program traces
-    /// are process 0.
+    /// "Processes"). It takes the byte of padding between kind and site; the constructor takes it
+    /// last, so Access{address, size, kind, site} means what it meant before processes existed.
+    /// Single-program traces are process 0.
     std::uint8_t process = 0;
     std::uint16_t site = 0;
+
+    constexpr Access() = default;
+    constexpr Access(std::uint64_t a, std::uint32_t s = 1, AccessKind k = AccessKind::Read, std::uint16_t st = 0,
+                     std::uint8_t p = 0)
+        : address(a), size(s), kind(k), process(p), site(st) {}
 
     friend bool operator==(const Access&, const Access&) = default;
 };

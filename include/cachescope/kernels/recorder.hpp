@@ -55,8 +55,8 @@ public:
     Recorder& operator=(const Recorder&) = delete;
 
     void record(std::uint64_t address, std::uint32_t size, AccessKind kind, std::uint16_t site) {
-        if (fetches_) push(Access{codeBase_ + 16 * std::uint64_t{site}, 4, AccessKind::Fetch, 0, fetchSite_});
-        push(Access{address, size, kind, 0, site});
+        if (fetches_) push(Access{codeBase_ + 16 * std::uint64_t{site}, 4, AccessKind::Fetch, fetchSite_});
+        push(Access{address, size, kind, site});
     }
     /// Hands everything recorded so far to the sink.
     void flush() {
