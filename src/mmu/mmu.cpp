@@ -206,13 +206,14 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPo
     return page.base + offset;
 }
 
-bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m) {
+bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m) {
+    const std::uint64_t key = pageNumber | processBits_;  // the TLB key (keyOf); the memo keeps the page number
     const Cache& tlb = tlbs_[t];
     const std::uint32_t way = tlb.find(key);
     if (way == Cache::kNoWay) return false;
     const std::uint32_t set = tlb.layout().setOfLine(key);
     const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
-    m = HitMemo{key, target.base, t, set, way, target.slot};
+    m = HitMemo{pageNumber, target.base, t, set, way, target.slot};
     return true;
 }
 

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
+#include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
 
 namespace cachescope {
 
@@ -32,6 +36,42 @@ private:
     Hierarchy& caches_;
     Before before_;
 };
+
+/// True if every access of `block` is of `process`. The second 8 bytes of an Access hold size,
+/// kind, process (bits 40-47 on a little-endian machine) and site: AND and OR them over the block
+/// and the process byte is `process` in both exactly when it is in every access. Two instructions
+/// an access (the loads fold into the and/or), four accesses a round.
+bool allOfProcess(std::span<const Access> block, std::uint8_t process) {
+    static_assert(offsetof(Access, process) == 13 && sizeof(Access) == 16);
+    if constexpr (std::endian::native != std::endian::little) {
+        for (const Access& a : block)
+            if (a.process != process) return false;
+        return true;
+    } else {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(block.data());
+        auto word = [bytes](std::size_t i) {
+            std::uint64_t w;
+            std::memcpy(&w, bytes + 16 * i + 8, 8);
+            return w;
+        };
+        std::uint64_t all = ~std::uint64_t{0}, any = 0, all2 = ~std::uint64_t{0}, any2 = 0;
+        std::size_t i = 0;
+        for (; i + 4 <= block.size(); i += 4) {
+            const std::uint64_t w0 = word(i), w1 = word(i + 1), w2 = word(i + 2), w3 = word(i + 3);
+            all &= w0 & w1;
+            any |= w0 | w1;
+            all2 &= w2 & w3;
+            any2 |= w2 | w3;
+        }
+        for (; i < block.size(); ++i) {
+            all &= word(i);
+            any |= word(i);
+        }
+        all &= all2;
+        any |= any2;
+        return ((all >> 40) & 0xFF) == process && ((any >> 40) & 0xFF) == process;
+    }
+}
 
 template <class F>
 void forEachPiece(const Mmu& mmu, const Access& a, F f) {
@@ -73,24 +113,33 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
     // misses the first TLB sends anything into the caches (a walk's PTE reads, a page eviction's
     // invalidations), the pieces gathered so far go first (CachePort), so the caches see
     // everything in program order.
-    std::array<Access, 1024> physical;
+    // Raw storage, not std::array<Access, N>: Access's default member initializers would zero all
+    // 16 KiB on every call. Access is an implicit-lifetime type (trivially copyable), so the
+    // elements come to life as they are assigned.
+    constexpr std::size_t kPhysical = 1024;
+    alignas(Access) std::byte storage[kPhysical * sizeof(Access)];
+    Access* const physical = std::launder(reinterpret_cast<Access*>(storage));
     std::size_t used = 0;
     auto flush = [&] {
-        hierarchy_.access(std::span<const Access>(physical.data(), used));
+        hierarchy_.access(std::span<const Access>(physical, used));
         used = 0;
     };
     auto flushPending = [&] {
         if (used != 0) flush();
     };
+    std::uint8_t process = process_;  // a local: the loop's stores cannot change it behind the compiler's back
     for (const Access& a : block) {
-        if (a.process != process_) [[unlikely]] {
+        if (a.process != process) [[unlikely]] {
             flushPending();
             switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
+            process = process_;
         }
         std::uint64_t pa = 0;
         if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
-            physical[used++] = Access{pa, a.size, a.kind, a.site, a.process};
-            if (used == physical.size()) flush();
+            Access& out = physical[used++];
+            out = a;  // one 16-byte copy, then the physical address
+            out.address = pa;
+            if (used == kPhysical) flush();
             continue;
         }
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
@@ -104,7 +153,7 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
                 }
             }
             physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process};
-            if (used == physical.size()) flush();
+            if (used == kPhysical) flush();
         });
     }
     flush();
@@ -124,6 +173,10 @@ void Simulator::accessObserved(std::span<const Access> block, std::uint64_t befo
 }
 
 void Simulator::accessUntranslated(std::span<const Access> block, std::uint64_t before) {
+    if (allOfProcess(block, process_)) {  // nearly every block: the running process's alone
+        hierarchy_.access(block);
+        return;
+    }
     std::size_t begin = 0;
     while (begin < block.size()) {
         if (block[begin].process != process_) switchProcess(block[begin].process, before + begin);

@@ -96,7 +96,9 @@ public:
         const std::uint32_t t = kind == AccessKind::Fetch ? tlbTopology_.firstInstruction : tlbTopology_.firstData;
         if (t == Topology::kMemory || !onlyBasePages_ || (va >> vbitsShift_) >> 1 != 0) return false;
         Cache& tlb = tlbs_[t];
-        const std::uint64_t key = (va >> pageShift_) | processBits_;
+        // The memo holds pages of the running process only (a context switch clears it), so it is
+        // keyed by the page number alone; the TLB lookup behind it uses the full key (keyOf).
+        const std::uint64_t key = va >> pageShift_;
         HitMemo& m = memo_[key & (kMemoEntries - 1)];
         if ((m.key != key || m.tlb != t) && !lookUpFirstTlb(t, key, m)) return false;
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
@@ -229,7 +231,7 @@ private:
     /// forgets what was remembered of it (forgetWay). Direct-mapped by the page number's low bits:
     /// the few pages a loop nest walks at once (A, B and C of a matmul) each keep their entry.
     struct HitMemo {
-        std::uint64_t key = ~std::uint64_t{0};  // no page key is ~0 (keys of base pages are < 2^52)
+        std::uint64_t key = ~std::uint64_t{0};  // the page number (of the running process); never ~0
         std::uint64_t base = 0;
         std::uint32_t tlb = 0;
         std::uint32_t set = 0;
@@ -243,7 +245,7 @@ private:
     }
     /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
     /// `m` and returns true. Out of line, so translateHit stays small enough to inline.
-    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m);
+    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m);
     struct PageSize {
         unsigned shift = 12;
         std::uint32_t leafLevel = 0;
