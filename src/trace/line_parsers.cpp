@@ -561,7 +561,7 @@ std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat f
 
 std::string_view expectedRecord(TraceFormat format) {
     switch (format) {
-    case TraceFormat::Text: return R"("<R|W|I> <hex address> [size]")";
+    case TraceFormat::Text: return R"("<R|W|I> <hex address> [size] [p<process>]")";
     case TraceFormat::Din:
         return R"("<label> <hex address>" or "<label> <hex address> <hex size>" with label 0 (read), )"
                R"(1 (write), 2 (instruction fetch) or 3 (misc read))";

@@ -339,7 +339,7 @@ TEST_CASE("mmu config error: unknown frame_allocation and page_replacement value
 
 TEST_CASE("mmu config: page_replacement_scope and tlbs asid (processes) and their errors") {
     const SimConfig c = parse(withKeys(R"("mmu": {"page_replacement_scope": "local"}, "tlbs": [{"asid": true}, {}])"));
-    CHECK(c.mmu->pageReplacementScope == PageReplacementScope::Local);
+    CHECK(std::string(toString(c.mmu->pageReplacementScope)) == "local");
     CHECK(c.tlbs[0].asid);
     CHECK_FALSE(c.tlbs[1].asid);
     CHECK(std::string(toString(PageReplacementScope::Global)) == "global");
