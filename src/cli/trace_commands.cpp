@@ -50,8 +50,7 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
                     "(e.g. --mix matmul:n=24 --mix transpose:n=64); round-robin, --quantum references a turn "
                     "(docs/mmu.md, Processes)")
         ->allow_extra_args(false);
-    cmd->add_option("--quantum", source.quantum, "References per turn with --mix (default 1000)")
-        ->check(CLI::PositiveNumber);
+    cmd->add_option("--quantum", source.quantum, "References per turn with --mix, at least 1 (default 1000)");
 }
 
 namespace {
