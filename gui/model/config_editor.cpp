@@ -18,7 +18,7 @@ bool takesString(const std::string& key) {
     static const std::vector<std::string> keys{
         "name",       "description",      "replacement",      "write_policy", "inclusion", "holds",
         "addressing", "frame_allocation", "page_replacement", "walk_entry",   "base",
-        "mode",       "segment_placement"};
+        "mode",       "segment_placement", "page_replacement_scope"};
     return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -94,11 +94,12 @@ const std::vector<std::string>& ConfigEditor::keysOf(Kind kind) {
                                               "pte_size",         "physical_memory", "frame_allocation",
                                               "page_replacement", "walk_entry",      "page_fault_latency",
                                               "readahead",        "mode",            "protection",
-                                              "segment_placement"};
+                                              "segment_placement", "page_replacement_scope"};
     static const std::vector<std::string> storage{"latency_ns", "bandwidth"};  // mmu.storage (docs/mmap.md)
     static const std::vector<std::string> huge{"base", "size", "page_size"};
     static const std::vector<std::string> walk{"level", "entries", "associativity", "replacement", "latency"};
-    static const std::vector<std::string> tlb{"name", "entries", "associativity", "replacement", "latency", "holds"};
+    static const std::vector<std::string> tlb{"name",    "entries", "associativity", "replacement",
+                                              "latency", "holds",   "asid"};
     switch (kind) {
         case Kind::Top:
             return top;

@@ -42,6 +42,7 @@ void Narrator::begin(std::uint64_t index, const Access& a) {
     current_.kind = a.kind;
     current_.address = a.address;
     current_.size = a.size;
+    current_.process = a.process;
     if (metadata_ != nullptr) {
         current_.element = describeElement(*metadata_, a.address);
         if (a.site != 0 && a.site < metadata_->sites.size()) current_.statement = metadata_->sites[a.site].name;
@@ -314,6 +315,10 @@ void Narrator::onWalkStep(const WalkStepEvent& e) {
 }
 
 void Narrator::onPageEvict(const PageEvictEvent& e) { evict_ = e; }
+
+void Narrator::onContextSwitch(const ContextSwitchEvent& e) {
+    current_.contextSwitch = ContextSwitchStep{e.from, e.to, e.tlbEntriesFlushed, e.walkCacheEntriesFlushed};
+}
 
 void Narrator::onPageFault(const PageFaultEvent& e) {
     PageFault f;

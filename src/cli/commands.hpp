@@ -34,6 +34,8 @@ struct SourceArgs {
     std::string maxMemory;            // --max-memory SIZE; empty = half of this machine's memory
     std::string placement;            // --placement ALLOCATOR; empty = the kernel's own layout
     std::string decodeThread = "auto";  // --decode-thread auto|on|off
+    std::vector<std::string> mix;     // --mix SOURCE (repeatable): processes 0, 1, ...
+    std::uint64_t quantum = 1000;     // --quantum N: references per turn with --mix
 };
 
 /// The session library's description of the same source (trace format name parsed).

@@ -47,6 +47,12 @@ void addSourceOptions(CLI::App* cmd, SourceArgs& source) {
                     "Decode a trace file on a second thread while the first simulates: auto (when more than one "
                     "CPU is available; files, not standard input), on, off")
         ->check(CLI::IsMember({"auto", "on", "off"}));
+    cmd->add_option("--mix", source.mix,
+                    "Run several sources as processes 0, 1, ... (repeat): a trace file or KERNEL:name=value,... "
+                    "(e.g. --mix matmul:n=24 --mix transpose:n=64); round-robin, --quantum references a turn "
+                    "(docs/mmu.md, Processes)")
+        ->allow_extra_args(false);
+    cmd->add_option("--quantum", source.quantum, "References per turn with --mix, at least 1 (default 1000)");
 }
 
 namespace {
@@ -74,6 +80,8 @@ SourceSpec toSpec(const SourceArgs& source) {
     spec.params = source.params;
     spec.placement = source.placement;
     spec.decodeThread = parseDecodeThread(source.decodeThread);
+    spec.mix = source.mix;
+    spec.quantum = source.quantum;
     if (!source.maxMemory.empty()) {
         const std::optional<std::uint64_t> bytes = parseSize(source.maxMemory);
         if (!bytes || *bytes == 0)

@@ -280,8 +280,9 @@ private:
             fail(path, "expected an mmu object such as {\"page_size\": \"4KiB\"}, found " + describe(j));
         checkKeys(j, path,
                   {"page_size", "levels", "bits_per_level", "pte_size", "physical_memory", "frame_allocation",
-                   "page_replacement", "huge_pages", "walk_caches", "walk_entry", "page_fault_latency",
-                   "readahead", "storage", "mode", "protection", "segment_placement", "segments"});
+                   "page_replacement", "page_replacement_scope", "huge_pages", "walk_caches", "walk_entry",
+                   "page_fault_latency", "readahead", "storage", "mode", "protection", "segment_placement",
+                   "segments"});
         MmuConfig m;
         if (j.contains("page_size")) m.pageSize = size(j["page_size"], path + "/page_size");
         // levels and bits_per_level: either, both (they must agree) or neither (4 levels of 9 bits).
@@ -326,6 +327,11 @@ private:
             m.frameAllocation = enumeration(j["frame_allocation"], path + "/frame_allocation", kFrames);
         if (j.contains("page_replacement"))
             m.pageReplacement = enumeration(j["page_replacement"], path + "/page_replacement", kReplacers);
+        static constexpr EnumName<PageReplacementScope> kScopes[] = {{"global", PageReplacementScope::Global},
+                                                                     {"local", PageReplacementScope::Local}};
+        if (j.contains("page_replacement_scope"))
+            m.pageReplacementScope =
+                enumeration(j["page_replacement_scope"], path + "/page_replacement_scope", kScopes);
         if (j.contains("huge_pages")) {
             const json& h = j["huge_pages"];
             const std::string p = path + "/huge_pages";
@@ -444,7 +450,7 @@ private:
             {"data", Holds::Data}, {"instructions", Holds::Instructions}, {"both", Holds::Both}};
         if (!j.is_object())
             fail(path, "expected a TLB object such as {\"entries\": 64, \"associativity\": 4}, found " + describe(j));
-        checkKeys(j, path, {"name", "entries", "associativity", "replacement", "latency", "holds"});
+        checkKeys(j, path, {"name", "entries", "associativity", "replacement", "latency", "holds", "asid"});
         TlbConfig t;
         if (j.contains("name")) {
             t.name = string(j["name"], path + "/name");
@@ -455,6 +461,12 @@ private:
         if (j.contains("replacement")) t.replacement = string(j["replacement"], path + "/replacement");
         if (j.contains("latency")) t.latency = latency(j["latency"], path + "/latency");
         if (j.contains("holds")) t.holds = enumeration(j["holds"], path + "/holds", kHolds);
+        if (j.contains("asid")) {
+            if (!j["asid"].is_boolean())
+                fail(path + "/asid", "expected true (entries tagged by process, kept across context switches) or "
+                                     "false (flushed at every switch), found " + describe(j["asid"]));
+            t.asid = j["asid"].get<bool>();
+        }
         return t;
     }
 

@@ -47,6 +47,14 @@ std::string_view toString(PageReplacementKind k) {
     return "?";
 }
 
+std::string_view toString(PageReplacementScope s) {
+    switch (s) {
+        case PageReplacementScope::Global: return "global";
+        case PageReplacementScope::Local: return "local";
+    }
+    return "?";
+}
+
 namespace configdetail {
 
 namespace {
@@ -295,6 +303,7 @@ void addTranslationJson(const SimConfig& config, nlohmann::json& out) {
     mmu["physical_memory"] = m.physicalMemory;
     mmu["frame_allocation"] = toString(m.frameAllocation);
     mmu["page_replacement"] = toString(m.pageReplacement);
+    mmu["page_replacement_scope"] = toString(m.pageReplacementScope);
     nlohmann::json huge = nlohmann::json::array();
     for (const HugePageRange& h : m.hugePages)
         huge.push_back({{"base", hex(h.base)}, {"size", h.size}, {"page_size", h.pageSize}});
@@ -335,6 +344,7 @@ void addTranslationJson(const SimConfig& config, nlohmann::json& out) {
         j["replacement"] = t.replacement;
         j["latency"] = t.latency;
         j["holds"] = toString(t.holds);
+        j["asid"] = t.asid;
         tlbs.push_back(std::move(j));
     }
     out["tlbs"] = std::move(tlbs);

@@ -83,7 +83,8 @@ Mmu::Mmu(const SimConfig& sim) : config_(*sim.mmu), cacheCount_(static_cast<std:
 
     tables_.assign(levels, {});
     nextTable_ = m.physicalMemory;
-    tables_[0].assign(0, nextTable_);  // the root exists from the start
+    for (const TlbConfig& tc : sim.tlbs) tlbAsid_.push_back(tc.asid);
+    tables_[0].assign(0, nextTable_);  // process 0's root exists from the start
     nextTable_ += tableBytes_[0];
     stats_.pageTablePages = 1;
 
@@ -106,6 +107,7 @@ Mmu::Mmu(const Mmu& o)
       walkEntry_(o.walkEntry_),
       cacheCount_(o.cacheCount_),
       tlbs_(o.tlbs_),
+      tlbAsid_(o.tlbAsid_),
       tlbTarget_(o.tlbTarget_),
       memo_(o.memo_),
       walkCaches_(o.walkCaches_),
@@ -128,7 +130,11 @@ Mmu::Mmu(const Mmu& o)
       futureSize_(o.futureSize_),
       piece_(o.piece_),
       observer_(o.observer_),
-      pageCache_(o.pageCache_) {}
+      pageCache_(o.pageCache_),
+      process_(o.process_),
+      processBits_(o.processBits_),
+      hugeProcessBits_(o.hugeProcessBits_),
+      residentByProcess_(o.residentByProcess_) {}
 
 Mmu& Mmu::operator=(const Mmu& o) {
     if (this != &o) {
@@ -201,13 +207,14 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPo
     return page.base + offset;
 }
 
-bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m) {
+bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m) {
+    const std::uint64_t key = pageNumber | processBits_;  // the TLB key (keyOf); the memo keeps the page number
     const Cache& tlb = tlbs_[t];
     const std::uint32_t way = tlb.find(key);
     if (way == Cache::kNoWay) return false;
     const std::uint32_t set = tlb.layout().setOfLine(key);
     const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
-    m = HitMemo{key, target.base, t, set, way, target.slot};
+    m = HitMemo{pageNumber, target.base, t, set, way, target.slot};
     return true;
 }
 
@@ -238,8 +245,8 @@ std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
     return *base;
 }
 
-std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t level) const {
-    const std::uint64_t* table = tables_[level].find(tablePrefix(level, va));
+std::optional<std::uint64_t> Mmu::pteAddress(std::uint64_t va, std::uint32_t level, std::uint8_t process) const {
+    const std::uint64_t* table = tables_[level].find(tablePrefix(level, va, process));
     if (table == nullptr) return std::nullopt;
     const std::uint64_t index = (va >> shift_[level]) & ((std::uint64_t{1} << config_.bitsPerLevel[level]) - 1);
     return *table + index * config_.pteSize;
@@ -251,7 +258,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
     Page page;
     page.huge = ps.huge;
     bool major = false;
-    const FileMapping* file = ps.huge || pageCache_.empty() ? nullptr : pageCache_.mappingAt(0, va);
+    const FileMapping* file = ps.huge || pageCache_.empty() ? nullptr : pageCache_.mappingAt(process_, va);
     if (ps.huge) {
         ++stats_.minorFaults;  // huge pages are anonymous: zero-filled at first touch, never evicted
         const std::uint64_t size = std::uint64_t{1} << ps.shift;
@@ -273,6 +280,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
         page.base = std::uint64_t{frame} << pageShift_;
     }
     pages_.tryEmplace(key, page);
+    if (!page.huge) ++residentByProcess_[process_];  // (huge pages are pinned: never a victim)
     if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
 }
@@ -284,7 +292,7 @@ std::uint32_t Mmu::takeFrame(std::uint64_t nextUse, PhysicalMemoryPort& caches) 
     } else if (config_.frameAllocation == FrameAllocation::Random && freeCount_ != 0) {
         frame = drawRandomFrame();
     } else {
-        frame = replacer_->victim();
+        frame = chooseVictim();
         evict(frame, caches);
         replacer_->onFree(frame);
     }
@@ -350,6 +358,58 @@ std::uint32_t Mmu::drawRandomFrame() {
     return frame;
 }
 
+std::uint32_t Mmu::chooseVictim() {
+    // Local scope: the faulting process gives up one of its own pages, if it has one.
+    if (config_.pageReplacementScope == PageReplacementScope::Local && residentByProcess_[process_] != 0)
+        return replacer_->victimAmong([this](std::uint32_t frame) {
+            return processOfKey(slotKey_[replacer_->slotOf(frame)]) == process_;
+        });
+    return replacer_->victim();
+}
+
+void Mmu::switchTo(std::uint8_t process) {
+    if (process == process_) return;
+    if (process != 0) {
+        // Keys hold the process above the page number (keyOf): it must fit there.
+        const unsigned vbits = config_.virtualBits();
+        unsigned narrowestHuge = 64;
+        for (const HugePageRange& r : config_.hugePages) narrowestHuge = std::min(narrowestHuge, log2Exact(r.pageSize));
+        if (vbits - pageShift_ > kProcessShift || (!config_.hugePages.empty() && vbits - narrowestHuge > kHugeProcessShift))
+            throw Error("process " + std::to_string(process) + ": a virtual address space of " + std::to_string(vbits) +
+                        " bits over " + std::to_string(config_.pageSize) +
+                        "-byte pages leaves no room for a process id in the page keys (at most " +
+                        std::to_string(kProcessShift) + " bits of page number; expected a narrower mmu layout, or one process)");
+    }
+    const std::uint64_t tlbBefore = stats_.tlbEntriesFlushed, walkBefore = stats_.walkCacheEntriesFlushed;
+    bool allAsid = true;  // every TLB has asid (vacuously with none): the walk caches keep theirs
+    for (std::uint32_t t = 0; t < tlbs_.size(); ++t) {
+        Cache& tlb = tlbs_[t];
+        if (tlbAsid_[t]) continue;
+        allAsid = false;
+        for (std::uint32_t set = 0; set < tlb.sets(); ++set)
+            for (std::uint32_t way = 0; way < tlb.ways(); ++way)
+                if (tlb.lineAt(set, way).valid) {
+                    tlb.invalidate(set, way);
+                    ++stats_.tlbEntriesFlushed;
+                }
+    }
+    if (!allAsid)
+        for (Cache& wc : walkCaches_)
+            for (std::uint32_t set = 0; set < wc.sets(); ++set)
+                for (std::uint32_t way = 0; way < wc.ways(); ++way)
+                    if (wc.lineAt(set, way).valid) {
+                        wc.invalidate(set, way);
+                        ++stats_.walkCacheEntriesFlushed;
+                    }
+    memo_.fill(HitMemo{});
+    if (observer_ != nullptr) observer_->onContextSwitch(
+            {process_, process, stats_.tlbEntriesFlushed - tlbBefore, stats_.walkCacheEntriesFlushed - walkBefore});
+    process_ = process;
+    processBits_ = processBitsOf(false, process);
+    hugeProcessBits_ = processBitsOf(true, process);
+    tableBase(0, 0);  // the process's root, at its first switch
+}
+
 void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     const std::uint32_t slot = replacer_->slotOf(frame);
     const bool dirty = slotDirty_[slot] != 0;
@@ -361,6 +421,7 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
         for (const PageMapper& m : e.mappers) {
             pages_.erase(m.key);
             --stats_.residentPages;
+            --residentByProcess_[processOfKey(m.key)];
             dropFromTlbs(m.key);
         }
         caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
@@ -374,6 +435,7 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     pages_.erase(key);
     evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
+    --residentByProcess_[processOfKey(key)];
     if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
     dropFromTlbs(key);
     caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
@@ -428,7 +490,7 @@ void Mmu::walk(std::uint64_t va, const PageSize& ps, PhysicalMemoryPort& caches)
         const std::uint32_t level = config_.walkCaches[w].level;
         if (level >= ps.leafLevel) continue;  // covers no level above this page's leaf
         Cache& wc = walkCaches_[w];
-        const std::uint64_t prefix = va >> shift_[level];
+        const std::uint64_t prefix = (va >> shift_[level]) | processBits_;
         ++stats_.walkCacheLookups[w];
         ++wc.mutableStats().accessesByKind[kindIndex(AccessKind::Read)];
         const std::uint32_t way = wc.find(prefix);
@@ -479,8 +541,8 @@ std::uint64_t Mmu::translationCycles() const {
 bool Mmu::sameState(const Mmu& o) const {
     if (!(stats_ == o.stats_) || pages_.size() != o.pages_.size() || tables_ != o.tables_ ||
         !(evicted_ == o.evicted_) || nextUnusedFrame_ != o.nextUnusedFrame_ || freeCount_ != o.freeCount_ ||
-        !(freeMoved_ == o.freeMoved_) || piece_ != o.piece_ || !replacer_->sameState(*o.replacer_) ||
-        !(pageCache_ == o.pageCache_))
+        !(freeMoved_ == o.freeMoved_) || piece_ != o.piece_ || process_ != o.process_ ||
+        !replacer_->sameState(*o.replacer_) || !(pageCache_ == o.pageCache_))
         return false;
     for (std::size_t i = 0; i < tlbs_.size(); ++i)
         if (!tlbs_[i].sameState(o.tlbs_[i])) return false;
@@ -530,6 +592,7 @@ std::vector<TlbEntryView> Mmu::tlbEntries(std::uint32_t t) const {
                 e.huge = (line.line >> 63) != 0;
                 const unsigned shift = e.huge ? static_cast<unsigned>((line.line >> 56) & 0x7f) : pageShift_;
                 e.virtualPageNumber = pageNumberOfKey(line.line);
+                e.process = processOfKey(line.line);
                 e.pageSize = std::uint64_t{1} << shift;
                 const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
                 e.physicalBase = target.base;
@@ -540,10 +603,10 @@ std::vector<TlbEntryView> Mmu::tlbEntries(std::uint32_t t) const {
     return out;
 }
 
-std::optional<std::uint64_t> Mmu::physicalAddress(std::uint64_t va) const {
+std::optional<std::uint64_t> Mmu::physicalAddress(std::uint64_t va, std::uint8_t process) const {
     if (config_.virtualBits() < 64 && (va >> config_.virtualBits()) != 0) return std::nullopt;
     const PageSize ps = pageSizeOf(va);
-    const Page* page = pages_.find(keyOf(va, ps));
+    const Page* page = pages_.find(keyOf(va, ps, processBitsOf(ps.huge, process)));
     if (page == nullptr) return std::nullopt;
     return page->base | (va & ((std::uint64_t{1} << ps.shift) - 1));
 }
@@ -556,6 +619,7 @@ std::vector<ResidentPageView> Mmu::residentPages() const {
         v.huge = page.huge;
         const unsigned shift = page.huge ? static_cast<unsigned>((key >> 56) & 0x7f) : pageShift_;
         v.virtualPageNumber = pageNumberOfKey(key);
+        v.owner = processOfKey(key);
         v.pageSize = std::uint64_t{1} << shift;
         v.physicalBase = page.base;
         if (!page.huge) {

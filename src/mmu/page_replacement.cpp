@@ -227,6 +227,22 @@ public:
     std::optional<bool> referenceBit(std::uint32_t frame) const override { return bitOf(frame); }
     std::optional<std::uint32_t> hand() const override { return hand_; }
     std::vector<std::uint32_t> evictionOrder() const override { return {}; }
+    /// The sweep of victimSlot() over the eligible frames only: the others are passed without
+    /// looking at (or clearing) their bits. At most two turns: the first clears every eligible bit.
+    std::uint32_t victimAmong(const std::function<bool(std::uint32_t)>& eligible) override {
+        for (std::uint64_t step = 0; step < 2 * std::uint64_t{frames()} + 1; ++step, hand_ = after(hand_)) {
+            const std::uint32_t slot = slotOf(hand_);
+            if (slot == kNoSlot || !eligible(hand_)) continue;
+            if (referenced_[slot] != 0) {
+                referenced_[slot] = 0;
+                continue;
+            }
+            const std::uint32_t chosen = hand_;
+            hand_ = after(hand_);
+            return chosen;
+        }
+        return victim();  // nothing eligible (the caller promised one)
+    }
 
 protected:
     void loadSlot(std::uint32_t slot, std::uint64_t /*nextUse*/) override {

@@ -154,7 +154,18 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
         os << "\n#" << r.index << " " << toString(r.kind) << " " << hex(r.address) << " (" << r.size << " B)";
         if (!r.element.empty()) os << "  " << r.element;
         if (!r.statement.empty()) os << "  [" << r.statement << "]";
+        if (r.process != 0 || r.contextSwitch) os << "  process " << r.process;
         os << '\n';
+        if (const std::optional<ContextSwitchStep>& c = r.contextSwitch) {
+            os << "  context switch: process " << c->from << " -> " << c->to << ": ";
+            if (c->tlbEntriesFlushed == 0 && c->walkCacheEntriesFlushed == 0)
+                os << "nothing flushed";
+            else
+                os << "flushed " << c->tlbEntriesFlushed << " TLB " << (c->tlbEntriesFlushed == 1 ? "entry" : "entries")
+                   << " and " << c->walkCacheEntriesFlushed << " walk-cache "
+                   << (c->walkCacheEntriesFlushed == 1 ? "entry" : "entries");
+            os << " (TLBs with asid keep theirs, tagged by process)\n";
+        }
         if (r.segment) printSegmentStep(os, r, *r.segment);
         for (const Piece& p : r.pieces) {
             if (r.pieces.size() > 1) os << "  piece " << hex(p.virtualAddress) << " (" << p.size << " B)\n";
@@ -282,6 +293,12 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
         j["size"] = r.size;
         if (!r.element.empty()) j["element"] = r.element;
         if (!r.statement.empty()) j["statement"] = r.statement;
+        if (r.process != 0 || r.contextSwitch) j["process"] = r.process;
+        if (const std::optional<ContextSwitchStep>& c = r.contextSwitch)
+            j["context_switch"] = {{"from", c->from},
+                                   {"to", c->to},
+                                   {"tlb_entries_flushed", c->tlbEntriesFlushed},
+                                   {"walk_cache_entries_flushed", c->walkCacheEntriesFlushed}};
         if (r.segment) {
             const SegmentStep& s = *r.segment;
             nlohmann::ordered_json sj;

@@ -78,6 +78,52 @@ void printTranslation(std::ostream& os, const TranslationSummary& t) {
     if (t.pageCache) printPageCache(os, *t.pageCache);
 }
 
+/// "processes": the switches and one row per process (only when several ran).
+void printProcesses(std::ostream& os, const RunSummary& s) {
+    if (!s.processes) return;
+    const ProcessesSummary& p = *s.processes;
+    os << "\nprocesses: " << p.rows.size() << ", context switches: " << withThousands(p.contextSwitches);
+    if (s.translation)
+        os << ", TLB entries flushed: " << withThousands(p.tlbEntriesFlushed)
+           << ", walk-cache entries flushed: " << withThousands(p.walkCacheEntriesFlushed);
+    os << '\n';
+    std::vector<std::string> header{"process", "references"};
+    for (const LevelSummary& l : s.levels) header.push_back(l.name + " misses");
+    for (const std::string& t : p.tlbNames) header.push_back(t + " misses");
+    if (s.translation) header.push_back("page faults");
+    std::vector<std::vector<std::string>> cells;
+    for (const ProcessStats& row : p.rows) {
+        std::vector<std::string> line{std::to_string(row.process), withThousands(row.references)};
+        for (const std::uint64_t m : row.cacheMisses) line.push_back(withThousands(m));
+        for (const std::uint64_t m : row.tlbMisses) line.push_back(withThousands(m));
+        if (s.translation) line.push_back(withThousands(row.pageFaults));
+        cells.push_back(std::move(line));
+    }
+    printTable(os, TextTable{header, cells});
+}
+
+nlohmann::ordered_json processesJson(const RunSummary& s) {
+    const ProcessesSummary& p = *s.processes;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const ProcessStats& row : p.rows) {
+        nlohmann::ordered_json misses = nlohmann::ordered_json::object(), tlbMisses = nlohmann::ordered_json::object();
+        for (std::size_t c = 0; c < s.levels.size() && c < row.cacheMisses.size(); ++c)
+            misses[s.levels[c].name] = row.cacheMisses[c];
+        for (std::size_t t = 0; t < p.tlbNames.size() && t < row.tlbMisses.size(); ++t)
+            tlbMisses[p.tlbNames[t]] = row.tlbMisses[t];
+        rows.push_back({{"process", row.process},
+                        {"references", row.references},
+                        {"misses", std::move(misses)},
+                        {"tlb_misses", std::move(tlbMisses)},
+                        {"page_faults", row.pageFaults}});
+    }
+    return {{"count", p.rows.size()},
+            {"context_switches", p.contextSwitches},
+            {"tlb_entries_flushed", p.tlbEntriesFlushed},
+            {"walk_cache_entries_flushed", p.walkCacheEntriesFlushed},
+            {"rows", std::move(rows)}};
+}
+
 /// "compared with OPT": misses, OPT's misses on the same stream, the difference and its share.
 void printOptComparison(std::ostream& os, const RunSummary& s) {
     std::vector<std::vector<std::string>> rows;
@@ -237,12 +283,13 @@ void printText(std::ostream& os, const RunSummary& s) {
     os << " memory " << s.memoryLatency << '\n';
     if (s.translation) printTranslation(os, *s.translation);
     if (s.segmentation) printSegmentationText(os, *s.segmentation);
+    printProcesses(os, s);
     printOptComparison(os, s);
     printAttribution(os, s, s.regions, "by tensor", false);
     printAttribution(os, s, s.sites, "by statement", true);
     const bool comparedWithOpt =
         std::any_of(s.levels.begin(), s.levels.end(), [](const LevelSummary& l) { return l.optMisses.has_value(); });
-    if (!s.regions.empty() || comparedWithOpt) os << '\n';  // the tables above end without a blank line
+    if (!s.regions.empty() || comparedWithOpt || s.processes) os << '\n';  // the tables above end without a blank line
     os << "total estimated cycles: " << withThousands(s.totalCycles) << '\n';
     os << "AMAT: " << fixed2(s.amat) << " cycles per reference\n";
 }
@@ -354,6 +401,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
         }
     }
     if (s.segmentation) j["segmentation"] = segmentationJson(*s.segmentation);
+    if (s.processes) j["processes"] = processesJson(s);
     if (!s.regions.empty()) {
         j["regions"] = attributionJson(s, s.regions, false);
         j["sites"] = attributionJson(s, s.sites, true);
@@ -392,9 +440,25 @@ void printCsv(std::ostream& os, const RunSummary& s) {
     if (s.flushed) os << ',' << s.flush.memoryWrites;
     os << '\n';
     // skipped lines: the count in the accesses field, every other field empty
-    if (s.info.skippedLines != 0)
-        os << "skipped lines,," << s.info.skippedLines << ",,,,,,,,,,,," << (s.classified ? ",,," : "")
-           << (s.flushed ? "," : "") << '\n';
+    auto countRow = [&](const std::string& name, std::uint64_t count) {
+        os << csvField(name) << ",," << count << ",,,,,,,,,,,," << (s.classified ? ",,," : "") << (s.flushed ? "," : "")
+           << '\n';
+    };
+    if (s.info.skippedLines != 0) countRow("skipped lines", s.info.skippedLines);
+    if (s.processes) {
+        const ProcessesSummary& p = *s.processes;
+        countRow("context switches", p.contextSwitches);
+        if (s.translation) countRow("tlb entries flushed", p.tlbEntriesFlushed);
+        for (const ProcessStats& row : p.rows) {
+            const std::string name = "process " + std::to_string(row.process);
+            countRow(name, row.references);
+            for (std::size_t c = 0; c < s.levels.size() && c < row.cacheMisses.size(); ++c)
+                countRow(name + " " + s.levels[c].name, row.cacheMisses[c]);
+            for (std::size_t t = 0; t < p.tlbNames.size() && t < row.tlbMisses.size(); ++t)
+                countRow(name + " " + p.tlbNames[t], row.tlbMisses[t]);
+            if (s.translation) countRow(name + " page faults", row.pageFaults);
+        }
+    }
     if (s.segmentation) {
         printSegmentationCsvRow(os, *s.segmentation, kFields.size() + (s.classified ? 3 : 0) + (s.flushed ? 1 : 0));
         printSegmentationCsvFaults(os, *s.segmentation);

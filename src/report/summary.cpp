@@ -138,6 +138,17 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
             for (const Site& site : metadata->sites) g.siteNames.push_back(site.name);
         s.segmentation = std::move(g);
     }
+    if (simulator.processCount() > 1) {
+        ProcessesSummary p;
+        p.contextSwitches = simulator.contextSwitches();
+        if (const Mmu* mmu = simulator.mmu()) {
+            p.tlbEntriesFlushed = mmu->stats().tlbEntriesFlushed;
+            p.walkCacheEntriesFlushed = mmu->stats().walkCacheEntriesFlushed;
+            for (const Cache& tlb : mmu->tlbs()) p.tlbNames.push_back(tlb.name());
+        }
+        p.rows = simulator.processStats();
+        s.processes = std::move(p);
+    }
     if (classes != nullptr) {
         s.classified = true;
         for (std::uint32_t i = 0; i < s.levels.size() && i < classes->caches(); ++i)

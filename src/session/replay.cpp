@@ -163,7 +163,10 @@ EncodedSource::EncodedSource(TraceReader& source, const TraceMetadata* metadata,
     StoreWriteBuf buf(header_, store_);
     std::ostream out(&buf);
     const TraceMetadata none;
-    const std::unique_ptr<TraceWriter> writer = makeBinaryTraceWriter(out, metadata != nullptr ? *metadata : none);
+    // With process ids (version 3): a source of several processes replays as it ran; a block
+    // header then has 4 more bytes (the process), which the index below skips.
+    const std::unique_ptr<TraceWriter> writer =
+        makeBinaryTraceWriter(out, metadata != nullptr ? *metadata : none, /*processes=*/true);
     buf.toStore();  // the constructor wrote the header; blocks follow
     std::array<Access, 4096> block;
     for (std::size_t n; (n = source.read(block)) != 0;) writer->write(std::span<const Access>(block.data(), n));
@@ -178,7 +181,7 @@ EncodedSource::EncodedSource(TraceReader& source, const TraceMetadata* metadata,
         blockOffset_.push_back(offset);
         blockFirst_.push_back(length_);
         length_ += count;
-        offset += kBlockHeaderBytes + payload;
+        offset += kBlockHeaderBytes + 4 + payload;  // + the process field
     }
 }
 

@@ -1,6 +1,9 @@
 // SourceSpec: where a session's accesses come from (a trace file, standard input or a live kernel),
 // and the helpers every front end shares to open and name it.
 
+#include <algorithm>
+#include <filesystem>
+
 #include "cachescope/core/error.hpp"
 #include "cachescope/alloc/allocator.hpp"
 #include "cachescope/config/presets.hpp"
@@ -31,8 +34,121 @@ SourceSpec SourceSpec::custom(std::function<std::unique_ptr<TraceReader>()> open
     return s;
 }
 
+SourceSpec SourceSpec::mixOf(std::vector<std::string> sources, std::uint64_t quantum) {
+    SourceSpec s;
+    s.mix = std::move(sources);
+    s.quantum = quantum;
+    return s;
+}
+
+SourceSpec mixItemSpec(const std::string& item) {
+    if (item.empty()) throw UsageError("--mix: expected a trace file or KERNEL:name=value,..., got an empty source");
+    const std::size_t colon = item.find(':');
+    const std::string name = item.substr(0, colon);
+    const bool isKernel = std::any_of(kernels().begin(), kernels().end(), [&](const KernelInfo& k) { return k.name == name; });
+    if (isKernel && (colon != std::string::npos || !std::filesystem::exists(item))) {
+        std::vector<std::string> params;
+        if (colon != std::string::npos) {
+            const std::string rest = item.substr(colon + 1);
+            std::size_t start = 0;
+            while (start <= rest.size()) {
+                const std::size_t comma = std::min(rest.find(',', start), rest.size());
+                if (comma > start) params.push_back(rest.substr(start, comma - start));
+                start = comma + 1;
+            }
+        }
+        return SourceSpec::kernelRun(name, std::move(params));
+    }
+    return SourceSpec::file(item);
+}
+
+namespace {
+
+/// interleaveAsProcesses: round-robin over the readers, `quantum` references a turn.
+class ProcessMixReader final : public TraceReader {
+public:
+    ProcessMixReader(std::vector<std::unique_ptr<TraceReader>> readers, std::uint64_t quantum)
+        : readers_(std::move(readers)), ended_(readers_.size(), 0), quantum_(quantum), left_(quantum) {}
+
+    std::size_t read(std::span<Access> out) override {
+        while (!out.empty() && live_ != 0) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left_));
+            const std::size_t n = ended_[turn_] ? 0 : readers_[turn_]->read(out.first(want));
+            if (n == 0) {
+                if (!ended_[turn_]) {
+                    ended_[turn_] = 1;
+                    --live_;
+                }
+                nextTurn();
+                continue;
+            }
+            for (Access& a : out.first(n)) {
+                a.process = static_cast<std::uint8_t>(turn_);
+                a.site = 0;
+            }
+            left_ -= n;
+            if (left_ == 0) nextTurn();
+            return n;
+        }
+        return 0;
+    }
+    TraceFormat format() const override { return readers_.front()->format(); }
+    std::uint64_t records() const override {
+        std::uint64_t n = 0;
+        for (const auto& r : readers_) n += r->records();
+        return n;
+    }
+    std::uint64_t skippedLines() const override {
+        std::uint64_t n = 0;
+        for (const auto& r : readers_) n += r->skippedLines();
+        return n;
+    }
+
+private:
+    void nextTurn() {
+        turn_ = (turn_ + 1) % readers_.size();
+        left_ = quantum_;
+    }
+    std::vector<std::unique_ptr<TraceReader>> readers_;
+    std::vector<std::uint8_t> ended_;
+    std::uint64_t quantum_;
+    std::uint64_t left_;
+    std::size_t turn_ = 0;
+    std::size_t live_ = readers_.size();
+};
+
+}  // namespace
+
+std::unique_ptr<TraceReader> interleaveAsProcesses(std::vector<std::unique_ptr<TraceReader>> readers,
+                                                   std::uint64_t quantum) {
+    if (readers.empty()) throw UsageError("--mix: expected at least one source");
+    if (readers.size() > kMaxProcesses)
+        throw UsageError("--mix: " + std::to_string(readers.size()) + " sources, but a run holds at most " +
+                         std::to_string(kMaxProcesses) + " processes (process ids are one byte)");
+    if (quantum == 0) throw UsageError("--quantum: expected at least 1 reference per turn, got 0");
+    return std::make_unique<ProcessMixReader>(std::move(readers), quantum);
+}
+
 std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
     if (source.opener) return source.opener();
+    if (!source.mix.empty()) {
+        if (!source.trace.empty() || !source.kernel.empty() || !source.params.empty())
+            throw UsageError("give either --mix sources or a trace file / --kernel, not both");
+        if (source.mix.size() > kMaxProcesses)  // before any source opens
+            throw UsageError("--mix: " + std::to_string(source.mix.size()) + " sources, but a run holds at most " +
+                             std::to_string(kMaxProcesses) + " processes (process ids are one byte)");
+        std::vector<std::unique_ptr<TraceReader>> readers;
+        for (const std::string& item : source.mix) {
+            SourceSpec one = mixItemSpec(item);
+            one.memoryBudget = source.memoryBudget;
+            one.placement = source.placement;
+            one.decodeThread = source.decodeThread;
+            if (one.readsStandardInput())
+                throw UsageError("--mix: standard input cannot be one of several processes; give trace files or kernels");
+            readers.push_back(openSource(one));
+        }
+        return interleaveAsProcesses(std::move(readers), source.quantum);
+    }
     if (!source.kernel.empty()) {
         if (!source.trace.empty())
             throw UsageError("give either a trace file or --kernel, not both (got trace '" + source.trace +
@@ -73,8 +189,19 @@ std::unique_ptr<TraceReader> openSource(const SourceSpec& source) {
     return thread ? decodeOnThread(std::move(reader)) : std::move(reader);
 }
 
+namespace {
+/// "mix quantum=Q: 0 = <source 0>; 1 = <source 1>", each source named by `describe`.
+std::string describeMix(const SourceSpec& source, std::string (*describe)(const SourceSpec&)) {
+    std::string text = "mix quantum=" + std::to_string(source.quantum);
+    for (std::size_t p = 0; p < source.mix.size(); ++p)
+        text += (p == 0 ? ": " : "; ") + std::to_string(p) + " = " + describe(mixItemSpec(source.mix[p]));
+    return text;
+}
+}  // namespace
+
 std::string describeSource(const SourceSpec& source) {
     if (source.opener) return source.label;
+    if (!source.mix.empty()) return describeMix(source, describeSource);
     if (source.kernel.empty()) return source.trace;
     const KernelInfo& kernel = findKernel(source.kernel);
     std::string text = "kernel " + kernel.name;
@@ -85,6 +212,7 @@ std::string describeSource(const SourceSpec& source) {
 }
 
 std::string describeSourceBriefly(const SourceSpec& source) {
+    if (!source.mix.empty()) return describeMix(source, describeSourceBriefly);
     if (source.opener || source.kernel.empty()) return describeSource(source);
     const KernelInfo& kernel = findKernel(source.kernel);
     const KernelParams params = resolveParams(kernel, source.params);

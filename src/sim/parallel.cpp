@@ -61,7 +61,7 @@ public:
     void split(const Access& a, Put&& put) const {
         const std::uint64_t block = a.address >> shift_;
         if (block == (a.address + (a.size - 1)) >> shift_ || whole_[static_cast<std::size_t>(a.kind)]) [[likely]] {
-            put(share(a.address), Access{squeeze(a.address), a.size, a.kind, a.site}, false);
+            put(share(a.address), Access{squeeze(a.address), a.size, a.kind, a.site, a.process}, false);
             return;
         }
         std::uint64_t address = a.address;
@@ -70,7 +70,7 @@ public:
         while (remaining > 0) {
             const std::uint64_t end = ((address >> shift_) + 1) << shift_;  // 0 past the top of the address space
             const std::uint64_t piece = (end == 0 || end - address >= remaining) ? remaining : end - address;
-            put(share(address), Access{squeeze(address), static_cast<std::uint32_t>(piece), a.kind, a.site},
+            put(share(address), Access{squeeze(address), static_cast<std::uint32_t>(piece), a.kind, a.site, a.process},
                 continuation);
             continuation = true;
             address += piece;

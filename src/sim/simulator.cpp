@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
+#include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
 
 namespace cachescope {
 
@@ -33,6 +37,42 @@ private:
     Before before_;
 };
 
+/// True if every access of `block` is of `process`. The second 8 bytes of an Access hold size,
+/// kind, process (bits 40-47 on a little-endian machine) and site: AND and OR them over the block
+/// and the process byte is `process` in both exactly when it is in every access. Two instructions
+/// an access (the loads fold into the and/or), four accesses a round.
+bool allOfProcess(std::span<const Access> block, std::uint8_t process) {
+    static_assert(offsetof(Access, process) == 13 && sizeof(Access) == 16);
+    if constexpr (std::endian::native != std::endian::little) {
+        for (const Access& a : block)
+            if (a.process != process) return false;
+        return true;
+    } else {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(block.data());
+        auto word = [bytes](std::size_t i) {
+            std::uint64_t w;
+            std::memcpy(&w, bytes + 16 * i + 8, 8);
+            return w;
+        };
+        std::uint64_t all = ~std::uint64_t{0}, any = 0, all2 = ~std::uint64_t{0}, any2 = 0;
+        std::size_t i = 0;
+        for (; i + 4 <= block.size(); i += 4) {
+            const std::uint64_t w0 = word(i), w1 = word(i + 1), w2 = word(i + 2), w3 = word(i + 3);
+            all &= w0 & w1;
+            any |= w0 | w1;
+            all2 &= w2 & w3;
+            any2 |= w2 | w3;
+        }
+        for (; i < block.size(); ++i) {
+            all &= word(i);
+            any |= word(i);
+        }
+        all &= all2;
+        any |= any2;
+        return ((all >> 40) & 0xFF) == process && ((any >> 40) & 0xFF) == process;
+    }
+}
+
 template <class F>
 void forEachPiece(const Mmu& mmu, const Access& a, F f) {
     std::uint64_t va = a.address;
@@ -56,6 +96,8 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
 // flatten: Mmu::translateHit is inlined at both of its calls (as a call per access it cost about 20
 // instructions a reference: callgrind, bench-like matmul with translation).
 [[gnu::flatten]] void Simulator::access(std::span<const Access> block) {
+    const std::uint64_t before = references_;
+    if (before == 0 && !block.empty() && block.front().process == process_) markSeen(process_);
     references_ += block.size();
     if (!siteReferences_.empty()) {
         const std::size_t sites = siteReferences_.size();
@@ -65,37 +107,50 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
         accessSegmented(block);
         return;
     }
-    translateAndAccess(block);
+    translateAndAccess(block, before);
 }
 
-void Simulator::translateAndAccess(std::span<const Access> block) {
+void Simulator::translateAndAccess(std::span<const Access> block, std::uint64_t before) {
     if (!mmu_) {
-        hierarchy_.access(block);
+        accessUntranslated(block, before);
         return;
     }
     if (mmu_->countsCopies()) mmu_->countCopies(block);  // read() copies (docs/mmap.md): once per block
     if (observedTranslation_) {  // narration: checked once per block, the loop below is untouched
-        accessObserved(block);
+        accessObserved(block, before);
         return;
     }
     // Translated pieces are gathered and sent to the caches in blocks; before a translation that
     // misses the first TLB sends anything into the caches (a walk's PTE reads, a page eviction's
     // invalidations), the pieces gathered so far go first (CachePort), so the caches see
     // everything in program order.
-    std::array<Access, 1024> physical;
+    // Raw storage, not std::array<Access, N>: Access's default member initializers would zero all
+    // 16 KiB on every call. Access is an implicit-lifetime type (trivially copyable), so the
+    // elements come to life as they are assigned.
+    constexpr std::size_t kPhysical = 1024;
+    alignas(Access) std::byte storage[kPhysical * sizeof(Access)];
+    Access* const physical = std::launder(reinterpret_cast<Access*>(storage));
     std::size_t used = 0;
     auto flush = [&] {
-        hierarchy_.access(std::span<const Access>(physical.data(), used));
+        hierarchy_.access(std::span<const Access>(physical, used));
         used = 0;
     };
     auto flushPending = [&] {
         if (used != 0) flush();
     };
+    std::uint8_t process = process_;  // a local: the loop's stores cannot change it behind the compiler's back
     for (const Access& a : block) {
+        if (a.process != process) [[unlikely]] {
+            flushPending();
+            switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
+            process = process_;
+        }
         std::uint64_t pa = 0;
         if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
-            physical[used++] = Access{pa, a.size, a.kind, a.site};
-            if (used == physical.size()) flush();
+            Access& out = physical[used++];
+            out = a;  // one 16-byte copy, then the physical address
+            out.address = pa;
+            if (used == kPhysical) flush();
             continue;
         }
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
@@ -108,27 +163,26 @@ void Simulator::translateAndAccess(std::span<const Access> block) {
                     throw;
                 }
             }
-            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site};
-            if (used == physical.size()) flush();
+            physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process};
+            if (used == kPhysical) flush();
         });
     }
     flush();
 }
 
 void Simulator::accessSegmented(std::span<const Access> block) {
-    // The process of a reference: 0 for every reference until traces carry process ids.
-    constexpr std::uint32_t process = 0;
     const std::uint64_t first = references_ - block.size();  // the run's index of block[0]
     std::array<Access, 1024> mapped;
     std::size_t used = 0;
+    std::uint64_t chunkStart = first;  // the run's index of mapped[0] (for the per-process counts)
     auto flush = [&] {
-        if (used != 0) translateAndAccess(std::span<const Access>(mapped.data(), used));
+        if (used != 0) translateAndAccess(std::span<const Access>(mapped.data(), used), chunkStart);
         used = 0;
     };
     CachePort port(hierarchy_, flush);  // a segment moved or swapped out: what came before goes first
     for (std::size_t i = 0; i < block.size(); ++i) {
         const Access& a = block[i];
-        const std::optional<std::uint64_t> address = segmentation_->map(process, a, first + i, port);
+        const std::optional<std::uint64_t> address = segmentation_->map(a.process, a, first + i, port);
         if (!address) {
             if (stopOnFault_) {
                 flush();
@@ -138,21 +192,98 @@ void Simulator::accessSegmented(std::span<const Access> block) {
             }
             continue;
         }
-        mapped[used++] = Access{*address, a.size, a.kind, a.site};
+        if (used == 0) chunkStart = first + i;
+        mapped[used++] = Access{*address, a.size, a.kind, a.site, a.process};
         if (used == mapped.size()) flush();
     }
     flush();
 }
 
-void Simulator::accessObserved(std::span<const Access> block) {
+void Simulator::accessObserved(std::span<const Access> block, std::uint64_t before) {
     // The same translations and cache accesses, in the same order, as access()'s loop: there a
     // TLB hit through translateHit changes exactly what translate() changes on that hit.
-    for (const Access& a : block)
+    for (const Access& a : block) {
+        if (a.process != process_) switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             CachePort port(hierarchy_, [] {});
             const std::uint64_t pa = mmu_->translate(va, a.kind, port);
-            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site});
+            hierarchy_.access(Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process});
         });
+    }
+}
+
+void Simulator::accessUntranslated(std::span<const Access> block, std::uint64_t before) {
+    if (allOfProcess(block, process_)) {  // nearly every block: the running process's alone
+        hierarchy_.access(block);
+        return;
+    }
+    std::size_t begin = 0;
+    while (begin < block.size()) {
+        if (block[begin].process != process_) switchProcess(block[begin].process, before + begin);
+        std::size_t end = begin + 1;
+        while (end < block.size() && block[end].process == process_) ++end;
+        hierarchy_.access(block.subspan(begin, end - begin));
+        begin = end;
+    }
+}
+
+ProcessStats Simulator::countersNow() const {
+    ProcessStats now;
+    now.references = references_;
+    for (const Cache& c : hierarchy_.caches()) now.cacheMisses.push_back(c.stats().misses());
+    if (mmu_) {
+        for (const Cache& t : mmu_->tlbs()) now.tlbMisses.push_back(t.stats().misses());
+        now.pageFaults = mmu_->stats().pageFaults;
+    }
+    return now;
+}
+
+namespace {
+/// row += now - mark, counter by counter.
+void addDelta(ProcessStats& row, const ProcessStats& now, const ProcessStats& mark) {
+    row.references += now.references - mark.references;
+    row.cacheMisses.resize(now.cacheMisses.size(), 0);
+    row.tlbMisses.resize(now.tlbMisses.size(), 0);
+    for (std::size_t c = 0; c < now.cacheMisses.size(); ++c)
+        row.cacheMisses[c] += now.cacheMisses[c] - (c < mark.cacheMisses.size() ? mark.cacheMisses[c] : 0);
+    for (std::size_t t = 0; t < now.tlbMisses.size(); ++t)
+        row.tlbMisses[t] += now.tlbMisses[t] - (t < mark.tlbMisses.size() ? mark.tlbMisses[t] : 0);
+    row.pageFaults += now.pageFaults - mark.pageFaults;
+}
+}  // namespace
+
+void Simulator::switchProcess(std::uint8_t process, std::uint64_t referencesBefore) {
+    // references_ already counts the whole block being simulated: the turn ends at referencesBefore.
+    ProcessStats now = countersNow();
+    now.references = referencesBefore;
+    if (process_ >= processRows_.size()) processRows_.resize(std::size_t{process_} + 1);
+    addDelta(processRows_[process_], now, mark_);
+    mark_ = std::move(now);
+    ++contextSwitches_;
+    if (mmu_) mmu_->switchTo(process);
+    process_ = process;
+    markSeen(process);
+}
+
+std::uint32_t Simulator::processCount() const {
+    std::uint32_t n = 0;
+    for (const std::uint8_t s : processSeen_) n += s;
+    return n;
+}
+
+std::vector<ProcessStats> Simulator::processStats() const {
+    std::vector<ProcessStats> rows = processRows_;
+    if (process_ >= rows.size()) rows.resize(std::size_t{process_} + 1);
+    addDelta(rows[process_], countersNow(), mark_);
+    std::vector<ProcessStats> out;
+    for (std::uint32_t p = 0; p < rows.size(); ++p)
+        if (p < processSeen_.size() && processSeen_[p] != 0) {
+            rows[p].process = p;
+            rows[p].cacheMisses.resize(hierarchy_.caches().size(), 0);
+            rows[p].tlbMisses.resize(mmu_ ? mmu_->tlbs().size() : 0, 0);
+            out.push_back(std::move(rows[p]));
+        }
+    return out;
 }
 
 void Simulator::setObservers(HierarchyObserver* caches, MmuObserver* translation) {
@@ -195,7 +326,7 @@ bool Simulator::followedPlans() {
 void Simulator::planPages(std::span<const Access> block, std::vector<std::uint64_t>& keys) const {
     if (!mmu_) return;
     for (const Access& a : block)
-        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t) { keys.push_back(mmu_->pageKey(va)); });
+        forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t) { keys.push_back(mmu_->pageKey(va, a.process)); });
 }
 
 void Simulator::setFuture(const std::vector<std::uint64_t>& keys) {
@@ -216,7 +347,8 @@ void Simulator::addShare(const Simulator& share, std::uint64_t references,
 }
 
 bool Simulator::sameState(const Simulator& other) const {
-    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || mmu_.has_value() != other.mmu_.has_value()) return false;
+    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || process_ != other.process_ ||
+        contextSwitches_ != other.contextSwitches_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
     if (segmentation_.has_value() != other.segmentation_.has_value() ||
         (segmentation_ && (segmentation_->stats() != other.segmentation_->stats() ||

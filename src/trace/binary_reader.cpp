@@ -113,12 +113,16 @@ private:
         readExact(header.data() + kMagicBytes, kHeaderFixedBytes - kMagicBytes, "header");
         const auto* h = reinterpret_cast<const unsigned char*>(header.data());
         const std::uint32_t version = getU32(h + 8);
-        if (version < kFirstVersion || version > kBinaryTraceVersion)
+        if (version < kFirstVersion || version > kBinaryTraceProcessVersion)
             fail(8, "unsupported version " + std::to_string(version) + " (expected " + std::to_string(kFirstVersion) +
-                        " to " + std::to_string(kBinaryTraceVersion) + ")");
+                        " to " + std::to_string(kBinaryTraceProcessVersion) + ")");
         version_ = version;
         const std::uint32_t flags = getU32(h + 12);
-        if (flags != 0) fail(12, "unsupported flags " + hex32(flags) + " (expected 0)");
+        const std::uint32_t allowed = version >= kBinaryTraceProcessVersion ? kBinaryFlagProcesses : 0;
+        if ((flags & ~allowed) != 0)
+            fail(12, "unsupported flags " + hex32(flags) + " (expected " +
+                         (allowed != 0 ? std::string("0 or 1 in version 3") : std::string("0 before version 3")) + ")");
+        processes_ = (flags & kBinaryFlagProcesses) != 0;
         const std::uint32_t length = getU32(h + 16);
         if (length > kMaxMetadataBytes)
             fail(16, "metadata length " + std::to_string(length) + " (expected at most " +
@@ -169,11 +173,22 @@ private:
                           ? std::to_string(kEndPayloadBytes) + " in the end block"
                           : std::to_string(count) + " to " + std::to_string(std::uint64_t{count} * kMaxRecordBytes)) +
                      ")");
+        // Version 3 with processes: a data block's header has the process id after the CRC.
+        unsigned char processBytes[4] = {0, 0, 0, 0};
+        const bool hasProcess = processes_ && count != 0;
+        if (hasProcess) {
+            readExact(processBytes, 4, "block header");
+            const std::uint32_t process = getU32(processBytes);
+            if (process >= kMaxProcesses)
+                fail(blockOffset + kBlockHeaderBytes, "block process id " + std::to_string(process) +
+                                                          " (expected 0 to " + std::to_string(kMaxProcesses - 1) + ")");
+            process_ = static_cast<std::uint8_t>(process);
+        }
         payload_.resize(bytes + kPayloadPadding);
         std::fill(payload_.begin() + bytes, payload_.end(), 0);
         payloadOffset_ = offset_;
         readExact(payload_.data(), bytes, count == 0 ? "end block" : "block payload");
-        const std::uint32_t computed = crc32(payload_.data(), bytes);
+        const std::uint32_t computed = crc32(payload_.data(), bytes, hasProcess ? crc32(processBytes, 4) : 0);
         if (stored != computed)
             fail(blockOffset + 8, "block CRC mismatch: stored " + hex32(stored) + ", computed " + hex32(computed) +
                                       " (expected equal: the block is corrupted)");
@@ -342,6 +357,7 @@ private:
         const std::uint32_t first = done_;
         std::uint64_t addresses = 0;  // all addresses or-ed together
         const std::size_t sites = metadata_.sites.size();
+        const std::uint8_t process = process_;
         auto at = [&](const unsigned char* q) { return payloadOffset_ + static_cast<std::uint64_t>(q - begin); };
         auto recordText = [&](std::uint32_t n) { return "record " + std::to_string(n) + " of the block: "; };
         for (std::uint32_t i = 0; i < k; ++i) {
@@ -459,7 +475,7 @@ private:
             last = s->address;
             if constexpr (Version != 1) lastEnd[static_cast<unsigned>(s->kind)] = last + s->size;
             addresses |= last;
-            out[i] = Access{s->address, s->size, s->kind, s->site};
+            out[i] = Access{s->address, s->size, s->kind, s->site, process};
             if constexpr (Checked) {
                 if (p > end)
                     fail(at(record), recordText(n) + "runs past the end of the payload (expected it to end within " +
@@ -509,6 +525,8 @@ private:
     std::uint64_t last_ = 0;   // the previous record's address
     std::uint64_t lastEnd_[3] = {0, 0, 0};  // v2, per kind: where the last access of it ended
     std::uint32_t version_ = kBinaryTraceVersion;
+    bool processes_ = false;     // version 3 with flags bit 0: blocks carry a process id
+    std::uint8_t process_ = 0;   // the current block's
     std::size_t defined_ = 0;  // streams defined so far
     std::uint64_t records_ = 0;
     std::uint64_t blocksTotal_ = 0;

@@ -26,7 +26,8 @@ using namespace binfmt;
 
 class BinaryTraceWriter final : public TraceWriter {
 public:
-    BinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata) : out_(out), sites_(metadata.sites.size()) {
+    BinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata, bool processes)
+        : out_(out), sites_(metadata.sites.size()), processes_(processes) {
         pending_.reserve(kBlockRecords);
         streams_.reserve(kBlockRecords);
         std::string header(kBinaryTraceMagic, kMagicBytes);
@@ -37,8 +38,8 @@ public:
                              " bytes of JSON; the binary format "
                              "holds at most " +
                              std::to_string(kMaxMetadataBytes));
-        putU32(header, kBinaryTraceVersion);
-        putU32(header, 0);  // flags
+        putU32(header, processes_ ? kBinaryTraceProcessVersion : kBinaryTraceVersion);
+        putU32(header, processes_ ? kBinaryFlagProcesses : 0);  // flags
         putU32(header, static_cast<std::uint32_t>(json.size()));
         header += json;
         putU32(header, crc32(header));
@@ -56,6 +57,11 @@ public:
                 throw TraceError("binary trace writer: access " + std::to_string(total_ + pending_.size()) +
                                  " has site " + std::to_string(a.site) + " (expected a site of the metadata, below " +
                                  std::to_string(sites_) + ")");
+            if (a.process != 0 && !processes_)
+                throw TraceError("binary trace writer: access " + std::to_string(total_ + pending_.size()) +
+                                 " has process " + std::to_string(a.process) +
+                                 " (expected 0: this writer was made without process ids; the text format keeps them)");
+            if (processes_ && !pending_.empty() && a.process != pending_.front().process) flushBlock();  // a block is one process's
             pending_.push_back(a);
             if (pending_.size() == kBlockRecords) flushBlock();
         }
@@ -319,7 +325,14 @@ private:
         std::string header;
         putU32(header, static_cast<std::uint32_t>(pending_.size()));
         putU32(header, static_cast<std::uint32_t>(payload_.size()));
-        putU32(header, crc32(payload_));
+        if (processes_) {  // the process field, covered by the CRC with the payload
+            std::string process;
+            putU32(process, pending_.front().process);
+            putU32(header, crc32(payload_, crc32(process)));
+            header += process;
+        } else {
+            putU32(header, crc32(payload_));
+        }
         emit(header);
         emit(payload_);
         total_ += pending_.size();
@@ -356,6 +369,7 @@ private:
 
     std::ostream& out_;
     std::size_t sites_;
+    bool processes_ = false;  // version 3: a process id per block
     std::vector<Access> pending_;
     std::vector<Slot> streams_;                                            // the block's slots
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> lanes_;  // the slots of each key
@@ -374,8 +388,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata) {
-    return std::make_unique<BinaryTraceWriter>(out, metadata);
+std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata, bool processes) {
+    return std::make_unique<BinaryTraceWriter>(out, metadata, processes);
 }
 
 }  // namespace cachescope

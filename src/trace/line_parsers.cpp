@@ -185,10 +185,27 @@ LineParse slowTextLine(std::string_view line) {
     std::uint64_t address = 0;
     if (const auto p = readAddress(f.next(), address); !p.empty()) return fail(p);
     std::uint32_t size = 1;
-    if (const auto sizeTok = f.next(); !sizeTok.empty())
-        if (const auto p = readSize(sizeTok, false, size); !p.empty()) return fail(p);
+    std::string_view tok = f.next();
+    if (!tok.empty() && tok[0] != 'p' && tok[0] != 'P') {
+        if (const auto p = readSize(tok, false, size); !p.empty()) return fail(p);
+        tok = f.next();
+    }
+    // The optional process field: "p" and a decimal process id (docs/trace-format.md).
+    std::uint32_t process = 0;
+    if (!tok.empty()) {
+        if (tok[0] != 'p' && tok[0] != 'P') return fail(kExtraField);
+        const std::string_view digits = tok.substr(1);
+        if (digits.empty() || digits.size() > 3 ||
+            digits.find_first_not_of("0123456789") != std::string_view::npos)
+            return fail("bad process field (expected p and a process id from 0 to 255, such as p1)");
+        for (const char c : digits) process = process * 10 + static_cast<std::uint32_t>(c - '0');
+        if (process >= kMaxProcesses)
+            return fail("process id too large (expected at most 255: a run holds up to 256 processes)");
+    }
     if (!f.next().empty()) return fail(kExtraField);
-    return one(address, size, kind);
+    LineParse r = one(address, size, kind);
+    if (r.count == 1) r.accesses[0].process = static_cast<std::uint8_t>(process);
+    return r;
 }
 
 LineParse slowDinLine(std::string_view line) {
@@ -544,7 +561,7 @@ std::unique_ptr<TraceReader> makeLineTraceReader(LineReader lines, TraceFormat f
 
 std::string_view expectedRecord(TraceFormat format) {
     switch (format) {
-    case TraceFormat::Text: return R"("<R|W|I> <hex address> [size]")";
+    case TraceFormat::Text: return R"("<R|W|I> <hex address> [size] [p<process>]")";
     case TraceFormat::Din:
         return R"("<label> <hex address>" or "<label> <hex address> <hex size>" with label 0 (read), )"
                R"(1 (write), 2 (instruction fetch) or 3 (misc read))";

@@ -75,6 +75,10 @@ public:
             hex(a.address);
             text(" ");
             decimal(a.size);
+            if (a.process != 0) {  // the optional process field (docs/trace-format.md)
+                text(" p");
+                decimal(a.process);
+            }
             endLine();
         }
     }

@@ -224,7 +224,8 @@ TEST_CASE("mmu config: toJson writes every default and parses back to the same c
     CHECK(m["walk_caches"][0] == json::parse(R"({"level": 2, "entries": 32, "associativity": 4, "replacement": "lru", "latency": 1})"));
     CHECK(m["walk_entry"] == "L1");
     CHECK(m["page_fault_latency"] == 0);
-    CHECK(j["tlbs"][0] == json::parse(R"({"name": "TLB1D", "entries": 64, "associativity": 4, "replacement": "lru", "latency": 1, "holds": "data"})"));
+    CHECK(m["page_replacement_scope"] == "global");
+    CHECK(j["tlbs"][0] == json::parse(R"({"name": "TLB1D", "entries": 64, "associativity": 4, "replacement": "lru", "latency": 1, "holds": "data", "asid": false})"));
     CHECK(j["tlbs"][1]["associativity"] == "full");
     CHECK(j["tlbs"][1]["name"] == "TLB2");
     CHECK(parseConfig(j.dump(), "round trip") == c);
@@ -334,6 +335,21 @@ TEST_CASE("mmu config error: unknown frame_allocation and page_replacement value
     CHECK(startsWith(e, "x.json: /mmu/page_replacement: "));
     CHECK(contains(e, "did you mean \"clock\"?"));
     CHECK(contains(e, "fifo, lru, clock, opt"));
+}
+
+TEST_CASE("mmu config: page_replacement_scope and tlbs asid (processes) and their errors") {
+    const SimConfig c = parse(withKeys(R"("mmu": {"page_replacement_scope": "local"}, "tlbs": [{"asid": true}, {}])"));
+    CHECK(std::string(toString(c.mmu->pageReplacementScope)) == "local");
+    CHECK(c.tlbs[0].asid);
+    CHECK_FALSE(c.tlbs[1].asid);
+    CHECK(std::string(toString(PageReplacementScope::Global)) == "global");
+    std::string e = errorOf(mmu(R"("page_replacement_scope": "locl")"));
+    CAPTURE(e);
+    CHECK(startsWith(e, "x.json: /mmu/page_replacement_scope: "));
+    CHECK(contains(e, "did you mean \"local\"?"));
+    e = errorOf(tlbs(R"({"asid": "yes"})"));
+    CHECK(startsWith(e, "x.json: /tlbs/0/asid: expected true"));
+    CHECK(contains(e, "found"));
 }
 
 TEST_CASE("mmu config: page_replacement opt is accepted (runs plan the future in a first pass)") {

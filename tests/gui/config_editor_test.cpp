@@ -162,6 +162,8 @@ std::vector<Edit> editOfEveryKey() {
          [](const SimConfig& c) { return c.mmu->frameAllocation == FrameAllocation::Random; }},
         {{{"/mmu/page_replacement", "fifo"}},
          [](const SimConfig& c) { return c.mmu->pageReplacement == PageReplacementKind::Fifo; }},
+        {{{"/mmu/page_replacement_scope", "local"}},
+         [](const SimConfig& c) { return c.mmu->pageReplacementScope == PageReplacementScope::Local; }},
         {{{"/mmu/walk_entry", "memory"}}, [](const SimConfig& c) { return c.mmu->walkEntry == "memory"; }},
         {{{"/mmu/page_fault_latency", "5"}}, [](const SimConfig& c) { return c.mmu->pageFaultLatency == 5; }},
         {{{"/mmu/readahead", "4"}}, [](const SimConfig& c) { return c.mmu->readahead == 4; }},
@@ -192,6 +194,7 @@ std::vector<Edit> editOfEveryKey() {
         {{{"/tlbs/0/replacement", "fifo"}}, [](const SimConfig& c) { return c.tlbs[0].replacement == "fifo"; }},
         {{{"/tlbs/0/latency", "2"}}, [](const SimConfig& c) { return c.tlbs[0].latency == 2; }},
         {{{"/tlbs/0/holds", "data"}}, [](const SimConfig& c) { return c.tlbs[0].holds == Holds::Data; }},
+        {{{"/tlbs/0/asid", "true"}}, [](const SimConfig& c) { return c.tlbs[0].asid; }},
     };
 }
 

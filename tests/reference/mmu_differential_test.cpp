@@ -80,6 +80,17 @@ void runSeeds(std::uint64_t first, std::uint64_t count) {
 
 TEST_CASE("mmu differential: random configs with translation, engine vs reference") { runSeeds(10'000'000, 600); }
 
+TEST_CASE("mmu differential: random multi-process traces (asid or flush, local or global scope)") {
+    // Each case is an ordinary random case cut into turns of random processes (makeProcessCase).
+    std::uint64_t passed = 0, count = 300;
+    if (const char* n = std::getenv("CACHESCOPE_MMU_CASES")) count = std::stoull(n);
+    for (std::uint64_t s = 20'000'000; s < 20'000'000 + count; ++s) {
+        if (!checkCase(makeProcessCase(s))) break;
+        ++passed;
+    }
+    CHECK(passed == count);
+}
+
 TEST_CASE("mmu differential: an engine snapshot taken mid-trace replays identically") {
     for (std::uint64_t seed = 11'000'000; seed < 11'000'010; ++seed) {
         CAPTURE(seed);

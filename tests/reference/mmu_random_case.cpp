@@ -61,6 +61,20 @@ CacheConfig randomCache(Rng& r, const char* name, Holds holds, std::uint32_t lin
 
 }  // namespace
 
+MmuCase makeProcessCase(std::uint64_t seed) {
+    MmuCase mc = makeMmuCase(seed);
+    Rng r(seed ^ 0x9E3779B97F4A7C15ULL);
+    const std::uint64_t processes = 2 + r() % 3;
+    for (TlbConfig& t : mc.config.tlbs) t.asid = r() % 2 == 0;
+    mc.config.mmu->pageReplacementScope = r() % 2 == 0 ? PageReplacementScope::Local : PageReplacementScope::Global;
+    for (std::size_t i = 0; i < mc.trace.size();) {
+        const std::size_t turn = 1 + r() % 40;
+        const auto process = static_cast<std::uint8_t>(r() % processes);
+        for (std::size_t k = 0; k < turn && i < mc.trace.size(); ++k, ++i) mc.trace[i].process = process;
+    }
+    return mc;
+}
+
 MmuCase makeMmuCase(std::uint64_t seed) {
     Rng r(seed);
     MmuCase mc;
@@ -226,7 +240,7 @@ std::string describeMmuConfig(const SimConfig& config) {
         os << "  tlb { \"name\": \"" << t.name << "\", \"entries\": " << t.entries << ", \"associativity\": "
            << (t.fullyAssociative ? std::string("\"full\"") : std::to_string(t.associativity))
            << ", \"replacement\": \"" << t.replacement << "\", \"latency\": " << t.latency << ", \"holds\": \""
-           << holds(t.holds) << "\" }\n";
+           << holds(t.holds) << "\", \"asid\": " << (t.asid ? "true" : "false") << " }\n";
     if (config.mmu) {
         const MmuConfig& m = *config.mmu;
         os << "  mmu { \"page_size\": " << m.pageSize << ", \"bits_per_level\": [";
@@ -238,6 +252,8 @@ std::string describeMmuConfig(const SimConfig& config) {
            << (m.pageReplacement == PageReplacementKind::Fifo  ? "fifo"
                : m.pageReplacement == PageReplacementKind::Lru ? "lru"
                                                                : "clock")
+           << "\", \"page_replacement_scope\": \""
+           << (m.pageReplacementScope == PageReplacementScope::Local ? "local" : "global")
            << "\", \"walk_entry\": \"" << m.walkEntry << "\", \"page_fault_latency\": " << m.pageFaultLatency
            << ",\n    \"huge_pages\": [";
         for (const HugePageRange& h : m.hugePages)
@@ -325,6 +341,8 @@ std::string firstMmuDifference(const SimConfig& config, const MmuCounters& engin
         differ("mmu", "resident_pages", e.residentPages, r.residentPages) ||
         differ("mmu", "resident_pages_peak", e.residentPagesPeak, r.residentPagesPeak) ||
         differ("mmu", "page_table_pages", e.pageTablePages, r.pageTablePages) ||
+        differ("mmu", "tlb_entries_flushed", e.tlbEntriesFlushed, r.tlbEntriesFlushed) ||
+        differ("mmu", "walk_cache_entries_flushed", e.walkCacheEntriesFlushed, r.walkCacheEntriesFlushed) ||
         differ("mmu", "translation_cycles", engine.translationCycles, ref.translationCycles))
         return os.str();
     return "";

@@ -37,6 +37,10 @@ struct MmuCase {
 
 /// The case for `seed` (a pure function of it).
 MmuCase makeMmuCase(std::uint64_t seed);
+/// makeMmuCase(seed) run as 2-4 processes (docs/mmu.md, "Processes"): the trace cut into turns of
+/// 1-40 references, each of a random process; each TLB's asid and the page replacement scope drawn
+/// from a second generator seeded from `seed`.
+MmuCase makeProcessCase(std::uint64_t seed);
 
 /// The config as JSON-like text, for failure messages (caches via describeConfig, plus mmu and tlbs).
 std::string describeMmuConfig(const SimConfig& config);

@@ -52,6 +52,7 @@ ReferenceMmu::ReferenceMmu(const SimConfig& config, const ReferenceModel& caches
     std::vector<CacheConfig> shapes;
     for (const TlbConfig& t : config.tlbs) {
         tlbs_.push_back(keyCache(t.name, t.ways(), t.sets(), t.replacement, t.holds));
+        tlbAsid_.push_back(t.asid);
         tlbLatency_.push_back(t.latency);
         CacheConfig shape;
         shape.name = t.name;
@@ -88,7 +89,7 @@ ReferenceMmu::ReferenceMmu(const SimConfig& config, const ReferenceModel& caches
 
     // "The root table exists from the start."
     tableCursor_ = cfg_.physicalMemory;
-    tables_[{0, 0}] = allocateTable(0);
+    tables_[{0, 0, 0}] = allocateTable(0);
 }
 
 std::uint32_t ReferenceMmu::shift(std::uint32_t level) const {
@@ -128,16 +129,16 @@ std::uint32_t ReferenceMmu::leafLevelOf(std::uint64_t pageSize) const {
     throw std::invalid_argument("reference mmu: huge page size matches no level");
 }
 
-std::optional<std::uint64_t> ReferenceMmu::pteAddress(std::uint64_t va, std::uint32_t level) const {
-    const auto it = tables_.find({level, prefixOf(va, level)});
+std::optional<std::uint64_t> ReferenceMmu::pteAddress(std::uint64_t va, std::uint32_t level, std::uint32_t process) const {
+    const auto it = tables_.find({process, level, prefixOf(va, level)});
     if (it == tables_.end()) return std::nullopt;
     const std::uint64_t index = (va >> shift(level)) % (std::uint64_t{1} << cfg_.bitsPerLevel[level]);
     return it->second + index * cfg_.pteSize;
 }
 
-std::optional<std::uint64_t> ReferenceMmu::physicalAddress(std::uint64_t va) const {
+std::optional<std::uint64_t> ReferenceMmu::physicalAddress(std::uint64_t va, std::uint32_t process) const {
     const std::uint64_t size = pageSizeOf(va);
-    const auto it = pages_.find({size, va / size});
+    const auto it = pages_.find({process, size, va / size});
     if (it == pages_.end() || !it->second.resident) return std::nullopt;
     return it->second.base + va % size;
 }
@@ -150,7 +151,35 @@ std::uint64_t ReferenceMmu::translationCycles() const {
     return cycles + stats_.pageFaults * cfg_.pageFaultLatency;
 }
 
+void ReferenceMmu::switchTo(std::uint32_t process, ReferenceModel& caches) {
+    // docs/mmu.md, "Processes": flush every TLB without asid, the walk caches unless all have it.
+    ++contextSwitches_;
+    bool allAsid = true;
+    for (std::size_t t = 0; t < tlbs_.size(); ++t) {
+        if (tlbAsid_[t]) continue;
+        allAsid = false;
+        for (std::uint32_t set = 0; set < tlbs_[t].numSets; ++set)
+            for (std::uint32_t w = 0; w < tlbs_[t].numWays; ++w)
+                if (tlbs_[t].sets[set][w].valid) {
+                    caches.invalidateWay(tlbs_[t], set, w);
+                    ++stats_.tlbEntriesFlushed;
+                }
+    }
+    if (!allAsid)
+        for (RefCache& c : walkCaches_)
+            for (std::uint32_t set = 0; set < c.numSets; ++set)
+                for (std::uint32_t w = 0; w < c.numWays; ++w)
+                    if (c.sets[set][w].valid) {
+                        caches.invalidateWay(c, set, w);
+                        ++stats_.walkCacheEntriesFlushed;
+                    }
+    process_ = process;
+    // "Each process has its own root, allocated ... when the process first runs".
+    if (!tables_.count({process, 0, 0})) tables_[{process, 0, 0}] = allocateTable(0);
+}
+
 void ReferenceMmu::access(const Access& a, ReferenceModel& caches) {
+    if (a.process != process_) switchTo(a.process, caches);
     // "A reference is first split at page boundaries (of the page size that maps each byte)".
     std::uint64_t va = a.address;
     std::uint64_t left = a.size;
@@ -171,8 +200,9 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
     // and a 1 GiB page of the same number, so this model also puts log2(page size) in bits 56..62 of a
     // huge page's key: no aliasing, and the same set as the doc's key (set counts are powers of two,
     // far below 2^56, so only the low bits choose the set).
-    const std::uint64_t tlbKey =
-        huge ? (va / pageSize) | (std::uint64_t{1} << 63) | (std::uint64_t{log2Exact(pageSize)} << 56) : va / pageSize;
+    const std::uint64_t tlbKey = withProcess(
+        huge ? (va / pageSize) | (std::uint64_t{1} << 63) | (std::uint64_t{log2Exact(pageSize)} << 56) : va / pageSize,
+        huge, process_);
     const std::uint32_t leaf = leafLevelOf(pageSize);
 
     // 1. TLB lookup along the path of the piece's side.
@@ -191,7 +221,7 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
 
     if (!tlbHit) {
         // 2. Page fault if the page is not resident.
-        const auto it = pages_.find({pageSize, va / pageSize});
+        const auto it = pages_.find({process_, pageSize, va / pageSize});
         if (it == pages_.end() || !it->second.resident) fault(va, pageSize, caches);
 
         // 3. Walk.
@@ -203,7 +233,7 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
             // "The walk caches that cover a level above the page's leaf are looked up".
             if (level >= leaf) continue;
             ++stats_.walkCacheLookups[w];
-            if (lookup(walkCaches_[w], va >> shift(level), AccessKind::Read, caches)) {
+            if (lookup(walkCaches_[w], withProcess(va >> shift(level), false, process_), AccessKind::Read, caches)) {
                 ++stats_.walkCacheHits[w];
                 if (level < leaf) deepest = std::max<std::int64_t>(deepest, level);
             } else {
@@ -220,13 +250,13 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
         // "Every walk cache that covers a level above the leaf and missed is filled."
         for (std::size_t w = 0; w < walkCaches_.size(); ++w)
             if (walkMissed[w] && cfg_.walkCaches[w].level < leaf)
-                fill(walkCaches_[w], va >> shift(cfg_.walkCaches[w].level), caches);
+                fill(walkCaches_[w], withProcess(va >> shift(cfg_.walkCaches[w].level), false, process_), caches);
     }
     // Fill the TLBs that missed (before the hit, or the whole path after a walk).
     for (std::uint32_t t : missed) fill(tlbs_[t], tlbKey, caches);
 
     // 4. Data access at the physical address; a write marks the page dirty; the replacer sees the access.
-    PageSlot& slot = pages_.at({pageSize, va / pageSize});
+    PageSlot& slot = pages_.at({process_, pageSize, va / pageSize});
     if (kind == AccessKind::Write) slot.dirty = true;
     if (!huge) replacerAccess(slot.frame);
     caches.physicalAccess(kind, slot.base + va % pageSize, size);
@@ -234,12 +264,13 @@ void ReferenceMmu::piece(std::uint64_t va, std::uint32_t size, AccessKind kind, 
 
 void ReferenceMmu::fault(std::uint64_t va, std::uint64_t pageSize, ReferenceModel& caches) {
     ++stats_.pageFaults;
-    PageSlot& slot = pages_[{pageSize, va / pageSize}];
+    PageSlot& slot = pages_[{process_, pageSize, va / pageSize}];
     if (slot.everEvicted) ++stats_.majorFaults;
     // "creating any missing tables on its walk path" (levels 1..leaf; the root exists).
     const std::uint32_t leaf = leafLevelOf(pageSize);
     for (std::uint32_t level = 1; level <= leaf; ++level)
-        if (!tables_.count({level, prefixOf(va, level)})) tables_[{level, prefixOf(va, level)}] = allocateTable(level);
+        if (!tables_.count({process_, level, prefixOf(va, level)}))
+            tables_[{process_, level, prefixOf(va, level)}] = allocateTable(level);
 
     if (pageSize != cfg_.pageSize) {
         // Huge pages: "from 2^52 upward ... each aligned to its size, allocated at first touch, never evicted".
@@ -249,7 +280,7 @@ void ReferenceMmu::fault(std::uint64_t va, std::uint64_t pageSize, ReferenceMode
         const std::uint32_t frame = takeFrame(caches);
         slot.frame = frame;  // (std::map references stay valid across the eviction)
         slot.base = std::uint64_t{frame} * cfg_.pageSize;
-        frameOwner_[frame] = PageId{pageSize, va / pageSize};
+        frameOwner_[frame] = PageId{process_, pageSize, va / pageSize};
         replacerLoad(frame);
     }
     slot.resident = true;
@@ -279,7 +310,7 @@ void ReferenceMmu::evictFrame(std::uint32_t frame, ReferenceModel& caches) {
     const PageId id = *frameOwner_[frame];
     PageSlot& slot = pages_.at(id);
     // "its entries leave every TLB"
-    for (RefCache& t : tlbs_) invalidateKey(t, id.second, caches);
+    for (RefCache& t : tlbs_) invalidateKey(t, withProcess(std::get<2>(id), false, std::get<0>(id)), caches);
     // "every cached line of the frame is invalidated in every cache"
     caches.invalidateRange(slot.base, cfg_.pageSize);
     if (slot.dirty) ++stats_.pagesWrittenOut;
@@ -349,6 +380,27 @@ void ReferenceMmu::replacerFree(std::uint32_t frame) {
 }
 
 std::uint32_t ReferenceMmu::replacerVictim() {
+    // Local scope: only the faulting process's frames are candidates, if it has any.
+    auto mine = [&](std::uint32_t f) { return frameOwner_[f] && std::get<0>(*frameOwner_[f]) == process_; };
+    bool hasOwn = false;
+    for (std::uint32_t f = 0; f < frames_; ++f) hasOwn = hasOwn || mine(f);
+    if (cfg_.pageReplacementScope == PageReplacementScope::Local && hasOwn) {
+        if (cfg_.pageReplacement == PageReplacementKind::Clock) {
+            // The sweep passes over other processes' frames without looking at their bits.
+            for (;;) {
+                const std::uint32_t f = hand_;
+                hand_ = static_cast<std::uint32_t>((hand_ + 1) % frames_);
+                if (!mine(f)) continue;
+                if (refBit_[f]) {
+                    refBit_[f] = false;
+                    continue;
+                }
+                return f;
+            }
+        }
+        for (const std::uint32_t f : order_)
+            if (mine(f)) return f;
+    }
     switch (cfg_.pageReplacement) {
         case PageReplacementKind::Fifo:  // "the page loaded longest ago"
         case PageReplacementKind::Lru:   // "the page accessed longest ago"

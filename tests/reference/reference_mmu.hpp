@@ -45,11 +45,20 @@
 //     share an entry, found here). Residency is keyed by (page size, page number).
 //   - pte_reads_served_by: the first cache in which the PTE read (or a fill read it caused) hit, else
 //     memory.
+// Processes (docs/mmu.md, "Processes"), kept as naive as the rest:
+//   - pages are keyed (process, page size, page number); tables (process, level, prefix); a process's
+//     root is allocated when it first runs. TLB and walk-cache keys carry the process in the bits the
+//     doc names (52-59 base, 48-55 huge) so that the set index is the doc's.
+//   - a switch (the process differs from the previous reference's, 0 before the first) invalidates
+//     every valid entry of each TLB without asid, and of every walk cache unless all TLBs have asid.
+//   - local scope: the victim is the first frame of the replacer's order owned by the faulting
+//     process (clock: the sweep skips other processes' frames); none owned: the global victim.
 
 #include <cstdint>
 #include <list>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -77,7 +86,8 @@ class ReferenceMmu {
 public:
     ReferenceMmu(const SimConfig& config, const ReferenceModel& caches);
 
-    /// Splits `a` at page boundaries; translates each piece and sends it to `caches`.
+    /// Switches process if `a`'s differs, then splits `a` at page boundaries; translates each piece
+    /// and sends it to `caches`.
     void access(const Access& a, ReferenceModel& caches);
 
     const MmuStats& stats() const { return stats_; }
@@ -86,9 +96,14 @@ public:
     /// TLB lookups x latency + walk-cache lookups x latency + faults x page_fault_latency.
     std::uint64_t translationCycles() const;
     /// PTE address read at `level` when walking `va`; nullopt if that table does not exist.
-    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level) const;
+    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level) const {
+        return pteAddress(va, level, process_);
+    }
+    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level, std::uint32_t process) const;
     /// Physical address of `va` if its page is resident.
-    std::optional<std::uint64_t> physicalAddress(std::uint64_t va) const;
+    std::optional<std::uint64_t> physicalAddress(std::uint64_t va) const { return physicalAddress(va, process_); }
+    std::optional<std::uint64_t> physicalAddress(std::uint64_t va, std::uint32_t process) const;
+    std::uint64_t contextSwitches() const { return contextSwitches_; }
     /// Where PTE reads enter: a cache index or Topology::kMemory.
     std::uint32_t walkEntry() const { return walkEntry_; }
 
@@ -100,7 +115,7 @@ private:
         std::uint64_t base = 0;   // physical base when resident
         std::uint32_t frame = 0;  // normal pages only
     };
-    using PageId = std::pair<std::uint64_t, std::uint64_t>;  // (page size, page number)
+    using PageId = std::tuple<std::uint32_t, std::uint64_t, std::uint64_t>;  // (process, page size, page number)
 
     std::uint64_t pageSizeOf(std::uint64_t va) const;
     std::uint32_t leafLevelOf(std::uint64_t pageSize) const;
@@ -120,6 +135,11 @@ private:
     void replacerAccess(std::uint32_t frame);
     void replacerFree(std::uint32_t frame);
     std::uint32_t replacerVictim();
+    void switchTo(std::uint32_t process, ReferenceModel& caches);
+    /// A key cache's key with the process in the bits docs/mmu.md names.
+    static std::uint64_t withProcess(std::uint64_t key, bool huge, std::uint32_t process) {
+        return key | (std::uint64_t{process} << (huge ? 48 : 52));
+    }
 
     MmuConfig cfg_;
     std::uint32_t pageBits_ = 0;
@@ -129,7 +149,7 @@ private:
     std::vector<std::uint32_t> tlbLatency_;
     Topology tlbTopology_;
     std::vector<RefCache> walkCaches_;
-    std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint64_t> tables_;  // (level, prefix) -> base
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint64_t>, std::uint64_t> tables_;  // (process, level, prefix) -> base
     std::uint64_t tableCursor_ = 0;
     std::map<PageId, PageSlot> pages_;
     std::vector<std::optional<PageId>> frameOwner_;
@@ -141,6 +161,9 @@ private:
     std::vector<bool> refBit_;        // clock
     std::uint32_t hand_ = 0;          // clock
     MmuStats stats_;
+    std::vector<bool> tlbAsid_;
+    std::uint32_t process_ = 0;
+    std::uint64_t contextSwitches_ = 0;
 };
 
 }  // namespace cachescope::reference

@@ -68,8 +68,12 @@ TEST_CASE("binary errors: header") {
     v[8] = 0;
     CHECK_ERROR(v, "t.cst: byte 8: unsupported version 0 (expected 1 to 3)");
     std::string f = good;
-    f[12] = 1;
-    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0)");
+    f[8] = 2;
+    f[12] = 1;  // the process flag needs version 3
+    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000001 (expected 0 before version 3)");
+    f[8] = 3;
+    f[12] = 2;
+    CHECK_ERROR(f, "t.cst: byte 12: unsupported flags 0x00000002 (expected 0 or 1 in version 3)");
     std::string l = good;
     for (int i = 16; i < 20; ++i) l[static_cast<std::size_t>(i)] = '\xff';
     CHECK_ERROR(l, "t.cst: byte 16: metadata length 4294967295 (expected at most 16777216)");

@@ -14,7 +14,7 @@ using cachescope::testing::readAll;
 
 namespace {
 
-const std::string kTextExpected = R"("<R|W|I> <hex address> [size]")";
+const std::string kTextExpected = R"("<R|W|I> <hex address> [size] [p<process>]")";
 const std::string kDinExpected =
     R"("<label> <hex address>" or "<label> <hex address> <hex size>" with label 0 (read), 1 (write), )"
     R"(2 (instruction fetch) or 3 (misc read))";

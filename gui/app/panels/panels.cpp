@@ -526,6 +526,10 @@ void drawTlb(AppState& state) {
                 static_cast<unsigned long long>(st.walks), static_cast<unsigned long long>(st.pageFaults),
                 static_cast<unsigned long long>(st.majorFaults), static_cast<unsigned long long>(st.residentPages),
                 static_cast<unsigned long long>(st.residentPagesPeak), static_cast<unsigned long long>(st.pageTablePages));
+    if (sim.processCount() > 1 || sim.process() != 0)  // docs/mmu.md, "Processes"
+        ImGui::Text("process %u running; context switches %llu, TLB entries flushed %llu", unsigned{sim.process()},
+                    static_cast<unsigned long long>(sim.contextSwitches()),
+                    static_cast<unsigned long long>(st.tlbEntriesFlushed));
     for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
         const Cache& tlb = mmu->tlbs()[t];
         ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", tlb.name().c_str(),

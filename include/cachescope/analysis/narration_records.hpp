@@ -177,8 +177,19 @@ struct Piece {
     std::vector<CacheStep> steps;  // in arrival order; parents come before their children
 };
 
+/// The process changed before this reference (docs/mmu.md, "Processes"): what the switch flushed.
+struct ContextSwitchStep {
+    std::uint32_t from = 0;
+    std::uint32_t to = 0;
+    std::uint64_t tlbEntriesFlushed = 0;        // valid entries of TLBs without asid
+    std::uint64_t walkCacheEntriesFlushed = 0;  // valid walk-cache entries (kept when every TLB has asid)
+    friend bool operator==(const ContextSwitchStep&, const ContextSwitchStep&) = default;
+};
+
 struct ReferenceNarration {
     std::uint64_t index = 0;  // 0-based position among the trace's accesses
+    std::uint32_t process = 0;  // the process that issued it
+    std::optional<ContextSwitchStep> contextSwitch;  // set when the process changed before it (with an mmu)
     AccessKind kind = AccessKind::Read;
     std::uint64_t address = 0;
     std::uint32_t size = 0;

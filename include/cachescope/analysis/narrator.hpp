@@ -45,6 +45,7 @@ public:
     void onWalkStep(const WalkStepEvent& e) override;
     void onPageEvict(const PageEvictEvent& e) override;
     void onPageFault(const PageFaultEvent& e) override;
+    void onContextSwitch(const ContextSwitchEvent& e) override;
     void onTranslationEnd(const TranslationEndEvent& e) override;
     void onSegmentLookup(const SegmentLookupEvent& e) override;
     void onSegmentPlaced(std::uint32_t process, const std::string& name, std::uint64_t base,

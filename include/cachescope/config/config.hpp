@@ -64,6 +64,9 @@ enum class Addressing : std::uint8_t {
 };
 enum class FrameAllocation : std::uint8_t { Sequential, Random };
 enum class PageReplacementKind : std::uint8_t { Fifo, Lru, Clock, Opt };
+/// Which pages a fault may evict when memory is full (docs/mmu.md, "Processes"): any process's
+/// (global) or only the faulting process's own (local).
+enum class PageReplacementScope : std::uint8_t { Global, Local };
 
 /// How the mmu maps addresses (docs/mmu.md, "Segmentation").
 enum class MmuMode : std::uint8_t {
@@ -90,6 +93,7 @@ struct SegmentConfig {
     Permissions permissions = kPermReadWrite;
     friend bool operator==(const SegmentConfig&, const SegmentConfig&) = default;
 };
+std::string_view toString(PageReplacementScope);
 
 struct TlbConfig {
     std::string name;                  // defaults to "TLB<level>", "I"/"D" appended when split
@@ -99,6 +103,8 @@ struct TlbConfig {
     std::string replacement = "lru";   // the same registry as caches
     std::uint32_t latency = 1;         // cycles per lookup that reaches this TLB
     Holds holds = Holds::Both;
+    /// Entries tagged with an address-space id: kept across context switches (false: flushed).
+    bool asid = false;
 
     std::uint32_t ways() const { return fullyAssociative ? entries : associativity; }
     std::uint32_t sets() const { return entries / ways(); }
@@ -142,6 +148,7 @@ struct MmuConfig {
     std::uint64_t physicalMemory = std::uint64_t{1} << 30;  // bytes of pageable frames
     FrameAllocation frameAllocation = FrameAllocation::Sequential;
     PageReplacementKind pageReplacement = PageReplacementKind::Lru;
+    PageReplacementScope pageReplacementScope = PageReplacementScope::Global;
     std::vector<HugePageRange> hugePages;
     std::vector<WalkCacheConfig> walkCaches;
     std::string walkEntry;              // where PTE reads enter: "" = the first data cache, a cache name, or "memory"

@@ -53,6 +53,9 @@ struct MmuStats {
     std::uint64_t fileWritebacks = 0;       // dirty file pages written back on eviction
     std::uint64_t storageBytesWritten = 0;  // fileWritebacks * page size
     std::uint64_t bytesCopied = 0;          // bytes read from read()'s copy windows (docs/mmap.md)
+    // Processes (docs/mmu.md, "Processes"):
+    std::uint64_t tlbEntriesFlushed = 0;              // valid TLB entries dropped by switches
+    std::uint64_t walkCacheEntriesFlushed = 0;        // valid walk-cache entries dropped by switches
     friend bool operator==(const MmuStats&, const MmuStats&) = default;
 };
 
@@ -68,6 +71,7 @@ struct TlbEntryView {
     bool huge = false;
     std::optional<std::uint32_t> frame;   // base pages; nullopt for huge pages (pinned, outside the frames)
     std::uint64_t physicalBase = 0;       // physical address of the page
+    std::uint32_t process = 0;            // the address space the entry belongs to
     friend bool operator==(const TlbEntryView&, const TlbEntryView&) = default;
 };
 
@@ -80,8 +84,7 @@ struct ResidentPageView {
     std::uint64_t physicalBase = 0;
     bool dirty = false;                  // written since loaded (huge pages: never tracked, false)
     std::optional<bool> referenced;      // the page replacer's reference bit (clock only)
-    /// The process that owns the page. Always 0 for now: the simulator runs one address space; a
-    /// later issue adds processes.
+    /// The process (address space) that owns the page.
     std::uint32_t owner = 0;
     friend bool operator==(const ResidentPageView&, const ResidentPageView&) = default;
 };
@@ -108,6 +111,8 @@ public:
         const std::uint32_t t = kind == AccessKind::Fetch ? tlbTopology_.firstInstruction : tlbTopology_.firstData;
         if (t == Topology::kMemory || !onlyBasePages_ || (va >> vbitsShift_) >> 1 != 0) return false;
         Cache& tlb = tlbs_[t];
+        // The memo holds pages of the running process only (a context switch clears it), so it is
+        // keyed by the page number alone; the TLB lookup behind it uses the full key (keyOf).
         const std::uint64_t key = va >> pageShift_;
         HitMemo& m = memo_[key & (kMemoEntries - 1)];
         if ((m.key != key || m.tlb != t) && !lookUpFirstTlb(t, key, m)) return false;
@@ -118,12 +123,36 @@ public:
         pa = m.base | (va & pageMask_);
         return true;
     }
-    /// The key that identifies `va`'s page (its TLB key): pieces with equal keys touch the same page.
-    std::uint64_t pageKey(std::uint64_t va) const { return keyOf(va, pageSizeOf(va)); }
-    /// The page number inside a TLB key (a huge page's key also carries its size; see keyOf).
-    static std::uint64_t pageNumberOfKey(std::uint64_t key) {
-        return (key >> 63) != 0 ? key & ((std::uint64_t{1} << 56) - 1) : key;
+    /// The key that identifies `va`'s page in `process` (its TLB key): pieces with equal keys touch
+    /// the same page.
+    std::uint64_t pageKey(std::uint64_t va, std::uint8_t process = 0) const {
+        return keyOf(va, pageSizeOf(va), processBitsOf(pageSizeOf(va).huge, process));
     }
+    /// The page number inside a TLB key (a huge page's key also carries its size, every key of a
+    /// process other than 0 its process; see keyOf).
+    static std::uint64_t pageNumberOfKey(std::uint64_t key) {
+        return (key >> 63) != 0 ? key & ((std::uint64_t{1} << kHugeProcessShift) - 1)
+                                : key & ((std::uint64_t{1} << kProcessShift) - 1);
+    }
+    /// The process inside a TLB key.
+    static std::uint32_t processOfKey(std::uint64_t key) {
+        return static_cast<std::uint32_t>((key >> ((key >> 63) != 0 ? kHugeProcessShift : kProcessShift)) & 0xFF);
+    }
+    /// Where a key holds its process: bits 52-59 of a base page's key (page numbers of up to 52
+    /// bits), bits 48-55 of a huge page's (below its size in bits 56-62).
+    static constexpr unsigned kProcessShift = 52;
+    static constexpr unsigned kHugeProcessShift = 48;
+
+    // ---- processes (docs/mmu.md, "Processes") ----
+    /// The process whose references are translated now (0 at the start).
+    std::uint8_t process() const { return process_; }
+    /// A context switch to `process` (!= process()): every TLB without `asid` is flushed (and the
+    /// walk caches, unless every TLB has `asid`), counted in stats(); the process's page table is
+    /// created at its first switch. Throws cachescope::Error if the virtual address space is too
+    /// wide to hold several processes' keys.
+    void switchTo(std::uint8_t process);
+    /// Resident base pages of `process` (those page replacement can evict; huge pages are pinned).
+    std::uint32_t residentPagesOf(std::uint8_t process) const { return residentByProcess_[process]; }
     /// For OPT page replacement: the position of the next reference to the same page for every
     /// page-sized piece the simulation will translate, in order (nextPageUses() computes it). Without
     /// it OPT sees every page as never used again.
@@ -174,7 +203,11 @@ public:
     std::uint64_t translationCycles() const;
     /// Physical address of the PTE read at `level` when walking `va` (for tests and narration);
     /// nullopt if that table does not exist yet.
-    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level) const;
+    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level) const {
+        return pteAddress(va, level, process_);
+    }
+    /// The same in the page table of `process`.
+    std::optional<std::uint64_t> pteAddress(std::uint64_t va, std::uint32_t level, std::uint8_t process) const;
 
     bool sameState(const Mmu& other) const;
 
@@ -185,7 +218,9 @@ public:
     std::vector<ResidentPageView> residentPages() const;
     /// The physical address `va` maps to now, if its page is resident; nullopt otherwise (and for
     /// addresses outside the virtual address space). Changes nothing: no TLB lookup, no fault.
-    std::optional<std::uint64_t> physicalAddress(std::uint64_t va) const;
+    std::optional<std::uint64_t> physicalAddress(std::uint64_t va) const { return physicalAddress(va, process_); }
+    /// The same in the address space of `process`.
+    std::optional<std::uint64_t> physicalAddress(std::uint64_t va, std::uint8_t process) const;
     /// Pageable frames (physical_memory / page_size), those holding a page, and those free.
     std::uint32_t frames() const { return replacer_->frames(); }
     std::uint32_t framesInUse() const { return replacer_->loadedFrames(); }
@@ -231,7 +266,7 @@ private:
     /// forgets what was remembered of it (forgetWay). Direct-mapped by the page number's low bits:
     /// the few pages a loop nest walks at once (A, B and C of a matmul) each keep their entry.
     struct HitMemo {
-        std::uint64_t key = ~std::uint64_t{0};  // no page key is ~0 (keys of base pages are < 2^52)
+        std::uint64_t key = ~std::uint64_t{0};  // the page number (of the running process); never ~0
         std::uint64_t base = 0;
         std::uint32_t tlb = 0;
         std::uint32_t set = 0;
@@ -245,7 +280,7 @@ private:
     }
     /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
     /// `m` and returns true. Out of line, so translateHit stays small enough to inline.
-    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t key, HitMemo& m);
+    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m);
     struct PageSize {
         unsigned shift = 12;
         std::uint32_t leafLevel = 0;
@@ -254,9 +289,17 @@ private:
 
     PageSize pageSizeOf(std::uint64_t va) const;
     /// A TLB entry's key: the page number; a huge page's also carries bit 63 and log2(its size) in
-    /// bits 56-62, so pages of different sizes never share an entry.
+    /// bits 56-62, so pages of different sizes never share an entry; `processBits` (processBitsOf)
+    /// keeps the pages of different processes apart.
+    std::uint64_t keyOf(std::uint64_t va, const PageSize& ps, std::uint64_t processBits) const {
+        return (va >> ps.shift) | processBits |
+               (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
+    }
     std::uint64_t keyOf(std::uint64_t va, const PageSize& ps) const {
-        return (va >> ps.shift) | (ps.huge ? (std::uint64_t{1} << 63) | (std::uint64_t{ps.shift} << 56) : 0);
+        return keyOf(va, ps, ps.huge ? hugeProcessBits_ : processBits_);
+    }
+    static std::uint64_t processBitsOf(bool huge, std::uint8_t process) {
+        return std::uint64_t{process} << (huge ? kHugeProcessShift : kProcessShift);
     }
     void fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::uint64_t nextUse, PhysicalMemoryPort& caches);
     /// A free frame, or one evicted for it; loaded into the replacer with `nextUse`, its slot's
@@ -270,13 +313,18 @@ private:
     void evict(std::uint32_t frame, PhysicalMemoryPort& caches);
     /// Removes `key`'s page from every TLB (the memo of translateHit too).
     void dropFromTlbs(std::uint64_t key);
+    /// The frame a fault evicts when none is free: the replacer's victim, among the faulting
+    /// process's own pages under local scope (if it has any).
+    std::uint32_t chooseVictim();
     /// Random frame allocation: draws a free frame (the lazy Fisher–Yates below).
     std::uint32_t drawRandomFrame();
     std::uint64_t tableBase(std::uint32_t level, std::uint64_t va);  // allocates when missing
     /// Which level-`level` table `va` uses: the address bits above that table's index (0 for the root).
-    std::uint64_t tablePrefix(std::uint32_t level, std::uint64_t va) const {
-        return level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level]);
+    /// With the process in bits 52-59, so each process has its own tables (prefixes are below 2^52).
+    std::uint64_t tablePrefix(std::uint32_t level, std::uint64_t va, std::uint8_t process) const {
+        return (level == 0 ? 0 : va >> (shift_[level] + config_.bitsPerLevel[level])) | processBitsOf(false, process);
     }
+    std::uint64_t tablePrefix(std::uint32_t level, std::uint64_t va) const { return tablePrefix(level, va, process_); }
     void walk(std::uint64_t va, const PageSize& ps, PhysicalMemoryPort& caches);
     void fillTlb(std::uint32_t t, std::uint64_t key, const Page& page);
     void recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse);
@@ -294,6 +342,7 @@ private:
     std::uint32_t cacheCount_ = 0;
 
     std::vector<Cache> tlbs_;
+    std::vector<std::uint8_t> tlbAsid_;              // per TLB: entries kept across context switches
     std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
     std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit)
     std::vector<Cache> walkCaches_;
@@ -323,6 +372,10 @@ private:
     std::uint64_t piece_ = 0;            // pieces translated so far (index into the future)
     MmuObserver* observer_ = nullptr;    // narration; consulted only outside translateHit
     PageCache pageCache_;                // file pages in frames; empty without file-backed regions
+    std::uint8_t process_ = 0;           // the process being translated
+    std::uint64_t processBits_ = 0;      // processBitsOf(false, process_): ORed into base-page keys
+    std::uint64_t hugeProcessBits_ = 0;  // processBitsOf(true, process_)
+    std::array<std::uint32_t, 256> residentByProcess_{};  // resident base pages per process
 };
 
 }  // namespace cachescope

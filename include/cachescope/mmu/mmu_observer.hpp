@@ -77,6 +77,14 @@ struct PageEvictEvent {
     bool dirty = false;  // written since it was loaded: written out
 };
 
+/// The process changed between two references (docs/mmu.md, "Processes").
+struct ContextSwitchEvent {
+    std::uint32_t from = 0;
+    std::uint32_t to = 0;
+    std::uint64_t tlbEntriesFlushed = 0;        // by this switch (TLBs without asid)
+    std::uint64_t walkCacheEntriesFlushed = 0;  // by this switch
+};
+
 struct TranslationEndEvent {
     std::uint64_t virtualAddress = 0;
     std::uint64_t physicalAddress = 0;
@@ -124,6 +132,7 @@ public:
     virtual void onSegmentSwappedOut(std::uint32_t /*process*/, const std::string& /*name*/, std::uint64_t /*base*/,
                                      std::uint64_t /*limit*/) {}
     virtual void onCompaction(std::uint64_t /*bytesMoved*/) {}
+    virtual void onContextSwitch(const ContextSwitchEvent&) {}
 };
 
 }  // namespace cachescope

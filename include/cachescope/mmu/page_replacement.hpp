@@ -21,6 +21,7 @@
 //   opt    Belady: evict the page whose next use is farthest (kNever is farthest; ties: lowest frame)
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -55,6 +56,15 @@ public:
     std::uint32_t victim() { return frameOfSlot_[victimSlot()]; }
     /// The frame victim() would return now, changing nothing (for views and tests).
     std::uint32_t peekVictim() const { return frameOfSlot_[peekVictimSlot()]; }
+    /// Local page replacement (docs/mmu.md, "Processes"): the victim among the loaded frames for
+    /// which `eligible` holds (at least one must). fifo, lru and opt: the first eligible frame of
+    /// evictionOrder() (O(frames loaded)); clock: its sweep passing over ineligible frames without
+    /// clearing their bits. Called only when every frame is loaded.
+    virtual std::uint32_t victimAmong(const std::function<bool(std::uint32_t)>& eligible) {
+        for (const std::uint32_t f : evictionOrder())
+            if (eligible(f)) return f;
+        return victim();  // no eligible frame: the caller promised one (kept total for safety)
+    }
 
     /// The TLB-hit path's onAccess: `slot` is slotOf(the frame).
     virtual void accessSlot(std::uint32_t slot, std::uint64_t nextUse) = 0;

@@ -60,6 +60,7 @@
 #include "cachescope/core/format.hpp"  // withThousands, shortestNumber, csvField: used with reports
 #include "cachescope/mmu/segmentation.hpp"
 #include "cachescope/sim/flush.hpp"
+#include "cachescope/sim/process_stats.hpp"
 #include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
@@ -140,6 +141,22 @@ struct SegmentationSummary {
     }
 };
 
+/// A run with more than one process (docs/mmu.md, "Processes"): the context switches, what they
+/// flushed, and one row per process. The text report adds a section "processes" after the
+/// translation; the JSON an object "processes" {"count", "context_switches", "tlb_entries_flushed",
+/// "walk_cache_entries_flushed", "rows": [{"process", "references", "misses": {cache: n},
+/// "tlb_misses": {tlb: n}, "page_faults"}]} after "mmu"; the CSV rows "context switches",
+/// "tlb entries flushed", "process P" (references), "process P <cache>" and "process P <tlb>"
+/// (misses) and "process P page faults", each count in the accesses field. Absent with one
+/// process, so single-process reports are unchanged.
+struct ProcessesSummary {
+    std::uint64_t contextSwitches = 0;
+    std::uint64_t tlbEntriesFlushed = 0;
+    std::uint64_t walkCacheEntriesFlushed = 0;
+    std::vector<std::string> tlbNames;  // the columns of ProcessStats::tlbMisses
+    std::vector<ProcessStats> rows;     // by process id
+};
+
 /// Accesses and misses of every cache charged to one tensor (region) or one statement (site);
 /// Hierarchy::enableAttribution defines the charging. `accesses` and `misses` follow `levels`.
 /// Pseudo rows: "(other)" (references outside every region, or of unknown sites),
@@ -173,6 +190,7 @@ struct RunSummary {
     nlohmann::json config;  // the resolved config (toJson(SimConfig)); printed as is in JSON
     std::optional<TranslationSummary> translation;
     std::optional<SegmentationSummary> segmentation = std::nullopt;
+    std::optional<ProcessesSummary> processes;  // only when more than one process ran
     std::vector<AttributionRow> regions;  // empty unless the run attributed (trace with metadata)
     std::vector<AttributionRow> sites;
     bool classified = false;  // levels (and rows) carry miss classes (run --classify)

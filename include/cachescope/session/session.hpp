@@ -61,13 +61,30 @@ struct SourceSpec {
     /// accesses. `label` then names it (describeSource).
     std::function<std::unique_ptr<TraceReader>()> opener;
     std::string label;
+    /// Several sources run as processes 0, 1, ... round-robin, `quantum` references each turn
+    /// (docs/mmu.md, "Processes"): each a trace file or "KERNEL:name=value,..." (`--mix`). Non-empty:
+    /// `trace`, `kernel` and `params` must be empty.
+    std::vector<std::string> mix;
+    std::uint64_t quantum = 1000;
 
     static SourceSpec file(std::string path, TraceFormat format = TraceFormat::Auto);
     static SourceSpec kernelRun(std::string name, std::vector<std::string> params = {});
     static SourceSpec custom(std::function<std::unique_ptr<TraceReader>()> open, std::string label);
+    static SourceSpec mixOf(std::vector<std::string> sources, std::uint64_t quantum);
 
-    bool readsStandardInput() const { return !opener && kernel.empty() && trace == "-"; }
+    bool readsStandardInput() const { return !opener && mix.empty() && kernel.empty() && trace == "-"; }
 };
+
+/// One `--mix` item as a source of its own: "KERNEL" or "KERNEL:name=value,..." when KERNEL is a
+/// built-in kernel (and, without a ':', no file of that name exists), else a trace file. Throws
+/// UsageError for an empty item.
+SourceSpec mixItemSpec(const std::string& item);
+/// Interleaves `readers` as processes 0, 1, ...: `quantum` references of each in turn, a reader
+/// that ended leaving the turn to the next (deterministic). Sites are dropped (the sources' site
+/// tables differ): every access has site 0 and the reader has no metadata. Throws UsageError for
+/// no reader, more than kMaxProcesses readers or a quantum of 0.
+std::unique_ptr<TraceReader> interleaveAsProcesses(std::vector<std::unique_ptr<TraceReader>> readers,
+                                                   std::uint64_t quantum);
 
 /// Opens the source (again, for passes that read it twice). Throws UsageError unless exactly one of
 /// a trace and a kernel is given, or if kernel parameters come without a kernel; IoError /

@@ -14,6 +14,7 @@
 #include "cachescope/mmu/mmu.hpp"
 #include "cachescope/mmu/segmentation.hpp"
 #include "cachescope/sim/hierarchy.hpp"
+#include "cachescope/sim/process_stats.hpp"
 
 namespace cachescope {
 
@@ -50,6 +51,16 @@ public:
     const SimConfig& config() const { return hierarchy_.config(); }
     /// CPU references simulated (trace accesses; page- or line-crossing ones count once).
     std::uint64_t references() const { return references_; }
+
+    // ---- processes (docs/mmu.md, "Processes") ----
+    /// The process of the last reference (0 before the first).
+    std::uint8_t process() const { return process_; }
+    /// Times the process changed between consecutive references (the run starts in process 0).
+    std::uint64_t contextSwitches() const { return contextSwitches_; }
+    /// Processes that issued at least one reference.
+    std::uint32_t processCount() const;
+    /// One row per process that issued a reference, by process id.
+    std::vector<ProcessStats> processStats() const;
 
     /// Caches, memory and translation cycles under the additive model (docs/semantics.md, docs/mmu.md).
     std::uint64_t totalCycles() const;
@@ -107,10 +118,26 @@ private:
     [[gnu::noinline]] void accessSegmented(std::span<const Access> block);
     std::uint64_t references_ = 0;
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
+    std::uint8_t process_ = 0;
+    std::uint64_t contextSwitches_ = 0;
+    std::vector<ProcessStats> processRows_;  // indexed by process id; closed turns only
+    std::vector<std::uint8_t> processSeen_;  // indexed by process id
+    ProcessStats mark_;                      // the counters at the last switch (an absolute row)
+    /// The counters now, as an absolute row (mark_'s shape).
+    ProcessStats countersNow() const;
+    /// Charges everything since the last switch to the current process, switches to `process`
+    /// (Mmu::switchTo) and remembers it was seen. Out of line: it runs once per turn.
+    [[gnu::noinline]] void switchProcess(std::uint8_t process, std::uint64_t referencesBefore);
+    void markSeen(std::uint8_t process) {
+        if (process >= processSeen_.size()) processSeen_.resize(std::size_t{process} + 1, 0);
+        processSeen_[process] = 1;
+    }
+    /// hierarchy_.access(block) split at process changes (no mmu).
+    void accessUntranslated(std::span<const Access> block, std::uint64_t before);
     bool observedTranslation_ = false;  // an MmuObserver is attached: no translateHit fast path
     /// access() while translation is observed: one reference, one piece at a time.
     /// Kept out of line so access()'s loop stays small enough for translateHit to be inlined.
-    [[gnu::noinline]] void accessObserved(std::span<const Access> block);
+    [[gnu::noinline]] void accessObserved(std::span<const Access> block, std::uint64_t before);
 };
 
 }  // namespace cachescope

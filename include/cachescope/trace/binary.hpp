@@ -28,6 +28,11 @@ namespace cachescope {
 
 inline constexpr char kBinaryTraceMagic[8] = {'C', 'S', 'T', 'R', 'A', 'C', 'E', '\x1a'};
 inline constexpr std::uint32_t kBinaryTraceVersion = 3;  // what the writer writes; the reader takes 1 to 3
+/// Version 3 adds to version 2 (docs/trace-format.md): blocks of allocation records (a block type in
+/// the high byte of a block's count word) and, with flags bit 0 (kBinaryFlagProcesses), the process id
+/// of all of a block's accesses in its header.
+inline constexpr std::uint32_t kBinaryTraceProcessVersion = 3;
+inline constexpr std::uint32_t kBinaryFlagProcesses = 1;
 
 /// True if `prefix` (the first bytes of a file) starts with the binary magic.
 bool looksBinary(std::string_view prefix);
@@ -39,6 +44,9 @@ bool peekBinary(std::unique_ptr<std::istream>& stream);
 /// A reader of a binary trace (openTrace detects the magic and calls this). `name` in messages.
 std::unique_ptr<TraceReader> openBinaryTrace(std::unique_ptr<std::istream> stream, const std::string& name);
 
-std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata);
+/// `processes`: write version 3 with per-block process ids (a block ends where the process
+/// changes); without it an access of a process other than 0 is a TraceError.
+std::unique_ptr<TraceWriter> makeBinaryTraceWriter(std::ostream& out, const TraceMetadata& metadata,
+                                                   bool processes = false);
 
 }  // namespace cachescope
