@@ -113,7 +113,7 @@ private:
     std::optional<Segmentation> segmentation_;
     bool stopOnFault_ = false;
     /// access() past the counting: translation (if any) and the caches.
-    void translateAndAccess(std::span<const Access> block);
+    void translateAndAccess(std::span<const Access> block, std::uint64_t before);
     /// access() when segmentation_ is set: each reference looked up in its segment table first.
     [[gnu::noinline]] void accessSegmented(std::span<const Access> block);
     std::uint64_t references_ = 0;
