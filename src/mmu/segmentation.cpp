@@ -38,11 +38,14 @@ Segmentation::Segmentation(const MmuConfig& mmu)
     }
     std::sort(t.segments.begin(), t.segments.end(),
               [](const Segment& a, const Segment& b) { return a.start < b.start; });
+    configTable_ = t;
     if (mode_ == MmuMode::Segmentation) holes_[0] = memory_;
 }
 
 Segmentation::Table& Segmentation::table(std::uint32_t process) {
-    if (process >= tables_.size()) tables_.resize(std::size_t{process} + 1);
+    // The config's segments are every process's table (each process has its own copy, placed and
+    // swapped on its own), as every process of one program image would have the same layout.
+    while (process >= tables_.size()) tables_.push_back(configSegments_ ? configTable_ : Table{});
     return tables_[process];
 }
 

@@ -326,6 +326,11 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     m.reader = openSource(m.source);
     m.format = m.reader->format();
     m.meta = m.reader->metadata();
+    // A --mix: each source's regions are its process's (protection and segmentation). Copied now:
+    // a seekable session lets the reader go below. (setRegions keeps no pointer.)
+    std::vector<std::optional<TraceMetadata>> processMeta(m.reader->describedProcesses() > 1 ? m.reader->describedProcesses() : 0);
+    for (std::uint32_t p = 0; p < processMeta.size(); ++p)
+        if (const TraceMetadata* pm = m.reader->processMetadata(p)) processMeta[p] = *pm;
     if (m.options.seekable) {  // encode the whole source once; the reader (a kernel's thread) ends here
         if (m.meta != nullptr) m.ownMetadata = *m.meta;
         m.meta = m.ownMetadata ? &*m.ownMetadata : nullptr;
@@ -338,6 +343,8 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     }
     if (m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
     m.sim.setRegions(m.meta);  // protection and segmentation: the trace's regions (process 0)
+    for (std::uint32_t p = 0; p < processMeta.size(); ++p)
+        if (processMeta[p]) m.sim.setRegions(&*processMeta[p], p);
     m.sim.setStopOnFault(m.options.stopOnFault);
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));

@@ -93,6 +93,10 @@ public:
         return 0;
     }
     TraceFormat format() const override { return readers_.front()->format(); }
+    const TraceMetadata* processMetadata(std::uint32_t process) const override {
+        return process < readers_.size() ? readers_[process]->metadata() : nullptr;
+    }
+    std::uint32_t describedProcesses() const override { return static_cast<std::uint32_t>(readers_.size()); }
     std::uint64_t records() const override {
         std::uint64_t n = 0;
         for (const auto& r : readers_) n += r->records();

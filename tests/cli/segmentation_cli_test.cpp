@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -142,4 +143,33 @@ TEST_CASE("protection cli: a kernel run with protection on checks every referenc
     CHECK(s["segments"][2]["perm"] == "rw");
     CHECK(s["segments"][3]["name"] == "code");
     CHECK(s["segments"][3]["perm"] == "x");
+}
+
+TEST_CASE("segmentation cli: with --mix every process gets its own segments, from its source's regions or the config") {
+    // Segments from the regions: each source's tensors become its process's segments (matmul: A, B,
+    // C; transpose: its input and output), each placed once at its first reference: 3 + 2
+    // placements, no fault (every reference of a kernel lies in one of its tensors).
+    ScratchDir dir;
+    const auto config = dir.path / "seg-regions.json";
+    {
+        std::ofstream out(config);
+        out << R"({"caches": [{"name": "L1", "size": "1KiB", "line_size": 64, "associativity": 2}],
+                   "memory": {"latency": 100}, "addressing": "physical",
+                   "mmu": {"page_size": "1KiB", "physical_memory": "64KiB", "mode": "segmentation"}})";
+    }
+    const CliResult r = runCli("run -c '" + config.string() +
+                               "' --json --mix matmul:n=4 --mix transpose:rows=8,cols=8 --quantum 50");
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["segmentation"]["placements"] == 5);
+    CHECK(j["segmentation"]["faults"] == 0);
+    CHECK(j["segmentation"]["checked"] == 4 * 4 * 4 * 4 + 8 * 8 * 2);  // matmul n=4: 4 refs per (i,k,j); transpose: 2 per element
+
+    // The config's segments are every process's table: the worked trace run as two processes
+    // faults three times in each (the faults depend only on the table, which both have).
+    const CliResult two = runCli(kRun + "--json --mix traces/segments.trace --mix traces/segments.trace --quantum 100");
+    REQUIRE_MESSAGE(two.status == 0, two.err);
+    const auto t = nlohmann::json::parse(two.out);
+    CHECK(t["segmentation"]["faults_by_process"] == nlohmann::json::parse(R"({"0": 3, "1": 3})"));
+    CHECK(t["segmentation"]["checked"] == 16);
 }

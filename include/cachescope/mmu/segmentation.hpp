@@ -98,7 +98,7 @@ struct SegmentationStats {
 class Segmentation {
 public:
     static constexpr std::size_t kListedFaults = 10;
-    /// `mmu` must be valid. Process 0's table starts with the config's segments (if any).
+    /// `mmu` must be valid. Every process's table starts with the config's segments (if any).
     explicit Segmentation(const MmuConfig& mmu);
 
     /// Gives `process` one segment per region of `metadata` (permissions: Region::effectivePermissions),
@@ -161,6 +161,7 @@ private:
     SegmentPlacement placement_;
     std::uint64_t memory_;
     bool configSegments_;
+    Table configTable_;  // the config's segments, before any placement: a new process's table
     std::vector<Table> tables_;
     std::map<std::uint64_t, std::uint64_t> holes_;  // segmentation: address -> size, coalesced
     std::uint64_t tick_ = 0;

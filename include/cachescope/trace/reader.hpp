@@ -50,6 +50,13 @@ public:
     virtual std::uint64_t skippedLines() const { return 0; }
     /// Regions and sites, when the trace carries them (binary traces, kernels); nullptr otherwise.
     virtual const TraceMetadata* metadata() const { return nullptr; }
+    /// The metadata of process `process`'s references: a reader that interleaves several sources as
+    /// processes (--mix) gives each source's; others give metadata() for process 0, nullptr else.
+    virtual const TraceMetadata* processMetadata(std::uint32_t process) const {
+        return process == 0 ? metadata() : nullptr;
+    }
+    /// How many processes processMetadata() can describe (1 unless the reader interleaves sources).
+    virtual std::uint32_t describedProcesses() const { return 1; }
     /// Where the allocation records of the trace go (binary traces of version 3 hold them;
     /// trace/allocation.hpp), or nullptr (the default) to skip them. The reader hands each record to
     /// the sink from inside read() or view(), before it returns the accesses that follow the record
