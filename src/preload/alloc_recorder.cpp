@@ -563,18 +563,6 @@ __attribute__((visibility("default"))) int execvp(const char* file, char* const 
     return execvpe(file, argv, environ);
 }
 
-/// The argument list of execl/execlp/execle, from `arg0` to the terminating null pointer, as an
-/// argv in `into` (room for `count` + 1 pointers); returns the va_list positioned after the null.
-static void gatherArgs(const char* arg0, va_list& args, char** into) {
-    size_t i = 0;
-    into[i++] = const_cast<char*>(arg0);
-    if (arg0 != nullptr)
-        for (char* a = va_arg(args, char*);; a = va_arg(args, char*)) {
-            into[i++] = a;
-            if (a == nullptr) break;
-        }
-}
-
 /// How many pointers execl's argument list holds, the terminating null included.
 static size_t countArgs(const char* arg0, va_list args) {
     size_t n = 1;
@@ -583,38 +571,52 @@ static size_t countArgs(const char* arg0, va_list args) {
     return arg0 != nullptr ? n + 1 : n;
 }
 
-__attribute__((visibility("default"))) int execl(const char* path, const char* arg0, ...) {
-    va_list args, counting;
-    va_start(args, arg0);
+}  // extern "C"
+
+/// Gathers an execl-style argument list (`arg0` to the terminating null pointer) into an argv on
+/// this frame's stack and calls `exec(argv, envp)`: envp is the pointer after the list's null
+/// (execle) or environ.
+template <class Exec>
+static int withArgv(const char* arg0, va_list args, bool listEndsWithEnvp, Exec exec) {
+    va_list counting;
     va_copy(counting, args);
     char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
     va_end(counting);
-    gatherArgs(arg0, args, argv);
+    size_t i = 0;
+    argv[i++] = const_cast<char*>(arg0);
+    if (arg0 != nullptr)
+        for (char* a = va_arg(args, char*);; a = va_arg(args, char*)) {
+            argv[i++] = a;
+            if (a == nullptr) break;
+        }
+    char* const* envp = listEndsWithEnvp ? va_arg(args, char* const*) : environ;
+    return exec(argv, envp);
+}
+
+extern "C" {
+
+__attribute__((visibility("default"))) int execl(const char* path, const char* arg0, ...) {
+    va_list args;
+    va_start(args, arg0);
+    const int r = withArgv(arg0, args, false, [&](char** argv, char* const* envp) { return execve(path, argv, envp); });
     va_end(args);
-    return execve(path, argv, environ);
+    return r;
 }
 
 __attribute__((visibility("default"))) int execlp(const char* file, const char* arg0, ...) {
-    va_list args, counting;
+    va_list args;
     va_start(args, arg0);
-    va_copy(counting, args);
-    char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
-    va_end(counting);
-    gatherArgs(arg0, args, argv);
+    const int r = withArgv(arg0, args, false, [&](char** argv, char* const* envp) { return execvpe(file, argv, envp); });
     va_end(args);
-    return execvpe(file, argv, environ);
+    return r;
 }
 
 __attribute__((visibility("default"))) int execle(const char* path, const char* arg0, ...) {
-    va_list args, counting;
+    va_list args;
     va_start(args, arg0);
-    va_copy(counting, args);
-    char** argv = static_cast<char**>(__builtin_alloca(countArgs(arg0, counting) * sizeof(char*)));
-    va_end(counting);
-    gatherArgs(arg0, args, argv);
-    char* const* envp = va_arg(args, char* const*);  // execle: the environment follows the null
+    const int r = withArgv(arg0, args, true, [&](char** argv, char* const* envp) { return execve(path, argv, envp); });
     va_end(args);
-    return execve(path, argv, envp);
+    return r;
 }
 
 }  // extern "C"
