@@ -16,8 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
         const gc::GcTrace trace = gc::readGcTrace(in, "fuzz");
-        for (const gc::GcEvent& e : trace.events)
-            if (e.a >= trace.objects.size() || e.b >= trace.objects.size()) std::abort();
+        for (const gc::GcEvent& e : trace.events) {
+            if (e.op == gc::GcOp::Collect) continue;  // names no object
+            const bool pair = e.op == gc::GcOp::Ref || e.op == gc::GcOp::Unref;
+            if (e.a >= trace.objects.size() || (pair && e.b >= trace.objects.size())) std::abort();
+        }
         for (const gc::GcObject& o : trace.objects) {
             if (o.madeAt >= trace.events.size()) std::abort();
             if (o.garbageAt != gc::kNever && (o.garbageAt <= o.madeAt || o.garbageAt >= trace.events.size()))
