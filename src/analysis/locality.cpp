@@ -54,32 +54,43 @@ void assignRows(std::vector<plot::AddressBand>& bands, std::uint32_t rows) {
 
 // ---- FootprintScanner -------------------------------------------------------------------------
 
-FootprintScanner::FootprintScanner(const TraceMetadata* metadata, LocalityOptions options) : options_(options) {
-    if (metadata != nullptr)
-        for (const Region& r : metadata->regions)
-            if (r.size > 0) regions_.push_back(r);
+FootprintScanner::FootprintScanner(const TraceMetadata* metadata, LocalityOptions options)
+    : FootprintScanner(std::vector<const TraceMetadata*>{metadata}, options) {}
+
+FootprintScanner::FootprintScanner(const std::vector<const TraceMetadata*>& metadata, LocalityOptions options)
+    : options_(options) {
+    for (std::size_t p = 0; p < metadata.size(); ++p)
+        if (metadata[p] != nullptr)
+            for (Region r : metadata[p]->regions)
+                if (r.size > 0) {
+                    r.base ^= std::uint64_t{p} << 56;  // plotAddress
+                    regions_.push_back(r);
+                }
+    std::stable_sort(regions_.begin(), regions_.end(), [](const Region& a, const Region& b) { return a.base < b.base; });
     touched_.assign(regions_.size(), false);
 }
 
 void FootprintScanner::add(std::span<const Access> block) {
     for (const Access& a : block) {
-        const std::uint64_t last = a.address + (a.size - 1);
+        processesSeen_ |= std::uint32_t{1} << std::min<std::uint32_t>(a.process, 31);
+        const std::uint64_t address = plotAddress(a);
+        const std::uint64_t last = address + (a.size - 1);
         if (!regions_.empty()) {
             const Region& memo = regions_[lastRegion_];
-            if (memo.contains(a.address) && memo.contains(last)) {
+            if (memo.contains(address) && memo.contains(last)) {
                 touched_[lastRegion_] = true;
                 continue;
             }
             // The region holding the first byte, by binary search on the bases.
-            auto it = std::upper_bound(regions_.begin(), regions_.end(), a.address,
+            auto it = std::upper_bound(regions_.begin(), regions_.end(), address,
                                        [](std::uint64_t x, const Region& r) { return x < r.base; });
-            if (it != regions_.begin() && std::prev(it)->contains(a.address)) {
+            if (it != regions_.begin() && std::prev(it)->contains(address)) {
                 lastRegion_ = static_cast<std::size_t>(std::prev(it) - regions_.begin());
                 touched_[lastRegion_] = true;
                 if (regions_[lastRegion_].contains(last)) continue;
             }
         }
-        addOutside(a.address, last);
+        addOutside(address, last);
     }
 }
 
@@ -155,6 +166,12 @@ std::vector<plot::AddressBand> FootprintScanner::bands() const {
     }
     std::vector<plot::AddressBand> all = named;
     all.insert(all.end(), unnamed.begin(), unnamed.end());
+    if ((processesSeen_ & (processesSeen_ - 1)) != 0)  // more than one process
+        for (plot::AddressBand& b : all) {
+            const std::string process = "p" + std::to_string(b.begin >> 56);
+            b.labelMask = b.begin >> 56 << 56;  // the axis prints the process's own addresses
+            b.name = b.name.empty() ? process : process + " " + b.name;
+        }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
     assignRows(all, options_.rows);
     return all;
@@ -163,7 +180,9 @@ std::vector<plot::AddressBand> FootprintScanner::bands() const {
 std::vector<plot::AddressBand> scanBands(TraceReader& trace, LocalityOptions options) {
     std::array<Access, 4096> block;
     std::size_t n = trace.read(block);
-    FootprintScanner scanner(trace.metadata(), options);  // metadata is known once reading started
+    std::vector<const TraceMetadata*> metadata;  // known once reading started
+    for (std::uint32_t p = 0; p < trace.describedProcesses(); ++p) metadata.push_back(trace.processMetadata(p));
+    FootprintScanner scanner(metadata, options);
     for (; n > 0; n = trace.read(block)) scanner.add(std::span<const Access>(block.data(), n));
     return scanner.bands();
 }
@@ -197,7 +216,7 @@ std::vector<std::string> LocalityObserver::tierNames() const {
 }
 
 void LocalityObserver::onTraceBlock(std::span<const Access> block) {
-    for (const Access& a : block) pending_.push_back({a.address, a.size, 0});
+    for (const Access& a : block) pending_.push_back({plotAddress(a), a.size, 0});
 }
 
 void LocalityObserver::onReference(const Access& a) {
@@ -267,7 +286,7 @@ std::uint32_t LocalityObserver::chainTier(std::uint32_t first, AccessKind kind, 
 
 void LocalityObserver::pieceDone(std::uint32_t tier) {
     if (pending_.empty()) {  // not announced by onTraceBlock: the reference is the piece
-        draw(piece_.address, tier);
+        draw(plotAddress(piece_), tier);
         return;
     }
     Pending& p = pending_.front();

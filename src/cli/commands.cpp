@@ -214,6 +214,11 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
         // The title names the source as the user gave it (describeSource lists every resolved parameter).
         std::string title = args.source.kernel.empty() ? args.source.trace : "kernel " + args.source.kernel;
         for (const std::string& p : args.source.params) title += " " + p;
+        if (!args.source.mix.empty()) {
+            title.clear();
+            for (std::size_t p = 0; p < args.source.mix.size(); ++p)
+                title += (p == 0 ? "" : ", ") + ("p" + std::to_string(p) + " " + args.source.mix[p]);
+        }
         const plot::LocalityPicture picture = locality->picture("Locality: " + title + " on " + config.name);
         plot::writeSvg(args.plot, picture);
     }

@@ -529,12 +529,12 @@ std::string renderSvg(const LocalityPicture& picture) {
             s += "<line x1=\"" + num(f.left - 6) + "\" y1=\"" + num(top) + "\" x2=\"" + num(f.right() + 6) +
                  "\" y2=\"" + num(top) + "\" stroke=\"#555555\" stroke-dasharray=\"4 3\"/>\n";
         if (top + 10 - lastAddressLabel >= kLabelGap) {
-            s += textElement(f.left - 8, top + 10, hexAddress(band.begin),
+            s += textElement(f.left - 8, top + 10, hexAddress(band.begin ^ band.labelMask),
                              "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
             lastAddressLabel = top + 10;
         }
         if (b + 1 == picture.bands.size() && bottom - lastAddressLabel >= kLabelGap)
-            s += textElement(f.left - 8, bottom, hexAddress(band.end),
+            s += textElement(f.left - 8, bottom, hexAddress(band.end ^ band.labelMask),
                              "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
         // Inner ticks, at multiples of a power of two giving about 4 per band, in tall enough bands.
         const std::uint64_t size = band.end - band.begin;
@@ -546,7 +546,7 @@ std::string renderSvg(const LocalityPicture& picture) {
                 if (py - top < 22 || bottom - py < 14 || py + 4 - lastAddressLabel < kLabelGap) continue;
                 s += "<line x1=\"" + num(f.left - 5) + "\" y1=\"" + num(py) + "\" x2=\"" + num(f.left) + "\" y2=\"" +
                      num(py) + "\" stroke=\"#333333\"/>\n";
-                s += textElement(f.left - 8, py + 4, hexAddress(a),
+                s += textElement(f.left - 8, py + 4, hexAddress(a ^ band.labelMask),
                                  "text-anchor=\"end\" font-family=\"DejaVu Sans Mono, monospace\"");
                 lastAddressLabel = py + 4;
             }

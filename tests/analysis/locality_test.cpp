@@ -286,3 +286,30 @@ TEST_CASE("locality footprint: a 1 KiB trace gets one row per line, not 500 hair
     CHECK(bands[0].end == 0x10400);
     CHECK(bands[0].rows == 16);
 }
+
+TEST_CASE("locality footprint: two processes at the same virtual addresses get bands of their own") {
+    // --mix: both processes name a region A at 0x10000; process 1 also touches 0x5000 outside it.
+    TraceMetadata m0, m1;
+    m0.regions.push_back({"A", 0x10000, 0x1000, 4, {}, "", {}});
+    m1.regions.push_back({"A", 0x10000, 0x1000, 4, {}, "", {}});
+    FootprintScanner scan(std::vector<const TraceMetadata*>{&m0, &m1}, {1000, 100, 16});
+    std::vector<Access> block = {Access(0x10000, 4, AccessKind::Read, 0, 0), Access(0x10040, 4, AccessKind::Read, 0, 1),
+                                 Access(0x5000, 4, AccessKind::Write, 0, 1)};
+    scan.add(block);
+    const std::vector<plot::AddressBand> bands = scan.bands();
+    REQUIRE(bands.size() == 3);
+    CHECK(bands[0].name == "p0 A");
+    CHECK(bands[0].begin == 0x10000);
+    CHECK(bands[1].name == "p1");  // process 1's addresses outside its regions
+    CHECK(bands[1].begin == ((std::uint64_t{1} << 56) | 0x5000));
+    CHECK(bands[2].name == "p1 A");
+    CHECK(bands[2].begin == ((std::uint64_t{1} << 56) | 0x10000));
+    CHECK(plotAddress(block[1]) == bands[2].begin + 0x40);
+
+    // One process only (even if it is not process 0): names stay as they were.
+    FootprintScanner one(std::vector<const TraceMetadata*>{nullptr, &m1}, {1000, 100, 16});
+    one.add(std::span<const Access>(block.data() + 1, 1));
+    const std::vector<plot::AddressBand> single = one.bands();
+    REQUIRE(single.size() == 1);
+    CHECK(single[0].name == "A");
+}

@@ -69,3 +69,20 @@ TEST_CASE("cli run --plot: standard input is refused (the trace is read twice)")
           "or a kernel, not standard input\n");
     CHECK(!std::filesystem::exists(svg));
 }
+
+TEST_CASE("cli run --plot with --mix: the title names every process, each process's tensors a band of their own") {
+    ScratchDir dir;
+    const std::string svg = (dir.path / "mix.svg").string();
+    const CliResult r = runCli("run -c configs/teaching.json --mix matmul:n=8,order=ijk --mix transpose:rows=8,cols=8 "
+                               "--quantum 50 --plot '" + svg + "'");
+    REQUIRE(r.status == 0);
+    const std::string text = readFile(svg);
+    CHECK(xmlError(text) == "");
+    CHECK(text.find("Locality: p0 matmul:n=8,order=ijk, p1 transpose:rows=8,cols=8 on ") != std::string::npos);
+    CHECK(text.find(">p0 A (256 B)</text>") != std::string::npos);
+    CHECK(text.find(">p0 C (256 B)</text>") != std::string::npos);
+    CHECK(text.find(">p1 ") != std::string::npos);
+    CHECK(text.find("(unnamed)") == std::string::npos);
+    CHECK(text.find(">0x100000010000000<") == std::string::npos);  // the axis prints virtual addresses
+    CHECK(countOf(text, ">0x10000000</text>") == 2);                // A's first byte, in each process
+}

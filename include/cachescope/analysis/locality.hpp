@@ -42,12 +42,22 @@ struct LocalityOptions {
     std::uint32_t maxUnnamedBands = 16;  // touched ranges outside named regions are merged down to this
 };
 
+/// Where a reference sits on the picture's address axis: its address, with its process (if not 0)
+/// in the top 8 bits, so the same virtual address in two processes (--mix) lands in two bands.
+inline std::uint64_t plotAddress(const Access& a) {
+    return a.address ^ (std::uint64_t{a.process} << 56);
+}
+
 /// First pass: the address ranges a trace touches. Named regions of the metadata that are touched
 /// become one band each (named); touched addresses outside them are gathered in chunks (4 KiB,
 /// coarser if there are more than 32,768) and merged into unnamed ranges. Memory is bounded.
 class FootprintScanner {
 public:
     explicit FootprintScanner(const TraceMetadata* metadata, LocalityOptions options = {});
+    /// Several processes (--mix): `metadata[p]` (may be null) describes process p's references.
+    /// When references of more than one process are seen, every band is named after its process
+    /// ("p1 B", or "p1" for addresses outside the named regions).
+    explicit FootprintScanner(const std::vector<const TraceMetadata*>& metadata, LocalityOptions options = {});
     void add(std::span<const Access> block);
     /// The bands, sorted by address, with rows assigned: each band at least min(8, rows / bands)
     /// rows, the rest in proportion to its size, but never more rows than it has 64-byte lines
@@ -65,10 +75,12 @@ private:
     std::uint64_t lowestOutside_ = ~std::uint64_t{0};  // first and last byte touched outside regions
     std::uint64_t highestOutside_ = 0;
     std::size_t lastRegion_ = 0;
+    std::uint32_t processesSeen_ = 0;  // bit p (bit 31 for p >= 31): the processes seen
     LocalityOptions options_;
 };
 
-/// Reads `trace` to its end and returns FootprintScanner's bands.
+/// Reads `trace` to its end and returns FootprintScanner's bands (of every process the reader
+/// describes).
 std::vector<plot::AddressBand> scanBands(TraceReader& trace, LocalityOptions options = {});
 
 /// Collects the locality picture from the hierarchy's events.

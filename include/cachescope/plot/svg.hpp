@@ -76,6 +76,7 @@ struct AddressBand {
     std::uint64_t end = 0;       // one past the last byte
     std::uint32_t firstRow = 0;  // row 0 is the top of the picture
     std::uint32_t rows = 0;
+    std::uint64_t labelMask = 0;  // bits XORed off the addresses the axis prints (a process folded in)
 };
 
 /// Address against time on a grid of columns x rows cells: a cell holds 0 (no reference) or
