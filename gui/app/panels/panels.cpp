@@ -522,12 +522,25 @@ void drawTlb(AppState& state) {
                 formatSize(mc.pageSize).c_str(), bits.c_str(), static_cast<unsigned>(std::countr_zero(mc.pageSize)),
                 static_cast<unsigned long long>(mc.frames()));
     const MmuStats& st = mmu->stats();
-    ImGui::Text("walks %llu, page faults %llu (major %llu), resident pages %llu (peak %llu), page-table pages %llu",
+    const std::string fromFiles =  // file major faults read storage too (docs/mmap.md)
+        mmu->pageCache().empty() ? "" : ", from files " + std::to_string(st.fileMajorFaults);
+    ImGui::TextWrapped("walks %llu, page faults %llu (major %llu%s), resident pages %llu (peak %llu), "
+                "page-table pages %llu",
                 static_cast<unsigned long long>(st.walks), static_cast<unsigned long long>(st.pageFaults),
-                static_cast<unsigned long long>(st.majorFaults), static_cast<unsigned long long>(st.residentPages),
+                static_cast<unsigned long long>(st.majorFaults), fromFiles.c_str(),
+                static_cast<unsigned long long>(st.residentPages),
                 static_cast<unsigned long long>(st.residentPagesPeak), static_cast<unsigned long long>(st.pageTablePages));
+    if (!mmu->pageCache().empty())  // file-backed regions (docs/mmap.md): faults that read storage
+        ImGui::TextWrapped("files: major faults %llu (readahead %llu pages read, %llu used), minor faults %llu, "
+                    "page cache %llu pages, %s read from storage, %s copied by read()",
+                    static_cast<unsigned long long>(st.fileMajorFaults),
+                    static_cast<unsigned long long>(st.readaheadPagesRead),
+                    static_cast<unsigned long long>(st.readaheadPagesUsed),
+                    static_cast<unsigned long long>(st.minorFaults),
+                    static_cast<unsigned long long>(mmu->pageCache().pages()), formatSize(st.storageBytesRead).c_str(),
+                    formatSize(st.bytesCopied).c_str());
     if (sim.processCount() > 1 || sim.process() != 0)  // docs/mmu.md, "Processes"
-        ImGui::Text("process %u running; context switches %llu, TLB entries flushed %llu", unsigned{sim.process()},
+        ImGui::TextWrapped("process %u running; context switches %llu, TLB entries flushed %llu", unsigned{sim.process()},
                     static_cast<unsigned long long>(sim.contextSwitches()),
                     static_cast<unsigned long long>(st.tlbEntriesFlushed));
     for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
