@@ -33,9 +33,12 @@ void SizeIndex::insert(std::uint64_t size, std::uint64_t address) {
     const Key k{size, address};
     const unsigned c = classOf(size);
     std::vector<Key>& v = classes_[c];
-    const auto at = std::lower_bound(v.begin(), v.end(), k);
-    assert(at == v.end() || k < *at);
-    v.insert(at, k);
+    // From the back: a class holds few blocks, so shifting them one by one beats a memmove call.
+    v.push_back(k);
+    std::size_t i = v.size() - 1;
+    for (; i > 0 && k < v[i - 1]; --i) v[i] = v[i - 1];
+    assert(i == 0 || v[i - 1] < k);
+    v[i] = k;
     nonEmpty_[c / 64] |= std::uint64_t{1} << (c % 64);
     ++count_;
 }
@@ -46,7 +49,8 @@ void SizeIndex::erase(std::uint64_t size, std::uint64_t address) {
     std::vector<Key>& v = classes_[c];
     const auto at = std::lower_bound(v.begin(), v.end(), k);
     assert(at != v.end() && !(k < *at) && "SizeIndex::erase: not there");
-    v.erase(at);
+    for (auto next = at + 1; next != v.end(); ++next) *(next - 1) = *next;
+    v.pop_back();
     if (v.empty()) nonEmpty_[c / 64] &= ~(std::uint64_t{1} << (c % 64));
     --count_;
 }
