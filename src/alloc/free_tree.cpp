@@ -5,187 +5,225 @@
 
 namespace cachescope::alloc {
 
-inline void FreeBlockTree::update(std::uint32_t t) {
-    Node& n = nodes_[t];
-    const Node& l = nodes_[n.left];
-    const Node& r = nodes_[n.right];
-    n.count = l.count + r.count + 1;
-    const std::uint64_t children = l.maxSize > r.maxSize ? l.maxSize : r.maxSize;
-    n.maxSize = n.size > children ? n.size : children;
+// Both searches are the branch-free binary search of Khuong and Morin ("Array layouts for
+// comparison-based searching", 2017): the loop runs log2(n) times whatever the keys, and the
+// comparison picks the half with a conditional move.
+std::size_t FreeBlockTree::chunkOf(std::uint64_t address) const {
+    const std::uint64_t* const data = first_.data();
+    const std::uint64_t* base = data;
+    std::size_t len = first_.size();
+    while (len > 1) {
+        const std::size_t half = len / 2;
+        base = base[half] <= address ? base + half : base;
+        len -= half;
+    }
+    const std::size_t upper = static_cast<std::size_t>(base - data) + (*base <= address ? 1 : 0);
+    return upper == 0 ? 0 : upper - 1;
 }
 
-// Splits t into the blocks below `key` and the rest.
-void FreeBlockTree::split(std::uint32_t t, std::uint64_t key, std::uint32_t& less, std::uint32_t& rest) {
-    if (t == 0) {
-        less = rest = 0;
-        return;
+std::uint32_t FreeBlockTree::indexIn(const Chunk& c, std::uint32_t n, std::uint64_t address) {
+    const std::uint64_t* base = c.address;
+    std::uint32_t len = n;
+    while (len > 1) {
+        const std::uint32_t half = len / 2;
+        base = base[half] < address ? base + half : base;
+        len -= half;
     }
-    if (nodes_[t].address < key) {
-        split(nodes_[t].right, key, nodes_[t].right, rest);
-        less = t;
-    } else {
-        split(nodes_[t].left, key, less, nodes_[t].left);
-        rest = t;
-    }
-    update(t);
+    return static_cast<std::uint32_t>(base - c.address) + (*base < address ? 1u : 0u);
 }
 
-// Every address in a is below every address in b.
-std::uint32_t FreeBlockTree::merge(std::uint32_t a, std::uint32_t b) {
-    if (a == 0) return b;
-    if (b == 0) return a;
-    if (nodes_[a].priority > nodes_[b].priority) {
-        nodes_[a].right = merge(nodes_[a].right, b);
-        update(a);
-        return a;
-    }
-    nodes_[b].left = merge(a, nodes_[b].left);
-    update(b);
-    return b;
+FreeBlockTree::Pos FreeBlockTree::locate(std::uint64_t address) const {
+    const std::size_t p = chunkOf(address);
+    return {p, indexIn(chunks_[id_[p]], n_[p], address)};
 }
 
-std::uint32_t FreeBlockTree::newNode(std::uint64_t address, std::uint64_t size) {
-    std::uint32_t t;
+void FreeBlockTree::chunkMax(std::size_t p) {
+    const Chunk& c = chunks_[id_[p]];
+    std::uint64_t m = 0;
+    for (std::uint32_t j = 0; j < n_[p]; ++j) m = c.size[j] > m ? c.size[j] : m;
+    max_[p] = m;
+}
+
+void FreeBlockTree::shrank(std::uint64_t oldSize) {
+    if (oldSize != largest_) return;
+    std::uint64_t m = 0;
+    for (const std::uint64_t x : max_) m = x > m ? x : m;
+    largest_ = m;
+}
+
+void FreeBlockTree::splitChunk(std::size_t p) {
+    std::uint32_t q;
     if (!spare_.empty()) {
-        t = spare_.back();
+        q = spare_.back();
         spare_.pop_back();
     } else {
-        t = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.emplace_back();
+        q = static_cast<std::uint32_t>(chunks_.size());
+        chunks_.emplace_back();
     }
-    Node& n = nodes_[t];
-    n = Node{};
-    n.address = address;
-    n.size = size;
-    n.priority = treapPriority(seed_);
-    update(t);
-    return t;
+    const std::uint32_t keep = n_[p] / 2, move = n_[p] - keep;
+    const Chunk& from = chunks_[id_[p]];
+    Chunk& to = chunks_[q];
+    std::copy(from.address + keep, from.address + keep + move, to.address);
+    std::copy(from.size + keep, from.size + keep + move, to.size);
+    id_.insert(id_.begin() + static_cast<std::ptrdiff_t>(p + 1), q);
+    first_.insert(first_.begin() + static_cast<std::ptrdiff_t>(p + 1), to.address[0]);
+    max_.insert(max_.begin() + static_cast<std::ptrdiff_t>(p + 1), 0);
+    n_.insert(n_.begin() + static_cast<std::ptrdiff_t>(p + 1), move);
+    n_[p] = keep;
+    chunkMax(p);
+    chunkMax(p + 1);
 }
 
-// Recomputes t's largest block from its own and its children's; false if it did not change.
-inline bool FreeBlockTree::updateMax(std::uint32_t t) {
-    Node& n = nodes_[t];
-    const std::uint64_t l = nodes_[n.left].maxSize, r = nodes_[n.right].maxSize;
-    const std::uint64_t children = l > r ? l : r;
-    const std::uint64_t m = n.size > children ? n.size : children;
-    if (m == n.maxSize) return false;
-    n.maxSize = m;
-    return true;
+void FreeBlockTree::dropChunk(std::size_t p) {
+    spare_.push_back(id_[p]);
+    const auto at = static_cast<std::ptrdiff_t>(p);
+    id_.erase(id_.begin() + at);
+    first_.erase(first_.begin() + at);
+    max_.erase(max_.begin() + at);
+    n_.erase(n_.begin() + at);
 }
 
-// After a block on the path (the nodes from the root down, path_) changed size: its ancestors'
-// largest blocks, from the bottom up, until one does not change.
-inline void FreeBlockTree::fixMaxUp() {
-    for (std::size_t i = path_.size(); i-- > 0;)
-        if (!updateMax(path_[i])) return;
+void FreeBlockTree::mergeInto(std::size_t p) {
+    Chunk& to = chunks_[id_[p]];
+    const Chunk& from = chunks_[id_[p + 1]];
+    const std::uint32_t n = n_[p], m = n_[p + 1];
+    assert(n + m <= kChunk);
+    std::copy(from.address, from.address + m, to.address + n);
+    std::copy(from.size, from.size + m, to.size + n);
+    n_[p] = n + m;
+    max_[p] = std::max(max_[p], max_[p + 1]);
+    dropChunk(p + 1);
 }
 
 void FreeBlockTree::insert(std::uint64_t address, std::uint64_t size) {
     assert(size > 0);
-    const std::uint32_t n = newNode(address, size);  // first: it may grow nodes_
-    const std::uint32_t priority = nodes_[n].priority;
-    // Down to where the new node's priority puts it: every node passed gains a block below it.
-    std::uint32_t* link = &root_;
-    while (*link != 0 && nodes_[*link].priority >= priority) {
-        Node& t = nodes_[*link];
-        ++t.count;
-        if (size > t.maxSize) t.maxSize = size;
-        link = address < t.address ? &t.left : &t.right;
-    }
-    split(*link, address, nodes_[n].left, nodes_[n].right);
-    update(n);
-    *link = n;
     total_ += size;
+    ++blocks_;
+    if (size > largest_) largest_ = size;
+    if (id_.empty()) {
+        std::uint32_t q;
+        if (!spare_.empty()) {
+            q = spare_.back();
+            spare_.pop_back();
+        } else {
+            q = static_cast<std::uint32_t>(chunks_.size());
+            chunks_.emplace_back();
+        }
+        chunks_[q].address[0] = address;
+        chunks_[q].size[0] = size;
+        id_.push_back(q);
+        first_.push_back(address);
+        max_.push_back(size);
+        n_.push_back(1);
+        return;
+    }
+    std::size_t p = chunkOf(address);
+    if (n_[p] == kChunk) {
+        splitChunk(p);
+        if (address >= first_[p + 1]) ++p;
+    }
+    Chunk& c = chunks_[id_[p]];
+    const std::uint32_t n = n_[p];
+    const std::uint32_t i = indexIn(c, n, address);
+    std::copy_backward(c.address + i, c.address + n, c.address + n + 1);
+    std::copy_backward(c.size + i, c.size + n, c.size + n + 1);
+    c.address[i] = address;
+    c.size[i] = size;
+    n_[p] = n + 1;
+    if (i == 0) first_[p] = address;
+    if (size > max_[p]) max_[p] = size;
+}
+
+void FreeBlockTree::eraseAt(Pos at) {
+    const std::size_t p = at.chunk;
+    Chunk& c = chunks_[id_[p]];
+    const std::uint32_t n = n_[p], i = at.index;
+    const std::uint64_t size = c.size[i];
+    total_ -= size;
+    --blocks_;
+    std::copy(c.address + i + 1, c.address + n, c.address + i);
+    std::copy(c.size + i + 1, c.size + n, c.size + i);
+    n_[p] = n - 1;
+    if (n == 1) {
+        dropChunk(p);
+    } else {
+        if (i == 0) first_[p] = c.address[0];
+        if (size == max_[p]) chunkMax(p);
+        // A chunk a quarter full joins a neighbour that has room, so chunks stay at least that full
+        // on average and the directory short.
+        if (n_[p] < kChunk / 4) {
+            if (p + 1 < id_.size() && n_[p] + n_[p + 1] <= kChunk / 2) {
+                mergeInto(p);
+            } else if (p > 0 && n_[p - 1] + n_[p] <= kChunk / 2) {
+                mergeInto(p - 1);
+            }
+        }
+    }
+    shrank(size);
+}
+
+void FreeBlockTree::setAt(Pos at, std::uint64_t newAddress, std::uint64_t newSize) {
+    const std::size_t p = at.chunk;
+    Chunk& c = chunks_[id_[p]];
+    const std::uint64_t old = c.size[at.index];
+    total_ = total_ - old + newSize;
+    c.address[at.index] = newAddress;
+    c.size[at.index] = newSize;
+    if (at.index == 0) first_[p] = newAddress;
+    if (newSize > max_[p]) {
+        max_[p] = newSize;
+        if (newSize > largest_) largest_ = newSize;
+    } else if (newSize < old) {
+        if (old == max_[p]) chunkMax(p);
+        shrank(old);
+    }
 }
 
 void FreeBlockTree::erase(std::uint64_t address) {
-    path_.clear();
-    std::uint32_t* link = &root_;
-    while (nodes_[*link].address != address) {
-        assert(*link != 0);
-        Node& t = nodes_[*link];
-        --t.count;
-        path_.push_back(*link);
-        link = address < t.address ? &t.left : &t.right;
-    }
-    const std::uint32_t t = *link;
-    total_ -= nodes_[t].size;
-    spare_.push_back(t);
-    *link = merge(nodes_[t].left, nodes_[t].right);
-    fixMaxUp();
+    const Pos at = locate(address);
+    assert(at.index < n_[at.chunk] && chunks_[id_[at.chunk]].address[at.index] == address);
+    eraseAt(at);
 }
 
 void FreeBlockTree::resize(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize) {
-    path_.clear();
-    std::uint32_t t = root_;
-    while (nodes_[t].address != address) {
-        assert(t != 0);
-        path_.push_back(t);
-        t = address < nodes_[t].address ? nodes_[t].left : nodes_[t].right;
-    }
-    Node& n = nodes_[t];
-    total_ = total_ - n.size + newSize;
-    n.address = newAddress;
-    n.size = newSize;
-    if (updateMax(t)) fixMaxUp();
+    const Pos at = locate(address);
+    assert(at.index < n_[at.chunk] && chunks_[id_[at.chunk]].address[at.index] == address);
+    setAt(at, newAddress, newSize);
 }
 
 FreeBlockTree::Block FreeBlockTree::find(std::uint64_t address) const {
-    std::uint32_t t = root_;
-    while (t != 0) {
-        const Node& n = nodes_[t];
-        if (n.address == address) return {n.address, n.size};
-        t = address < n.address ? n.left : n.right;
-    }
+    if (id_.empty()) return {};
+    const Pos at = locate(address);
+    if (at.index < n_[at.chunk] && chunks_[id_[at.chunk]].address[at.index] == address) return this->at(at);
     return {};
 }
 
 FreeBlockTree::Block FreeBlockTree::before(std::uint64_t address) const {
-    Block best;
-    for (std::uint32_t t = root_; t != 0;) {
-        const Node& n = nodes_[t];
-        if (n.address < address) {
-            best = {n.address, n.size};
-            t = n.right;
-        } else {
-            t = n.left;
-        }
-    }
-    return best;
+    if (id_.empty()) return {};
+    const Pos at = locate(address);
+    if (at.index > 0) return this->at({at.chunk, at.index - 1});
+    if (at.chunk > 0) return this->at({at.chunk - 1, n_[at.chunk - 1] - 1});
+    return {};
 }
 
 FreeBlockTree::Block FreeBlockTree::atOrAfter(std::uint64_t address) const {
-    Block best;
-    for (std::uint32_t t = root_; t != 0;) {
-        const Node& n = nodes_[t];
-        if (n.address >= address) {
-            best = {n.address, n.size};
-            t = n.left;
-        } else {
-            t = n.right;
-        }
-    }
-    return best;
+    if (id_.empty()) return {};
+    const Pos at = locate(address);
+    if (at.index < n_[at.chunk]) return this->at(at);
+    if (at.chunk + 1 < id_.size()) return this->at({at.chunk + 1, 0});
+    return {};
 }
 
 FreeBlockTree::Block FreeBlockTree::last() const {
-    std::uint32_t t = root_;
-    if (t == 0) return {};
-    while (nodes_[t].right != 0) t = nodes_[t].right;
-    return {nodes_[t].address, nodes_[t].size};
+    if (id_.empty()) return {};
+    return at({id_.size() - 1, n_.back() - 1});
 }
 
 std::size_t FreeBlockTree::rank(std::uint64_t address) const {
-    std::size_t below = 0;
-    for (std::uint32_t t = root_; t != 0;) {
-        const Node& n = nodes_[t];
-        if (n.address < address) {
-            below += nodes_[n.left].count + 1;
-            t = n.right;
-        } else {
-            t = n.left;
-        }
-    }
+    if (id_.empty()) return 0;
+    const Pos at = locate(address);
+    std::size_t below = at.index;
+    for (std::size_t q = 0; q < at.chunk; ++q) below += n_[q];
     return below;
 }
 
@@ -197,13 +235,14 @@ void FreeBlockTree::carve(Block b, std::uint64_t start, std::uint64_t size) {
     assert(b && start >= b.address && start + size <= b.address + b.size);
     const std::uint64_t gap = start - b.address;
     const std::uint64_t rest = b.address + b.size - (start + size);
-    // Shrinking a block in place keeps the address order, so no node moves.
+    // Shrinking a block in place keeps the address order, so nothing moves.
+    const Pos at = locate(b.address);
     if (gap == 0 && rest == 0) {
-        erase(b.address);
+        eraseAt(at);
     } else if (gap == 0) {
-        resize(b.address, start + size, rest);
+        setAt(at, start + size, rest);
     } else {
-        resize(b.address, b.address, gap);
+        setAt(at, b.address, gap);
         if (rest != 0) insert(start + size, rest);
     }
 }
@@ -211,16 +250,24 @@ void FreeBlockTree::carve(Block b, std::uint64_t start, std::uint64_t size) {
 FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t size, std::uint64_t low,
                                             std::uint64_t high, Block* absorbed) {
     const std::uint64_t end = address + size;
-    // One descent finds both neighbours: the last block below `address` and the first above it.
+    // One search finds both neighbours: the last block below `address` and the first above it.
     Block prev, next;
-    for (std::uint32_t t = root_; t != 0;) {
-        const Node& n = nodes_[t];
-        if (n.address < address) {
-            prev = {n.address, n.size};
-            t = n.right;
-        } else {
-            next = {n.address, n.size};
-            t = n.left;
+    Pos prevAt, nextAt;
+    if (!id_.empty()) {
+        const Pos at = locate(address);
+        if (at.index > 0) {
+            prevAt = {at.chunk, at.index - 1};
+            prev = this->at(prevAt);
+        } else if (at.chunk > 0) {
+            prevAt = {at.chunk - 1, n_[at.chunk - 1] - 1};
+            prev = this->at(prevAt);
+        }
+        if (at.index < n_[at.chunk]) {
+            nextAt = at;
+            next = this->at(nextAt);
+        } else if (at.chunk + 1 < id_.size()) {
+            nextAt = {at.chunk + 1, 0};
+            next = this->at(nextAt);
         }
     }
     if (next && (next.address != end || end >= high)) next = {};
@@ -230,38 +277,23 @@ FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t
         absorbed[1] = next;
     }
     if (prev && next) {
-        erase(next.address);
-        grow(prev.address, prev.address, next.address + next.size - prev.address);
-        return {prev.address, next.address + next.size - prev.address};
+        // prev grows over the freed block and next, then next goes (setAt moves nothing, so
+        // nextAt still points at it).
+        const std::uint64_t merged = next.address + next.size - prev.address;
+        setAt(prevAt, prev.address, merged);
+        eraseAt(nextAt);
+        return {prev.address, merged};
     }
     if (prev) {
-        grow(prev.address, prev.address, end - prev.address);
+        setAt(prevAt, prev.address, end - prev.address);
         return {prev.address, end - prev.address};
     }
     if (next) {
-        grow(next.address, address, next.address + next.size - address);
+        setAt(nextAt, address, next.address + next.size - address);
         return {address, next.address + next.size - address};
     }
     insert(address, size);
     return {address, size};
-}
-
-// resize() for a block that only grows: every node on the way down takes the new size as its
-// largest if it is larger, so no path needs to be kept.
-void FreeBlockTree::grow(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize) {
-    std::uint32_t t = root_;
-    for (;;) {
-        assert(t != 0);
-        Node& n = nodes_[t];
-        if (n.maxSize < newSize) n.maxSize = newSize;
-        if (n.address == address) {
-            total_ = total_ - n.size + newSize;
-            n.address = newAddress;
-            n.size = newSize;
-            return;
-        }
-        t = address < n.address ? n.left : n.right;
-    }
 }
 
 }  // namespace cachescope::alloc

@@ -9,51 +9,89 @@
 
 namespace cachescope::alloc {
 
+namespace {
+
+// A placed tensor as the time buckets keep it: its bytes [offset, end) and its lifetime.
+struct Placed {
+    std::uint64_t offset, end, first, last;
+};
+
+}  // namespace
+
 std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     const std::size_t n = t.size();
     if (n == 0) return 0;
-    std::vector<std::uint32_t> byFirst(n);
-    std::iota(byFirst.begin(), byFirst.end(), 0u);
-    std::sort(byFirst.begin(), byFirst.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return t[a].first != t[b].first ? t[a].first < t[b].first : a < b;
-    });
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
         if (t[a].size != t[b].size) return t[a].size > t[b].size;
         return t[a].first != t[b].first ? t[a].first < t[b].first : a < b;
     });
-    // Placed tensors by time bucket (every bucket their lifetime touches), to find the placed
-    // tensors live at a given event without looking at all of them.
-    constexpr std::uint64_t kBucket = 512;
-    std::uint64_t end = 0;
-    for (const auto& x : t) end = std::max(end, x.last);
-    std::vector<std::vector<std::uint32_t>> buckets(end / kBucket + 1);
-    std::vector<bool> placed(n, false);
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> near;  // (offset, end) of conflicting placed tensors
+    // Placed tensors by time bucket: each bucket lists, ordered by offset, every placed tensor whose
+    // lifetime touches it. A tensor's conflicts (placed, lifetime meeting its own) are all in the
+    // buckets its own lifetime touches, so walking those lists merged in offset order visits them
+    // lowest first, and the walk stops at the first gap that holds the tensor: it rarely sees
+    // more than the few tensors below that gap. (The offset found is the lowest aligned one that
+    // overlaps no conflict, whatever the order of ties, as when the conflicts were sorted.)
+    constexpr std::uint64_t kBucket = 1024;
+    constexpr std::size_t kMergeAtMost = 16;  // buckets merged on the fly; more: gathered and sorted
+    std::uint64_t lastEvent = 0;
+    for (const auto& x : t) lastEvent = std::max(lastEvent, x.last);
+    std::vector<std::vector<Placed>> buckets(lastEvent / kBucket + 1);
+    std::vector<std::size_t> cursor;
+    std::vector<Placed> gathered;
     std::uint64_t arena = 0;
     for (const std::uint32_t i : order) {
-        const std::uint64_t a = t[i].first, b = t[i].last;
-        near.clear();
-        // Placed tensors live at `a` (they started at or before it) ...
-        for (const std::uint32_t j : buckets[a / kBucket])
-            if (t[j].first <= a && t[j].last >= a) near.emplace_back(t[j].offset, t[j].offset + t[j].size);
-        // ... and those that start after `a`, up to `b`.
-        auto from = std::upper_bound(byFirst.begin(), byFirst.end(), a,
-                                     [&](std::uint64_t v, std::uint32_t j) { return v < t[j].first; });
-        for (auto it = from; it != byFirst.end() && t[*it].first <= b; ++it)
-            if (placed[*it]) near.emplace_back(t[*it].offset, t[*it].offset + t[*it].size);
-        std::sort(near.begin(), near.end());
+        const std::uint64_t a = t[i].first, b = t[i].last, size = t[i].size;
         const std::uint64_t align = std::max(t[i].align, kGranule);
+        const std::uint64_t ka = a / kBucket, kb = b / kBucket;
+        // A placed tensor conflicts if its lifetime meets [a, b]; it is taken from the first of
+        // the buckets [ka, kb] it lies in, so each is seen once.
+        auto conflicts = [&](const Placed& p, std::uint64_t k) {
+            return p.first <= b && p.last >= a && std::max(ka, p.first / kBucket) == k;
+        };
         std::uint64_t offset = 0;
-        for (const auto& [o, e] : near) {
-            if (offset + t[i].size <= o) break;  // fits in the gap before this one
-            if (e > offset) offset = alignUp(e, align);
+        auto passes = [&](const Placed& p) {  // false: the gap below p holds the tensor
+            if (offset + size <= p.offset) return false;
+            if (p.end > offset) offset = alignUp(p.end, align);
+            return true;
+        };
+        if (kb - ka < kMergeAtMost) {
+            cursor.assign(static_cast<std::size_t>(kb - ka + 1), 0);
+            for (;;) {
+                const Placed* next = nullptr;
+                std::size_t from = 0;
+                for (std::uint64_t k = ka; k <= kb; ++k) {
+                    const std::vector<Placed>& list = buckets[k];
+                    std::size_t& c = cursor[k - ka];
+                    while (c < list.size() && !conflicts(list[c], k)) ++c;
+                    if (c < list.size() && (next == nullptr || list[c].offset < next->offset)) {
+                        next = &list[c];
+                        from = static_cast<std::size_t>(k - ka);
+                    }
+                }
+                if (next == nullptr || !passes(*next)) break;
+                ++cursor[from];
+            }
+        } else {
+            gathered.clear();
+            for (std::uint64_t k = ka; k <= kb; ++k)
+                for (const Placed& p : buckets[k])
+                    if (conflicts(p, k)) gathered.push_back(p);
+            std::sort(gathered.begin(), gathered.end(),
+                      [](const Placed& x, const Placed& y) { return x.offset < y.offset; });
+            for (const Placed& p : gathered)
+                if (!passes(p)) break;
         }
         t[i].offset = offset;
-        arena = std::max(arena, offset + t[i].size);
-        placed[i] = true;
-        for (std::uint64_t k = a / kBucket; k <= b / kBucket; ++k) buckets[k].push_back(i);
+        arena = std::max(arena, offset + size);
+        const Placed placed{offset, offset + size, a, b};
+        for (std::uint64_t k = ka; k <= kb; ++k) {
+            std::vector<Placed>& list = buckets[k];
+            const auto at = std::upper_bound(list.begin(), list.end(), offset,
+                                             [](std::uint64_t o, const Placed& p) { return o < p.offset; });
+            list.insert(at, placed);
+        }
     }
     return arena;
 }

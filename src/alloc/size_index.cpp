@@ -1,90 +1,87 @@
 #include "cachescope/alloc/size_index.hpp"
 
+#include <algorithm>
 #include <cassert>
-
-#include "cachescope/alloc/free_tree.hpp"  // treapPriority
 
 namespace cachescope::alloc {
 
-// Splits t into the keys below k and the rest.
-void SizeIndex::split(std::uint32_t t, Key k, std::uint32_t& less, std::uint32_t& rest) {
-    std::uint32_t* l = &less;
-    std::uint32_t* r = &rest;
-    while (t != 0) {
-        if (nodes_[t].key < k) {
-            *l = t;
-            l = &nodes_[t].right;
-            t = nodes_[t].right;
-        } else {
-            *r = t;
-            r = &nodes_[t].left;
-            t = nodes_[t].left;
-        }
+unsigned SizeIndex::nextClass(unsigned c) const {
+    if (c >= kClasses) return kClasses;
+    unsigned w = c / 64;
+    std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} << (c % 64));
+    while (bits == 0) {
+        if (++w == kWords) return kClasses;
+        bits = nonEmpty_[w];
     }
-    *l = *r = 0;
+    return w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
 }
 
-// Every key in a is below every key in b.
-std::uint32_t SizeIndex::merge(std::uint32_t a, std::uint32_t b) {
-    std::uint32_t result = 0;
-    std::uint32_t* link = &result;
-    while (a != 0 && b != 0) {
-        if (nodes_[a].priority > nodes_[b].priority) {
-            *link = a;
-            link = &nodes_[a].right;
-            a = nodes_[a].right;
-        } else {
-            *link = b;
-            link = &nodes_[b].left;
-            b = nodes_[b].left;
-        }
+unsigned SizeIndex::prevClass(unsigned c) const {
+    if (c == 0) return kClasses;
+    --c;  // the highest candidate
+    unsigned w = c / 64;
+    std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} >> (63 - c % 64));
+    while (bits == 0) {
+        if (w-- == 0) return kClasses;
+        bits = nonEmpty_[w];
     }
-    *link = a != 0 ? a : b;
-    return result;
+    return w * 64 + 63u - static_cast<unsigned>(__builtin_clzll(bits));
 }
 
 void SizeIndex::insert(std::uint64_t size, std::uint64_t address) {
     assert(size > 0);
-    std::uint32_t n;
-    if (!spare_.empty()) {
-        n = spare_.back();
-        spare_.pop_back();
-    } else {
-        n = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.emplace_back();
-    }
-    Node& node = nodes_[n];
-    node = Node{};
-    node.key = {size, address};
-    node.priority = treapPriority(seed_);
-    node.live = true;
-    std::uint32_t* link = &root_;
-    while (*link != 0 && nodes_[*link].priority >= node.priority)
-        link = node.key < nodes_[*link].key ? &nodes_[*link].left : &nodes_[*link].right;
-    split(*link, node.key, node.left, node.right);
-    *link = n;
+    const Key k{size, address};
+    const unsigned c = classOf(size);
+    std::vector<Key>& v = classes_[c];
+    // From the back: a class holds few blocks, so shifting them one by one beats a memmove call.
+    v.push_back(k);
+    std::size_t i = v.size() - 1;
+    for (; i > 0 && k < v[i - 1]; --i) v[i] = v[i - 1];
+    assert(i == 0 || v[i - 1] < k);
+    v[i] = k;
+    nonEmpty_[c / 64] |= std::uint64_t{1} << (c % 64);
     ++count_;
 }
 
 void SizeIndex::erase(std::uint64_t size, std::uint64_t address) {
     const Key k{size, address};
-    std::uint32_t* link = &root_;
-    while (*link != 0) {
-        Node& n = nodes_[*link];
-        if (k < n.key) {
-            link = &n.left;
-        } else if (n.key < k) {
-            link = &n.right;
-        } else {
-            const std::uint32_t t = *link;
-            *link = merge(n.left, n.right);
-            nodes_[t].live = false;
-            spare_.push_back(t);
-            --count_;
-            return;
-        }
-    }
-    assert(false && "SizeIndex::erase: not there");
+    const unsigned c = classOf(size);
+    std::vector<Key>& v = classes_[c];
+    const auto at = std::lower_bound(v.begin(), v.end(), k);
+    assert(at != v.end() && !(k < *at) && "SizeIndex::erase: not there");
+    for (auto next = at + 1; next != v.end(); ++next) *(next - 1) = *next;
+    v.pop_back();
+    if (v.empty()) nonEmpty_[c / 64] &= ~(std::uint64_t{1} << (c % 64));
+    --count_;
+}
+
+SizeIndex::Key SizeIndex::lowerBound(Key k) const {
+    const unsigned c = classOf(k.size);
+    const std::vector<Key>& v = classes_[c];
+    if (const auto at = std::lower_bound(v.begin(), v.end(), k); at != v.end()) return *at;
+    const unsigned n = nextClass(c + 1);
+    return n == kClasses ? Key{} : classes_[n].front();
+}
+
+SizeIndex::Key SizeIndex::after(Key k) const {
+    const unsigned c = classOf(k.size);
+    const std::vector<Key>& v = classes_[c];
+    if (const auto at = std::upper_bound(v.begin(), v.end(), k); at != v.end()) return *at;
+    const unsigned n = nextClass(c + 1);
+    return n == kClasses ? Key{} : classes_[n].front();
+}
+
+SizeIndex::Key SizeIndex::before(Key k) const {
+    const unsigned c = classOf(k.size);
+    const std::vector<Key>& v = classes_[c];
+    if (const auto at = std::lower_bound(v.begin(), v.end(), k); at != v.begin()) return *(at - 1);
+    const unsigned p = prevClass(c);
+    return p == kClasses ? Key{} : classes_[p].back();
+}
+
+SizeIndex::Key SizeIndex::max() const {
+    const unsigned p = prevClass(kClasses);
+    return p == kClasses ? Key{} : classes_[p].back();
 }
 
 }  // namespace cachescope::alloc

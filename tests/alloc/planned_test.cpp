@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <random>
 #include <sstream>
 
 #include "cachescope/alloc/planned.hpp"
@@ -129,5 +130,61 @@ TEST_CASE("alloc planned: on random traces, lifetime-overlapping tensors never o
         const AllocStats s = runAllocations(t, run);
         CHECK(s.failed.empty());
         CHECK(s.peakReserved == p.arena());
+    }
+}
+
+TEST_CASE("alloc planned: planGreedy places every tensor where a naive greedy planner does") {
+    // The naive planner, written apart from planGreedy's time buckets: largest first (ties: the
+    // earlier first event, then the index), each at the lowest aligned offset that overlaps no
+    // placed tensor whose lifetime meets its own, found by trying 0 and every conflict's end.
+    std::mt19937_64 rng(5);
+    for (int round = 0; round < 6; ++round) {
+        CAPTURE(round);
+        std::vector<PlannedAllocator::Tensor> t(round < 3 ? 400 : 1200);
+        const std::uint64_t span = round % 3 == 0 ? 3000 : 60000;  // lifetimes over many buckets
+        for (auto& x : t) {
+            x.size = 16 * (1 + rng() % (rng() % 2 ? 8 : 400));
+            const std::uint64_t aligns[] = {16, 16, 64, 256, 4096};
+            x.align = aligns[rng() % 5];
+            x.first = rng() % span;
+            const std::uint64_t len = rng() % 4 == 0 ? rng() % span : rng() % 700;
+            x.last = x.first + len;
+        }
+        std::vector<PlannedAllocator::Tensor> fast = t;
+        const std::uint64_t arena = planGreedy(fast);
+
+        std::vector<std::size_t> order(t.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return t[a].size != t[b].size ? t[a].size > t[b].size : t[a].first < t[b].first;
+        });
+        std::vector<bool> placed(t.size(), false);
+        std::uint64_t top = 0;
+        for (const std::size_t i : order) {
+            std::vector<std::size_t> conflicts;
+            for (std::size_t j = 0; j < t.size(); ++j)
+                if (placed[j] && t[j].first <= t[i].last && t[i].first <= t[j].last) conflicts.push_back(j);
+            // The lowest feasible offset is 0 or a conflict's end rounded up to the alignment.
+            std::vector<std::uint64_t> candidates{0};
+            for (const std::size_t j : conflicts)
+                candidates.push_back((t[j].offset + t[j].size + t[i].align - 1) / t[i].align * t[i].align);
+            std::sort(candidates.begin(), candidates.end());
+            for (const std::uint64_t off : candidates) {
+                const bool free = std::none_of(conflicts.begin(), conflicts.end(), [&](std::size_t j) {
+                    return off < t[j].offset + t[j].size && t[j].offset < off + t[i].size;
+                });
+                if (free) {
+                    t[i].offset = off;
+                    break;
+                }
+            }
+            placed[i] = true;
+            top = std::max(top, t[i].offset + t[i].size);
+        }
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            CAPTURE(i);
+            REQUIRE(fast[i].offset == t[i].offset);
+        }
+        CHECK(arena == top);
     }
 }

@@ -16,7 +16,7 @@ public:
     std::size_t size() const { return size_; }
 
     void insert(std::uint64_t address, std::uint64_t value) {
-        if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+        if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
         std::size_t i = slot(address);
         while (slots_[i].used) i = (i + 1) & mask_;
         slots_[i] = {address, value, true};

@@ -13,12 +13,12 @@
 // free block touching the top is extended, else the block goes at the aligned top. With a
 // capacity the top may not pass it, and allocation fails.
 //
-// Free blocks are indexed by address in a FreeBlockTree (alloc/free_tree.hpp: a balanced tree
-// that knows the largest block in each subtree), so first- and next-fit find their block in
-// O(log n) instead of walking the list; their `steps` are still the free blocks a walk of the
-// address-ordered list would have visited (the tree's rank of the block found). Best- and
-// worst-fit also index them by (size, address) in a SizeIndex (alloc/size_index.hpp, a treap in
-// one vector) and look the block up in O(log n); their steps are the index entries looked at.
+// Free blocks are indexed by address in a FreeBlockTree (alloc/free_tree.hpp: a two-level B-tree
+// whose chunk summaries know their largest block), so first- and next-fit skip whole chunks
+// instead of walking the list; their `steps` are still the free blocks a walk of the
+// address-ordered list would have visited (the rank of the block found). Best- and worst-fit
+// also index them by (size, address) in a SizeIndex (alloc/size_index.hpp, size classes with a
+// bitmap of the non-empty ones); their steps are the index entries looked at.
 //
 // Worked example (the textbook exercise; free blocks of 100, 500, 200, 300, 600 KB, requests of
 // 212, 417, 112, 426 KB): first-fit puts 212 in 500, 417 in 600, 112 in the 288 left of 500, and

@@ -1,35 +1,34 @@
 #pragma once
-// The free blocks of a heap, in address order, as one balanced search tree (a treap whose nodes
-// live in one vector, indices instead of pointers, so copying it is one vector copy). Each node
-// also knows the largest block and the number of blocks in its subtree, which gives in O(log n):
+// The free blocks of a heap, in address order, in a two-level B-tree: blocks sit sorted by address
+// in chunks of up to 32 (two flat arrays each: addresses, sizes), and a directory lists the chunks
+// in address order with each one's first address, largest block and number of blocks. Nodes are
+// array slots, not pointers, so copying it is a few vector copies. That gives:
 //
 //   - the lowest-addressed block at or above an address that is at least N bytes and passes a
-//     test (first fit, next fit from the rover, a planned or cached block's lookup);
+//     test (first fit, next fit from the rover, a planned or cached block's lookup): chunks whose
+//     largest block is too small are skipped whole, the first that has one is scanned;
 //   - the rank of an address (how many free blocks lie below it): the number of blocks a linear
 //     walk of an address-ordered free list would have visited, so `search steps` keep their
-//     textbook meaning while the search itself is logarithmic;
-//   - the largest free block (the root's maximum), for external fragmentation.
+//     textbook meaning while the search itself skips whole chunks;
+//   - the largest free block, kept up to date, for external fragmentation.
+//
+// Finding an address is a binary search of the directory and one of a chunk, written so that the
+// CPU has no branch to mispredict on the way down (a treap's descent mispredicted about half of
+// its levels, which cost more than its instructions). Inserting shifts at most 31 entries of one
+// chunk; a full chunk splits in two, a nearly empty one merges with a neighbour. The directory is
+// scanned linearly where a sum or a skip needs it (rank, firstFit): O(n/32) chunk summaries, a
+// few for the hundreds of free blocks a heap has, and never a pointer chase.
 //
 // carve() and release() implement the two operations every allocator over it needs: take a
 // block out of a free one (the gap before it and the rest after it stay free), and give a block
 // back, merging it with free neighbours on both sides (immediate coalescing) but never across
 // the bounds given (a segment of the caching pool merges only with pieces of the same segment).
-// Priorities come from a fixed-seed generator: the shape, and so every result, is deterministic.
+// Every result depends on the blocks only, not on the layout in chunks.
 
 #include <cstdint>
 #include <vector>
 
 namespace cachescope::alloc {
-
-/// The next treap priority from `seed` (splitmix64: a fixed sequence, so a tree's shape is the
-/// same on every run).
-inline std::uint32_t treapPriority(std::uint64_t& seed) {
-    seed += 0x9E3779B97F4A7C15ull;
-    std::uint64_t z = seed;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return static_cast<std::uint32_t>(z ^ (z >> 31));
-}
 
 class FreeBlockTree {
 public:
@@ -39,10 +38,10 @@ public:
         explicit operator bool() const { return size != 0; }
     };
 
-    std::size_t size() const { return nodes_[root_].count; }
-    bool empty() const { return root_ == 0; }
+    std::size_t size() const { return blocks_; }
+    bool empty() const { return blocks_ == 0; }
     std::uint64_t totalBytes() const { return total_; }
-    std::uint64_t largest() const { return nodes_[root_].maxSize; }
+    std::uint64_t largest() const { return largest_; }
 
     void insert(std::uint64_t address, std::uint64_t size);  // size > 0; no overlap (not checked)
     void erase(std::uint64_t address);                       // a block that is there
@@ -60,17 +59,32 @@ public:
     std::size_t rank(std::uint64_t address) const;
 
     /// The lowest-addressed block at or above `from` with size >= minSize for which fits(address,
-    /// size) holds; fits must imply size >= minSize. O(log n) when fits is just the size test.
+    /// size) holds; fits must imply size >= minSize.
     template <class Fits>
     Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits) const {
         std::size_t rank = 0;
-        return find(root_, from, minSize, fits, rank);
+        return firstFit(from, minSize, fits, rank);
     }
-    /// The same, and the block's rank (the blocks below it) in `rank`, from the same descent.
+    /// The same, and the block's rank (the blocks below it) in `rank`.
     template <class Fits>
     Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits, std::size_t& rank) const {
         rank = 0;
-        return find(root_, from, minSize, fits, rank);
+        if (id_.empty()) return {};
+        std::size_t p = chunkOf(from);
+        for (std::size_t q = 0; q < p; ++q) rank += n_[q];
+        std::uint32_t i = indexIn(chunks_[id_[p]], n_[p], from);
+        for (; p < id_.size(); ++p, i = 0) {
+            if (max_[p] >= minSize) {
+                const Chunk& c = chunks_[id_[p]];
+                for (std::uint32_t j = i; j < n_[p]; ++j)
+                    if (c.size[j] >= minSize && fits(c.address[j], c.size[j])) {
+                        rank += j;
+                        return {c.address[j], c.size[j]};
+                    }
+            }
+            rank += n_[p];
+        }
+        return {};
     }
 
     /// Takes [start, start + size) out of the free block at `blockAddress`, which holds it; the
@@ -88,61 +102,44 @@ public:
     /// Every block in address order.
     template <class F>
     void forEach(F&& f) const {
-        walk(root_, f);
+        for (std::size_t p = 0; p < id_.size(); ++p)
+            for (std::uint32_t j = 0; j < n_[p]; ++j) f(chunks_[id_[p]].address[j], chunks_[id_[p]].size[j]);
     }
 
 private:
-    struct Node {
-        std::uint64_t address = 0, size = 0, maxSize = 0;
-        std::uint32_t left = 0, right = 0, count = 0, priority = 0;
+    static constexpr std::uint32_t kChunk = 32;
+    struct Chunk {
+        std::uint64_t address[kChunk];
+        std::uint64_t size[kChunk];
+    };
+    struct Pos {
+        std::size_t chunk = 0;    // directory position
+        std::uint32_t index = 0;  // in the chunk; == its count: past its last block
     };
 
-    void update(std::uint32_t t);
-    bool updateMax(std::uint32_t t);
-    void grow(std::uint64_t address, std::uint64_t newAddress, std::uint64_t newSize);
-    void fixMaxUp();
-    void split(std::uint32_t t, std::uint64_t key, std::uint32_t& less, std::uint32_t& rest);
-    std::uint32_t merge(std::uint32_t a, std::uint32_t b);
-    std::uint32_t newNode(std::uint64_t address, std::uint64_t size);
+    /// The directory position of the last chunk whose first address is <= address (0 if none is).
+    std::size_t chunkOf(std::uint64_t address) const;
+    /// How many of the chunk's first n addresses are below `address` (n >= 1).
+    static std::uint32_t indexIn(const Chunk& c, std::uint32_t n, std::uint64_t address);
+    Pos locate(std::uint64_t address) const;
+    Block at(Pos p) const { return {chunks_[id_[p.chunk]].address[p.index], chunks_[id_[p.chunk]].size[p.index]}; }
+    void setAt(Pos p, std::uint64_t newAddress, std::uint64_t newSize);
+    void eraseAt(Pos p);
+    void splitChunk(std::size_t p);
+    void mergeInto(std::size_t p);  // chunk p + 1's blocks move to chunk p, which must hold them
+    void dropChunk(std::size_t p);
+    void chunkMax(std::size_t p);
+    void shrank(std::uint64_t oldSize);  // a block of oldSize got smaller or left: largest_ may fall
 
-    // `below` counts the blocks below t's subtree on entry; on success, those below the block found.
-    template <class Fits>
-    Block find(std::uint32_t t, std::uint64_t from, std::uint64_t minSize, Fits& fits, std::size_t& below) const {
-        while (t != 0 && nodes_[t].maxSize >= minSize) {
-            const Node& n = nodes_[t];
-            if (n.address < from) {
-                below += nodes_[n.left].count + 1;
-                t = n.right;
-                continue;
-            }
-            std::size_t inLeft = below;
-            if (const Block b = find(n.left, from, minSize, fits, inLeft)) {
-                below = inLeft;
-                return b;
-            }
-            below += nodes_[n.left].count;
-            if (n.size >= minSize && fits(n.address, n.size)) return {n.address, n.size};
-            ++below;
-            t = n.right;
-            from = 0;  // everything to the right is above `from`
-        }
-        return {};
-    }
-
-    template <class F>
-    void walk(std::uint32_t t, F& f) const {
-        if (t == 0) return;
-        walk(nodes_[t].left, f);
-        f(nodes_[t].address, nodes_[t].size);
-        walk(nodes_[t].right, f);
-    }
-
-    std::vector<Node> nodes_ = std::vector<Node>(1);  // [0] is the empty tree
-    std::vector<std::uint32_t> spare_;
-    std::vector<std::uint32_t> path_;  // scratch: the nodes from the root down to the one changed
-    std::uint32_t root_ = 0;
+    std::vector<Chunk> chunks_;
+    std::vector<std::uint32_t> spare_;  // chunk slots not in the directory
+    // The directory, by address: chunk slot, first address, largest block, number of blocks.
+    std::vector<std::uint32_t> id_;
+    std::vector<std::uint64_t> first_, max_;
+    std::vector<std::uint32_t> n_;
+    std::size_t blocks_ = 0;
     std::uint64_t total_ = 0;
-    std::uint64_t seed_ = 0x9E3779B97F4A7C15ull;
+    std::uint64_t largest_ = 0;
 };
 
 }  // namespace cachescope::alloc

@@ -1,9 +1,16 @@
 #pragma once
 // Free blocks ordered by (size, address): the index best fit, worst fit and the caching pool search
-// ("the smallest block that holds the request, ties at the lowest address"). A treap whose nodes
-// live in one vector (indices, not pointers), like FreeBlockTree: no real allocation per block,
-// and copying it is one vector copy (allocators are values). Each operation is one descent,
-// O(log n) expected; priorities come from a fixed-seed generator, so the shape is deterministic.
+// ("the smallest block that holds the request, ties at the lowest address"). Segregated size
+// classes with a bitmap of the non-empty ones, as TLSF (Masmano et al., 2004) and dlmalloc's bins
+// do, but exact: a block's class is its size's power of two split in 8 (sizes 1024..1151 are one
+// class, 1152..1279 the next, ...; below 8 one class per size), each class keeps its blocks sorted
+// by (size, address) in a small vector, and a word per 64 classes says which are non-empty. A
+// lookup is the class of the size, a search of that class's few blocks, and, if none is large
+// enough, the first set bit above it: a handful of predictable instructions, no tree descent. The
+// order and every answer are those of a sorted set of (size, address); only the cost changed.
+// One class can hold many blocks when many free blocks have nearly the same size; inserting
+// there moves the class's later entries (a memmove), still no allocation per block once the
+// class's vector has grown. Copying the index is copying its vectors (allocators are values).
 //
 //   SizeIndex idx;
 //   idx.insert(300, 0x1000); idx.insert(100, 0x9000); idx.insert(300, 0x400);
@@ -11,6 +18,7 @@
 //   idx.after({300, 0x400})    // {300, 0x1000}
 //   idx.max()                  // {300, 0x1000}; idx.before({300, 0}) is {100, 0x9000}
 
+#include <array>
 #include <cstdint>
 #include <set>
 #include <utility>
@@ -29,84 +37,46 @@ public:
         }
     };
 
+    /// Classes: sizes 0..7 one each, then 8 per power of two up to 2^63 (monotonic in the size).
+    static constexpr unsigned kClasses = 8 * 62;
+    static constexpr unsigned classOf(std::uint64_t size) {
+        if (size < 8) return static_cast<unsigned>(size);
+        const unsigned e = 63u - static_cast<unsigned>(__builtin_clzll(size));  // >= 3
+        return 8 * (e - 2) + static_cast<unsigned>((size >> (e - 3)) & 7);
+    }
+
     std::size_t size() const { return count_; }
-    bool empty() const { return root_ == 0; }
+    bool empty() const { return count_ == 0; }
 
     void insert(std::uint64_t size, std::uint64_t address);  // size > 0; not already there
     void erase(std::uint64_t size, std::uint64_t address);   // one that is there
 
     /// The least key >= k, or none.
-    Key lowerBound(Key k) const {
-        Key best;
-        for (std::uint32_t t = root_; t != 0;) {
-            const Node& n = nodes_[t];
-            if (n.key < k) {
-                t = n.right;
-            } else {
-                best = n.key;
-                t = n.left;
-            }
-        }
-        return best;
-    }
+    Key lowerBound(Key k) const;
     /// The least key > k, or none.
-    Key after(Key k) const {
-        Key best;
-        for (std::uint32_t t = root_; t != 0;) {
-            const Node& n = nodes_[t];
-            if (k < n.key) {
-                best = n.key;
-                t = n.left;
-            } else {
-                t = n.right;
-            }
-        }
-        return best;
-    }
+    Key after(Key k) const;
     /// The greatest key < k, or none.
-    Key before(Key k) const {
-        Key best;
-        for (std::uint32_t t = root_; t != 0;) {
-            const Node& n = nodes_[t];
-            if (n.key < k) {
-                best = n.key;
-                t = n.right;
-            } else {
-                t = n.left;
-            }
-        }
-        return best;
-    }
-    Key max() const {
-        std::uint32_t t = root_;
-        if (t == 0) return {};
-        while (nodes_[t].right != 0) t = nodes_[t].right;
-        return nodes_[t].key;
-    }
+    Key before(Key k) const;
+    Key max() const;
 
     /// Every entry as (size, address), ascending (a copy; for tests and front ends).
     std::set<std::pair<std::uint64_t, std::uint64_t>> sorted() const {
         std::set<std::pair<std::uint64_t, std::uint64_t>> s;
-        for (std::size_t i = 1; i < nodes_.size(); ++i)
-            if (nodes_[i].live) s.emplace(nodes_[i].key.size, nodes_[i].key.address);
+        for (const std::vector<Key>& c : classes_)
+            for (const Key& k : c) s.emplace(k.size, k.address);
         return s;
     }
 
 private:
-    struct Node {
-        Key key;
-        std::uint32_t left = 0, right = 0, priority = 0;
-        bool live = false;
-    };
+    static constexpr unsigned kWords = (kClasses + 63) / 64;
+    /// The lowest non-empty class >= c, or kClasses.
+    unsigned nextClass(unsigned c) const;
+    /// The highest non-empty class < c, or kClasses.
+    unsigned prevClass(unsigned c) const;
 
-    void split(std::uint32_t t, Key k, std::uint32_t& less, std::uint32_t& rest);
-    std::uint32_t merge(std::uint32_t a, std::uint32_t b);
-
-    std::vector<Node> nodes_ = std::vector<Node>(1);  // [0] is the empty tree
-    std::vector<std::uint32_t> spare_;
-    std::uint32_t root_ = 0;
+    std::vector<std::vector<Key>> classes_ = std::vector<std::vector<Key>>(kClasses);
+    std::array<std::uint64_t, kWords> nonEmpty_{};  // bit c: classes_[c] has a block
     std::size_t count_ = 0;
-    std::uint64_t seed_ = 0x2545F4914F6CDD1Dull;
 };
 
 }  // namespace cachescope::alloc
