@@ -258,6 +258,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
     Page page;
     page.huge = ps.huge;
     bool major = false;
+    std::uint64_t readaheadBefore = 0, usedBefore = 0;  // for the observer: what a file fault read ahead or used
     const FileMapping* file = ps.huge || pageCache_.empty() ? nullptr : pageCache_.mappingAt(process_, va);
     if (ps.huge) {
         ++stats_.minorFaults;  // huge pages are anonymous: zero-filled at first touch, never evicted
@@ -266,6 +267,8 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
         page.base = nextHuge_;
         nextHuge_ += size;
     } else if (file != nullptr) {
+        readaheadBefore = stats_.readaheadPagesRead;
+        usedBefore = stats_.readaheadPagesUsed;
         page.frame = faultFile(key, va, *file, nextUse, caches, major);
         page.slot = replacer_->slotOf(page.frame);
         page.base = std::uint64_t{page.frame} << pageShift_;
@@ -281,7 +284,10 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
     }
     pages_.tryEmplace(key, page);
     if (!page.huge) ++residentByProcess_[process_];  // (huge pages are pinned: never a victim)
-    if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr});
+    if (observer_ != nullptr)
+        observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr,
+                                static_cast<std::uint32_t>(stats_.readaheadPagesRead - readaheadBefore),
+                                stats_.readaheadPagesUsed != usedBefore});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
 }
 
