@@ -37,7 +37,8 @@ void PageCache::addMappings(const std::vector<Region>& regions, std::uint8_t pro
     for (std::size_t i = 0; i < regions.size(); ++i) {
         const Region& r = regions[i];
         if (!r.fileBacked()) continue;
-        const std::string what = "region '" + r.name + "' (file '" + r.file + "')";
+        const std::string what = "region '" + r.name + "' (file '" + r.file + "')" +
+                                 (process != 0 ? " of process " + std::to_string(process) : std::string());
         if (r.base % pageSize != 0 || r.fileOffset % pageSize != 0)
             throw TraceError(what + " starts at " + hexAddress(r.base) + ", file offset " + std::to_string(r.fileOffset) +
                              ": a file-backed region must start on a page boundary (the mmu's page size, " +
@@ -57,8 +58,7 @@ void PageCache::addMappings(const std::vector<Region>& regions, std::uint8_t pro
         if (file == files.end())
             file = files.insert(files.end(), MappedFile{r.file, r.fileSize, pages});
         else if (file->size != r.fileSize)
-            throw TraceError(what + (process != 0 ? " of process " + std::to_string(process) : std::string()) +
-                             " gives the file " + std::to_string(r.fileSize) + " bytes, but another mapping of it gives " +
+            throw TraceError(what + " gives the file " + std::to_string(r.fileSize) + " bytes, but another mapping of it gives " +
                              std::to_string(file->size) + " (expected every region of one file to agree on file_size)");
         FileMapping m;
         m.process = process;

@@ -195,6 +195,8 @@ TEST_CASE("page cache: processes must agree on a shared file's size, and map onc
                          TraceError);
     CHECK(sim.mmu()->pageCache().mappings().size() == 1);  // nothing added by the failed call
     CHECK_THROWS_AS(sim.mapFiles({fileRegion("a2", kB, kPage, "f", 2 * kPage)}, 0), TraceError);
+    CHECK_THROWS_WITH_AS(sim.mapFiles({fileRegion("c", kB + 16, kPage, "g", 2 * kPage)}, 2),
+                         doctest::Contains("region 'c' (file 'g') of process 2 starts at 0x20000010"), TraceError);
     sim.mapFiles({fileRegion("b", kB, kPage, "f", 2 * kPage)}, 1);
     CHECK(sim.mmu()->pageCache().files().size() == 1);
     CHECK(sim.mmu()->pageCache().mappings().size() == 2);
