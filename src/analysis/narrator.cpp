@@ -345,6 +345,7 @@ void Narrator::onPageFault(const PageFaultEvent& e) {
         f.evictedPage = Mmu::pageNumberOfKey(evict_->key);
         f.evictedFrame = evict_->frame;
         f.evictedDirty = evict_->dirty;
+        f.evictedUnusedReadahead = evict_->unusedReadahead;
         evict_.reset();
     }
     f.removals = std::move(pendingRemovals_);

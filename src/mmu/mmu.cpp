@@ -428,7 +428,8 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
         const PageCache::Entry e = pageCache_.remove(slot);
         ++stats_.pageCacheEvictions;
         if (e.readaheadUnused) ++stats_.readaheadPagesWasted;
-        if (observer_ != nullptr) observer_->onPageEvict({e.mappers.empty() ? 0 : e.mappers.front().key, frame, dirty});
+        if (observer_ != nullptr)
+            observer_->onPageEvict({e.mappers.empty() ? 0 : e.mappers.front().key, frame, dirty, e.readaheadUnused});
         for (const PageMapper& m : e.mappers) {
             pages_.erase(m.key);
             --stats_.residentPages;
@@ -447,7 +448,7 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
     --residentByProcess_[processOfKey(key)];
-    if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
+    if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty, false});
     dropFromTlbs(key);
     caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
     if (dirty) ++stats_.pagesWrittenOut;

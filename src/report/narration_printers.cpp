@@ -196,7 +196,9 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
                     else
                         os << ": page " << pageText(t.pageNumber) << " gets frame " << f.frame << " (physical "
                            << hex(f.physicalBase) << ")";
-                    if (f.evicted)
+                    if (f.evicted && f.evictedUnusedReadahead)
+                        os << ", evicting a file page read ahead and never used from it (clean)";
+                    else if (f.evicted)
                         os << ", evicting page " << pageText(f.evictedPage) << " from it"
                            << (f.evictedDirty ? " (dirty: written out)" : " (clean)");
                     os << "; " << cycles(f.latency) << '\n';
@@ -376,6 +378,7 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
                         fj["evicted_page"] = f.evictedPage;
                         fj["evicted_frame"] = f.evictedFrame;
                         fj["evicted_dirty"] = f.evictedDirty;
+                        if (f.evictedUnusedReadahead) fj["evicted_unused_readahead"] = true;
                     }
                     fj["removals"] = removalsJson(f.removals);
                     tj["page_fault"] = std::move(fj);

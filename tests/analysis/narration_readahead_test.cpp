@@ -23,7 +23,8 @@ TEST_CASE("narration: readahead pages read, evicted for, and used (3 frames, rea
     //  #2 R page 4: file major fault with memory full: evicts frame 2 (page 2, read ahead, never
     //     used, clean) for page 4; readahead of page 5: the next victim is frame 0 (page 0), not
     //     the faulting page's frame 2, so page 0 is evicted for it; page 6 is past the end.
-    //     Narrated: evicting page 0x10002, then "1 more page ..., evicting 1 page".
+    //     Narrated: evicting a page read ahead and never used (no virtual page maps it), then "1 more
+//     page ..., evicting 1 page".
     Simulator sim(pagingConfig(3, "lru", 2));
     sim.mapFiles({fileRegion("data", 0x10000000, 6 * 4096, "f", 6 * 4096)});
     auto reader = openTrace(std::make_unique<std::istringstream>("R 0x10000000 4\nR 0x10001000 4\nR 0x10004000 4\n"),
@@ -44,7 +45,7 @@ TEST_CASE("narration: readahead pages read, evicted for, and used (3 frames, rea
     CHECK(third.major);
     CHECK(third.frame == 2);
     CHECK(third.evicted);
-    CHECK(third.evictedPage == 0x10002);  // the demand eviction, not the readahead's
+    CHECK(third.evictedUnusedReadahead);  // the demand eviction (page 2, mapped by no one), not the readahead's
     CHECK(third.evictedFrame == 2);
     CHECK(third.readaheadPages == 1);
     CHECK(third.readaheadEvictions == 1);
@@ -57,10 +58,12 @@ TEST_CASE("narration: readahead pages read, evicted for, and used (3 frames, rea
     const std::string out = text.str();
     CHECK(out.find("readahead: 2 more pages of the file read in the same request\n") != std::string::npos);
     CHECK(out.find("minor: file page found in the page cache, readahead page used") != std::string::npos);
+    CHECK(out.find("evicting a file page read ahead and never used from it (clean)") != std::string::npos);
     CHECK(out.find("readahead: 1 more page of the file read in the same request, evicting 1 page\n") != std::string::npos);
-    const auto j = narrationToJson(refs);
+    const auto j = narrationToJson(refs)["references"];
     CHECK(j[0]["pieces"][0]["translation"]["page_fault"]["readahead_pages"] == 2);
     CHECK_FALSE(j[0]["pieces"][0]["translation"]["page_fault"].contains("readahead_used"));
     CHECK(j[1]["pieces"][0]["translation"]["page_fault"]["readahead_used"] == true);
     CHECK(j[2]["pieces"][0]["translation"]["page_fault"]["readahead_evictions"] == 1);
+    CHECK(j[2]["pieces"][0]["translation"]["page_fault"]["evicted_unused_readahead"] == true);
 }

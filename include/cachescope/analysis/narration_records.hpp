@@ -140,6 +140,7 @@ struct PageFault {
     std::uint32_t readaheadPages = 0;       // a file major fault: pages read ahead in the same request
     std::uint32_t readaheadEvictions = 0;   // pages evicted to make room for them (after `evicted`'s)
     bool readaheadUsed = false;             // a minor fault on a page read ahead, its first use
+    bool evictedUnusedReadahead = false;    // the evicted page was read ahead and never mapped (evictedPage: 0)
 };
 
 struct Translation {

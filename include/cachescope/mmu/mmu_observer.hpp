@@ -77,6 +77,7 @@ struct PageEvictEvent {
     std::uint64_t key = 0;
     std::uint32_t frame = 0;
     bool dirty = false;  // written since it was loaded: written out
+    bool unusedReadahead = false;  // a file page read ahead and never mapped (`key` is then 0)
 };
 
 /// The process changed between two references (docs/mmu.md, "Processes").
