@@ -53,6 +53,7 @@ void Narrator::begin(std::uint64_t index, const Access& a) {
     pendingRemovals_.clear();
     open_.clear();
     evict_.reset();
+    readaheadEvictions_ = 0;
 }
 
 ReferenceNarration Narrator::finish() {
@@ -314,7 +315,14 @@ void Narrator::onWalkStep(const WalkStepEvent& e) {
     translation().walk.push_back(std::move(w));
 }
 
-void Narrator::onPageEvict(const PageEvictEvent& e) { evict_ = e; }
+void Narrator::onPageEvict(const PageEvictEvent& e) {
+    // The first eviction of a fault makes room for the faulting page; a file major fault's later
+    // ones make room for the pages it reads ahead (docs/mmap.md).
+    if (evict_)
+        ++readaheadEvictions_;
+    else
+        evict_ = e;
+}
 
 void Narrator::onContextSwitch(const ContextSwitchEvent& e) {
     current_.contextSwitch = ContextSwitchStep{e.from, e.to, e.tlbEntriesFlushed, e.walkCacheEntriesFlushed};
@@ -328,11 +336,16 @@ void Narrator::onPageFault(const PageFaultEvent& e) {
     f.frame = e.frame;
     f.physicalBase = e.physicalBase;
     f.latency = sim_->mmu()->config().pageFaultLatency;
+    f.readaheadPages = e.readaheadPages;
+    f.readaheadEvictions = readaheadEvictions_;
+    f.readaheadUsed = e.readaheadUsed;
+    readaheadEvictions_ = 0;
     if (evict_) {
         f.evicted = true;
         f.evictedPage = Mmu::pageNumberOfKey(evict_->key);
         f.evictedFrame = evict_->frame;
         f.evictedDirty = evict_->dirty;
+        f.evictedUnusedReadahead = evict_->unusedReadahead;
         evict_.reset();
     }
     f.removals = std::move(pendingRemovals_);

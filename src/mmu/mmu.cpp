@@ -258,6 +258,7 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
     Page page;
     page.huge = ps.huge;
     bool major = false;
+    std::uint64_t readaheadBefore = 0, usedBefore = 0;  // for the observer: what a file fault read ahead or used
     const FileMapping* file = ps.huge || pageCache_.empty() ? nullptr : pageCache_.mappingAt(process_, va);
     if (ps.huge) {
         ++stats_.minorFaults;  // huge pages are anonymous: zero-filled at first touch, never evicted
@@ -266,6 +267,8 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
         page.base = nextHuge_;
         nextHuge_ += size;
     } else if (file != nullptr) {
+        readaheadBefore = stats_.readaheadPagesRead;
+        usedBefore = stats_.readaheadPagesUsed;
         page.frame = faultFile(key, va, *file, nextUse, caches, major);
         page.slot = replacer_->slotOf(page.frame);
         page.base = std::uint64_t{page.frame} << pageShift_;
@@ -281,7 +284,10 @@ void Mmu::fault(std::uint64_t key, std::uint64_t va, const PageSize& ps, std::ui
     }
     pages_.tryEmplace(key, page);
     if (!page.huge) ++residentByProcess_[process_];  // (huge pages are pinned: never a victim)
-    if (observer_ != nullptr) observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr});
+    if (observer_ != nullptr)
+        observer_->onPageFault({key, major, page.huge, page.frame, page.base, file != nullptr,
+                                static_cast<std::uint32_t>(stats_.readaheadPagesRead - readaheadBefore),
+                                stats_.readaheadPagesUsed != usedBefore});
     stats_.residentPagesPeak = std::max(stats_.residentPagesPeak, ++stats_.residentPages);
 }
 
@@ -359,10 +365,15 @@ std::uint32_t Mmu::drawRandomFrame() {
 }
 
 std::uint32_t Mmu::chooseVictim() {
-    // Local scope: the faulting process gives up one of its own pages, if it has one.
-    if (config_.pageReplacementScope == PageReplacementScope::Local && residentByProcess_[process_] != 0)
+    // Local scope: the faulting process gives up one of its own pages, if it has one. A file page
+    // belongs to the page cache, not to a process (docs/mmap.md, "Processes sharing a file"): every
+    // process may evict it. (A process with a page mapped owns one or maps a cached file page, so
+    // something is eligible when residentByProcess_ or the page cache is not empty.)
+    if (config_.pageReplacementScope == PageReplacementScope::Local &&
+        (residentByProcess_[process_] != 0 || pageCache_.pages() != 0))
         return replacer_->victimAmong([this](std::uint32_t frame) {
-            return processOfKey(slotKey_[replacer_->slotOf(frame)]) == process_;
+            const std::uint32_t slot = replacer_->slotOf(frame);
+            return pageCache_.holds(slot) || processOfKey(slotKey_[slot]) == process_;
         });
     return replacer_->victim();
 }
@@ -417,7 +428,8 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
         const PageCache::Entry e = pageCache_.remove(slot);
         ++stats_.pageCacheEvictions;
         if (e.readaheadUnused) ++stats_.readaheadPagesWasted;
-        if (observer_ != nullptr) observer_->onPageEvict({e.mappers.empty() ? 0 : e.mappers.front().key, frame, dirty});
+        if (observer_ != nullptr)
+            observer_->onPageEvict({e.mappers.empty() ? 0 : e.mappers.front().key, frame, dirty, e.readaheadUnused});
         for (const PageMapper& m : e.mappers) {
             pages_.erase(m.key);
             --stats_.residentPages;
@@ -436,7 +448,7 @@ void Mmu::evict(std::uint32_t frame, PhysicalMemoryPort& caches) {
     evicted_.tryEmplace(key, 0);
     --stats_.residentPages;
     --residentByProcess_[processOfKey(key)];
-    if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty});
+    if (observer_ != nullptr) observer_->onPageEvict({key, frame, dirty, false});
     dropFromTlbs(key);
     caches.invalidateRange(std::uint64_t{frame} << pageShift_, config_.pageSize);
     if (dirty) ++stats_.pagesWrittenOut;
@@ -453,7 +465,8 @@ void Mmu::dropFromTlbs(std::uint64_t key) {
 }
 
 void Mmu::mapFiles(const std::vector<Region>& regions, std::uint8_t process) {
-    PageCache cache(regions, pageShift_, process);
+    PageCache cache = pageCache_.empty() ? PageCache(regions, pageShift_, process) : pageCache_;
+    if (!pageCache_.empty()) cache.addMappings(regions, process);  // another process: files shared by name
     for (const FileMapping& m : cache.mappings())
         for (const HugePageRange& h : config_.hugePages)
             if (m.base < h.base + h.size && h.base < m.base + m.size)
@@ -464,8 +477,27 @@ void Mmu::mapFiles(const std::vector<Region>& regions, std::uint8_t process) {
 }
 
 void Mmu::countCopies(std::span<const Access> block) {
-    for (const Access& a : block)
-        if (a.kind == AccessKind::Read && pageCache_.inCopyWindow(0, a.address)) stats_.bytesCopied += a.size;
+    for (const Access& a : block)  // each process's own windows
+        if (a.kind == AccessKind::Read && pageCache_.inCopyWindow(a.process, a.address)) stats_.bytesCopied += a.size;
+}
+
+std::uint64_t Mmu::msync(std::uint8_t process, std::uint64_t va, std::uint64_t size) {
+    std::uint64_t written = 0;
+    const std::uint64_t end = size > ~std::uint64_t{0} - va ? ~std::uint64_t{0} : va + size;
+    for (const FileMapping& m : pageCache_.mappings()) {
+        if (m.process != process || m.base >= end || va >= m.base + m.size || size == 0) continue;
+        // The file pages of the mapping's part in the range: [first, last].
+        const std::uint64_t from = std::max(va, m.base), to = std::min(end, m.base + m.size) - 1;
+        const std::uint64_t first = pageCache_.filePage(m, from), last = pageCache_.filePage(m, to);
+        pageCache_.forEach([&](std::uint32_t slot, const PageCache::Entry& e) {
+            if (e.file != m.file || e.page < first || e.page > last || slotDirty_[slot] == 0) return;
+            slotDirty_[slot] = 0;
+            ++written;
+        });
+    }
+    stats_.msyncWritebacks += written;
+    stats_.storageBytesWritten += written * config_.pageSize;
+    return written;
 }
 
 std::uint64_t Mmu::dirtyFilePages() const {
@@ -476,7 +508,7 @@ std::uint64_t Mmu::dirtyFilePages() const {
 
 std::uint64_t Mmu::storageNanoseconds() const {
     const std::uint64_t endWrites = dirtyFilePages();
-    const std::uint64_t requests = stats_.storageReads + stats_.fileWritebacks + endWrites;
+    const std::uint64_t requests = stats_.storageReads + stats_.fileWritebacks + stats_.msyncWritebacks + endWrites;
     const std::uint64_t bytes = stats_.storageBytesRead + stats_.storageBytesWritten + endWrites * config_.pageSize;
     const long double transfer = static_cast<long double>(bytes) * 1e9L / static_cast<long double>(config_.storage.bandwidth);
     return requests * config_.storage.latencyNs + static_cast<std::uint64_t>(transfer + 0.5L);

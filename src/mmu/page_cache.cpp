@@ -19,13 +19,26 @@ std::string hexAddress(std::uint64_t a) {
 
 PageCache::PageCache(const std::vector<Region>& regions, unsigned pageShift, std::uint8_t process)
     : pageShift_(pageShift) {
+    addMappings(regions, process);
+}
+
+void PageCache::addMappings(const std::vector<Region>& regions, std::uint8_t process) {
+    for (const FileMapping& m : mappings_)
+        if (m.process == process)
+            throw TraceError("region '" + m.region + "': the file-backed regions of process " + std::to_string(process) +
+                             " are given twice (expected one set of regions per process)");
+    const unsigned pageShift = pageShift_;
+    std::vector<MappedFile> files = files_;  // committed at the end: a throw adds nothing
+    std::vector<FileMapping> mappings = mappings_;
+    bool copyWindows = copyWindows_;
     const std::uint64_t pageSize = std::uint64_t{1} << pageShift;
     auto firstPage = [&](const Region& r) { return r.base >> pageShift; };
     auto lastPage = [&](const Region& r) { return (r.base + (r.size == 0 ? 0 : r.size - 1)) >> pageShift; };
     for (std::size_t i = 0; i < regions.size(); ++i) {
         const Region& r = regions[i];
         if (!r.fileBacked()) continue;
-        const std::string what = "region '" + r.name + "' (file '" + r.file + "')";
+        const std::string what = "region '" + r.name + "' (file '" + r.file + "')" +
+                                 (process != 0 ? " of process " + std::to_string(process) : std::string());
         if (r.base % pageSize != 0 || r.fileOffset % pageSize != 0)
             throw TraceError(what + " starts at " + hexAddress(r.base) + ", file offset " + std::to_string(r.fileOffset) +
                              ": a file-backed region must start on a page boundary (the mmu's page size, " +
@@ -40,22 +53,30 @@ PageCache::PageCache(const std::vector<Region>& regions, unsigned pageShift, std
         const std::uint64_t pages = (r.fileSize + pageSize - 1) >> pageShift;
         if (pages >= (std::uint64_t{1} << 40))
             throw TraceError(what + " is " + std::to_string(r.fileSize) + " bytes: at most 2^40 pages are supported");
-        auto file = std::find_if(files_.begin(), files_.end(), [&](const MappedFile& f) { return f.name == r.file; });
-        if (file == files_.end()) file = files_.insert(files_.end(), MappedFile{r.file, r.fileSize, pages});
+        // Files are known by name across processes: two processes mapping "data" share its pages.
+        auto file = std::find_if(files.begin(), files.end(), [&](const MappedFile& f) { return f.name == r.file; });
+        if (file == files.end())
+            file = files.insert(files.end(), MappedFile{r.file, r.fileSize, pages});
+        else if (file->size != r.fileSize)
+            throw TraceError(what + " gives the file " + std::to_string(r.fileSize) + " bytes, but another mapping of it gives " +
+                             std::to_string(file->size) + " (expected every region of one file to agree on file_size)");
         FileMapping m;
         m.process = process;
         m.base = r.base;
         m.size = r.size;
-        m.file = static_cast<std::uint32_t>(file - files_.begin());
+        m.file = static_cast<std::uint32_t>(file - files.begin());
         m.offset = r.fileOffset;
         m.copyWindow = r.fileAccess == "read";
         m.region = r.name;
-        copyWindows_ = copyWindows_ || m.copyWindow;
-        mappings_.push_back(std::move(m));
+        copyWindows = copyWindows || m.copyWindow;
+        mappings.push_back(std::move(m));
     }
-    std::sort(mappings_.begin(), mappings_.end(), [](const FileMapping& a, const FileMapping& b) {
+    std::sort(mappings.begin(), mappings.end(), [](const FileMapping& a, const FileMapping& b) {
         return a.process != b.process ? a.process < b.process : a.base < b.base;
     });
+    files_ = std::move(files);
+    mappings_ = std::move(mappings);
+    copyWindows_ = copyWindows;
 }
 
 const FileMapping* PageCache::mappingAt(std::uint8_t process, std::uint64_t va) const {

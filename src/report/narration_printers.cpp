@@ -186,7 +186,9 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
                 if (t.fault) {
                     const PageFault& f = *t.fault;
                     os << "    PAGE FAULT ("
-                       << (f.file ? (f.major ? "major: file page read from storage" : "minor: file page found in the page cache")
+                       << (f.file ? (f.major ? "major: file page read from storage"
+                                             : f.readaheadUsed ? "minor: file page found in the page cache, readahead page used"
+                                                               : "minor: file page found in the page cache")
                                   : (f.major ? "major: the page was evicted before" : "first touch"))
                        << ")";
                     if (f.huge)
@@ -194,10 +196,19 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
                     else
                         os << ": page " << pageText(t.pageNumber) << " gets frame " << f.frame << " (physical "
                            << hex(f.physicalBase) << ")";
-                    if (f.evicted)
+                    if (f.evicted && f.evictedUnusedReadahead)
+                        os << ", evicting a file page read ahead and never used from it (clean)";
+                    else if (f.evicted)
                         os << ", evicting page " << pageText(f.evictedPage) << " from it"
                            << (f.evictedDirty ? " (dirty: written out)" : " (clean)");
                     os << "; " << cycles(f.latency) << '\n';
+                    if (f.readaheadPages != 0) {
+                        os << "    readahead: " << f.readaheadPages << " more page" << (f.readaheadPages == 1 ? "" : "s")
+                           << " of the file read in the same request";
+                        if (f.readaheadEvictions != 0)
+                            os << ", evicting " << f.readaheadEvictions << " page" << (f.readaheadEvictions == 1 ? "" : "s");
+                        os << '\n';
+                    }
                     printRemovals(os, f.removals, "      ");
                 }
                 for (const WalkStep& w : t.walk) {
@@ -360,10 +371,14 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
                                               {"frame", f.frame},     {"physical_base", f.physicalBase},
                                               {"latency", f.latency}, {"evicted", f.evicted}};
                     if (f.file) fj["file"] = true;  // only for file pages: other narrations read as before
+                    if (f.readaheadPages != 0) fj["readahead_pages"] = f.readaheadPages;
+                    if (f.readaheadEvictions != 0) fj["readahead_evictions"] = f.readaheadEvictions;
+                    if (f.readaheadUsed) fj["readahead_used"] = true;
                     if (f.evicted) {
                         fj["evicted_page"] = f.evictedPage;
                         fj["evicted_frame"] = f.evictedFrame;
                         fj["evicted_dirty"] = f.evictedDirty;
+                        if (f.evictedUnusedReadahead) fj["evicted_unused_readahead"] = true;
                     }
                     fj["removals"] = removalsJson(f.removals);
                     tj["page_fault"] = std::move(fj);

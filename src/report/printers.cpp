@@ -43,7 +43,9 @@ void printPageCache(std::ostream& os, const PageCacheSummary& p) {
        << " bytes; readahead: " << withThousands(p.readaheadPagesRead) << " pages read, "
        << withThousands(p.readaheadPagesUsed) << " used, " << withThousands(p.readaheadPagesWasted)
        << " evicted unused, " << withThousands(p.readaheadPagesPending) << " not used yet\n";
-    os << "file write-backs: " << withThousands(p.fileWritebacks) << " on eviction, " << withThousands(p.writebacksAtEnd)
+    os << "file write-backs: " << withThousands(p.fileWritebacks) << " on eviction, ";
+    if (p.msyncWritebacks != 0) os << withThousands(p.msyncWritebacks) << " at msync, ";
+    os << withThousands(p.writebacksAtEnd)
        << " at the end of the run (" << withThousands(p.storageBytesWritten)
        << " bytes); page-cache evictions: " << withThousands(p.pageCacheEvictions) << '\n';
     os << "bytes copied by read(): " << withThousands(p.bytesCopied) << '\n';
@@ -398,6 +400,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
                                       {"storage_latency_ns", p.storageLatencyNs},
                                       {"storage_bandwidth", p.storageBandwidth},
                                       {"storage_nanoseconds", p.storageNanoseconds}};
+            if (p.msyncWritebacks != 0) j["mmu"]["page_cache"]["msync_writebacks"] = p.msyncWritebacks;
         }
     }
     if (s.segmentation) j["segmentation"] = segmentationJson(*s.segmentation);

@@ -112,6 +112,7 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
             p.readaheadPagesPending = pc.unusedReadahead();
             p.pageCacheEvictions = m.pageCacheEvictions;
             p.fileWritebacks = m.fileWritebacks;
+            p.msyncWritebacks = m.msyncWritebacks;
             p.writebacksAtEnd = mmu->dirtyFilePages();
             p.storageBytesWritten = m.storageBytesWritten + p.writebacksAtEnd * mmu->config().pageSize;
             p.bytesCopied = m.bytesCopied;

@@ -341,7 +341,9 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.length = m.replay->length();
         m.cursor = m.replay->readerAt(0);
     }
-    if (m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
+    if (processMeta.empty() && m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
+    for (std::uint32_t p = 0; p < processMeta.size(); ++p)  // --mix: each source's files in its process, shared by name
+        if (processMeta[p]) m.sim.mapFiles(processMeta[p]->regions, static_cast<std::uint8_t>(p));
     m.sim.setRegions(m.meta);  // protection and segmentation: the trace's regions (process 0)
     for (std::uint32_t p = 0; p < processMeta.size(); ++p)
         if (processMeta[p]) m.sim.setRegions(&*processMeta[p], p);

@@ -54,7 +54,7 @@ inline void checkReconciled(const Simulator& sim) {
     CHECK(s.pageFaults == s.minorFaults + s.majorFaults + s.fileMajorFaults);
     CHECK(s.storageReads == s.fileMajorFaults);
     CHECK(s.storageBytesRead == (s.fileMajorFaults + s.readaheadPagesRead) * page);
-    CHECK(s.storageBytesWritten == s.fileWritebacks * page);
+    CHECK(s.storageBytesWritten == (s.fileWritebacks + s.msyncWritebacks) * page);
     // Every file page read is cached now or was evicted.
     CHECK(s.fileMajorFaults + s.readaheadPagesRead == pc.pages() + s.pageCacheEvictions);
     CHECK(s.readaheadPagesRead == s.readaheadPagesUsed + s.readaheadPagesWasted + pc.unusedReadahead());

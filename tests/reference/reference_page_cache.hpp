@@ -2,8 +2,10 @@
 // A deliberately naive model of demand paging with a page cache, written from docs/mmap.md alone
 // (not from src/mmu/): frames in a plain vector searched linearly, LRU and FIFO by timestamps,
 // file pages found by scanning every frame. It sees page-level events only (which virtual page is
-// touched, and whether it is written); tests/reference/page_cache_reference_test.cpp compares it
-// with the Mmu on random traces.
+// touched, and whether it is written, and msyncs); tests/reference/page_cache_reference_test.cpp
+// compares it with the Mmu on random traces. Several processes are several ranges of its virtual
+// page numbers (the test puts process p's pages at p << 40): files are shared between them by
+// index, as the Mmu shares them by name.
 
 #include <cstdint>
 #include <map>
@@ -24,7 +26,7 @@ struct RefMapping {
 struct RefCounts {
     std::uint64_t faults = 0, minor = 0, swapIns = 0, fileMajor = 0;
     std::uint64_t readaheadRead = 0, readaheadUsed = 0, readaheadWasted = 0;
-    std::uint64_t pageCacheEvictions = 0, fileWritebacks = 0, anonWrittenOut = 0;
+    std::uint64_t pageCacheEvictions = 0, fileWritebacks = 0, anonWrittenOut = 0, msyncWritebacks = 0;
     bool operator==(const RefCounts&) const = default;
 };
 
@@ -42,6 +44,24 @@ public:
         Frame& f = frame_[it->second];
         f.lastUse = ++clock_;
         f.dirty = f.dirty || write;
+    }
+
+    /// msync of virtual pages [first, first + pages): every dirty cached file page one of them
+    /// shows is written back (counted once) and is clean after; nothing else changes.
+    std::uint64_t msync(std::uint64_t first, std::uint64_t pages) {
+        std::uint64_t n = 0;
+        for (std::uint64_t v = first; v < first + pages; ++v) {
+            const RefMapping* m = mappingOf(v);
+            if (m == nullptr) continue;
+            const std::uint64_t page = m->filePage0 + (v - m->firstPage);
+            for (Frame& f : frame_)
+                if (f.file == m->file && f.page == page && f.dirty) {
+                    f.dirty = false;
+                    ++n;
+                }
+        }
+        counts_.msyncWritebacks += n;
+        return n;
     }
 
     const RefCounts& counts() const { return counts_; }

@@ -137,6 +137,10 @@ struct PageFault {
     bool evictedDirty = false;
     std::vector<Removal> removals;  // the evicted page's lines leaving the caches
     bool file = false;  // a file page (docs/mmap.md): major = read from storage, else found in the page cache
+    std::uint32_t readaheadPages = 0;       // a file major fault: pages read ahead in the same request
+    std::uint32_t readaheadEvictions = 0;   // pages evicted to make room for them (after `evicted`'s)
+    bool readaheadUsed = false;             // a minor fault on a page read ahead, its first use
+    bool evictedUnusedReadahead = false;    // the evicted page was read ahead and never mapped (evictedPage: 0)
 };
 
 struct Translation {

@@ -71,6 +71,7 @@ private:
     std::vector<CacheStep> pendingWalk_;    // a PTE read's steps, until its onWalkStep
     std::vector<std::size_t> open_;         // indices (in target()) of arrivals not yet completed
     std::optional<PageEvictEvent> evict_;   // an eviction announced before its fault
+    std::uint32_t readaheadEvictions_ = 0;  // evictions after the first, for a fault's readahead
 };
 
 }  // namespace cachescope

@@ -51,7 +51,8 @@ struct MmuStats {
     std::uint64_t readaheadPagesWasted = 0; // of those, evicted without ever being touched
     std::uint64_t pageCacheEvictions = 0;   // file pages evicted (their mappings all go)
     std::uint64_t fileWritebacks = 0;       // dirty file pages written back on eviction
-    std::uint64_t storageBytesWritten = 0;  // fileWritebacks * page size
+    std::uint64_t msyncWritebacks = 0;      // dirty file pages written back by msync() (they stay cached, clean)
+    std::uint64_t storageBytesWritten = 0;  // (fileWritebacks + msyncWritebacks) * page size
     std::uint64_t bytesCopied = 0;          // bytes read from read()'s copy windows (docs/mmap.md)
     // Processes (docs/mmu.md, "Processes"):
     std::uint64_t tlbEntriesFlushed = 0;              // valid TLB entries dropped by switches
@@ -175,15 +176,22 @@ public:
 
     // ---- files and the page cache (docs/mmap.md) ---------------------------------------------------
     /// Maps the file-backed regions among `regions` (Region::file) into `process`'s address space.
-    /// Call before the first translation; regions without a file stay anonymous, and with none the
-    /// MMU behaves exactly as before files existed. Throws TraceError for a region it cannot map
-    /// (PageCache's constructor) or one inside a huge-page range.
+    /// Call once per process (under --mix, once for each source's regions) before the first
+    /// translation; files are known by name, so processes mapping one file share its cached pages.
+    /// Regions without a file stay anonymous, and with none the MMU behaves exactly as before files
+    /// existed. Throws TraceError for a region it cannot map (PageCache::addMappings) or one inside
+    /// a huge-page range; then nothing is mapped.
     void mapFiles(const std::vector<Region>& regions, std::uint8_t process = 0);
     const PageCache& pageCache() const { return pageCache_; }
     /// True if some region is read()'s copy window: Simulator then calls countCopies on every block.
     bool countsCopies() const { return pageCache_.hasCopyWindows(); }
-    /// Adds the bytes of every read in a copy window to stats().bytesCopied.
+    /// Adds the bytes of every read in a copy window of its process to stats().bytesCopied.
     void countCopies(std::span<const Access> block);
+    /// msync(2) of [va, va + size) in `process`: every dirty cached page of the files its mappings
+    /// in that range show is written back (one storage request each, msyncWritebacks) and is clean
+    /// afterwards; it stays cached and mapped. Anonymous memory and pages not cached are skipped.
+    /// Returns the pages written. (docs/mmap.md, "msync")
+    std::uint64_t msync(std::uint8_t process, std::uint64_t va, std::uint64_t size);
     /// Dirty file pages in the page cache now: what the end of the run writes back.
     std::uint64_t dirtyFilePages() const;
     /// Frames holding anonymous pages now (huge pages are not frames and are not counted).
@@ -314,7 +322,7 @@ private:
     /// Removes `key`'s page from every TLB (the memo of translateHit too).
     void dropFromTlbs(std::uint64_t key);
     /// The frame a fault evicts when none is free: the replacer's victim, among the faulting
-    /// process's own pages under local scope (if it has any).
+    /// process's own anonymous pages and the page cache's pages under local scope (if any).
     std::uint32_t chooseVictim();
     /// Random frame allocation: draws a free frame (the lazy Fisher–Yates below).
     std::uint32_t drawRandomFrame();

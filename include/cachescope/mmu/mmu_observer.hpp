@@ -68,6 +68,8 @@ struct PageFaultEvent {
     std::uint32_t frame = 0;  // the frame given to the page (base pages)
     std::uint64_t physicalBase = 0;
     bool file = false;  // a page of a file-backed region (docs/mmap.md); minor = found in the page cache
+    std::uint32_t readaheadPages = 0;  // a file major fault: pages read ahead in the same request
+    bool readaheadUsed = false;        // a minor fault on a page read ahead and not touched until now
 };
 
 /// A resident page thrown out to make room (before the faulting page gets its frame).
@@ -75,6 +77,7 @@ struct PageEvictEvent {
     std::uint64_t key = 0;
     std::uint32_t frame = 0;
     bool dirty = false;  // written since it was loaded: written out
+    bool unusedReadahead = false;  // a file page read ahead and never mapped (`key` is then 0)
 };
 
 /// The process changed between two references (docs/mmu.md, "Processes").

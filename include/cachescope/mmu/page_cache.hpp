@@ -37,7 +37,7 @@ struct MappedFile {
 
 /// A file-backed range of one process's virtual addresses.
 struct FileMapping {
-    std::uint8_t process = 0;   // the address space (0: there is one until processes exist)
+    std::uint8_t process = 0;   // the address space (docs/mmu.md, "Processes")
     std::uint64_t base = 0;     // first virtual byte: a multiple of the page size
     std::uint64_t size = 0;     // bytes
     std::uint32_t file = 0;     // index into PageCache::files()
@@ -72,6 +72,11 @@ public:
     /// 2^pageShift bytes. Throws TraceError naming the region if a mapping does not start on a page
     /// boundary in memory and in its file, or shares a page with another region.
     PageCache(const std::vector<Region>& regions, unsigned pageShift, std::uint8_t process = 0);
+    /// Adds the mappings of `regions`' file-backed ones in `process` (another process's, under
+    /// --mix): a file already known by name is the same file, so its cached pages are shared.
+    /// Throws TraceError as the constructor does, if `process` already has mappings, or if a region
+    /// gives a known file another size. On a throw nothing is added.
+    void addMappings(const std::vector<Region>& regions, std::uint8_t process);
 
     /// No file-backed region: the MMU behaves exactly as it did before files existed.
     bool empty() const { return mappings_.empty(); }

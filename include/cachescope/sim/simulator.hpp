@@ -23,10 +23,17 @@ public:
     /// `config` must be valid (validate()).
     explicit Simulator(const SimConfig& config);
 
-    /// The trace's file-backed regions (docs/mmap.md) become file mappings of the MMU (Mmu::mapFiles);
-    /// without an mmu, or without such regions, nothing changes. Call before the first access.
-    void mapFiles(const std::vector<Region>& regions) {
-        if (mmu_) mmu_->mapFiles(regions);
+    /// The trace's file-backed regions (docs/mmap.md) become file mappings of the MMU in `process`
+    /// (Mmu::mapFiles: once per process, files shared by name); without an mmu, or without such
+    /// regions, nothing changes. Call before the first access.
+    void mapFiles(const std::vector<Region>& regions, std::uint8_t process = 0) {
+        if (mmu_) mmu_->mapFiles(regions, process);
+    }
+
+    /// msync(2) of [va, va + size) in `process` (Mmu::msync; docs/mmap.md): the dirty file pages
+    /// of its mappings there are written back. Returns the pages written (0 without an mmu).
+    std::uint64_t msync(std::uint8_t process, std::uint64_t va, std::uint64_t size) {
+        return mmu_ ? mmu_->msync(process, va, size) : 0;
     }
 
     void access(const Access& a) { access(std::span<const Access>(&a, 1)); }
