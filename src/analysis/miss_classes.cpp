@@ -60,7 +60,63 @@ void LruShadow::pushFront(std::uint32_t node) {
     if (tail_ == kNone) tail_ = node;
 }
 
+LruShadow::Result LruShadow::accessTop(std::uint64_t line) {
+    if (topCount_ != 0 && top_[0] == line) return {false, true};  // a repeat: nothing moves
+    for (std::uint32_t p = 1; p < topCount_; ++p)
+        if (top_[p] == line) {  // among the kTop most recent (<= capacity): a hit; to the front
+            const std::uint32_t node = topNode_[p];
+            for (; p > 0; --p) {
+                top_[p] = top_[p - 1];
+                topNode_[p] = topNode_[p - 1];
+            }
+            top_[0] = line;
+            topNode_[0] = node;
+            return {false, true};
+        }
+    std::size_t slot = slotOf(line);
+    Result r;
+    if (table_[slot].node == kEmpty) {  // never seen: remember it (not yet in the shadow)
+        r.firstReference = true;
+        if ((used_ + 1) * 2 > table_.size()) {
+            grow();
+            slot = slotOf(line);
+        }
+        table_[slot] = Slot{line, kNone};
+        ++used_;
+    }
+    std::uint32_t node = table_[slot].node;
+    if (node != kNone) {  // in the list (not in top_: looked there first): a hit
+        r.hit = true;
+        unlink(node);
+    } else if (nodes_.size() < capacity_) {  // room left: a new node
+        node = static_cast<std::uint32_t>(nodes_.size());
+        nodes_.push_back(Node{line, kNone, kNone});
+    } else {  // full: reuse the least recent line's node (the list's tail, or top_'s last)
+        if (tail_ != kNone) {
+            node = tail_;
+            unlink(node);
+        } else {
+            node = topNode_[--topCount_];
+        }
+        table_[slotOf(nodes_[node].line)].node = kNone;
+        nodes_[node].line = line;
+    }
+    // To the front of top_; its least recent line (if top_ is full) goes to the front of the list.
+    std::uint32_t p = topCount_;
+    if (p == kTop) pushFront(topNode_[--p]);
+    else ++topCount_;
+    for (; p > 0; --p) {
+        top_[p] = top_[p - 1];
+        topNode_[p] = topNode_[p - 1];
+    }
+    top_[0] = line;
+    topNode_[0] = node;
+    table_[slot].node = node;  // slotOf(line) is unchanged: nothing was inserted or moved since
+    return r;
+}
+
 LruShadow::Result LruShadow::access(std::uint64_t line) {
+    if (capacity_ >= kTop) return accessTop(line);
     if (head_ != kNone && nodes_[head_].line == line) return {false, true};  // a repeat: nothing moves
     std::size_t slot = slotOf(line);
     Result r;
@@ -97,7 +153,7 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
 }
 
 std::vector<std::uint64_t> LruShadow::contents() const {
-    std::vector<std::uint64_t> out;
+    std::vector<std::uint64_t> out(top_, top_ + topCount_);
     for (std::uint32_t n = head_; n != kNone; n = nodes_[n].next) out.push_back(nodes_[n].line);
     return out;
 }
