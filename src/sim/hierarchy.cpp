@@ -24,23 +24,20 @@ Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(compu
 
 void Hierarchy::access(std::span<const Access> block) {
     references_ += block.size();
+    if (attributionSlots_ != 0) {
+        // Attribution without a cost per hit: every reference is first counted once by slot and
+        // side (refsBySlot_), which is also one access of its first-level cache; a reference that
+        // leaves the hot loop takes that access back (below(), accessObserved()), and the slow
+        // path then counts its pieces one by one.
+        std::uint64_t* const refs = refsBySlot_.data();
+        const std::uint32_t slots = attributionSlots_, sites = slots - 2;
+        for (const Access& a : block)
+            ++refs[(a.site < sites ? a.site : 0) + (a.kind == AccessKind::Fetch ? slots : 0)];
+    }
     if (observer_ != nullptr) {
         for (const Access& a : block) accessObserved(a);
         if (sink_ != nullptr) handOverAll();
         return;
-    }
-    if (attributionSlots_ != 0) {
-        // Attribution without a cost per hit: every reference is first counted as one access of
-        // its first-level cache; a reference that leaves the hot loop takes its count back in
-        // below(), and the slow path then counts its pieces one by one.
-        const std::uint32_t firstData = topology_.firstData, firstFetch = topology_.firstInstruction;
-        std::uint64_t* data = firstData == kMemory ? nullptr : &attrAccesses_[std::size_t{firstData} * attributionSlots_];
-        std::uint64_t* fetch =
-            firstFetch == kMemory ? nullptr : &attrAccesses_[std::size_t{firstFetch} * attributionSlots_];
-        for (const Access& a : block) {
-            std::uint64_t* counters = a.kind == AccessKind::Fetch ? fetch : data;
-            if (counters != nullptr) ++counters[slotOf(a)];
-        }
     }
     if (sink_ == nullptr) {
         accessBlock<false>(block);
@@ -176,8 +173,12 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
 
 void Hierarchy::accessObserved(const Access& a) {
     observer_->onReference(a);
-    if (attributionSlots_ != 0) current_ = slotOf(a);
-    request(a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData, a.kind, a.address, a.size, false);
+    const std::uint32_t first = a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData;
+    if (attributionSlots_ != 0) {  // take back the access counted before (access()); request() counts the pieces
+        current_ = slotOf(a);
+        if (first != kMemory) --attrAccesses_[std::size_t{first} * attributionSlots_ + current_];
+    }
+    request(first, a.kind, a.address, a.size, false);
 }
 
 void Hierarchy::notifyMemory(AccessKind kind, std::uint64_t address, std::uint32_t size) {
@@ -362,6 +363,7 @@ void Hierarchy::resetStats() {
     references_ = 0;
     std::fill(attrAccesses_.begin(), attrAccesses_.end(), 0);
     std::fill(attrMisses_.begin(), attrMisses_.end(), 0);
+    std::fill(refsBySlot_.begin(), refsBySlot_.end(), 0);
 }
 
 void Hierarchy::addShare(const Hierarchy& share, std::uint64_t references) {
@@ -373,6 +375,7 @@ void Hierarchy::addShare(const Hierarchy& share, std::uint64_t references) {
         attrAccesses_[i] += share.attrAccesses_[i];
         attrMisses_[i] += share.attrMisses_[i];
     }
+    for (std::size_t i = 0; i < refsBySlot_.size(); ++i) refsBySlot_[i] += share.refsBySlot_[i];
 }
 
 void Hierarchy::enableAttribution(std::uint32_t sites) {
@@ -380,6 +383,7 @@ void Hierarchy::enableAttribution(std::uint32_t sites) {
     current_ = 0;
     attrAccesses_.assign(caches_.size() * attributionSlots_, 0);
     attrMisses_.assign(caches_.size() * attributionSlots_, 0);
+    refsBySlot_.assign(2 * std::size_t{attributionSlots_}, 0);
 }
 
 bool Hierarchy::sameState(const Hierarchy& other) const {
@@ -387,8 +391,15 @@ bool Hierarchy::sameState(const Hierarchy& other) const {
         return false;
     for (std::size_t i = 0; i < caches_.size(); ++i)
         if (!caches_[i].sameState(other.caches_[i])) return false;
-    return attributionSlots_ == other.attributionSlots_ && attrAccesses_ == other.attrAccesses_ &&
-           attrMisses_ == other.attrMisses_;
+    if (attributionSlots_ != other.attributionSlots_ || attrMisses_ != other.attrMisses_) return false;
+    // Compare what the counters mean: how a first-level access is split between refsBySlot_ and
+    // attrAccesses_ depends on how the references came (whole, or in shares).
+    for (std::uint32_t c = 0; c < caches_.size(); ++c)
+        for (std::uint32_t s = 0; s < attributionSlots_; ++s)
+            if (attributedAccesses(c, s) != other.attributedAccesses(c, s)) return false;
+    for (std::uint32_t s = 0; s < attributionSlots_; ++s)
+        if (attributedReferences(s) != other.attributedReferences(s)) return false;
+    return true;
 }
 
 std::vector<OptPolicy*> Hierarchy::optPolicies() {
