@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 
 namespace cachescope {
@@ -72,7 +73,9 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     //  - Fastest: a repeated hit on the way hit last in its set. For every policy that declares
     //    repeated hits idempotent only a counter and the dirty bit change. A set's hint slot is the
     //    sentinel slot (whose tag never matches) when anything but a hit happened last in the set.
-    //  - Fast: any other hit: scan the set, tell the policy.
+    //  - Fast: any other hit: find the way, tell the policy. A small memo of the slots of recent
+    //    hits (by line, not by set: two streams sharing a set keep their own entries) is tried
+    //    before the scan; a guess is checked against the tags, so a stale one costs a compare.
     //  - Everything else (misses, line-crossing references, write-through writes) takes request().
     struct Side {  // a first-level cache as the hot loop sees it
         Cache* cache = nullptr;
@@ -89,24 +92,31 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         std::uint32_t index = 0;  // the cache's index (kLog: its arrival buffer)
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
+        unsigned setBits = 0;
+        std::uint32_t* memo = nullptr;  // kMemo guesses of a line's slot, by memoIndex(line)
     };
+    constexpr std::uint32_t kMemo = 64;
+    std::uint32_t dataMemo[kMemo], fetchMemo[kMemo];
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0,
+                static_cast<unsigned>(std::countr_zero(c.sets_))};
         return side;
     };
-    // Returns true if the reference hit in the side's cache and needs nothing more.
-    auto hit = [this](Side& side, const Access& a) __attribute__((always_inline)) {
+    // Returns true if the reference hit in the side's cache and needs nothing more. kPlain: the
+    // side is known to have a cache that is write-back, not wide, and skips repeated hits (the
+    // common case, and a loop of its own: none of those checks per reference).
+    auto hit = [this]<bool kPlain>(Side& side, const Access& a) __attribute__((always_inline)) {
         const std::uint64_t line = a.address >> side.lineBits;
-        if (side.cache == nullptr || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
+        if ((!kPlain && side.cache == nullptr) || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
         const bool isWrite = a.kind == AccessKind::Write;
-        if (isWrite && !side.writeBack) return false;  // every write-through write goes below
+        if (!kPlain && isWrite && !side.writeBack) return false;  // every write-through write goes below
         const auto set = static_cast<std::uint32_t>(line & side.setMask);
         const std::uint32_t hint = side.hint[set];
-        if (side.tags[hint] == line && side.skipRehit) [[likely]] {
+        if (side.tags[hint] == line && (kPlain || side.skipRehit)) [[likely]] {
             if constexpr (kLog) logArrival(side.index, line);
             ++side.hits;
             if (isWrite) {
@@ -116,13 +126,20 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             return true;
         }
         const std::size_t base = std::size_t{set} * side.ways;
-        // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
         std::uint32_t way = side.ways;
-        if (side.wide) [[unlikely]] {
+        if (!kPlain && side.wide) [[unlikely]] {
             const std::uint32_t w = side.cache->findWide(line);
             way = w == Cache::kNoWay ? side.ways : w;
         } else {
-            for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+            // A line is in one slot at most, so a guess whose tag matches is its slot.
+            std::uint32_t& guess = side.memo[(line ^ (line >> side.setBits)) & (kMemo - 1)];
+            if (side.tags[guess] == line) {
+                way = static_cast<std::uint32_t>(guess - base);
+            } else {
+                // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
+                for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+                if (way != side.ways) guess = static_cast<std::uint32_t>(base + way);
+            }
         }
         if (way == side.ways) {  // a miss: it will not need looking up again
             side.miss = true;
@@ -139,8 +156,13 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     };
     Side data = sideOf(topology_.firstData);
     Side instructions = sideOf(topology_.firstInstruction);
+    // Every guess starts at the sentinel slot, whose tag matches no line.
+    std::fill_n(dataMemo, kMemo, data.cache != nullptr ? data.cache->sentinel_ : 0);
+    std::fill_n(fetchMemo, kMemo, instructions.cache != nullptr ? instructions.cache->sentinel_ : 0);
+    data.memo = dataMemo;
+    instructions.memo = fetchMemo;
     // The instruction side goes through a call so the data side's fields can live in registers.
-    auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
+    auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit.template operator()<false>(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
         if (attributionSlots_ != 0) {  // take back the count access() gave the reference
             current_ = slotOf(a);
@@ -155,13 +177,19 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             request(first, a.kind, a.address, a.size, false);
         }
     };
-    for (const Access& a : block) {
-        if (a.kind != AccessKind::Fetch) [[likely]] {
-            if (!hit(data, a)) below(data, topology_.firstData, a);
-        } else if (!fetchHit(a)) {
-            below(instructions, topology_.firstInstruction, a);
+    auto loop = [&]<bool kPlain>() {
+        for (const Access& a : block) {
+            if (a.kind != AccessKind::Fetch) [[likely]] {
+                if (!hit.template operator()<kPlain>(data, a)) below(data, topology_.firstData, a);
+            } else if (!fetchHit(a)) {
+                below(instructions, topology_.firstInstruction, a);
+            }
         }
-    }
+    };
+    if (data.cache != nullptr && data.writeBack && data.skipRehit && !data.wide)
+        loop.template operator()<true>();
+    else
+        loop.template operator()<false>();
     // The data side's hits are reads and writes, the instruction side's fetches (the same cache
     // when it holds both).
     if (data.cache != nullptr) {
