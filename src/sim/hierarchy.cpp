@@ -94,6 +94,10 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
         unsigned setBits = 0;
         std::uint32_t* memo = nullptr;  // kMemo guesses of a line's slot, by memoIndex(line)
+        // kLog, data side: its arrival buffer's lines and count, kept here across the hot loop
+        // (written back to arrivals_ around everything else that may log, below()).
+        std::uint64_t* log = nullptr;
+        std::uint32_t logged = 0;
     };
     constexpr std::uint32_t kMemo = 64;
     std::uint32_t dataMemo[kMemo], fetchMemo[kMemo];
@@ -106,10 +110,22 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
                 static_cast<unsigned>(std::countr_zero(c.sets_))};
         return side;
     };
+    auto logHit = [this](Side& side, std::uint64_t line) __attribute__((always_inline)) {
+        if (side.log == nullptr) {
+            logArrival(side.index, line);
+            return;
+        }
+        if (side.logged == ArrivalBuffer::kCapacity) [[unlikely]] {
+            arrivals_[side.index].count = side.logged;
+            handOver(side.index);
+            side.logged = 0;
+        }
+        side.log[side.logged++] = line;
+    };
     // Returns true if the reference hit in the side's cache and needs nothing more. kPlain: the
     // side is known to have a cache that is write-back, not wide, and skips repeated hits (the
     // common case, and a loop of its own: none of those checks per reference).
-    auto hit = [this]<bool kPlain>(Side& side, const Access& a) __attribute__((always_inline)) {
+    auto hit = [this, &logHit]<bool kPlain>(Side& side, const Access& a) __attribute__((always_inline)) {
         const std::uint64_t line = a.address >> side.lineBits;
         if ((!kPlain && side.cache == nullptr) || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
         const bool isWrite = a.kind == AccessKind::Write;
@@ -117,7 +133,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         const auto set = static_cast<std::uint32_t>(line & side.setMask);
         const std::uint32_t hint = side.hint[set];
         if (side.tags[hint] == line && (kPlain || side.skipRehit)) [[likely]] {
-            if constexpr (kLog) logArrival(side.index, line);
+            if constexpr (kLog) logHit(side, line);
             ++side.hits;
             if (isWrite) {
                 ++side.writeHits;
@@ -145,7 +161,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             side.miss = true;
             return false;
         }
-        if constexpr (kLog) logArrival(side.index, line);
+        if constexpr (kLog) logHit(side, line);
         ++side.hits;
         side.cache->touch(set, way);
         if (isWrite) {
@@ -161,6 +177,19 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     std::fill_n(fetchMemo, kMemo, instructions.cache != nullptr ? instructions.cache->sentinel_ : 0);
     data.memo = dataMemo;
     instructions.memo = fetchMemo;
+    if (kLog && data.cache != nullptr) {
+        ArrivalBuffer& b = arrivals_[data.index];
+        if (b.lines.empty()) handOver(data.index);  // allocates the buffers
+        data.log = b.lines.data();
+        data.logged = b.count;
+    }
+    // Around anything that may log arrivals itself: the data side's count goes back to arrivals_.
+    auto syncOut = [&] {
+        if (kLog && data.log != nullptr) arrivals_[data.index].count = data.logged;
+    };
+    auto syncIn = [&] {
+        if (kLog && data.log != nullptr) data.logged = arrivals_[data.index].count;
+    };
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit.template operator()<false>(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
@@ -180,9 +209,15 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     auto loop = [&]<bool kPlain>() {
         for (const Access& a : block) {
             if (a.kind != AccessKind::Fetch) [[likely]] {
-                if (!hit.template operator()<kPlain>(data, a)) below(data, topology_.firstData, a);
-            } else if (!fetchHit(a)) {
-                below(instructions, topology_.firstInstruction, a);
+                if (!hit.template operator()<kPlain>(data, a)) {
+                    syncOut();
+                    below(data, topology_.firstData, a);
+                    syncIn();
+                }
+            } else {
+                syncOut();
+                if (!fetchHit(a)) below(instructions, topology_.firstInstruction, a);
+                syncIn();
             }
         }
     };
@@ -190,6 +225,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         loop.template operator()<true>();
     else
         loop.template operator()<false>();
+    syncOut();
     // The data side's hits are reads and writes, the instruction side's fetches (the same cache
     // when it holds both).
     if (data.cache != nullptr) {
