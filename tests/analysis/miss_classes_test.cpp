@@ -363,7 +363,7 @@ TEST_CASE("miss classes: the LRU shadow against a naive LRU stack on a long rand
             hits += hit;
             if (i % 1000 == 0) REQUIRE(shadow.contents() == stack);
         }
-        CHECK(hits > 1000);
+        CHECK(hits > (capacity == 1 ? 300U : 1000U));  // one line: only immediate repeats hit
         CHECK(shadow.contents() == stack);
         CHECK(shadow.distinctLines() == seen.size());
     }
