@@ -60,7 +60,75 @@ void LruShadow::pushFront(std::uint32_t node) {
     if (tail_ == kNone) tail_ = node;
 }
 
+LruShadow::Result LruShadow::accessTop(std::uint64_t line) {
+    // Moves top_[0..p) one place down and puts (line, node) in front. Unrolled by hand: as a loop
+    // GCC made it a memmove call.
+    auto toFront = [this](std::uint32_t p, std::uint64_t newLine, std::uint32_t node) __attribute__((always_inline)) {
+        static_assert(kTop == 4);
+        if (p >= 3) {
+            top_[3] = top_[2];
+            topNode_[3] = topNode_[2];
+        }
+        if (p >= 2) {
+            top_[2] = top_[1];
+            topNode_[2] = topNode_[1];
+        }
+        if (p >= 1) {
+            top_[1] = top_[0];
+            topNode_[1] = topNode_[0];
+        }
+        top_[0] = newLine;
+        topNode_[0] = node;
+    };
+    // Past top_: its own function, so a hit in top_ does not pay for the registers this needs.
+    auto beyondTop = [this, toFront](std::uint64_t key) __attribute__((noinline)) {
+        std::size_t slot = slotOf(key);
+        Result r;
+        if (table_[slot].node == kEmpty) {  // never seen: remember it (not yet in the shadow)
+            r.firstReference = true;
+            if ((used_ + 1) * 2 > table_.size()) {
+                grow();
+                slot = slotOf(key);
+            }
+            table_[slot] = Slot{key, kNone};
+            ++used_;
+        }
+        std::uint32_t node = table_[slot].node;
+        if (node != kNone) {  // in the list (not in top_: looked there first): a hit
+            r.hit = true;
+            unlink(node);
+        } else if (nodes_.size() < capacity_) {  // room left: a new node
+            node = static_cast<std::uint32_t>(nodes_.size());
+            nodes_.push_back(Node{key, kNone, kNone});
+        } else {  // full: reuse the least recent line's node (the list's tail, or top_'s last)
+            if (tail_ != kNone) {
+                node = tail_;
+                unlink(node);
+            } else {
+                node = topNode_[--topCount_];
+            }
+            table_[slotOf(nodes_[node].line)].node = kNone;
+            nodes_[node].line = key;
+        }
+        // To the front of top_; its least recent line (if top_ is full) goes to the front of the list.
+        std::uint32_t p = topCount_;
+        if (p == kTop) pushFront(topNode_[--p]);
+        else ++topCount_;
+        toFront(p, key, node);
+        table_[slot].node = node;  // slotOf(key) is unchanged: nothing was inserted or moved since
+        return r;
+    };
+    if (top_[0] == line && topCount_ != 0) return {false, true};  // a repeat: nothing moves
+    for (std::uint32_t p = 1; p < topCount_; ++p)
+        if (top_[p] == line) {  // among the kTop most recent (<= capacity): a hit; to the front
+            toFront(p, line, topNode_[p]);
+            return {false, true};
+        }
+    return beyondTop(line);
+}
+
 LruShadow::Result LruShadow::access(std::uint64_t line) {
+    if (capacity_ >= kTop) return accessTop(line);
     if (head_ != kNone && nodes_[head_].line == line) return {false, true};  // a repeat: nothing moves
     std::size_t slot = slotOf(line);
     Result r;
@@ -97,7 +165,7 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
 }
 
 std::vector<std::uint64_t> LruShadow::contents() const {
-    std::vector<std::uint64_t> out;
+    std::vector<std::uint64_t> out(top_, top_ + topCount_);
     for (std::uint32_t n = head_; n != kNone; n = nodes_[n].next) out.push_back(nodes_[n].line);
     return out;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 
 namespace cachescope {
@@ -24,23 +25,20 @@ Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(compu
 
 void Hierarchy::access(std::span<const Access> block) {
     references_ += block.size();
+    if (attributionSlots_ != 0) {
+        // Attribution without a cost per hit: every reference is first counted once by slot and
+        // side (refsBySlot_), which is also one access of its first-level cache; a reference that
+        // leaves the hot loop takes that access back (below(), accessObserved()), and the slow
+        // path then counts its pieces one by one.
+        std::uint64_t* const refs = refsBySlot_.data();
+        const std::uint32_t slots = attributionSlots_, sites = slots - 2;
+        for (const Access& a : block)
+            ++refs[(a.site < sites ? a.site : 0) + (a.kind == AccessKind::Fetch ? slots : 0)];
+    }
     if (observer_ != nullptr) {
         for (const Access& a : block) accessObserved(a);
         if (sink_ != nullptr) handOverAll();
         return;
-    }
-    if (attributionSlots_ != 0) {
-        // Attribution without a cost per hit: every reference is first counted as one access of
-        // its first-level cache; a reference that leaves the hot loop takes its count back in
-        // below(), and the slow path then counts its pieces one by one.
-        const std::uint32_t firstData = topology_.firstData, firstFetch = topology_.firstInstruction;
-        std::uint64_t* data = firstData == kMemory ? nullptr : &attrAccesses_[std::size_t{firstData} * attributionSlots_];
-        std::uint64_t* fetch =
-            firstFetch == kMemory ? nullptr : &attrAccesses_[std::size_t{firstFetch} * attributionSlots_];
-        for (const Access& a : block) {
-            std::uint64_t* counters = a.kind == AccessKind::Fetch ? fetch : data;
-            if (counters != nullptr) ++counters[slotOf(a)];
-        }
     }
     if (sink_ == nullptr) {
         accessBlock<false>(block);
@@ -75,7 +73,9 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     //  - Fastest: a repeated hit on the way hit last in its set. For every policy that declares
     //    repeated hits idempotent only a counter and the dirty bit change. A set's hint slot is the
     //    sentinel slot (whose tag never matches) when anything but a hit happened last in the set.
-    //  - Fast: any other hit: scan the set, tell the policy.
+    //  - Fast: any other hit: find the way, tell the policy. A small memo of the slots of recent
+    //    hits (by line, not by set: two streams sharing a set keep their own entries) is tried
+    //    before the scan; a guess is checked against the tags, so a stale one costs a compare.
     //  - Everything else (misses, line-crossing references, write-through writes) takes request().
     struct Side {  // a first-level cache as the hot loop sees it
         Cache* cache = nullptr;
@@ -92,25 +92,48 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         std::uint32_t index = 0;  // the cache's index (kLog: its arrival buffer)
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
+        unsigned setBits = 0;
+        std::uint32_t* memo = nullptr;  // kMemo guesses of a line's slot, by memoIndex(line)
+        // kLog, data side: its arrival buffer's lines and count, kept here across the hot loop
+        // (written back to arrivals_ around everything else that may log, below()).
+        std::uint64_t* log = nullptr;
+        std::uint32_t logged = 0;
     };
+    constexpr std::uint32_t kMemo = 64;
+    std::uint32_t dataMemo[kMemo], fetchMemo[kMemo];
     auto sideOf = [this](std::uint32_t first) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0,
+                static_cast<unsigned>(std::countr_zero(c.sets_))};
         return side;
     };
-    // Returns true if the reference hit in the side's cache and needs nothing more.
-    auto hit = [this](Side& side, const Access& a) __attribute__((always_inline)) {
+    auto logHit = [this](Side& side, std::uint64_t line) __attribute__((always_inline)) {
+        if (side.log == nullptr) {
+            logArrival(side.index, line);
+            return;
+        }
+        if (side.logged == ArrivalBuffer::kCapacity) [[unlikely]] {
+            arrivals_[side.index].count = side.logged;
+            handOver(side.index);
+            side.logged = 0;
+        }
+        side.log[side.logged++] = line;
+    };
+    // Returns true if the reference hit in the side's cache and needs nothing more. kPlain: the
+    // side is known to have a cache that is write-back, not wide, and skips repeated hits (the
+    // common case, and a loop of its own: none of those checks per reference).
+    auto hit = [this, &logHit]<bool kPlain>(Side& side, const Access& a) __attribute__((always_inline)) {
         const std::uint64_t line = a.address >> side.lineBits;
-        if (side.cache == nullptr || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
+        if ((!kPlain && side.cache == nullptr) || line != (a.address + (a.size - 1)) >> side.lineBits) return false;
         const bool isWrite = a.kind == AccessKind::Write;
-        if (isWrite && !side.writeBack) return false;  // every write-through write goes below
+        if (!kPlain && isWrite && !side.writeBack) return false;  // every write-through write goes below
         const auto set = static_cast<std::uint32_t>(line & side.setMask);
         const std::uint32_t hint = side.hint[set];
-        if (side.tags[hint] == line && side.skipRehit) [[likely]] {
-            if constexpr (kLog) logArrival(side.index, line);
+        if (side.tags[hint] == line && (kPlain || side.skipRehit)) [[likely]] {
+            if constexpr (kLog) logHit(side, line);
             ++side.hits;
             if (isWrite) {
                 ++side.writeHits;
@@ -119,19 +142,26 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             return true;
         }
         const std::size_t base = std::size_t{set} * side.ways;
-        // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
         std::uint32_t way = side.ways;
-        if (side.wide) [[unlikely]] {
+        if (!kPlain && side.wide) [[unlikely]] {
             const std::uint32_t w = side.cache->findWide(line);
             way = w == Cache::kNoWay ? side.ways : w;
         } else {
-            for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+            // A line is in one slot at most, so a guess whose tag matches is its slot.
+            std::uint32_t& guess = side.memo[(line ^ (line >> side.setBits)) & (kMemo - 1)];
+            if (side.tags[guess] == line) {
+                way = static_cast<std::uint32_t>(guess - base);
+            } else {
+                // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
+                for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
+                if (way != side.ways) guess = static_cast<std::uint32_t>(base + way);
+            }
         }
         if (way == side.ways) {  // a miss: it will not need looking up again
             side.miss = true;
             return false;
         }
-        if constexpr (kLog) logArrival(side.index, line);
+        if constexpr (kLog) logHit(side, line);
         ++side.hits;
         side.cache->touch(set, way);
         if (isWrite) {
@@ -142,8 +172,26 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     };
     Side data = sideOf(topology_.firstData);
     Side instructions = sideOf(topology_.firstInstruction);
+    // Every guess starts at the sentinel slot, whose tag matches no line.
+    std::fill_n(dataMemo, kMemo, data.cache != nullptr ? data.cache->sentinel_ : 0);
+    std::fill_n(fetchMemo, kMemo, instructions.cache != nullptr ? instructions.cache->sentinel_ : 0);
+    data.memo = dataMemo;
+    instructions.memo = fetchMemo;
+    if (kLog && data.cache != nullptr) {
+        ArrivalBuffer& b = arrivals_[data.index];
+        if (b.lines.empty()) handOver(data.index);  // allocates the buffers
+        data.log = b.lines.data();
+        data.logged = b.count;
+    }
+    // Around anything that may log arrivals itself: the data side's count goes back to arrivals_.
+    auto syncOut = [&] {
+        if (kLog && data.log != nullptr) arrivals_[data.index].count = data.logged;
+    };
+    auto syncIn = [&] {
+        if (kLog && data.log != nullptr) data.logged = arrivals_[data.index].count;
+    };
     // The instruction side goes through a call so the data side's fields can live in registers.
-    auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit(instructions, a); };
+    auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit.template operator()<false>(instructions, a); };
     auto below = [this](Side& side, std::uint32_t first, const Access& a) {
         if (attributionSlots_ != 0) {  // take back the count access() gave the reference
             current_ = slotOf(a);
@@ -158,13 +206,26 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             request(first, a.kind, a.address, a.size, false);
         }
     };
-    for (const Access& a : block) {
-        if (a.kind != AccessKind::Fetch) [[likely]] {
-            if (!hit(data, a)) below(data, topology_.firstData, a);
-        } else if (!fetchHit(a)) {
-            below(instructions, topology_.firstInstruction, a);
+    auto loop = [&]<bool kPlain>() {
+        for (const Access& a : block) {
+            if (a.kind != AccessKind::Fetch) [[likely]] {
+                if (!hit.template operator()<kPlain>(data, a)) {
+                    syncOut();
+                    below(data, topology_.firstData, a);
+                    syncIn();
+                }
+            } else {
+                syncOut();
+                if (!fetchHit(a)) below(instructions, topology_.firstInstruction, a);
+                syncIn();
+            }
         }
-    }
+    };
+    if (data.cache != nullptr && data.writeBack && data.skipRehit && !data.wide)
+        loop.template operator()<true>();
+    else
+        loop.template operator()<false>();
+    syncOut();
     // The data side's hits are reads and writes, the instruction side's fetches (the same cache
     // when it holds both).
     if (data.cache != nullptr) {
@@ -176,8 +237,12 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
 
 void Hierarchy::accessObserved(const Access& a) {
     observer_->onReference(a);
-    if (attributionSlots_ != 0) current_ = slotOf(a);
-    request(a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData, a.kind, a.address, a.size, false);
+    const std::uint32_t first = a.kind == AccessKind::Fetch ? topology_.firstInstruction : topology_.firstData;
+    if (attributionSlots_ != 0) {  // take back the access counted before (access()); request() counts the pieces
+        current_ = slotOf(a);
+        if (first != kMemory) --attrAccesses_[std::size_t{first} * attributionSlots_ + current_];
+    }
+    request(first, a.kind, a.address, a.size, false);
 }
 
 void Hierarchy::notifyMemory(AccessKind kind, std::uint64_t address, std::uint32_t size) {
@@ -362,6 +427,7 @@ void Hierarchy::resetStats() {
     references_ = 0;
     std::fill(attrAccesses_.begin(), attrAccesses_.end(), 0);
     std::fill(attrMisses_.begin(), attrMisses_.end(), 0);
+    std::fill(refsBySlot_.begin(), refsBySlot_.end(), 0);
 }
 
 void Hierarchy::addShare(const Hierarchy& share, std::uint64_t references) {
@@ -373,6 +439,7 @@ void Hierarchy::addShare(const Hierarchy& share, std::uint64_t references) {
         attrAccesses_[i] += share.attrAccesses_[i];
         attrMisses_[i] += share.attrMisses_[i];
     }
+    for (std::size_t i = 0; i < refsBySlot_.size(); ++i) refsBySlot_[i] += share.refsBySlot_[i];
 }
 
 void Hierarchy::enableAttribution(std::uint32_t sites) {
@@ -380,6 +447,7 @@ void Hierarchy::enableAttribution(std::uint32_t sites) {
     current_ = 0;
     attrAccesses_.assign(caches_.size() * attributionSlots_, 0);
     attrMisses_.assign(caches_.size() * attributionSlots_, 0);
+    refsBySlot_.assign(2 * std::size_t{attributionSlots_}, 0);
 }
 
 bool Hierarchy::sameState(const Hierarchy& other) const {
@@ -387,8 +455,15 @@ bool Hierarchy::sameState(const Hierarchy& other) const {
         return false;
     for (std::size_t i = 0; i < caches_.size(); ++i)
         if (!caches_[i].sameState(other.caches_[i])) return false;
-    return attributionSlots_ == other.attributionSlots_ && attrAccesses_ == other.attrAccesses_ &&
-           attrMisses_ == other.attrMisses_;
+    if (attributionSlots_ != other.attributionSlots_ || attrMisses_ != other.attrMisses_) return false;
+    // Compare what the counters mean: how a first-level access is split between refsBySlot_ and
+    // attrAccesses_ depends on how the references came (whole, or in shares).
+    for (std::uint32_t c = 0; c < caches_.size(); ++c)
+        for (std::uint32_t s = 0; s < attributionSlots_; ++s)
+            if (attributedAccesses(c, s) != other.attributedAccesses(c, s)) return false;
+    for (std::uint32_t s = 0; s < attributionSlots_; ++s)
+        if (attributedReferences(s) != other.attributedReferences(s)) return false;
+    return true;
 }
 
 std::vector<OptPolicy*> Hierarchy::optPolicies() {

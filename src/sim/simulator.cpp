@@ -99,7 +99,7 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
     const std::uint64_t before = references_;
     if (before == 0 && !block.empty() && block.front().process == process_) markSeen(process_);
     references_ += block.size();
-    if (!siteReferences_.empty()) {
+    if (!siteReferences_.empty() && !sitesInHierarchy()) {
         const std::size_t sites = siteReferences_.size();
         for (const Access& a : block) ++siteReferences_[a.site < sites ? a.site : 0];
     }
@@ -342,12 +342,19 @@ void Simulator::addShare(const Simulator& share, std::uint64_t references,
                          std::span<const std::uint64_t> siteReferences) {
     assert(!mmu_ && !share.mmu_ && siteReferences.size() == siteReferences_.size());
     references_ += references;
-    for (std::size_t i = 0; i < siteReferences_.size(); ++i) siteReferences_[i] += siteReferences[i];
+    // The share's hierarchy counted its references by slot (sitesInHierarchy), continuations
+    // included, and addShare adds them to this one's: keep only the difference to the given count
+    // here (modulo 2^64, the sum in siteReferences() is exact).
+    for (std::size_t i = 0; i < siteReferences_.size(); ++i)
+        siteReferences_[i] += siteReferences[i] - share.hierarchy_.attributedReferences(static_cast<std::uint32_t>(i));
     hierarchy_.addShare(share.hierarchy_, references);
 }
 
 bool Simulator::sameState(const Simulator& other) const {
-    if (references_ != other.references_ || siteReferences_ != other.siteReferences_ || process_ != other.process_ ||
+    if (siteReferences_.size() != other.siteReferences_.size()) return false;
+    for (std::uint32_t i = 0; i < siteReferences_.size(); ++i)
+        if (siteReferences(i) != other.siteReferences(i)) return false;
+    if (references_ != other.references_ || process_ != other.process_ ||
         contextSwitches_ != other.contextSwitches_ || mmu_.has_value() != other.mmu_.has_value()) return false;
     if (mmu_ && !mmu_->sameState(*other.mmu_)) return false;
     if (segmentation_.has_value() != other.segmentation_.has_value() ||
@@ -365,6 +372,7 @@ std::uint64_t Simulator::snapshotBytes() const {
     bytes += c.caches.size() * sizeof(CacheConfig) + c.tlbs.size() * sizeof(TlbConfig);
     bytes += hierarchy_.caches().size() * sizeof(Cache);
     bytes += 2 * hierarchy_.caches().size() * std::uint64_t{hierarchy_.attributionSlots()} * sizeof(std::uint64_t);
+    bytes += 2 * std::uint64_t{hierarchy_.attributionSlots()} * sizeof(std::uint64_t);  // references by slot
     if (mmu_) bytes += mmu_->stateBytes();
     return bytes;
 }

@@ -8,6 +8,8 @@
 // (the same code with every check compiled in), which throws the error naming the byte.
 
 #include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -55,7 +57,17 @@ struct Stream {
     std::uint32_t size = 0;     // 0 = slot not defined
     AccessKind kind = AccessKind::Read;
     std::uint16_t site = 0;
+    std::uint64_t tail = 0;  // an Access's bytes 8-15 for this stream (size, kind, site; process 0): tailOf()
 };
+
+/// Bytes 8 to 15 of Access{0, size, kind, site, 0} as one word (a little-endian machine's layout):
+/// the decoder stores them with one write, or-ing in the process.
+std::uint64_t tailOf(std::uint32_t size, AccessKind kind, std::uint16_t site) {
+    Access a{0, size, kind, site, 0};
+    std::uint64_t t;
+    std::memcpy(&t, reinterpret_cast<const unsigned char*>(&a) + 8, 8);
+    return t;
+}
 
 class BinaryTraceReader final : public TraceReader {
 public:
@@ -358,6 +370,7 @@ private:
         std::uint64_t addresses = 0;  // all addresses or-ed together
         const std::size_t sites = metadata_.sites.size();
         const std::uint8_t process = process_;
+        const std::uint64_t processBits = std::uint64_t{process} << 40;  // Access::process in tail words
         auto at = [&](const unsigned char* q) { return payloadOffset_ + static_cast<std::uint64_t>(q - begin); };
         auto recordText = [&](std::uint32_t n) { return "record " + std::to_string(n) + " of the block: "; };
         for (std::uint32_t i = 0; i < k; ++i) {
@@ -428,7 +441,9 @@ private:
                     if (j == defined) ++defined;
                     s = streams + j;
                     *s = Stream{last, 0, static_cast<std::uint32_t>(size), static_cast<AccessKind>(kind),
-                                static_cast<std::uint16_t>(site)};
+                                static_cast<std::uint16_t>(site),
+                                tailOf(static_cast<std::uint32_t>(size), static_cast<AccessKind>(kind),
+                                       static_cast<std::uint16_t>(site))};
                 } else if (j >= defined) {
                     if constexpr (Checked)
                         fail(at(q), recordText(n) + "stream slot " + std::to_string(j) +
@@ -475,7 +490,14 @@ private:
             last = s->address;
             if constexpr (Version != 1) lastEnd[static_cast<unsigned>(s->kind)] = last + s->size;
             addresses |= last;
-            out[i] = Access{s->address, s->size, s->kind, s->site, process};
+            if constexpr (std::endian::native == std::endian::little && offsetof(Access, process) == 13 &&
+                          sizeof(Access) == 16) {  // two stores: the address, then size/kind/process/site
+                out[i].address = s->address;
+                const std::uint64_t tail = s->tail | processBits;
+                std::memcpy(reinterpret_cast<unsigned char*>(&out[i]) + 8, &tail, 8);
+            } else {
+                out[i] = Access{s->address, s->size, s->kind, s->site, process};
+            }
             if constexpr (Checked) {
                 if (p > end)
                     fail(at(record), recordText(n) + "runs past the end of the payload (expected it to end within " +

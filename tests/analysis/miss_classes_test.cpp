@@ -335,28 +335,38 @@ TEST_CASE("miss classes: a fully associative LRU cache has no conflict misses (N
 
 TEST_CASE("miss classes: the LRU shadow against a naive LRU stack on a long random stream") {
     // Many more distinct lines than the capacity (the hash table grows several times) and enough
-    // reuse for hits: each access's hit/first flags must match a linear-search LRU stack.
-    LruShadow shadow(37);
-    std::vector<std::uint64_t> stack;
-    std::set<std::uint64_t> seen;
-    std::mt19937_64 rng(3);
-    std::uint64_t hits = 0;
-    for (int i = 0; i < 20000; ++i) {
-        const std::uint64_t line = (rng() % 2 == 0) ? rng() % 50 : rng() % 5000;
-        const auto it = std::find(stack.begin(), stack.end(), line);
-        const bool hit = it != stack.end();
-        if (hit) stack.erase(it);
-        stack.insert(stack.begin(), line);
-        if (stack.size() > 37) stack.pop_back();
-        const bool first = seen.insert(line).second;
-        const LruShadow::Result r = shadow.access(line);
-        REQUIRE(r.hit == hit);
-        REQUIRE(r.firstReference == first);
-        hits += hit;
+    // reuse for hits: each access's hit/first flags must match a linear-search LRU stack. The
+    // capacities straddle the shadow's array of most recent lines (4): below it the list alone,
+    // at it the array alone (evictions from the array), above it both. Half the stream cycles
+    // over a few lines (a kernel's interleaved streams), which the array serves.
+    for (const std::uint64_t capacity : {1, 2, 3, 4, 5, 6, 37}) {
+        CAPTURE(capacity);
+        LruShadow shadow(capacity);
+        std::vector<std::uint64_t> stack;
+        std::set<std::uint64_t> seen;
+        std::mt19937_64 rng(3 + capacity);
+        std::uint64_t hits = 0;
+        for (int i = 0; i < 20000; ++i) {
+            const std::uint64_t pick = rng() % 4;
+            const std::uint64_t line = pick == 0   ? rng() % 50
+                                       : pick == 1 ? rng() % 5000
+                                                   : 100000 + (std::uint64_t(i) % (1 + (i / 997) % 7)) * 3 + (rng() % 8 == 0);
+            const auto it = std::find(stack.begin(), stack.end(), line);
+            const bool hit = it != stack.end();
+            if (hit) stack.erase(it);
+            stack.insert(stack.begin(), line);
+            if (stack.size() > capacity) stack.pop_back();
+            const bool first = seen.insert(line).second;
+            const LruShadow::Result r = shadow.access(line);
+            REQUIRE(r.hit == hit);
+            REQUIRE(r.firstReference == first);
+            hits += hit;
+            if (i % 1000 == 0) REQUIRE(shadow.contents() == stack);
+        }
+        CHECK(hits > (capacity == 1 ? 300U : 1000U));  // one line: only immediate repeats hit
+        CHECK(shadow.contents() == stack);
+        CHECK(shadow.distinctLines() == seen.size());
     }
-    CHECK(hits > 1000);
-    CHECK(shadow.contents() == stack);
-    CHECK(shadow.distinctLines() == seen.size());
 }
 
 TEST_CASE("miss classes: resetCounts keeps what the shadows remember") {

@@ -228,12 +228,13 @@ TEST_CASE("snapshot bytes without an mmu: the fixed parts, and attribution's cou
     // Cache objects; their line and policy arrays are not counted, so accesses change nothing.
     // Attribution for 3 sites: 3 site slots + write-backs + walks = 5 slots, two 8-byte counters
     // (accesses, misses) per slot per cache = 2 * 2 * 5 * 8 = 160 bytes, plus 3 references per site
-    // counters of 8 bytes = 24.
+    // counters of 8 bytes = 24, plus the hierarchy's references by slot and side (data, fetches):
+    // 2 * 5 * 8 = 80.
     Simulator s(simCfg({cacheCfg("L1", 1024, 64, 2), cacheCfg("L2", 4096, 64, 4)}));
     const std::uint64_t fixed = sizeof(Simulator) + 2 * sizeof(CacheConfig) + 2 * sizeof(Cache);
     CHECK(s.snapshotBytes() == fixed);
     for (std::uint64_t a = 0; a < 100000; a += 40) s.access(R(a));
     CHECK(s.snapshotBytes() == fixed);
     s.enableAttribution(3);
-    CHECK(s.snapshotBytes() == fixed + 160 + 24);
+    CHECK(s.snapshotBytes() == fixed + 160 + 24 + 80);
 }

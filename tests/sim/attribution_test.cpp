@@ -183,3 +183,41 @@ TEST_CASE("attribution: page-table reads are charged to the walk slot, the rest 
     CHECK(s.siteReferences(2) == perSite[2]);
     CHECK(s.siteReferences(0) == 0);
 }
+
+TEST_CASE("attribution: references per site without translation, counted once by the hierarchy") {
+    // With no mmu the Simulator's references per site are the hierarchy's count by slot (one
+    // count per reference, before the hot loop). Checked against a plain count of the trace's
+    // sites, on blocks and one reference at a time, with an observer attached (the general path)
+    // and without, on split and unified first levels (fetches go to the instruction side).
+    using reference::Family;
+    for (Family family : {Family::SingleLevel, Family::SplitL1, Family::ThreeLevels, Family::WriteMix}) {
+        for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+            reference::RandomCase rc = reference::makeCase(family, seed);
+            std::mt19937_64 rng(seed * 31);
+            std::vector<std::uint64_t> want(4, 0);
+            for (Access& a : rc.trace) {
+                a.site = static_cast<std::uint16_t>(rng() % 6);  // 4 and 5: beyond the table, slot 0
+                ++want[a.site < 4 ? a.site : 0];
+            }
+            const std::string familyText = reference::familyName(family);
+            CAPTURE(familyText);
+            CAPTURE(seed);
+            Simulator blocks(rc.config), single(rc.config), observed(rc.config);
+            for (Simulator* s : {&blocks, &single, &observed}) s->enableAttribution(4);
+            NullObserver none;
+            observed.setObservers(&none, nullptr);
+            blocks.access(rc.trace);
+            observed.access(rc.trace);
+            for (const Access& a : rc.trace) single.access(std::span<const Access>(&a, 1));
+            for (const Simulator* s : {&blocks, &single, &observed}) {
+                for (std::uint32_t slot = 0; slot < 4; ++slot) CHECK(s->siteReferences(slot) == want[slot]);
+                checkSums(s->hierarchy());
+            }
+            CHECK(blocks.sameState(single));
+            for (std::uint32_t c = 0; c < blocks.hierarchy().caches().size(); ++c)
+                for (std::uint32_t slot = 0; slot < blocks.hierarchy().attributionSlots(); ++slot)
+                    CHECK(blocks.hierarchy().attributedAccesses(c, slot) ==
+                          observed.hierarchy().attributedAccesses(c, slot));
+        }
+    }
+}

@@ -128,6 +128,17 @@ private:
     };
     std::vector<Node> nodes_;
     std::uint32_t head_ = kNone, tail_ = kNone;
+    // The kTop most recent lines (most recent first) are kept out of the list, in a small array:
+    // a kernel's few interleaved streams (ikj: A, B, C) keep hitting them, and such a hit is a
+    // compare and a shift, with no hash probe and no list links to move. Their nodes stay
+    // allocated (the table points at them), detached from the list. Recency order: top_, then the
+    // list. Only when the capacity holds them all (capacity >= kTop); smaller shadows use the list.
+    static constexpr std::uint32_t kTop = 4;
+    std::uint64_t top_[kTop] = {};
+    std::uint32_t topNode_[kTop] = {};
+    std::uint32_t topCount_ = 0;
+    /// access() when capacity_ >= kTop.
+    Result accessTop(std::uint64_t line);
 };
 
 class MissClassifier final : public HierarchyObserver, public ArrivalSink {

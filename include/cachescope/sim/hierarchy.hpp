@@ -90,7 +90,16 @@ public:
     std::uint32_t walkSlot() const { return attributionSlots_ - 1; }
     /// Accesses / misses of cache `c` charged to `slot`.
     std::uint64_t attributedAccesses(std::uint32_t c, std::uint32_t slot) const {
-        return attrAccesses_[std::size_t{c} * attributionSlots_ + slot];
+        // A first-level cache's accesses include the references counted before the hot loop
+        // (those that left it took their count back in attrAccesses_: modulo 2^64, the sum is exact).
+        std::uint64_t n = attrAccesses_[std::size_t{c} * attributionSlots_ + slot];
+        if (c == topology_.firstData) n += refsBySlot_[slot];
+        if (c == topology_.firstInstruction) n += refsBySlot_[attributionSlots_ + slot];
+        return n;
+    }
+    /// CPU references (access() calls' records, a line-crossing reference once) charged to `slot`.
+    std::uint64_t attributedReferences(std::uint32_t slot) const {
+        return refsBySlot_[slot] + refsBySlot_[attributionSlots_ + slot];
     }
     std::uint64_t attributedMisses(std::uint32_t c, std::uint32_t slot) const {
         return attrMisses_[std::size_t{c} * attributionSlots_ + slot];
@@ -181,6 +190,11 @@ private:
     std::uint32_t attributionSlots_ = 0;  // 0 = off
     std::uint32_t current_ = 0;           // the slot being charged
     std::vector<std::uint64_t> attrAccesses_, attrMisses_;  // [cache * slots + slot]
+    // References by slot, counted once per reference before the hot loop: [slot] reads and writes
+    // (the data side), [slots + slot] fetches. They are the first-level caches' accesses too, less
+    // what the slow path takes back in attrAccesses_ (attributedAccesses), and the Simulator's
+    // references per site when nothing translates (Simulator::siteReferences).
+    std::vector<std::uint64_t> refsBySlot_;
 };
 
 /// Estimated cycles under the additive latency model of docs/semantics.md: every access that

@@ -92,7 +92,9 @@ public:
     /// Attribution by site (Hierarchy::enableAttribution), plus CPU references per site.
     void enableAttribution(std::uint32_t sites);
     /// CPU references charged to `slot` (a site id; ids beyond the table go to 0); needs attribution.
-    std::uint64_t siteReferences(std::uint32_t slot) const { return siteReferences_[slot]; }
+    std::uint64_t siteReferences(std::uint32_t slot) const {
+        return siteReferences_[slot] + (sitesInHierarchy() ? hierarchy_.attributedReferences(slot) : 0);
+    }
 
     /// Sharded runs (sim/parallel.hpp): adds the counters of `share`, a simulator without an mmu that
     /// simulated a share of the references (Hierarchy::addShare), to this one's, with `references`
@@ -125,6 +127,10 @@ private:
     [[gnu::noinline]] void accessSegmented(std::span<const Access> block);
     std::uint64_t references_ = 0;
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
+    /// True when every reference reaches the hierarchy whole and once (no translation, no
+    /// segmentation): the hierarchy's count by slot is then the count by site, and access() does
+    /// not count again (siteReferences_ only holds what addShare adds).
+    bool sitesInHierarchy() const { return !mmu_ && !segmentation_; }
     std::uint8_t process_ = 0;
     std::uint64_t contextSwitches_ = 0;
     std::vector<ProcessStats> processRows_;  // indexed by process id; closed turns only
