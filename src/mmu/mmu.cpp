@@ -94,6 +94,8 @@ Mmu::Mmu(const SimConfig& sim) : config_(*sim.mmu), cacheCount_(static_cast<std:
         frameRng_ = SplitMix64(sim.seed);
     }
     replacer_ = makePageReplacer(m.pageReplacement, frames);
+    splitSides_ = tlbTopology_.firstInstruction != tlbTopology_.firstData;
+    decideRuns();
 }
 
 Mmu::Mmu(const Mmu& o)
@@ -110,6 +112,9 @@ Mmu::Mmu(const Mmu& o)
       tlbAsid_(o.tlbAsid_),
       tlbTarget_(o.tlbTarget_),
       memo_(o.memo_),
+      sequence_(o.sequence_),
+      splitSides_(o.splitSides_),
+      runsHits_(o.runsHits_),
       walkCaches_(o.walkCaches_),
       tlbTopology_(o.tlbTopology_),
       stats_(o.stats_),
@@ -207,15 +212,58 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPo
     return page.base + offset;
 }
 
-bool Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m) {
+Mmu::HitMemo* Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t memoKey) {
+    const std::uint64_t pageNumber = memoKey >> 1;
     const std::uint64_t key = pageNumber | processBits_;  // the TLB key (keyOf); the memo keeps the page number
     const Cache& tlb = tlbs_[t];
     const std::uint32_t way = tlb.find(key);
-    if (way == Cache::kNoWay) return false;
+    if (way == Cache::kNoWay) return nullptr;
     const std::uint32_t set = tlb.layout().setOfLine(key);
     const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
-    m = HitMemo{pageNumber, target.base, t, set, way, target.slot};
-    return true;
+    HitMemo* pair = &memo_[memoPair(memoKey)];
+    HitMemo* m = pair[0].lastUse <= pair[1].lastUse ? pair : pair + 1;  // the older of the two
+    *m = HitMemo{memoKey, target.base - (pageNumber << pageShift_), m->lastUse, 0, t, set, way, target.slot};
+    return m;
+}
+
+void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts) {
+    constexpr std::uint64_t kField = (std::uint64_t{1} << kKindBits) - 1;
+    const std::uint64_t reads = counts & kField, writes = (counts >> kKindBits) & kField,
+                        fetches = counts >> (2 * kKindBits);
+    // A kind is counted only if the memo held a page of its side, so its first TLB exists.
+    if (reads + writes != 0) {
+        CacheStats& s = tlbs_[tlbTopology_.firstData].mutableStats();
+        s.accessesByKind[kindIndex(AccessKind::Read)] += reads;
+        s.accessesByKind[kindIndex(AccessKind::Write)] += writes;
+    }
+    if (fetches != 0) tlbs_[tlbTopology_.firstInstruction].mutableStats().accessesByKind[kindIndex(AccessKind::Fetch)] += fetches;
+    // The pages referenced, in the order of their last reference: touching each once in that order
+    // leaves every LRU set, and the lru page replacer's list, as touching at every reference would
+    // (a way's earlier touches are overtaken by its last one); clock's reference bits and dirty bits
+    // do not depend on the order at all.
+    std::array<HitMemo*, kMemoEntries> touched;
+    std::size_t n = 0;
+    for (HitMemo& m : memo_) {
+        if (m.lastUse <= start) continue;
+        std::size_t i = n++;
+        for (; i > 0 && touched[i - 1]->lastUse > m.lastUse; --i) touched[i] = touched[i - 1];
+        touched[i] = &m;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        HitMemo& m = *touched[i];
+        tlbs_[m.tlb].touch(m.set, m.way);
+        replacer_->accessSlotInline(m.slot, PageReplacer::kNever);
+        if ((m.kinds & kKindCount[kindIndex(AccessKind::Write)]) != 0) slotDirty_[m.slot] = 1;
+        m.kinds = 0;
+    }
+    sequence_ = start + count;
+}
+
+void Mmu::decideRuns() {
+    runsHits_ = onlyBasePages_ && config_.pageReplacement != PageReplacementKind::Opt && futureSize_ == 0 &&
+                (tlbTopology_.firstData != Topology::kMemory || tlbTopology_.firstInstruction != Topology::kMemory);
+    for (const std::uint32_t t : {tlbTopology_.firstData, tlbTopology_.firstInstruction})
+        if (t != Topology::kMemory && tlbs_[t].lru_ == nullptr) runsHits_ = false;  // lru only: see settleRun
 }
 
 void Mmu::recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse) {

@@ -94,7 +94,8 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
 }
 
 // flatten: Mmu::translateHit is inlined at both of its calls (as a call per access it cost about 20
-// instructions a reference: callgrind, bench-like matmul with translation).
+// instructions a reference: callgrind, bench-like matmul with translation), and Mmu::translateRun's
+// loop too.
 [[gnu::flatten]] void Simulator::access(std::span<const Access> block) {
     const std::uint64_t before = references_;
     if (before == 0 && !block.empty() && block.front().process == process_) markSeen(process_);
@@ -139,7 +140,9 @@ void Simulator::translateAndAccess(std::span<const Access> block, std::uint64_t 
         if (used != 0) flush();
     };
     std::uint8_t process = process_;  // a local: the loop's stores cannot change it behind the compiler's back
-    for (const Access& a : block) {
+    // One reference the fast paths leave: a process switch, a first-TLB hit the memo does not know,
+    // a TLB miss, a page crossing.
+    auto one = [&](const Access& a) {
         if (a.process != process) [[unlikely]] {
             flushPending();
             switchProcess(a.process, before + static_cast<std::uint64_t>(&a - block.data()));
@@ -151,7 +154,7 @@ void Simulator::translateAndAccess(std::span<const Access> block, std::uint64_t 
             out = a;  // one 16-byte copy, then the physical address
             out.address = pa;
             if (used == kPhysical) flush();
-            continue;
+            return;
         }
         forEachPiece(*mmu_, a, [&](std::uint64_t va, std::uint64_t piece) {
             if (!mmu_->translateHit(va, a.kind, pa)) {
@@ -166,6 +169,22 @@ void Simulator::translateAndAccess(std::span<const Access> block, std::uint64_t 
             physical[used++] = Access{pa, static_cast<std::uint32_t>(piece), a.kind, a.site, a.process};
             if (used == kPhysical) flush();
         });
+    };
+    if (mmu_->runsHits()) {
+        // Runs of first-TLB hits on pages the memo knows go through Mmu::translateRun, straight into
+        // the queue; each reference a run leaves takes the path above, then the next run starts.
+        std::size_t i = 0;
+        while (i < block.size()) {
+            const std::size_t room = std::min(kPhysical - used, block.size() - i);
+            const std::size_t n = mmu_->translateRun(block.subspan(i, room), physical + used);
+            used += n;
+            i += n;
+            if (used == kPhysical) flush();
+            if (n == room) continue;
+            one(block[i++]);
+        }
+    } else {
+        for (const Access& a : block) one(a);
     }
     flush();
 }

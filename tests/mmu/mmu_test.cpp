@@ -198,6 +198,76 @@ TEST_CASE("mmu: references split at page boundaries, a copy is a snapshot") {
     CHECK(replay.sameState(s));
 }
 
+TEST_CASE("mmu: a run of TLB hits in one block leaves the LRU order of its pages' last references") {
+    // One 2-entry, 2-way DTLB (one set) and 2 frames, both lru. Pages A, B, C (16, 32, 48).
+    // Block 1: A B A B. A and B fault into frames 0 and 1 (2 DTLB misses); the second A and B hit
+    // and the memo of first-TLB hits learns them. Block 2: A B A C B A. Its first three references
+    // are one run of hits (Mmu::translateRun); their last references are B, then A, so B is least
+    // recently used in the DTLB set and among the pages. C misses: page fault, B's frame 1 is the
+    // victim (B leaves the DTLB too), C takes it and B's way. B misses: a major fault; between A
+    // (last at reference 3) and C (4) the victim is A's frame 0. A misses: a major fault evicting C
+    // (frame 1). Totals: 10 DTLB accesses, 5 misses; 5 page faults, 2 of them major; B in frame 0,
+    // A in frame 1. (Touching the pages in the order of their first references, A then B, would
+    // evict A for C instead: 4 misses, 4 faults.)
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 2, PageReplacementKind::Lru);
+    c.tlbs = {tlbCfg("DTLB", 2, 2)};
+    const std::uint64_t a = 16 * kPage + 8, b = 32 * kPage + 8, cc = 48 * kPage + 8;
+    const std::vector<Access> block1 = {R(a), R(b), R(a), R(b)};
+    const std::vector<Access> block2 = {R(a), R(b), R(a), R(cc), R(b), R(a)};
+    Simulator s(c);
+    REQUIRE(s.mmu()->runsHits());
+    s.access(block1);
+    CHECK(tlbMisses(s, 0) == 2);
+    s.access(block2);
+    const Mmu& m = *s.mmu();
+    CHECK(m.tlbs()[0].stats().accesses() == 10);
+    CHECK(tlbMisses(s, 0) == 5);
+    CHECK(m.stats().pageFaults == 5);
+    CHECK(m.stats().majorFaults == 2);
+    CHECK(m.physicalAddress(b) == 0 * kPage + 8);
+    CHECK(m.physicalAddress(a) == 1 * kPage + 8);
+    CHECK_FALSE(m.physicalAddress(cc).has_value());
+    // The same references one at a time (no run is longer than one reference): the same state.
+    Simulator one(c);
+    for (const auto* block : {&block1, &block2})
+        for (const Access& x : *block) one.access(x);
+    CHECK(one.sameState(s));
+}
+
+TEST_CASE("mmu: runs of TLB hits count reads, writes and fetches on their own side and set dirty bits") {
+    // Split first TLBs (ITLB, DTLB), 4 frames, lru. Block 1 faults the three pages in and lets the
+    // memo learn them: the fetch of page 1 on the ITLB, the read of page 2 and the write of page 3
+    // on the DTLB. Block 2 (one run: every page known) reads page 2 four times, writes page 2
+    // once, writes page 3 twice and fetches page 1 three times: the DTLB counts 4 + 1 + 2 more
+    // accesses (block 1 gave it 2 reads and 2 writes: 6 reads and 5 writes in all), the ITLB 3 more
+    // fetches (5 in all), no new misses; pages 2 and 3 are dirty, page 1 is not.
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 4, PageReplacementKind::Lru);
+    TlbConfig itlb = tlbCfg("ITLB", 4, 4), dtlb = tlbCfg("DTLB", 4, 4);
+    itlb.holds = Holds::Instructions;
+    dtlb.holds = Holds::Data;
+    c.tlbs = {itlb, dtlb};
+    auto fetch = [](std::uint64_t address) { return Access{address, 4, AccessKind::Fetch}; };
+    const std::uint64_t p1 = 1 * kPage, p2 = 2 * kPage, p3 = 3 * kPage;
+    Simulator s(c);
+    REQUIRE(s.mmu()->runsHits());
+    s.access(std::vector<Access>{fetch(p1), R(p2), W(p3), fetch(p1 + 4), R(p2 + 4), W(p3 + 4)});
+    s.access(std::vector<Access>{R(p2), fetch(p1), R(p2 + 64), W(p3), R(p2 + 8), fetch(p1 + 8), W(p2), R(p2),
+                                 W(p3 + 100), fetch(p1)});
+    const Mmu& m = *s.mmu();
+    const CacheStats& is = m.tlbs()[0].stats();
+    const CacheStats& ds = m.tlbs()[1].stats();
+    CHECK(is.accessesByKind[kindIndex(AccessKind::Fetch)] == 2 + 3);
+    CHECK(is.accesses() == 5);
+    CHECK(ds.accessesByKind[kindIndex(AccessKind::Read)] == 2 + 4);
+    CHECK(ds.accessesByKind[kindIndex(AccessKind::Write)] == 2 + 3);
+    CHECK(ds.accesses() == 11);
+    CHECK(is.misses() == 1);
+    CHECK(ds.misses() == 2);
+    const std::vector<ResidentPageView> pages = m.residentPages();
+    REQUIRE(pages.size() == 3);
+    for (const ResidentPageView& p : pages) CHECK(p.dirty == (p.virtualPageNumber != 1));
+}
+
 TEST_CASE("simulator: without an mmu it is the hierarchy alone") {
     const SimConfig c = simCfg({cacheCfg("L1", 4096, 64, 4)});
     Simulator s(c);

@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <optional>
+#include <random>
+#include <span>
 #include <string>
 
 #include "cachescope/config/config.hpp"
@@ -113,6 +115,54 @@ TEST_CASE("mmu differential: an engine snapshot taken mid-trace replays identica
         CHECK(firstMmuDifference(mc.config, countersOfEngine(s), mmuCountersOf(ref)).empty());
         CHECK(firstMmuDifference(mc.config, countersOfEngine(copy), mmuCountersOf(ref)).empty());
     }
+}
+
+// The TLB-hit fast path (Mmu::translateRun) defers a run's bookkeeping to its end and applies it
+// once per page, in the order of each page's last reference: a trace simulated in blocks of random
+// sizes must leave every counter as the reference model does (one access at a time), and exactly
+// the state, views included, of the engine fed one access at a time (where every run is one access
+// long). Every first TLB is made lru in half of the cases, so the fast path is taken there.
+TEST_CASE("mmu differential: traces simulated in blocks of random sizes, against the reference and one access at a time") {
+    std::uint64_t withRuns = 0, checked = 0;
+    for (std::uint64_t seed = 12'000'000; seed < 12'000'300; ++seed) {
+        CAPTURE(seed);
+        MmuCase mc = seed % 3 == 2 ? makeProcessCase(seed) : makeMmuCase(seed);
+        if (seed % 2 == 0)
+            for (cs::TlbConfig& t : mc.config.tlbs) t.replacement = "lru";
+        std::mt19937_64 rng(seed);
+        cs::Simulator blocks(mc.config), single(mc.config);
+        ReferenceModel ref(mc.config);
+        withRuns += blocks.mmu() != nullptr && blocks.mmu()->runsHits();
+        try {
+            for (std::size_t i = 0; i < mc.trace.size();) {
+                const std::size_t n = std::min<std::size_t>(mc.trace.size() - i, 1 + rng() % 200);
+                blocks.access(std::span<const cs::Access>(mc.trace.data() + i, n));
+                for (std::size_t j = i; j < i + n; ++j) {
+                    single.access(mc.trace[j]);
+                    ref.access(mc.trace[j]);
+                }
+                i += n;
+                REQUIRE(blocks.sameState(single));
+            }
+        } catch (const cs::Error& e) {
+            FAIL(std::string(e.what()) << "\n" << describeMmuConfig(mc.config));
+        }
+        REQUIRE(firstMmuDifference(mc.config, countersOfEngine(blocks), mmuCountersOf(ref)) == "");
+        if (const cs::Mmu* m = blocks.mmu()) {
+            const cs::Mmu& o = *single.mmu();
+            for (std::uint32_t t = 0; t < m->tlbs().size(); ++t) {
+                CHECK(m->tlbEntries(t) == o.tlbEntries(t));
+                for (std::uint32_t set = 0; set < m->tlbs()[t].sets(); ++set)
+                    CHECK(m->tlbs()[t].inspectSet(set) == o.tlbs()[t].inspectSet(set));
+            }
+            CHECK(m->residentPages() == o.residentPages());
+            CHECK(m->pageReplacer().evictionOrder() == o.pageReplacer().evictionOrder());
+            CHECK(m->nextVictimFrame() == o.nextVictimFrame());
+        }
+        ++checked;
+    }
+    CHECK(checked == 300);
+    CHECK(withRuns >= 50);  // the fast path was there to be tested (in about a third of the cases)
 }
 
 // Found by the random cases (seed 10000002): a walk cache whose level is at or below a huge page's

@@ -8,6 +8,7 @@
 // maps and arrays indexed by dense slots (page_replacement.hpp), never in arrays sized by
 // physical_memory; the OPT future is shared between copies, not copied.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -107,22 +108,39 @@ public:
     std::uint64_t translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPort& caches);
     /// The same for a piece within one base page when the first TLB on the kind's side hits: no
     /// walk, nothing sent to the caches. Returns false (having changed nothing) otherwise: call
-    /// translate() then. Inline: it runs for nearly every access.
+    /// translate() then. Inline: it runs for every access that translateRun leaves.
     bool translateHit(std::uint64_t va, AccessKind kind, std::uint64_t& pa) {
         const std::uint32_t t = kind == AccessKind::Fetch ? tlbTopology_.firstInstruction : tlbTopology_.firstData;
         if (t == Topology::kMemory || !onlyBasePages_ || (va >> vbitsShift_) >> 1 != 0) return false;
         Cache& tlb = tlbs_[t];
-        // The memo holds pages of the running process only (a context switch clears it), so it is
-        // keyed by the page number alone; the TLB lookup behind it uses the full key (keyOf).
-        const std::uint64_t key = va >> pageShift_;
-        HitMemo& m = memo_[key & (kMemoEntries - 1)];
-        if ((m.key != key || m.tlb != t) && !lookUpFirstTlb(t, key, m)) return false;
+        const std::uint64_t key = memoKey(va >> pageShift_, kind);
+        HitMemo* m = findMemo(key);
+        if (m == nullptr && (m = lookUpFirstTlb(t, key)) == nullptr) return false;
+        m->lastUse = ++sequence_;
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
-        tlb.touch(m.set, m.way);
-        replacer_->accessSlotInline(m.slot, nextUse());
-        if (kind == AccessKind::Write) slotDirty_[m.slot] = 1;
-        pa = m.base | (va & pageMask_);
+        tlb.touch(m->set, m->way);
+        replacer_->accessSlotInline(m->slot, nextUse());
+        if (kind == AccessKind::Write) slotDirty_[m->slot] = 1;
+        pa = va + m->delta;
         return true;
+    }
+    /// True if translateRun may be used: only base pages, every first TLB (instruction and data
+    /// side) lru, page replacement not opt and no OPT future. Otherwise every reference goes
+    /// through translateHit / translate.
+    bool runsHits() const { return runsHits_; }
+    /// The TLB-hit path for a run of references (docs/performance.md, "Translation and analyses"):
+    /// translates block[0], block[1], ... into out[0], out[1], ... (each a copy with the physical
+    /// address) while each lies within one base page, is of the running process and its page is
+    /// one the memo of recent first-TLB hits knows (so the first TLB hits); returns how many. The
+    /// first reference it leaves needs translateHit / translate (or a process switch).
+    /// The run changes exactly what that many translateHit calls would: TLB access counters by
+    /// kind, the LRU order of each first TLB's sets, the page replacer's order or reference bits,
+    /// dirty bits. It does so once per page at the end of the run, in the order of each page's
+    /// last reference (for lru that is the order one reference at a time leaves), so nothing is
+    /// pending when it returns. Requires runsHits() and no observer.
+    std::size_t translateRun(std::span<const Access> block, Access* out) {
+        return tlbTopology_.firstInstruction == tlbTopology_.firstData ? translateRunImpl<false>(block, out)
+                                                                       : translateRunImpl<true>(block, out);
     }
     /// The key that identifies `va`'s page in `process` (its TLB key): pieces with equal keys touch
     /// the same page.
@@ -163,6 +181,7 @@ public:
         futureData_ = future_ ? future_->data() : nullptr;
         futureSize_ = future_ ? future_->size() : 0;
         piece_ = 0;
+        decideRuns();
     }
     /// From the page keys of every piece in order: the index of the next piece with the same key, or
     /// PageReplacer::kNever.
@@ -271,24 +290,77 @@ private:
     };
     /// A page translateHit found in a first TLB, remembered so the next hit on it skips the TLB's
     /// set scan: valid while that TLB way holds the page, so a TLB fill or invalidation of a way
-    /// forgets what was remembered of it (forgetWay). Direct-mapped by the page number's low bits:
-    /// the few pages a loop nest walks at once (A, B and C of a matmul) each keep their entry.
+    /// forgets what was remembered of it (forgetWay). kMemoEntries entries in pairs, a pair chosen
+    /// by a multiplicative hash of the key (the pages a loop nest walks at once, A, B and C of a
+    /// matmul, rarely share one), the older of the two replaced.
     struct HitMemo {
-        std::uint64_t key = ~std::uint64_t{0};  // the page number (of the running process); never ~0
-        std::uint64_t base = 0;
+        std::uint64_t key = kNoMemoKey;  // memoKey of the page (of the running process)
+        std::uint64_t delta = 0;         // physical base - virtual base of the page (mod 2^64): pa = va + delta
+        std::uint64_t lastUse = 0;       // sequence_ at its last reference
+        std::uint64_t kinds = 0;         // translateRun: kKindCount of the kinds referenced in the run, ORed
         std::uint32_t tlb = 0;
         std::uint32_t set = 0;
         std::uint32_t way = 0;
         std::uint32_t slot = PageReplacer::kNoSlot;
     };
-    static constexpr std::size_t kMemoEntries = 8;
+    static constexpr std::uint64_t kNoMemoKey = ~std::uint64_t{0};  // never a memoKey (page numbers < 2^63)
+    static constexpr std::size_t kMemoEntries = 32;
+    /// The memo's key of a page: its number (in the running process), then a bit for the side
+    /// (1: the instruction side) when the two sides have different first TLBs.
+    std::uint64_t memoKey(std::uint64_t pageNumber, AccessKind kind) const {
+        return (pageNumber << 1) | std::uint64_t{splitSides_ && kind == AccessKind::Fetch};
+    }
+    /// The first entry of the pair that may hold `key`.
+    static std::size_t memoPair(std::uint64_t key) { return ((key * 0x9E3779B97F4A7C15ull) >> 60) << 1; }
+    HitMemo* findMemo(std::uint64_t key) {
+        HitMemo* m = &memo_[memoPair(key)];
+        return m[0].key == key ? m : m[1].key == key ? m + 1 : nullptr;
+    }
     void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way) {
         for (HitMemo& m : memo_)
-            if (m.tlb == t && m.set == set && m.way == way) m.key = HitMemo{}.key;
+            if (m.tlb == t && m.set == set && m.way == way) m.key = kNoMemoKey;
     }
     /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
-    /// `m` and returns true. Out of line, so translateHit stays small enough to inline.
-    [[gnu::noinline]] bool lookUpFirstTlb(std::uint32_t t, std::uint64_t pageNumber, HitMemo& m);
+    /// the memo and returns its entry; nullptr on a miss. Out of line, so translateHit stays small
+    /// enough to inline.
+    [[gnu::noinline]] HitMemo* lookUpFirstTlb(std::uint32_t t, std::uint64_t memoKey);
+    /// translateRun's references counted by kind in one word: 21 bits a kind (a run is shorter
+    /// than 2^21 references), reads lowest, then writes, then fetches.
+    static constexpr unsigned kKindBits = 21;
+    static constexpr std::size_t kMaxRun = (std::size_t{1} << kKindBits) - 1;
+    static constexpr std::array<std::uint64_t, 3> kKindCount{1, std::uint64_t{1} << kKindBits,
+                                                             std::uint64_t{1} << (2 * kKindBits)};
+    template <bool kSplit>
+    std::size_t translateRunImpl(std::span<const Access> block, Access* out) {
+        const std::size_t n = std::min(block.size(), kMaxRun);
+        const std::uint64_t start = sequence_;
+        const std::uint8_t process = process_;
+        const unsigned shift = pageShift_;
+        HitMemo* const memo = memo_.data();
+        std::uint64_t counts = 0;
+        std::size_t i = 0;
+        for (; i < n; ++i) {
+            const Access& a = block[i];
+            const std::uint64_t va = a.address;
+            if (a.process != process || ((va ^ (va + (a.size - 1))) >> shift) != 0) break;
+            std::uint64_t key = (va >> shift) << 1;  // memoKey
+            if constexpr (kSplit) key |= std::uint64_t{a.kind == AccessKind::Fetch};
+            HitMemo* m = memo + memoPair(key);
+            if (m->key != key && (++m)->key != key) break;
+            const std::uint64_t k = kKindCount[kindIndex(a.kind)];
+            counts += k;
+            m->kinds |= k;
+            m->lastUse = start + i + 1;
+            out[i] = a;
+            out[i].address = va + m->delta;
+        }
+        if (i != 0) settleRun(start, i, counts);
+        return i;
+    }
+    /// The end of translateRun: what its `count` references changed, applied (see translateRun).
+    void settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts);
+    /// runsHits_ from the config, the TLBs' policies and the future.
+    void decideRuns();
     struct PageSize {
         unsigned shift = 12;
         std::uint32_t leafLevel = 0;
@@ -352,7 +424,10 @@ private:
     std::vector<Cache> tlbs_;
     std::vector<std::uint8_t> tlbAsid_;              // per TLB: entries kept across context switches
     std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
-    std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit)
+    std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit, translateRun)
+    std::uint64_t sequence_ = 0;                     // memo references so far (HitMemo::lastUse)
+    bool splitSides_ = false;                        // the two sides have different first TLBs (memoKey)
+    bool runsHits_ = false;                          // runsHits()
     std::vector<Cache> walkCaches_;
     Topology tlbTopology_;
     MmuStats stats_;
