@@ -326,9 +326,11 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     m.reader = openSource(m.source);
     m.format = m.reader->format();
     m.meta = m.reader->metadata();
-    // A --mix: each source's regions are its process's (protection and segmentation). Copied now:
-    // a seekable session lets the reader go below. (setRegions keeps no pointer.)
-    std::vector<std::optional<TraceMetadata>> processMeta(m.reader->describedProcesses() > 1 ? m.reader->describedProcesses() : 0);
+    // A --mix: each source's regions are its process's (protection, segmentation, mapped files);
+    // a mix of one source has no metadata of its own either. Copied now: a seekable session lets
+    // the reader go below. (setRegions keeps no pointer.)
+    const bool perProcess = m.reader->describedProcesses() > 1 || m.meta == nullptr;
+    std::vector<std::optional<TraceMetadata>> processMeta(perProcess ? m.reader->describedProcesses() : 0);
     for (std::uint32_t p = 0; p < processMeta.size(); ++p)
         if (const TraceMetadata* pm = m.reader->processMetadata(p)) processMeta[p] = *pm;
     if (m.options.seekable) {  // encode the whole source once; the reader (a kernel's thread) ends here

@@ -222,6 +222,10 @@ TEST_CASE("page cache: a dataloader mixed with itself shares the dataset file") 
     CHECK(one.fileMajorFaults == 2);
     CHECK(one.minorFaults == 15);
     CHECK(oneMappings == 1);
+    // A --mix of one source is that source as process 0: its file is mapped as when run alone.
+    const auto [alone, aloneMappings] = run(SourceSpec::mixOf({item}, 100));
+    CHECK(aloneMappings == 1);
+    CHECK(alone == one);
     const auto [two, twoMappings] = run(SourceSpec::mixOf({item, item}, 100));
     CHECK(twoMappings == 2);
     CHECK(two.fileMajorFaults == 2);
