@@ -51,15 +51,18 @@ void FreeBlockTree::shrank(std::uint64_t oldSize) {
     largest_ = m;
 }
 
-void FreeBlockTree::splitChunk(std::size_t p) {
-    std::uint32_t q;
-    if (!spare_.empty()) {
-        q = spare_.back();
-        spare_.pop_back();
-    } else {
-        q = static_cast<std::uint32_t>(chunks_.size());
+std::uint32_t FreeBlockTree::newChunk() {
+    if (spare_.empty()) {
         chunks_.emplace_back();
+        return static_cast<std::uint32_t>(chunks_.size() - 1);
     }
+    const std::uint32_t q = spare_.back();
+    spare_.pop_back();
+    return q;
+}
+
+void FreeBlockTree::splitChunk(std::size_t p) {
+    const std::uint32_t q = newChunk();
     const std::uint32_t keep = n_[p] / 2, move = n_[p] - keep;
     const Chunk& from = chunks_[id_[p]];
     Chunk& to = chunks_[q];
@@ -101,14 +104,7 @@ void FreeBlockTree::insert(std::uint64_t address, std::uint64_t size) {
     ++blocks_;
     if (size > largest_) largest_ = size;
     if (id_.empty()) {
-        std::uint32_t q;
-        if (!spare_.empty()) {
-            q = spare_.back();
-            spare_.pop_back();
-        } else {
-            q = static_cast<std::uint32_t>(chunks_.size());
-            chunks_.emplace_back();
-        }
+        const std::uint32_t q = newChunk();
         chunks_[q].address[0] = address;
         chunks_[q].size[0] = size;
         id_.push_back(q);

@@ -125,6 +125,7 @@ private:
     Block at(Pos p) const { return {chunks_[id_[p.chunk]].address[p.index], chunks_[id_[p.chunk]].size[p.index]}; }
     void setAt(Pos p, std::uint64_t newAddress, std::uint64_t newSize);
     void eraseAt(Pos p);
+    std::uint32_t newChunk();  // a chunk slot for the directory: a spare one, else a new one
     void splitChunk(std::size_t p);
     void mergeInto(std::size_t p);  // chunk p + 1's blocks move to chunk p, which must hold them
     void dropChunk(std::size_t p);
