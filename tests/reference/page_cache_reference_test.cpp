@@ -14,6 +14,29 @@
 using namespace cachescope;
 using namespace cachescope::test;
 
+namespace {
+
+/// The Mmu's counters and page-cache state against the reference model's, after a random trace.
+void checkCounters(const Simulator& sim, const ReferencePageCache& ref) {
+    const MmuStats& s = sim.mmu()->stats();
+    const RefCounts& r = ref.counts();
+    CHECK(s.pageFaults == r.faults);
+    CHECK(s.minorFaults == r.minor);
+    CHECK(s.majorFaults == r.swapIns);
+    CHECK(s.fileMajorFaults == r.fileMajor);
+    CHECK(s.readaheadPagesRead == r.readaheadRead);
+    CHECK(s.readaheadPagesUsed == r.readaheadUsed);
+    CHECK(s.readaheadPagesWasted == r.readaheadWasted);
+    CHECK(s.pageCacheEvictions == r.pageCacheEvictions);
+    CHECK(s.fileWritebacks == r.fileWritebacks);
+    CHECK(s.msyncWritebacks == r.msyncWritebacks);
+    CHECK(s.pagesWrittenOut == r.anonWrittenOut);
+    CHECK(sim.mmu()->pageCache().pages() == ref.filePagesCached());
+    CHECK(sim.mmu()->dirtyFilePages() == ref.dirtyFilePages());
+}
+
+}  // namespace
+
 TEST_CASE("page cache reference: the Mmu agrees with a naive model on random traces") {
     constexpr std::uint64_t kPage = 4096;
     // Virtual pages: file 0 (6 pages) at 0x10000; file 0 again from its page 2 (4 pages) at
@@ -53,20 +76,7 @@ TEST_CASE("page cache reference: the Mmu agrees with a naive model on random tra
             sim.access(Access{vpage * kPage + 8 * (rng.next() % 512), 4, write ? AccessKind::Write : AccessKind::Read, 0});
             ref.touch(vpage, write);
         }
-        const MmuStats& s = sim.mmu()->stats();
-        const RefCounts& r = ref.counts();
-        CHECK(s.pageFaults == r.faults);
-        CHECK(s.minorFaults == r.minor);
-        CHECK(s.majorFaults == r.swapIns);
-        CHECK(s.fileMajorFaults == r.fileMajor);
-        CHECK(s.readaheadPagesRead == r.readaheadRead);
-        CHECK(s.readaheadPagesUsed == r.readaheadUsed);
-        CHECK(s.readaheadPagesWasted == r.readaheadWasted);
-        CHECK(s.pageCacheEvictions == r.pageCacheEvictions);
-        CHECK(s.fileWritebacks == r.fileWritebacks);
-        CHECK(s.pagesWrittenOut == r.anonWrittenOut);
-        CHECK(sim.mmu()->pageCache().pages() == ref.filePagesCached());
-        CHECK(sim.mmu()->dirtyFilePages() == ref.dirtyFilePages());
+        checkCounters(sim, ref);
         for (const std::uint64_t vpage : pool) {
             const std::optional<std::uint64_t> pa = sim.mmu()->physicalAddress(vpage * kPage);
             const std::optional<std::uint32_t> frame = ref.frameOf(vpage);
@@ -122,21 +132,7 @@ TEST_CASE("page cache reference: two processes sharing files, with msyncs, agree
             sim.access(Access{va + 8 * (rng.next() % 512), 4, write ? AccessKind::Write : AccessKind::Read, 0, process});
             ref.touch(vpage, write);
         }
-        const MmuStats& s = sim.mmu()->stats();
-        const RefCounts& r = ref.counts();
-        CHECK(s.pageFaults == r.faults);
-        CHECK(s.minorFaults == r.minor);
-        CHECK(s.majorFaults == r.swapIns);
-        CHECK(s.fileMajorFaults == r.fileMajor);
-        CHECK(s.readaheadPagesRead == r.readaheadRead);
-        CHECK(s.readaheadPagesUsed == r.readaheadUsed);
-        CHECK(s.readaheadPagesWasted == r.readaheadWasted);
-        CHECK(s.pageCacheEvictions == r.pageCacheEvictions);
-        CHECK(s.fileWritebacks == r.fileWritebacks);
-        CHECK(s.msyncWritebacks == r.msyncWritebacks);
-        CHECK(s.pagesWrittenOut == r.anonWrittenOut);
-        CHECK(sim.mmu()->pageCache().pages() == ref.filePagesCached());
-        CHECK(sim.mmu()->dirtyFilePages() == ref.dirtyFilePages());
+        checkCounters(sim, ref);
         for (const std::uint64_t vpage : pool) {
             const auto process = static_cast<std::uint8_t>(vpage >> 40);
             const std::optional<std::uint64_t> pa = sim.mmu()->physicalAddress((vpage & (kP1 - 1)) * kPage, process);
