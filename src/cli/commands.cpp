@@ -159,10 +159,6 @@ RunSummary simulateSource(const RunArgs& args, const SimConfig& config) {
     ShardPlan plan;
     if (args.threads != 1) {
         plan = planShards(config, args.threads);
-        if (!source.mix.empty() && plan.shards > 1) {  // per-process rows need the turns in trace order
-            plan.shards = 1;
-            plan.reason = "--mix charges each process's turns in trace order, which shards would split";
-        }
         threads = ThreadsSummary{std::max(1u, args.threads == 0 ? std::thread::hardware_concurrency() : args.threads),
                                  plan.shards, plan.reason};
         const char* observer = args.classify      ? "--classify compares every miss with one fully associative shadow of "

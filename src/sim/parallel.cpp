@@ -256,6 +256,10 @@ struct ParallelSimulator::Impl {
     std::vector<Simulator> shares;
     std::uint32_t sites = 0;  // attribution slots of siteReferences (0 = off)
     std::uint64_t references = 0;
+    // The processes of the whole stream (Simulator::setProcessCounts): no share sees every turn.
+    std::array<std::uint64_t, 256> processReferences{};
+    std::uint64_t contextSwitches = 0;
+    std::uint8_t process = 0;  // of the last reference (the run starts in process 0)
 
     struct Lane {
         Chunk open;                       // being filled by the split pass
@@ -349,6 +353,11 @@ struct ParallelSimulator::Impl {
             rethrow();
         }
         references += block.size();
+        for (const Access& a : block) {
+            ++processReferences[a.process];
+            contextSwitches += a.process != process;
+            process = a.process;
+        }
         for (const Access& a : block)
             splitter.split(a, [this](std::uint32_t s, const Access& piece, bool continuation) {
                 Access* slot = next[s];
@@ -424,6 +433,7 @@ Simulator ParallelSimulator::merged() const {
         whole.addShare(share, share.references() - lane.continuations, sites);
     }
     assert(whole.references() == m.references);
+    whole.setProcessCounts(m.processReferences, m.contextSwitches, m.process);
     return whole;
 }
 

@@ -367,6 +367,27 @@ void Simulator::addShare(const Simulator& share, std::uint64_t references,
     for (std::size_t i = 0; i < siteReferences_.size(); ++i)
         siteReferences_[i] += siteReferences[i] - share.hierarchy_.attributedReferences(static_cast<std::uint32_t>(i));
     hierarchy_.addShare(share.hierarchy_, references);
+    // Each miss happened in one share, in the process of the reference that missed.
+    for (const ProcessStats& row : share.processStats()) {
+        if (row.process >= processRows_.size()) processRows_.resize(std::size_t{row.process} + 1);
+        ProcessStats& sum = processRows_[row.process];
+        sum.cacheMisses.resize(row.cacheMisses.size(), 0);
+        for (std::size_t c = 0; c < row.cacheMisses.size(); ++c) sum.cacheMisses[c] += row.cacheMisses[c];
+    }
+}
+
+void Simulator::setProcessCounts(std::span<const std::uint64_t> referencesByProcess, std::uint64_t contextSwitches,
+                                 std::uint8_t last) {
+    assert(!mmu_ && !segmentation_);
+    if (referencesByProcess.size() > processRows_.size()) processRows_.resize(referencesByProcess.size());
+    processSeen_.assign(processRows_.size(), 0);
+    for (std::size_t p = 0; p < referencesByProcess.size(); ++p) {
+        processRows_[p].references = referencesByProcess[p];
+        processSeen_[p] = referencesByProcess[p] != 0;
+    }
+    contextSwitches_ = contextSwitches;
+    process_ = last;
+    mark_ = countersNow();  // every turn is closed: processStats() adds nothing to the last one
 }
 
 bool Simulator::sameState(const Simulator& other) const {

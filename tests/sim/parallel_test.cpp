@@ -1,7 +1,8 @@
 // Exact parallel simulation (sim/parallel.hpp): which configs split and by which bits (worked by
 // hand), a line-crossing reference split between shards (counted by hand), and bit-identical
 // counters against the sequential Simulator on random configs and traces: every counter of every
-// cache, memory, references, attribution by site, the end-of-run flush, for 2, 4 and 8 shards.
+// cache, memory, references, attribution by site, the end-of-run flush, the per-process rows and
+// context switches, for 2, 4 and 8 shards.
 
 #include <doctest/doctest.h>
 
@@ -93,6 +94,11 @@ void checkIdentical(const SimConfig& config, const std::vector<Access>& trace, s
     CHECK(pf.dirtyLines == sf.dirtyLines);
     CHECK(pf.writebacks == sf.writebacks);
     CHECK(pf.memoryWrites == sf.memoryWrites);
+    // Processes: the switches and each process's references and misses of every cache.
+    CHECK(merged.contextSwitches() == seq.contextSwitches());
+    CHECK(merged.processCount() == seq.processCount());
+    CHECK(merged.process() == seq.process());
+    CHECK(merged.processStats() == seq.processStats());
 }
 
 // ---- random configs with many sets, line sizes that differ between levels, every per-set policy --
@@ -151,8 +157,13 @@ SimConfig randomConfig(Rng& r) {
 }
 
 /// `n` accesses over a few times the largest cache, with reuse, sweeps, and unaligned references
-/// of up to 300 bytes (many cross lines and shard boundaries); sites 0..6.
+/// of up to 300 bytes (many cross lines and shard boundaries); sites 0..6; in one trace of two,
+/// turns of 1 to 200 references of processes 0..3 (a process may follow itself).
 std::vector<Access> randomTrace(Rng& r, const SimConfig& config, std::size_t n) {
+    Rng turns(r());
+    const bool processes = turns() % 2 == 0;
+    std::uint8_t process = 0;
+    std::uint64_t turnLeft = 0;
     std::uint64_t largest = 0;
     for (const CacheConfig& c : config.caches) largest = std::max(largest, c.size);
     const std::uint64_t range = largest * between(r, 1, 4);
@@ -175,6 +186,14 @@ std::vector<Access> randomTrace(Rng& r, const SimConfig& config, std::size_t n) 
         a.size = between(r, 0, 9) < 7 ? pickOne(r, std::vector<std::uint32_t>{1, 2, 4, 8})
                                       : static_cast<std::uint32_t>(between(r, 1, 300));
         a.site = static_cast<std::uint16_t>(between(r, 0, 6));
+        if (processes) {
+            if (turnLeft == 0) {
+                process = static_cast<std::uint8_t>(between(turns, 0, 3));
+                turnLeft = between(turns, 1, 200);
+            }
+            --turnLeft;
+            a.process = process;
+        }
         trace.push_back(a);
     }
     return trace;
@@ -297,7 +316,7 @@ TEST_CASE("a reference crossing a shard boundary counts once, its lines in both 
 
 TEST_CASE("parallel runs are bit-identical to sequential ones on random configs and traces") {
     Rng r(20261206);
-    std::uint32_t compared = 0, withOpt = 0, crossing = 0;
+    std::uint32_t compared = 0, withOpt = 0, crossing = 0, withProcesses = 0;
     for (int i = 0; i < 60; ++i) {
         const SimConfig config = randomConfig(r);
         const std::vector<Access> trace = randomTrace(r, config, 3000);
@@ -308,6 +327,7 @@ TEST_CASE("parallel runs are bit-identical to sequential ones on random configs 
             ++compared;
         }
         if (most.shards > 1) {
+            withProcesses += std::any_of(trace.begin(), trace.end(), [](const Access& a) { return a.process != 0; });
             for (const CacheConfig& c : config.caches) withOpt += c.replacement == "opt";
             for (const Access& a : trace) crossing += (a.address >> most.shift) != ((a.address + a.size - 1) >> most.shift);
         }
@@ -316,6 +336,7 @@ TEST_CASE("parallel runs are bit-identical to sequential ones on random configs 
     CHECK(compared >= 100);
     CHECK(withOpt >= 5);
     CHECK(crossing >= 1000);
+    CHECK(withProcesses >= 20);
 }
 
 TEST_CASE("parallel runs match sequential ones on the reference model's random cases") {

@@ -100,6 +100,12 @@ public:
     /// simulated a share of the references (Hierarchy::addShare), to this one's, with `references`
     /// CPU references charged to sites by `siteReferences` (empty unless attributing).
     void addShare(const Simulator& share, std::uint64_t references, std::span<const std::uint64_t> siteReferences);
+    /// Sharded runs, after addShare of every share: the process counters of the whole stream, which
+    /// no share knows (each sees a part of every turn), as the split pass counted them: CPU
+    /// references by process id, context switches, the last reference's process. The misses of each
+    /// process are the sums of the shares' rows (addShare).
+    void setProcessCounts(std::span<const std::uint64_t> referencesByProcess, std::uint64_t contextSwitches,
+                          std::uint8_t last);
 
     // ---- OPT: the future, from earlier passes over the same accesses (sim/run.hpp planFutures) ----
     /// True if the config uses OPT anywhere (page replacement, or the policy of a cache, TLB or walk
