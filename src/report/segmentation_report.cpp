@@ -28,19 +28,25 @@ void printSegmentationText(std::ostream& os, const SegmentationSummary& s) {
     }
     // Paging: the regions and their permissions; the segmentation modes add the base (linear or
     // physical) and, for placement, how often each segment was loaded.
+    // With more than one process's table, a first column names the process.
     const bool paging = s.mode == MmuMode::Paging, placed = s.mode == MmuMode::Segmentation;
+    const bool processes = s.segments.back().process != 0;
     std::vector<std::string> header{paging ? "region" : "segment", "start", "limit", "perm"};
+    if (processes) header.insert(header.begin(), "process");
     if (!paging) header.push_back(placed ? "physical base" : "linear base");
     header.push_back("references");
     if (placed) header.push_back("loads");
     std::vector<std::vector<std::string>> rows;
-    for (const SegmentView& v : s.segments) {
+    for (const auto& [process, v] : s.segments) {
         rows.push_back({v.name, hex(v.start), withThousands(v.limit), permText(v.permissions)});
+        if (processes) rows.back().insert(rows.back().begin(), std::to_string(process));
         if (!paging) rows.back().push_back(v.base ? hex(*v.base) : std::string("-"));
         rows.back().push_back(withThousands(v.references));
         if (placed) rows.back().push_back(withThousands(v.loads));
     }
-    printTable(os, TextTable{header, rows});
+    TextTable table{header, rows};
+    if (processes) table.align = {TextTable::Align::Left, TextTable::Align::Left};
+    printTable(os, table);
     if (s.mode == MmuMode::Segmentation) {
         std::uint64_t free = 0, largest = 0;
         os << "holes:";
@@ -94,8 +100,9 @@ nlohmann::ordered_json segmentationJson(const SegmentationSummary& s) {
         j["physical_memory"] = s.physicalMemory;
     }
     nlohmann::ordered_json segments = nlohmann::ordered_json::array();
-    for (const SegmentView& v : s.segments) {
-        nlohmann::ordered_json g{{"name", v.name},
+    for (const auto& [process, v] : s.segments) {
+        nlohmann::ordered_json g{{"process", process},
+                                 {"name", v.name},
                                  {"start", hex(v.start)},
                                  {"limit", v.limit},
                                  {"perm", permissionsString(v.permissions)}};

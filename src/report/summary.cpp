@@ -133,7 +133,8 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
         g.placement = m.segmentPlacement;
         g.physicalMemory = m.physicalMemory;
         g.stats = seg->stats();
-        g.segments = seg->segments(0);
+        for (std::uint32_t process = 0; process < seg->processes(); ++process)
+            for (SegmentView& v : seg->segments(process)) g.segments.push_back({process, std::move(v)});
         g.holes = seg->holes();
         if (metadata != nullptr)
             for (const Site& site : metadata->sites) g.siteNames.push_back(site.name);

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <span>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "cachescope/core/format.hpp"
 #include "cachescope/kernels/kernel.hpp"
 #include "cachescope/mmu/segmentation.hpp"
+#include "cachescope/report/report.hpp"
 #include "cachescope/sim/simulator.hpp"
 #include "cachescope/trace/metadata.hpp"
 #include "cachescope/trace/region_permissions.hpp"
@@ -407,4 +410,47 @@ TEST_CASE("protection: region permissions in the metadata JSON") {
     CHECK_THROWS_WITH_AS(metadataFromJson(bad, "hdr"),
                          "hdr: /regions/0/perm: \"rz\" (expected permissions such as \"r\", \"rw\", \"x\" or \"rwx\")",
                          TraceError);
+}
+
+TEST_CASE("segmentation: the report lists every process's table, with a process column (by hand)") {
+    // 8 KiB, first fit, A 4 KiB (r), D 3 KiB, C 2 KiB, B 1 KiB, E 2 KiB; each process its own table.
+    //   p0 A -> [0, 4K); p0 D -> [4K, 7K); hole [7K, 8K).
+    //   p1 A (4K): 1K free in all: the least recently used, p0's A, is swapped out; p1 A -> [0, 4K).
+    //   p1 B (1K) -> the hole [7K, 8K), filling memory. p0 D again: resident, 2 references.
+    SimConfig config = withMmu(lettered(8, "ADCBE", {4, 3, 2, 1, 2}, SegmentPlacement::First));
+    config.mmu->segments[0].permissions = kPermRead;
+    Simulator sim(config);
+    Access p1a = R(0x10000, 4), p1b = W(0x40010, 4);
+    p1a.process = p1b.process = 1;
+    const std::vector<Access> trace{R(0x10000, 4), R(0x20000, 4), p1a, p1b, R(0x20004, 4)};
+    for (const Access& a : trace) sim.access(std::span<const Access>(&a, 1));
+    const RunSummary s = summarize(sim, RunInfo{});
+    REQUIRE(s.segmentation.has_value());
+    const auto& rows = s.segmentation->segments;
+    REQUIRE(rows.size() == 10);  // five segments for each of the two processes
+    for (std::size_t i = 0; i < rows.size(); ++i) CHECK(rows[i].process == (i < 5 ? 0u : 1u));
+    CHECK_FALSE(rows[0].view.base.has_value());  // p0 A, swapped out
+    CHECK(rows[0].view.loads == 1);
+    CHECK(rows[1].view.base == std::optional<std::uint64_t>(4 * KiB));  // p0 D
+    CHECK(rows[1].view.references == 2);
+    CHECK(rows[5].view.base == std::optional<std::uint64_t>(0));  // p1 A
+    CHECK(rows[8].view.base == std::optional<std::uint64_t>(7 * KiB));  // p1 B
+    CHECK(s.segmentation->stats.swapOuts == 1);
+    CHECK(s.segmentation->stats.placements == 4);
+    std::ostringstream text;
+    printSegmentationText(text, *s.segmentation);
+    CHECK(text.str().find("process  segment") != std::string::npos);
+    CHECK(text.str().find("\n1        B        0x40000  1,024    rw         0x1c00           1      1\n") !=
+          std::string::npos);
+    const auto json = segmentationJson(*s.segmentation);
+    CHECK(json["segments"][8]["process"] == 1);
+    CHECK(json["segments"][8]["base"] == "0x1c00");
+
+    // One process: no process column, as before.
+    Simulator one(config);
+    one.access(std::span<const Access>(trace.data(), 2));
+    std::ostringstream single;
+    printSegmentationText(single, *summarize(one, RunInfo{}).segmentation);
+    CHECK(single.str().find("process") == std::string::npos);
+    CHECK(single.str().find("\nsegment    start") != std::string::npos);
 }

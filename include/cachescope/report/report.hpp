@@ -133,7 +133,12 @@ struct SegmentationSummary {
     SegmentPlacement placement = SegmentPlacement::First;
     std::uint64_t physicalMemory = 0;
     SegmentationStats stats;
-    std::vector<SegmentView> segments;            // process 0's table
+    /// Every process's table, by process id (a segment of process P, as Segmentation::segments(P)).
+    struct ProcessSegment {
+        std::uint32_t process = 0;
+        SegmentView view;
+    };
+    std::vector<ProcessSegment> segments;
     std::map<std::uint64_t, std::uint64_t> holes;  // segmentation: free holes, address -> bytes
     std::vector<std::string> siteNames;           // by site id, from the metadata (may be empty)
     /// The statement's name; without metadata "(unknown)" for site 0, else "site N".
