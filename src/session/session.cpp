@@ -23,59 +23,6 @@ namespace {
 
 constexpr std::size_t kBlock = 4096;  // accesses handed to the simulator at once
 
-/// Passes translation events on to several observers, in order (FanOutObserver's twin for the MMU).
-class MmuFanOut final : public MmuObserver {
-public:
-    void add(MmuObserver* o) {
-        if (o != nullptr) observers_.push_back(o);
-    }
-    MmuObserver* collapsed() {
-        if (observers_.size() <= 1) return observers_.empty() ? nullptr : observers_.front();
-        return this;
-    }
-    void onTranslationStart(const TranslationStartEvent& e) override {
-        for (MmuObserver* o : observers_) o->onTranslationStart(e);
-    }
-    void onTlbLookup(const TlbLookupEvent& e) override {
-        for (MmuObserver* o : observers_) o->onTlbLookup(e);
-    }
-    void onTlbFill(const TlbFillEvent& e) override {
-        for (MmuObserver* o : observers_) o->onTlbFill(e);
-    }
-    void onWalkCacheLookup(const WalkCacheEvent& e) override {
-        for (MmuObserver* o : observers_) o->onWalkCacheLookup(e);
-    }
-    void onWalkStep(const WalkStepEvent& e) override {
-        for (MmuObserver* o : observers_) o->onWalkStep(e);
-    }
-    void onPageEvict(const PageEvictEvent& e) override {
-        for (MmuObserver* o : observers_) o->onPageEvict(e);
-    }
-    void onPageFault(const PageFaultEvent& e) override {
-        for (MmuObserver* o : observers_) o->onPageFault(e);
-    }
-    void onTranslationEnd(const TranslationEndEvent& e) override {
-        for (MmuObserver* o : observers_) o->onTranslationEnd(e);
-    }
-    void onSegmentLookup(const SegmentLookupEvent& e) override {
-        for (MmuObserver* o : observers_) o->onSegmentLookup(e);
-    }
-    void onSegmentPlaced(std::uint32_t process, const std::string& name, std::uint64_t base,
-                         std::uint64_t limit) override {
-        for (MmuObserver* o : observers_) o->onSegmentPlaced(process, name, base, limit);
-    }
-    void onSegmentSwappedOut(std::uint32_t process, const std::string& name, std::uint64_t base,
-                             std::uint64_t limit) override {
-        for (MmuObserver* o : observers_) o->onSegmentSwappedOut(process, name, base, limit);
-    }
-    void onCompaction(std::uint64_t bytesMoved) override {
-        for (MmuObserver* o : observers_) o->onCompaction(bytesMoved);
-    }
-
-private:
-    std::vector<MmuObserver*> observers_;
-};
-
 /// Watches for one StopCondition while runUntil() runs (attached only then). `met` turns true
 /// during the reference that causes the event.
 class StopWatcher final : public HierarchyObserver, public MmuObserver {
@@ -184,7 +131,7 @@ struct Session::Impl {
 
     // Observers currently attached: what the run attaches (classifier, user's) plus extras.
     FanOutObserver caches;
-    MmuFanOut translation;
+    MmuFanOutObserver translation;
 
     Impl(SimConfig c, SourceSpec s, SessionOptions o)
         : config(std::move(c)), source(std::move(s)), options(std::move(o)), sim(config) {}
@@ -200,7 +147,7 @@ struct Session::Impl {
         if (!classifierAlone) caches.add(classifier ? &*classifier : nullptr);
         if (user) caches.add(userCaches);
         caches.add(extraCaches);
-        translation = MmuFanOut();
+        translation = MmuFanOutObserver();
         if (user) translation.add(userTranslation);
         translation.add(extraTranslation);
         sim.setObservers(caches.collapsed(), translation.collapsed());

@@ -11,6 +11,7 @@
 
 #include "cachescope/config/config.hpp"
 #include "cachescope/core/error.hpp"
+#include "cachescope/mmu/mmu_observer.hpp"
 #include "cachescope/report/report.hpp"
 #include "cachescope/session/session.hpp"
 #include "cachescope/sim/simulator.hpp"
@@ -313,4 +314,29 @@ TEST_CASE("processes: a virtual address space too wide for a process id is refus
     Simulator s(wide);
     s.access(read(0x1000, 0));
     CHECK_THROWS_AS(s.access(read(0x1000, 1)), Error);
+}
+
+TEST_CASE("processes: MmuFanOutObserver hands every context switch to each observer it holds") {
+    // The worked example's four references switch 0 -> 1 -> 0 -> 1, flushing the one TLB entry each time.
+    struct Switches final : MmuObserver {
+        std::vector<ContextSwitchEvent> seen;
+        void onContextSwitch(const ContextSwitchEvent& e) override { seen.push_back(e); }
+    } first, second;
+    MmuFanOutObserver fan;
+    CHECK(fan.collapsed() == nullptr);
+    fan.add(&first);
+    CHECK(fan.collapsed() == &first);
+    fan.add(&second);
+    CHECK(fan.collapsed() == &fan);
+    Simulator s(teachingConfig(false));
+    s.setObservers(nullptr, fan.collapsed());
+    for (const Access& a : readText("R 0x1000 4\nR 0x1000 4 p1\nR 0x1000 4\nR 0x1000 4 p1\n")) s.access(a);
+    for (const Switches* o : {&first, &second}) {
+        REQUIRE(o->seen.size() == 3);
+        CHECK(o->seen[0].from == 0);
+        CHECK(o->seen[0].to == 1);
+        CHECK(o->seen[1].to == 0);
+        CHECK(o->seen[2].to == 1);
+        for (const ContextSwitchEvent& e : o->seen) CHECK(e.tlbEntriesFlushed == 1);
+    }
 }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cachescope/core/access.hpp"
 #include "cachescope/core/permissions.hpp"
@@ -136,6 +137,66 @@ public:
                                      std::uint64_t /*limit*/) {}
     virtual void onCompaction(std::uint64_t /*bytesMoved*/) {}
     virtual void onContextSwitch(const ContextSwitchEvent&) {}
+};
+
+/// Passes every translation event on to several observers, in the order they were added
+/// (sim/observer.hpp's FanOutObserver's twin for the MMU). Not owning.
+class MmuFanOutObserver final : public MmuObserver {
+public:
+    void add(MmuObserver* o) {
+        if (o != nullptr) observers_.push_back(o);
+    }
+    bool empty() const { return observers_.empty(); }
+    /// What to hand to Simulator::setObservers: nullptr if none was added, the only one if there is
+    /// one, else this.
+    MmuObserver* collapsed() {
+        if (observers_.size() <= 1) return observers_.empty() ? nullptr : observers_.front();
+        return this;
+    }
+    void onTranslationStart(const TranslationStartEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTranslationStart(e);
+    }
+    void onTlbLookup(const TlbLookupEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTlbLookup(e);
+    }
+    void onTlbFill(const TlbFillEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTlbFill(e);
+    }
+    void onWalkCacheLookup(const WalkCacheEvent& e) override {
+        for (MmuObserver* o : observers_) o->onWalkCacheLookup(e);
+    }
+    void onWalkStep(const WalkStepEvent& e) override {
+        for (MmuObserver* o : observers_) o->onWalkStep(e);
+    }
+    void onPageEvict(const PageEvictEvent& e) override {
+        for (MmuObserver* o : observers_) o->onPageEvict(e);
+    }
+    void onPageFault(const PageFaultEvent& e) override {
+        for (MmuObserver* o : observers_) o->onPageFault(e);
+    }
+    void onTranslationEnd(const TranslationEndEvent& e) override {
+        for (MmuObserver* o : observers_) o->onTranslationEnd(e);
+    }
+    void onSegmentLookup(const SegmentLookupEvent& e) override {
+        for (MmuObserver* o : observers_) o->onSegmentLookup(e);
+    }
+    void onSegmentPlaced(std::uint32_t process, const std::string& name, std::uint64_t base,
+                         std::uint64_t limit) override {
+        for (MmuObserver* o : observers_) o->onSegmentPlaced(process, name, base, limit);
+    }
+    void onSegmentSwappedOut(std::uint32_t process, const std::string& name, std::uint64_t base,
+                             std::uint64_t limit) override {
+        for (MmuObserver* o : observers_) o->onSegmentSwappedOut(process, name, base, limit);
+    }
+    void onCompaction(std::uint64_t bytesMoved) override {
+        for (MmuObserver* o : observers_) o->onCompaction(bytesMoved);
+    }
+    void onContextSwitch(const ContextSwitchEvent& e) override {
+        for (MmuObserver* o : observers_) o->onContextSwitch(e);
+    }
+
+private:
+    std::vector<MmuObserver*> observers_;
 };
 
 }  // namespace cachescope
