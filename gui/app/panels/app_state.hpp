@@ -39,6 +39,7 @@ struct CellRect {
 struct AppState : SceneState {
     std::string sourceDir;               // where configs/ lives (presets)
     bool heatLineCounts = false;         // the heat-map panel shows references per address bin so far
+    std::size_t segmentEventsShown = ~std::size_t{0};  // the segments panel's log: events shown last frame
     Quiz quiz;
 
     // Selection: the cache and set the grids focus on (nullopt = follow the last reference).

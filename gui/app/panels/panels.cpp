@@ -566,9 +566,11 @@ void drawTlb(AppState& state) {
         ImGui::TextWrapped("process %u running; context switches %llu, TLB entries flushed %llu", unsigned{sim.process()},
                     static_cast<unsigned long long>(sim.contextSwitches()),
                     static_cast<unsigned long long>(st.tlbEntriesFlushed));
-    if (!mmu->tlbs().empty())
-        ImGui::TextDisabled("TLB cells: %s", processes ? "pN = the entry's process, then its page number"
-                                                       : "page numbers");
+    if (!mmu->tlbs().empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("TLB cells: %s", processes ? "pN = the entry's process, then its page number" : "page numbers");
+        ImGui::PopStyleColor();
+    }
     for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
         const Cache& tlb = mmu->tlbs()[t];
         ImGui::Text("%s  %u entries, %u sets x %u ways, %s%s", tlb.name().c_str(), tlb.sets() * tlb.ways(), tlb.sets(),
@@ -675,17 +677,18 @@ void drawSegments(AppState& state) {
     const SegmentsView& v = *view;
     const SegmentationStats& st = v.stats;
     const bool placing = v.mode == MmuMode::Segmentation;
-    if (placing)
-        ImGui::TextWrapped("mode segmentation, %s-fit placement in %s; placements %llu, swap-outs %llu, compactions %llu "
-                           "(%s bytes moved); faults %llu",
-                           std::string(toString(v.placement)).c_str(), formatSize(v.physicalMemory).c_str(),
+    if (placing) {
+        ImGui::Text("mode segmentation, %s-fit placement in %s", std::string(toString(v.placement)).c_str(),
+                    formatSize(v.physicalMemory).c_str());
+        ImGui::TextWrapped("placements %llu, swap-outs %llu, compactions %llu (%s bytes moved), faults %llu",
                            static_cast<unsigned long long>(st.placements), static_cast<unsigned long long>(st.swapOuts),
                            static_cast<unsigned long long>(st.compactions), withThousands(st.bytesMoved).c_str(),
                            static_cast<unsigned long long>(st.faults));
-    else
+    } else {
         ImGui::TextWrapped("mode %s%s; references checked %llu, faults %llu", std::string(toString(v.mode)).c_str(),
                            v.mode == MmuMode::Paging ? ", protection on" : "", static_cast<unsigned long long>(st.checked),
                            static_cast<unsigned long long>(st.faults));
+    }
     const float fs = ImGui::GetFontSize();
     if (placing && v.physicalMemory > 0) {
         // Physical memory: address to the right, each block as wide as its size.
@@ -792,7 +795,8 @@ void drawSegments(AppState& state) {
                                                                      : okabe_ito::kOrange;
                 ImGui::TextColored(colv(c), "%s", describeSegmentEvent(e).c_str());
             }
-            if (n > 0 && state.player->playing()) ImGui::SetScrollHereY(1.0f);
+            if (n != state.segmentEventsShown) ImGui::SetScrollHereY(1.0f);  // the latest in view after every move
+            state.segmentEventsShown = n;
         }
         ImGui::EndChild();
     }
@@ -1354,7 +1358,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
         {"stats", "Statistics", {ImVec2(d.x * 0.25f, bodyY + 20), ImVec2(d.x * 0.5f, bodyH * 0.7f)}, drawStats},
         {"quiz", "Quiz", {ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7)}, drawQuiz},
         {"tlb", "TLBs and page table", {ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f)}, drawTlb},
-        {"segments", "Segments", {ImVec2(leftW, bodyY + 70), ImVec2(d.x - leftW, bodyH * 0.6f)}, drawSegments},
+        {"segments", "Segments", {ImVec2(leftW, bodyY + 30), ImVec2(d.x - leftW, bodyH - 40)}, drawSegments},
         {"heatmap", "Address heat-map", {ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f)}, drawHeatmap},
         {"compare", "Compare", {ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20)}, drawCompare},
         {"config", "Config editor", {ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f)}, drawConfig},
