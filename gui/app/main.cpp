@@ -3,7 +3,7 @@
 // library's state (gui/model, gui/app/panels).
 //
 //   cachescope-gui                                   the teaching scene (teaching.json, matmul 16 ijk)
-//   cachescope-gui --config FILE (TRACE | --kernel K --param k=v ...)
+//   cachescope-gui --config FILE (TRACE | --kernel K --param k=v ... | --mix SRC --mix SRC ... [--quantum Q])
 //   cachescope-gui --screenshot out.png [--size 1280x800] [--steps N] [--panel NAME] [--script FILE]
 //   cachescope-gui --benchmark-frames N
 //
@@ -169,17 +169,24 @@ int main(int argc, char** argv) {
     CLI::App app{"cachescope-gui: the classroom GUI of cachescope (docs/gui.md)", "cachescope-gui"};
     app.set_version_flag("--version", std::string("cachescope-gui ") + CACHESCOPE_VERSION);
     std::string config, trace, kernel, screenshot, size = "1280x800", panel, script, layoutJson;
-    std::vector<std::string> params;
-    std::uint64_t steps = 0, benchmarkFrames = 0;
+    std::vector<std::string> params, mix;
+    std::uint64_t steps = 0, benchmarkFrames = 0, quantum = cachescope::SourceSpec{}.quantum;
     bool tileAll = false;
     app.add_option("--config,-c", config, "Hierarchy config (JSON); default configs/teaching.json");
     app.add_option("trace", trace, "Trace file to open");
     app.add_option("--kernel,-k", kernel, "Built-in kernel to run (cachescope kernels lists them)");
     app.add_option("--param,-p", params, "Kernel parameter name=value (repeatable)");
+    // As `cachescope run --mix ... --quantum Q` (the session parses each source: mixItemSpec).
+    app.add_option("--mix", mix,
+                   "Run several sources as processes 0, 1, ... (repeat): a trace file or KERNEL:name=value,... "
+                   "(e.g. --mix matmul:n=16 --mix transpose:rows=32,cols=32); round-robin, --quantum references a turn "
+                   "(docs/mmu.md, Processes)")
+        ->allow_extra_args(false);
+    app.add_option("--quantum", quantum, "References per turn with --mix, at least 1 (default 1000)");
     app.add_option("--screenshot", screenshot, "Render one frame into FILE.png and exit");
     app.add_option("--size", size, "Window / screenshot size WxH")->capture_default_str();
     app.add_option("--steps", steps, "Simulate N references before showing");
-    app.add_option("--panel", panel, "Open and focus a panel: player, caches, inspector, tensors, stats, quiz, tlb, heatmap, compare, config, scene");
+    app.add_option("--panel", panel, "Open and focus a panel: player, caches, inspector, tensors, stats, quiz, tlb, segments, heatmap, compare, config, scene");
     app.add_option("--script", script, "Run a script of actions first (open, step, back, seek, end, select, panel, quiz)");
     app.add_option("--layout-json", layoutJson, "With --screenshot: also write where each cache-grid cell was drawn");
     app.add_option("--benchmark-frames", benchmarkFrames, "Measure frames per second over N frames and exit");
@@ -198,7 +205,7 @@ int main(int argc, char** argv) {
     state.sourceDir = sourceDir;
     state.tileAll = tileAll;
     cg::SceneSpec scene = cg::teachingScene(sourceDir);
-    if (!config.empty() || !trace.empty() || !kernel.empty()) {
+    if (!config.empty() || !trace.empty() || !kernel.empty() || !mix.empty()) {
         if (config.empty()) config = scene.configPath;
         scene.configPath = config;
         scene.source = kernel.empty() ? cachescope::SourceSpec::file(trace)
@@ -207,8 +214,12 @@ int main(int argc, char** argv) {
             std::cerr << "cachescope-gui: error: give a trace file or --kernel, not both" << std::endl;
             return 1;
         }
+        if (!mix.empty()) {  // with a trace or --kernel too, the session refuses it as `run` does
+            scene.source.mix = mix;
+            scene.source.quantum = quantum;
+        }
     }
-    if (benchmarkFrames > 0 && kernel.empty() && trace.empty())
+    if (benchmarkFrames > 0 && kernel.empty() && trace.empty() && mix.empty())
         scene.source = cachescope::SourceSpec::kernelRun("matmul", {"n=64", "order=ijk"});
     if (!cg::openSceneInto(state, scene)) {
         std::cerr << "cachescope-gui: error: " << state.error << std::endl;

@@ -93,8 +93,9 @@ WayCell* cellAt(CacheGrid& g, std::uint32_t set, std::uint32_t way) {
 
 }  // namespace
 
-CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const ReferenceNarration* last,
-                       std::uint32_t focusSets) {
+CacheGrid buildTlbGrid(const Mmu& mmu, std::uint32_t tlbIndex, const ReferenceNarration* last,
+                       std::uint32_t focusSets, bool processes) {
+    const Cache& tlb = mmu.tlbs()[tlbIndex];
     std::vector<const TlbStep*> steps;
     if (last != nullptr)
         for (const Piece& p : last->pieces)
@@ -102,8 +103,15 @@ CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const Reference
                 for (const TlbStep& t : p.translation->tlbs)
                     if (t.tlb == tlbIndex) steps.push_back(&t);
     CacheGrid g = fillGrid(tlb, steps.empty() ? 0 : steps.front()->set, focusSets);
-    // A TLB's "line" is the page number; show it whole (its tag alone hides the page).
-    for (WayCell& c : g.cells) c.tag = c.valid ? Mmu::pageNumberOfKey(c.lineAddress >> g.offsetBits) : 0;
+    // A TLB's "line" is the page number; show it whole (its tag alone hides the page), with the
+    // entry's process and frame (the MMU's values).
+    g.processes = processes;
+    for (const TlbEntryView& e : mmu.tlbEntries(tlbIndex)) {
+        WayCell* c = cellAt(g, e.set, e.way);
+        if (c == nullptr || !e.valid) continue;
+        c->tag = e.virtualPageNumber;
+        c->tlb = WayCell::TlbEntry{e.process, e.virtualPageNumber, e.frame, e.physicalBase, e.huge};
+    }
     if (!steps.empty()) {
         g.currentSet = steps.front()->set;
         g.currentHit = steps.front()->hit;
@@ -122,6 +130,19 @@ CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const Reference
         }
     }
     return g;
+}
+
+std::string cellTagText(const CacheGrid& grid, const WayCell& cell) {
+    if (!cell.valid) return "";
+    std::string t = hex(cell.tag);
+    if (grid.processes && cell.tlb) t = "p" + std::to_string(cell.tlb->process) + " " + t;
+    if (cell.dirty) t += " d";
+    return t;
+}
+
+std::string cellShortText(const CacheGrid& grid, const WayCell& cell) {
+    if (!cell.valid || !grid.processes || !cell.tlb) return "";
+    return "p" + std::to_string(cell.tlb->process);
 }
 
 CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const ReferenceNarration* last,

@@ -14,6 +14,8 @@
 
 #include "cachescope/analysis/narration.hpp"
 #include "cachescope/cache/cache.hpp"
+#include "cachescope/core/format.hpp"
+#include "cachescope/mmu/mmu.hpp"
 
 namespace cachescope::gui {
 
@@ -28,6 +30,15 @@ struct WayCell {
     bool filled = false;     // missed and filled this way
     bool evicted = false;    // the fill replaced a valid line
     bool wroteBack = false;  // ... which was dirty and went to the next level
+    /// A TLB's valid way (Mmu::tlbEntries): whose translation, which page, which frame.
+    struct TlbEntry {
+        std::uint32_t process = 0;
+        std::uint64_t virtualPage = 0;
+        std::optional<std::uint32_t> frame;  // base pages
+        std::uint64_t physicalBase = 0;
+        bool huge = false;
+    };
+    std::optional<TlbEntry> tlb;
 
     /// "H", "M", "ME", "MEW" or "" (the letters drawn in the cell).
     std::string letters() const;
@@ -47,6 +58,8 @@ struct CacheGrid {
     std::optional<std::uint32_t> currentSet;  // the set the last reference used here (first one)
     std::optional<std::uint32_t> currentWay;  // ... and the way it hit or filled there
     bool currentHit = false;
+    /// A TLB grid of a run with several processes: each cell names its entry's process ("p1").
+    bool processes = false;
 
     const WayCell& cell(std::uint32_t shownRow, std::uint32_t way) const { return cells[shownRow * ways + way]; }
 };
@@ -79,10 +92,18 @@ std::uint32_t focusWindowStart(std::uint32_t sets, std::uint32_t shown, std::uin
 CacheGrid buildCacheGrid(const Cache& cache, std::uint32_t cacheIndex, const ReferenceNarration* last,
                          std::uint32_t focusSets, std::optional<std::uint32_t> selectedSet = std::nullopt);
 
-/// The grid of TLB `tlbIndex` (Mmu::tlbs()): each way is one translation, its "tag" the page
-/// number; the marks are the last reference's lookups and fills of this TLB.
-CacheGrid buildTlbGrid(const Cache& tlb, std::uint32_t tlbIndex, const ReferenceNarration* last,
-                       std::uint32_t focusSets);
+/// The grid of TLB `tlbIndex` (Mmu::tlbs()): each way is one translation (Mmu::tlbEntries), its
+/// "tag" the page number; the marks are the last reference's lookups and fills of this TLB.
+/// `processes` (more than one process ran): the cells name their entry's process.
+CacheGrid buildTlbGrid(const Mmu& mmu, std::uint32_t tlbIndex, const ReferenceNarration* last,
+                       std::uint32_t focusSets, bool processes = false);
+
+/// The text of a valid cell after its letters: the tag in hex, a TLB entry's process first when the
+/// grid names processes ("p1 10000"), " d" when dirty. Empty for an empty way.
+std::string cellTagText(const CacheGrid& grid, const WayCell& cell);
+/// The shortest text that still says what matters when the tag does not fit: "p1" for a TLB
+/// entry of a grid that names processes, else "" (then the letters and the dirty mark alone).
+std::string cellShortText(const CacheGrid& grid, const WayCell& cell);
 
 /// Every step of `narration` at cache `cacheIndex`, the page walks' PTE reads included, in order.
 std::vector<const CacheStep*> stepsAt(const ReferenceNarration& narration, std::uint32_t cacheIndex);

@@ -63,6 +63,11 @@ std::optional<std::uint64_t> physicalAddressOf(const Simulator& simulator, std::
     return simulator.mmu()->physicalAddress(va);
 }
 
+std::optional<std::uint64_t> physicalAddressOf(const Simulator& simulator, std::uint64_t va, std::uint32_t process) {
+    if (simulator.mmu() == nullptr) return va;
+    return simulator.mmu()->physicalAddress(va, static_cast<std::uint8_t>(process));
+}
+
 std::string elementOf(const TraceMetadata* metadata, std::uint64_t address) {
     return metadata == nullptr ? std::string{} : describeElement(*metadata, address);
 }

@@ -24,7 +24,9 @@ std::uint32_t nextVictimOf(const Cache& cache, std::uint32_t set);
 /// The physical address the caches see for virtual address `va` now: `va` itself without an MMU;
 /// with one, the translation of a resident page (Mmu::physicalAddress), or nullopt when the page is
 /// not resident (its lines then are in no cache: evicting a page invalidates them).
+/// `process`: whose address space (a --mix's processes each have their own).
 std::optional<std::uint64_t> physicalAddressOf(const Simulator& simulator, std::uint64_t va);
+std::optional<std::uint64_t> physicalAddressOf(const Simulator& simulator, std::uint64_t va, std::uint32_t process);
 
 /// "A[3][5]" for an address inside a region with strides, "code+0x40" for other regions, empty
 /// outside every region or without metadata.

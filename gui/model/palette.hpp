@@ -46,6 +46,14 @@ inline constexpr Rgb kMemory = okabe_ito::kOrange;
 inline constexpr Rgb kNeverTouched{52, 54, 60};
 }  // namespace palette
 
+/// Segments panel: a process's colour (cycled past six processes); its segments alternate a
+/// lighter and a darker shade of it, and the holes of physical memory are kInvalid.
+inline constexpr Rgb kProcesses[] = {okabe_ito::kSkyBlue, okabe_ito::kOrange, okabe_ito::kReddishPurple,
+                                     okabe_ito::kBluishGreen, okabe_ito::kYellow, okabe_ito::kBlue};
+constexpr Rgb processColour(std::uint32_t process) {
+    return kProcesses[process % (sizeof(kProcesses) / sizeof(kProcesses[0]))];
+}
+
 /// Colour of cache level `level` (1-based; deeper levels share the last colour).
 constexpr Rgb levelColour(unsigned level) {
     constexpr unsigned n = sizeof(palette::kLevels) / sizeof(palette::kLevels[0]);

@@ -30,9 +30,21 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 }
 
 const std::vector<std::string>& panelNames() {
-    static const std::vector<std::string> names{"player", "caches", "inspector", "tensors", "stats",
-                                                "quiz",   "tlb",    "heatmap",   "compare", "config", "scene"};
+    static const std::vector<std::string> names{"player", "caches",   "inspector", "tensors", "stats",  "quiz",
+                                                "tlb",    "segments", "heatmap",   "compare", "config", "scene"};
     return names;
+}
+
+std::string sceneSourceLabel(const SourceSpec& source) {
+    if (!source.mix.empty()) {
+        std::string text = "mix quantum=" + std::to_string(source.quantum) + ":";
+        for (std::size_t p = 0; p < source.mix.size(); ++p)
+            text += (p == 0 ? " p" : ", p") + std::to_string(p) + " " + source.mix[p];
+        return text;
+    }
+    std::string text = source.kernel.empty() ? source.trace : "kernel " + source.kernel;
+    for (const std::string& p : source.params) text += " " + p;
+    return text;
 }
 
 std::vector<ScriptAction> parseScript(const std::string& text, const std::string& source) {
@@ -71,7 +83,7 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             const auto& names = panelNames();
             if (w.size() < 2 || std::find(names.begin(), names.end(), w[1]) == names.end())
                 throw UsageError(where + "expected 'panel NAME' with NAME one of player, caches, inspector, "
-                                         "tensors, stats, quiz, tlb, heatmap, compare, config, scene");
+                                         "tensors, stats, quiz, tlb, segments, heatmap, compare, config, scene");
             a.name = w[1];
         } else if (verb == "quiz" || verb == "presenter") {
             a.kind = verb == "quiz" ? ScriptAction::Kind::Quiz : ScriptAction::Kind::Presenter;
@@ -80,10 +92,20 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
             a.on = w[1] == "on";
         } else if (verb == "open") {
             a.kind = ScriptAction::Kind::Open;
-            if (w.size() < 4 || (w[2] != "kernel" && w[2] != "trace"))
-                throw UsageError(where + "expected 'open CONFIG kernel NAME [k=v ...]' or 'open CONFIG trace FILE'");
+            if (w.size() < 4 || (w[2] != "kernel" && w[2] != "trace" && w[2] != "mix"))
+                throw UsageError(where + "expected 'open CONFIG kernel NAME [k=v ...]', 'open CONFIG trace FILE' or "
+                                         "'open CONFIG mix SOURCE SOURCE ... [quantum Q]'");
             a.scene.configPath = w[1];
-            if (w[2] == "trace") {
+            if (w[2] == "mix") {
+                std::size_t end = w.size();
+                std::uint64_t quantum = SourceSpec{}.quantum;  // the command line's default
+                if (w.size() >= 5 && w[w.size() - 2] == "quantum") {
+                    quantum = number(w.size() - 1);
+                    end = w.size() - 2;
+                }
+                if (end <= 3) throw UsageError(where + "'open CONFIG mix' needs at least one source before 'quantum'");
+                a.scene.source = SourceSpec::mixOf(std::vector<std::string>(w.begin() + 3, w.begin() + static_cast<std::ptrdiff_t>(end)), quantum);
+            } else if (w[2] == "trace") {
                 if (w.size() != 4) throw UsageError(where + "'open CONFIG trace FILE' takes one file");
                 a.scene.source = SourceSpec::file(w[3]);
             } else {

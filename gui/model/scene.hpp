@@ -32,10 +32,13 @@ std::unique_ptr<Session> openScene(const SimConfig& config, const SourceSpec& so
 
 /// One action of a screenshot script (`--script FILE`), one per line:
 ///   open CONFIG kernel NAME [k=v ...]   |   open CONFIG trace FILE
+///   open CONFIG mix SOURCE SOURCE ... [quantum Q]   (processes 0, 1, ... as `run --mix SOURCE
+///                            --mix SOURCE ... --quantum Q`: a trace file or KERNEL:name=value,...
+///                            each, mixItemSpec; Q defaults to the command line's 1000)
 ///   step N   back N   seek I   end
 ///   select CACHE SET        (a cache name as in the config, and a set index)
 ///   panel NAME              (opens and focuses a panel: player, caches, inspector, tensors,
-///                            stats, quiz, tlb, heatmap, compare, config, scene)
+///                            stats, quiz, tlb, segments, heatmap, compare, config, scene)
 ///   quiz on|off
 ///   presenter on|off        (large fonts)
 ///   compare CONFIG          (compare mode: the open source under CONFIG in lockstep)
@@ -56,5 +59,9 @@ std::vector<ScriptAction> parseScript(const std::string& text, const std::string
 
 /// The panel names that `--panel` and `panel` accept, in menu order.
 const std::vector<std::string>& panelNames();
+
+/// The open source in a line for the menu bar: "kernel matmul n=16", a trace path, or
+/// "mix quantum=100: p0 matmul:n=16, p1 transpose" (the sources as given).
+std::string sceneSourceLabel(const SourceSpec& source);
 
 }  // namespace cachescope::gui

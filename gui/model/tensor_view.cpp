@@ -7,47 +7,61 @@
 
 namespace cachescope::gui {
 
-TouchIndex::TouchIndex(const TraceMetadata& metadata, const SourceSpec& source, std::uint32_t lineSize)
-    : TouchIndex(metadata, std::vector<Access>{}, lineSize) {
+TouchIndex::TouchIndex(const std::vector<const TraceMetadata*>& perProcess, const SourceSpec& source,
+                       std::uint32_t lineSize)
+    : lineSize_(lineSize) {
+    init(perProcess);
     auto reader = openSource(source);
     std::vector<Access> block(4096);
     std::uint64_t index = 0;
     while (const std::size_t n = reader->read(block))
-        for (std::size_t i = 0; i < n; ++i) add(metadata, block[i], index++);
+        for (std::size_t i = 0; i < n; ++i) add(perProcess, block[i], index++);
 }
 
 TouchIndex::TouchIndex(const TraceMetadata& metadata, const std::vector<Access>& accesses, std::uint32_t lineSize)
     : lineSize_(lineSize) {
-    for (const Region& r : metadata.regions) {
-        const std::uint64_t first = r.base / lineSize_;
-        const std::uint64_t last = r.size == 0 ? first : (r.base + r.size - 1) / lineSize_;
-        baseLine_.push_back(first);
-        first_.emplace_back(last - first + 1, kNever);
-    }
-    for (std::uint64_t i = 0; i < accesses.size(); ++i) add(metadata, accesses[i], i);
+    const std::vector<const TraceMetadata*> one{&metadata};
+    init(one);
+    for (std::uint64_t i = 0; i < accesses.size(); ++i) add(one, accesses[i], i);
 }
 
-void TouchIndex::add(const TraceMetadata& metadata, const Access& a, std::uint64_t index) {
+void TouchIndex::init(const std::vector<const TraceMetadata*>& perProcess) {
+    regions_.resize(perProcess.size());
+    for (std::size_t p = 0; p < perProcess.size(); ++p) {
+        if (perProcess[p] == nullptr) continue;
+        for (const Region& r : perProcess[p]->regions) {
+            const std::uint64_t first = r.base / lineSize_;
+            const std::uint64_t last = r.size == 0 ? first : (r.base + r.size - 1) / lineSize_;
+            regions_[p].push_back({first, std::vector<std::uint64_t>(last - first + 1, kNever)});
+        }
+    }
+}
+
+void TouchIndex::add(const std::vector<const TraceMetadata*>& perProcess, const Access& a, std::uint64_t index) {
+    if (a.process >= perProcess.size() || perProcess[a.process] == nullptr) return;
+    const TraceMetadata& metadata = *perProcess[a.process];
+    std::vector<Lines>& regions = regions_[a.process];
     // An access may span lines (and in principle regions): mark every line it covers.
     const std::uint64_t firstLine = a.address / lineSize_;
     const std::uint64_t lastLine = (a.address + a.size - 1) / lineSize_;
     for (std::uint64_t line = firstLine; line <= lastLine; ++line) {
         const auto r = metadata.regionOf(std::max(line * lineSize_, a.address));
         if (!r) continue;
-        std::uint64_t& slot = first_[*r][line - baseLine_[*r]];
+        std::uint64_t& slot = regions[*r].first[line - regions[*r].baseLine];
         slot = std::min(slot, index);
     }
 }
 
-std::uint64_t TouchIndex::firstTouch(std::size_t region, std::uint64_t address) const {
-    if (region >= first_.size()) return kNever;
+std::uint64_t TouchIndex::firstTouch(std::uint32_t process, std::size_t region, std::uint64_t address) const {
+    if (process >= regions_.size() || region >= regions_[process].size()) return kNever;
+    const Lines& r = regions_[process][region];
     const std::uint64_t line = address / lineSize_;
-    if (line < baseLine_[region] || line - baseLine_[region] >= first_[region].size()) return kNever;
-    return first_[region][line - baseLine_[region]];
+    if (line < r.baseLine || line - r.baseLine >= r.first.size()) return kNever;
+    return r.first[line - r.baseLine];
 }
 
-std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va) {
-    const std::optional<std::uint64_t> pa = physicalAddressOf(simulator, va);
+std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va, std::uint32_t process) {
+    const std::optional<std::uint64_t> pa = physicalAddressOf(simulator, va, process);
     if (!pa) return kResidenceMemory;  // a page not resident: none of its lines is cached
     const Hierarchy& h = simulator.hierarchy();
     std::uint32_t best = 0;
@@ -74,24 +88,22 @@ std::uint32_t tileOf(const TraceMetadata& meta) {
     return 0;
 }
 
-}  // namespace
-
-std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchIndex& touches,
-                                         const ReferenceNarration* last) {
-    std::vector<TensorGrid> out;
-    const TraceMetadata* meta = session.metadata();
-    if (meta == nullptr) return out;
+/// Process `process`'s tensors (`meta`'s regions with a shape) as grids, named prefix + name.
+void appendTensorGrids(std::vector<TensorGrid>& out, const Session& session, const TraceMetadata& meta,
+                       std::uint32_t process, const std::string& prefix, const TouchIndex& touches,
+                       const ReferenceNarration* last) {
     const Simulator& sim = session.simulator();
     const Hierarchy& h = sim.hierarchy();
     const std::uint64_t position = session.position();
-    const std::uint32_t tile = tileOf(*meta);
+    const std::uint32_t tile = tileOf(meta);
     const std::uint32_t firstData = h.firstDataCache();
 
-    for (std::size_t r = 0; r < meta->regions.size(); ++r) {
-        const Region& region = meta->regions[r];
+    for (std::size_t r = 0; r < meta.regions.size(); ++r) {
+        const Region& region = meta.regions[r];
         if (region.shape.empty() || region.strides.size() != region.shape.size()) continue;
         TensorGrid g;
-        g.name = region.name;
+        g.name = prefix + region.name;
+        g.process = process;
         g.region = r;
         g.elementSize = region.elementSize;
         g.tile = tile;
@@ -115,10 +127,10 @@ std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchInde
             std::uint8_t res;
             if (line == lastLine) {
                 res = lastResidence;
-            } else if (touches.firstTouch(r, va) >= position) {
+            } else if (touches.firstTouch(process, r, va) >= position) {
                 res = kResidenceNever;
             } else {
-                res = residenceOf(sim, va);
+                res = residenceOf(sim, va, process);
             }
             g.residence[e] = res;
             lastLine = line;
@@ -136,14 +148,29 @@ std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchInde
                 g.current = std::pair{static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(idx->back())};
             }
         }
-        if (h.attributing() && firstData != Hierarchy::kMemory) {
-            for (std::uint32_t s = 0; s < meta->sites.size() && s < h.writebackSlot(); ++s) {
-                if (meta->sites[s].region != static_cast<std::int32_t>(r)) continue;
+        // Per statement counts exist for a single source's sites (a --mix drops them).
+        if (h.attributing() && firstData != Hierarchy::kMemory && &meta == session.metadata()) {
+            for (std::uint32_t s = 0; s < meta.sites.size() && s < h.writebackSlot(); ++s) {
+                if (meta.sites[s].region != static_cast<std::int32_t>(r)) continue;
                 g.accesses += h.attributedAccesses(firstData, s);
                 g.misses += h.attributedMisses(firstData, s);
             }
         }
         out.push_back(std::move(g));
+    }
+}
+
+}  // namespace
+
+std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchIndex& touches,
+                                         const ReferenceNarration* last) {
+    std::vector<TensorGrid> out;
+    const std::uint32_t processes = session.describedProcesses();
+    for (std::uint32_t p = 0; p < processes; ++p) {
+        const TraceMetadata* meta = session.processMetadata(p);
+        if (meta == nullptr) continue;
+        const std::string prefix = processes > 1 ? "p" + std::to_string(p) + " " : "";
+        appendTensorGrids(out, session, *meta, p, prefix, touches, last != nullptr && last->process == p ? last : nullptr);
     }
     return out;
 }

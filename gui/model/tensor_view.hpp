@@ -23,30 +23,41 @@ namespace cachescope::gui {
 inline constexpr std::uint8_t kResidenceMemory = 0xFD;   // touched, in no cache
 inline constexpr std::uint8_t kResidenceNever = 0xFE;    // never touched so far
 
-/// For every line (of `lineSize` bytes) of every region: the index of the first reference that
-/// touched it (any byte of it), or kNever.
+/// For every line (of `lineSize` bytes) of every region of every process: the index of the first
+/// reference that touched it (any byte of it), or kNever. A --mix's processes each have their own
+/// regions (Session::processMetadata); a reference touches only its own process's regions.
 class TouchIndex {
 public:
     static constexpr std::uint64_t kNever = ~std::uint64_t{0};
     TouchIndex() = default;
-    /// Reads `source` from the start (a second reader; the session's own is untouched).
-    TouchIndex(const TraceMetadata& metadata, const SourceSpec& source, std::uint32_t lineSize);
+    /// Reads `source` from the start (a second reader; the session's own is untouched); process p's
+    /// regions are those of perProcess[p] (nullptr: none).
+    TouchIndex(const std::vector<const TraceMetadata*>& perProcess, const SourceSpec& source, std::uint32_t lineSize);
+    /// One process (0): `metadata`'s regions.
+    TouchIndex(const TraceMetadata& metadata, const SourceSpec& source, std::uint32_t lineSize)
+        : TouchIndex(std::vector<const TraceMetadata*>{&metadata}, source, lineSize) {}
     /// The same from accesses already at hand (tests).
     TouchIndex(const TraceMetadata& metadata, const std::vector<Access>& accesses, std::uint32_t lineSize);
 
-    std::uint64_t firstTouch(std::size_t region, std::uint64_t address) const;
+    std::uint64_t firstTouch(std::size_t region, std::uint64_t address) const { return firstTouch(0, region, address); }
+    std::uint64_t firstTouch(std::uint32_t process, std::size_t region, std::uint64_t address) const;
     std::uint32_t lineSize() const { return lineSize_; }
 
 private:
-    void add(const TraceMetadata& metadata, const Access& a, std::uint64_t index);
+    void init(const std::vector<const TraceMetadata*>& perProcess);
+    void add(const std::vector<const TraceMetadata*>& perProcess, const Access& a, std::uint64_t index);
     std::uint32_t lineSize_ = 64;
-    std::vector<std::uint64_t> baseLine_;            // per region: its first line
-    std::vector<std::vector<std::uint64_t>> first_;  // per region, per line
+    struct Lines {
+        std::uint64_t baseLine = 0;        // the region's first line
+        std::vector<std::uint64_t> first;  // per line
+    };
+    std::vector<std::vector<Lines>> regions_;  // per process, per region
 };
 
 struct TensorGrid {
-    std::string name;
-    std::size_t region = 0;
+    std::string name;            // "A"; with several processes "p1 A" (as `run --plot` names its bands)
+    std::uint32_t process = 0;   // whose region (a --mix's source)
+    std::size_t region = 0;      // index in that process's metadata
     std::uint32_t rows = 0, cols = 0;
     std::uint32_t elementSize = 0;
     std::vector<std::uint8_t> residence;  // rows × cols
@@ -58,12 +69,13 @@ struct TensorGrid {
     std::uint32_t counts[4] = {0, 0, 0, 0};           // elements in L1, deeper caches, memory, never
 };
 
-/// The fastest level holding the line of virtual address `va` (1-based), kResidenceMemory if no
-/// cache does (also when the page of `va` is not resident under an MMU).
-std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va);
+/// The fastest level holding the line of virtual address `va` of `process` (1-based),
+/// kResidenceMemory if no cache does (also when the page of `va` is not resident under an MMU).
+std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va, std::uint32_t process = 0);
 
-/// Every region with a shape (not the code) as a grid, at the session's current position.
-/// `last` marks the element the last reference touched.
+/// Every region with a shape (not the code) as a grid, at the session's current position: process
+/// 0's, then (a --mix) process 1's, ..., each named "pN NAME" when the source has several processes.
+/// `last` marks the element the last reference touched (in its own process's tensors).
 std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchIndex& touches,
                                          const ReferenceNarration* last);
 

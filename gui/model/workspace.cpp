@@ -20,15 +20,26 @@ namespace {
 
 /// The tensor view's index of first touches, at the smallest line size of the session's caches.
 std::optional<TouchIndex> touchesOf(const Session& session, const SourceSpec& source) {
-    const TraceMetadata* meta = session.metadata();
-    if (meta == nullptr) return std::nullopt;
+    std::vector<const TraceMetadata*> perProcess;  // a --mix: each process's own regions
+    bool any = false;
+    for (std::uint32_t p = 0; p < session.describedProcesses(); ++p) {
+        perProcess.push_back(session.processMetadata(p));
+        any = any || perProcess.back() != nullptr;
+    }
+    if (!any) return std::nullopt;
     const Hierarchy& h = session.simulator().hierarchy();
     std::uint32_t line = 64;
     if (!h.caches().empty()) {
         line = h.caches().front().config().lineSize;
         for (const Cache& c : h.caches()) line = std::min(line, c.config().lineSize);
     }
-    return TouchIndex(*meta, source, line);
+    return TouchIndex(perProcess, source, line);
+}
+
+/// The segments panel's event log, for configs with segments (a second, streaming run).
+std::optional<SegmentLog> segmentLogOf(const SimConfig& config, const SourceSpec& source) {
+    if (!hasSegments(config)) return std::nullopt;
+    return SegmentLog(config, source);
 }
 
 /// Runs `build` (which swaps the new pieces in only once all of them exist); a user error leaves
@@ -53,9 +64,11 @@ bool openSceneInto(SceneState& state, const SceneSpec& scene) {
         auto session = openScene(scene);
         std::optional<TouchIndex> touches = touchesOf(*session, scene.source);
         HeatMap heat = HeatMap::ofSource(scene.source, session->metadata(), kHeatTimeBins, kHeatAddressBins);
+        std::optional<SegmentLog> segments = segmentLogOf(session->config(), scene.source);
         state.player = std::make_unique<Player>(std::move(session));
         state.touches = std::move(touches);
         state.heat = std::move(heat);
+        state.segments = std::move(segments);
         state.scene = scene;
     });
 }
@@ -66,8 +79,10 @@ bool applyConfig(SceneState& state, const SimConfig& config) {
         auto player = std::make_unique<Player>(openScene(config, state.scene.source));
         player->seek(position);
         std::optional<TouchIndex> touches = touchesOf(player->session(), state.scene.source);
+        std::optional<SegmentLog> segments = segmentLogOf(config, state.scene.source);
         state.player = std::move(player);
         state.touches = std::move(touches);  // the line size may have changed
+        state.segments = std::move(segments);
         const std::string name = std::filesystem::path(state.scene.configPath).filename().string();
         state.scene.configPath = name.rfind("(edited) ", 0) == 0 ? name : "(edited) " + name;
     });

@@ -1,6 +1,6 @@
 #pragma once
 // The open scene and what is built from it once: the player over its session, the tensor view's
-// touch index, the heat-map, the statistics timeline, and the last user error. The window's state
+// touch index, the heat-map, the segment event log, the statistics timeline, and the last user error. The window's state
 // (gui/app/panels/app_state.hpp) extends it with what the panels remember.
 //
 // Opening a scene or applying an edited config builds everything new first and swaps it in only
@@ -17,6 +17,7 @@
 #include "model/heatmap.hpp"
 #include "model/player.hpp"
 #include "model/scene.hpp"
+#include "model/segment_view.hpp"
 #include "model/tensor_view.hpp"
 #include "model/timeline.hpp"
 
@@ -30,6 +31,7 @@ struct SceneState {
     std::unique_ptr<Player> player;
     std::optional<TouchIndex> touches;  // for the tensor view
     HeatMap heat;                       // for the heat-map panel (kHeatTimeBins × kHeatAddressBins)
+    std::optional<SegmentLog> segments;  // configs with segments: the segments panel's event log
     Timeline timeline;
     std::string error;  // the last user error (shown in the window), empty = none
 };

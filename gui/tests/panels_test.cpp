@@ -174,6 +174,35 @@ TEST_CASE("with an MMU the TLB panel draws the TLB grid and the walk") {
     CHECK(cellsOf(s, "L1") == 16);
 }
 
+TEST_CASE("a mix of two kernels and a segmentation scene draw every panel, the segments panel included") {
+    ImGuiHarness ui;
+    AppState s;
+    s.sourceDir = CACHESCOPE_SOURCE_DIR;
+    const std::string root = CACHESCOPE_SOURCE_DIR;
+    SceneSpec mix{root + "/docs/lessons/configs/processes-asid.json",
+                  SourceSpec::mixOf({"matmul:n=8,order=ijk", "transpose:rows=16,cols=16"}, 40)};
+    REQUIRE(openSceneInto(s, mix));
+    for (auto& [name, open] : s.open) open = true;
+    ui.frame(s);
+    s.player->step(100);  // both processes ran
+    ui.frame(s);
+    ui.frame(s);
+    CHECK(s.error.empty());
+    CHECK(cellsOf(s, "TLB") == 8);  // the fully associative 8-entry TLB, one cell per entry
+    // The segments panel says there are none; then a scene with segments.
+    REQUIRE(ImGui::FindWindowByName("Segments") != nullptr);
+    SceneSpec segments{root + "/configs/teaching-segmentation.json", SourceSpec::file(root + "/traces/segments.trace")};
+    REQUIRE(openSceneInto(s, segments));
+    REQUIRE(s.segments);
+    for (std::uint64_t at : {0, 3, 5, 8}) {
+        s.player->seek(at);
+        ui.frame(s);
+        ui.frame(s);
+    }
+    CHECK(s.error.empty());
+    CHECK(s.segments->before(s.player->position()) == 10);
+}
+
 TEST_CASE("applying an edited config rebuilds the session at the same position, a bad one keeps it") {
     ImGuiHarness ui;
     AppState s = teaching();
@@ -404,7 +433,7 @@ TEST_CASE("tile open panels: with every panel open no two windows overlap, they 
     for (int i = 0; i < 3; ++i) ui.frame(s);
     const auto ws = checkTiling(s.open.size() + 1);  // every panel and the menu bar
     for (const char* title : {"Player", "Cache grids", "Access inspector", "Tensor view", "Statistics", "Quiz",
-                              "TLBs and page table", "Address heat-map", "Compare", "Config editor", "Scene"}) {
+                              "TLBs and page table", "Segments", "Address heat-map", "Compare", "Config editor", "Scene"}) {
         INFO(std::string(title));
         REQUIRE(ws.count(title) == 1);
         CHECK_FALSE(ws.at(title).background);  // every panel in its place: the cleared frame is its background

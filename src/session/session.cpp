@@ -102,6 +102,7 @@ struct Session::Impl {
     std::optional<session_detail::EncodedSource> replay;  // seekable sessions: the encoded source
     std::unique_ptr<TraceReader> cursor;                  // seekable sessions: reads `replay` from the window on
     std::optional<TraceMetadata> ownMetadata;             // seekable sessions (the source's reader is gone)
+    std::vector<std::optional<TraceMetadata>> processMeta;  // --mix: each source's (processMetadata)
     const TraceMetadata* meta = nullptr;
     TraceFormat format = TraceFormat::Auto;
     std::uint64_t totalRecords = 0;  // seekable sessions
@@ -296,6 +297,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     m.sim.setRegions(m.meta);  // protection and segmentation: the trace's regions (process 0)
     for (std::uint32_t p = 0; p < processMeta.size(); ++p)
         if (processMeta[p]) m.sim.setRegions(&*processMeta[p], p);
+    m.processMeta = std::move(processMeta);  // for processMetadata() (setRegions kept no pointer)
     m.sim.setStopOnFault(m.options.stopOnFault);
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
@@ -433,6 +435,14 @@ const Simulator& Session::simulator() const { return impl_->sim; }
 const SimConfig& Session::config() const { return impl_->config; }
 const SourceSpec& Session::source() const { return impl_->source; }
 const TraceMetadata* Session::metadata() const { return impl_->meta; }
+std::uint32_t Session::describedProcesses() const {
+    return std::max<std::uint32_t>(1, static_cast<std::uint32_t>(impl_->processMeta.size()));
+}
+const TraceMetadata* Session::processMetadata(std::uint32_t process) const {
+    const Impl& m = *impl_;
+    if (m.processMeta.empty()) return process == 0 ? m.meta : nullptr;
+    return process < m.processMeta.size() && m.processMeta[process] ? &*m.processMeta[process] : nullptr;
+}
 const MissClassifier* Session::classifier() const { return impl_->classifier ? &*impl_->classifier : nullptr; }
 TraceFormat Session::format() const { return impl_->format; }
 std::uint64_t Session::records() const { return impl_->reader ? impl_->reader->records() : impl_->totalRecords; }

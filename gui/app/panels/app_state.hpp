@@ -39,6 +39,7 @@ struct CellRect {
 struct AppState : SceneState {
     std::string sourceDir;               // where configs/ lives (presets)
     bool heatLineCounts = false;         // the heat-map panel shows references per address bin so far
+    std::size_t segmentEventsShown = ~std::size_t{0};  // the segments panel's log: events shown last frame
     Quiz quiz;
 
     // Selection: the cache and set the grids focus on (nullopt = follow the last reference).
@@ -47,7 +48,7 @@ struct AppState : SceneState {
 
     // Panels (menu "Panels"); the default layout shows the first four.
     std::map<std::string, bool> open{{"player", true}, {"caches", true}, {"inspector", true}, {"tensors", true},
-                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"heatmap", false}, {"compare", false}, {"config", false},
+                                     {"stats", false},  {"quiz", false},  {"tlb", false},  {"segments", false}, {"heatmap", false}, {"compare", false}, {"config", false},
                                      {"scene", false}};
     std::string focus;  // a panel to bring to the front on the next frame
     bool tileAll = false;  // "Tile open panels" (key T): every open panel gets its own rectangle
@@ -64,6 +65,9 @@ struct AppState : SceneState {
     std::array<char, 512> configPath{};
     std::array<char, 512> tracePath{};
     bool useTrace = false;
+    bool useMix = false;                   // a --mix: the sources below as processes 0, 1, ...
+    std::array<char, 1024> mixSources{};   // one trace file or KERNEL:name=value,... per line
+    int mixQuantum = 1000;                 // references per turn (--quantum)
 
     // Config editor (the "config" panel): a draft of the open scene's config, and where Save writes.
     std::optional<ConfigEditor> editor;

@@ -55,8 +55,10 @@ void drawSessionGrids(AppState& state, const Player& p, const char* id, bool pin
     }
     if (const Mmu* mmu = sim.mmu()) {
         for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
-            const CacheGrid g = buildTlbGrid(mmu->tlbs()[t], t, last, 8);
-            ImGui::Text("%s  %u sets x %u ways (page numbers)", g.name.c_str(), g.sets, g.ways);
+            const bool processes = runsProcesses(p.session());
+            const CacheGrid g = buildTlbGrid(*mmu, t, last, 8, processes);
+            ImGui::Text("%s  %u sets x %u ways (%s)", g.name.c_str(), g.sets, g.ways,
+                        processes ? "pN = process, then page number" : "page numbers");
             drawCacheGrid(state, std::string(id) + " tlb " + g.name, g, ~std::uint32_t{0}, static_cast<float>(g.shownSets) * rowH);
         }
     }

@@ -44,6 +44,12 @@ inline bool presetCombo(const char* id, const std::string& sourceDir, std::array
     return chosen;
 }
 
+/// More than one process runs (a --mix, or a trace whose references carry processes, once one
+/// ran): the TLB grids then name each entry's process.
+inline bool runsProcesses(const Session& s) {
+    return s.describedProcesses() > 1 || s.simulator().processCount() > 1 || s.simulator().process() != 0;
+}
+
 /// One cache or TLB grid as the cache-grid panel draws it (panels.cpp), `height` pixels at most;
 /// cacheIndex ~0 for grids whose rows must not move the selection (TLBs, compare mode's B); `key`
 /// names its canvas (unique among the grids drawn).

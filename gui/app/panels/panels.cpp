@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "imgui.h"
@@ -24,6 +25,7 @@
 #include "model/inspect.hpp"
 #include "model/inspector.hpp"
 #include "model/palette.hpp"
+#include "model/segment_view.hpp"
 #include "model/stats_view.hpp"
 #include "panels/canvas_view.hpp"
 
@@ -71,9 +73,11 @@ std::map<std::string, Rect> tileRects(const AppState& state, ImVec2 origin, ImVe
         const char* key;
         float weight;
     };
-    // Column by column: the grids, B's grids, the quiz; the tensor view, the inspector, the statistics; the rest.
-    static constexpr Tile kOrder[] = {{"caches", 3}, {"compare", 3}, {"quiz", 1.5f},   {"tensors", 3}, {"inspector", 2},
-                                      {"stats", 2},  {"tlb", 2},     {"heatmap", 2}, {"config", 2},  {"scene", 1.5f}};
+    // Column by column (every panel open): the grids, B's grids, the segments; the tensor view, the
+    // inspector, the statistics, the TLBs; the quiz and the rest (each column about a third of the weight).
+    static constexpr Tile kOrder[] = {{"caches", 3},  {"compare", 3}, {"segments", 2}, {"tensors", 3}, {"inspector", 2},
+                                      {"stats", 2},   {"tlb", 2},     {"quiz", 1.5f},   {"heatmap", 2}, {"config", 2},
+                                      {"scene", 1.5f}};
     std::map<std::string, Rect> out;
     const auto isOpen = [&](const char* key) {
         const auto it = state.open.find(key);
@@ -265,7 +269,11 @@ struct GridGeometry {
     std::uint32_t fitPerRow = 1;  // readable cells a row holds
 };
 
-GridGeometry gridGeometry(float avail) {
+/// Readable cells hold at least `minCellEm` font sizes: a letter (H, M, E, W) with its margin, or
+/// (kProcessCellEm) the letters and a TLB entry's process, "H p1".
+constexpr float kLetterCellEm = 1.4f, kProcessCellEm = 3.0f;
+
+GridGeometry gridGeometry(float avail, float minCellEm = kLetterCellEm) {
     GridGeometry g;
     g.fs = ImGui::GetFontSize();
     g.rowH = std::max(4, static_cast<int>(std::floor(g.fs * 1.35f)));
@@ -275,7 +283,7 @@ GridGeometry gridGeometry(float avail) {
     g.policyW = static_cast<int>(std::min(g.fs * 12.f, avail * 0.3f));
     g.cellsW = std::max(3, g.width - g.labelW - g.policyW - g.mapW - 8);
     // A readable cell holds at least one letter (H, M, E, W) with its margin.
-    g.fitPerRow = static_cast<std::uint32_t>(std::max(1, static_cast<int>(static_cast<float>(g.cellsW) / (g.fs * 1.4f))));
+    g.fitPerRow = static_cast<std::uint32_t>(std::max(1, static_cast<int>(static_cast<float>(g.cellsW) / (g.fs * minCellEm))));
     return g;
 }
 
@@ -297,8 +305,8 @@ PanelCanvas& canvasFor(AppState& state, const std::string& key) {
 /// minimap of every way of that set under the grid.
 /// The caller has just written the grid's headline; a note on the ways' layout follows on its line.
 void drawGrid(AppState& state, const std::string& key, std::uint32_t ways, std::uint32_t cacheIndex, float height,
-              const std::function<CacheGrid(std::uint32_t)>& build) {
-    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x);
+              const std::function<CacheGrid(std::uint32_t)>& build, float minCellEm = kLetterCellEm) {
+    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x, minCellEm);
     const float fs = geo.fs;
     const int rowH = geo.rowH;
     const std::uint32_t rowsAvail = static_cast<std::uint32_t>(std::max(1.f, height / static_cast<float>(rowH)));
@@ -360,14 +368,20 @@ void drawGrid(AppState& state, const std::string& key, std::uint32_t ways, std::
             if (text) {
                 // Letters, tag and dirty mark; in a cell too narrow for the tag, the letters and
                 // the mark alone (the tooltip has the tag).
+                // A TLB entry of a run with processes keeps its "pN" when the page number does not fit.
                 std::string t = c.letters();
                 if (c.valid) {
-                    std::string full = t.empty() ? hex(c.tag) : t + ' ' + hex(c.tag);
-                    if (c.dirty) full += " d";
-                    if (font->CalcTextSizeA(fs, 1e9f, 0, full.c_str()).x <= static_cast<float>(box.w) - fs * 0.5f - 2)
+                    const std::string tag = cellTagText(g, c), brief = cellShortText(g, c);
+                    const std::string full = t.empty() ? tag : t + ' ' + tag;
+                    const auto fits = [&](const std::string& x) {
+                        return font->CalcTextSizeA(fs, 1e9f, 0, x.c_str()).x <= static_cast<float>(box.w) - fs * 0.5f - 2;
+                    };
+                    if (fits(full)) {
                         t = full;
-                    else if (c.dirty)
-                        t += t.empty() ? "d" : " d";
+                    } else {
+                        if (!brief.empty()) t += t.empty() ? brief : " " + brief;
+                        if (c.dirty) t += t.empty() ? "d" : " d";
+                    }
                 }
                 canvasText(cv, font, box.x + static_cast<int>(fs * 0.5f), box.y + (rowH - 2 - static_cast<int>(fs)) / 2,
                            c.hit || c.filled ? okabe_ito::kBlack : palette::kText, t.c_str(), {box.x, box.y, box.w - 2, box.h});
@@ -432,9 +446,17 @@ void drawGrid(AppState& state, const std::string& key, std::uint32_t ways, std::
                                   static_cast<std::uint32_t>(std::max(0.f, cx / static_cast<float>(cellW)));
         if (row < g.shownSets && cx >= 0 && m.x < origin.x + static_cast<float>(cellsEnd) && way < l.firstWay + l.shownWays) {
             const WayCell& c = g.cell(row, way);
-            ImGui::SetTooltip("%s set %u way %u\n%s\ntag %s, line %s%s%s\nH hit, M miss (filled), E evicted, W written back",
-                              g.name.c_str(), g.firstSet + row, way, c.valid ? "valid" : "empty", hex(c.tag).c_str(),
-                              hex(c.lineAddress).c_str(), c.dirty ? ", dirty" : "", c.nextVictim ? "\nnext victim" : "");
+            if (c.tlb)  // a TLB entry: whose translation, of which page, to which frame
+                ImGui::SetTooltip("%s set %u way %u\nprocess %u, virtual page %s%s -> %s (physical %s)%s\nH hit, M miss (filled), "
+                                  "E evicted",
+                                  g.name.c_str(), g.firstSet + row, way, c.tlb->process, hex(c.tlb->virtualPage).c_str(),
+                                  c.tlb->huge ? " (huge)" : "",
+                                  c.tlb->frame ? ("frame " + std::to_string(*c.tlb->frame)).c_str() : "no frame (huge page)",
+                                  hex(c.tlb->physicalBase).c_str(), c.nextVictim ? "\nnext victim" : "");
+            else
+                ImGui::SetTooltip("%s set %u way %u\n%s\ntag %s, line %s%s%s\nH hit, M miss (filled), E evicted, W written back",
+                                  g.name.c_str(), g.firstSet + row, way, c.valid ? "valid" : "empty", hex(c.tag).c_str(),
+                                  hex(c.lineAddress).c_str(), c.dirty ? ", dirty" : "", c.nextVictim ? "\nnext victim" : "");
         }
         if (ImGui::IsMouseClicked(0) && row < g.shownSets && cacheIndex != ~std::uint32_t{0}) {
             state.selectedSet = g.firstSet + row;
@@ -444,8 +466,8 @@ void drawGrid(AppState& state, const std::string& key, std::uint32_t ways, std::
 }
 
 /// Pixels a cache's grid needs to show all its sets (wrapped when wide), at the current width.
-float gridNeed(const Cache& cache) {
-    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x);
+float gridNeed(const Cache& cache, float minCellEm = kLetterCellEm) {
+    const GridGeometry geo = gridGeometry(ImGui::GetContentRegionAvail().x, minCellEm);
     const std::uint32_t rowsPerSet = (cache.ways() + geo.fitPerRow - 1) / geo.fitPerRow;
     return static_cast<float>(cache.sets()) * static_cast<float>(rowsPerSet * static_cast<std::uint32_t>(geo.rowH));
 }
@@ -518,7 +540,7 @@ void drawTlb(AppState& state) {
     const MmuConfig& mc = mmu->config();
     std::string bits;
     for (const std::uint32_t b : mc.bitsPerLevel) bits += (bits.empty() ? "" : " + ") + std::to_string(b);
-    ImGui::Text("pages of %s, %s index bits per level (root first) + %u offset bits; %llu frames",
+    ImGui::TextWrapped("pages of %s, %s index bits per level (root first) + %u offset bits; %llu frames",
                 formatSize(mc.pageSize).c_str(), bits.c_str(), static_cast<unsigned>(std::countr_zero(mc.pageSize)),
                 static_cast<unsigned long long>(mc.frames()));
     const MmuStats& st = mmu->stats();
@@ -539,29 +561,37 @@ void drawTlb(AppState& state) {
                     static_cast<unsigned long long>(st.minorFaults),
                     static_cast<unsigned long long>(mmu->pageCache().pages()), formatSize(st.storageBytesRead).c_str(),
                     formatSize(st.bytesCopied).c_str());
-    if (sim.processCount() > 1 || sim.process() != 0)  // docs/mmu.md, "Processes"
+    const bool processes = runsProcesses(state.player->session());
+    if (processes)  // docs/mmu.md, "Processes"
         ImGui::TextWrapped("process %u running; context switches %llu, TLB entries flushed %llu", unsigned{sim.process()},
                     static_cast<unsigned long long>(sim.contextSwitches()),
                     static_cast<unsigned long long>(st.tlbEntriesFlushed));
+    if (!mmu->tlbs().empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("TLB cells: %s", processes ? "pN = the entry's process, then its page number" : "page numbers");
+        ImGui::PopStyleColor();
+    }
     for (std::uint32_t t = 0; t < mmu->tlbs().size(); ++t) {
         const Cache& tlb = mmu->tlbs()[t];
-        ImGui::Text("%s  %u entries, %u sets x %u ways, %s  (cells: page numbers)", tlb.name().c_str(),
-                    tlb.sets() * tlb.ways(), tlb.sets(), tlb.ways(), tlb.config().replacement.c_str());
+        ImGui::Text("%s  %u entries, %u sets x %u ways, %s%s", tlb.name().c_str(), tlb.sets() * tlb.ways(), tlb.sets(),
+                    tlb.ways(), tlb.config().replacement.c_str(),
+                    t < sim.config().tlbs.size() && sim.config().tlbs[t].asid ? ", asid" : "");
         // At most 16 rows each (a fully associative TLB of hundreds of entries wraps, then windows).
-        const float rows = std::min(16.f, std::max(1.f, gridNeed(tlb) / std::floor(ImGui::GetFontSize() * 1.35f)));
+        const float cellEm = processes ? kProcessCellEm : kLetterCellEm;  // room for "H p1"
+        const float rows = std::min(16.f, std::max(1.f, gridNeed(tlb, cellEm) / std::floor(ImGui::GetFontSize() * 1.35f)));
         drawGrid(state, "tlb " + tlb.name(), tlb.ways(), ~std::uint32_t{0}, rows * std::floor(ImGui::GetFontSize() * 1.35f),
-                 [&](std::uint32_t focusSets) { return buildTlbGrid(tlb, t, last, focusSets); });
+                 [&](std::uint32_t focusSets) { return buildTlbGrid(*mmu, t, last, focusSets, processes); }, cellEm);
     }
     // Physical frames: the page each holds (D dirty, R referenced), the next victim outlined.
     {
         const FrameStrip strip = buildFrameStrip(*mmu, 64);
-        ImGui::Text("frames: %llu of %llu in use%s (virtual page; D dirty, R referenced, ^ clock hand)",
+        ImGui::TextWrapped("frames: %llu of %llu in use%s (%svirtual page; D dirty, R referenced, ^ clock hand)",
                     static_cast<unsigned long long>(strip.inUse), static_cast<unsigned long long>(strip.frames),
-                    strip.frames > strip.cells.size() ? " (the first 64 shown)" : "");
+                    strip.frames > strip.cells.size() ? " (the first 64 shown)" : "", processes ? "pN owner, " : "");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float fs = ImGui::GetFontSize();
         const ImVec2 origin = ImGui::GetCursorScreenPos();
-        const float cellW = fs * 6.5f, cellH = fs * 1.4f;
+        const float cellW = fs * (processes ? 7.5f : 6.5f), cellH = fs * 1.4f;
         const auto perRow = static_cast<std::size_t>(std::max(1.f, ImGui::GetContentRegionAvail().x / cellW));
         for (std::size_t f = 0; f < strip.cells.size(); ++f) {
             const FrameCell& c = strip.cells[f];
@@ -570,6 +600,7 @@ void drawTlb(AppState& state) {
             dl->AddRectFilled(a, b, col(c.resident ? palette::kValid : palette::kInvalid));
             if (c.nextVictim) dl->AddRect(ImVec2(a.x + 1, a.y + 1), ImVec2(b.x - 1, b.y - 1), col(palette::kVictim), 0, 0, 2);
             std::string t = c.hand ? "^" : "";
+            if (c.resident && processes) t += "p" + std::to_string(c.owner) + " ";
             if (c.resident) t += hex(c.virtualPageNumber) + (c.dirty ? " D" : "") + (c.referenced.value_or(false) ? " R" : "");
             const ImVec4 clip(a.x, a.y, b.x - 1, b.y);
             dl->AddText(nullptr, 0, ImVec2(a.x + fs * 0.3f, a.y + (cellH - 2 - fs) / 2), col(palette::kText), t.c_str(),
@@ -608,6 +639,166 @@ void drawTlb(AppState& state) {
                                                            .c_str()
                                                      : "");
         }
+    }
+    ImGui::End();
+}
+
+// ---- segments ------------------------------------------------------------------------------------
+
+const char* segmentStateName(SegmentState st) {
+    switch (st) {
+        case SegmentState::NotLoaded: return "not loaded";
+        case SegmentState::Present: return "present";
+        case SegmentState::SwappedOut: return "swapped out";
+        case SegmentState::Mapped: return "mapped";
+    }
+    return "";
+}
+
+/// A segment's colour: its process's, lighter and darker for alternate segments of the table.
+Rgb segmentColour(std::uint32_t process, std::size_t index) {
+    return blend(okabe_ito::kBlack, processColour(process), index % 2 == 0 ? 255 : 185);
+}
+
+void drawSegments(AppState& state) {
+    if (!beginPanel(state, "segments", "Segments")) {
+        ImGui::End();
+        return;
+    }
+    const Simulator& sim = state.player->session().simulator();
+    const std::optional<SegmentsView> view = buildSegmentsView(sim);
+    if (!view) {
+        ImGui::TextWrapped("No segments in this config: open one whose mmu has \"mode\": \"segmentation\" or "
+                           "\"segmented-paging\", or \"protection\": true (e.g. configs/teaching-segmentation.json "
+                           "with traces/segments.trace).");
+        ImGui::End();
+        return;
+    }
+    const SegmentsView& v = *view;
+    const SegmentationStats& st = v.stats;
+    const bool placing = v.mode == MmuMode::Segmentation;
+    if (placing) {
+        ImGui::Text("mode segmentation, %s-fit placement in %s", std::string(toString(v.placement)).c_str(),
+                    formatSize(v.physicalMemory).c_str());
+        ImGui::TextWrapped("placements %llu, swap-outs %llu, compactions %llu (%s bytes moved), faults %llu",
+                           static_cast<unsigned long long>(st.placements), static_cast<unsigned long long>(st.swapOuts),
+                           static_cast<unsigned long long>(st.compactions), withThousands(st.bytesMoved).c_str(),
+                           static_cast<unsigned long long>(st.faults));
+    } else {
+        ImGui::TextWrapped("mode %s%s; references checked %llu, faults %llu", std::string(toString(v.mode)).c_str(),
+                           v.mode == MmuMode::Paging ? ", protection on" : "", static_cast<unsigned long long>(st.checked),
+                           static_cast<unsigned long long>(st.faults));
+    }
+    const float fs = ImGui::GetFontSize();
+    if (placing && v.physicalMemory > 0) {
+        // Physical memory: address to the right, each block as wide as its size.
+        ImGui::Text("physical memory: %s free in %zu hole%s, the largest %s", formatSize(v.freeBytes).c_str(),
+                    static_cast<std::size_t>(std::count_if(v.memory.begin(), v.memory.end(), [](const MemoryBlock& b) { return b.hole; })),
+                    std::count_if(v.memory.begin(), v.memory.end(), [](const MemoryBlock& b) { return b.hole; }) == 1 ? "" : "s",
+                    formatSize(v.largestHole).c_str());
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 o = ImGui::GetCursorScreenPos();
+        const float w = std::max(10.f, ImGui::GetContentRegionAvail().x - 2), h = std::floor(fs * 2.2f);
+        const auto xOf = [&](std::uint64_t a) {
+            return o.x + std::floor(static_cast<float>(static_cast<double>(a) / static_cast<double>(v.physicalMemory) * w));
+        };
+        for (const MemoryBlock& b : v.memory) {
+            const ImVec2 a(xOf(b.base), o.y), e(std::max(xOf(b.base + b.size), xOf(b.base) + 1), o.y + h);
+            const Rgb fill = b.hole ? palette::kInvalid : segmentColour(b.process, v.rows[b.row].index);
+            dl->AddRectFilled(a, e, col(fill));
+            dl->AddRect(a, e, col(okabe_ito::kBlack));
+            std::string label = b.hole ? "hole" : "p" + std::to_string(b.process) + " " + v.rows[b.row].segment.name;
+            const std::string size = formatSize(b.size);
+            const ImVec4 clip(a.x + 1, a.y, e.x - 1, e.y);
+            const Rgb ink = b.hole ? palette::kDimText : okabe_ito::kBlack;
+            dl->AddText(nullptr, 0, ImVec2(a.x + 3, a.y + 1), col(ink), label.c_str(), nullptr, 0, &clip);
+            dl->AddText(nullptr, 0, ImVec2(a.x + 3, a.y + h - fs - 1), col(ink), size.c_str(), nullptr, 0, &clip);
+            if (ImGui::IsMouseHoveringRect(a, e))
+                ImGui::SetTooltip("%s\n[%s, %s): %s", b.hole ? "a hole (free)" : ("process " + std::to_string(b.process) + ", segment " + v.rows[b.row].segment.name).c_str(),
+                                  hex(b.base).c_str(), hex(b.base + b.size).c_str(), size.c_str());
+        }
+        // The address axis: both ends and every block's start that has room.
+        float lastEnd = -1e9f;
+        for (const MemoryBlock& b : v.memory) {
+            const std::string t = hex(b.base);
+            const float x = xOf(b.base);
+            if (x < lastEnd + fs * 0.5f) continue;
+            dl->AddText(ImVec2(x, o.y + h + 1), col(palette::kDimText), t.c_str());
+            lastEnd = x + ImGui::CalcTextSize(t.c_str()).x;
+        }
+        const std::string top = hex(v.physicalMemory);
+        const float tw = ImGui::CalcTextSize(top.c_str()).x;
+        if (o.x + w - tw > lastEnd + fs * 0.5f) dl->AddText(ImVec2(o.x + w - tw, o.y + h + 1), col(palette::kDimText), top.c_str());
+        ImGui::Dummy(ImVec2(w, h + fs + 4));
+    }
+    // One table per process.
+    for (std::uint32_t p = 0; p < v.processes; ++p) {
+        if (v.processes > 1) {
+            ImGui::PushStyleColor(ImGuiCol_Text, colv(processColour(p)));
+            ImGui::Text("process %u", p);
+            ImGui::PopStyleColor();
+        }
+        ImGui::PushID(static_cast<int>(p));
+        if (ImGui::BeginTable("segments", placing ? 8 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+            for (const char* h : {"segment", "start", "limit", "perm", placing ? "physical base" : v.mode == MmuMode::SegmentedPaging ? "linear base" : "-"})
+                ImGui::TableSetupColumn(h);
+            if (placing) ImGui::TableSetupColumn("state");
+            ImGui::TableSetupColumn("references");
+            ImGui::TableSetupColumn("loads");
+            ImGui::TableHeadersRow();
+            for (const SegmentRow& r : v.rows) {
+                if (r.process != p) continue;
+                const SegmentView& sv = r.segment;
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                if (placing) {
+                    const ImVec2 a = ImGui::GetCursorScreenPos();
+                    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(a.x, a.y + 2), ImVec2(a.x + fs * 0.7f, a.y + fs),
+                                                              col(segmentColour(r.process, r.index)));
+                    ImGui::Dummy(ImVec2(fs * 0.8f, fs));
+                    ImGui::SameLine();
+                }
+                ImGui::TextUnformatted(sv.name.c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(hex(sv.start).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(formatSize(sv.limit).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(permissionsString(sv.permissions).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(sv.base && v.mode != MmuMode::Paging ? hex(*sv.base).c_str() : "-");
+                if (placing) {
+                    ImGui::TableNextColumn();
+                    const Rgb c = r.state == SegmentState::Present ? palette::kHit : r.state == SegmentState::SwappedOut ? palette::kMiss : palette::kDimText;
+                    ImGui::TextColored(colv(c), "%s", segmentStateName(r.state));
+                }
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(withThousands(sv.references).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(withThousands(sv.loads).c_str());
+            }
+            ImGui::EndTable();
+        }
+        ImGui::PopID();
+    }
+    // The events up to now (placements, swap-outs, compactions, faults), the latest last.
+    if (state.segments) {
+        const std::vector<SegmentEvent>& events = state.segments->events();
+        const std::size_t n = state.segments->before(state.player->position());
+        ImGui::Text("events so far: %zu of %zu%s", n, events.size(), state.segments->truncated() ? " (the first ones only)" : "");
+        if (ImGui::BeginChild("segment events", ImVec2(0, std::max(fs * 4, ImGui::GetContentRegionAvail().y)), true)) {
+            const std::size_t first = n > 500 ? n - 500 : 0;  // the latest 500
+            for (std::size_t i = first; i < n; ++i) {
+                const SegmentEvent& e = events[i];
+                const Rgb c = e.kind == SegmentEvent::Kind::Placed ? palette::kText
+                              : e.kind == SegmentEvent::Kind::Fault ? palette::kMiss
+                                                                     : okabe_ito::kOrange;
+                ImGui::TextColored(colv(c), "%s", describeSegmentEvent(e).c_str());
+            }
+            if (n != state.segmentEventsShown) ImGui::SetScrollHereY(1.0f);  // the latest in view after every move
+            state.segmentEventsShown = n;
+        }
+        ImGui::EndChild();
     }
     ImGui::End();
 }
@@ -669,7 +860,7 @@ void drawInspector(AppState& state) {
     if (!p.atEnd()) {
         const Access next = p.session().referenceAt(p.position());
         ImGui::Separator();
-        ImGui::TextDisabled("next: %s", describeNext(next, elementOf(p.session().metadata(), next.address)).c_str());
+        ImGui::TextDisabled("next: %s", describeNext(next, elementOf(p.session().processMetadata(next.process), next.address)).c_str());
     }
     ImGui::End();
 }
@@ -691,7 +882,7 @@ void drawQuiz(AppState& state) {
     if (on && !p.atEnd()) {
         const Access next = p.session().referenceAt(p.position());
         ImGui::TextWrapped("Next: %s. Where will its data come from?",
-                           describeNext(next, elementOf(p.session().metadata(), next.address)).c_str());
+                           describeNext(next, elementOf(p.session().processMetadata(next.process), next.address)).c_str());
         const auto& caches = p.session().simulator().hierarchy().caches();
         for (std::uint32_t c = 0; c <= caches.size(); ++c) {
             const std::uint32_t answer = c < caches.size() ? c : Quiz::kMemory;
@@ -738,7 +929,7 @@ void drawTensors(AppState& state) {
         return;
     }
     const Session& s = state.player->session();
-    if (!state.touches || s.metadata() == nullptr) {
+    if (!state.touches) {
         ImGui::TextWrapped("This trace has no tensors (no region metadata): run a kernel to see them.");
         ImGui::End();
         return;
@@ -790,7 +981,8 @@ void drawTensors(AppState& state) {
         std::snprintf(head, sizeof head, "%s misses %llu / %llu", h.firstDataCache() != Hierarchy::kMemory
                           ? h.caches()[h.firstDataCache()].name().c_str() : "L1",
                       static_cast<unsigned long long>(g.misses), static_cast<unsigned long long>(g.accesses));
-        canvasText(cv, font, x0, static_cast<int>(fs * 1.2f), palette::kDimText, head, column);
+        if (h.attributing())  // per statement counts: a single source's sites (a --mix has none)
+            canvasText(cv, font, x0, static_cast<int>(fs * 1.2f), palette::kDimText, head, column);
         const int gap = cell >= 4 ? 1 : 0;
         for (std::uint32_t r = 0; r < g.rows; ++r) {
             for (std::uint32_t c = 0; c < g.cols; ++c) {
@@ -960,8 +1152,30 @@ void drawScene(AppState& state) {
     ImGui::InputText("config", state.configPath.data(), state.configPath.size());
     ImGui::SameLine();
     presetCombo("##presets", state.sourceDir, state.configPath);
-    ImGui::Checkbox("trace file", &state.useTrace);
-    if (state.useTrace) {
+    if (state.mixSources[0] == '\0' && !state.scene.source.mix.empty()) {  // the open mix, to edit
+        std::string text;
+        for (const std::string& m : state.scene.source.mix) text += m + "\n";
+        std::snprintf(state.mixSources.data(), state.mixSources.size(), "%s", text.c_str());
+        state.mixQuantum = static_cast<int>(std::min<std::uint64_t>(state.scene.source.quantum, 1u << 30));
+        state.useMix = true;
+    }
+    int kind = state.useMix ? 2 : state.useTrace ? 1 : 0;
+    ImGui::RadioButton("kernel", &kind, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("trace file", &kind, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("mix of processes", &kind, 2);
+    tooltip("Several sources as processes 0, 1, ..., round-robin, a quantum of references a turn (run --mix, docs/mmu.md)");
+    state.useTrace = kind == 1;
+    state.useMix = kind == 2;
+    if (state.useMix) {
+        ImGui::TextDisabled("one source a line: a trace file or KERNEL:name=value,... (as run --mix)");
+        ImGui::InputTextMultiline("sources", state.mixSources.data(), state.mixSources.size(),
+                                  ImVec2(-ImGui::GetFontSize() * 5, ImGui::GetFontSize() * 4.5f));
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+        ImGui::InputInt("quantum", &state.mixQuantum);
+        tooltip("References per turn (--quantum), at least 1");
+    } else if (state.useTrace) {
         ImGui::InputText("trace", state.tracePath.data(), state.tracePath.size());
     } else {
         const auto& ks = kernels();
@@ -986,7 +1200,18 @@ void drawScene(AppState& state) {
     if (ImGui::Button("Open")) {
         SceneSpec scene;
         scene.configPath = state.configPath.data();
-        if (state.useTrace) {
+        if (state.useMix) {
+            std::vector<std::string> sources;
+            std::istringstream lines(state.mixSources.data());
+            for (std::string line; std::getline(lines, line);) {
+                line.erase(0, line.find_first_not_of(" \t"));
+                line.erase(line.find_last_not_of(" \t\r") + 1);
+                if (!line.empty()) sources.push_back(line);
+            }
+            // A quantum below 1 reaches the session as 0, which refuses it with the command line's message.
+            scene.source = SourceSpec::mixOf(std::move(sources), static_cast<std::uint64_t>(std::max(0, state.mixQuantum)));
+            if (scene.source.mix.empty()) scene.source.mix.push_back("");  // mixItemSpec names the empty source
+        } else if (state.useTrace) {
             scene.source = SourceSpec::file(state.tracePath.data());
         } else {
             const KernelInfo& k = kernels()[static_cast<std::size_t>(state.kernelIndex)];
@@ -1014,10 +1239,8 @@ void drawMenu(AppState& state) {
         ImGui::EndMenu();
     }
     ImGui::MenuItem("Presenter mode", nullptr, &state.presenter);
-    const SourceSpec& src = state.scene.source;
-    std::string what = src.kernel.empty() ? src.trace : "kernel " + src.kernel;
-    for (const std::string& p : src.params) what += " " + p;
-    ImGui::TextDisabled("  %s  |  %s", what.c_str(), std::filesystem::path(state.scene.configPath).filename().c_str());
+    ImGui::TextDisabled("  %s  |  %s", sceneSourceLabel(state.scene.source).c_str(),
+                        std::filesystem::path(state.scene.configPath).filename().c_str());
     ImGui::EndMainMenuBar();
 }
 
@@ -1135,6 +1358,7 @@ void drawFrame(AppState& state, const Fonts& fonts, double frameSeconds) {
         {"stats", "Statistics", {ImVec2(d.x * 0.25f, bodyY + 20), ImVec2(d.x * 0.5f, bodyH * 0.7f)}, drawStats},
         {"quiz", "Quiz", {ImVec2(leftW, bodyY + 20), ImVec2(d.x - leftW, ImGui::GetFontSize() * 7)}, drawQuiz},
         {"tlb", "TLBs and page table", {ImVec2(leftW, bodyY + 60), ImVec2(d.x - leftW, bodyH * 0.6f)}, drawTlb},
+        {"segments", "Segments", {ImVec2(leftW, bodyY + 30), ImVec2(d.x - leftW, bodyH - 40)}, drawSegments},
         {"heatmap", "Address heat-map", {ImVec2(leftW, bodyY + 80), ImVec2(d.x - leftW, bodyH * 0.55f)}, drawHeatmap},
         {"compare", "Compare", {ImVec2(d.x * 0.08f, bodyY + 10), ImVec2(d.x * 0.84f, bodyH - 20)}, drawCompare},
         {"config", "Config editor", {ImVec2(d.x * 0.2f, bodyY + 30), ImVec2(d.x * 0.6f, bodyH * 0.85f)}, drawConfig},

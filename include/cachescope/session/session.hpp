@@ -187,6 +187,12 @@ public:
     const SourceSpec& source() const;
     /// Regions and sites of the source, nullptr when it has none.
     const TraceMetadata* metadata() const;
+    /// Processes whose regions the source describes: a --mix's sources (1 otherwise).
+    std::uint32_t describedProcesses() const;
+    /// The regions and sites of process `process`: a --mix source's own (kept for inspection, e.g.
+    /// the GUI's tensor view per process); metadata() for process 0 of other sources; nullptr when
+    /// there are none.
+    const TraceMetadata* processMetadata(std::uint32_t process) const;
     /// The 3C classifier when SessionOptions::classify, else nullptr.
     const MissClassifier* classifier() const;
     /// The format actually read (after detection) and trace records read so far (a seekable
