@@ -201,6 +201,12 @@ void Simulator::accessSegmented(std::span<const Access> block) {
     CachePort port(hierarchy_, flush);  // a segment moved or swapped out: what came before goes first
     for (std::size_t i = 0; i < block.size(); ++i) {
         const Access& a = block[i];
+        // The process switches here, before the lookup, whether or not the reference faults (a
+        // faulting reference reaches no cache but is its process's): what came before goes first.
+        if (a.process != process_) [[unlikely]] {
+            flush();
+            switchProcess(a.process, first + i);
+        }
         const std::optional<std::uint64_t> address = segmentation_->map(a.process, a, first + i, port);
         if (!address) {
             if (stopOnFault_) {

@@ -454,3 +454,29 @@ TEST_CASE("segmentation: the report lists every process's table, with a process 
     CHECK(single.str().find("process") == std::string::npos);
     CHECK(single.str().find("\nsegment    start") != std::string::npos);
 }
+
+TEST_CASE("segmentation: a faulting reference still switches processes and counts for its own") {
+    // Two processes alternate one reference at a time: p0 reads A, p1 reads an address below every
+    // segment (unmapped: a fault, nothing reaches the caches), p0 reads A again, p1 faults again.
+    // Three switches (0->1, 1->0, 0->1); each process issued two references; p1's two are faults.
+    const SimConfig config = withMmu(lettered(8, "ADCBE", {4, 3, 2, 1, 2}, SegmentPlacement::First));
+    Simulator sim(config);
+    Access fault = R(0x8, 4);
+    fault.process = 1;
+    for (const Access& a : {R(0x10000, 4), fault, R(0x10004, 4), fault}) sim.access(std::span<const Access>(&a, 1));
+    CHECK(sim.contextSwitches() == 3);
+    CHECK(sim.segmentation()->stats().faults == 2);
+    CHECK(sim.segmentation()->stats().faultsByProcess.at(1) == 2);
+    const std::vector<ProcessStats> rows = sim.processStats();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].references == 2);
+    CHECK(rows[0].cacheMisses == std::vector<std::uint64_t>{1});  // A's line: one cold miss, then a hit
+    CHECK(rows[1].references == 2);
+    CHECK(rows[1].cacheMisses == std::vector<std::uint64_t>{0});
+    // The same four references in one block give the same counts.
+    Simulator whole(config);
+    const std::vector<Access> block{R(0x10000, 4), fault, R(0x10004, 4), fault};
+    whole.access(block);
+    CHECK(whole.contextSwitches() == 3);
+    CHECK(whole.processStats() == rows);
+}
