@@ -197,7 +197,7 @@ void MissClassifier::onCacheAccess(const CacheEvent& e) {
     if (!e.hit) count(e.cache, pc, classOf(shadow), e.slot);
 }
 
-void MissClassifier::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
+[[gnu::flatten]] void MissClassifier::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                                 std::span<const ArrivalMiss> misses) {
     // The same steps as onCacheAccess, arrival by arrival: the hits between two misses only
     // update the shadow. A hit on the line that arrived just before changes nothing (that line is
