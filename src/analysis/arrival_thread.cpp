@@ -51,7 +51,7 @@ void ArrivalThread::work() {
         Batch b = std::move(queue_.front());
         queue_.pop_front();
         busy_ = true;
-        const bool failed = error_ != nullptr;  // after an error, later batches are dropped
+        const bool failed = failed_;  // after an error, every later batch is dropped
         lock.unlock();
         if (!failed) {
             try {
@@ -59,6 +59,7 @@ void ArrivalThread::work() {
             } catch (...) {
                 lock.lock();
                 error_ = std::current_exception();
+                failed_ = true;
                 lock.unlock();
             }
         }

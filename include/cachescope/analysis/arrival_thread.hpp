@@ -16,7 +16,8 @@
 // belongs to the worker, and nobody else may read or change it. A batch is copied (the
 // hierarchy reuses its buffers at once); at most kMaxQueued batches wait, then onArrivals waits for
 // the worker, so memory stays bounded when the target is the slower side. An exception thrown
-// by the target on the worker is rethrown by the next drain() (and later batches are dropped).
+// by the target on the worker is rethrown by the next drain(), once; every later batch is dropped
+// (the target's state is no longer meaningful).
 // The destructor waits for the queue to empty and joins the worker.
 
 #include <condition_variable>
@@ -66,7 +67,8 @@ private:
     std::vector<Batch> spare_;       // processed batches, their vectors kept for reuse
     bool busy_ = false;              // the worker is handing a batch to the target
     bool stop_ = false;
-    std::exception_ptr error_;
+    std::exception_ptr error_;       // the target's error, until drain() rethrows it
+    bool failed_ = false;            // the target threw: later batches are dropped
     std::thread worker_;
 };
 
