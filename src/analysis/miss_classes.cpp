@@ -197,19 +197,25 @@ void MissClassifier::onCacheAccess(const CacheEvent& e) {
     if (!e.hit) count(e.cache, pc, classOf(shadow), e.slot);
 }
 
-void MissClassifier::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
+[[gnu::flatten]] void MissClassifier::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                                 std::span<const ArrivalMiss> misses) {
     // The same steps as onCacheAccess, arrival by arrival: the hits between two misses only
-    // update the shadow.
+    // update the shadow. A hit on the line that arrived just before changes nothing (that line is
+    // the shadow's most recent): skipped without a call (a read then a write of one word, say).
     PerCache& pc = perCache_[cache];
     LruShadow& shadow = pc.shadow;
     std::size_t i = 0;
+    auto hits = [&shadow, lines](std::size_t from, std::size_t to) {
+        for (std::size_t j = from; j < to; ++j)
+            if (j == 0 || lines[j] != lines[j - 1]) shadow.access(lines[j]);
+    };
     for (const ArrivalMiss& m : misses) {
-        for (; i < m.index; ++i) shadow.access(lines[i]);
+        hits(i, m.index);
+        i = m.index;
         count(cache, pc, classOf(shadow.access(lines[i])), m.slot);
         ++i;
     }
-    for (; i < lines.size(); ++i) shadow.access(lines[i]);
+    hits(i, lines.size());
     if (!lines.empty()) pc.lastMissed = !misses.empty() && misses.back().index == lines.size() - 1;
 }
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cachescope/analysis/arrival_thread.hpp"
 #include "cachescope/config/resources.hpp"
 #include "cachescope/core/error.hpp"
 #include "cachescope/sim/run.hpp"
@@ -117,6 +118,9 @@ struct Session::Impl {
 
     // ---- state beside the simulator ----
     std::optional<MissClassifier> classifier;
+    // Streaming sessions with more than one CPU: the classifier takes its arrivals on this thread
+    // (declared after the classifier: it goes first). Drained before anyone reads the classifier.
+    std::optional<ArrivalThread> classifierThread;
     HierarchyObserver* userCaches = nullptr;
     MmuObserver* userTranslation = nullptr;
 
@@ -144,6 +148,7 @@ struct Session::Impl {
     /// hears of each event), else as an arrival sink, which keeps the simulator's fast paths.
     void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr, bool user = true) {
         const bool classifierAlone = (!user || userCaches == nullptr) && extraCaches == nullptr;
+        drainClassifier();  // the classifier may be read (narration) or observe from here on
         caches = FanOutObserver();
         if (!classifierAlone) caches.add(classifier ? &*classifier : nullptr);
         if (user) caches.add(userCaches);
@@ -152,7 +157,13 @@ struct Session::Impl {
         if (user) translation.add(userTranslation);
         translation.add(extraTranslation);
         sim.setObservers(caches.collapsed(), translation.collapsed());
-        sim.setArrivalSink(classifier && classifierAlone ? &*classifier : nullptr);
+        ArrivalSink* sink = classifierThread ? static_cast<ArrivalSink*>(&*classifierThread) : nullptr;
+        if (sink == nullptr && classifier) sink = &*classifier;
+        sim.setArrivalSink(classifierAlone ? sink : nullptr);
+    }
+    /// Waits until the classifier has taken every arrival so far (a no-op without its thread).
+    void drainClassifier() {
+        if (classifierThread) classifierThread->drain();
     }
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
@@ -303,6 +314,8 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
     // The classifier reads the attribution slots: built after attribution.
     if (m.options.classify) m.classifier.emplace(m.sim.hierarchy());
+    if (m.classifier && !m.options.seekable && useDecodeThread(m.options.classifyThread))
+        m.classifierThread.emplace(*m.classifier);
     if (m.sim.needsFuture()) {  // OPT: earlier passes learn the future
         requireRereadableForOpt(m.source);
         if (m.options.seekable)
@@ -443,7 +456,10 @@ const TraceMetadata* Session::processMetadata(std::uint32_t process) const {
     if (m.processMeta.empty()) return process == 0 ? m.meta : nullptr;
     return process < m.processMeta.size() && m.processMeta[process] ? &*m.processMeta[process] : nullptr;
 }
-const MissClassifier* Session::classifier() const { return impl_->classifier ? &*impl_->classifier : nullptr; }
+const MissClassifier* Session::classifier() const {
+    impl_->drainClassifier();
+    return impl_->classifier ? &*impl_->classifier : nullptr;
+}
 TraceFormat Session::format() const { return impl_->format; }
 std::uint64_t Session::records() const { return impl_->reader ? impl_->reader->records() : impl_->totalRecords; }
 std::uint64_t Session::skippedLines() const {

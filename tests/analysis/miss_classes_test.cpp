@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "cachescope/analysis/arrival_thread.hpp"
 #include "cachescope/analysis/miss_classes.hpp"
 #include "cachescope/sim/hierarchy.hpp"
 #include "cachescope/sim/simulator.hpp"
@@ -489,4 +490,45 @@ TEST_CASE("miss classes: as an arrival sink with an mmu (page-table reads, evict
     REQUIRE(bulk.caches()[1].stats().accesses() > 4096);
     CHECK(bulk.sameState(observed));
     checkSameClasses(got, want, bulk);
+}
+
+TEST_CASE("miss classes: fed through an ArrivalThread (a second thread) the classifier counts what it counts inline") {
+    // Every family, attribution on, blocks of random sizes: one classifier is the hierarchy's sink
+    // directly, another takes the same batches from an ArrivalThread's worker, a third observes
+    // event by event. After drain() (several times along the way, and at the end) the threaded
+    // one holds exactly what the other two hold.
+    for (const reference::Family family : kFamilies) {
+        for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+            reference::RandomCase rc = reference::makeCase(family, 100 + seed);
+            std::mt19937_64 rng(seed);
+            for (Access& a : rc.trace) a.site = static_cast<std::uint16_t>(rng() % 4);
+            CAPTURE(reference::familyName(family));
+            CAPTURE(seed);
+            Hierarchy observed(rc.config);
+            observed.enableAttribution(3);
+            MissClassifier want(observed);
+            observed.setObserver(&want);
+            Hierarchy direct(rc.config);
+            direct.enableAttribution(3);
+            MissClassifier inlineClasses(direct);
+            direct.setArrivalSink(&inlineClasses);
+            Hierarchy threaded(rc.config);
+            threaded.enableAttribution(3);
+            MissClassifier got(threaded);
+            ArrivalThread worker(got);
+            threaded.setArrivalSink(&worker);
+            const std::size_t half = rc.trace.size() / 2;
+            const std::vector<Access> first(rc.trace.begin(), rc.trace.begin() + static_cast<std::ptrdiff_t>(half));
+            const std::vector<Access> second(rc.trace.begin() + static_cast<std::ptrdiff_t>(half), rc.trace.end());
+            for (const std::vector<Access>* part : {&first, &second}) {
+                for (const Access& a : *part) observed.access(a);
+                accessInBlocks(direct, *part, seed);
+                accessInBlocks(threaded, *part, seed);
+                worker.drain();
+                CHECK(threaded.sameState(observed));
+                checkSameClasses(got, want, threaded);
+                checkSameClasses(got, inlineClasses, threaded);
+            }
+        }
+    }
 }

@@ -7,8 +7,6 @@
 
 #include <doctest/doctest.h>
 
-#include <dirent.h>
-
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -26,30 +24,10 @@
 
 using namespace cachescope;
 using cachescope::testing::TempDir;
+using cachescope::testing::threadCount;
+using cachescope::testing::writeTrace;
 
 namespace {
-
-/// Threads of this process (entries of /proc/self/task).
-int threadCount() {
-    int n = 0;
-    if (DIR* d = ::opendir("/proc/self/task")) {
-        while (const dirent* e = ::readdir(d))
-            if (e->d_name[0] != '.') ++n;
-        ::closedir(d);
-    }
-    return n;
-}
-
-std::string writeTrace(const TempDir& dir, const std::string& name, TraceFormat format,
-                       const std::vector<Access>& trace) {
-    const std::string path = (dir.path() / name).string();
-    std::ofstream out(path, std::ios::binary);
-    const auto writer = format == TraceFormat::Binary ? makeBinaryTraceWriter(out, TraceMetadata{})
-                                                      : makeTraceWriter(out, format, TraceMetadata{});
-    writer->write(trace);
-    writer->finish();
-    return path;
-}
 
 /// Reads `reader` to the end with views of random sizes, checking records() after each view
 /// against `inline` read in the same steps.

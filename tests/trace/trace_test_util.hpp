@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the trace tests: open an in-memory trace, read it all, temp files.
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/trace/binary.hpp"
 #include "cachescope/trace/line_parsers.hpp"
 #include "cachescope/trace/reader.hpp"
+#include "cachescope/trace/writer.hpp"
 
 namespace cachescope::testing {
 
@@ -70,5 +73,28 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// Writes `trace` as a file `name` in `dir` in `format` (no metadata); returns its path.
+inline std::string writeTrace(const TempDir& dir, const std::string& name, TraceFormat format,
+                              const std::vector<Access>& trace) {
+    const std::string path = (dir.path() / name).string();
+    std::ofstream out(path, std::ios::binary);
+    const auto writer = format == TraceFormat::Binary ? makeBinaryTraceWriter(out, TraceMetadata{})
+                                                      : makeTraceWriter(out, format, TraceMetadata{});
+    writer->write(trace);
+    writer->finish();
+    return path;
+}
+
+/// Threads of this process (entries of /proc/self/task): tests check that workers are joined.
+inline int threadCount() {
+    int n = 0;
+    if (DIR* d = ::opendir("/proc/self/task")) {
+        while (const dirent* e = ::readdir(d))
+            if (e->d_name[0] != '.') ++n;
+        ::closedir(d);
+    }
+    return n;
+}
 
 }  // namespace cachescope::testing

@@ -108,6 +108,10 @@ struct SessionOptions {
     /// 3C classification of every miss (a MissClassifier observing the whole run; part of every
     /// checkpoint, so it stays exact across seeks).
     bool classify = false;
+    /// With `classify` on a streaming session: the classifier's shadows run on a second thread
+    /// (analysis/arrival_thread.hpp) as decodeThread says (auto: when the process may use more
+    /// than one CPU). Results are identical either way; seekable sessions classify inline.
+    DecodeThread classifyThread = DecodeThread::Auto;
     /// Attribution by site when the source's metadata has sites.
     bool attribution = true;
     /// Names the config in the message of a config too large for the memory budget (its file).
