@@ -256,6 +256,7 @@ struct ParallelSimulator::Impl {
     std::vector<Simulator> shares;
     std::uint32_t sites = 0;  // attribution slots of siteReferences (0 = off)
     std::uint64_t references = 0;
+    std::uint64_t msyncs = 0;  // msync events counted (no mmu: nothing else)
 
     struct Lane {
         Chunk open;                       // being filled by the split pass
@@ -411,6 +412,7 @@ void ParallelSimulator::finish() {
 }
 
 std::uint64_t ParallelSimulator::references() const { return impl_->references; }
+void ParallelSimulator::countMsync() { ++impl_->msyncs; }
 
 Simulator ParallelSimulator::merged() const {
     const Impl& m = *impl_;
@@ -423,6 +425,7 @@ Simulator ParallelSimulator::merged() const {
         for (std::uint32_t i = 0; i < m.sites; ++i) sites[i] = share.siteReferences(i) - lane.continuationSites[i];
         whole.addShare(share, share.references() - lane.continuations, sites);
     }
+    whole.addMsyncs(m.msyncs);
     assert(whole.references() == m.references);
     return whole;
 }
@@ -452,8 +455,14 @@ bool ParallelSimulator::followedPlans() {
 const Simulator& ParallelSimulator::share(std::uint32_t s) const { return impl_->shares[s]; }
 
 std::uint64_t runTrace(ParallelSimulator& simulator, TraceReader& trace, const RunOptions& options) {
+    // A sharded config has no mmu (planShards): an msync event is counted and does nothing else.
+    RunOptions counting = options;
+    counting.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.countMsync();
+        if (options.onEvent) options.onEvent(e);
+    };
     const std::uint64_t total =
-        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, options);
+        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, counting);
     simulator.finish();
     return total;
 }

@@ -183,6 +183,9 @@ struct ThreadsSummary {
 struct RunSummary {
     RunInfo info;
     std::uint64_t references = 0;  // CPU references simulated
+    /// The trace's msync events applied (trace/event.hpp; printed only when not 0; what they wrote
+    /// back is the page cache's msyncWritebacks).
+    std::uint64_t msyncs = 0;
     std::vector<LevelSummary> levels;
     MemoryStats memory;
     std::uint32_t memoryLatency = 0;
