@@ -144,8 +144,8 @@ TEST_CASE("msync events: the binary worked example of docs/trace-format.md, byte
     CHECK(crc32(a2) == 0x450CE449U);
     CHECK(file == headerOf() + block(1, a1) + block(0x01000001U, m) + block(1, a2) + endBlock(2));
     CHECK(file.size() == 207);
-    CHECK(file.substr(143, 12) == bytes({0x01, 0, 0, 0, 0x07, 0, 0, 0, 0x2C, 0x83, 0xB0, 0xFD}));
-    CHECK(file.substr(162, 18) == bytes({0x01, 0, 0, 0x01, 0x06, 0, 0, 0, 0xED, 0xAB, 0xAA, 0xFF, 0x04, 0x00, 0x80,
+    CHECK(file.substr(131, 12) == bytes({0x01, 0, 0, 0, 0x07, 0, 0, 0, 0x2C, 0x83, 0xB0, 0xFD}));
+    CHECK(file.substr(150, 18) == bytes({0x01, 0, 0, 0x01, 0x06, 0, 0, 0, 0xED, 0xAB, 0xAA, 0xFF, 0x04, 0x00, 0x80,
                                          0x20, 0x80, 0x20}));
     auto reader = openTrace(std::make_unique<std::istringstream>(file), "t.bin", TraceFormat::Binary);
     CHECK(items(*reader) == std::vector<std::string>{"A 1000 p0", "msync 1000 4096 p0", "A 1000 p0"});
