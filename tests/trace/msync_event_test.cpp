@@ -182,7 +182,7 @@ TEST_CASE("msync events: a malformed binary msync record names its byte") {
     CHECK_THROWS_AS(w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 1, 0x1000, 4096}), TraceError);
 }
 
-TEST_CASE("msync events: text -> binary -> text keeps them in place; din and Lackey leave them out and count them") {
+TEST_CASE("msync events: text -> binary -> text keeps them in place, din and Lackey leave them out and count them") {
     auto convert = [](const std::string& in, TraceFormat from, TraceFormat to, std::uint64_t* dropped) {
         auto reader = openTrace(std::make_unique<std::istringstream>(in), "in", from);
         std::ostringstream out;
