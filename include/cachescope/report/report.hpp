@@ -103,7 +103,7 @@ struct PageCacheSummary {
     std::uint64_t readaheadPagesRead = 0, readaheadPagesUsed = 0, readaheadPagesWasted = 0, readaheadPagesPending = 0;
     std::uint64_t pageCacheEvictions = 0;
     std::uint64_t fileWritebacks = 0, writebacksAtEnd = 0, storageBytesWritten = 0;  // written includes the end's
-    std::uint64_t msyncWritebacks = 0;  // printed only when not 0 (Mmu::msync; no trace event carries it yet)
+    std::uint64_t msyncWritebacks = 0;  // printed only when not 0 (Mmu::msync: a trace's msync events)
     std::uint64_t bytesCopied = 0;
     std::uint64_t residentPageCachePages = 0, residentAnonymousFrames = 0;
     std::uint64_t storageLatencyNs = 0, storageBandwidth = 0, storageNanoseconds = 0;
