@@ -21,6 +21,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto reader = openTrace(std::move(stream), "fuzz", TraceFormat::CACHESCOPE_FUZZ_FORMAT);
         Access block[256];
         std::uint64_t total = 0;
+        // Control events (msync): a valid range, positions in order, none past the accesses returned
+        // once the call handing it over returns (checked at the next event and at the end).
+        struct CheckEvents final : TraceEventSink {
+            std::uint64_t last = 0;
+            void onTraceEvent(const TraceEvent& e) override {
+                if (e.position < last || !msyncProblem(e.address, e.size).empty()) std::abort();
+                last = e.position;
+            }
+        } events;
+        reader->setEventSink(&events);
         for (std::size_t n; (n = reader->read(block)) > 0;) {
             for (std::size_t i = 0; i < n; ++i) {
                 const Access& a = block[i];
@@ -29,6 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             total += n;
         }
         if (reader->records() > total) std::abort();  // a record holds one or two accesses
+        if (events.last > total) std::abort();
     } catch (const Error&) {
     }
     return 0;

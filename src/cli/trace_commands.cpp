@@ -295,15 +295,19 @@ void traceConvertCommand(const TraceConvertArgs& args) {
     checkOutputs({args.output});
     std::unique_ptr<TraceReader> in = openTrace(args.input, parseTraceFormat(args.from));
     static const TraceMetadata none;
-    std::uint64_t dropped = 0;
+    std::uint64_t dropped = 0, droppedEvents = 0;
     writeFileAtomically(args.output, [&](std::ostream& os) {
         std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, to, in->metadata() ? *in->metadata() : none);
-        copyTrace(*in, *writer, &dropped);
+        copyTrace(*in, *writer, &dropped, &droppedEvents);
     });
     if (dropped != 0)
         std::cerr << "cachescope: note: " << withThousands(dropped) << " allocation events of " << args.input
                   << " were left out: the " << toString(to)
                   << " format holds accesses only (convert to .alloc for the allocations, or keep it binary)\n";
+    if (droppedEvents != 0)
+        std::cerr << "cachescope: note: " << withThousands(droppedEvents) << " msync events of " << args.input
+                  << " were left out: the " << toString(to)
+                  << " format holds accesses only (keep it text or binary for the msyncs)\n";
 }
 
 void traceInfoCommand(const TraceInfoArgs& args) {

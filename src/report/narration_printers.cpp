@@ -228,6 +228,7 @@ void printNarrationText(std::ostream& os, const Simulator& simulator, const std:
             printSteps(os, h.caches(), p.steps, "  ");
         }
         os << "  served by " << r.servedByName << "; " << cycles(r.cycles) << '\n';
+        for (const std::string& e : r.events) os << "  then " << e << '\n';
     }
 }
 
@@ -394,6 +395,7 @@ nlohmann::ordered_json narrationToJson(const std::vector<ReferenceNarration>& re
         j["pieces"] = std::move(pieces);
         j["served_by"] = r.servedByName;
         j["cycles"] = r.cycles;
+        if (!r.events.empty()) j["events"] = r.events;  // control events after it (msync), narrated
         list.push_back(std::move(j));
     }
     nlohmann::ordered_json out;

@@ -257,6 +257,10 @@ void printText(std::ostream& os, const RunSummary& s) {
         os << "skipped " << withThousands(s.info.skippedLines)
            << (s.info.skippedLines == 1 ? " line that is not a trace record" : " lines that are not trace records")
            << " (the traced program's output or Valgrind's messages)\n";
+    if (s.msyncs != 0)  // docs/mmap.md, "msync": without a file-backed mapping they write nothing
+        os << "msync events: " << withThousands(s.msyncs)
+           << (s.translation && s.translation->pageCache ? "" : " (no file-backed mapping: nothing written back)")
+           << '\n';
     if (const std::optional<ThreadsSummary>& t = s.threads)
         os << "threads: " << t->requested << " requested, "
            << (t->shards > 1 ? std::to_string(t->shards) + " shards simulated in parallel" : std::string("run on one thread"))
@@ -339,6 +343,7 @@ nlohmann::ordered_json reportJson(const RunSummary& s) {
     j["config_file"] = s.info.configFile;
     j["trace"] = {{"path", s.info.tracePath}, {"format", s.info.traceFormat}, {"records", s.info.records}};
     if (s.info.skippedLines != 0) j["trace"]["skipped_lines"] = s.info.skippedLines;
+    if (s.msyncs != 0) j["trace"]["msyncs"] = s.msyncs;
     j["references"] = s.references;
     if (const std::optional<ThreadsSummary>& t = s.threads) {
         j["threads"] = {{"requested", t->requested}, {"shards", t->shards}};
@@ -448,6 +453,7 @@ void printCsv(std::ostream& os, const RunSummary& s) {
            << '\n';
     };
     if (s.info.skippedLines != 0) countRow("skipped lines", s.info.skippedLines);
+    if (s.msyncs != 0) countRow("msync events", s.msyncs);
     if (s.processes) {
         const ProcessesSummary& p = *s.processes;
         countRow("context switches", p.contextSwitches);

@@ -69,6 +69,7 @@ RunSummary summarize(const Simulator& simulator, const RunInfo& info, const Trac
     RunSummary s;
     s.info = info;
     s.references = simulator.references();
+    s.msyncs = simulator.msyncs();
     const auto& caches = hierarchy.caches();
     for (std::uint32_t i = 0; i < caches.size(); ++i)
         s.levels.push_back({caches[i].name(), hierarchy.level(i), caches[i].config().latency, caches[i].stats(), {}});

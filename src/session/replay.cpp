@@ -168,6 +168,16 @@ EncodedSource::EncodedSource(TraceReader& source, const TraceMetadata* metadata,
     const std::unique_ptr<TraceWriter> writer =
         makeBinaryTraceWriter(out, metadata != nullptr ? *metadata : none, /*processes=*/true);
     buf.toStore();  // the constructor wrote the header; blocks follow
+    struct Collect final : TraceEventSink {
+        std::vector<TraceEvent>& into;
+        explicit Collect(std::vector<TraceEvent>& v) : into(v) {}
+        void onTraceEvent(const TraceEvent& e) override { into.push_back(e); }
+    } collect(events_);
+    source.setEventSink(&collect);
+    struct Unset {
+        TraceReader& source;
+        ~Unset() { source.setEventSink(nullptr); }
+    } unset{source};
     std::array<Access, 4096> block;
     for (std::size_t n; (n = source.read(block)) != 0;) writer->write(std::span<const Access>(block.data(), n));
     writer->finish();

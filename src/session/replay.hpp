@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cachescope/trace/event.hpp"
 #include "cachescope/trace/reader.hpp"
 
 namespace cachescope::session_detail {
@@ -64,6 +65,9 @@ public:
     std::uint64_t memoryBytes() const;
     bool spilled() const { return store_.spilled(); }
     std::uint64_t blocks() const { return blockOffset_.size(); }
+    /// The source's control events (msync; trace/event.hpp), by position: kept beside the blocks
+    /// (readerAt's readers carry none), so a seek finds those after any index.
+    const std::vector<TraceEvent>& events() const { return events_; }
 
 private:
     std::string header_;
@@ -71,6 +75,7 @@ private:
     std::vector<std::uint64_t> blockOffset_;  // in the store
     std::vector<std::uint64_t> blockFirst_;   // index of each block's first access
     std::uint64_t length_ = 0;
+    std::vector<TraceEvent> events_;
 };
 
 }  // namespace cachescope::session_detail

@@ -133,6 +133,10 @@ struct Session::Impl {
     std::uint64_t interval = 0;           // 0 = no checkpoints (streaming)
     std::uint64_t checkpointTotal = 0;    // bytes of all checkpoints
     std::function<void(std::span<const Access>)> tap;
+    // Control events not applied yet (msync): a streaming session's reader hands them over as it
+    // reads; a seekable one refills this from the replay's list at each repositioning.
+    TraceEventQueue events;
+    std::function<void(const TraceEvent&, std::uint64_t)> eventTap;
 
     // Observers currently attached: what the run attaches (classifier, user's) plus extras.
     FanOutObserver caches;
@@ -190,30 +194,49 @@ struct Session::Impl {
         }
         return !window.empty();
     }
-    /// Moves the window to `index` (seekable sessions).
+    /// Simulates up to `n` references with the observers as attached, applying the control events
+    /// at their places and taking checkpoints on the way; returns how many. ForwardWithProgress calls
+    /// options.onProgress; Silent (seek's replay) shows neither the accesses nor the events to the taps.
+    enum Mode { Forward, ForwardWithProgress, Silent };
+
+    /// Moves the window to `index` (seekable sessions), with the state there: the events after
+    /// `index` are pending (those at or before it are in the state).
     void reposition(std::uint64_t index) {
         cursor = replay->readerAt(index);
         window = {};
         head = 0;
         position = index;
+        events = TraceEventQueue();
+        for (const TraceEvent& e : replay->events())
+            if (e.position > index) events.onTraceEvent(e);
+    }
+    /// Applies the events due at the position (all accesses before them simulated). A streaming
+    /// session first reads ahead when its window is used up, so that the events right after the
+    /// last access are known (the state at a position includes the events there).
+    void applyEvents(Mode mode) {
+        if (!seekable() && head == window.size() && !length) peek(1);
+        events.applyDue(position, [&](const TraceEvent& e) {
+            const std::uint64_t written = sim.msync(e.process, e.address, e.size);
+            if (eventTap && mode != Silent) eventTap(e, written);
+        });
     }
 
-    /// Simulates up to `n` references with the observers as attached, taking checkpoints on the
-    /// way; returns how many. ForwardWithProgress calls options.onProgress; Silent (seek's
-    /// replay) does not show the accesses to the tap.
-    enum Mode { Forward, ForwardWithProgress, Silent };
     std::uint64_t simulate(std::uint64_t n, Mode progress) {
         std::uint64_t done = 0;
         std::uint64_t nextProgress = options.progressInterval;
+        applyEvents(progress);
         while (done < n) {
             std::uint64_t max = n - done;
             if (interval != 0) max = std::min(max, interval - position % interval);
-            const std::span<const Access> block = peek(max);
+            std::span<const Access> block = peek(max);
             if (block.empty()) break;
+            applyEvents(progress);  // reading may have brought events: the block ends at the next
+            block = block.first(events.before(position, block.size()));
             if (tap && progress != Silent) tap(block);
             sim.access(block);
             consume(block.size());
             done += block.size();
+            applyEvents(progress);
             maybeCheckpoint();
             if (progress == ForwardWithProgress && options.onProgress && done >= nextProgress) {
                 options.onProgress(done);
@@ -283,6 +306,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     if (m.options.seekable && m.source.readsStandardInput())
         throw UsageError("standard input cannot be sought (it can be read only once); give a trace file or a kernel");
     m.reader = openSource(m.source);
+    m.reader->setEventSink(&m.events);  // a seekable session's replay takes the events below
     m.format = m.reader->format();
     m.meta = m.reader->metadata();
     // A --mix: each source's regions are its process's (protection, segmentation, mapped files);
@@ -301,6 +325,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         m.reader.reset();
         m.length = m.replay->length();
         m.cursor = m.replay->readerAt(0);
+        for (const TraceEvent& e : m.replay->events()) m.events.onTraceEvent(e);  // all pending
     }
     if (processMeta.empty() && m.meta != nullptr) m.sim.mapFiles(m.meta->regions);  // file-backed regions (docs/mmap.md)
     for (std::uint32_t p = 0; p < processMeta.size(); ++p)  // --mix: each source's files in its process, shared by name
@@ -330,6 +355,7 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
         const std::uint64_t fit =
             std::max<std::uint64_t>(1, m.options.checkpointMemory / std::max<std::uint64_t>(1, one));
         m.interval = std::max<std::uint64_t>({1, m.options.minCheckpointInterval, (*m.length + fit - 1) / fit});
+        m.applyEvents(Impl::Silent);  // events before the first reference
         m.maybeCheckpoint();  // checkpoint 0: the state before any reference
     }
     m.attach();
@@ -425,8 +451,21 @@ ReferenceNarration Session::narrateNext() {
     } restore{m};
     m.attach(&narrator, &narrator);
     narrator.begin(m.position, next.front());
+    std::vector<std::string> events;  // the control events right after it (msync), narrated
+    auto tap = std::move(m.eventTap);
+    m.eventTap = [&events, &tap](const TraceEvent& e, std::uint64_t written) {
+        events.push_back(describeMsync(e, written));
+        if (tap) tap(e, written);
+    };
+    struct RestoreTap {
+        Impl& m;
+        std::function<void(const TraceEvent&, std::uint64_t)>& tap;
+        ~RestoreTap() { m.eventTap = std::move(tap); }
+    } restoreTap{m, tap};
     m.simulate(1, Impl::Forward);
-    return narrator.finish();
+    ReferenceNarration narration = narrator.finish();
+    narration.events = std::move(events);
+    return narration;
 }
 
 Access Session::referenceAt(std::uint64_t index) const {
@@ -476,6 +515,9 @@ void Session::setObservers(HierarchyObserver* caches, MmuObserver* translation) 
 }
 
 void Session::setAccessTap(std::function<void(std::span<const Access>)> tap) { impl_->tap = std::move(tap); }
+void Session::setEventTap(std::function<void(const TraceEvent&, std::uint64_t)> tap) {
+    impl_->eventTap = std::move(tap);
+}
 
 void Session::checkPlans() {
     if (!impl_->sim.followedPlans())

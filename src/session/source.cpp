@@ -68,12 +68,16 @@ namespace {
 class ProcessMixReader final : public TraceReader {
 public:
     ProcessMixReader(std::vector<std::unique_ptr<TraceReader>> readers, std::uint64_t quantum)
-        : readers_(std::move(readers)), ended_(readers_.size(), 0), quantum_(quantum), left_(quantum) {}
+        : readers_(std::move(readers)), ended_(readers_.size(), 0), quantum_(quantum), left_(quantum),
+          sources_(readers_.size()) {
+        for (std::size_t p = 0; p < readers_.size(); ++p) readers_[p]->setEventSink(&sources_[p].met);
+    }
 
     std::size_t read(std::span<Access> out) override {
         while (!out.empty() && live_ != 0) {
             const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left_));
             const std::size_t n = ended_[turn_] ? 0 : readers_[turn_]->read(out.first(want));
+            placeEvents(n);
             if (n == 0) {
                 if (!ended_[turn_]) {
                     ended_[turn_] = 1;
@@ -87,6 +91,7 @@ public:
                 a.site = 0;
             }
             left_ -= n;
+            total_ += n;
             if (left_ == 0) nextTurn();
             return n;
         }
@@ -97,6 +102,7 @@ public:
         return process < readers_.size() ? readers_[process]->metadata() : nullptr;
     }
     std::uint32_t describedProcesses() const override { return static_cast<std::uint32_t>(readers_.size()); }
+    void setEventSink(TraceEventSink* sink) override { sink_ = sink; }
     std::uint64_t records() const override {
         std::uint64_t n = 0;
         for (const auto& r : readers_) n += r->records();
@@ -109,6 +115,21 @@ public:
     }
 
 private:
+    /// The control events source turn_'s reader met while returning `n` accesses (after the
+    /// `taken` it had returned before), as events of the mix in process turn_. An event goes just
+    /// before its source's next access, or where the source ends: an event after the last access
+    /// of a call waits for the next call (a reader may hand it over in either, by its block size).
+    void placeEvents(std::size_t n) {
+        Source& src = sources_[turn_];
+        for (; !src.met.empty(); src.met.pop()) {
+            TraceEvent e = src.met.front();
+            if (n != 0 && e.position == src.taken + n) break;  // after this call's last access: wait
+            e.position = total_ + (e.position - src.taken);
+            e.process = static_cast<std::uint8_t>(turn_);
+            if (sink_ != nullptr) sink_->onTraceEvent(e);
+        }
+        src.taken += n;
+    }
     void nextTurn() {
         turn_ = (turn_ + 1) % readers_.size();
         left_ = quantum_;
@@ -119,6 +140,13 @@ private:
     std::uint64_t left_;
     std::size_t turn_ = 0;
     std::size_t live_ = readers_.size();
+    struct Source {
+        TraceEventQueue met;     // events its reader handed over, not placed yet
+        std::uint64_t taken = 0;  // accesses the mix took from it
+    };
+    std::vector<Source> sources_;
+    std::uint64_t total_ = 0;  // accesses the mix returned
+    TraceEventSink* sink_ = nullptr;
 };
 
 }  // namespace

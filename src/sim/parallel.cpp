@@ -260,6 +260,7 @@ struct ParallelSimulator::Impl {
     std::array<std::uint64_t, 256> processReferences{};
     std::uint64_t contextSwitches = 0;
     std::uint8_t process = 0;  // of the last reference (the run starts in process 0)
+    std::uint64_t msyncs = 0;  // msync events counted (no mmu: nothing else)
 
     struct Lane {
         Chunk open;                       // being filled by the split pass
@@ -420,6 +421,7 @@ void ParallelSimulator::finish() {
 }
 
 std::uint64_t ParallelSimulator::references() const { return impl_->references; }
+void ParallelSimulator::countMsync() { ++impl_->msyncs; }
 
 Simulator ParallelSimulator::merged() const {
     const Impl& m = *impl_;
@@ -432,6 +434,7 @@ Simulator ParallelSimulator::merged() const {
         for (std::uint32_t i = 0; i < m.sites; ++i) sites[i] = share.siteReferences(i) - lane.continuationSites[i];
         whole.addShare(share, share.references() - lane.continuations, sites);
     }
+    whole.addMsyncs(m.msyncs);
     assert(whole.references() == m.references);
     whole.setProcessCounts(m.processReferences, m.contextSwitches, m.process);
     return whole;
@@ -462,8 +465,14 @@ bool ParallelSimulator::followedPlans() {
 const Simulator& ParallelSimulator::share(std::uint32_t s) const { return impl_->shares[s]; }
 
 std::uint64_t runTrace(ParallelSimulator& simulator, TraceReader& trace, const RunOptions& options) {
+    // A sharded config has no mmu (planShards): an msync event is counted and does nothing else.
+    RunOptions counting = options;
+    counting.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.countMsync();
+        if (options.onEvent) options.onEvent(e);
+    };
     const std::uint64_t total =
-        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, options);
+        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, counting);
     simulator.finish();
     return total;
 }

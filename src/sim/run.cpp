@@ -9,19 +9,40 @@
 namespace cachescope {
 
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options) {
-    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, options);
+    RunOptions withMsync = options;
+    withMsync.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.msync(e.process, e.address, e.size);
+        if (options.onEvent) options.onEvent(e);
+    };
+    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, withMsync);
 }
 
 std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
                            const RunOptions& options) {
+    // Control events: the reader hands them over with their positions; blocks are cut there.
+    TraceEventQueue events;
+    if (options.onEvent) trace.setEventSink(&events);
+    struct Unset {
+        TraceReader& trace;
+        bool set;
+        ~Unset() {
+            if (set) trace.setEventSink(nullptr);
+        }
+    } unset{trace, static_cast<bool>(options.onEvent)};
     std::array<Access, 4096> block;
     std::uint64_t total = 0;
     std::uint64_t nextProgress = options.progressInterval;
     for (;;) {
         const std::span<const Access> v = trace.view(block);  // no copy from a decode thread's blocks
-        if (v.empty()) break;
-        consume(v);
-        total += v.size();
+        if (!options.onEvent) {
+            if (v.empty()) break;
+            consume(v);
+            total += v.size();
+        } else {
+            events.applyDue(total, options.onEvent);
+            if (v.empty()) break;
+            events.feed(v, total, consume, options.onEvent);
+        }
         if (options.onProgress && total >= nextProgress) {
             options.onProgress(total);
             nextProgress = total + options.progressInterval;

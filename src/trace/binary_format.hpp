@@ -38,6 +38,9 @@ inline constexpr unsigned kAccessBlock = 0;                 // accesses (and the
 inline constexpr unsigned kAllocationBlock = 1;             // allocation records
 inline constexpr std::uint32_t kMaxAllocationPayload = 2U << 20;   // the reader's bound on one block
 inline constexpr std::size_t kAllocationFlushBytes = std::size_t{1} << 20;  // the writer's block size
+/// Op 4 of an allocation block (docs/trace-format.md, "Control events"): an msync, byte process,
+/// varint address, varint size. Ops 0-3 are the allocation records (AllocationOp).
+inline constexpr unsigned kMsyncOp = 4;
 /// A malformed record can read this far past its first byte (five 10-byte varints at most); the
 /// reader pads payloads with this many zero bytes so that decoding never needs a bounds check.
 inline constexpr std::size_t kPayloadPadding = 64;

@@ -91,6 +91,7 @@ public:
     std::uint64_t records() const override { return records_; }
     const TraceMetadata* metadata() const override { return &metadata_; }
     void setAllocationSink(AllocationSink* sink) override { sink_ = sink; }
+    void setEventSink(TraceEventSink* sink) override { events_ = sink; }
 
 private:
     [[noreturn]] void fail(std::uint64_t offset, const std::string& what) const {
@@ -278,6 +279,7 @@ private:
             return table.back();
         };
         std::vector<AllocationRecord> records(count);
+        std::vector<std::pair<std::uint32_t, TraceEvent>> events;  // (record index, event)
         for (; n < count; ++n) {
             if (p >= end)
                 fail(at(end), "allocation block payload ends after " + std::to_string(n) + " of its " +
@@ -285,9 +287,24 @@ private:
             AllocationRecord& r = records[n];
             r.offset = at(p);
             const unsigned op = *p++;
+            if (op == kMsyncOp) {  // a control event: process, address, size
+                const unsigned char* q = p;
+                const unsigned process = *p++;
+                if (p > end) recordFail(q, "msync process runs past the end of the payload");
+                if (process != 0 && !processes_)
+                    recordFail(q, "msync of process " + std::to_string(process) +
+                                      " (expected 0: the file has no process ids, flags bit 0 clear)");
+                const std::uint64_t address = number("msync address");
+                q = p;
+                const std::uint64_t size = number("msync size");
+                if (const std::string problem = msyncProblem(address, size); !problem.empty()) recordFail(q, problem);
+                events.emplace_back(n, TraceEvent{blocksTotal_, TraceEventKind::Msync,
+                                                  static_cast<std::uint8_t>(process), address, size});
+                continue;
+            }
             if (op > static_cast<unsigned>(AllocationOp::EmptyCache))
                 recordFail(p - 1, "operation " + std::to_string(op) +
-                                      " (expected 0 alloc, 1 free, 2 realloc or 3 empty_cache)");
+                                      " (expected 0 alloc, 1 free, 2 realloc, 3 empty_cache or 4 msync)");
             r.op = static_cast<AllocationOp>(op);
             if (r.op != AllocationOp::EmptyCache) r.id = name(allocIds_, false);
             if (r.op == AllocationOp::Alloc || r.op == AllocationOp::Realloc) {
@@ -311,8 +328,15 @@ private:
         if (p != end)
             fail(at(p), std::to_string(end - p) + " bytes left in the allocation block payload after its " +
                             std::to_string(count) + " records (expected none)");
-        if (sink_ != nullptr)
-            for (const AllocationRecord& r : records) sink_->onAllocation(r);
+        auto event = events.begin();
+        for (std::uint32_t i = 0; i < count; ++i) {
+            if (event != events.end() && event->first == i) {
+                if (events_ != nullptr) events_->onTraceEvent(event->second);
+                ++event;
+            } else if (sink_ != nullptr) {
+                sink_->onAllocation(records[i]);
+            }
+        }
     }
 
     /// The decoder's state at the start of the current block's payload.
@@ -556,6 +580,7 @@ private:
     // Allocation records (version 3): where they go, and the file-wide tables of ID and site names
     // (a deque: the records' views into it stay valid as it grows). Site 0 is "no site".
     AllocationSink* sink_ = nullptr;
+    TraceEventSink* events_ = nullptr;  // msync records (op 4 of an allocation block)
     std::deque<std::string> allocIds_;
     std::deque<std::string> allocSites_{std::string()};
 };

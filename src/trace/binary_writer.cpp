@@ -105,6 +105,26 @@ public:
         return true;
     }
 
+    /// An msync: op 4 of an allocation block (docs/trace-format.md, "Control events"), placed as
+    /// allocation records are.
+    bool writeEvent(const TraceEvent& e) override {
+        if (const std::string p = msyncProblem(e.address, e.size); !p.empty())
+            throw TraceError("binary trace writer: msync after access " + std::to_string(total_ + pending_.size()) +
+                             ": " + p);
+        if (e.process != 0 && !processes_)
+            throw TraceError("binary trace writer: msync after access " + std::to_string(total_ + pending_.size()) +
+                             " is of process " + std::to_string(e.process) +
+                             " (expected process 0: this writer was not asked for process ids)");
+        flushBlock();
+        allocPayload_.push_back(static_cast<char>(kMsyncOp));
+        allocPayload_.push_back(static_cast<char>(e.process));
+        putVarint(allocPayload_, e.address);
+        putVarint(allocPayload_, e.size);
+        ++allocCount_;
+        if (allocCount_ == kBlockRecords || allocPayload_.size() >= kAllocationFlushBytes) flushAllocations();
+        return true;
+    }
+
     void finish() override {
         if (finished_) return;
         flushBlock();

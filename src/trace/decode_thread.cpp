@@ -66,6 +66,9 @@ public:
         for (Block& b : slots_) b.accesses.resize(std::max<std::size_t>(blockAccesses, 1));
         records_ = inner_->records();
         skipped_ = inner_->skippedLines();
+        // Control events travel with the block being filled when the reader meets them, and reach
+        // the caller's sink when it takes that block (their positions say where they go).
+        inner_->setEventSink(&collector_);
         producer_ = std::thread([this] { produce(); });
     }
     ~ThreadedReader() override {
@@ -95,6 +98,7 @@ public:
         return pos_ == current_->size ? current_->skippedAfter : current_->skippedBefore;
     }
     const TraceMetadata* metadata() const override { return metadata_; }
+    void setEventSink(TraceEventSink* sink) override { sink_ = sink; }
 
 private:
     struct Block {
@@ -102,6 +106,12 @@ private:
         std::size_t size = 0;  // accesses decoded into it
         std::uint64_t recordsBefore = 0, recordsAfter = 0;  // the inner reader's counts around it
         std::uint64_t skippedBefore = 0, skippedAfter = 0;
+        std::vector<TraceEvent> events;  // met while filling it (positions up to its last access)
+    };
+    /// The producer's sink on the inner reader: into the block being filled.
+    struct Collector final : TraceEventSink {
+        std::vector<TraceEvent>* into = nullptr;
+        void onTraceEvent(const TraceEvent& e) override { into->push_back(e); }
     };
 
     /// The next accesses of the current block (at most max), moving to the next block when it is
@@ -135,6 +145,8 @@ private:
         }
         current_ = &slots_[head_];
         pos_ = 0;
+        if (sink_ != nullptr)
+            for (const TraceEvent& e : current_->events) sink_->onTraceEvent(e);
         return true;
     }
 
@@ -152,6 +164,8 @@ private:
                 Block& b = slots_[slot];
                 b.recordsBefore = inner_->records();
                 b.skippedBefore = inner_->skippedLines();
+                b.events.clear();
+                collector_.into = &b.events;
                 std::size_t n = 0;
                 bool ended = false;
                 while (n < b.accesses.size()) {
@@ -167,7 +181,7 @@ private:
                 b.skippedAfter = inner_->skippedLines();
                 {
                     std::lock_guard lock(mutex_);
-                    if (n != 0) ++full_;
+                    if (n != 0 || !b.events.empty()) ++full_;  // events after the last access: a block of none
                     done_ = ended;
                 }
                 data_.notify_one();
@@ -184,6 +198,7 @@ private:
     }
 
     const std::unique_ptr<TraceReader> inner_;  // used by the producer only, once it started
+    Collector collector_;                       // the producer's
     const TraceFormat format_;
     const TraceMetadata* const metadata_;  // fixed when the reader opened
     std::array<Block, kDecodeSlots> slots_;
@@ -200,6 +215,7 @@ private:
     std::exception_ptr error_;
 
     // The caller's side only.
+    TraceEventSink* sink_ = nullptr;
     Block* current_ = nullptr;  // the block being taken (slots_[head_]), nullptr before the first
     std::size_t pos_ = 0;       // accesses of it taken
     std::uint64_t records_ = 0, skipped_ = 0;  // counts after the last block handed back

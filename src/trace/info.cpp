@@ -91,6 +91,16 @@ TraceInfo traceInfo(TraceReader& trace, const std::string& name, std::uint32_t l
     info.lineSize = lineSize;
     info.pageSize = pageSize;
 
+    struct CountEvents final : TraceEventSink {
+        std::uint64_t& msyncs;
+        explicit CountEvents(std::uint64_t& n) : msyncs(n) {}
+        void onTraceEvent(const TraceEvent& e) override { msyncs += e.kind == TraceEventKind::Msync ? 1 : 0; }
+    } countEvents(info.msyncs);
+    trace.setEventSink(&countEvents);
+    struct Unset {
+        TraceReader& trace;
+        ~Unset() { trace.setEventSink(nullptr); }
+    } unset{trace};
     std::vector<Access> block(kBlock);
     std::size_t n = trace.read(block);
     // Metadata is read with the header, at the latest by the first read().
@@ -152,6 +162,7 @@ void printTraceInfo(std::ostream& os, const TraceInfo& info) {
     os << "accesses: " << withThousands(info.accesses) << " (reads " << withThousands(info.reads) << ", writes "
        << withThousands(info.writes) << ", fetches " << withThousands(info.fetches) << "), "
        << withThousands(info.bytes) << (info.bytes == 1 ? " byte\n" : " bytes\n");
+    if (info.msyncs != 0) os << "msync events: " << withThousands(info.msyncs) << '\n';
     if (info.accesses == 0)
         os << "address range: (none)\n";
     else
@@ -192,6 +203,7 @@ nlohmann::ordered_json traceInfoJson(const TraceInfo& info) {
     j["writes"] = info.writes;
     j["fetches"] = info.fetches;
     j["bytes"] = info.bytes;
+    if (info.msyncs != 0) j["msyncs"] = info.msyncs;
     if (info.accesses != 0) {
         j["min_address"] = info.minAddress;
         j["max_address"] = info.maxAddress;

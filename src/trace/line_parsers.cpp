@@ -167,10 +167,56 @@ bool startsWithValgrindMessage(std::string_view line) {
     return line.size() >= 2 && ((line[0] == '=' && line[1] == '=') || (line[0] == '-' && line[1] == '-'));
 }
 
+/// The optional process field "p<id>" (docs/trace-format.md) into `process`; returns the problem.
+std::string_view readProcess(std::string_view tok, std::uint32_t& process) {
+    process = 0;
+    const std::string_view digits = tok.substr(1);
+    if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+        return "bad process field (expected p and a process id from 0 to 255, such as p1)";
+    for (const char c : digits) process = process * 10 + static_cast<std::uint32_t>(c - '0');
+    if (process >= kMaxProcesses) return "process id too large (expected at most 255: a run holds up to 256 processes)";
+    return {};
+}
+
+constexpr std::string_view kExpectedMsync = R"("msync <hex address> <size in bytes, 1 to 2^48> [p<process>]")";
+
+/// "msync 0x<address> <size> [p<process>]": a control event (trace/event.hpp), size in decimal
+/// bytes as an access's, 1 to kMaxMsyncSize.
+LineParse msyncLine(Fields& f) {
+    auto bad = [](std::string_view problem) {
+        LineParse r = fail(problem);
+        r.expected = kExpectedMsync;
+        return r;
+    };
+    std::uint64_t address = 0;
+    if (const auto p = readAddress(f.next(), address); !p.empty()) return bad(p);
+    const std::string_view sizeTok = f.next();
+    if (sizeTok.empty() || sizeTok[0] == 'p' || sizeTok[0] == 'P') return bad("missing msync size");
+    std::uint64_t size = 0;
+    switch (parseDecimal(sizeTok, kMaxMsyncSize, size)) {
+    case Num::Ok: break;
+    case Num::Bad: return bad("bad msync size (not a decimal number)");
+    case Num::Overflow: return bad("msync size too large (at most 2^48 bytes)");
+    }
+    if (size == 0) return bad("msync size must be at least 1");
+    if (size - 1 > kMaxAddress - address) return bad("msync range runs past the end of the 64-bit address space");
+    std::uint32_t process = 0;
+    if (const std::string_view tok = f.next(); !tok.empty()) {
+        if (tok[0] != 'p' && tok[0] != 'P') return bad(kExtraField);
+        if (const auto p = readProcess(tok, process); !p.empty()) return bad(p);
+    }
+    if (!f.next().empty()) return bad(kExtraField);
+    LineParse r;
+    r.isEvent = true;
+    r.event = TraceEvent{0, TraceEventKind::Msync, static_cast<std::uint8_t>(process), address, size};
+    return r;
+}
+
 LineParse slowTextLine(std::string_view line) {
     Fields f(stripComment(line));
     const std::string_view kindTok = f.next();
     if (kindTok.empty()) return {};
+    if (kindTok == "msync") return msyncLine(f);
     AccessKind kind = AccessKind::Read;
     if (kindTok.size() != 1) return fail("unknown access kind");
     switch (kindTok[0]) {
@@ -194,13 +240,7 @@ LineParse slowTextLine(std::string_view line) {
     std::uint32_t process = 0;
     if (!tok.empty()) {
         if (tok[0] != 'p' && tok[0] != 'P') return fail(kExtraField);
-        const std::string_view digits = tok.substr(1);
-        if (digits.empty() || digits.size() > 3 ||
-            digits.find_first_not_of("0123456789") != std::string_view::npos)
-            return fail("bad process field (expected p and a process id from 0 to 255, such as p1)");
-        for (const char c : digits) process = process * 10 + static_cast<std::uint32_t>(c - '0');
-        if (process >= kMaxProcesses)
-            return fail("process id too large (expected at most 255: a run holds up to 256 processes)");
+        if (const auto p = readProcess(tok, process); !p.empty()) return fail(p);
     }
     if (!f.next().empty()) return fail(kExtraField);
     LineParse r = one(address, size, kind);
@@ -509,8 +549,16 @@ public:
             if (!lines_.next(line)) break;
             const LineParse r = parseLine<F>(line);
             if (!r.problem.empty()) [[unlikely]]
-                throw TraceError(
-                    traceErrorMessage(lines_.name(), lines_.lineNumber(), r.problem, line, expectedRecord(F)));
+                throw TraceError(traceErrorMessage(lines_.name(), lines_.lineNumber(), r.problem, line,
+                                                   r.expected.empty() ? expectedRecord(F) : r.expected));
+            if (r.isEvent) {  // text only: one access per record, so records_ accesses came before it
+                if (events_ != nullptr) {
+                    TraceEvent e = r.event;
+                    e.position = records_;
+                    events_->onTraceEvent(e);
+                }
+                continue;
+            }
             if (r.count == 0) {
                 skipped_ += r.skipped ? 1 : 0;
                 continue;
@@ -532,9 +580,11 @@ public:
     TraceFormat format() const override { return F; }
     std::uint64_t records() const override { return records_; }
     std::uint64_t skippedLines() const override { return skipped_; }
+    void setEventSink(TraceEventSink* sink) override { events_ = sink; }
 
 private:
     LineReader lines_;
+    TraceEventSink* events_ = nullptr;
     Access pending_{};  // the store half of a Lackey "M" that did not fit in the caller's span
     bool hasPending_ = false;
     std::uint64_t records_ = 0;
@@ -600,6 +650,7 @@ std::optional<TraceFormat> detectLine(std::string_view line, bool& ignorable) {
     Fields f(stripComment(line));
     const std::string_view first = f.next();
     const std::string_view second = f.next();
+    if (first == "msync") return TraceFormat::Text;  // only the text format has control events
     if (first.size() != 1 || !isHexToken(second)) return std::nullopt;
     const char c = first[0];
     if (c >= '0' && c <= '4') return TraceFormat::Din;

@@ -82,6 +82,21 @@ public:
             endLine();
         }
     }
+    /// "msync 0x10000000 8192" and the process field as for accesses (docs/trace-format.md).
+    bool writeEvent(const TraceEvent& e) override {
+        if (const std::string p = msyncProblem(e.address, e.size); !p.empty())
+            throw TraceError("text trace writer: " + p);
+        text("msync 0x");
+        hex(e.address);
+        text(" ");
+        decimal(e.size);
+        if (e.process != 0) {
+            text(" p");
+            decimal(e.process);
+        }
+        endLine();
+        return true;
+    }
 };
 
 /// Extended din "0 1000 4": label (0 read, 1 write, 2 fetch), hex address, hex size.
@@ -135,7 +150,8 @@ std::unique_ptr<TraceWriter> makeTraceWriter(std::ostream& out, TraceFormat form
                      "': expected one of text, din, lackey, binary");
 }
 
-std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations) {
+std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations,
+                        std::uint64_t* droppedEvents) {
     // The reader hands a record over before the accesses after it: written in the same order.
     struct Forward final : AllocationSink {
         TraceWriter& out;
@@ -143,21 +159,31 @@ std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppe
         explicit Forward(TraceWriter& w) : out(w) {}
         void onAllocation(const AllocationRecord& record) override { dropped += out.writeAllocation(record) ? 0 : 1; }
     } forward(out);
+    // Control events come with their positions: each is written once the accesses before it are.
+    TraceEventQueue events;
     in.setAllocationSink(&forward);
+    in.setEventSink(&events);
     struct Unset {
         TraceReader& in;
-        ~Unset() { in.setAllocationSink(nullptr); }
+        ~Unset() {
+            in.setAllocationSink(nullptr);
+            in.setEventSink(nullptr);
+        }
     } unset{in};
+    std::uint64_t droppedEventCount = 0;
+    auto write = [&](std::span<const Access> part) { out.write(part); };
+    auto writeEvent = [&](const TraceEvent& e) { droppedEventCount += out.writeEvent(e) ? 0 : 1; };
     std::vector<Access> block(4096);
     std::uint64_t total = 0;
     for (;;) {
         const std::size_t n = in.read(block);
+        events.applyDue(total, writeEvent);
         if (n == 0) break;
-        out.write(std::span<const Access>(block.data(), n));
-        total += n;
+        events.feed(std::span<const Access>(block.data(), n), total, write, writeEvent);
     }
     out.finish();
     if (droppedAllocations != nullptr) *droppedAllocations = forward.dropped;
+    if (droppedEvents != nullptr) *droppedEvents = droppedEventCount;
     return total;
 }
 

@@ -204,6 +204,9 @@ struct ReferenceNarration {
     std::uint32_t servedBy = CacheStep::kMemory;  // the farthest level the demand data came from
     std::string servedByName;
     std::uint64_t cycles = 0;  // every latency this reference caused (docs/semantics.md's model)
+    /// The trace's control events right after it (before the next reference), as narration lines
+    /// (describeMsync: "msync 0x... +N B in process P: K dirty file pages written back").
+    std::vector<std::string> events;
 };
 
 }  // namespace cachescope

@@ -103,7 +103,7 @@ struct PageCacheSummary {
     std::uint64_t readaheadPagesRead = 0, readaheadPagesUsed = 0, readaheadPagesWasted = 0, readaheadPagesPending = 0;
     std::uint64_t pageCacheEvictions = 0;
     std::uint64_t fileWritebacks = 0, writebacksAtEnd = 0, storageBytesWritten = 0;  // written includes the end's
-    std::uint64_t msyncWritebacks = 0;  // printed only when not 0 (Mmu::msync; no trace event carries it yet)
+    std::uint64_t msyncWritebacks = 0;  // printed only when not 0 (Mmu::msync: a trace's msync events)
     std::uint64_t bytesCopied = 0;
     std::uint64_t residentPageCachePages = 0, residentAnonymousFrames = 0;
     std::uint64_t storageLatencyNs = 0, storageBandwidth = 0, storageNanoseconds = 0;
@@ -188,6 +188,9 @@ struct ThreadsSummary {
 struct RunSummary {
     RunInfo info;
     std::uint64_t references = 0;  // CPU references simulated
+    /// The trace's msync events applied (trace/event.hpp; printed only when not 0; what they wrote
+    /// back is the page cache's msyncWritebacks).
+    std::uint64_t msyncs = 0;
     std::vector<LevelSummary> levels;
     MemoryStats memory;
     std::uint32_t memoryLatency = 0;

@@ -81,7 +81,9 @@ struct SourceSpec {
 SourceSpec mixItemSpec(const std::string& item);
 /// Interleaves `readers` as processes 0, 1, ...: `quantum` references of each in turn, a reader
 /// that ended leaving the turn to the next (deterministic). Sites are dropped (the sources' site
-/// tables differ): every access has site 0 and the reader has no metadata. Throws UsageError for
+/// tables differ): every access has site 0 and the reader has no metadata. A source's control events
+/// (msync) become the mix's, in its process, just before the source's next access or where the mix
+/// finds it ended (deterministic whatever the sources' read sizes). Throws UsageError for
 /// no reader, more than kMaxProcesses readers or a quantum of 0.
 std::unique_ptr<TraceReader> interleaveAsProcesses(std::vector<std::unique_ptr<TraceReader>> readers,
                                                    std::uint64_t quantum);
@@ -220,6 +222,11 @@ public:
     /// Called with the accesses as the source gives them, just before they are simulated forward
     /// (never during seek()'s replay): e.g. LocalityObserver::onTraceBlock. Empty detaches.
     void setAccessTap(std::function<void(std::span<const Access>)> tap);
+    /// Called with each control event of the source (an msync; trace/event.hpp) just after it was
+    /// applied going forward (never during seek()'s replay), with the dirty file pages it wrote
+    /// back; describeMsync(event, written) is its narration line. Empty detaches. The state at
+    /// position i includes the events at positions up to i (before reference i).
+    void setEventTap(std::function<void(const TraceEvent& event, std::uint64_t written)> tap);
 
     /// After the end: throws Error if an OPT policy saw other accesses than it was planned for
     /// (an internal error). runToEnd() calls it.

@@ -107,6 +107,8 @@ public:
     void finish();
     /// CPU references handed to access() so far.
     std::uint64_t references() const;
+    /// A trace's msync event (trace/event.hpp): without an mmu it is only counted (merged().msyncs()).
+    void countMsync();
 
     /// After finish(): a Simulator of the whole config whose counters (every cache, memory,
     /// references, attribution) are the sums of the shares', equal to a sequential run's. Its caches

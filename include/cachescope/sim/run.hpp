@@ -15,6 +15,10 @@ struct RunOptions {
     /// Called about every `progressInterval` accesses with the number simulated so far.
     std::function<void(std::uint64_t references)> onProgress;
     std::uint64_t progressInterval = std::uint64_t{1} << 22;
+    /// Called with each control event of the trace (msync; trace/event.hpp) after exactly the
+    /// accesses before it were consumed and before any after it: blocks are cut where events are.
+    /// Unset: the events are dropped (runTrace sets it to apply msyncs).
+    std::function<void(const TraceEvent& event)> onEvent;
 };
 
 /// The loop of runTrace for any consumer of blocks (sim/parallel.hpp's split pass too): reads
@@ -23,8 +27,9 @@ struct RunOptions {
 std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
                            const RunOptions& options = {});
 
-/// Reads `trace` to its end, simulating every access. Returns the number of accesses read
-/// (trace->records() tells the records they came from).
+/// Reads `trace` to its end, simulating every access and applying each msync event of the trace
+/// (Simulator::msync) at its place (options.onEvent, if set, is called after it). Returns the
+/// number of accesses read (trace->records() tells the records they came from).
 /// Throws whatever the reader throws (TraceError, IoError); the simulator keeps what was simulated.
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options = {});
 

@@ -31,10 +31,16 @@ public:
     }
 
     /// msync(2) of [va, va + size) in `process` (Mmu::msync; docs/mmap.md): the dirty file pages
-    /// of its mappings there are written back. Returns the pages written (0 without an mmu).
+    /// of its mappings there are written back. Returns the pages written (0 without an mmu). Every
+    /// call is counted (msyncs()), with an mmu or not.
     std::uint64_t msync(std::uint8_t process, std::uint64_t va, std::uint64_t size) {
+        ++msyncs_;
         return mmu_ ? mmu_->msync(process, va, size) : 0;
     }
+    /// msync() calls so far (a trace's msync events: trace/event.hpp), plus what addMsyncs added.
+    std::uint64_t msyncs() const { return msyncs_; }
+    /// Sharded runs: msyncs counted outside (no mmu: they do nothing else).
+    void addMsyncs(std::uint64_t n) { msyncs_ += n; }
 
     void access(const Access& a) { access(std::span<const Access>(&a, 1)); }
     void access(std::span<const Access> block);
@@ -132,6 +138,7 @@ private:
     /// access() when segmentation_ is set: each reference looked up in its segment table first.
     [[gnu::noinline]] void accessSegmented(std::span<const Access> block);
     std::uint64_t references_ = 0;
+    std::uint64_t msyncs_ = 0;
     std::vector<std::uint64_t> siteReferences_;  // empty = attribution off
     /// True when every reference reaches the hierarchy whole and once (no translation, no
     /// segmentation): the hierarchy's count by slot is then the count by site, and access() does

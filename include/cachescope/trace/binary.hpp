@@ -9,7 +9,8 @@
 // previous address: kernels' regular strides cost one byte per access. Version 2 lets one site
 // keep several streams (lanes) at once, so traces without sites (din, Lackey) compress too.
 // Version 3 adds allocation blocks (trace/allocation.hpp): alloc, free and realloc records placed
-// between the access blocks in trace order.
+// between the access blocks in trace order, and msync control events (op 4 of those blocks;
+// trace/event.hpp).
 // Every block starts from a clean state, so a reader can check and decode blocks independently.
 //
 // Readers never trust the file: truncation, bad CRCs, impossible counts or lengths give a

@@ -11,6 +11,9 @@
 // taken so far (not what the producer decoded ahead). An error of the inner reader (TraceError,
 // IoError, ...) reaches the caller after every access decoded before it, as the same exception.
 // Destroying the reader early (a limit reached, an error elsewhere) stops and joins the producer.
+// Control events (msync; trace/event.hpp) travel with the block being decoded when the inner reader
+// met them and reach the caller's sink when it takes that block (events after the last access: a
+// last block of no accesses), with the inner reader's positions.
 //
 // Only readers whose records hold one access each are run on a thread (text, din, binary): a
 // Lackey "M" record holds two and Lackey counts skipped lines, neither of which can be placed

@@ -26,6 +26,7 @@ struct TraceInfo {
     std::uint64_t records = 0;
     std::uint64_t accesses = 0, reads = 0, writes = 0, fetches = 0;
     std::uint64_t bytes = 0;              // sum of access sizes
+    std::uint64_t msyncs = 0;             // msync events (trace/event.hpp; printed when not 0)
     std::uint64_t minAddress = 0, maxAddress = 0;  // of the first and last byte touched
     std::uint32_t lineSize = 64, pageSize = 4096;
     std::uint64_t footprintLines = 0;     // distinct lines touched (a line-crossing access touches two)

@@ -9,6 +9,7 @@
 //   parseDinLine("1 1003 2")             -> 1 access  {0x1003, 2, Write}  (extended din: hex size)
 //   parseLackeyLine(" M 7ff0,8")         -> 2 accesses {0x7ff0, 8, Read}, {0x7ff0, 8, Write}
 //   parseTextLine("R 0xZZ 4").problem    == "bad address"
+//   parseTextLine("msync 0x1000 8192 p1") -> an msync event (isEvent) of process 1
 //
 // All formats accept blank lines and '#' comments (whole-line or trailing), spaces or tabs
 // between fields, and hex addresses with or without "0x". Lackey also skips valgrind's own
@@ -31,6 +32,12 @@ struct LineParse {
     /// Lackey only: the line is not a record at all (its first word is not one letter, e.g. the
     /// traced program's own output mixed into the log); readers skip it and count it.
     bool skipped = false;
+    /// Text only: the line is a control event ("msync 0x1000 4096 [pN]", count 0); its position is
+    /// left 0 for the reader to fill.
+    bool isEvent = false;
+    TraceEvent event{};
+    /// With `problem`: what the line should have been, when not the format's record (an msync line).
+    std::string_view expected;
 };
 
 LineParse parseTextLine(std::string_view line);

@@ -12,6 +12,7 @@
 
 #include "cachescope/core/access.hpp"
 #include "cachescope/trace/allocation.hpp"
+#include "cachescope/trace/event.hpp"
 #include "cachescope/trace/metadata.hpp"
 
 namespace cachescope {
@@ -63,6 +64,11 @@ public:
     /// in the trace: records handed out during a call come after every access of the earlier calls.
     /// Readers of formats without allocations ignore it.
     virtual void setAllocationSink(AllocationSink* sink) { (void)sink; }
+    /// Where the trace's control events go (msync; trace/event.hpp), or nullptr (the default) to
+    /// drop them. Each event reaches the sink from inside read() or view() with its position (the
+    /// accesses before it in the trace), before the call that returns the access after it returns.
+    /// Readers of formats without events (din, Lackey, kernels) ignore it.
+    virtual void setEventSink(TraceEventSink* sink) { (void)sink; }
 };
 
 /// Opens `path` ("-" = standard input) for streaming. With TraceFormat::Auto the format is

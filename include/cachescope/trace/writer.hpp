@@ -28,6 +28,14 @@ public:
         (void)record;
         return false;
     }
+    /// Writes one control event (trace/event.hpp) after the accesses written so far; its position
+    /// is ignored (it is where the writer is). Returns false if the format cannot hold events (din,
+    /// Lackey): the event is dropped. Text and binary writers throw TraceError for an event they
+    /// cannot store (msyncProblem).
+    virtual bool writeEvent(const TraceEvent& event) {
+        (void)event;
+        return false;
+    }
     /// Flushes and writes any trailer. Throws IoError if the stream failed.
     virtual void finish() = 0;
 };
@@ -37,9 +45,11 @@ public:
 /// text writer puts its `source` in a leading '#' comment). Throws UsageError for Auto or Kernel.
 std::unique_ptr<TraceWriter> makeTraceWriter(std::ostream& out, TraceFormat format, const TraceMetadata& metadata);
 
-/// Reads `in` to its end into `out` (then out.finish()), allocation records included, in order;
-/// returns the number of accesses. `droppedAllocations`, if given, gets the number of allocation
-/// records `out` could not hold (the text formats hold none).
-std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations = nullptr);
+/// Reads `in` to its end into `out` (then out.finish()), allocation records and control events
+/// included, in order; returns the number of accesses. `droppedAllocations`, if given, gets the
+/// number of allocation records `out` could not hold (the text formats hold none);
+/// `droppedEvents` the number of control events (din and Lackey hold none).
+std::uint64_t copyTrace(TraceReader& in, TraceWriter& out, std::uint64_t* droppedAllocations = nullptr,
+                        std::uint64_t* droppedEvents = nullptr);
 
 }  // namespace cachescope
