@@ -3,6 +3,7 @@
 #include "cachescope/mmu/mmu.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <sstream>
 #include <unordered_map>
@@ -152,7 +153,8 @@ Mmu& Mmu::operator=(const Mmu& o) {
 Mmu::PageSize Mmu::pageSizeOf(std::uint64_t va) const {
     for (const HugePageRange& r : config_.hugePages)
         if (va >= r.base && va - r.base < r.size) {
-            const unsigned shift = log2Exact(r.pageSize);
+            // One instruction: log2Exact's loop ran per translated piece, twice a reference with pageEnd.
+            const auto shift = static_cast<unsigned>(std::countr_zero(r.pageSize));  // a power of two (validated)
             const auto leaf = static_cast<std::uint32_t>(std::find(shift_.begin(), shift_.end(), shift) - shift_.begin());
             return {shift, leaf, true};
         }
@@ -226,7 +228,7 @@ Mmu::HitMemo* Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t memoKey) {
     return m;
 }
 
-void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts) {
+void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts, std::size_t touchedCount) {
     constexpr std::uint64_t kField = (std::uint64_t{1} << kKindBits) - 1;
     const std::uint64_t reads = counts & kField, writes = (counts >> kKindBits) & kField,
                         fetches = counts >> (2 * kKindBits);
@@ -241,13 +243,15 @@ void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts
     // leaves every LRU set, and the lru page replacer's list, as touching at every reference would
     // (a way's earlier touches are overtaken by its last one); clock's reference bits and dirty bits
     // do not depend on the order at all.
-    std::array<HitMemo*, kMemoEntries> touched;
-    std::size_t n = 0;
-    for (HitMemo& m : memo_) {
-        if (m.lastUse <= start) continue;
-        std::size_t i = n++;
-        for (; i > 0 && touched[i - 1]->lastUse > m.lastUse; --i) touched[i] = touched[i - 1];
-        touched[i] = &m;
+    // translateRun noted each entry at its first reference in the run (each once): sort them by
+    // their last reference (insertion sort: runs touch few pages, often already in order).
+    HitMemo** const touched = touched_.data();
+    const std::size_t n = touchedCount;
+    for (std::size_t j = 1; j < n; ++j) {
+        HitMemo* const m = touched[j];
+        std::size_t i = j;
+        for (; i > 0 && touched[i - 1]->lastUse > m->lastUse; --i) touched[i] = touched[i - 1];
+        touched[i] = m;
     }
     for (std::size_t i = 0; i < n; ++i) {
         HitMemo& m = *touched[i];
@@ -275,7 +279,7 @@ void Mmu::recordAccess(const Page& page, AccessKind kind, std::uint64_t nextUse)
 void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
     Cache& tlb = tlbs_[t];
     const Cache::Placement p = tlb.fill(key, false);
-    forgetWay(t, tlb.layout().setOfLine(key), p.way);
+    if (p.evicted) forgetWay(t, tlb.layout().setOfLine(key), p.way, p.victimLine);  // (an invalid way: nothing remembered)
     if (p.evicted) ++tlb.mutableStats().evictions;
     if (observer_ != nullptr)
         observer_->onTlbFill({t, key, tlb.layout().setOfLine(key), p.way, p.evicted, p.victimLine});
@@ -508,7 +512,7 @@ void Mmu::dropFromTlbs(std::uint64_t key) {
         const std::uint32_t way = tlb.find(key);
         if (way == Cache::kNoWay) continue;
         tlb.invalidate(tlb.layout().setOfLine(key), way);
-        forgetWay(t, tlb.layout().setOfLine(key), way);
+        forgetWay(t, tlb.layout().setOfLine(key), way, key);
     }
 }
 

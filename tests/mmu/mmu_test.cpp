@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "cachescope/core/error.hpp"
@@ -232,6 +233,49 @@ TEST_CASE("mmu: a run of TLB hits in one block leaves the LRU order of its pages
     for (const auto* block : {&block1, &block2})
         for (const Access& x : *block) one.access(x);
     CHECK(one.sameState(s));
+}
+
+TEST_CASE("mmu: a column walk over as many pages as the DTLB holds, then a TLB eviction inside a run") {
+    // A 64-entry 4-way DTLB (16 sets, set = page number mod 16), lru, and enough frames: pages 0-63
+    // (consecutive numbers: 4 per set, exactly the TLB) are each read 4 times a pass, 1 KiB apart
+    // (a matmul's column of B), 10 passes, in one block. Only first touches miss: 64 misses
+    // and 64 faults in 64 * 4 * 10 = 2,560 DTLB accesses. Then page 64 (set 0) evicts set 0's least
+    // recently used page, page 0 (its last reference came before those of 16, 32, 48), and page 0
+    // read again misses (66 misses), evicting page 16, while page 32 still hits: a remembered hit
+    // on page 0 must not survive its TLB way being refilled. Pages fault into frames 0, 1, ... in
+    // order, so page p is at frame p and page 64 at frame 64.
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 1024, PageReplacementKind::Lru);
+    c.tlbs = {tlbCfg("DTLB", 64, 4)};
+    c.tlbs[0].replacement = "lru";
+    std::vector<Access> trace;
+    for (int pass = 0; pass < 10; ++pass)
+        for (std::uint64_t page = 0; page < 64; ++page)
+            for (std::uint64_t row = 0; row < 4; ++row) trace.push_back(R(page * kPage + row * 1024 + 8));
+    for (const std::uint64_t page : {std::uint64_t{64}, std::uint64_t{0}, std::uint64_t{32}, std::uint64_t{32}})
+        for (std::uint64_t row = 0; row < 4; ++row) trace.push_back(R(page * kPage + row * 1024 + 8));
+    Simulator s(c), one(c);
+    REQUIRE(s.mmu()->runsHits());
+    s.access(std::span<const Access>(trace.data(), 2560));
+    const Mmu& m = *s.mmu();
+    CHECK(m.tlbs()[0].stats().accesses() == 2560);
+    CHECK(tlbMisses(s, 0) == 64);
+    CHECK(m.stats().pageFaults == 64);
+    s.access(std::span<const Access>(trace.data() + 2560, trace.size() - 2560));
+    CHECK(m.tlbs()[0].stats().accesses() == 2560 + 16);
+    CHECK(tlbMisses(s, 0) == 66);
+    CHECK(m.stats().pageFaults == 65);
+    CHECK(m.physicalAddress(64 * kPage + 8) == 64 * kPage + 8);
+    CHECK(m.physicalAddress(0 * kPage + 8) == 0 * kPage + 8);
+    // Set 0 holds pages 0, 32, 48 and 64; page 16 left it.
+    std::vector<std::uint64_t> set0;
+    for (const TlbEntryView& e : m.tlbEntries(0))
+        if (e.set == 0 && e.valid) set0.push_back(e.virtualPageNumber);
+    std::sort(set0.begin(), set0.end());
+    CHECK(set0 == std::vector<std::uint64_t>{0, 32, 48, 64});
+    // The same references one at a time: the same state.
+    for (const Access& x : trace) one.access(x);
+    CHECK(one.sameState(s));
+    CHECK(one.mmu()->tlbEntries(0) == m.tlbEntries(0));
 }
 
 TEST_CASE("mmu: runs of TLB hits count reads, writes and fetches on their own side and set dirty bits") {

@@ -292,7 +292,9 @@ private:
     /// set scan: valid while that TLB way holds the page, so a TLB fill or invalidation of a way
     /// forgets what was remembered of it (forgetWay). kMemoEntries entries in pairs, a pair chosen
     /// by a multiplicative hash of the key (the pages a loop nest walks at once, A, B and C of a
-    /// matmul, rarely share one), the older of the two replaced.
+    /// matmul, rarely share one), the older of the two replaced. More entries than a first TLB
+    /// usually has, so a loop that walks as many pages as the TLB holds (a matmul's column of B)
+    /// finds them all here.
     struct HitMemo {
         std::uint64_t key = kNoMemoKey;  // memoKey of the page (of the running process)
         std::uint64_t delta = 0;         // physical base - virtual base of the page (mod 2^64): pa = va + delta
@@ -304,21 +306,29 @@ private:
         std::uint32_t slot = PageReplacer::kNoSlot;
     };
     static constexpr std::uint64_t kNoMemoKey = ~std::uint64_t{0};  // never a memoKey (page numbers < 2^63)
-    static constexpr std::size_t kMemoEntries = 32;
+    static constexpr std::size_t kMemoEntries = 256;
+    static constexpr unsigned kMemoPairBits = 7;  // log2(kMemoEntries / 2)
+    static_assert(std::size_t{2} << kMemoPairBits == kMemoEntries);
     /// The memo's key of a page: its number (in the running process), then a bit for the side
     /// (1: the instruction side) when the two sides have different first TLBs.
     std::uint64_t memoKey(std::uint64_t pageNumber, AccessKind kind) const {
         return (pageNumber << 1) | std::uint64_t{splitSides_ && kind == AccessKind::Fetch};
     }
     /// The first entry of the pair that may hold `key`.
-    static std::size_t memoPair(std::uint64_t key) { return ((key * 0x9E3779B97F4A7C15ull) >> 60) << 1; }
+    static std::size_t memoPair(std::uint64_t key) { return ((key * 0x9E3779B97F4A7C15ull) >> (64 - kMemoPairBits)) << 1; }
     HitMemo* findMemo(std::uint64_t key) {
         HitMemo* m = &memo_[memoPair(key)];
         return m[0].key == key ? m : m[1].key == key ? m + 1 : nullptr;
     }
-    void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way) {
-        for (HitMemo& m : memo_)
-            if (m.tlb == t && m.set == set && m.way == way) m.key = kNoMemoKey;
+    /// Forgets what the memo remembers of way (set, way) of TLB `t`, which held TLB key `key` (of
+    /// any process). An entry that points at the way has the memo key of the page the way holds,
+    /// so only that key's pair is looked at.
+    void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key) {
+        if ((key >> 63) != 0) return;  // a huge page: never in the memo
+        const bool fetchSide = splitSides_ && t == tlbTopology_.firstInstruction;
+        HitMemo* m = &memo_[memoPair((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide})];
+        for (int i = 0; i < 2; ++i)
+            if (m[i].tlb == t && m[i].set == set && m[i].way == way) m[i].key = kNoMemoKey;
     }
     /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
     /// the memo and returns its entry; nullptr on a miss. Out of line, so translateHit stays small
@@ -337,6 +347,8 @@ private:
         const std::uint8_t process = process_;
         const unsigned shift = pageShift_;
         HitMemo* const memo = memo_.data();
+        HitMemo** const touched = touched_.data();
+        std::size_t touchedCount = 0;
         std::uint64_t counts = 0;
         std::size_t i = 0;
         for (; i < n; ++i) {
@@ -350,15 +362,17 @@ private:
             const std::uint64_t k = kKindCount[kindIndex(a.kind)];
             counts += k;
             m->kinds |= k;
+            if (m->lastUse <= start) touched[touchedCount++] = m;  // its first reference in the run
             m->lastUse = start + i + 1;
             out[i] = a;
             out[i].address = va + m->delta;
         }
-        if (i != 0) settleRun(start, i, counts);
+        if (i != 0) settleRun(start, i, counts, touchedCount);
         return i;
     }
-    /// The end of translateRun: what its `count` references changed, applied (see translateRun).
-    void settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts);
+    /// The end of translateRun: what its `count` references changed, applied (see translateRun);
+    /// touched_[0, touchedCount) are the memo entries the run referenced, in order of first reference.
+    void settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts, std::size_t touchedCount);
     /// runsHits_ from the config, the TLBs' policies and the future.
     void decideRuns();
     struct PageSize {
@@ -425,6 +439,7 @@ private:
     std::vector<std::uint8_t> tlbAsid_;              // per TLB: entries kept across context switches
     std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
     std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit, translateRun)
+    std::array<HitMemo*, kMemoEntries> touched_{};   // translateRun's scratch: the entries a run referenced
     std::uint64_t sequence_ = 0;                     // memo references so far (HitMemo::lastUse)
     bool splitSides_ = false;                        // the two sides have different first TLBs (memoKey)
     bool runsHits_ = false;                          // runsHits()
