@@ -40,10 +40,7 @@ TEST_CASE("classify thread: sessions count the same 3C classes with it on and of
     TempDir dir;
     const int threadsBefore = threadCount();
     int cases = 0;
-    for (const reference::Family family :
-         {reference::Family::SingleLevel, reference::Family::TwoLevelNine, reference::Family::WriteMix,
-          reference::Family::Inclusive, reference::Family::Exclusive, reference::Family::SplitL1,
-          reference::Family::ThreeLevels, reference::Family::Wide}) {
+    for (const reference::Family family : reference::kAllFamilies) {
         for (std::uint64_t seed = 0; seed < 3; ++seed) {
             const reference::RandomCase c = reference::makeCase(family, 8100 + seed);
             const std::string path = writeTrace(dir, "c" + std::to_string(seed), TraceFormat::Binary, c.trace);

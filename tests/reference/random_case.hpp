@@ -20,6 +20,10 @@
 namespace cachescope::reference {
 
 enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels, Wide };
+/// Every family, in declaration order.
+inline constexpr Family kAllFamilies[] = {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix,
+                                          Family::Inclusive,   Family::Exclusive,    Family::SplitL1,
+                                          Family::ThreeLevels, Family::Wide};
 
 const char* familyName(Family f);
 

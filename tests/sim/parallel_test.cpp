@@ -342,8 +342,7 @@ TEST_CASE("parallel runs are bit-identical to sequential ones on random configs 
 TEST_CASE("parallel runs match sequential ones on the reference model's random cases") {
     using reference::Family;
     std::uint32_t compared = 0;
-    for (const Family family : {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix, Family::Inclusive,
-                                Family::Exclusive, Family::SplitL1, Family::ThreeLevels, Family::Wide}) {
+    for (const Family family : reference::kAllFamilies) {
         for (std::uint64_t seed = 0; seed < 30; ++seed) {
             const reference::RandomCase rc = reference::makeCase(family, seed);
             const ShardPlan plan = planShards(rc.config, 4);

@@ -100,10 +100,7 @@ TEST_CASE("decode thread: sessions end in the same state with and without it, on
     TempDir dir;
     const int threadsBefore = threadCount();
     int cases = 0;
-    for (const reference::Family family :
-         {reference::Family::SingleLevel, reference::Family::TwoLevelNine, reference::Family::WriteMix,
-          reference::Family::Inclusive, reference::Family::Exclusive, reference::Family::SplitL1,
-          reference::Family::ThreeLevels, reference::Family::Wide}) {
+    for (const reference::Family family : reference::kAllFamilies) {
         for (std::uint64_t seed = 0; seed < 4; ++seed) {
             const reference::RandomCase c = reference::makeCase(family, 7000 + seed);
             const TraceFormat format = seed % 3 == 0 ? TraceFormat::Din : seed % 3 == 1 ? TraceFormat::Binary : TraceFormat::Text;
