@@ -17,39 +17,76 @@ std::string_view FitAllocator::name() const {
     return "fit";
 }
 
-bool FitAllocator::sized() const { return policy_ == FitPolicy::Best || policy_ == FitPolicy::Worst; }
-
 std::map<std::uint64_t, std::uint64_t> FitAllocator::freeBlocks() const {
     std::map<std::uint64_t, std::uint64_t> m;
+    if (sized()) {
+        for (const auto& [size, address] : bySize_.sorted()) m.emplace(address, size);
+        return m;
+    }
     free_.forEach([&](std::uint64_t address, std::uint64_t size) { m.emplace_hint(m.end(), address, size); });
     return m;
 }
 
-AllocResult FitAllocator::place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size, bool indexed) {
-    // `found` is a free block as the tree holds it (and the size index, if `indexed`), which holds
-    // [start, start + size).
-    if (sized()) {
-        if (indexed) bySize_.erase(found.size, found.address);
-        const std::uint64_t end = start + size;
-        if (start > found.address) bySize_.insert(start - found.address, found.address);  // the alignment gap
-        if (found.address + found.size > end) bySize_.insert(found.address + found.size - end, end);  // the rest
-    }
+AllocResult FitAllocator::place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size) {
+    // first/next: `found` is a free block as the tree holds it, which holds [start, start + size).
     free_.carve(found, start, size);
+    return placed(start, size);
+}
+
+void FitAllocator::addFree(std::uint64_t address, std::uint64_t size) {
+    bySize_.insert(size, address);
+    freeStart_.insert(address, size);
+    freeEnd_.insert(address + size, address);
+    freeBytes_ += size;
+}
+
+AllocResult FitAllocator::placeSized(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size) {
+    // best/worst: `found` is a free block in every index, which holds [start, start + size); the
+    // alignment gap before it and the rest after it stay free.
+    const std::uint64_t end = start + size, foundEnd = found.address + found.size;
+    bySize_.erase(found.size, found.address);
+    if (start > found.address) {
+        bySize_.insert(start - found.address, found.address);
+        freeStart_.at(found.address) = start - found.address;
+        freeEnd_.insert(start, found.address);
+    } else {
+        freeStart_.take(found.address);
+    }
+    if (foundEnd > end) {
+        bySize_.insert(foundEnd - end, end);
+        freeStart_.insert(end, foundEnd - end);
+        freeEnd_.at(foundEnd) = end;
+    } else {
+        freeEnd_.take(foundEnd);
+    }
+    freeBytes_ -= size;
     return placed(start, size);
 }
 
 AllocResult FitAllocator::grow(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start,
                                std::uint64_t size) {
     // [blockAddr, blockAddr + blockSize) reaches past the top: the free block there, if any (it
-    // touches the top), is extended to the new top first, or a new one made.
+    // touches the top, so it starts below it), is extended to the new top first, or a new one made.
+    if (sized()) {
+        if (blockAddr < top_) {
+            const std::uint64_t have = top_ - blockAddr;
+            bySize_.erase(have, blockAddr);
+            freeStart_.take(blockAddr);
+            freeEnd_.take(top_);
+            freeBytes_ -= have;
+        }
+        const std::uint64_t end = start + size, blockEnd = blockAddr + blockSize;
+        if (start > blockAddr) addFree(blockAddr, start - blockAddr);
+        if (blockEnd > end) addFree(end, blockEnd - end);
+        return placed(start, size);
+    }
     const FreeBlockTree::Block old = free_.find(blockAddr);
     if (!old) {
         free_.insert(blockAddr, blockSize);
-    } else {
-        if (sized()) bySize_.erase(old.size, old.address);
-        if (old.size != blockSize) free_.resize(blockAddr, blockAddr, blockSize);
+    } else if (old.size != blockSize) {
+        free_.resize(blockAddr, blockAddr, blockSize);
     }
-    return place({blockAddr, blockSize}, start, size, false);
+    return place({blockAddr, blockSize}, start, size);
 }
 
 AllocResult FitAllocator::placed(std::uint64_t start, std::uint64_t size) {
@@ -73,16 +110,23 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
         r.steps = steps;
         return r;
     };
-    auto take = [&](FreeBlockTree::Block b) { return done(place(b, alignUp(b.address, align), size)); };
+    auto take = [&](FreeBlockTree::Block b, FreeBlockTree::Pos where) {
+        free_.carve(where, b, alignUp(b.address, align), size);
+        return done(placed(alignUp(b.address, align), size));
+    };
+    auto takeSized = [&](SizeIndex::Key k) {
+        return done(placeSized({k.address, k.size}, alignUp(k.address, align), size));
+    };
 
     switch (policy_) {
         case FitPolicy::First: {
             // Steps: the blocks a walk of the address-ordered list visits, up to the one found.
             std::size_t rank = 0;
-            const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank);
+            FreeBlockTree::Pos where;
+            const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank, where);
             if (b) {
                 steps = rank + 1;
-                return take(b);
+                return take(b, where);
             }
             steps = free_.size();
             break;
@@ -91,35 +135,35 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
             // From the first free block at or above the rover to the end, then from the start.
             const std::size_t from = free_.rank(rover_);
             std::size_t rank = 0;
-            if (const FreeBlockTree::Block b = free_.firstFit(rover_, size, fits, rank)) {
+            FreeBlockTree::Pos where;
+            if (const FreeBlockTree::Block b = free_.firstFit(rover_, size, fits, rank, where)) {
                 steps = rank - from + 1;
-                return take(b);
+                return take(b, where);
             }
-            if (const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank); b && b.address < rover_) {
+            if (const FreeBlockTree::Block b = free_.firstFit(0, size, fits, rank, where); b && b.address < rover_) {
                 steps = free_.size() - from + rank + 1;
-                return take(b);
+                return take(b, where);
             }
             steps = free_.size();
             break;
         }
-        case FitPolicy::Best:
+        case FitPolicy::Best: {
             // Ascending (size, address) from the first block large enough: the first that fits
             // with its alignment is the smallest, lowest-addressed one.
-            for (SizeIndex::Key k = bySize_.lowerBound({size, 0}); k; k = bySize_.after(k)) {
+            const SizeIndex::Key k = bySize_.firstFrom({size, 0}, [&](const SizeIndex::Key& key) {
                 ++steps;
-                if (fits(k.address, k.size)) return take({k.address, k.size});
-            }
+                return fits(key.address, key.size);
+            });
+            if (k) return takeSized(k);
             break;
+        }
         case FitPolicy::Worst: {
             // Sizes from the largest down; within one size, addresses ascending.
-            for (SizeIndex::Key top = bySize_.max(); top && top.size >= size;) {
-                const std::uint64_t len = top.size;
-                for (SizeIndex::Key k = bySize_.lowerBound({len, 0}); k && k.size == len; k = bySize_.after(k)) {
-                    ++steps;
-                    if (fits(k.address, k.size)) return take({k.address, k.size});
-                }
-                top = bySize_.before({len, 0});
-            }
+            const SizeIndex::Key k = bySize_.largestFirst(size, [&](const SizeIndex::Key& key) {
+                ++steps;
+                return fits(key.address, key.size);
+            });
+            if (k) return takeSized(k);
             break;
         }
     }
@@ -127,7 +171,12 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
     // Nothing fits: grow the heap at its top, extending a free block that touches it.
     std::uint64_t from = top_;
     std::uint64_t have = 0;
-    if (const FreeBlockTree::Block last = free_.last(); last && last.address + last.size == top_) {
+    if (sized()) {
+        if (const std::uint64_t* last = freeEnd_.get(top_)) {
+            from = *last;
+            have = top_ - from;
+        }
+    } else if (const FreeBlockTree::Block last = free_.last(); last && last.address + last.size == top_) {
         from = last.address;
         have = last.size;
     }
@@ -138,21 +187,40 @@ AllocResult FitAllocator::allocate(std::uint64_t request, std::uint64_t align) {
 
 void FitAllocator::release(std::uint64_t address) {
     const std::uint64_t size = used_.take(address);
-    FreeBlockTree::Block absorbed[2];
-    const FreeBlockTree::Block merged = free_.release(address, size, 0, ~std::uint64_t{0}, absorbed);  // coalesces
-    if (sized()) {
-        // The free neighbours it merged with leave the size index; the merged block enters it.
-        for (const FreeBlockTree::Block& b : absorbed)
-            if (b) bySize_.erase(b.size, b.address);
-        bySize_.insert(merged.size, merged.address);
+    if (!sized()) {
+        free_.release(address, size);  // coalesces
+        return;
     }
+    // Boundary tags: a free block ending at `address` and one starting at its end merge with it.
+    const std::uint64_t end = address + size;
+    std::uint64_t lo = address, hi = end, v = 0;
+    if (freeEnd_.takeIf(address, v)) {
+        lo = v;
+        bySize_.erase(address - lo, lo);
+    }
+    if (freeStart_.takeIf(end, v)) {
+        bySize_.erase(v, end);
+        hi = end + v;
+    }
+    // What is left of the neighbours' tags is the merged block's: its start's (the block before's)
+    // and its end's (the block after's); the freed block supplies the missing ones.
+    if (lo != address) {
+        freeStart_.at(lo) = hi - lo;
+    } else {
+        freeStart_.insert(lo, hi - lo);
+    }
+    if (hi != end) {
+        freeEnd_.at(hi) = lo;
+    } else {
+        freeEnd_.insert(hi, lo);
+    }
+    bySize_.insert(hi - lo, lo);
+    freeBytes_ += size;
 }
 
 FreeSpace FitAllocator::freeSpace() const {
-    FreeSpace f;
-    f.total = free_.totalBytes();
-    f.largest = free_.largest();
-    return f;
+    if (sized()) return {freeBytes_, bySize_.max().size};
+    return {free_.totalBytes(), free_.largest()};
 }
 
 }  // namespace cachescope::alloc

@@ -99,11 +99,11 @@ void FreeBlockTree::mergeInto(std::size_t p) {
 }
 
 void FreeBlockTree::insert(std::uint64_t address, std::uint64_t size) {
-    assert(size > 0);
-    total_ += size;
-    ++blocks_;
-    if (size > largest_) largest_ = size;
     if (id_.empty()) {
+        assert(size > 0);
+        total_ += size;
+        ++blocks_;
+        if (size > largest_) largest_ = size;
         const std::uint32_t q = newChunk();
         chunks_[q].address[0] = address;
         chunks_[q].size[0] = size;
@@ -113,14 +113,25 @@ void FreeBlockTree::insert(std::uint64_t address, std::uint64_t size) {
         n_.push_back(1);
         return;
     }
-    std::size_t p = chunkOf(address);
+    insertAt(locate(address), address, size);
+}
+
+void FreeBlockTree::insertAt(Pos at, std::uint64_t address, std::uint64_t size) {
+    assert(size > 0);
+    total_ += size;
+    ++blocks_;
+    if (size > largest_) largest_ = size;
+    std::size_t p = at.chunk;
+    std::uint32_t i = at.index;
     if (n_[p] == kChunk) {
-        splitChunk(p);
-        if (address >= first_[p + 1]) ++p;
+        splitChunk(p);  // keeps the first n_[p] blocks in p
+        if (i > n_[p]) {
+            i -= n_[p];
+            ++p;
+        }
     }
     Chunk& c = chunks_[id_[p]];
     const std::uint32_t n = n_[p];
-    const std::uint32_t i = indexIn(c, n, address);
     std::copy_backward(c.address + i, c.address + n, c.address + n + 1);
     std::copy_backward(c.size + i, c.size + n, c.size + n + 1);
     c.address[i] = address;
@@ -228,18 +239,38 @@ void FreeBlockTree::carve(std::uint64_t blockAddress, std::uint64_t start, std::
 }
 
 void FreeBlockTree::carve(Block b, std::uint64_t start, std::uint64_t size) {
+    carveAt(locate(b.address), b, start, size);
+}
+
+FreeBlockTree::Block FreeBlockTree::carveContaining(std::uint64_t start, std::uint64_t size) {
+    assert(!id_.empty());
+    // The last block at or below `start`: the one before the first above it (one search).
+    Pos at = locate(start + 1);
+    if (at.index > 0) {
+        --at.index;
+    } else {
+        assert(at.chunk > 0);
+        --at.chunk;
+        at.index = n_[at.chunk] - 1;
+    }
+    const Block b = this->at(at);
+    carveAt(at, b, start, size);
+    return b;
+}
+
+void FreeBlockTree::carveAt(Pos at, Block b, std::uint64_t start, std::uint64_t size) {
     assert(b && start >= b.address && start + size <= b.address + b.size);
     const std::uint64_t gap = start - b.address;
     const std::uint64_t rest = b.address + b.size - (start + size);
-    // Shrinking a block in place keeps the address order, so nothing moves.
-    const Pos at = locate(b.address);
+    // Shrinking a block in place keeps the address order, so nothing moves; the rest after a gap
+    // goes right after it, in the same chunk (the next block, if any, starts above the rest).
     if (gap == 0 && rest == 0) {
         eraseAt(at);
     } else if (gap == 0) {
         setAt(at, start + size, rest);
     } else {
         setAt(at, b.address, gap);
-        if (rest != 0) insert(start + size, rest);
+        if (rest != 0) insertAt({at.chunk, at.index + 1}, start + size, rest);
     }
 }
 
@@ -248,9 +279,9 @@ FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t
     const std::uint64_t end = address + size;
     // One search finds both neighbours: the last block below `address` and the first above it.
     Block prev, next;
-    Pos prevAt, nextAt;
+    Pos at, prevAt, nextAt;
     if (!id_.empty()) {
-        const Pos at = locate(address);
+        at = locate(address);
         if (at.index > 0) {
             prevAt = {at.chunk, at.index - 1};
             prev = this->at(prevAt);
@@ -288,7 +319,12 @@ FreeBlockTree::Block FreeBlockTree::release(std::uint64_t address, std::uint64_t
         setAt(nextAt, address, next.address + next.size - address);
         return {address, next.address + next.size - address};
     }
-    insert(address, size);
+    // No neighbour to merge with: a new block where the search above found its place.
+    if (id_.empty()) {
+        insert(address, size);
+    } else {
+        insertAt(at, address, size);
+    }
     return {address, size};
 }
 

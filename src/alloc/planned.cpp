@@ -132,9 +132,7 @@ AllocResult PlannedAllocator::allocate(std::uint64_t size, std::uint64_t /*align
     AllocResult r;
     r.steps = 1;
     if (!fits_) return r;
-    const FreeBlockTree::Block b = free_.before(t.offset + 1);
-    assert(b && b.address + b.size >= t.offset + t.size);
-    free_.carve(b.address, t.offset, t.size);
+    free_.carveContaining(t.offset, t.size);
     used_.insert(t.offset, t.size);
     r.ok = true;
     r.address = t.offset;

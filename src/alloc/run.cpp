@@ -37,14 +37,20 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
     s.allocator = std::string(allocator.name());
     s.capacity = allocator.capacity();
     std::vector<LiveBlock> blocks(trace.names.size());
-    std::uint64_t live = 0;
-    double fragSum = 0;
     allocator.prepare(trace);
+
+    // The counters live in locals while the events run: `s` is the caller's object (returned in
+    // place), which the allocator's virtual calls could reach as far as the compiler knows, so
+    // counting in it directly would store and reload every counter around every call.
+    std::uint64_t live = 0, events = 0, allocs = 0, frees = 0, reallocs = 0, emptyCaches = 0, ignoredFrees = 0;
+    std::uint64_t peakLive = 0, peakReserved = 0, requestedTotal = 0, blockTotal = 0, searchSteps = 0;
+    std::uint64_t maxSearchSteps = 0, unallocatedMax = 0;
+    double fragSum = 0, fragMax = 0, fragEnd = 0;
 
     auto attempt = [&](const AllocEvent& ev, std::uint64_t align, AllocStep& step) {
         const AllocResult r = allocator.allocate(ev.size, align);
-        s.searchSteps += r.steps;
-        s.maxSearchSteps = std::max(s.maxSearchSteps, r.steps);
+        searchSteps += r.steps;
+        maxSearchSteps = std::max(maxSearchSteps, r.steps);
         step.steps = r.steps;
         step.ok = r.ok;
         if (!r.ok) {
@@ -59,8 +65,8 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
             s.failed.push_back(f);
             return r;
         }
-        s.requestedTotal += ev.size;
-        s.blockTotal += r.blockSize;
+        requestedTotal += ev.size;
+        blockTotal += r.blockSize;
         step.address = r.address;
         step.blockSize = r.blockSize;
         return r;
@@ -74,16 +80,16 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
         LiveBlock& b = blocks[ev.id];
         switch (ev.op) {
             case AllocOp::Alloc: {
-                ++s.allocs;
+                ++allocs;
                 const AllocResult r = attempt(ev, ev.align, step);
                 b = LiveBlock{r.ok, r.address, ev.size, ev.align, ev.site};
                 if (r.ok) live += ev.size;
                 break;
             }
             case AllocOp::Free:
-                ++s.frees;
+                ++frees;
                 if (!b.live) {
-                    ++s.ignoredFrees;
+                    ++ignoredFrees;
                     break;
                 }
                 allocator.release(b.address);
@@ -92,7 +98,7 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
                 b.live = false;
                 break;
             case AllocOp::Realloc: {
-                ++s.reallocs;
+                ++reallocs;
                 const AllocResult r = attempt(ev, b.align, step);
                 if (!r.ok) break;
                 if (b.live) {
@@ -106,24 +112,39 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
                 break;
             }
             case AllocOp::EmptyCache:
-                ++s.emptyCaches;
+                ++emptyCaches;
                 allocator.emptyCache();
                 break;
         }
-        ++s.events;
+        ++events;
         step.liveBytes = live;
         step.reserved = allocator.reserved();
         step.free = allocator.freeSpace();
-        s.peakLive = std::max(s.peakLive, live);
-        s.peakReserved = std::max(s.peakReserved, step.reserved);
-        s.unallocatedMax = std::max(s.unallocatedMax, step.free.total);
+        peakLive = std::max(peakLive, live);
+        peakReserved = std::max(peakReserved, step.reserved);
+        unallocatedMax = std::max(unallocatedMax, step.free.total);
         const double frag = externalFragmentation(step.free);
-        s.externalFragMax = std::max(s.externalFragMax, frag);
+        fragMax = std::max(fragMax, frag);
         fragSum += frag;
-        s.externalFragEnd = frag;
+        fragEnd = frag;
         if (observer != nullptr) observer->onStep(step);
     }
-    s.externalFragMean = s.events == 0 ? 0.0 : fragSum / static_cast<double>(s.events);
+    s.events = events;
+    s.allocs = allocs;
+    s.frees = frees;
+    s.reallocs = reallocs;
+    s.emptyCaches = emptyCaches;
+    s.ignoredFrees = ignoredFrees;
+    s.peakLive = peakLive;
+    s.peakReserved = peakReserved;
+    s.requestedTotal = requestedTotal;
+    s.blockTotal = blockTotal;
+    s.searchSteps = searchSteps;
+    s.maxSearchSteps = maxSearchSteps;
+    s.unallocatedMax = unallocatedMax;
+    s.externalFragMax = fragMax;
+    s.externalFragEnd = fragEnd;
+    s.externalFragMean = events == 0 ? 0.0 : fragSum / static_cast<double>(events);
     s.liveAtEnd = live;
     s.reservedAtEnd = allocator.reserved();
     s.unallocatedAtEnd = allocator.freeSpace().total;

@@ -8,24 +8,25 @@ namespace cachescope::alloc {
 unsigned SizeIndex::nextClass(unsigned c) const {
     if (c >= kClasses) return kClasses;
     unsigned w = c / 64;
-    std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} << (c % 64));
-    while (bits == 0) {
-        if (++w == kWords) return kClasses;
-        bits = nonEmpty_[w];
-    }
-    return w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
+    if (const std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} << (c % 64)); bits != 0)
+        return w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
+    // The summary says which words have a class set: the first one above w.
+    const std::uint64_t words = summary_ & (~std::uint64_t{0} << w << 1);
+    if (words == 0) return kClasses;
+    w = static_cast<unsigned>(__builtin_ctzll(words));
+    return w * 64 + static_cast<unsigned>(__builtin_ctzll(nonEmpty_[w]));
 }
 
 unsigned SizeIndex::prevClass(unsigned c) const {
     if (c == 0) return kClasses;
     --c;  // the highest candidate
     unsigned w = c / 64;
-    std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} >> (63 - c % 64));
-    while (bits == 0) {
-        if (w-- == 0) return kClasses;
-        bits = nonEmpty_[w];
-    }
-    return w * 64 + 63u - static_cast<unsigned>(__builtin_clzll(bits));
+    if (const std::uint64_t bits = nonEmpty_[w] & (~std::uint64_t{0} >> (63 - c % 64)); bits != 0)
+        return w * 64 + 63u - static_cast<unsigned>(__builtin_clzll(bits));
+    const std::uint64_t words = summary_ & ((std::uint64_t{1} << w) - 1);
+    if (words == 0) return kClasses;
+    w = 63u - static_cast<unsigned>(__builtin_clzll(words));
+    return w * 64 + 63u - static_cast<unsigned>(__builtin_clzll(nonEmpty_[w]));
 }
 
 void SizeIndex::insert(std::uint64_t size, std::uint64_t address) {
@@ -40,6 +41,7 @@ void SizeIndex::insert(std::uint64_t size, std::uint64_t address) {
     assert(i == 0 || v[i - 1] < k);
     v[i] = k;
     nonEmpty_[c / 64] |= std::uint64_t{1} << (c % 64);
+    summary_ |= std::uint64_t{1} << (c / 64);
     ++count_;
 }
 
@@ -51,7 +53,10 @@ void SizeIndex::erase(std::uint64_t size, std::uint64_t address) {
     assert(at != v.end() && !(k < *at) && "SizeIndex::erase: not there");
     for (auto next = at + 1; next != v.end(); ++next) *(next - 1) = *next;
     v.pop_back();
-    if (v.empty()) nonEmpty_[c / 64] &= ~(std::uint64_t{1} << (c % 64));
+    if (v.empty()) {
+        nonEmpty_[c / 64] &= ~(std::uint64_t{1} << (c % 64));
+        if (nonEmpty_[c / 64] == 0) summary_ &= ~(std::uint64_t{1} << (c / 64));
+    }
     --count_;
 }
 

@@ -24,6 +24,15 @@ public:
     }
     /// The value of `address`, which must be there.
     std::uint64_t at(std::uint64_t address) const { return slots_[find(address)].value; }
+    /// The value of `address`, which must be there, to change in place.
+    std::uint64_t& at(std::uint64_t address) { return slots_[find(address)].value; }
+    /// The value of `address`, or nullptr when it is not there (valid until the next change).
+    const std::uint64_t* get(std::uint64_t address) const {
+        if (slots_.empty()) return nullptr;
+        for (std::size_t i = slot(address); slots_[i].used; i = (i + 1) & mask_)
+            if (slots_[i].key == address) return &slots_[i].value;
+        return nullptr;
+    }
     bool contains(std::uint64_t address) const {
         if (slots_.empty()) return false;
         for (std::size_t i = slot(address); slots_[i].used; i = (i + 1) & mask_)
@@ -32,19 +41,21 @@ public:
     }
     /// Removes `address`, which must be there, and returns its value.
     std::uint64_t take(std::uint64_t address) {
-        std::size_t i = find(address);
+        const std::size_t i = find(address);
         const std::uint64_t value = slots_[i].value;
-        // Backward-shift deletion: pull later entries of the probe run into the hole.
-        for (std::size_t j = (i + 1) & mask_; slots_[j].used; j = (j + 1) & mask_) {
-            const std::size_t home = slot(slots_[j].key);
-            if (((j - home) & mask_) >= ((j - i) & mask_)) {
-                slots_[i] = slots_[j];
-                i = j;
-            }
-        }
-        slots_[i].used = false;
-        --size_;
+        removeAt(i);
         return value;
+    }
+    /// Removes `address` if it is there (its value into `value`); false if it was not.
+    bool takeIf(std::uint64_t address, std::uint64_t& value) {
+        if (slots_.empty()) return false;
+        for (std::size_t i = slot(address); slots_[i].used; i = (i + 1) & mask_)
+            if (slots_[i].key == address) {
+                value = slots_[i].value;
+                removeAt(i);
+                return true;
+            }
+        return false;
     }
     /// Every entry, ordered by address (a copy; for tests and front ends).
     std::map<std::uint64_t, std::uint64_t> sorted() const {
@@ -68,6 +79,18 @@ private:
             assert(slots_[i].used);  // the end of the probe run: `address` is not there
             if (slots_[i].key == address) return i;
         }
+    }
+    void removeAt(std::size_t i) {
+        // Backward-shift deletion: pull later entries of the probe run into the hole.
+        for (std::size_t j = (i + 1) & mask_; slots_[j].used; j = (j + 1) & mask_) {
+            const std::size_t home = slot(slots_[j].key);
+            if (((j - home) & mask_) >= ((j - i) & mask_)) {
+                slots_[i] = slots_[j];
+                i = j;
+            }
+        }
+        slots_[i].used = false;
+        --size_;
     }
     void grow() {
         std::vector<Slot> old = std::move(slots_);

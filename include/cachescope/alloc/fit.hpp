@@ -17,8 +17,11 @@
 // whose chunk summaries know their largest block), so first- and next-fit skip whole chunks
 // instead of walking the list; their `steps` are still the free blocks a walk of the
 // address-ordered list would have visited (the rank of the block found). Best- and worst-fit
-// also index them by (size, address) in a SizeIndex (alloc/size_index.hpp, size classes with a
-// bitmap of the non-empty ones); their steps are the index entries looked at.
+// need no address order: they index free blocks by (size, address) in a SizeIndex
+// (alloc/size_index.hpp, size classes with a bitmap of the non-empty ones; their steps are the
+// index entries looked at) and find a freed block's neighbours by boundary tags, as a real heap
+// reads the size words before and after a block: two hash tables map each free block's start to
+// its size and its end to its start, so coalescing is a few table lookups, not a tree search.
 //
 // Worked example (the textbook exercise; free blocks of 100, 500, 200, 300, 600 KB, requests of
 // 212, 417, 112, 426 KB): first-fit puts 212 in 500, 417 in 600, 112 in the 288 left of 500, and
@@ -51,22 +54,26 @@ public:
     /// Read-only views for tests and front ends (copies, O(n)): free blocks by address (address ->
     /// size), live blocks (address -> size).
     std::map<std::uint64_t, std::uint64_t> freeBlocks() const;
-    const FreeBlockTree& freeTree() const { return free_; }
     std::map<std::uint64_t, std::uint64_t> liveBlocks() const { return used_.sorted(); }
 
 private:
-    bool sized() const;
-    AllocResult place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size, bool indexed = true);
+    bool sized() const { return policy_ == FitPolicy::Best || policy_ == FitPolicy::Worst; }
+    AllocResult place(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size);
+    AllocResult placeSized(FreeBlockTree::Block found, std::uint64_t start, std::uint64_t size);
     AllocResult grow(std::uint64_t blockAddr, std::uint64_t blockSize, std::uint64_t start, std::uint64_t size);
     AllocResult placed(std::uint64_t start, std::uint64_t size);
+    void addFree(std::uint64_t address, std::uint64_t size);  // best/worst: into all three indexes
 
     FitPolicy policy_;
     std::uint64_t capacity_;
     std::uint64_t top_ = 0;    // the heap's top: everything below it is reserved
     std::uint64_t rover_ = 0;  // next-fit: where the last allocation ended
-    FreeBlockTree free_;
-    SizeIndex bySize_;                                                  // best/worst: (size, address)
-    BlockMap used_;                                                     // address -> block size
+    FreeBlockTree free_;       // first/next: free blocks by address
+    // best/worst: free blocks by (size, address), and the boundary tags: start -> size, end -> start.
+    SizeIndex bySize_;
+    BlockMap freeStart_, freeEnd_;
+    std::uint64_t freeBytes_ = 0;
+    BlockMap used_;  // address -> block size
 };
 
 }  // namespace cachescope::alloc

@@ -32,6 +32,11 @@ namespace cachescope::alloc {
 
 class FreeBlockTree {
 public:
+    /// Where a block is in the tree; valid until the tree next changes.
+    struct Pos {
+        std::size_t chunk = 0;    // directory position
+        std::uint32_t index = 0;  // in the chunk; == its count: past its last block
+    };
     struct Block {
         std::uint64_t address = 0;
         std::uint64_t size = 0;  // 0 = none
@@ -68,6 +73,12 @@ public:
     /// The same, and the block's rank (the blocks below it) in `rank`.
     template <class Fits>
     Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits, std::size_t& rank) const {
+        Pos where;
+        return firstFit(from, minSize, fits, rank, where);
+    }
+    /// The same, and where the block is in `where` (for carve() without a second search).
+    template <class Fits>
+    Block firstFit(std::uint64_t from, std::uint64_t minSize, Fits&& fits, std::size_t& rank, Pos& where) const {
         rank = 0;
         if (id_.empty()) return {};
         std::size_t p = chunkOf(from);
@@ -79,6 +90,7 @@ public:
                 for (std::uint32_t j = i; j < n_[p]; ++j)
                     if (c.size[j] >= minSize && fits(c.address[j], c.size[j])) {
                         rank += j;
+                        where = {p, j};
                         return {c.address[j], c.size[j]};
                     }
             }
@@ -92,6 +104,12 @@ public:
     void carve(std::uint64_t blockAddress, std::uint64_t start, std::uint64_t size);
     /// The same for a block known to be in the tree as it is (saves looking it up).
     void carve(Block block, std::uint64_t start, std::uint64_t size);
+    /// The same for the free block that holds [start, start + size), found by the one search
+    /// (a static plan knows where its blocks go, not which free block holds them); returns it as
+    /// it was.
+    Block carveContaining(std::uint64_t start, std::uint64_t size);
+    /// The same for a block firstFit() found at `where`, the tree unchanged since.
+    void carve(Pos where, Block block, std::uint64_t start, std::uint64_t size) { carveAt(where, block, start, size); }
     /// Frees [address, address + size), merging with a free block ending at `address` if it is at
     /// or above `low`, and one starting at the end if that end is below `high`. Returns the block
     /// it became; `absorbed`, if given (two blocks), gets the free neighbours merged into it
@@ -112,11 +130,6 @@ private:
         std::uint64_t address[kChunk];
         std::uint64_t size[kChunk];
     };
-    struct Pos {
-        std::size_t chunk = 0;    // directory position
-        std::uint32_t index = 0;  // in the chunk; == its count: past its last block
-    };
-
     /// The directory position of the last chunk whose first address is <= address (0 if none is).
     std::size_t chunkOf(std::uint64_t address) const;
     /// How many of the chunk's first n addresses are below `address` (n >= 1).
@@ -124,6 +137,9 @@ private:
     Pos locate(std::uint64_t address) const;
     Block at(Pos p) const { return {chunks_[id_[p.chunk]].address[p.index], chunks_[id_[p.chunk]].size[p.index]}; }
     void setAt(Pos p, std::uint64_t newAddress, std::uint64_t newSize);
+    /// Inserts a block at `at` (as locate(address) gives it; the directory is not empty).
+    void insertAt(Pos at, std::uint64_t address, std::uint64_t size);
+    void carveAt(Pos at, Block b, std::uint64_t start, std::uint64_t size);
     void eraseAt(Pos p);
     std::uint32_t newChunk();  // a chunk slot for the directory: a spare one, else a new one
     void splitChunk(std::size_t p);

@@ -18,6 +18,7 @@
 //   idx.after({300, 0x400})    // {300, 0x1000}
 //   idx.max()                  // {300, 0x1000}; idx.before({300, 0}) is {100, 0x9000}
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <set>
@@ -59,6 +60,43 @@ public:
     Key before(Key k) const;
     Key max() const;
 
+    /// Ascending from the least key >= k: the first key for which f(key) holds (f is called on
+    /// every key before it, in order), or none. The same walk as lowerBound then after(), without
+    /// searching again at each step.
+    template <class F>
+    Key firstFrom(Key k, F&& f) const {
+        unsigned c = classOf(k.size);
+        const Key* it = std::lower_bound(classes_[c].data(), classes_[c].data() + classes_[c].size(), k);
+        const Key* end = classes_[c].data() + classes_[c].size();
+        for (;;) {
+            for (; it != end; ++it)
+                if (f(*it)) return *it;
+            c = nextClass(c + 1);
+            if (c == kClasses) return {};
+            it = classes_[c].data();
+            end = it + classes_[c].size();
+        }
+    }
+    /// Sizes from the largest down to minSize, and within one size addresses ascending: the first
+    /// key for which f(key) holds (f is called on every key before it, in that order), or none.
+    template <class F>
+    Key largestFirst(std::uint64_t minSize, F&& f) const {
+        for (unsigned c = prevClass(kClasses); c != kClasses; c = prevClass(c)) {
+            const Key* const begin = classes_[c].data();
+            const Key* end = begin + classes_[c].size();
+            while (end != begin) {
+                const std::uint64_t len = (end - 1)->size;
+                if (len < minSize) return {};
+                const Key* group = end - 1;  // the first key of this size
+                while (group != begin && (group - 1)->size == len) --group;
+                for (const Key* k = group; k != end; ++k)
+                    if (f(*k)) return *k;
+                end = group;
+            }
+        }
+        return {};
+    }
+
     /// Every entry as (size, address), ascending (a copy; for tests and front ends).
     std::set<std::pair<std::uint64_t, std::uint64_t>> sorted() const {
         std::set<std::pair<std::uint64_t, std::uint64_t>> s;
@@ -76,6 +114,8 @@ private:
 
     std::vector<std::vector<Key>> classes_ = std::vector<std::vector<Key>>(kClasses);
     std::array<std::uint64_t, kWords> nonEmpty_{};  // bit c: classes_[c] has a block
+    std::uint64_t summary_ = 0;                      // bit w: nonEmpty_[w] != 0
+    static_assert(kWords <= 64);
     std::size_t count_ = 0;
 };
 
