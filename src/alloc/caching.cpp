@@ -51,7 +51,7 @@ AllocResult CachingAllocator::allocate(std::uint64_t request, std::uint64_t /*al
     const std::uint64_t rest = blockSize - size;
     const bool split = small ? rest >= kMinBlock : rest > kSmallSize;
     const std::uint64_t given = split ? size : blockSize;
-    cached_.carve(blockAddr, blockAddr, given);
+    cached_.carveContaining(blockAddr, given);  // the cached block starting at blockAddr
     if (split) pool.insert(rest, blockAddr + size);
     ++segmentOf(blockAddr)->second.liveBlocks;
     used_.insert(blockAddr, given);

@@ -47,7 +47,7 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
     std::uint64_t maxSearchSteps = 0, unallocatedMax = 0;
     double fragSum = 0, fragMax = 0, fragEnd = 0;
 
-    auto attempt = [&](const AllocEvent& ev, std::uint64_t align, AllocStep& step) {
+    auto attempt = [&](const AllocEvent& ev, std::uint64_t align, AllocStep& step) __attribute__((always_inline)) {
         const AllocResult r = allocator.allocate(ev.size, align);
         searchSteps += r.steps;
         maxSearchSteps = std::max(maxSearchSteps, r.steps);
@@ -72,62 +72,71 @@ AllocStats runAllocations(const AllocTrace& trace, Allocator& allocator, AllocOb
         return r;
     };
 
-    for (std::size_t i = 0; i < trace.events.size(); ++i) {
-        const AllocEvent& ev = trace.events[i];
-        AllocStep step;
-        step.index = i;
-        step.event = &ev;
-        LiveBlock& b = blocks[ev.id];
-        switch (ev.op) {
-            case AllocOp::Alloc: {
-                ++allocs;
-                const AllocResult r = attempt(ev, ev.align, step);
-                b = LiveBlock{r.ok, r.address, ev.size, ev.align, ev.site};
-                if (r.ok) live += ev.size;
-                break;
-            }
-            case AllocOp::Free:
-                ++frees;
-                if (!b.live) {
-                    ++ignoredFrees;
+    // The loop twice, with and without an observer: without one, `step` never leaves the loop and
+    // the compiler keeps it in registers instead of storing every field of it at every event.
+    auto run = [&]<bool kObserved>() {
+        for (std::size_t i = 0; i < trace.events.size(); ++i) {
+            const AllocEvent& ev = trace.events[i];
+            AllocStep step;
+            step.index = i;
+            step.event = &ev;
+            LiveBlock& b = blocks[ev.id];
+            switch (ev.op) {
+                case AllocOp::Alloc: {
+                    ++allocs;
+                    const AllocResult r = attempt(ev, ev.align, step);
+                    b = LiveBlock{r.ok, r.address, ev.size, ev.align, ev.site};
+                    if (r.ok) live += ev.size;
                     break;
                 }
-                allocator.release(b.address);
-                step.address = b.address;
-                live -= b.size;
-                b.live = false;
-                break;
-            case AllocOp::Realloc: {
-                ++reallocs;
-                const AllocResult r = attempt(ev, b.align, step);
-                if (!r.ok) break;
-                if (b.live) {
+                case AllocOp::Free:
+                    ++frees;
+                    if (!b.live) {
+                        ++ignoredFrees;
+                        break;
+                    }
                     allocator.release(b.address);
+                    step.address = b.address;
                     live -= b.size;
+                    b.live = false;
+                    break;
+                case AllocOp::Realloc: {
+                    ++reallocs;
+                    const AllocResult r = attempt(ev, b.align, step);
+                    if (!r.ok) break;
+                    if (b.live) {
+                        allocator.release(b.address);
+                        live -= b.size;
+                    }
+                    live += ev.size;
+                    b.live = true;
+                    b.address = r.address;
+                    b.size = ev.size;
+                    break;
                 }
-                live += ev.size;
-                b.live = true;
-                b.address = r.address;
-                b.size = ev.size;
-                break;
+                case AllocOp::EmptyCache:
+                    ++emptyCaches;
+                    allocator.emptyCache();
+                    break;
             }
-            case AllocOp::EmptyCache:
-                ++emptyCaches;
-                allocator.emptyCache();
-                break;
+            ++events;
+            step.liveBytes = live;
+            step.reserved = allocator.reserved();
+            step.free = allocator.freeSpace();
+            peakLive = std::max(peakLive, live);
+            peakReserved = std::max(peakReserved, step.reserved);
+            unallocatedMax = std::max(unallocatedMax, step.free.total);
+            const double frag = externalFragmentation(step.free);
+            fragMax = std::max(fragMax, frag);
+            fragSum += frag;
+            fragEnd = frag;
+            if constexpr (kObserved) observer->onStep(step);
         }
-        ++events;
-        step.liveBytes = live;
-        step.reserved = allocator.reserved();
-        step.free = allocator.freeSpace();
-        peakLive = std::max(peakLive, live);
-        peakReserved = std::max(peakReserved, step.reserved);
-        unallocatedMax = std::max(unallocatedMax, step.free.total);
-        const double frag = externalFragmentation(step.free);
-        fragMax = std::max(fragMax, frag);
-        fragSum += frag;
-        fragEnd = frag;
-        if (observer != nullptr) observer->onStep(step);
+    };
+    if (observer != nullptr) {
+        run.template operator()<true>();
+    } else {
+        run.template operator()<false>();
     }
     s.events = events;
     s.allocs = allocs;
