@@ -1,6 +1,6 @@
-// The allocators' two indexes against std::set / std::map on random operations: SizeIndex (free
-// blocks by (size, address), in size classes with a bitmap) and FreeBlockTree (free blocks by
-// address). Thousands of blocks, so classes hold several blocks and the tree's chunks split and
+// The allocators' indexes against std::set / std::map on random operations: SizeIndex (free
+// blocks by (size, address), in size classes with a bitmap), FreeBlockTree (free blocks by
+// address) and BlockMap (the hash table of live blocks and of best fit's boundary tags). Thousands of blocks, so classes hold several blocks and the tree's chunks split and
 // merge; every query is compared with the answer of the sorted standard container.
 
 #include <doctest/doctest.h>
@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "cachescope/alloc/block_map.hpp"
 #include "cachescope/alloc/free_tree.hpp"
 #include "cachescope/alloc/size_index.hpp"
 
@@ -81,6 +82,46 @@ TEST_CASE("alloc SizeIndex: answers as a sorted set of (size, address) on random
         const auto lb = ref.lower_bound(q);
         checkSame(idx.before(probe), lb == ref.begin() ? SizeIndex::Key{} : keyOf(std::prev(lb), ref));
         checkSame(idx.max(), ref.empty() ? SizeIndex::Key{} : keyOf(std::prev(ref.end()), ref));
+
+        // The walks best and worst fit use, with a test that passes about one key in three: each
+        // must stop at the key the sorted set gives and have shown exactly the keys before it.
+        auto passes = [](std::uint64_t address) { return address % 48 == 0; };
+        std::size_t shown = 0;
+        const SizeIndex::Key ascending = idx.firstFrom(probe, [&](const SizeIndex::Key& k) {
+            ++shown;
+            return passes(k.address);
+        });
+        std::size_t wantShown = 0;
+        auto up = ref.lower_bound(q);
+        for (; up != ref.end(); ++up) {
+            ++wantShown;
+            if (passes(up->second)) break;
+        }
+        checkSame(ascending, keyOf(up, ref));
+        REQUIRE(shown == wantShown);
+        // Sizes from the largest down to probe.size, addresses ascending within a size; only
+        // small keys pass, so the walk reaches the sizes many keys share.
+        auto small = [&](std::uint64_t size, std::uint64_t address) { return size <= 128 && passes(address); };
+        shown = 0;
+        const SizeIndex::Key largest = idx.largestFirst(probe.size, [&](const SizeIndex::Key& k) {
+            ++shown;
+            return small(k.size, k.address);
+        });
+        SizeIndex::Key wantLargest;
+        wantShown = 0;
+        for (auto it = ref.rbegin(); it != ref.rend() && it->first >= probe.size && !wantLargest;) {
+            const std::uint64_t len = it->first;
+            for (auto k = ref.lower_bound({len, 0}); k != ref.end() && k->first == len; ++k) {
+                ++wantShown;
+                if (small(k->first, k->second)) {
+                    wantLargest = {k->first, k->second};
+                    break;
+                }
+            }
+            while (it != ref.rend() && it->first == len) ++it;
+        }
+        checkSame(largest, wantLargest);
+        REQUIRE(shown == wantShown);
     }
     CHECK(idx.sorted() == ref);
     SizeIndex copy = idx;  // a value: the copy answers alike
@@ -186,4 +227,76 @@ TEST_CASE("alloc FreeBlockTree: release coalesces with both neighbours within th
     CHECK(tree.find(48).size == 352);
     CHECK(tree.largest() == 352);
     CHECK(tree.totalBytes() == 16 + 352 + 100);
+}
+
+TEST_CASE("alloc FreeBlockTree: carveContaining cuts a block from the free block that holds it") {
+    // Free blocks in 1 KiB cells, 256..1024 bytes from the cell's start; each carve takes a random
+    // aligned piece of a random block, as a plan or a cached block would. A std::map is the reference.
+    std::mt19937_64 rng(5);
+    FreeBlockTree tree;
+    std::map<std::uint64_t, std::uint64_t> ref;
+    for (std::uint64_t cell = 0; cell < 3000; ++cell) {
+        const std::uint64_t size = 16 * (16 + rng() % 49);
+        tree.insert(cell * 1024, size);
+        ref[cell * 1024] = size;
+    }
+    for (int i = 0; i < 20000 && !ref.empty(); ++i) {
+        auto it = ref.begin();
+        std::advance(it, static_cast<long>(rng() % ref.size()));
+        const auto [addr, size] = *it;
+        const std::uint64_t start = addr + 16 * (rng() % (size / 16));
+        const std::uint64_t len = 16 * (1 + rng() % ((addr + size - start) / 16));
+        const FreeBlockTree::Block was = tree.carveContaining(start, len);
+        REQUIRE(was.address == addr);
+        REQUIRE(was.size == size);
+        ref.erase(it);
+        if (start > addr) ref[addr] = start - addr;
+        if (addr + size > start + len) ref[start + len] = addr + size - start - len;
+        REQUIRE(tree.size() == ref.size());
+    }
+    std::map<std::uint64_t, std::uint64_t> walked;
+    tree.forEach([&](std::uint64_t a, std::uint64_t s) { walked.emplace_hint(walked.end(), a, s); });
+    CHECK(walked == ref);
+}
+
+TEST_CASE("alloc BlockMap: answers as a std::map on random operations") {
+    // Keys are multiples of 16 from a small range, so probe runs meet and deletions shift entries
+    // back; the table grows from empty.
+    std::mt19937_64 rng(3);
+    BlockMap map;
+    std::map<std::uint64_t, std::uint64_t> ref;
+    for (int i = 0; i < 50000; ++i) {
+        const std::uint64_t key = 16 * (rng() % 4000);
+        const auto it = ref.find(key);
+        const std::uint64_t* got = map.get(key);
+        REQUIRE((got != nullptr) == (it != ref.end()));
+        REQUIRE(map.contains(key) == (it != ref.end()));
+        if (it == ref.end()) {
+            std::uint64_t v = 7;
+            REQUIRE_FALSE(map.takeIf(key, v));
+            REQUIRE(v == 7);  // untouched
+            const std::uint64_t value = rng();
+            map.insert(key, value);
+            ref[key] = value;
+        } else {
+            REQUIRE(*got == it->second);
+            switch (rng() % 3) {
+                case 0: REQUIRE(map.take(key) == it->second); ref.erase(it); break;
+                case 1: {
+                    std::uint64_t v = 0;
+                    REQUIRE(map.takeIf(key, v));
+                    REQUIRE(v == it->second);
+                    ref.erase(it);
+                    break;
+                }
+                default:
+                    map.at(key) = i;
+                    it->second = static_cast<std::uint64_t>(i);
+                    REQUIRE(map.at(key) == static_cast<std::uint64_t>(i));
+            }
+        }
+        REQUIRE(map.size() == ref.size());
+    }
+    CHECK(map.sorted() == ref);
+    CHECK(ref.size() > 1000);
 }
