@@ -129,14 +129,17 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     for (std::size_t i = 0; i < n; ++i) {
         order[i] = Key{t[i].size, t[i].first, static_cast<std::uint32_t>(i)};
         lastEvent = std::max(lastEvent, t[i].last);
-        lived += t[i].last - t[i].first + 1;
+        if (t[i].first <= t[i].last) lived += t[i].last - t[i].first + 1;
     }
     std::sort(order.begin(), order.end(), [](const Key& a, const Key& b) {
         if (a.size != b.size) return a.size > b.size;
         return a.first != b.first ? a.first < b.first : a.index < b.index;
     });
-    // Buckets: a power of two of events, at least 1,024 and at least the mean lifetime.
-    const unsigned shift = static_cast<unsigned>(std::countr_zero(std::bit_ceil(std::max<std::uint64_t>(1024, lived / n))));
+    // Buckets: a power of two of events, at least 1,024 and at least the mean lifetime; and no
+    // more than about 4 per tensor (event numbers far beyond the tensors' count).
+    unsigned shift = static_cast<unsigned>(
+        std::countr_zero(std::bit_ceil(std::clamp<std::uint64_t>(lived / n, 1024, std::uint64_t{1} << 40))));
+    while ((lastEvent >> shift) > 4 * n) ++shift;
     PlanIndex index(lastEvent, shift);
     {
         std::vector<std::uint32_t> touching((lastEvent >> shift) + 1, 0);
@@ -147,8 +150,9 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     std::uint64_t arena = 0;
     for (const Key& key : order) {
         PlannedAllocator::Tensor& x = t[key.index];
-        if (x.size == 0) {  // overlaps nothing: offset 0, and nothing to keep out
+        if (x.size == 0 || x.last < x.first) {  // overlaps nothing: offset 0, nothing to keep out
             x.offset = 0;
+            arena = std::max(arena, x.size);
             continue;
         }
         x.offset = index.lowestFit(x.first, x.last, x.size, std::max(x.align, kGranule));

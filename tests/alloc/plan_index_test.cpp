@@ -141,6 +141,14 @@ TEST_CASE("alloc plan index: adversarial shapes match the reference planner") {
             t[i] = Tensor{16 * (1 + rng() % 100), 16, 5 * i, i == 0 ? 10000 : 5 * i + rng() % 2000, 0};
         checkAgainstReference(t);
     }
+    SUBCASE("event numbers far beyond the number of tensors (buckets stay few)") {
+        std::vector<Tensor> t(500);
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const std::uint64_t first = (std::uint64_t{1} << 40) + (rng() % 1000) * 1000000;
+            t[i] = Tensor{16 * (1 + rng() % 100), 16, first, first + rng() % 50000000, 0};
+        }
+        checkAgainstReference(t);
+    }
     SUBCASE("equal sizes, alignment larger than the size") {
         std::vector<Tensor> t(1500);
         for (std::size_t i = 0; i < t.size(); ++i)

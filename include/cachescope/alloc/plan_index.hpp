@@ -4,7 +4,7 @@
 // event of its lifetime [a, b], is found without looking at most of the tensors below it.
 //
 // Time is cut into buckets of a power of two of events (at least 1,024, and at least the mean
-// lifetime, so that a typical lifetime touches one or two). Each bucket holds every placed tensor
+// lifetime, so that a typical lifetime touches one or two; never more than about 4 per tensor). Each bucket holds every placed tensor
 // whose lifetime touches it, ordered by offset, in chunks of up to 32 (four flat arrays each:
 // offset, end, first and last event) under a directory of chunk summaries: lowest offset, highest
 // end, the latest first event and the earliest last event, and the largest hole in the union of
