@@ -19,7 +19,7 @@ void PlanIndex::reserve(std::uint64_t event, std::size_t count) {
     k.dir.reserve(chunks);
 }
 
-std::uint64_t PlanIndex::lowestFit(std::uint64_t a, std::uint64_t b, std::uint64_t size, std::uint64_t align) const {
+std::uint64_t PlanIndex::lowestFit(std::uint64_t a, std::uint64_t b, std::uint64_t size, std::uint64_t align) {
     assert(size > 0 && a <= b && (b >> shift_) < buckets_.size());
     const std::uint64_t ka = a >> shift_, n = (b >> shift_) - ka + 1;
     cursor_.assign(n, Cursor{});

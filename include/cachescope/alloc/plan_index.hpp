@@ -47,7 +47,7 @@ public:
     /// The lowest multiple of `align` (a power of two) x such that [x, x + size) overlaps no
     /// inserted tensor whose lifetime meets [a, b] (a <= b <= lastEvent, size > 0). Exact for any
     /// sizes; fast when every inserted tensor is at least `size` bytes (largest first).
-    std::uint64_t lowestFit(std::uint64_t a, std::uint64_t b, std::uint64_t size, std::uint64_t align) const;
+    std::uint64_t lowestFit(std::uint64_t a, std::uint64_t b, std::uint64_t size, std::uint64_t align);
 
     /// Places [offset, end) for the events first..last (first <= last <= lastEvent, offset < end).
     void insert(std::uint64_t offset, std::uint64_t end, std::uint64_t first, std::uint64_t last);
@@ -81,7 +81,7 @@ private:
 
     unsigned shift_;
     std::vector<Bucket> buckets_;
-    mutable std::vector<Cursor> cursor_;  // lowestFit's scratch
+    std::vector<Cursor> cursor_;  // lowestFit's scratch: where each bucket's walk stopped
 };
 
 }  // namespace cachescope::alloc
