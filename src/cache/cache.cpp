@@ -25,6 +25,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       wide_(ways_ > kWideWays),
       policy_(std::move(policy)),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
+      plru_(dynamic_cast<PlruPolicy*>(policy_.get())),
       opt_(dynamic_cast<OptPolicy*>(policy_.get())),
       skipRehit_(policy_->rehitIsIdempotent()),
       writeBack_(config.writePolicy == WritePolicy::WriteBack) {
@@ -48,6 +49,7 @@ Cache::Cache(const Cache& other)
       invalid_(other.invalid_),
       policy_(other.policy_->clone()),
       lru_(dynamic_cast<LruPolicy*>(policy_.get())),
+      plru_(dynamic_cast<PlruPolicy*>(policy_.get())),
       opt_(dynamic_cast<OptPolicy*>(policy_.get())),
       skipRehit_(other.skipRehit_),
       writeBack_(other.writeBack_),
@@ -96,31 +98,24 @@ SetView Cache::inspectSet(std::uint32_t set) const {
 
 Cache::Placement Cache::fill(std::uint64_t line, bool dirty) {
     const std::uint32_t set = layout_.setOfLine(line);
+    if (opt_ != nullptr) arriveOpt(line);
+    if (!wide_) return fillNarrow(set, line, dirty);
+    // A wide set: the lowest invalid way from the BitTree, the line's way into the tag index.
     const std::size_t base = slot(set, 0);
     Placement p;
-    if (opt_ != nullptr) arriveOpt(line);
     if (validInSet_[set] < ways_) {
-        if (wide_) {
-            p.way = static_cast<std::uint32_t>(invalid_.next(base) - base);
-            invalid_.erase(base + p.way);
-        } else {
-            for (std::uint32_t w = 0; w < ways_; ++w)
-                if (tags_[base + w] == kInvalidLine) {
-                    p.way = w;
-                    break;
-                }
-        }
+        p.way = static_cast<std::uint32_t>(invalid_.next(base) - base);
+        invalid_.erase(base + p.way);
         ++validInSet_[set];
-    }
-    if (p.way == kNoWay) {
+    } else {
         p.way = lru_ != nullptr ? lru_->victim(set) : policy_->victim(set);
         assert(p.way < ways_);
         p.evicted = true;
         p.victimLine = tags_[base + p.way];
         p.victimDirty = dirty_[base + p.way] != 0;
-        if (wide_) index_.erase(p.victimLine);
+        index_.erase(p.victimLine);
     }
-    if (wide_) index_.assign(line, p.way);
+    index_.assign(line, p.way);
     tags_[base + p.way] = line;
     dirty_[base + p.way] = dirty ? 1 : 0;
     if (lru_ != nullptr)

@@ -21,6 +21,23 @@ Hierarchy::Hierarchy(const SimConfig& config) : config_(config), topology_(compu
     caches_.reserve(config.caches.size());
     for (std::uint32_t c = 0; c < config.caches.size(); ++c) caches_.emplace_back(config.caches[c], cacheSeed(config.seed, c));
     arrivals_.resize(caches_.size());
+    // Plain caches (hierarchy.hpp). Whether a cache is plain depends on the cache below it: as many
+    // rounds as caches reach the fixed point (each round settles at least one more level).
+    const auto n = static_cast<std::uint32_t>(caches_.size());
+    plain_.assign(n, 0);
+    for (std::uint32_t round = 0; round < n; ++round)
+        for (std::uint32_t c = 0; c < n; ++c) {
+            const Cache& cache = caches_[c];
+            const CacheConfig& cfg = cache.config();
+            const std::uint32_t next = topology_.next[c];
+            const bool below = next == kMemory ||
+                               (plain_[next] != 0 && caches_[next].config().lineSize == cfg.lineSize);
+            plain_[c] = cfg.writePolicy == WritePolicy::WriteBack && cfg.writeAllocate &&
+                                cfg.inclusion != Inclusion::Exclusive && !cache.wide() && cache.opt_ == nullptr &&
+                                below
+                            ? 1
+                            : 0;
+        }
 }
 
 void Hierarchy::access(std::span<const Access> block) {
@@ -89,6 +106,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         bool writeBack = false;
         bool wide = false;  // Cache::wide(): look the line up in its tag index, not by a scan
         bool miss = false;  // set when hit() found the reference's line absent
+        bool plain = false;  // plain_[index]: misses take plainMiss
         std::uint32_t index = 0;  // the cache's index (kLog: its arrival buffer)
         std::uint64_t hits = 0;       // hits of every kind handled here...
         std::uint64_t writeHits = 0;  // ...of which writes (the rest are this side's reads or fetches)
@@ -106,8 +124,8 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         if (first == kMemory) return side;
         Cache& c = caches_[first];
         side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
-                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, first, 0, 0,
-                static_cast<unsigned>(std::countr_zero(c.sets_))};
+                c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, plain_[first] != 0,
+                first,   0,                    0,                  static_cast<unsigned>(std::countr_zero(c.sets_))};
         return side;
     };
     auto logHit = [this](Side& side, std::uint64_t line) __attribute__((always_inline)) {
@@ -201,7 +219,11 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             side.miss = false;
             ++side.cache->stats_.accessesByKind[kindIndex(a.kind)];
             countAccess(first);
-            missLine(first, a.kind, a.address, a.size, false);
+            if (side.plain)  // a write of the whole line is not fetched
+                plainMiss(first, a.kind, a.address >> side.lineBits,
+                          a.kind != AccessKind::Write || a.size != side.cache->layout_.lineSize());
+            else
+                missLine(first, a.kind, a.address, a.size, false);
         } else {
             request(first, a.kind, a.address, a.size, false);
         }
@@ -313,6 +335,10 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
     const std::uint64_t line = layout.line(address);
     const std::uint32_t next = topology_.next[c];
     const bool isWrite = kind == AccessKind::Write;
+    if (plain_[c] != 0 && observer_ == nullptr) {  // a plain cache never sees a clean victim (not exclusive)
+        plainMiss(c, kind, line, !isWrite || size != layout.lineSize());
+        return false;
+    }
     ++cache.stats_.missesByKind[kindIndex(kind)];
     countMiss(c);
     if (sink_ != nullptr) logMiss(c, line);
@@ -353,6 +379,54 @@ bool Hierarchy::missLine(std::uint32_t c, AccessKind kind, std::uint64_t address
     if (placed.evicted) sendVictim(c, placed.victimLine, victimDirty);
     notify(placed, victimDirty);
     return false;
+}
+
+void Hierarchy::plainArrive(std::uint32_t c, AccessKind kind, std::uint64_t line) {
+    // requestLine at a plain cache for a whole line (no observer: plain_ is only used without one).
+    if (c == kMemory) {
+        ++(kind == AccessKind::Write ? memory_.writes : memory_.reads);
+        return;
+    }
+    Cache& cache = caches_[c];
+    ++cache.stats_.accessesByKind[kindIndex(kind)];
+    countAccess(c);
+    const std::uint32_t set = cache.layout_.setOfLine(line);
+    const std::uint32_t way = cache.findNarrow(set, line);
+    if (way == Cache::kNoWay) {
+        plainMiss(c, kind, line, kind != AccessKind::Write);  // a write from above is a whole line
+        return;
+    }
+    // hitLine: 1 the policy, 2 the dirty bit (write-back); a plain cache is not exclusive.
+    if (sink_ != nullptr) logArrival(c, line);
+    cache.touchPlain(set, way);
+    if (kind == AccessKind::Write) cache.setDirty(set, way);
+}
+
+void Hierarchy::plainMiss(std::uint32_t c, AccessKind kind, std::uint64_t line, bool fetch) {
+    // missLine at a plain cache: write-allocate and not exclusive, so 3.1-3.5 always apply; nothing
+    // comes back dirty from below (only an exclusive cache hands up dirty lines) and there is no
+    // write-through.
+    Cache& cache = caches_[c];
+    ++cache.stats_.missesByKind[kindIndex(kind)];
+    countMiss(c);
+    if (sink_ != nullptr) logMiss(c, line);
+    const std::uint32_t next = topology_.next[c];
+    // 3.1 fetch (the line below is this line: same line size)
+    if (fetch) plainArrive(next, kind == AccessKind::Fetch ? AccessKind::Fetch : AccessKind::Read, line);
+    // 3.2 place, 3.3 dirty bit
+    const Cache::Placement placed = cache.fillNarrow(cache.layout_.setOfLine(line), line, kind == AccessKind::Write);
+    if (!placed.evicted) return;
+    ++cache.stats_.evictions;
+    bool victimDirty = placed.victimDirty;
+    if (cache.config_.inclusion == Inclusion::Inclusive) backInvalidate(c, placed.victimLine, victimDirty);
+    // 3.5 victim (sendVictim: a clean one goes nowhere, the cache below is not exclusive)
+    if (victimDirty) {
+        ++cache.stats_.writebacks;
+        const std::uint32_t charged = current_;
+        if (attributionSlots_ != 0) current_ = writebackSlot();
+        plainArrive(next, AccessKind::Write, placed.victimLine);
+        current_ = charged;
+    }
 }
 
 void Hierarchy::backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty) {

@@ -103,6 +103,28 @@ TEST_CASE("differential: wide and fully associative sets, every deterministic po
     runFamily(Family::Wide, 9'000'000, 140);
 }
 
+TEST_CASE("differential: plain chains, the hierarchy's plain miss path") {
+    // One line size, write-back + write-allocate, NINE or inclusive, 1..16 ways, every policy of
+    // the reference model: every miss takes Hierarchy::plainMiss (checked below on one case).
+    runFamily(Family::Plain, 10'000'000, 400);
+}
+
+TEST_CASE("differential: plain chains take the plain path") {
+    // The family is only worth its cases if its caches are plain: a cache that is not plain has a
+    // line size, write policy or inclusion this family never generates.
+    for (std::uint64_t seed = 10'000'000; seed < 10'000'040; ++seed) {
+        const RandomCase rc = makeCase(Family::Plain, seed);
+        CAPTURE(seed);
+        for (const cs::CacheConfig& c : rc.config.caches) {
+            CHECK(c.lineSize == rc.config.caches.front().lineSize);
+            CHECK((c.writePolicy == cs::WritePolicy::WriteBack));
+            CHECK(c.writeAllocate);
+            CHECK((c.inclusion != cs::Inclusion::Exclusive));
+            CHECK(c.associativity <= 16);
+        }
+    }
+}
+
 TEST_CASE("differential: both models are deterministic") {
     for (Family f : {Family::SingleLevel, Family::Inclusive, Family::Exclusive, Family::ThreeLevels}) {
         const RandomCase rc = makeCase(f, 99);

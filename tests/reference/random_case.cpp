@@ -69,6 +69,18 @@ void randomWideGeometry(Rng& r, CacheConfig& c) {
     c.size = lines * c.lineSize;
 }
 
+// Plain geometry: 1, 2, 4, 8, 12 or 16 ways (the widths real caches have, all scanned: at most
+// Cache::kWideWays), 2..64 lines, set counts powers of two.
+constexpr std::array<std::uint32_t, 6> kPlainWays{1, 2, 4, 8, 12, 16};
+void randomPlainGeometry(Rng& r, CacheConfig& c) {
+    const std::uint32_t ways = pick(r, kPlainWays);
+    std::vector<std::uint64_t> setCounts;
+    for (std::uint64_t sets = 1; sets * ways <= 64; sets *= 2)
+        if (sets * ways >= 2) setCounts.push_back(sets);
+    c.associativity = ways;
+    c.size = pick(r, setCounts) * ways * c.lineSize;
+}
+
 }  // namespace
 
 const char* familyName(Family f) {
@@ -81,6 +93,7 @@ const char* familyName(Family f) {
     case Family::SplitL1: return "split L1";
     case Family::ThreeLevels: return "three levels";
     case Family::Wide: return "wide sets";
+    case Family::Plain: return "plain chains";
     }
     return "?";
 }
@@ -123,6 +136,10 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
         levels = static_cast<unsigned>(between(r, 1, 3));
         split = chance(r, 20);
         break;
+    case Family::Plain:
+        levels = static_cast<unsigned>(between(r, 1, 3));
+        split = chance(r, 25);
+        break;
     }
 
     // ---- inclusion per level (level 1 is always NINE) -----------------------------------------
@@ -137,6 +154,7 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
         case Family::SplitL1:
         case Family::ThreeLevels:
         case Family::Wide: inclusion[l] = pick(r, all); break;
+        case Family::Plain: inclusion[l] = chance(r, 50) ? Inclusion::Inclusive : Inclusion::Nine; break;
         default: break;
         }
     }
@@ -174,9 +192,11 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
                 if (c.holds == Holds::Data) c.name += "D";
                 if (c.holds == Holds::Instructions) c.name += "I";
             }
-            c.lineSize = l <= deepestIncOrExc ? sharedLine : randomLineSize(r);
+            c.lineSize = l <= deepestIncOrExc || family == Family::Plain ? sharedLine : randomLineSize(r);
             if (family == Family::Wide)
                 randomWideGeometry(r, c);
+            else if (family == Family::Plain)
+                randomPlainGeometry(r, c);
             else
                 randomGeometry(r, c);
             c.replacement = pick(r, modelledPolicies());
@@ -188,6 +208,7 @@ RandomCase makeCase(Family family, std::uint64_t seed) {
             switch (family) {
             case Family::TwoLevelNine: wtPercent = 10; noAllocPercent = 10; break;
             case Family::WriteMix: wtPercent = 50; noAllocPercent = 50; break;
+            case Family::Plain: break;  // write-back + write-allocate everywhere
             default: wtPercent = 25; noAllocPercent = 25; break;
             }
             if (l > deepestExc) {

@@ -8,7 +8,9 @@
 //
 // Families: single level with every policy; two NINE levels; write-through / no-allocate mixes;
 // inclusive; exclusive; split L1I/L1D; three levels; wide (sets of 17..1000 ways, where the engine
-// looks lines up in a tag index instead of scanning: cache.hpp kWideWays).
+// looks lines up in a tag index instead of scanning: cache.hpp kWideWays); plain chains (one line
+// size, write-back + write-allocate everywhere, NINE or inclusive, 1..16 ways: every cache takes
+// the hierarchy's plain miss path, hierarchy.hpp plainMiss).
 
 #include <cstdint>
 #include <string>
@@ -19,11 +21,11 @@
 
 namespace cachescope::reference {
 
-enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels, Wide };
+enum class Family { SingleLevel, TwoLevelNine, WriteMix, Inclusive, Exclusive, SplitL1, ThreeLevels, Wide, Plain };
 /// Every family, in declaration order.
 inline constexpr Family kAllFamilies[] = {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix,
                                           Family::Inclusive,   Family::Exclusive,    Family::SplitL1,
-                                          Family::ThreeLevels, Family::Wide};
+                                          Family::ThreeLevels, Family::Wide,         Family::Plain};
 
 const char* familyName(Family f);
 

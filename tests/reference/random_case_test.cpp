@@ -15,7 +15,7 @@ using namespace cachescope::reference;
 
 namespace {
 const Family kFamilies[] = {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix, Family::Inclusive,
-                            Family::Exclusive,   Family::SplitL1,      Family::ThreeLevels};
+                            Family::Exclusive,   Family::SplitL1,      Family::ThreeLevels, Family::Plain};
 }  // namespace
 
 TEST_CASE("random cases: the same family and seed give the same config and trace") {

@@ -75,7 +75,7 @@ TEST_CASE("attribution: site ids beyond the table are charged to site 0") {
 TEST_CASE("attribution: slots sum to every cache's counters and do not change the results (random cases)") {
     using reference::Family;
     for (Family family : {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix, Family::Inclusive,
-                          Family::Exclusive, Family::SplitL1, Family::ThreeLevels}) {
+                          Family::Exclusive, Family::SplitL1, Family::ThreeLevels, Family::Plain}) {
         for (std::uint64_t seed = 1; seed <= 25; ++seed) {
             reference::RandomCase rc = reference::makeCase(family, seed);
             std::mt19937_64 rng(seed);
@@ -110,7 +110,7 @@ TEST_CASE("attribution: with reads only, each site's counts are the counter delt
     using reference::Family;
     int checked = 0;
     for (Family family : {Family::SingleLevel, Family::TwoLevelNine, Family::WriteMix, Family::Inclusive,
-                          Family::SplitL1, Family::ThreeLevels}) {
+                          Family::SplitL1, Family::ThreeLevels, Family::Plain}) {
         for (std::uint64_t seed = 1; seed <= 15; ++seed) {
             reference::RandomCase rc = reference::makeCase(family, seed);
             bool exclusive = false;

@@ -3,6 +3,7 @@
 // block per set), plus the replacement policy that owns its own state. It knows nothing of other
 // levels: the Hierarchy (sim/hierarchy.hpp) drives it and keeps the statistics.
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "cachescope/mmu/flat_map.hpp"
 #include "cachescope/policy/lru.hpp"
 #include "cachescope/policy/opt.hpp"
+#include "cachescope/policy/plru.hpp"
 #include "cachescope/policy/replacement.hpp"
 
 namespace cachescope {
@@ -149,6 +151,57 @@ private:
     /// Only the hierarchy and the MMU, which simulate through the cache, change its counters.
     CacheStats& mutableStats() { return stats_; }
     std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
+    /// find() in a narrow cache (!wide_), `set` being the line's: the scan alone.
+    std::uint32_t findNarrow(std::uint32_t set, std::uint64_t line) const {
+        const std::uint64_t* t = &tags_[slot(set, 0)];
+        for (std::uint32_t w = 0; w < ways_; ++w)
+            if (t[w] == line) return w;
+        return kNoWay;
+    }
+    /// fill() in a narrow cache (!wide_), `set` being the line's, once an OPT policy (if any) was
+    /// told of the arrival: inline for the hierarchy's plain miss path (LRU called directly).
+    Placement fillNarrow(std::uint32_t set, std::uint64_t line, bool dirty) {
+        const std::size_t base = slot(set, 0);
+        Placement p;
+        if (validInSet_[set] < ways_) [[unlikely]] {
+            for (std::uint32_t w = 0; w < ways_; ++w)
+                if (tags_[base + w] == kInvalidLine) {
+                    p.way = w;
+                    break;
+                }
+            ++validInSet_[set];
+        } else {
+            p.way = lru_ != nullptr ? lru_->victim(set) : plru_ != nullptr ? plru_->victim(set) : policy_->victim(set);
+            p.evicted = true;
+            p.victimLine = tags_[base + p.way];
+            p.victimDirty = dirty_[base + p.way] != 0;
+        }
+        assert(p.way < ways_);
+        tags_[base + p.way] = line;
+        dirty_[base + p.way] = dirty ? 1 : 0;
+        if (lru_ != nullptr)
+            lru_->onFill(set, p.way);
+        else if (plru_ != nullptr)
+            plru_->onFill(set, p.way);
+        else
+            policy_->onFill(set, p.way);
+        hintSlot_[set] = sentinel_;  // a hit after a fill is not a repeated hit (e.g. SRRIP: RRPV 2 -> 0)
+        return p;
+    }
+    /// touch() for the hierarchy's plain miss path (no OPT): LRU and PLRU called directly. Apart
+    /// from touch() so the TLB hit path that inlines touch() (Mmu::translateHit) stays as small.
+    void touchPlain(std::uint32_t set, std::uint32_t way) {
+        const auto s = static_cast<std::uint32_t>(slot(set, way));
+        if (hintSlot_[set] != s || !skipRehit_) {
+            if (lru_ != nullptr)
+                lru_->onHit(set, way);
+            else if (plru_ != nullptr)
+                plru_->onHit(set, way);
+            else
+                policy_->onHit(set, way);
+        }
+        hintSlot_[set] = s;
+    }
     /// Tells the OPT policy of an arrival; out of line so touch() stays small enough to inline into
     /// the callers' hot loops (Mmu::translateHit).
     [[gnu::noinline]] void arriveOpt(std::uint64_t line);
@@ -173,7 +226,8 @@ private:
     FlatMap<std::uint32_t> index_;  // wide_: line -> way of every valid line
     BitTree invalid_;               // wide_: the invalid slots (sets*ways)
     std::unique_ptr<ReplacementPolicy> policy_;
-    LruPolicy* lru_ = nullptr;  // policy_ if it is LRU, else nullptr
+    LruPolicy* lru_ = nullptr;    // policy_ if it is LRU, else nullptr
+    PlruPolicy* plru_ = nullptr;  // policy_ if it is PLRU, else nullptr (called directly on the plain path)
     OptPolicy* opt_ = nullptr;  // policy_ if it is OPT, else nullptr (told of every arrival)
     bool skipRehit_ = true;
     bool writeBack_ = true;

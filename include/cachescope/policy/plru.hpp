@@ -56,9 +56,38 @@ public:
     }
 
 private:
-    void pointPath(std::uint32_t set, std::uint32_t way, bool toward);
+    // Nodes are numbered 1..P-1 from the root (heap order, children of n are 2n and 2n+1) and
+    // leaves P..2P-1; node n is stored at index n-1. Both walks are inline: the cache calls this
+    // final class directly on its miss path (Cache::fillNarrow, Cache::touchPlain).
+    /// Walks from w's leaf up to the root, pointing every bit toward w or away from it.
+    void pointPath(std::uint32_t set, std::uint32_t way, bool toward) {
+        std::uint8_t* b = bits_.data() + std::size_t{set} * (leaves_ - 1);
+        for (std::uint32_t n = leaves_ + way; n > 1; n /= 2) {
+            const bool isRightChild = (n % 2) == 1;
+            // Toward w: point at the child containing w; away: at the other one.
+            b[n / 2 - 1] = static_cast<std::uint8_t>(isRightChild == toward ? 1 : 0);
+        }
+    }
     /// The victim search (victim() and setState() both use it); records its steps if `path`.
-    std::uint32_t search(std::uint32_t set, std::vector<PlruStep>* path) const;
+    std::uint32_t search(std::uint32_t set, std::vector<PlruStep>* path) const {
+        const std::uint8_t* b = bits_.data() + std::size_t{set} * (leaves_ - 1);
+        std::uint32_t n = 1;   // current node
+        std::uint32_t lo = 0;  // first way under n
+        std::uint32_t size = leaves_;
+        while (n < leaves_) {
+            size /= 2;
+            // The right child covers ways [lo+size, lo+2*size); it is all padding if lo+size >= ways.
+            const bool right = b[n - 1] != 0 && lo + size < ways_;
+            if (path != nullptr) path->push_back({n - 1, right});
+            if (right) {
+                n = 2 * n + 1;
+                lo += size;
+            } else {
+                n = 2 * n;
+            }
+        }
+        return lo;
+    }
     std::uint32_t ways_;
     std::uint32_t leaves_;              // P: ways rounded up to a power of two
     std::vector<std::uint8_t> bits_;    // sets*(P-1), heap order per set

@@ -147,6 +147,22 @@ private:
     void sendVictim(std::uint32_t c, std::uint64_t line, bool dirty);
     void backInvalidate(std::uint32_t c, std::uint64_t line, bool& dirty);
 
+    // ---- the plain miss path (docs/performance.md, "Session 7: the miss path") ----------------
+    // The general path above re-derives the line and set at every step, splits requests into the
+    // next cache's lines, asks about observers, exclusion and write-through at each level and
+    // dispatches on the policy through Cache::find/fill. A cache is plain (plain_[c]) when none of
+    // that can matter for it or for any cache below it: write-back, write-allocate, not exclusive,
+    // not wide, not OPT, and the same line size as the cache below (memory, or a plain cache), so a
+    // line from above is exactly one line there. Arrivals at a plain cache without an observer take
+    // plainArrive/plainMiss, which do exactly what requestLine/missLine do there (same counters,
+    // same policy calls in the same order, same hint slots), with the line address carried down.
+    /// A whole line arriving at plain cache `c` (or memory): a fill (read or fetch) or a write-back.
+    void plainArrive(std::uint32_t c, AccessKind kind, std::uint64_t line);
+    /// The miss of `line` at plain cache `c`, after its access was counted: counts the miss, fetches
+    /// the line from below unless `fetch` is false (a write of the whole line), fills, evicts.
+    void plainMiss(std::uint32_t c, AccessKind kind, std::uint64_t line, bool fetch);
+    std::vector<std::uint8_t> plain_;  // per cache: see above
+
     // ---- arrival buffers (setArrivalSink): per cache, the lines that arrived since the last
     // hand-over and which of them missed. Allocated on first use; a copy starts empty (nothing is
     // pending between calls, and snapshots should not carry the buffers).
