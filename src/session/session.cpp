@@ -216,7 +216,7 @@ struct Session::Impl {
     void applyEvents(Mode mode) {
         if (!seekable() && head == window.size() && !length) peek(1);
         events.applyDue(position, [&](const TraceEvent& e) {
-            const std::uint64_t written = sim.msync(e.process, e.address, e.size);
+            const std::uint64_t written = sim.apply(e);
             if (eventTap && mode != Silent) eventTap(e, written);
         });
     }

@@ -9,12 +9,12 @@
 namespace cachescope {
 
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options) {
-    RunOptions withMsync = options;
-    withMsync.onEvent = [&simulator, &options](const TraceEvent& e) {
-        simulator.msync(e.process, e.address, e.size);
+    RunOptions applying = options;
+    applying.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.apply(e);
         if (options.onEvent) options.onEvent(e);
     };
-    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, withMsync);
+    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, applying);
 }
 
 std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
