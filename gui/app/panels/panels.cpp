@@ -856,6 +856,7 @@ void drawInspector(AppState& state) {
             ImGui::SameLine();
             ImGui::TextColored(colv(okabe_ito::kOrange), "[%s]", m.c_str());
         }
+        for (const std::string& e : v.events) ImGui::TextWrapped("%s", e.c_str());  // msync after it
     }
     if (!p.atEnd()) {
         const Access next = p.session().referenceAt(p.position());
