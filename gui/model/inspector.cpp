@@ -99,6 +99,7 @@ InspectorView buildInspector(const ReferenceNarration& n, const Simulator& simul
             if (!s.hit && s.cache != CacheStep::kMemory && s.missClass) v.missClasses.push_back(s.name + ": " + std::string(toString(*s.missClass)));
     }
     v.outcome = "served by " + n.servedByName + " (" + std::to_string(n.cycles) + " cycles)";
+    for (const std::string& e : n.events) v.events.push_back("then " + e);
     return v;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The access inspector's content, made from one ReferenceNarration (analysis/narration.hpp): the
 // reference and its tensor element, the address split per level, one plain sentence per step of
-// its path (translation, walk, every cache, memory), the victims and why, the 3C class.
+// its path (translation, walk, every cache, memory), the victims and why, the 3C class, and the
+// control events (msync) that came right after it.
 // Text is made here, at the edge; the narration itself is values.
 
 #include <cstdint>
@@ -39,6 +40,9 @@ struct InspectorView {
     std::vector<Sentence> path;
     std::string outcome;  // "served by L2 (11 cycles)"
     std::vector<std::string> missClasses;  // "L1: conflict"
+    /// The trace's control events right after the reference, as explain prints them: "then msync
+    /// 0x10000000 +8,192 B in process 0: 2 dirty file pages written back" (ReferenceNarration::events).
+    std::vector<std::string> events;
 };
 
 /// `simulator` supplies every cache's address layout (for the splits).

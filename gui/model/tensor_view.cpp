@@ -175,4 +175,22 @@ std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchInde
     return out;
 }
 
+std::vector<TensorChoice> tensorChoices(const Session& session) {
+    std::vector<TensorChoice> out;
+    const std::uint32_t processes = session.describedProcesses();
+    for (std::uint32_t p = 0; p < processes; ++p) {
+        const TraceMetadata* meta = session.processMetadata(p);
+        if (meta == nullptr) continue;
+        const std::string prefix = processes > 1 ? "p" + std::to_string(p) + " " : "";
+        for (std::size_t r = 0; r < meta->regions.size(); ++r) {
+            TensorChoice c{prefix + meta->regions[r].name, {}};
+            c.stop.kind = StopKind::TensorAccess;
+            c.stop.region = static_cast<std::uint32_t>(r);
+            c.stop.process = p;
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
 }  // namespace cachescope::gui

@@ -79,4 +79,14 @@ std::uint8_t residenceOf(const Simulator& simulator, std::uint64_t va, std::uint
 std::vector<TensorGrid> buildTensorGrids(const Session& session, const TouchIndex& touches,
                                          const ReferenceNarration* last);
 
+/// A tensor the player's "Run to next tensor access" can stop at.
+struct TensorChoice {
+    std::string name;           // as the tensor view names it: "A", or "p1 A" with several processes
+    StopCondition stop;         // StopKind::TensorAccess with the region and process
+};
+
+/// Every region of every process's metadata, process 0's first (a --mix lists each source's), in
+/// the order of the metadata; empty when the source has none.
+std::vector<TensorChoice> tensorChoices(const Session& session);
+
 }  // namespace cachescope::gui

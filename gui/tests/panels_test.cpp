@@ -189,6 +189,11 @@ TEST_CASE("a mix of two kernels and a segmentation scene draw every panel, the s
     ui.frame(s);
     CHECK(s.error.empty());
     CHECK(cellsOf(s, "TLB") == 8);  // the fully associative 8-entry TLB, one cell per entry
+    // The run-to-tensor picker lists both processes' tensors (tensorChoices): p1's chosen, drawn.
+    s.eventKind = static_cast<int>(StopKind::TensorAccess);
+    s.eventRegion = 3;
+    ui.frame(s);
+    CHECK(s.error.empty());
     // The segments panel says there are none; then a scene with segments.
     REQUIRE(ImGui::FindWindowByName("Segments") != nullptr);
     SceneSpec segments{root + "/configs/teaching-segmentation.json", SourceSpec::file(root + "/traces/segments.trace")};

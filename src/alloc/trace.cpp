@@ -7,6 +7,7 @@
 #include "cachescope/core/error.hpp"
 #include "cachescope/core/format.hpp"
 #include "cachescope/trace/binary.hpp"
+#include "cachescope/trace/event.hpp"
 #include "cachescope/trace/line_reader.hpp"
 #include "cachescope/trace/writer.hpp"
 
@@ -178,6 +179,12 @@ AllocTrace readAllocTrace(std::unique_ptr<std::istream> in, const std::string& s
         const std::unique_ptr<TraceReader> reader = openBinaryTrace(std::move(in), source);
         BinarySink sink(r);
         reader->setAllocationSink(&sink);
+        struct CountMsyncs final : TraceEventSink {  // `trace convert --to alloc` says how many it leaves out
+            std::uint64_t& n;
+            explicit CountMsyncs(std::uint64_t& count) : n(count) {}
+            void onTraceEvent(const TraceEvent& e) override { n += e.kind == TraceEventKind::Msync ? 1 : 0; }
+        } msyncs(r.trace.msyncs);
+        reader->setEventSink(&msyncs);
         std::vector<Access> scratch(4096);
         while (reader->read(scratch) != 0) {
         }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include "cachescope/alloc/allocator.hpp"
 #include "cachescope/core/json_text.hpp"
@@ -237,6 +238,21 @@ void traceRecordCommand(const TraceRecordArgs& args) {
 
 namespace {
 
+/// The note of a conversion whose output format cannot hold some of the input's records: "N msync
+/// events of IN were left out: the din format holds accesses only (keep it text or binary for the
+/// msyncs)". Nothing when `count` is 0.
+void noteLeftOut(std::uint64_t count, std::string_view what, const std::string& input, std::string_view format,
+                 std::string_view holds, std::string_view advice) {
+    if (count == 0) return;
+    std::cerr << "cachescope: note: " << withThousands(count) << ' ' << what << " of " << input
+              << " were left out: the " << format << " format holds " << holds << " only (" << advice << ")\n";
+}
+
+/// msync events a conversion to `format` (which holds `holds` only) could not keep.
+void noteLeftOutMsyncs(std::uint64_t count, const std::string& input, std::string_view format, std::string_view holds) {
+    noteLeftOut(count, "msync events", input, format, holds, "keep it text or binary for the msyncs");
+}
+
 /// Is `path` a text allocation trace (its first meaningful line an allocation event)?
 bool isAllocText(const std::string& path) {
     std::unique_ptr<std::istream> in = openInputFile(path);
@@ -278,6 +294,7 @@ void convertAllocations(const TraceConvertArgs& args, bool fromAlloc, bool toAll
         alloc::writeAllocations(*writer, trace);
         writer->finish();
     });
+    if (toAlloc) noteLeftOutMsyncs(trace.msyncs, args.input, "alloc", "allocation events");
 }
 
 }  // namespace
@@ -300,14 +317,9 @@ void traceConvertCommand(const TraceConvertArgs& args) {
         std::unique_ptr<TraceWriter> writer = makeTraceWriter(os, to, in->metadata() ? *in->metadata() : none);
         copyTrace(*in, *writer, &dropped, &droppedEvents);
     });
-    if (dropped != 0)
-        std::cerr << "cachescope: note: " << withThousands(dropped) << " allocation events of " << args.input
-                  << " were left out: the " << toString(to)
-                  << " format holds accesses only (convert to .alloc for the allocations, or keep it binary)\n";
-    if (droppedEvents != 0)
-        std::cerr << "cachescope: note: " << withThousands(droppedEvents) << " msync events of " << args.input
-                  << " were left out: the " << toString(to)
-                  << " format holds accesses only (keep it text or binary for the msyncs)\n";
+    noteLeftOut(dropped, "allocation events", args.input, toString(to), "accesses",
+                "convert to .alloc for the allocations, or keep it binary");
+    noteLeftOutMsyncs(droppedEvents, args.input, toString(to), "accesses");
 }
 
 void traceInfoCommand(const TraceInfoArgs& args) {

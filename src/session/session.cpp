@@ -216,7 +216,7 @@ struct Session::Impl {
     void applyEvents(Mode mode) {
         if (!seekable() && head == window.size() && !length) peek(1);
         events.applyDue(position, [&](const TraceEvent& e) {
-            const std::uint64_t written = sim.msync(e.process, e.address, e.size);
+            const std::uint64_t written = sim.apply(e);
             if (eventTap && mode != Silent) eventTap(e, written);
         });
     }
@@ -396,16 +396,26 @@ bool Session::runUntil(const StopCondition& condition, std::uint64_t limit) {
         case StopKind::PageFault:
             if (m.sim.mmu() == nullptr) throw UsageError("runUntil: a page fault cannot happen: the config has no mmu");
             break;
-        case StopKind::TensorAccess:
-            if (m.meta == nullptr || condition.region >= m.meta->regions.size())
+        case StopKind::TensorAccess: {
+            const TraceMetadata* meta = processMetadata(condition.process);
+            if (meta == nullptr || condition.region >= meta->regions.size()) {
+                const std::string n = std::to_string(meta ? meta->regions.size() : 0);
                 throw UsageError("runUntil: there is no region " + std::to_string(condition.region) +
-                                 " (the source has " + std::to_string(m.meta ? m.meta->regions.size() : 0) + ")");
+                                 (describedProcesses() > 1 || condition.process != 0
+                                      ? " of process " + std::to_string(condition.process) + " (its source has " + n +
+                                            "; the source describes " + std::to_string(describedProcesses()) +
+                                            " process" + (describedProcesses() == 1 ? "" : "es") + ")"
+                                      : " (the source has " + n + ")"));
+            }
             break;
+        }
     }
 
     if (condition.kind == StopKind::TensorAccess) {  // read off the accesses: simulate in blocks
-        const Region& r = m.meta->regions[condition.region];
-        auto touches = [&r](const Access& a) {  // its first or last byte, or the region's base, is inside
+        const Region& r = processMetadata(condition.process)->regions[condition.region];
+        const bool anyProcess = describedProcesses() == 1;  // else the region is in that process's space only
+        auto touches = [&r, anyProcess, &condition](const Access& a) {  // its first or last byte, or the region's base, is inside
+            if (!anyProcess && a.process != condition.process) return false;
             const std::uint64_t last = a.address + (a.size - 1);
             return r.contains(a.address) || r.contains(last) || (a.address <= r.base && r.base <= last);
         };

@@ -421,7 +421,14 @@ void ParallelSimulator::finish() {
 }
 
 std::uint64_t ParallelSimulator::references() const { return impl_->references; }
-void ParallelSimulator::countMsync() { ++impl_->msyncs; }
+std::uint64_t ParallelSimulator::apply(const TraceEvent& event) {
+    switch (event.kind) {
+        case TraceEventKind::Msync:
+            ++impl_->msyncs;  // no mmu in a sharded run: nothing to write back
+            return 0;
+    }
+    return 0;
+}
 
 Simulator ParallelSimulator::merged() const {
     const Impl& m = *impl_;
@@ -465,14 +472,13 @@ bool ParallelSimulator::followedPlans() {
 const Simulator& ParallelSimulator::share(std::uint32_t s) const { return impl_->shares[s]; }
 
 std::uint64_t runTrace(ParallelSimulator& simulator, TraceReader& trace, const RunOptions& options) {
-    // A sharded config has no mmu (planShards): an msync event is counted and does nothing else.
-    RunOptions counting = options;
-    counting.onEvent = [&simulator, &options](const TraceEvent& e) {
-        simulator.countMsync();
+    RunOptions applying = options;
+    applying.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.apply(e);
         if (options.onEvent) options.onEvent(e);
     };
     const std::uint64_t total =
-        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, counting);
+        forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, applying);
     simulator.finish();
     return total;
 }

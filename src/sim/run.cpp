@@ -9,40 +9,37 @@
 namespace cachescope {
 
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options) {
-    RunOptions withMsync = options;
-    withMsync.onEvent = [&simulator, &options](const TraceEvent& e) {
-        simulator.msync(e.process, e.address, e.size);
+    RunOptions applying = options;
+    applying.onEvent = [&simulator, &options](const TraceEvent& e) {
+        simulator.apply(e);
         if (options.onEvent) options.onEvent(e);
     };
-    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, withMsync);
+    return forEachBlock(trace, [&simulator](std::span<const Access> block) { simulator.access(block); }, applying);
 }
 
 std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::span<const Access>)>& consume,
                            const RunOptions& options) {
-    // Control events: the reader hands them over with their positions; blocks are cut there.
+    // Control events: the reader hands them over with their positions; blocks are cut there. With
+    // no onEvent the reader gets no sink, the queue stays empty, and every block goes whole: one
+    // loop, no per-access check either way.
     TraceEventQueue events;
-    if (options.onEvent) trace.setEventSink(&events);
+    const bool listening = static_cast<bool>(options.onEvent);
+    if (listening) trace.setEventSink(&events);
     struct Unset {
         TraceReader& trace;
         bool set;
         ~Unset() {
             if (set) trace.setEventSink(nullptr);
         }
-    } unset{trace, static_cast<bool>(options.onEvent)};
+    } unset{trace, listening};
     std::array<Access, 4096> block;
     std::uint64_t total = 0;
     std::uint64_t nextProgress = options.progressInterval;
     for (;;) {
         const std::span<const Access> v = trace.view(block);  // no copy from a decode thread's blocks
-        if (!options.onEvent) {
-            if (v.empty()) break;
-            consume(v);
-            total += v.size();
-        } else {
-            events.applyDue(total, options.onEvent);
-            if (v.empty()) break;
-            events.feed(v, total, consume, options.onEvent);
-        }
+        events.applyDue(total, options.onEvent);
+        if (v.empty()) break;
+        events.feed(v, total, consume, options.onEvent);
         if (options.onProgress && total >= nextProgress) {
             options.onProgress(total);
             nextProgress = total + options.progressInterval;

@@ -71,6 +71,10 @@ TEST_CASE("alloc binary cli: --from alloc, --to alloc and what cannot be convert
                              " were left out: the text format holds accesses only (convert to .alloc for the "
                              "allocations, or keep it binary)\n");
     CHECK(readFile(dir.path / "x.trace") == "# traces/textbook-placement.alloc\n");  // the source, no access
+    // Back to the text allocation format: no msync in this trace, no note.
+    const CliResult toAlloc = runCli("trace convert '" + bin + "' '" + (dir.path / "back.alloc").string() + "'");
+    CHECK(toAlloc.status == 0);
+    CHECK(toAlloc.err.empty());
 }
 
 TEST_CASE("alloc binary cli: a directory or a missing file says so") {

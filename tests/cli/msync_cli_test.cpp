@@ -90,7 +90,21 @@ TEST_CASE("msync cli: a trace's msyncs write back from run, explain, info and co
           std::string::npos);
     const auto toDin = runCli("trace convert '" + bin + "' '" + din + "'");
     REQUIRE(toDin.status == 0);
-    CHECK(toDin.err.find("note: 2 msync events of " + bin + " were left out") != std::string::npos);
+    CHECK(toDin.err == "cachescope: note: 2 msync events of " + bin +
+                           " were left out: the din format holds accesses only (keep it text or binary for the "
+                           "msyncs)\n");
+    // To the text allocation format: it holds allocation events only (this trace has none), so the
+    // msyncs are left out too, said the same way.
+    const std::string allocText = (dir.path / "t.alloc").string();
+    const auto toAlloc = runCli("trace convert '" + bin + "' '" + allocText + "'");
+    REQUIRE(toAlloc.status == 0);
+    CHECK(toAlloc.err == "cachescope: note: 2 msync events of " + bin +
+                             " were left out: the alloc format holds allocation events only (keep it text or "
+                             "binary for the msyncs)\n");
+    CHECK(readFile(allocText).find("msync") == std::string::npos);
+    const auto toAllocFlag = runCli("trace convert --to alloc '" + bin + "' '" + (dir.path / "u.txt").string() + "'");
+    REQUIRE(toAllocFlag.status == 0);
+    CHECK(toAllocFlag.err == toAlloc.err);
 
     // Without an mmu (and without the file region: a text trace has no metadata) they are counted.
     const auto noMmu = runCli("run --config configs/default.json '" + txt + "'");

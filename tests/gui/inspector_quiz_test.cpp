@@ -3,6 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "cachescope/trace/binary.hpp"
+
 #include "gui_test_util.hpp"
 #include "model/inspector.hpp"
 #include "model/quiz.hpp"
@@ -48,6 +53,58 @@ TEST_CASE("inspector: address split per level, one sentence per step, the served
     CHECK(w.path[1].text.find("hit in way 0") != std::string::npos);
     CHECK(w.missClasses == std::vector<std::string>{"L1: conflict"});
     CHECK(w.outcome == "served by L2 (11 cycles)");
+}
+
+TEST_CASE("inspector: the msyncs right after a reference, as explain prints them") {
+    // A binary trace (a text trace has no file-backed region): three writes to the 3-page file "f"
+    // mapped at 0x10000000, two msyncs of its first two pages, three reads of anonymous pages
+    // (tests/cli/msync_cli_test.cpp's). Worked by hand: the writes dirty pages 0-2, the first msync
+    // writes back pages 0 and 1, the second finds them clean.
+    TraceMetadata meta;
+    Region r{"data", 0x10000000, 3 * 4096, 1, {}, "bytes", {}};
+    r.file = "f";
+    r.fileSize = 3 * 4096;
+    r.fileAccess = "mmap";
+    meta.regions = {r};
+    const std::filesystem::path path = std::filesystem::temp_directory_path() / "cachescope-gui-test-msync.bin";
+    {
+        std::ofstream out(path, std::ios::binary);
+        auto w = makeBinaryTraceWriter(out, meta);
+        const std::vector<Access> writes = {{0x10000000, 4, AccessKind::Write, 0},
+                                            {0x10001000, 4, AccessKind::Write, 0},
+                                            {0x10002000, 4, AccessKind::Write, 0}};
+        const std::vector<Access> reads = {{0x20000000, 4, AccessKind::Read, 0}, {0x20001000, 4, AccessKind::Read, 0}};
+        w->write(writes);
+        w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
+        w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
+        w->write(reads);
+        w->finish();
+    }
+    struct Remove {
+        std::filesystem::path p;
+        ~Remove() {
+            std::error_code ec;
+            std::filesystem::remove(p, ec);
+        }
+    } cleanup{path};
+    Player p = playerOn({sourcePath("configs/teaching-paging.json"), SourceSpec::file(path.string())});
+    const std::vector<std::string> msyncs = {
+        "then msync 0x10000000 +8,192 B in process 0: 2 dirty file pages written back",
+        "then msync 0x10000000 +8,192 B in process 0: 0 dirty file pages written back"};
+    p.step(2);  // reference 1: no event after it
+    CHECK(buildInspector(*p.last(), p.session().simulator()).events.empty());
+    p.step();  // reference 2: the two msyncs follow it
+    CHECK(buildInspector(*p.last(), p.session().simulator()).events == msyncs);
+    p.step();  // reference 3
+    CHECK(buildInspector(*p.last(), p.session().simulator()).events.empty());
+    p.back();  // reference 2 narrated again after the seek: the same lines
+    CHECK(buildInspector(*p.last(), p.session().simulator()).events == msyncs);
+    p.seek(3);
+    CHECK(buildInspector(*p.last(), p.session().simulator()).events == msyncs);
+    CHECK(p.session().simulator().mmu()->stats().msyncWritebacks == 2);
+    p.step(2);  // to the end: the silent part holds no msync
+    CHECK(p.atEnd());
+    CHECK(p.session().simulator().msyncs() == 2);
 }
 
 TEST_CASE("inspector: the next reference in one line") {

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cachescope/core/error.hpp"
 #include "cachescope/report/report.hpp"
 #include "gui_test_util.hpp"
 #include "model/cache_view.hpp"
@@ -192,6 +193,68 @@ TEST_CASE("the tensor view of a mix: each process's tensors, touched by its own 
     p.seek(0);
     grids = buildTensorGrids(p.session(), *state.touches, nullptr);
     for (const TensorGrid& g : grids) CHECK(never(g) == 16);
+}
+
+TEST_CASE("run to a tensor of a mix: every process's tensors listed, each stops at its own process's reference") {
+    // Two 4x4 matmuls as two processes, 4 references a turn: the same virtual addresses, so only
+    // the process tells p0 A from p1 A.
+    const SceneSpec scene{sourcePath("docs/lessons/configs/processes-asid.json"),
+                          SourceSpec::mixOf({"matmul:n=4,order=ijk", "matmul:n=4,order=ijk"}, 4)};
+    SceneState state;
+    REQUIRE(openSceneInto(state, scene));
+    Player& p = *state.player;
+    const std::vector<TensorChoice> choices = tensorChoices(p.session());
+    std::vector<std::string> names;
+    for (const TensorChoice& c : choices) names.push_back(c.name);
+    CHECK(names == std::vector<std::string>{"p0 A", "p0 B", "p0 C", "p1 A", "p1 B", "p1 C"});
+    REQUIRE(choices.size() == 6);
+    CHECK(choices[3].stop.kind == StopKind::TensorAccess);
+    CHECK(choices[3].stop.process == 1);
+    CHECK(choices[3].stop.region == 0);
+
+    // The stops to expect, found without the session's search: the mix read straight from the
+    // reader, the first reference at or after `from` of `process` touching the region's bytes.
+    std::vector<Access> direct;
+    {
+        auto reader = openSource(scene.source);
+        std::vector<Access> block(512);
+        while (const std::size_t n = reader->read(block))
+            direct.insert(direct.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    auto nextTouch = [&](std::uint64_t from, const TensorChoice& c) {
+        const Region& r = p.session().processMetadata(c.stop.process)->regions[c.stop.region];
+        for (std::uint64_t i = from; i < direct.size(); ++i) {
+            const Access& a = direct[i];
+            if (a.process == c.stop.process && a.address < r.base + r.size && r.base < a.address + a.size) return i;
+        }
+        return std::uint64_t{direct.size()};
+    };
+    const std::uint64_t p1A = nextTouch(0, choices[3]);
+    CHECK(p1A >= 4);  // process 0 reads its A first: the same addresses, not process 1's tensor
+    CHECK(direct[0].process == 0);
+    REQUIRE(p.runToEvent(choices[3].stop));
+    CHECK(p.position() == p1A + 1);
+    CHECK(p.last()->process == 1);
+    // On from there: process 0's C, then process 1's C, each at its own next reference.
+    for (const std::size_t k : {std::size_t{2}, std::size_t{5}, std::size_t{1}, std::size_t{4}}) {
+        CAPTURE(choices[k].name);
+        const std::uint64_t expected = nextTouch(p.position(), choices[k]);
+        REQUIRE(expected < direct.size());
+        REQUIRE(p.runToEvent(choices[k].stop));
+        CHECK(p.position() == expected + 1);
+        CHECK(p.last()->process == choices[k].stop.process);
+    }
+
+    // A process the source does not have: refused before anything is simulated.
+    StopCondition none;
+    none.kind = StopKind::TensorAccess;
+    none.process = 2;
+    const std::uint64_t at = p.position();
+    CHECK_THROWS_WITH_AS(p.session().runUntil(none),
+                         "runUntil: there is no region 0 of process 2 (its source has 0; the source describes 2 "
+                         "processes)",
+                         UsageError);
+    CHECK(p.position() == at);
 }
 
 TEST_CASE("segments view: the worked example of teaching-segmentation.json, step by step and back") {

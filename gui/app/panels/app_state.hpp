@@ -57,7 +57,7 @@ struct AppState : SceneState {
     // Run-to-event choice in the player.
     int eventKind = 0;      // index into StopKind
     int eventStructure = 0; // 0 = any, else cache/TLB index + 1
-    int eventRegion = 0;
+    int eventRegion = 0;    // TensorAccess: index into tensorChoices(session) (every process's tensors)
 
     // Scene editor (the "scene" panel): kernel picker and config picker.
     int kernelIndex = 0;

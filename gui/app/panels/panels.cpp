@@ -192,7 +192,11 @@ void drawPlayer(AppState& state) {
         StopCondition c;
         c.kind = static_cast<StopKind>(state.eventKind);
         if (state.eventStructure > 0) c.structure = static_cast<std::uint32_t>(state.eventStructure - 1);
-        c.region = static_cast<std::uint32_t>(state.eventRegion);
+        if (c.kind == StopKind::TensorAccess) {
+            const std::vector<TensorChoice> tensors = tensorChoices(p.session());
+            if (state.eventRegion >= 0 && state.eventRegion < static_cast<int>(tensors.size()))
+                c = tensors[static_cast<std::size_t>(state.eventRegion)].stop;
+        }
         try {
             p.runToEvent(c);
         } catch (const Error& e) {
@@ -207,15 +211,14 @@ void drawPlayer(AppState& state) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     const Simulator& sim = p.session().simulator();
     const auto kind = static_cast<StopKind>(state.eventKind);
-    if (kind == StopKind::TensorAccess) {
-        const TraceMetadata* meta = p.session().metadata();
-        const std::string current =
-            meta != nullptr && state.eventRegion < static_cast<int>(meta->regions.size())
-                ? meta->regions[static_cast<std::size_t>(state.eventRegion)].name
-                : "-";
+    if (kind == StopKind::TensorAccess) {  // every process's tensors, named as the tensor view names them
+        const std::vector<TensorChoice> tensors = tensorChoices(p.session());
+        const std::string current = state.eventRegion >= 0 && state.eventRegion < static_cast<int>(tensors.size())
+                                        ? tensors[static_cast<std::size_t>(state.eventRegion)].name
+                                        : "-";
         if (ImGui::BeginCombo("##region", current.c_str())) {
-            for (std::size_t r = 0; meta != nullptr && r < meta->regions.size(); ++r)
-                if (ImGui::Selectable(meta->regions[r].name.c_str(), state.eventRegion == static_cast<int>(r)))
+            for (std::size_t r = 0; r < tensors.size(); ++r)
+                if (ImGui::Selectable(tensors[r].name.c_str(), state.eventRegion == static_cast<int>(r)))
                     state.eventRegion = static_cast<int>(r);
             ImGui::EndCombo();
         }
@@ -856,6 +859,7 @@ void drawInspector(AppState& state) {
             ImGui::SameLine();
             ImGui::TextColored(colv(okabe_ito::kOrange), "[%s]", m.c_str());
         }
+        for (const std::string& e : v.events) ImGui::TextWrapped("%s", e.c_str());  // msync after it
     }
     if (!p.atEnd()) {
         const Access next = p.session().referenceAt(p.position());

@@ -49,6 +49,7 @@ struct AllocTrace {
     std::vector<AllocEvent> events;
     std::vector<std::string> names;   // ID text by AllocEvent::id
     std::vector<std::string> sites;   // sites[0] is "" (no site)
+    std::uint64_t msyncs = 0;         // read from a binary trace: its msync events (not kept here)
 };
 
 /// Reads an allocation trace from `in`: the text format, or a binary trace (docs/trace-format.md)

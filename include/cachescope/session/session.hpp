@@ -140,13 +140,16 @@ enum class StopKind : std::uint8_t {
     WriteBack,     // a dirty victim written back from cache `structure` (any when nullopt)
     TlbMiss,       // a miss in TLB `structure` (any when nullopt)
     PageFault,     // any page fault
-    TensorAccess,  // a reference to region `region` of the metadata
+    TensorAccess,  // a reference to region `region` of process `process`'s metadata
 };
 
 struct StopCondition {
     StopKind kind = StopKind::Miss;
     std::optional<std::uint32_t> structure;  // index into Hierarchy::caches() or Mmu::tlbs()
     std::uint32_t region = 0;                // TensorAccess: index into TraceMetadata::regions
+    /// TensorAccess: whose regions (processMetadata(process)). When the source describes several
+    /// processes (a --mix) only that process's references count: each has its own address space.
+    std::uint32_t process = 0;
 };
 
 class Session {

@@ -107,8 +107,9 @@ public:
     void finish();
     /// CPU references handed to access() so far.
     std::uint64_t references() const;
-    /// A trace's msync event (trace/event.hpp): without an mmu it is only counted (merged().msyncs()).
-    void countMsync();
+    /// Applies a trace's control event (trace/event.hpp), as Simulator::apply does. A sharded config
+    /// has no mmu (planShards): an msync is only counted (merged().msyncs()). Returns 0 (no pages).
+    std::uint64_t apply(const TraceEvent& event);
 
     /// After finish(): a Simulator of the whole config whose counters (every cache, memory,
     /// references, attribution) are the sums of the shares', equal to a sequential run's. Its caches

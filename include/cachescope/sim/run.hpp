@@ -28,7 +28,7 @@ std::uint64_t forEachBlock(TraceReader& trace, const std::function<void(std::spa
                            const RunOptions& options = {});
 
 /// Reads `trace` to its end, simulating every access and applying each msync event of the trace
-/// (Simulator::msync) at its place (options.onEvent, if set, is called after it). Returns the
+/// (Simulator::apply) at its place (options.onEvent, if set, is called after it). Returns the
 /// number of accesses read (trace->records() tells the records they came from).
 /// Throws whatever the reader throws (TraceError, IoError); the simulator keeps what was simulated.
 std::uint64_t runTrace(Simulator& simulator, TraceReader& trace, const RunOptions& options = {});

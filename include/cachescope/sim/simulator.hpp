@@ -15,6 +15,7 @@
 #include "cachescope/mmu/segmentation.hpp"
 #include "cachescope/sim/hierarchy.hpp"
 #include "cachescope/sim/process_stats.hpp"
+#include "cachescope/trace/event.hpp"
 
 namespace cachescope {
 
@@ -36,6 +37,16 @@ public:
     std::uint64_t msync(std::uint8_t process, std::uint64_t va, std::uint64_t size) {
         ++msyncs_;
         return mmu_ ? mmu_->msync(process, va, size) : 0;
+    }
+    /// Applies a trace's control event (trace/event.hpp) at its place in the reference stream: the
+    /// one place every front end (runTrace, the Session, explain, the GUI) applies events. msync:
+    /// msync(event.process, event.address, event.size); returns the dirty file pages written back.
+    std::uint64_t apply(const TraceEvent& event) {
+        switch (event.kind) {
+            case TraceEventKind::Msync:
+                return msync(event.process, event.address, event.size);
+        }
+        return 0;
     }
     /// msync() calls so far (a trace's msync events: trace/event.hpp), plus what addMsyncs added.
     std::uint64_t msyncs() const { return msyncs_; }
