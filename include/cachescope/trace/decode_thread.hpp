@@ -1,7 +1,8 @@
 #pragma once
 // Decoding a trace on a second thread: the reader runs ahead on a producer thread, filling blocks
 // of accesses, while the caller (the simulating thread) takes them whole, as views, with no copy
-// and no synchronisation per access (one mutex hand-over per block of kDecodeBlock accesses).
+// and no synchronisation per access (one hand-over per block of kDecodeBlock accesses: a store to an
+// atomic counter, and a wake-up only when the other side had to sleep).
 //
 //   auto reader = decodeOnThread(openTrace("big.din"));   // starts the producer thread
 //   std::array<Access, 4096> scratch;
