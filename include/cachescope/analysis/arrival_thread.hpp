@@ -20,12 +20,11 @@
 // (the target's state is no longer meaningful).
 // The destructor waits for the queue to empty and joins the worker.
 
-#include <condition_variable>
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <exception>
-#include <mutex>
 #include <span>
 #include <thread>
 #include <vector>
@@ -54,21 +53,18 @@ public:
 private:
     struct Batch {
         std::uint32_t cache = 0;
-        std::vector<std::uint64_t> lines;
+        std::vector<std::uint64_t> lines;  // kept between batches: no allocation once grown
         std::vector<ArrivalMiss> misses;
     };
     void work();
 
     ArrivalSink& target_;
-    std::mutex mutex_;
-    std::condition_variable ready_;  // the worker waits for a batch (or stop_)
-    std::condition_variable done_;   // the caller waits for room in the queue, or for an idle worker
-    std::deque<Batch> queue_;        // handed over, not yet taken by the worker
-    std::vector<Batch> spare_;       // processed batches, their vectors kept for reuse
-    bool busy_ = false;              // the worker is handing a batch to the target
-    bool stop_ = false;
-    std::exception_ptr error_;       // the target's error, until drain() rethrows it
-    bool failed_ = false;            // the target threw: later batches are dropped
+    std::array<Batch, kMaxQueued> slots_;    // the ring (see arrival_thread.cpp)
+    std::uint32_t queued_ = 0;               // the caller's: batches handed over
+    std::atomic<std::uint32_t> queuedSignal_{0};  // queued_, published for the worker
+    std::atomic<std::uint32_t> handled_{0};  // the worker's: batches it is done with
+    std::atomic<bool> stop_{false};
+    std::exception_ptr error_;     // the target's error: written by the worker, then read by drain()
     std::thread worker_;
 };
 
