@@ -55,7 +55,8 @@ struct SourceSpec {
     /// A kernel's tensor placement: an allocator name (KernelParams::placement, `--placement`).
     std::string placement;
     /// Decode a trace file on a second thread (trace/decode_thread.hpp); `Auto` does so for files
-    /// (not standard input) when the process may use more than one CPU.
+    /// (not standard input) when the process may use more than one CPU, unless the classifier
+    /// takes the second thread (classifyThread) and there are fewer than three.
     DecodeThread decodeThread = DecodeThread::Auto;
     /// When set, opens the source (instead of trace / kernel); every call must give the same
     /// accesses. `label` then names it (describeSource).
