@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cachescope/trace/binary.hpp"
+#include "trace/binary_test_util.hpp"
 #include "cli/cli_run.hpp"
 
 namespace cachescope {
@@ -24,38 +25,13 @@ const char* const kConfig = R"({"name": "msync-test", "caches": [{"name": "L1", 
           "page_replacement": "lru", "readahead": 0},
   "tlbs": [{"entries": 8, "associativity": 2}]})";
 
-/// Three writes to a 3-page file mapped at 0x10000000, two msyncs of its first two pages, three
-/// reads of anonymous pages that evict the file's (worked in tests/session/msync_session_test.cpp).
-std::string binaryTrace() {
-    TraceMetadata meta;
-    Region r{"data", 0x10000000, 3 * 4096, 1, {}, "bytes", {}};
-    r.file = "f";
-    r.fileSize = 3 * 4096;
-    r.fileAccess = "mmap";
-    meta.regions = {r};
-    std::ostringstream out;
-    auto w = makeBinaryTraceWriter(out, meta);
-    const std::vector<Access> writes = {{0x10000000, 4, AccessKind::Write, 0},
-                                        {0x10001000, 4, AccessKind::Write, 0},
-                                        {0x10002000, 4, AccessKind::Write, 0}};
-    const std::vector<Access> reads = {{0x20000000, 4, AccessKind::Read, 0},
-                                       {0x20001000, 4, AccessKind::Read, 0},
-                                       {0x20002000, 4, AccessKind::Read, 0}};
-    w->write(writes);
-    w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
-    w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
-    w->write(reads);
-    w->finish();
-    return out.str();
-}
-
 }  // namespace
 
 TEST_CASE("msync cli: a trace's msyncs write back from run, explain, info and convert") {
     ScratchDir dir;
     const std::string config = (dir.path / "c.json").string(), bin = (dir.path / "t.bin").string();
     writeFile(config, kConfig);
-    writeFile(bin, binaryTrace());
+    writeFile(bin, testing::msyncTrace(3));  // reads evict the file's pages
 
     const auto on = runCli("run --config '" + config + "' '" + bin + "' --json --decode-thread on");
     const auto off = runCli("run --config '" + config + "' '" + bin + "' --json --decode-thread off");

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "cachescope/trace/binary.hpp"
+#include "trace/binary_test_util.hpp"
 
 #include "gui_test_util.hpp"
 #include "model/inspector.hpp"
@@ -56,29 +57,12 @@ TEST_CASE("inspector: address split per level, one sentence per step, the served
 }
 
 TEST_CASE("inspector: the msyncs right after a reference, as explain prints them") {
-    // A binary trace (a text trace has no file-backed region): three writes to the 3-page file "f"
-    // mapped at 0x10000000, two msyncs of its first two pages, three reads of anonymous pages
-    // (tests/cli/msync_cli_test.cpp's). Worked by hand: the writes dirty pages 0-2, the first msync
-    // writes back pages 0 and 1, the second finds them clean.
-    TraceMetadata meta;
-    Region r{"data", 0x10000000, 3 * 4096, 1, {}, "bytes", {}};
-    r.file = "f";
-    r.fileSize = 3 * 4096;
-    r.fileAccess = "mmap";
-    meta.regions = {r};
+    // testing::msyncTrace: three writes to a mapped 3-page file, two msyncs of its first two pages
+    // (the first writes back pages 0 and 1, the second finds them clean), two anonymous reads.
     const std::filesystem::path path = std::filesystem::temp_directory_path() / "cachescope-gui-test-msync.bin";
     {
         std::ofstream out(path, std::ios::binary);
-        auto w = makeBinaryTraceWriter(out, meta);
-        const std::vector<Access> writes = {{0x10000000, 4, AccessKind::Write, 0},
-                                            {0x10001000, 4, AccessKind::Write, 0},
-                                            {0x10002000, 4, AccessKind::Write, 0}};
-        const std::vector<Access> reads = {{0x20000000, 4, AccessKind::Read, 0}, {0x20001000, 4, AccessKind::Read, 0}};
-        w->write(writes);
-        w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
-        w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
-        w->write(reads);
-        w->finish();
+        out << cachescope::testing::msyncTrace(2);
     }
     struct Remove {
         std::filesystem::path p;

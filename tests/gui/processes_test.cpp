@@ -25,10 +25,14 @@ using namespace cachescope::gui::testing;
 
 namespace {
 
+/// A mix of `kernels` as processes, `quantum` references a turn, under one of lesson 10's configs.
+SceneSpec mixScene(const std::string& config, const std::vector<std::string>& kernels, unsigned quantum) {
+    return {sourcePath("docs/lessons/configs/" + config), SourceSpec::mixOf(kernels, quantum)};
+}
+
 /// The mix of lesson 10 (docs/lessons/10-processes.md), smaller: two kernels, 40 references a turn.
 SceneSpec lessonMix(const std::string& config) {
-    return {sourcePath("docs/lessons/configs/" + config),
-            SourceSpec::mixOf({"matmul:n=8,order=ijk", "transpose:rows=16,cols=16"}, 40)};
+    return mixScene(config, {"matmul:n=8,order=ijk", "transpose:rows=16,cols=16"}, 40);
 }
 
 std::string json(const RunSummary& s) {
@@ -147,8 +151,7 @@ TEST_CASE("a mix opened in the GUI steps through the references and stats of run
 
 TEST_CASE("the tensor view of a mix: each process's tensors, touched by its own references only") {
     // Two 4x4 matmuls as two processes, 4 references a turn: same virtual addresses, own pages.
-    const SceneSpec scene{sourcePath("docs/lessons/configs/processes-asid.json"),
-                          SourceSpec::mixOf({"matmul:n=4,order=ijk", "matmul:n=4,order=ijk"}, 4)};
+    const SceneSpec scene = mixScene("processes-asid.json", {"matmul:n=4,order=ijk", "matmul:n=4,order=ijk"}, 4);
     SceneState state;
     REQUIRE(openSceneInto(state, scene));
     REQUIRE(state.touches);
@@ -198,8 +201,7 @@ TEST_CASE("the tensor view of a mix: each process's tensors, touched by its own 
 TEST_CASE("run to a tensor of a mix: every process's tensors listed, each stops at its own process's reference") {
     // Two 4x4 matmuls as two processes, 4 references a turn: the same virtual addresses, so only
     // the process tells p0 A from p1 A.
-    const SceneSpec scene{sourcePath("docs/lessons/configs/processes-asid.json"),
-                          SourceSpec::mixOf({"matmul:n=4,order=ijk", "matmul:n=4,order=ijk"}, 4)};
+    const SceneSpec scene = mixScene("processes-asid.json", {"matmul:n=4,order=ijk", "matmul:n=4,order=ijk"}, 4);
     SceneState state;
     REQUIRE(openSceneInto(state, scene));
     Player& p = *state.player;
@@ -396,8 +398,7 @@ TEST_CASE("TLB cells name their entry's process on a two-process mix with asid")
     // 100 references a turn: after 200 references process 0 touched its A, B, C (pages 0x10000,
     // 0x10001, 0x10002) and process 1 its A and B (pages 0x10000 and 0x10001), and with ASIDs
     // the switch flushed nothing: five entries, two pairs with the same page number.
-    const SceneSpec scene{sourcePath("docs/lessons/configs/processes-asid.json"),
-                          SourceSpec::mixOf({"matmul:n=16,order=ijk", "transpose:rows=32,cols=32"}, 100)};
+    const SceneSpec scene = mixScene("processes-asid.json", {"matmul:n=16,order=ijk", "transpose:rows=32,cols=32"}, 100);
     SceneState state;
     REQUIRE(openSceneInto(state, scene));
     Player& p = *state.player;

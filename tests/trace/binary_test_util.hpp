@@ -53,6 +53,32 @@ inline std::string headerOf(const TraceMetadata& metadata = {}) {
     return empty.substr(0, empty.size() - 20);  // end block: 12-byte block header + 8-byte total
 }
 
+/// A binary trace over a mapped file (a text trace has no file-backed region): three writes to the
+/// 3-page file "f" mapped at 0x10000000, two msyncs of its first two pages, then `reads` reads of
+/// anonymous pages a page apart from 0x20000000. Worked by hand in
+/// tests/session/msync_session_test.cpp: the writes dirty pages 0-2, the first msync writes back
+/// pages 0 and 1, the second finds them clean.
+inline std::string msyncTrace(unsigned reads) {
+    TraceMetadata meta;
+    Region r{"data", 0x10000000, 3 * 4096, 1, {}, "bytes", {}};
+    r.file = "f";
+    r.fileSize = 3 * 4096;
+    r.fileAccess = "mmap";
+    meta.regions = {r};
+    std::ostringstream out;
+    auto w = makeBinaryTraceWriter(out, meta);
+    w->write(std::vector<Access>{{0x10000000, 4, AccessKind::Write, 0},
+                                 {0x10001000, 4, AccessKind::Write, 0},
+                                 {0x10002000, 4, AccessKind::Write, 0}});
+    w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
+    w->writeEvent(TraceEvent{0, TraceEventKind::Msync, 0, 0x10000000, 8192});
+    std::vector<Access> anonymous;
+    for (unsigned i = 0; i < reads; ++i) anonymous.push_back({0x20000000 + std::uint64_t{i} * 4096, 4, AccessKind::Read, 0});
+    w->write(anonymous);
+    w->finish();
+    return out.str();
+}
+
 inline std::string bytes(std::initializer_list<unsigned> list) {
     std::string s;
     for (const unsigned b : list) s.push_back(static_cast<char>(b));
