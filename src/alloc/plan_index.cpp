@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <functional>
 
 #include "cachescope/alloc/allocator.hpp"
 #include "cachescope/alloc/planned.hpp"
@@ -30,8 +31,12 @@ std::uint64_t PlanIndex::lowestFit(std::uint64_t a, std::uint64_t b, std::uint64
         const Bucket& B = buckets_[ka + k];
         Cursor& at = cursor_[k];
         const std::uint64_t before = x;
-        for (; at.chunk < B.dir.size(); ++at.chunk, at.entry = 0) {
-            const Summary& s = B.dir[at.chunk];
+        // The cursor in locals (the stores through `at` would otherwise be kept in every step).
+        std::size_t chunk = at.chunk;
+        std::uint32_t entry = at.entry;
+        const std::size_t chunks = B.dir.size();
+        for (; chunk < chunks; ++chunk, entry = 0) {
+            const Summary& s = B.dir[chunk];
             if (s.offset >= x + size) break;  // this chunk and the next start above the window
             if (s.end <= x) continue;         // everything in it ends at or below x
             if (s.maxFirst <= b && s.minLast >= a && s.hole < size) {
@@ -39,13 +44,20 @@ std::uint64_t PlanIndex::lowestFit(std::uint64_t a, std::uint64_t b, std::uint64
                 continue;
             }
             const Chunk& c = B.chunks[s.chunk];
-            for (; at.entry < s.count; ++at.entry) {
-                if (c.offset[at.entry] >= x + size) break;
-                if (c.end[at.entry] > x && c.first[at.entry] <= b && c.last[at.entry] >= a)
-                    x = alignUp(c.end[at.entry], align);
+            const std::uint32_t count = s.count;
+            std::uint64_t top = x + size;
+            for (; entry < count; ++entry) {
+                if (c.offset[entry] >= top) break;
+                const std::uint64_t end = c.end[entry];
+                if (end > x && c.first[entry] <= b && c.last[entry] >= a) {
+                    x = alignUp(end, align);
+                    top = x + size;
+                }
             }
-            if (at.entry < s.count) break;
+            if (entry < count) break;
         }
+        at.chunk = chunk;
+        at.entry = entry;
         clear = x == before ? clear + 1 : 1;
     }
     return x;
@@ -62,8 +74,12 @@ void PlanIndex::summarize(Summary& s, const Chunk& c) {
     s.maxFirst = c.first[0];
     s.minLast = c.last[0];
     s.hole = 0;
+    s.holeAt = 0;
     for (std::uint32_t j = 1; j < s.count; ++j) {
-        if (c.offset[j] > s.end) s.hole = std::max(s.hole, c.offset[j] - s.end);
+        if (c.offset[j] > s.end && c.offset[j] - s.end > s.hole) {
+            s.hole = c.offset[j] - s.end;
+            s.holeAt = s.end;
+        }
         s.end = std::max(s.end, c.end[j]);
         s.maxFirst = std::max(s.maxFirst, c.first[j]);
         s.minLast = std::min(s.minLast, c.last[j]);
@@ -74,7 +90,7 @@ void PlanIndex::insertInto(Bucket& k, std::uint64_t offset, std::uint64_t end, s
                            std::uint64_t last) {
     if (k.dir.empty()) {
         k.chunks.emplace_back();
-        k.dir.push_back(Summary{offset, end, first, last, 0, 0, 0});
+        k.dir.push_back(Summary{offset, end, first, last, 0, 0, 0, 0});
     }
     // The last chunk whose lowest offset is at or below this one (else the first).
     std::size_t p = static_cast<std::size_t>(
@@ -92,7 +108,7 @@ void PlanIndex::insertInto(Bucket& k, std::uint64_t offset, std::uint64_t end, s
         std::copy_n(lo.end + half, half, hi.end);
         std::copy_n(lo.first + half, half, hi.first);
         std::copy_n(lo.last + half, half, hi.last);
-        Summary s{0, 0, 0, 0, 0, id, half};
+        Summary s{0, 0, 0, 0, 0, 0, id, half};
         summarize(s, hi);
         k.dir[p].count = half;
         summarize(k.dir[p], lo);
@@ -112,7 +128,33 @@ void PlanIndex::insertInto(Bucket& k, std::uint64_t offset, std::uint64_t end, s
     c.first[i] = first;
     c.last[i] = last;
     ++s.count;
-    summarize(s, c);
+    // The summary, updated without a pass over the chunk where that is exact: a tensor beside the
+    // union's span adds at most the gap between them as a hole; one that meets a union with no
+    // hole leaves it with none. Only one that lands among holes needs the pass.
+    if (s.count == 1) {
+        summarize(s, c);
+    } else if (offset >= s.end) {
+        if (offset - s.end > s.hole) {
+            s.hole = offset - s.end;
+            s.holeAt = s.end;
+        }
+        s.end = end;
+    } else if (end <= s.offset) {
+        if (s.offset - end > s.hole) {
+            s.hole = s.offset - end;
+            s.holeAt = end;
+        }
+        s.offset = offset;
+    } else if (s.hole == 0 || end <= s.holeAt || offset >= s.holeAt + s.hole) {
+        // Inside the span, clear of the largest gap: the others only shrink.
+        s.offset = std::min(s.offset, offset);
+        s.end = std::max(s.end, end);
+    } else {
+        summarize(s, c);
+        return;
+    }
+    s.maxFirst = std::max(s.maxFirst, first);
+    s.minLast = std::min(s.minLast, last);
 }
 
 std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
@@ -140,24 +182,60 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     unsigned shift = static_cast<unsigned>(
         std::countr_zero(std::bit_ceil(std::clamp<std::uint64_t>(lived / n, 1024, std::uint64_t{1} << 40))));
     while ((lastEvent >> shift) > 4 * n) ++shift;
-    PlanIndex index(lastEvent, shift);
-    {
-        std::vector<std::uint32_t> touching((lastEvent >> shift) + 1, 0);
-        for (const auto& x : t)
-            for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) ++touching[k];
-        for (std::size_t k = 0; k < touching.size(); ++k) index.reserve(k << shift, touching[k]);
+    // The order of placement. A tensor's offset depends only on the tensors placed before it whose
+    // lifetimes meet its own, so any order that keeps rank order (largest first) between every two
+    // tensors sharing a time bucket gives the same offsets as rank order (docs/alloc.md "Speed").
+    // Each bucket lists its tensors in rank order; a tensor is ready when it heads the list of
+    // every bucket it touches, and the ready tensor of the earliest bucket goes next (ties: rank):
+    // a sweep over time, so the buckets a search reads are the few around the sweep, still in the
+    // CPU caches, not a random bucket per tensor.
+    const std::size_t nb = (lastEvent >> shift) + 1;
+    std::vector<std::uint32_t> start(nb + 1, 0);  // bucket k's list: list[start[k] .. start[k + 1])
+    for (const PlannedAllocator::Tensor& x : t) {
+        if (x.size == 0 || x.last < x.first) continue;
+        for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) ++start[k + 1];
     }
+    PlanIndex index(lastEvent, shift);
+    for (std::size_t k = 0; k < nb; ++k) {
+        index.reserve(k << shift, start[k + 1]);
+        start[k + 1] += start[k];
+    }
+    std::vector<std::uint32_t> list(start[nb]), head(start.begin(), start.end() - 1);
     std::uint64_t arena = 0;
-    for (const Key& key : order) {
-        PlannedAllocator::Tensor& x = t[key.index];
+    for (std::uint32_t r = 0; r < n; ++r) {
+        PlannedAllocator::Tensor& x = t[order[r].index];
         if (x.size == 0 || x.last < x.first) {  // overlaps nothing: offset 0, nothing to keep out
             x.offset = 0;
             arena = std::max(arena, x.size);
             continue;
         }
+        for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) list[head[k]++] = r;
+    }
+    std::copy(start.begin(), start.end() - 1, head.begin());
+    std::vector<std::uint32_t> heads(n, 0);  // how many of its buckets' lists a tensor heads
+    std::vector<std::uint64_t> ready;        // a min-heap of (first bucket << 32 | rank)
+    auto buckets = [&](std::uint32_t r) {
+        const PlannedAllocator::Tensor& x = t[order[r].index];
+        return (x.last >> shift) - (x.first >> shift) + 1;
+    };
+    auto headed = [&](std::uint32_t r) {
+        if (++heads[r] == buckets(r)) {
+            ready.push_back((t[order[r].index].first >> shift) << 32 | r);
+            std::push_heap(ready.begin(), ready.end(), std::greater<>{});
+        }
+    };
+    for (std::size_t k = 0; k < nb; ++k)
+        if (start[k] < start[k + 1]) headed(list[start[k]]);
+    while (!ready.empty()) {
+        std::pop_heap(ready.begin(), ready.end(), std::greater<>{});
+        const std::uint32_t r = static_cast<std::uint32_t>(ready.back());
+        ready.pop_back();
+        PlannedAllocator::Tensor& x = t[order[r].index];
         x.offset = index.lowestFit(x.first, x.last, x.size, std::max(x.align, kGranule));
         arena = std::max(arena, x.offset + x.size);
         index.insert(x.offset, x.offset + x.size, x.first, x.last);
+        for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k)
+            if (++head[k] < start[k + 1]) headed(list[head[k]]);
     }
     return arena;
 }

@@ -101,6 +101,27 @@ TEST_CASE("alloc plan index: a stack of tensors live at once is jumped whole, ho
     CHECK(mixed.lowestFit(10, 20, 48, 16) == 48 * 37);
 }
 
+TEST_CASE("alloc plan index: a chunk's largest hole stays exact as tensors fill it") {
+    // Five tensors live over [0, 99] (one chunk): [0, 48), [96, 144), [200, 248): holes of 48 at
+    // 48 and 56 at 144, the largest. The summary is updated without a pass unless a tensor lands
+    // in the largest hole; a hole too small would let the walk jump over a gap that fits.
+    PlanIndex index(200, 10);
+    index.insert(0, 48, 0, 99);
+    index.insert(96, 144, 0, 99);
+    index.insert(200, 248, 0, 99);
+    CHECK(index.lowestFit(10, 20, 56, 16) == 144);
+    CHECK(index.lowestFit(10, 20, 57, 16) == 256);  // 248 rounded up to 16
+    index.insert(144, 200, 0, 99);                  // fills the largest hole: 48 at 48 is left
+    CHECK(index.lowestFit(10, 20, 48, 16) == 48);
+    CHECK(index.lowestFit(10, 20, 49, 16) == 256);
+    index.insert(48, 96, 0, 99);                    // no hole left
+    CHECK(index.lowestFit(10, 20, 16, 16) == 256);
+    index.insert(300, 320, 0, 99);                  // beside the span: a hole of 52 at 248
+    CHECK(index.lowestFit(10, 20, 44, 16) == 256);  // 248 rounded up; 256 + 44 <= 300
+    CHECK(index.lowestFit(10, 20, 45, 16) == 320);  // 256 + 45 > 300
+    CHECK(index.lowestFit(10, 20, 52, 8) == 248);   // the whole hole, at 8-byte alignment
+}
+
 TEST_CASE("alloc plan index: planGreedy matches the reference planner on random tensors") {
     for (std::uint32_t seed = 1; seed <= 60; ++seed) {
         CAPTURE(seed);

@@ -26,6 +26,14 @@
 // the largest first (every placed tensor is at least `size` bytes) is what makes the walk short:
 // the tensors below x that a jump passes are skipped, not visited.
 //
+// Summaries are kept up to date on insertion without a pass over the chunk, except when a tensor
+// lands inside the chunk's largest hole (its start is kept for that test).
+//
+// planGreedy does not insert in rank order: it places a tensor once every larger one sharing one
+// of its time buckets is placed, the earliest bucket first (a sweep over time), so each bucket
+// still receives its tensors in rank order and every search sees exactly what it would in rank
+// order, but the buckets it reads are the few around the sweep, in the CPU caches.
+//
 // Cost: a tensor touches (b - a) / bucket + 1 or 2 buckets (insertion: a binary search and a shift
 // of at most 31 entries in each; search: the chunks and entries walked). Not O(log n) in the worst
 // case: a bucket walk can visit every chunk below the gap (docs/alloc.md "Speed" gives the figures
@@ -65,6 +73,7 @@ private:
         std::uint64_t maxFirst;  // the latest first event of its tensors
         std::uint64_t minLast;   // the earliest last event
         std::uint64_t hole;      // the largest gap inside the union of its tensors
+        std::uint64_t holeAt;    // where one such gap starts
         std::uint32_t chunk, count;
     };
     struct Bucket {
