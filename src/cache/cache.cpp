@@ -21,6 +21,7 @@ Cache::Cache(const CacheConfig& config, std::unique_ptr<ReplacementPolicy> polic
       ways_(config.ways()),
       tags_(std::size_t{sets_} * ways_ + 1, kInvalidLine),
       dirty_(std::size_t{sets_} * ways_ + 1, 0),
+      fp_(ways_ > kWideWays ? 0 : std::size_t{sets_} * kFingerprintStride, 0),
       sentinel_(sets_ * ways_),
       wide_(ways_ > kWideWays),
       policy_(std::move(policy)),
@@ -41,6 +42,7 @@ Cache::Cache(const Cache& other)
       ways_(other.ways_),
       tags_(other.tags_),
       dirty_(other.dirty_),
+      fp_(other.fp_),
       hintSlot_(other.hintSlot_),
       validInSet_(other.validInSet_),
       sentinel_(other.sentinel_),
@@ -140,6 +142,8 @@ bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     if (wide_) {
         index_.erase(tags_[i]);
         invalid_.insert(i);
+    } else {
+        fp_[std::size_t{set} * kFingerprintStride + way] = 0;
     }
     tags_[i] = kInvalidLine;
     dirty_[i] = 0;
@@ -147,6 +151,17 @@ bool Cache::invalidate(std::uint32_t set, std::uint32_t way) {
     policy_->onInvalidate(set, way);
     hintSlot_[set] = sentinel_;
     return wasDirty;
+}
+
+bool Cache::fingerprintsConsistent() const {
+    if (wide_) return fp_.empty();
+    if (fp_.size() != std::size_t{sets_} * kFingerprintStride) return false;
+    for (std::uint32_t set = 0; set < sets_; ++set)
+        for (std::uint32_t b = 0; b < kFingerprintStride; ++b) {
+            const std::uint8_t want = b >= ways_ || tags_[slot(set, b)] == kInvalidLine ? 0 : fingerprint(tags_[slot(set, b)]);
+            if (fp_[std::size_t{set} * kFingerprintStride + b] != want) return false;
+        }
+    return true;
 }
 
 bool Cache::sameState(const Cache& other) const {

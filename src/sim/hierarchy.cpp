@@ -92,13 +92,15 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     //    sentinel slot (whose tag never matches) when anything but a hit happened last in the set.
     //  - Fast: any other hit: find the way, tell the policy. A small memo of the slots of recent
     //    hits (by line, not by set: two streams sharing a set keep their own entries) is tried
-    //    before the scan; a guess is checked against the tags, so a stale one costs a compare.
+    //    before the fingerprint filter (Cache::fingerprint); a guess is checked against the tags,
+    //    so a stale one costs a compare.
     //  - Everything else (misses, line-crossing references, write-through writes) takes request().
     struct Side {  // a first-level cache as the hot loop sees it
         Cache* cache = nullptr;
         const std::uint64_t* tags = nullptr;
         const std::uint32_t* hint = nullptr;
         std::uint8_t* dirty = nullptr;
+        const std::uint8_t* fp = nullptr;  // the fingerprint bytes (not wide)
         std::uint64_t setMask = 0;
         std::uint32_t ways = 0;
         unsigned lineBits = 0;
@@ -123,7 +125,7 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
         Side side;
         if (first == kMemory) return side;
         Cache& c = caches_[first];
-        side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.sets_ - 1,
+        side = {&c,      c.tags_.data(),       c.hintSlot_.data(), c.dirty_.data(), c.fp_.data(), c.sets_ - 1,
                 c.ways_, c.layout_.lineBits(), c.skipRehit_,       c.writeBack_,    c.wide_, false, plain_[first] != 0,
                 first,   0,                    0,                  static_cast<unsigned>(std::countr_zero(c.sets_))};
         return side;
@@ -170,9 +172,18 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             if (side.tags[guess] == line) {
                 way = static_cast<std::uint32_t>(guess - base);
             } else {
-                // No early exit: a branch-free pass over a set of a few ways beats a mispredicted exit.
-                for (std::uint32_t w = 0; w < side.ways; ++w) way = side.tags[base + w] == line ? w : way;
-                if (way != side.ways) guess = static_cast<std::uint32_t>(base + way);
+                // The fingerprint filter (Cache::fingerprint): only ways whose byte matches are
+                // compared, so a miss usually compares no tag at all.
+                for (std::uint32_t m = Cache::matchFingerprints(side.fp + std::size_t{set} * Cache::kFingerprintStride,
+                                                                Cache::fingerprint(line));
+                     m != 0; m &= m - 1) {
+                    const auto w = static_cast<std::uint32_t>(std::countr_zero(m));
+                    if (side.tags[base + w] == line) {
+                        way = w;
+                        guess = static_cast<std::uint32_t>(base + w);
+                        break;
+                    }
+                }
             }
         }
         if (way == side.ways) {  // a miss: it will not need looking up again

@@ -3,6 +3,7 @@
 // block per set), plus the replacement policy that owns its own state. It knows nothing of other
 // levels: the Hierarchy (sim/hierarchy.hpp) drives it and keeps the statistics.
 
+#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,10 @@
 #include "cachescope/policy/opt.hpp"
 #include "cachescope/policy/plru.hpp"
 #include "cachescope/policy/replacement.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace cachescope {
 
@@ -53,9 +58,47 @@ public:
     static constexpr std::uint32_t kNoWay = ~std::uint32_t{0};
     /// Sets of more ways than this (fully associative caches, wide TLBs) are wide: a tag index
     /// beside the ways finds a line and a BitTree of invalid slots the lowest invalid way, so a
-    /// lookup or fill never scans the set. Narrower sets are scanned (a branch-free pass over at
-    /// most 16 tags is faster than hashing).
+    /// lookup or fill never scans the set. Narrower sets compare the tags of the ways their
+    /// fingerprint bytes name (below): one 16-byte compare, then usually one tag or none.
     static constexpr std::uint32_t kWideWays = 16;
+
+    // ---- the fingerprint filter of narrow sets (docs/performance.md, "Session 8") --------------
+    // Beside the tags, a narrow cache keeps one byte per way, kFingerprintStride bytes per set: 0
+    // for an invalid way (and for the padding bytes of sets of fewer than 16 ways), else the
+    // fingerprint of the line it holds, whose high bit is always set. One 16-byte compare gives the
+    // ways that may hold a line; only those tags are compared. A miss usually compares no tag.
+    static constexpr std::uint32_t kFingerprintStride = 16;
+    /// The fingerprint of a line: 7 bits of a multiplicative hash of the whole line address, plus
+    /// the high bit (never 0). Lines of one set share their set bits; the hash mixes the tag bits
+    /// into the top, so strided lines of one set get different fingerprints.
+    static std::uint8_t fingerprint(std::uint64_t line) {
+        return static_cast<std::uint8_t>(((line * 0x9E3779B97F4A7C15ull) >> 57) | 0x80);
+    }
+    /// Bit w set for every byte w of the 16 at `bytes` equal to `fp` (SSE2 where the compiler has
+    /// it, which every x86-64 does; else matchFingerprintsSwar).
+    static std::uint32_t matchFingerprints(const std::uint8_t* bytes, std::uint8_t fp) {
+#if defined(__SSE2__)
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+        const __m128i b = _mm_set1_epi64x(static_cast<long long>(fp * 0x0101010101010101ull));
+        return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, b)));
+#else
+        return matchFingerprintsSwar(bytes, fp);
+#endif
+    }
+    /// matchFingerprints in portable C++ (two 64-bit words, exact zero-byte detection).
+    static std::uint32_t matchFingerprintsSwar(const std::uint8_t* bytes, std::uint8_t fp) {
+        constexpr std::uint64_t k7f = 0x7F7F7F7F7F7F7F7Full;
+        std::uint32_t m = 0;
+        for (unsigned half = 0; half < 2; ++half) {
+            std::uint64_t w = 0;  // byte b of memory in bits 8b..8b+7 (a plain load on little-endian)
+            for (unsigned b = 0; b < 8; ++b) w |= std::uint64_t{bytes[8 * half + b]} << (8 * b);
+            const std::uint64_t x = w ^ (fp * 0x0101010101010101ull);
+            const std::uint64_t zero = ~(((x & k7f) + k7f) | x | k7f);  // 0x80 in each byte of x that is 0
+            // Bits 7, 15, ..., 63 to bits 0..7 (the partial products never overlap: no carries).
+            m |= static_cast<std::uint32_t>(((zero >> 7) * 0x0102040810204080ull) >> 56) << (8 * half);
+        }
+        return m;
+    }
 
     /// `config` must be valid (validate()); `seed` seeds a randomized policy.
     Cache(const CacheConfig& config, std::uint64_t seed);
@@ -93,11 +136,7 @@ public:
     /// The way holding `line`, or kNoWay. Changes nothing.
     std::uint32_t find(std::uint64_t line) const {
         if (wide_) return findWide(line);
-        const std::uint32_t set = layout_.setOfLine(line);
-        const std::uint64_t* t = &tags_[slot(set, 0)];
-        for (std::uint32_t w = 0; w < ways_; ++w)
-            if (t[w] == line) return w;
-        return kNoWay;
+        return findNarrow(layout_.setOfLine(line), line);
     }
     /// True if the line is present.
     bool contains(std::uint64_t line) const { return find(line) != kNoWay; }
@@ -105,6 +144,9 @@ public:
     std::uint64_t validLines() const;
     /// Everything about one set as values (GUI grids, tests); const, changes nothing. O(ways).
     SetView inspectSet(std::uint32_t set) const;
+    /// True when every way's fingerprint byte agrees with its tag (0 if invalid, else
+    /// fingerprint(line)) and every padding byte is 0; always true for a wide cache. For tests. O(lines).
+    bool fingerprintsConsistent() const;
 
     // ---- operations used by the Hierarchy -------------------------------------------------------
     /// Records a hit on (set, way) with the policy. A hit on the way whose hit was the last thing
@@ -151,11 +193,15 @@ private:
     /// Only the hierarchy and the MMU, which simulate through the cache, change its counters.
     CacheStats& mutableStats() { return stats_; }
     std::size_t slot(std::uint32_t set, std::uint32_t way) const { return std::size_t{set} * ways_ + way; }
-    /// find() in a narrow cache (!wide_), `set` being the line's: the scan alone.
+    /// find() in a narrow cache (!wide_), `set` being the line's: the fingerprint filter picks the
+    /// candidate ways, and only their tags are compared.
     std::uint32_t findNarrow(std::uint32_t set, std::uint64_t line) const {
         const std::uint64_t* t = &tags_[slot(set, 0)];
-        for (std::uint32_t w = 0; w < ways_; ++w)
+        for (std::uint32_t m = matchFingerprints(&fp_[std::size_t{set} * kFingerprintStride], fingerprint(line)); m != 0;
+             m &= m - 1) {
+            const auto w = static_cast<std::uint32_t>(std::countr_zero(m));
             if (t[w] == line) return w;
+        }
         return kNoWay;
     }
     /// fill() in a narrow cache (!wide_), `set` being the line's, once an OPT policy (if any) was
@@ -163,12 +209,10 @@ private:
     Placement fillNarrow(std::uint32_t set, std::uint64_t line, bool dirty) {
         const std::size_t base = slot(set, 0);
         Placement p;
+        std::uint8_t* const fp = &fp_[std::size_t{set} * kFingerprintStride];
         if (validInSet_[set] < ways_) [[unlikely]] {
-            for (std::uint32_t w = 0; w < ways_; ++w)
-                if (tags_[base + w] == kInvalidLine) {
-                    p.way = w;
-                    break;
-                }
+            // The lowest invalid way: the lowest zero byte (padding bytes come after every way).
+            p.way = static_cast<std::uint32_t>(std::countr_zero(matchFingerprints(fp, 0)));
             ++validInSet_[set];
         } else {
             p.way = lru_ != nullptr ? lru_->victim(set) : plru_ != nullptr ? plru_->victim(set) : policy_->victim(set);
@@ -178,6 +222,7 @@ private:
         }
         assert(p.way < ways_);
         tags_[base + p.way] = line;
+        fp[p.way] = fingerprint(line);
         dirty_[base + p.way] = dirty ? 1 : 0;
         if (lru_ != nullptr)
             lru_->onFill(set, p.way);
@@ -217,6 +262,8 @@ private:
     // always kInvalidLine.
     std::vector<std::uint64_t> tags_;       // line addresses; kInvalidLine = empty
     std::vector<std::uint8_t> dirty_;
+    // Narrow caches: sets*kFingerprintStride fingerprint bytes (see fingerprint()); wide: empty.
+    std::vector<std::uint8_t> fp_;
     // Per set: the slot of the way hit last, if a hit was the last thing that happened in the set;
     // else the sentinel slot (after a fill or an invalidation), which never matches a line.
     std::vector<std::uint32_t> hintSlot_;
