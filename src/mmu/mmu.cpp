@@ -113,6 +113,7 @@ Mmu::Mmu(const Mmu& o)
       tlbAsid_(o.tlbAsid_),
       tlbTarget_(o.tlbTarget_),
       memo_(o.memo_),
+      memoWay_(o.memoWay_),
       sequence_(o.sequence_),
       splitSides_(o.splitSides_),
       runsHits_(o.runsHits_),
@@ -215,23 +216,34 @@ std::uint64_t Mmu::translate(std::uint64_t va, AccessKind kind, PhysicalMemoryPo
 }
 
 Mmu::HitMemo* Mmu::lookUpFirstTlb(std::uint32_t t, std::uint64_t memoKey) {
-    const std::uint64_t pageNumber = memoKey >> 1;
-    const std::uint64_t key = pageNumber | processBits_;  // the TLB key (keyOf); the memo keeps the page number
+    const std::uint64_t key = (memoKey >> 1) | processBits_;  // the TLB key (keyOf); the memo keeps the page number
     const Cache& tlb = tlbs_[t];
     const std::uint32_t way = tlb.find(key);
     if (way == Cache::kNoWay) return nullptr;
     const std::uint32_t set = tlb.layout().setOfLine(key);
-    const TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + way];
-    HitMemo* pair = &memo_[memoPair(memoKey)];
-    HitMemo* m = pair[0].lastUse <= pair[1].lastUse ? pair : pair + 1;  // the older of the two
-    *m = HitMemo{memoKey, target.base - (pageNumber << pageShift_), m->lastUse, 0, t, set, way, target.slot};
-    return m;
+    return remember(memoKey, t, set, way, tlbTarget_[t][std::size_t{set} * tlb.ways() + way]);
 }
 
-void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts, std::size_t touchedCount) {
-    constexpr std::uint64_t kField = (std::uint64_t{1} << kKindBits) - 1;
-    const std::uint64_t reads = counts & kField, writes = (counts >> kKindBits) & kField,
-                        fetches = counts >> (2 * kKindBits);
+Mmu::HitMemo* Mmu::remember(std::uint64_t memoKey, std::uint32_t t, std::uint32_t set, std::uint32_t way,
+                            const TlbTarget& target) {
+    const std::size_t pair = memoPair(memoKey);
+    const std::size_t i = memo_[pair].lastUse <= memo_[pair + 1].lastUse ? pair : pair + 1;  // the older of the two
+    HitMemo& m = memo_[i];
+    m = HitMemo{memoKey, target.base - ((memoKey >> 1) << pageShift_), m.lastUse, 0};
+    memoWay_[i] = MemoWay{t, set, way, target.slot};
+    return &m;
+}
+
+void Mmu::rememberFill(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key, const TlbTarget& target) {
+    if (!onlyBasePages_ || (t != tlbTopology_.firstData && t != tlbTopology_.firstInstruction)) return;
+    const bool fetchSide = splitSides_ && t == tlbTopology_.firstInstruction;  // as forgetWay
+    remember((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide}, t, set, way, target)->lastUse = ++sequence_;
+}
+
+void Mmu::settleRun(std::uint64_t start, std::size_t count, const std::uint64_t (&counts)[kAccessKinds],
+                    std::size_t touchedCount) {
+    const std::uint64_t reads = counts[kindIndex(AccessKind::Read)], writes = counts[kindIndex(AccessKind::Write)],
+                        fetches = counts[kindIndex(AccessKind::Fetch)];
     // A kind is counted only if the memo held a page of its side, so its first TLB exists.
     if (reads + writes != 0) {
         CacheStats& s = tlbs_[tlbTopology_.firstData].mutableStats();
@@ -255,9 +267,10 @@ void Mmu::settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts
     }
     for (std::size_t i = 0; i < n; ++i) {
         HitMemo& m = *touched[i];
-        tlbs_[m.tlb].touch(m.set, m.way);
-        replacer_->accessSlotInline(m.slot, PageReplacer::kNever);
-        if ((m.kinds & kKindCount[kindIndex(AccessKind::Write)]) != 0) slotDirty_[m.slot] = 1;
+        const MemoWay& w = memoWay_[static_cast<std::size_t>(&m - memo_.data())];
+        tlbs_[w.tlb].touch(w.set, w.way);
+        replacer_->accessSlotInline(w.slot, PageReplacer::kNever);
+        if ((m.kinds & static_cast<unsigned>(AccessKind::Write)) != 0) slotDirty_[w.slot] = 1;
         m.kinds = 0;
     }
     sequence_ = start + count;
@@ -283,7 +296,10 @@ void Mmu::fillTlb(std::uint32_t t, std::uint64_t key, const Page& page) {
     if (p.evicted) ++tlb.mutableStats().evictions;
     if (observer_ != nullptr)
         observer_->onTlbFill({t, key, tlb.layout().setOfLine(key), p.way, p.evicted, p.victimLine});
-    tlbTarget_[t][std::size_t{tlb.layout().setOfLine(key)} * tlb.ways() + p.way] = TlbTarget{page.base, page.slot};
+    const std::uint32_t set = tlb.layout().setOfLine(key);
+    TlbTarget& target = tlbTarget_[t][std::size_t{set} * tlb.ways() + p.way];
+    target = TlbTarget{page.base, page.slot};
+    if (!page.huge) rememberFill(t, set, p.way, key, target);
 }
 
 std::uint64_t Mmu::tableBase(std::uint32_t level, std::uint64_t va) {
@@ -465,6 +481,7 @@ void Mmu::switchTo(std::uint8_t process) {
                         ++stats_.walkCacheEntriesFlushed;
                     }
     memo_.fill(HitMemo{});
+    memoWay_.fill(MemoWay{});
     if (observer_ != nullptr) observer_->onContextSwitch(
             {process_, process, stats_.tlbEntriesFlushed - tlbBefore, stats_.walkCacheEntriesFlushed - walkBefore});
     process_ = process;

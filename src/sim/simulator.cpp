@@ -149,7 +149,18 @@ void Simulator::translateAndAccess(std::span<const Access> block, std::uint64_t 
             process = process_;
         }
         std::uint64_t pa = 0;
-        if (mmu_->withinOneBasePage(a.address, a.size) && mmu_->translateHit(a.address, a.kind, pa)) [[likely]] {
+        if (mmu_->withinOneBasePage(a.address, a.size)) [[likely]] {
+            // One piece: a first-TLB hit, else translate() (translateHit changed nothing then, so
+            // forEachPiece's second translateHit would miss the same way).
+            if (!mmu_->translateHit(a.address, a.kind, pa)) [[unlikely]] {
+                CachePort port(hierarchy_, flushPending);
+                try {
+                    pa = mmu_->translate(a.address, a.kind, port);
+                } catch (...) {  // an address outside the virtual space: the caches still see what came before
+                    flushPending();
+                    throw;
+                }
+            }
             Access& out = physical[used++];
             out = a;  // one 16-byte copy, then the physical address
             out.address = pa;

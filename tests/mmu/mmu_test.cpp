@@ -278,6 +278,44 @@ TEST_CASE("mmu: a column walk over as many pages as the DTLB holds, then a TLB e
     CHECK(one.mmu()->tlbEntries(0) == m.tlbEntries(0));
 }
 
+namespace {
+/// PTE reads served by memory, invalidations ignored: enough for the Mmu alone.
+struct MemoryOnly final : PhysicalMemoryPort {
+    std::uint32_t readThrough(std::uint32_t, const Access&) override { return Topology::kMemory; }
+    void invalidateRange(std::uint64_t, std::uint64_t) override {}
+};
+}  // namespace
+
+TEST_CASE("mmu: a page translate() put in the first TLB is in the next run at once") {
+    // A 4-entry 4-way DTLB, lru, 8 frames. translate(page 5) misses the DTLB: page fault, walk,
+    // fill. The memo of first-TLB hits learns the page at that fill, so a block of three
+    // references to page 5 is one run of translateRun (3, not 0: before, the first of them left the
+    // run to be looked up in the DTLB). Physical addresses: page 5 faulted into frame 0, so
+    // 5 * 4096 + x maps to x. DTLB: 1 + 3 accesses, 1 miss.
+    SimConfig c = withMmu({cacheCfg("L1", 4096, 64, 4)}, 8, PageReplacementKind::Lru);
+    c.tlbs = {tlbCfg("DTLB", 4, 4)};
+    c.tlbs[0].replacement = "lru";
+    Mmu m(c);
+    REQUIRE(m.runsHits());
+    MemoryOnly port;
+    CHECK(m.translate(5 * kPage + 16, AccessKind::Read, port) == 16);
+    const std::vector<Access> block = {R(5 * kPage + 24), W(5 * kPage + 100), R(5 * kPage + 4000, 8)};
+    std::vector<Access> out(block.size());
+    CHECK(m.translateRun(block, out.data()) == 3);
+    CHECK(out[0].address == 24);
+    CHECK(out[1].address == 100);
+    CHECK((out[1].kind == AccessKind::Write));
+    CHECK(out[2].address == 4000);
+    CHECK(out[2].size == 8);
+    CHECK(m.tlbs()[0].stats().accesses() == 4);
+    CHECK(m.tlbs()[0].stats().misses() == 1);
+    REQUIRE(m.residentPages().size() == 1);
+    CHECK(m.residentPages()[0].dirty);  // the write in the run
+    // A reference crossing into page 6 ends the run before it.
+    const std::vector<Access> crossing = {R(5 * kPage + 8), R(6 * kPage - 4, 8)};
+    CHECK(m.translateRun(crossing, out.data()) == 1);
+}
+
 TEST_CASE("mmu: runs of TLB hits count reads, writes and fetches on their own side and set dirty bits") {
     // Split first TLBs (ITLB, DTLB), 4 frames, lru. Block 1 faults the three pages in and lets the
     // memo learn them: the fetch of page 1 on the ITLB, the read of page 2 and the write of page 3

@@ -116,11 +116,12 @@ public:
         const std::uint64_t key = memoKey(va >> pageShift_, kind);
         HitMemo* m = findMemo(key);
         if (m == nullptr && (m = lookUpFirstTlb(t, key)) == nullptr) return false;
+        const MemoWay& w = memoWay_[static_cast<std::size_t>(m - memo_.data())];
         m->lastUse = ++sequence_;
         ++tlb.mutableStats().accessesByKind[kindIndex(kind)];
-        tlb.touch(m->set, m->way);
-        replacer_->accessSlotInline(m->slot, nextUse());
-        if (kind == AccessKind::Write) slotDirty_[m->slot] = 1;
+        tlb.touch(w.set, w.way);
+        replacer_->accessSlotInline(w.slot, nextUse());
+        if (kind == AccessKind::Write) slotDirty_[w.slot] = 1;
         pa = va + m->delta;
         return true;
     }
@@ -288,23 +289,33 @@ private:
         std::uint64_t base = 0;
         std::uint32_t slot = PageReplacer::kNoSlot;
     };
-    /// A page translateHit found in a first TLB, remembered so the next hit on it skips the TLB's
-    /// set scan: valid while that TLB way holds the page, so a TLB fill or invalidation of a way
+    /// A page translateHit found in a first TLB, or translate() filled into one, remembered so the
+    /// next hit on it skips the TLB's set scan (and stays in translateRun's run): valid while that TLB way holds the page, so a TLB fill or invalidation of a way
     /// forgets what was remembered of it (forgetWay). kMemoEntries entries in pairs, a pair chosen
     /// by a multiplicative hash of the key (the pages a loop nest walks at once, A, B and C of a
     /// matmul, rarely share one), the older of the two replaced. More entries than a first TLB
     /// usually has, so a loop that walks as many pages as the TLB holds (a matmul's column of B)
     /// finds them all here.
+    ///
+    /// Split in two parallel arrays so translateRun's loop reads 32 bytes an entry: what it needs per
+    /// reference (HitMemo, memo_) and where the page sits in its TLB (MemoWay, memoWay_), read once a
+    /// page per run.
     struct HitMemo {
         std::uint64_t key = kNoMemoKey;  // memoKey of the page (of the running process)
         std::uint64_t delta = 0;         // physical base - virtual base of the page (mod 2^64): pa = va + delta
         std::uint64_t lastUse = 0;       // sequence_ at its last reference
-        std::uint64_t kinds = 0;         // translateRun: kKindCount of the kinds referenced in the run, ORed
+        std::uint64_t kinds = 0;         // translateRun: the AccessKind values referenced in the run, ORed (bit 0: a write)
+    };
+    struct MemoWay {
         std::uint32_t tlb = 0;
         std::uint32_t set = 0;
         std::uint32_t way = 0;
         std::uint32_t slot = PageReplacer::kNoSlot;
     };
+    static_assert(sizeof(HitMemo) == 32, "translateRun indexes the memo with a shift");
+    static_assert(static_cast<unsigned>(AccessKind::Write) == 1 && static_cast<unsigned>(AccessKind::Read) == 0 &&
+                      static_cast<unsigned>(AccessKind::Fetch) == 2,
+                  "translateRun: kind & 1 is a write, kind >> 1 the instruction side");
     static constexpr std::uint64_t kNoMemoKey = ~std::uint64_t{0};  // never a memoKey (page numbers < 2^63)
     static constexpr std::size_t kMemoEntries = 256;
     static constexpr unsigned kMemoPairBits = 7;  // log2(kMemoEntries / 2)
@@ -326,53 +337,64 @@ private:
     void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key) {
         if ((key >> 63) != 0) return;  // a huge page: never in the memo
         const bool fetchSide = splitSides_ && t == tlbTopology_.firstInstruction;
-        HitMemo* m = &memo_[memoPair((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide})];
-        for (int i = 0; i < 2; ++i)
-            if (m[i].tlb == t && m[i].set == set && m[i].way == way) m[i].key = kNoMemoKey;
+        const std::size_t pair = memoPair((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide});
+        for (std::size_t i = pair; i < pair + 2; ++i) {
+            const MemoWay& w = memoWay_[i];
+            if (w.tlb == t && w.set == set && w.way == way) memo_[i].key = kNoMemoKey;
+        }
     }
+    /// After translate() filled way (set, way) of TLB `t` with `key` (of the running process), mapped
+    /// to `target`: if `t` is a first TLB, the memo remembers the page now, so the next reference to
+    /// it stays in translateRun's run instead of looking the TLB up again.
+    void rememberFill(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key, const TlbTarget& target);
+    /// Puts the page whose TLB way is (t, set, way) in the memo under `memoKey`, in place of the
+    /// older entry of its pair; returns the entry.
+    HitMemo* remember(std::uint64_t memoKey, std::uint32_t t, std::uint32_t set, std::uint32_t way, const TlbTarget& target);
     /// translateHit's TLB lookup when the memo does not know the page: on a hit, remembers it in
     /// the memo and returns its entry; nullptr on a miss. Out of line, so translateHit stays small
     /// enough to inline.
     [[gnu::noinline]] HitMemo* lookUpFirstTlb(std::uint32_t t, std::uint64_t memoKey);
-    /// translateRun's references counted by kind in one word: 21 bits a kind (a run is shorter
-    /// than 2^21 references), reads lowest, then writes, then fetches.
-    static constexpr unsigned kKindBits = 21;
-    static constexpr std::size_t kMaxRun = (std::size_t{1} << kKindBits) - 1;
-    static constexpr std::array<std::uint64_t, 3> kKindCount{1, std::uint64_t{1} << kKindBits,
-                                                             std::uint64_t{1} << (2 * kKindBits)};
+    // The loop per reference: the page-crossing and process checks, the memo lookup (one multiply,
+    // a 32-byte entry), the count by kind (one add into a small array), the kinds ORed into the
+    // entry, its last use (and its first in the run, once), the 16-byte copy and the physical
+    // address. Everything else waits for settleRun, once per page.
     template <bool kSplit>
     std::size_t translateRunImpl(std::span<const Access> block, Access* out) {
-        const std::size_t n = std::min(block.size(), kMaxRun);
+        const std::size_t n = block.size();
         const std::uint64_t start = sequence_;
         const std::uint8_t process = process_;
         const unsigned shift = pageShift_;
         HitMemo* const memo = memo_.data();
         HitMemo** const touched = touched_.data();
         std::size_t touchedCount = 0;
-        std::uint64_t counts = 0;
-        std::size_t i = 0;
-        for (; i < n; ++i) {
-            const Access& a = block[i];
-            const std::uint64_t va = a.address;
-            if (a.process != process || ((va ^ (va + (a.size - 1))) >> shift) != 0) break;
-            std::uint64_t key = (va >> shift) << 1;  // memoKey
-            if constexpr (kSplit) key |= std::uint64_t{a.kind == AccessKind::Fetch};
+        std::uint64_t counts[kAccessKinds] = {};
+        const Access* const first = block.data();
+        const Access* const end = first + n;
+        const Access* a = first;
+        std::uint64_t use = start;
+        for (; a != end; ++a, ++out) {
+            const std::uint64_t va = a->address;
+            const std::uint64_t page = va >> shift;
+            const unsigned kind = static_cast<unsigned>(a->kind);
+            if (a->process != process || ((va + (a->size - 1)) >> shift) != page) break;
+            std::uint64_t key = page << 1;  // memoKey
+            if constexpr (kSplit) key |= kind >> 1;
             HitMemo* m = memo + memoPair(key);
             if (m->key != key && (++m)->key != key) break;
-            const std::uint64_t k = kKindCount[kindIndex(a.kind)];
-            counts += k;
-            m->kinds |= k;
+            ++counts[kind];
+            m->kinds |= kind;
             if (m->lastUse <= start) touched[touchedCount++] = m;  // its first reference in the run
-            m->lastUse = start + i + 1;
-            out[i] = a;
-            out[i].address = va + m->delta;
+            m->lastUse = ++use;
+            *out = *a;
+            out->address = va + m->delta;
         }
-        if (i != 0) settleRun(start, i, counts, touchedCount);
-        return i;
+        const auto count = static_cast<std::size_t>(a - first);
+        if (count != 0) settleRun(start, count, counts, touchedCount);
+        return count;
     }
     /// The end of translateRun: what its `count` references changed, applied (see translateRun);
     /// touched_[0, touchedCount) are the memo entries the run referenced, in order of first reference.
-    void settleRun(std::uint64_t start, std::size_t count, std::uint64_t counts, std::size_t touchedCount);
+    void settleRun(std::uint64_t start, std::size_t count, const std::uint64_t (&counts)[kAccessKinds], std::size_t touchedCount);
     /// runsHits_ from the config, the TLBs' policies and the future.
     void decideRuns();
     struct PageSize {
@@ -439,6 +461,7 @@ private:
     std::vector<std::uint8_t> tlbAsid_;              // per TLB: entries kept across context switches
     std::vector<std::vector<TlbTarget>> tlbTarget_;  // per TLB, per slot (set * ways + way)
     std::array<HitMemo, kMemoEntries> memo_{};       // recent first-TLB hits (translateHit, translateRun)
+    std::array<MemoWay, kMemoEntries> memoWay_{};    // where each memo_ entry's page sits in its TLB
     std::array<HitMemo*, kMemoEntries> touched_{};   // translateRun's scratch: the entries a run referenced
     std::uint64_t sequence_ = 0;                     // memo references so far (HitMemo::lastUse)
     bool splitSides_ = false;                        // the two sides have different first TLBs (memoKey)
