@@ -22,7 +22,8 @@ std::uint64_t addSat(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? k
 /// structures of wide sets.
 std::uint64_t arrayBytes(std::uint64_t lines, std::uint64_t sets, std::uint64_t perLine) {
     const bool wide = sets != 0 && lines / sets > kWideSetWays;
-    return addSat(mulSat(lines, wide ? perLine + kBytesPerWideLine : perLine), mulSat(sets, kBytesPerSet));
+    return addSat(mulSat(lines, wide ? perLine + kBytesPerWideLine : perLine),
+                  mulSat(sets, wide ? kBytesPerSet : kBytesPerNarrowSet));
 }
 
 }  // namespace

@@ -355,9 +355,9 @@ TEST_CASE("cli --max-memory: a config too large is refused at once, naming its J
     CliResult r = runCli("run --config '" + config + "' traces/sequential.trace");
     CHECK(r.status == 1);
     CHECK(r.out.empty());
-    CHECK(r.err.find(config + ": /caches/0/size: the simulator's state would need about 24 GiB") != std::string::npos);
+    CHECK(r.err.find(config + ": /caches/0/size: the simulator's state would need about 26 GiB") != std::string::npos);
     CHECK(r.err.find("bad_alloc") == std::string::npos);
-    // A 1 KiB budget refuses even the teaching config (its L1 alone needs 416 bytes, L2 ~1.6 KiB).
+    // A 1 KiB budget refuses even the teaching config (its L1 alone needs 544 bytes, L2 ~1.8 KiB).
     r = runCli("run --config configs/teaching.json --max-memory 1KiB traces/sequential.trace");
     CHECK(r.status == 1);
     CHECK(r.err.find("more than the memory budget of 1.0 KiB") != std::string::npos);

@@ -26,15 +26,15 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 }  // namespace
 
 TEST_CASE("memory estimate: hand-worked teaching L1 and a TLB + frames") {
-    // 1 KiB, 64 B lines, 2-way: 16 lines in 8 sets -> 16 * 24 + 8 * 4 = 416 bytes.
+    // 1 KiB, 64 B lines, 2-way: 16 lines in 8 sets -> 16 * 24 + 8 * (4 + 16) = 544 bytes.
     const SimConfig one = parseConfig(R"({"caches": [{"size": "1KiB", "associativity": 2}]})", "x.json");
     const MemoryEstimate e = estimateMemory(one);
     REQUIRE(e.parts.size() == 1);
     CHECK(e.parts[0].path == "/caches/0/size");
-    CHECK(e.parts[0].bytes == 416);
-    CHECK(e.total == 416);
+    CHECK(e.parts[0].bytes == 544);
+    CHECK(e.total == 544);
 
-    // A 16-entry 4-way TLB: 16 * 32 + 4 * 4 = 528; 1 MiB of 4 KiB frames: 256 * 64 = 16384.
+    // A 16-entry 4-way TLB: 16 * 32 + 4 * 20 = 592; 1 MiB of 4 KiB frames: 256 * 64 = 16384.
     const SimConfig paged = parseConfig(R"({"caches": [{"size": "1KiB", "associativity": 2}],
         "addressing": "physical",
         "mmu": {"page_size": 4096, "bits_per_level": [10, 10], "physical_memory": "1MiB"},
@@ -43,17 +43,17 @@ TEST_CASE("memory estimate: hand-worked teaching L1 and a TLB + frames") {
     const MemoryEstimate p = estimateMemory(paged);
     REQUIRE(p.parts.size() == 3);
     CHECK(p.parts[1].path == "/tlbs/0/entries");
-    CHECK(p.parts[1].bytes == 528);
+    CHECK(p.parts[1].bytes == 592);
     CHECK(p.parts[2].path == "/mmu/physical_memory");
     CHECK(p.parts[2].bytes == 16384);
-    CHECK(p.total == 416 + 528 + 16384);
+    CHECK(p.total == 544 + 592 + 16384);
     CHECK(p.largest().path == "/mmu/physical_memory");
 }
 
 TEST_CASE("memory estimate: sets wider than 16 ways count their tag index and policy structures") {
-    // 16 ways is still narrow: 1 KiB / 64 B = 16 lines in one set -> 16 * 24 + 4.
+    // 16 ways is still narrow (with its fingerprint bytes): 1 KiB / 64 B = 16 lines in one set -> 16 * 24 + 20.
     const SimConfig sixteen = parseConfig(R"({"caches": [{"size": "1KiB", "associativity": 16}]})", "x.json");
-    CHECK(estimateMemory(sixteen).total == 16 * 24 + 4);
+    CHECK(estimateMemory(sixteen).total == 16 * 24 + 20);
     // 32 ways: 2 KiB = 32 lines in one set -> 32 * (24 + 48) + 4.
     const SimConfig wide = parseConfig(R"({"caches": [{"size": "2KiB", "associativity": 32}]})", "x.json");
     CHECK(estimateMemory(wide).total == 32 * (24 + 48) + 4);
@@ -71,8 +71,8 @@ TEST_CASE("memory estimate: sets wider than 16 ways count their tag index and po
 
 TEST_CASE("memory budget: a 16 GiB L1 is refused naming its JSON path, a small one passes") {
     const SimConfig big = parseConfig(R"({"caches": [{"size": "16GiB"}]})", "x.json");
-    // 2^28 lines * 24 B + 2^25 sets * 4 B = 6 GiB + 128 MiB.
-    CHECK(estimateMemory(big).total == (std::uint64_t{1} << 28) * 24 + (std::uint64_t{1} << 25) * 4);
+    // 2^28 lines * 24 B + 2^25 sets * 20 B = 6 GiB + 640 MiB.
+    CHECK(estimateMemory(big).total == (std::uint64_t{1} << 28) * 24 + (std::uint64_t{1} << 25) * 20);
     std::string message;
     try {
         checkMemoryBudget(big, std::uint64_t{1} << 30, "big.json");
@@ -81,7 +81,7 @@ TEST_CASE("memory budget: a 16 GiB L1 is refused naming its JSON path, a small o
     }
     CAPTURE(message);
     CHECK(message.rfind("big.json: /caches/0/size: ", 0) == 0);
-    CHECK(contains(message, "about 6.1 GiB"));
+    CHECK(contains(message, "about 6.6 GiB"));
     CHECK(contains(message, "budget of 1.0 GiB"));
     CHECK(contains(message, "--max-memory"));
     CHECK_NOTHROW(checkMemoryBudget(big, std::uint64_t{7} << 30, "big.json"));

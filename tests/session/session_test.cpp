@@ -158,7 +158,7 @@ TEST_CASE("session: narrateNext after a seek tells what narrateTrace tells after
 namespace cachescope {
 
 TEST_CASE("session: a config or kernel beyond the memory budget is refused before anything is allocated") {
-    // 64 GiB of 64-byte lines = 2^30 lines: about 24 GiB of state by config/resources.hpp's bound.
+    // 64 GiB of 64-byte lines = 2^30 lines: about 26.5 GiB of state by config/resources.hpp's bound.
     const SimConfig huge = parseConfig(R"({"caches": [{"size": "64GiB"}]})", "huge.json");
     SourceSpec source = SourceSpec::file("traces/sequential.trace");
     source.memoryBudget = std::uint64_t{1} << 30;
@@ -171,7 +171,7 @@ TEST_CASE("session: a config or kernel beyond the memory budget is refused befor
         message = e.what();
     }
     CAPTURE(message);
-    CHECK(message.rfind("huge.json: /caches/0/size: the simulator's state would need about 24 GiB", 0) == 0);
+    CHECK(message.rfind("huge.json: /caches/0/size: the simulator's state would need about 26 GiB", 0) == 0);
     // The same budget passes a small config, and reaches the kernel's tensors: softmax 512 x 512
     // float32 is 1 MiB per tensor, so a 1.5 MiB budget stops at the second tensor.
     const SimConfig small = parseConfig(R"({"caches": [{"size": "1KiB"}]})", "small.json");

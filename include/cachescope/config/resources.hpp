@@ -7,7 +7,9 @@
 // "Memory limits"):
 //   cache / TLB / walk cache   per line or entry: its tag (8 B), dirty bit (1 B), the last-hit slot
 //                              (4 B) and the replacement policy's per-way state (at most 8 B), i.e.
-//                              kBytesPerLine = 24, plus 4 B of valid-line count per set; a TLB entry
+//                              kBytesPerLine = 24, plus 4 B of valid-line count per set and, in a set
+//                              of at most kWideSetWays ways, 16 B of fingerprint filter (one byte a
+//                              way, padded: Cache::kFingerprintStride), kBytesPerNarrowSet = 20; a TLB entry
 //                              also keeps its page's physical base (8 B); a set wider than
 //                              kWideSetWays ways (fully associative ones included) also keeps a tag
 //                              index and O(1) policy structures, kBytesPerWideLine = 48 more per
@@ -20,7 +22,7 @@
 //                              bound is reached only by a trace that touches all of physical memory;
 //                              it is still counted whole, since nothing else stops such a trace.
 // Worked example: configs/teaching.json's L1 (1 KiB, 64 B lines, 2-way) has 16 lines in 8 sets:
-//   16 * 24 + 8 * 4 = 416 bytes.
+//   16 * 24 + 8 * 20 = 544 bytes.
 
 #include <cstdint>
 #include <string>
@@ -32,6 +34,7 @@ namespace cachescope {
 
 inline constexpr std::uint64_t kBytesPerLine = 24;
 inline constexpr std::uint64_t kBytesPerSet = 4;
+inline constexpr std::uint64_t kBytesPerNarrowSet = kBytesPerSet + 16;
 inline constexpr std::uint64_t kBytesPerTlbEntry = kBytesPerLine + 8;
 inline constexpr std::uint64_t kBytesPerFrame = 64;
 /// Sets with more ways than this keep a tag index (the same threshold as Cache::kWideWays).
