@@ -9,6 +9,8 @@
 namespace cachescope {
 
 static_assert(Cache::kWideWays == kWideSetWays, "the memory estimate counts wide sets from the same threshold");
+static_assert(kBytesPerNarrowSet == kBytesPerSet + Cache::kFingerprintStride,
+              "the memory estimate counts a narrow set's fingerprint bytes");
 
 Cache::Cache(const CacheConfig& config, std::uint64_t seed)
     : Cache(config, makePolicy(config.replacement,

@@ -34,7 +34,7 @@ namespace cachescope {
 
 inline constexpr std::uint64_t kBytesPerLine = 24;
 inline constexpr std::uint64_t kBytesPerSet = 4;
-inline constexpr std::uint64_t kBytesPerNarrowSet = kBytesPerSet + 16;
+inline constexpr std::uint64_t kBytesPerNarrowSet = kBytesPerSet + 16;  // Cache::kFingerprintStride (cache.cpp checks)
 inline constexpr std::uint64_t kBytesPerTlbEntry = kBytesPerLine + 8;
 inline constexpr std::uint64_t kBytesPerFrame = 64;
 /// Sets with more ways than this keep a tag index (the same threshold as Cache::kWideWays).
