@@ -236,8 +236,7 @@ Mmu::HitMemo* Mmu::remember(std::uint64_t memoKey, std::uint32_t t, std::uint32_
 
 void Mmu::rememberFill(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key, const TlbTarget& target) {
     if (!onlyBasePages_ || (t != tlbTopology_.firstData && t != tlbTopology_.firstInstruction)) return;
-    const bool fetchSide = splitSides_ && t == tlbTopology_.firstInstruction;  // as forgetWay
-    remember((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide}, t, set, way, target)->lastUse = ++sequence_;
+    remember(memoKeyOfTlb(t, key), t, set, way, target)->lastUse = ++sequence_;
 }
 
 void Mmu::settleRun(std::uint64_t start, std::size_t count, const std::uint64_t (&counts)[kAccessKinds],

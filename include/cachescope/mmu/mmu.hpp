@@ -325,6 +325,11 @@ private:
     std::uint64_t memoKey(std::uint64_t pageNumber, AccessKind kind) const {
         return (pageNumber << 1) | std::uint64_t{splitSides_ && kind == AccessKind::Fetch};
     }
+    /// The memo's key of the base page whose TLB key is `key`, held in TLB `t` (a first TLB: its
+    /// side is the fetch side if it is the instruction side's and the two sides differ).
+    std::uint64_t memoKeyOfTlb(std::uint32_t t, std::uint64_t key) const {
+        return (pageNumberOfKey(key) << 1) | std::uint64_t{splitSides_ && t == tlbTopology_.firstInstruction};
+    }
     /// The first entry of the pair that may hold `key`.
     static std::size_t memoPair(std::uint64_t key) { return ((key * 0x9E3779B97F4A7C15ull) >> (64 - kMemoPairBits)) << 1; }
     HitMemo* findMemo(std::uint64_t key) {
@@ -336,8 +341,7 @@ private:
     /// so only that key's pair is looked at.
     void forgetWay(std::uint32_t t, std::uint32_t set, std::uint32_t way, std::uint64_t key) {
         if ((key >> 63) != 0) return;  // a huge page: never in the memo
-        const bool fetchSide = splitSides_ && t == tlbTopology_.firstInstruction;
-        const std::size_t pair = memoPair((pageNumberOfKey(key) << 1) | std::uint64_t{fetchSide});
+        const std::size_t pair = memoPair(memoKeyOfTlb(t, key));
         for (std::size_t i = pair; i < pair + 2; ++i) {
             const MemoWay& w = memoWay_[i];
             if (w.tlb == t && w.set == set && w.way == way) memo_[i].key = kNoMemoKey;
