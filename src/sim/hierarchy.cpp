@@ -174,15 +174,11 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             } else {
                 // The fingerprint filter (Cache::fingerprint): only ways whose byte matches are
                 // compared, so a miss usually compares no tag at all.
-                for (std::uint32_t m = Cache::matchFingerprints(side.fp + std::size_t{set} * Cache::kFingerprintStride,
-                                                                Cache::fingerprint(line));
-                     m != 0; m &= m - 1) {
-                    const auto w = static_cast<std::uint32_t>(std::countr_zero(m));
-                    if (side.tags[base + w] == line) {
-                        way = w;
-                        guess = static_cast<std::uint32_t>(base + w);
-                        break;
-                    }
+                const std::uint32_t w =
+                    Cache::findInSet(side.tags + base, side.fp + std::size_t{set} * Cache::kFingerprintStride, line);
+                if (w != Cache::kNoWay) {
+                    way = w;
+                    guess = static_cast<std::uint32_t>(base + w);
                 }
             }
         }

@@ -196,11 +196,15 @@ private:
     /// find() in a narrow cache (!wide_), `set` being the line's: the fingerprint filter picks the
     /// candidate ways, and only their tags are compared.
     std::uint32_t findNarrow(std::uint32_t set, std::uint64_t line) const {
-        const std::uint64_t* t = &tags_[slot(set, 0)];
-        for (std::uint32_t m = matchFingerprints(&fp_[std::size_t{set} * kFingerprintStride], fingerprint(line)); m != 0;
-             m &= m - 1) {
+        return findInSet(&tags_[slot(set, 0)], &fp_[std::size_t{set} * kFingerprintStride], line);
+    }
+    /// The way of a narrow set that holds `line`, or kNoWay: `tags` and `fingerprints` are the
+    /// set's first tag and first fingerprint byte. The hierarchy's hot loop calls it with the
+    /// array pointers it keeps in registers.
+    static std::uint32_t findInSet(const std::uint64_t* tags, const std::uint8_t* fingerprints, std::uint64_t line) {
+        for (std::uint32_t m = matchFingerprints(fingerprints, fingerprint(line)); m != 0; m &= m - 1) {
             const auto w = static_cast<std::uint32_t>(std::countr_zero(m));
-            if (t[w] == line) return w;
+            if (tags[w] == line) return w;
         }
         return kNoWay;
     }
