@@ -8,6 +8,8 @@
 #include <bit>
 #include <cassert>
 
+#include "cachescope/sim/slot_count.hpp"
+
 namespace cachescope {
 
 namespace {
@@ -47,10 +49,10 @@ void Hierarchy::access(std::span<const Access> block) {
         // side (refsBySlot_), which is also one access of its first-level cache; a reference that
         // leaves the hot loop takes that access back (below(), accessObserved()), and the slow
         // path then counts its pieces one by one.
-        std::uint64_t* const refs = refsBySlot_.data();
         const std::uint32_t slots = attributionSlots_, sites = slots - 2;
-        for (const Access& a : block)
-            ++refs[(a.site < sites ? a.site : 0) + (a.kind == AccessKind::Fetch ? slots : 0)];
+        countBySlot(block, refsBySlot_.data(), refsBySlot_.size(), [slots, sites](const Access& a) {
+            return (a.site < sites ? a.site : 0u) + (a.kind == AccessKind::Fetch ? slots : 0u);
+        });
     }
     if (observer_ != nullptr) {
         for (const Access& a : block) accessObserved(a);

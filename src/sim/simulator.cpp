@@ -9,6 +9,8 @@
 #include <memory>
 #include <new>
 
+#include "cachescope/sim/slot_count.hpp"
+
 namespace cachescope {
 
 namespace {
@@ -102,7 +104,8 @@ Simulator::Simulator(const SimConfig& config) : hierarchy_(config) {
     references_ += block.size();
     if (!siteReferences_.empty() && !sitesInHierarchy()) {
         const std::size_t sites = siteReferences_.size();
-        for (const Access& a : block) ++siteReferences_[a.site < sites ? a.site : 0];
+        countBySlot(block, siteReferences_.data(), sites,
+                    [sites](const Access& a) -> std::size_t { return a.site < sites ? a.site : 0; });
     }
     if (segmentation_) [[unlikely]] {
         accessSegmented(block);
