@@ -13,6 +13,9 @@ namespace cachescope::alloc {
 
 void PlannedAllocator::prepare(const AllocTrace& trace) {
     tensors_.clear();
+    // At most one tensor per event: reserved whole, no growth copies (pages never written are
+    // never touched).
+    tensors_.reserve(trace.events.size());
     const std::uint64_t lastEvent = trace.events.empty() ? 0 : trace.events.size() - 1;
     constexpr std::size_t kNone = ~std::size_t{0};
     std::vector<std::size_t> current(trace.names.size(), kNone);  // the live tensor of each ID

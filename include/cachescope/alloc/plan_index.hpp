@@ -49,9 +49,6 @@ public:
     /// Events 0..lastEvent, in buckets of 2^bucketShift events.
     PlanIndex(std::uint64_t lastEvent, unsigned bucketShift);
 
-    /// Room for `count` more tensors touching the bucket of `event` (optional: saves regrowth).
-    void reserve(std::uint64_t event, std::size_t count);
-
     /// The lowest multiple of `align` (a power of two) x such that [x, x + size) overlaps no
     /// inserted tensor whose lifetime meets [a, b] (a <= b <= lastEvent, size > 0). Exact for any
     /// sizes; fast when every inserted tensor is at least `size` bytes (largest first).
@@ -60,7 +57,15 @@ public:
     /// Places [offset, end) for the events first..last (first <= last <= lastEvent, offset < end).
     void insert(std::uint64_t offset, std::uint64_t end, std::uint64_t first, std::uint64_t last);
 
+    /// The bucket of `event` will never be searched or inserted into again: its chunks and
+    /// directory go to a pool that later buckets take from (planGreedy retires each bucket once
+    /// every tensor touching it is placed, so the live index stays a few buckets). A search over
+    /// a retired bucket would see it empty.
+    void retire(std::uint64_t event);
+
     unsigned bucketShift() const { return shift_; }
+    /// Chunks ever allocated (live or pooled): the index's peak size, for tests and measurement.
+    std::size_t chunksAllocated() const { return chunks_.size(); }
 
 private:
     static constexpr std::uint32_t kChunk = 32;
@@ -76,20 +81,21 @@ private:
         std::uint64_t holeAt;    // where one such gap starts
         std::uint32_t chunk, count;
     };
-    struct Bucket {
-        std::vector<Summary> dir;  // by offset
-        std::vector<Chunk> chunks;
-    };
+    using Directory = std::vector<Summary>;  // a bucket's chunks, by offset
     struct Cursor {
         std::size_t chunk = 0;
         std::uint32_t entry = 0;
     };
     static void summarize(Summary& s, const Chunk& c);
-    static void insertInto(Bucket& k, std::uint64_t offset, std::uint64_t end, std::uint64_t first,
-                           std::uint64_t last);
+    std::uint32_t newChunk();
+    void insertInto(Directory& dir, std::uint64_t offset, std::uint64_t end, std::uint64_t first,
+                    std::uint64_t last);
 
     unsigned shift_;
-    std::vector<Bucket> buckets_;
+    std::vector<Directory> buckets_;
+    std::vector<Chunk> chunks_;              // every bucket's chunks, by id (Summary::chunk)
+    std::vector<std::uint32_t> freeChunks_;  // ids of retired buckets' chunks, reused first
+    std::vector<Directory> freeDirs_;        // retired buckets' directories (their capacity)
     std::vector<Cursor> cursor_;  // lowestFit's scratch: where each bucket's walk stopped
 };
 
