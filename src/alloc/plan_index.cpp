@@ -211,55 +211,90 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
         for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) ++start[k + 1];
     }
     for (std::size_t k = 0; k < nb; ++k) start[k + 1] += start[k];
+    // A list entry is a tensor number, with kMulti set if the tensor touches more than one bucket
+    // (only those need their lifetime read to become ready).
+    constexpr std::uint32_t kMulti = std::uint32_t{1} << 31;
     std::vector<std::uint32_t> list(start[nb]), head(start.begin(), start.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i) {
         const Tensor& x = t[i];
         if (x.size == 0 || x.last < x.first) continue;
-        for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) list[head[k]++] = i;
+        const std::uint64_t ka = x.first >> shift, kb = x.last >> shift;
+        const std::uint32_t entry = ka == kb ? i : i | kMulti;
+        for (std::uint64_t k = ka; k <= kb; ++k) list[head[k]++] = entry;
     }
     {
         struct Key {  // a flat rank key: the comparison reads no other memory
             std::uint64_t size, first;
-            std::uint32_t index;
+            std::uint32_t index, entry;  // the tensor; its list entry (kMulti set or not)
         };
         std::vector<Key> keys;
         for (std::size_t k = 0; k < nb; ++k) {
             const auto from = list.begin() + start[k], to = list.begin() + start[k + 1];
             keys.clear();
-            for (auto it = from; it != to; ++it) keys.push_back(Key{t[*it].size, t[*it].first, *it});
+            for (auto it = from; it != to; ++it) {
+                const Tensor& x = t[*it & ~kMulti];
+                keys.push_back(Key{x.size, x.first, *it & ~kMulti, *it});
+            }
             std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
                 if (a.size != b.size) return a.size > b.size;
                 return a.first != b.first ? a.first < b.first : a.index < b.index;
             });
-            std::transform(keys.begin(), keys.end(), from, [](const Key& key) { return key.index; });
+            std::transform(keys.begin(), keys.end(), from, [](const Key& key) { return key.entry; });
         }
     }
     std::copy(start.begin(), start.end() - 1, head.begin());
     PlanIndex index(lastEvent, shift);
-    std::vector<std::uint64_t> ready;  // a min-heap of (first bucket << 32 | tensor)
-    auto headed = [&](std::uint32_t i) {
-        Tensor& x = t[i];
-        const std::uint64_t k = x.first >> shift, buckets = (x.last >> shift) - k + 1;
-        if (buckets == 1 || ++x.offset == buckets) {  // most touch one bucket: no count
-            ready.push_back(k << 32 | i);
-            std::push_heap(ready.begin(), ready.end(), std::greater<>{});
+    // The ready tensors, as (first bucket << 32 | tensor), the least first: the least of all in
+    // `next` when it is known (most often the new head of the bucket just placed into, which
+    // then never enters the heap), the others in a min-heap.
+    std::vector<std::uint64_t> ready;
+    constexpr std::uint64_t kNone = ~std::uint64_t{0};
+    std::uint64_t next = kNone;
+    auto push = [&](std::uint64_t key) {
+        if (next == kNone) {
+            if (ready.empty() || key < ready.front()) {
+                next = key;
+                return;
+            }
+        } else if (key < next) {
+            std::swap(key, next);  // (next stays below everything in the heap)
         }
+        ready.push_back(key);
+        std::push_heap(ready.begin(), ready.end(), std::greater<>{});
+    };
+    auto headed = [&](std::uint32_t entry, std::uint64_t k) {  // `entry` heads bucket k's list
+        const std::uint32_t i = entry & ~kMulti;
+        Tensor& x = t[i];
+        if (entry & kMulti) {
+            k = x.first >> shift;
+            if (++x.offset != (x.last >> shift) - k + 1) return;
+        } else {
+            __builtin_prefetch(&x);  // read when it is placed
+        }
+        push(k << 32 | i);
     };
     for (std::size_t k = 0; k < nb; ++k)
-        if (start[k] < start[k + 1]) headed(list[start[k]]);
-    while (!ready.empty()) {
-        std::pop_heap(ready.begin(), ready.end(), std::greater<>{});
-        const std::uint32_t i = static_cast<std::uint32_t>(ready.back());
-        ready.pop_back();
+        if (start[k] < start[k + 1]) headed(list[start[k]], k);
+    while (next != kNone || !ready.empty()) {
+        std::uint64_t key = next;
+        next = kNone;
+        if (key == kNone) {
+            std::pop_heap(ready.begin(), ready.end(), std::greater<>{});
+            key = ready.back();
+            ready.pop_back();
+        }
+        const std::uint32_t i = static_cast<std::uint32_t>(key);
         Tensor& x = t[i];
         x.offset = index.lowestFit(x.first, x.last, x.size, std::max(x.align, kGranule));
         arena = std::max(arena, x.offset + x.size);
         index.insert(x.offset, x.offset + x.size, x.first, x.last);
         for (std::uint64_t k = x.first >> shift; k <= x.last >> shift; ++k) {
-            if (++head[k] < start[k + 1])
-                headed(list[head[k]]);
-            else
+            if (++head[k] < start[k + 1]) {
+                headed(list[head[k]], k);
+                if (head[k] + 1 < start[k + 1]) __builtin_prefetch(&t[list[head[k] + 1] & ~kMulti]);
+            } else {
                 index.retire(k << shift);  // every tensor touching it is placed
+            }
         }
     }
     return arena;
