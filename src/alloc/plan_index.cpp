@@ -176,10 +176,14 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     const std::size_t n = t.size();
     if (n == 0) return 0;
     assert(n < (std::size_t{1} << 30));  // tensor numbers and bucket numbers fit 32 bits
-    std::uint64_t lastEvent = 0, lived = 0;
-    for (const Tensor& x : t) {
+    std::uint64_t lastEvent = 0, lived = 0, maxSize = 0;
+    bool inFirstOrder = true;  // first events never decrease with the tensor number (a trace's)
+    for (std::size_t i = 0; i < n; ++i) {
+        const Tensor& x = t[i];
         lastEvent = std::max(lastEvent, x.last);
+        maxSize = std::max(maxSize, x.size);
         if (x.first <= x.last) lived += x.last - x.first + 1;
+        if (i > 0 && x.first < t[i - 1].first) inFirstOrder = false;
     }
     // Buckets: a power of two of events, at least 1,024 and at least the mean lifetime; and no
     // more than about 4 per tensor (event numbers far beyond the tensors' count).
@@ -222,7 +226,25 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
         const std::uint32_t entry = ka == kb ? i : i | kMulti;
         for (std::uint64_t k = ka; k <= kb; ++k) list[head[k]++] = entry;
     }
-    {
+    // Each list into rank order. Tensors in trace order (first events in tensor order, as
+    // PlannedAllocator::prepare makes them) tie by tensor number alone, which is their place in
+    // the list: then one 64-bit key per entry, (largest size - size, place), when it fits.
+    std::uint32_t longest = 0;
+    for (std::size_t k = 0; k < nb; ++k) longest = std::max(longest, start[k + 1] - start[k]);
+    const unsigned placeBits = static_cast<unsigned>(std::bit_width(longest));
+    if (inFirstOrder && std::bit_width(maxSize) + placeBits <= 64) {
+        std::vector<std::uint64_t> keys;
+        std::vector<std::uint32_t> entries;
+        const std::uint64_t placeMask = (std::uint64_t{1} << placeBits) - 1;
+        for (std::size_t k = 0; k < nb; ++k) {
+            entries.assign(list.begin() + start[k], list.begin() + start[k + 1]);
+            keys.clear();
+            for (std::uint32_t p = 0; p < entries.size(); ++p)
+                keys.push_back((maxSize - t[entries[p] & ~kMulti].size) << placeBits | p);
+            std::sort(keys.begin(), keys.end());
+            for (std::size_t j = 0; j < keys.size(); ++j) list[start[k] + j] = entries[keys[j] & placeMask];
+        }
+    } else {
         struct Key {  // a flat rank key: the comparison reads no other memory
             std::uint64_t size, first;
             std::uint32_t index, entry;  // the tensor; its list entry (kMulti set or not)
