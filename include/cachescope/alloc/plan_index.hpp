@@ -32,7 +32,9 @@
 // planGreedy does not insert in rank order: it places a tensor once every larger one sharing one
 // of its time buckets is placed, the earliest bucket first (a sweep over time), so each bucket
 // still receives its tensors in rank order and every search sees exactly what it would in rank
-// order, but the buckets it reads are the few around the sweep, in the CPU caches.
+// order, but the buckets it reads are the few around the sweep, in the CPU caches. A bucket
+// whose tensors are all placed is retired: its chunks (one array shared by all buckets, free
+// ones on a list) and its directory are reused by later buckets, so the index stays small.
 //
 // Cost: a tensor touches (b - a) / bucket + 1 or 2 buckets (insertion: a binary search and a shift
 // of at most 31 entries in each; search: the chunks and entries walked). Not O(log n) in the worst
