@@ -59,9 +59,9 @@ std::uint64_t PlanIndex::lowestFit(std::uint64_t a, std::uint64_t b, std::uint64
             const std::uint32_t count = s.count;
             std::uint64_t top = x + size;
             for (; entry < count; ++entry) {
-                if (c.offset[entry] >= top) break;
-                const std::uint64_t end = c.end[entry];
-                if (end > x && c.first[entry] <= b && c.last[entry] >= a) {
+                if (c.e[entry].offset >= top) break;
+                const std::uint64_t end = c.e[entry].end;
+                if (end > x && c.e[entry].first <= b && c.e[entry].last >= a) {
                     x = alignUp(end, align);
                     top = x + size;
                 }
@@ -81,20 +81,20 @@ void PlanIndex::insert(std::uint64_t offset, std::uint64_t end, std::uint64_t fi
 }
 
 void PlanIndex::summarize(Summary& s, const Chunk& c) {
-    s.offset = c.offset[0];
-    s.end = c.end[0];
-    s.maxFirst = c.first[0];
-    s.minLast = c.last[0];
+    s.offset = c.e[0].offset;
+    s.end = c.e[0].end;
+    s.maxFirst = c.e[0].first;
+    s.minLast = c.e[0].last;
     s.hole = 0;
     s.holeAt = 0;
     for (std::uint32_t j = 1; j < s.count; ++j) {
-        if (c.offset[j] > s.end && c.offset[j] - s.end > s.hole) {
-            s.hole = c.offset[j] - s.end;
+        if (c.e[j].offset > s.end && c.e[j].offset - s.end > s.hole) {
+            s.hole = c.e[j].offset - s.end;
             s.holeAt = s.end;
         }
-        s.end = std::max(s.end, c.end[j]);
-        s.maxFirst = std::max(s.maxFirst, c.first[j]);
-        s.minLast = std::min(s.minLast, c.last[j]);
+        s.end = std::max(s.end, c.e[j].end);
+        s.maxFirst = std::max(s.maxFirst, c.e[j].first);
+        s.minLast = std::min(s.minLast, c.e[j].last);
     }
 }
 
@@ -118,10 +118,7 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
         const std::uint32_t id = newChunk();  // before the references: it may move the chunks
         Chunk& lo = chunks_[dir[p].chunk];
         Chunk& hi = chunks_[id];
-        std::copy_n(lo.offset + half, half, hi.offset);
-        std::copy_n(lo.end + half, half, hi.end);
-        std::copy_n(lo.first + half, half, hi.first);
-        std::copy_n(lo.last + half, half, hi.last);
+        std::copy_n(lo.e + half, half, hi.e);
         Summary s{0, 0, 0, 0, 0, 0, id, half};
         summarize(s, hi);
         dir[p].count = half;
@@ -132,15 +129,11 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
     Summary& s = dir[p];
     Chunk& c = chunks_[s.chunk];
     const std::uint32_t i =
-        static_cast<std::uint32_t>(std::upper_bound(c.offset, c.offset + s.count, offset) - c.offset);
-    std::copy_backward(c.offset + i, c.offset + s.count, c.offset + s.count + 1);
-    std::copy_backward(c.end + i, c.end + s.count, c.end + s.count + 1);
-    std::copy_backward(c.first + i, c.first + s.count, c.first + s.count + 1);
-    std::copy_backward(c.last + i, c.last + s.count, c.last + s.count + 1);
-    c.offset[i] = offset;
-    c.end[i] = end;
-    c.first[i] = first;
-    c.last[i] = last;
+        static_cast<std::uint32_t>(std::upper_bound(c.e, c.e + s.count, offset, [](std::uint64_t o, const Chunk::Entry& x) {
+            return o < x.offset;
+        }) - c.e);
+    std::copy_backward(c.e + i, c.e + s.count, c.e + s.count + 1);
+    c.e[i] = Chunk::Entry{offset, end, first, last};
     ++s.count;
     // The summary, updated without a pass over the chunk where that is exact: a tensor beside the
     // union's span adds at most the gap between them as a hole; one that meets a union with no

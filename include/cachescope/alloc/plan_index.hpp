@@ -5,8 +5,8 @@
 //
 // Time is cut into buckets of a power of two of events (at least 1,024, and at least the mean
 // lifetime, so that a typical lifetime touches one or two; never more than about 4 per tensor). Each bucket holds every placed tensor
-// whose lifetime touches it, ordered by offset, in chunks of up to 32 (four flat arrays each:
-// offset, end, first and last event) under a directory of chunk summaries: lowest offset, highest
+// whose lifetime touches it, ordered by offset, in chunks of up to 32 entries (offset, end, first
+// and last event side by side) under a directory of chunk summaries: lowest offset, highest
 // end, the latest first event and the earliest last event, and the largest hole in the union of
 // the chunk's tensors.
 //
@@ -72,7 +72,9 @@ public:
 private:
     static constexpr std::uint32_t kChunk = 32;
     struct Chunk {
-        std::uint64_t offset[kChunk], end[kChunk], first[kChunk], last[kChunk];
+        struct Entry {  // one tensor: the four read together, one move when an entry shifts
+            std::uint64_t offset, end, first, last;
+        } e[kChunk];
     };
     struct Summary {
         std::uint64_t offset;    // the chunk's lowest offset
