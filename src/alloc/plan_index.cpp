@@ -193,10 +193,10 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     // are the few around the sweep, still in the CPU caches. Two ready tensors share no bucket
     // (each heads all of its lists), so the order among them does not change any offset.
     //
-    // The lists are built in tensor order and each sorted on its own (a few thousand entries in
-    // the caches, not one sort of every tensor), and hold tensor numbers, not ranks: tensors come
-    // in trace order, so those a bucket lists lie near each other in `t`, and the sweep reads and
-    // writes `t` near the current time, never at random.
+    // The lists are built in tensor order and each sorted on its own (about a thousand entries
+    // in the caches, not one sort of every tensor), and hold tensor numbers, not ranks: tensors
+    // come in trace order, so those a bucket lists lie near each other in `t`, and the sweep
+    // reads and writes `t` near the current time (long-lived tensors aside), not at random.
     std::vector<std::uint32_t> start(nb + 1, 0);  // bucket k's list: list[start[k] .. start[k + 1])
     std::uint64_t arena = 0;
     for (Tensor& x : t) {
