@@ -13,6 +13,10 @@ namespace cachescope::alloc {
 
 void PlannedAllocator::prepare(const AllocTrace& trace) {
     tensors_.clear();
+    // One tensor per alloc and realloc, counted first: reserved whole, no growth copies.
+    tensors_.reserve(static_cast<std::size_t>(
+        std::count_if(trace.events.begin(), trace.events.end(),
+                      [](const AllocEvent& ev) { return ev.op == AllocOp::Alloc || ev.op == AllocOp::Realloc; })));
     const std::uint64_t lastEvent = trace.events.empty() ? 0 : trace.events.size() - 1;
     constexpr std::size_t kNone = ~std::size_t{0};
     std::vector<std::size_t> current(trace.names.size(), kNone);  // the live tensor of each ID

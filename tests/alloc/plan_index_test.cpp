@@ -122,6 +122,25 @@ TEST_CASE("alloc plan index: a chunk's largest hole stays exact as tensors fill 
     CHECK(index.lowestFit(10, 20, 52, 8) == 248);   // the whole hole, at 8-byte alignment
 }
 
+TEST_CASE("alloc plan index: a retired bucket's chunks are reused, with nothing of it left") {
+    // Bucket 0 (events 0..1023): 1,000 tensors of 64 bytes stacked from 0, all live over [0, 1000].
+    PlanIndex index(5000, 10);
+    for (std::uint64_t i = 0; i < 1000; ++i) index.insert(64 * i, 64 * i + 64, 0, 1000);
+    CHECK(index.lowestFit(10, 20, 64, 16) == 64000);
+    const std::size_t chunks = index.chunksAllocated();
+    CHECK(chunks >= 1000 / 32);
+    // Retired, then the same shape in bucket 2 (events 2048..3071), shifted up by 16 bytes: no
+    // new chunk, and bucket 2 sees only its own tensors (16 bytes free at 0, the top at 64,016).
+    index.retire(0);
+    for (std::uint64_t i = 0; i < 1000; ++i) index.insert(16 + 64 * i, 16 + 64 * i + 64, 2048, 3000);
+    CHECK(index.chunksAllocated() == chunks);
+    CHECK(index.lowestFit(2100, 2200, 16, 16) == 0);
+    CHECK(index.lowestFit(2100, 2200, 17, 16) == 64016);
+    // A tensor over buckets 1..2 sees bucket 2's stack; bucket 1 is empty.
+    CHECK(index.lowestFit(1500, 2100, 32, 16) == 64016);
+    CHECK(index.lowestFit(1500, 1600, 64, 16) == 0);
+}
+
 TEST_CASE("alloc plan index: planGreedy matches the reference planner on random tensors") {
     for (std::uint32_t seed = 1; seed <= 60; ++seed) {
         CAPTURE(seed);
@@ -144,6 +163,32 @@ TEST_CASE("alloc plan index: planGreedy matches the reference planner on random 
             const std::uint64_t len = kind == 0 ? span : kind == 1 ? rng() % span : rng() % (span / 8 + 1);
             x.last = std::min(span, x.first + len);  // some to the end, some across many buckets
         }
+        checkAgainstReference(t);
+    }
+}
+
+TEST_CASE("alloc plan index: planGreedy matches the reference planner on tensors in trace order") {
+    // First events that never decrease with the tensor number, as prepare() makes them: planGreedy
+    // then ranks each bucket with one packed key (size, place in the list) when the sizes leave
+    // room for it, and with the full comparison when they do not (one tensor of 2^58 bytes, with
+    // at least 64 entries in a bucket: 59 + 7 bits). Equal first events (ties on size and first
+    // event, broken by tensor number) are included.
+    for (std::uint32_t seed = 1; seed <= 30; ++seed) {
+        CAPTURE(seed);
+        std::mt19937_64 rng(seed);
+        const std::size_t n = 50 + rng() % 1500;
+        const std::uint64_t span = std::uint64_t{1} << (8 + rng() % 8);
+        const bool huge = seed % 5 == 0;
+        std::vector<Tensor> t(n);
+        for (auto& x : t) {
+            x.size = 16 * (1 + rng() % (seed % 2 == 0 ? 3 : 64));
+            x.align = rng() % 4 == 0 ? 256 : 16;
+            x.first = rng() % span;
+            const std::uint64_t kind = rng() % 8;
+            x.last = std::min(span, x.first + (kind == 0 ? span : rng() % (span / 8 + 1)));
+        }
+        if (huge) t[rng() % n].size = std::uint64_t{1} << 58;
+        std::sort(t.begin(), t.end(), [](const Tensor& a, const Tensor& b) { return a.first < b.first; });
         checkAgainstReference(t);
     }
 }

@@ -5,8 +5,8 @@
 //
 // Time is cut into buckets of a power of two of events (at least 1,024, and at least the mean
 // lifetime, so that a typical lifetime touches one or two; never more than about 4 per tensor). Each bucket holds every placed tensor
-// whose lifetime touches it, ordered by offset, in chunks of up to 32 (four flat arrays each:
-// offset, end, first and last event) under a directory of chunk summaries: lowest offset, highest
+// whose lifetime touches it, ordered by offset, in chunks of up to 32 entries (offset, end, first
+// and last event side by side) under a directory of chunk summaries: lowest offset, highest
 // end, the latest first event and the earliest last event, and the largest hole in the union of
 // the chunk's tensors.
 //
@@ -32,7 +32,9 @@
 // planGreedy does not insert in rank order: it places a tensor once every larger one sharing one
 // of its time buckets is placed, the earliest bucket first (a sweep over time), so each bucket
 // still receives its tensors in rank order and every search sees exactly what it would in rank
-// order, but the buckets it reads are the few around the sweep, in the CPU caches.
+// order, but the buckets it reads are the few around the sweep, in the CPU caches. A bucket
+// whose tensors are all placed is retired: its chunks (one array shared by all buckets, free
+// ones on a list) and its directory are reused by later buckets, so the index stays small.
 //
 // Cost: a tensor touches (b - a) / bucket + 1 or 2 buckets (insertion: a binary search and a shift
 // of at most 31 entries in each; search: the chunks and entries walked). Not O(log n) in the worst
@@ -49,9 +51,6 @@ public:
     /// Events 0..lastEvent, in buckets of 2^bucketShift events.
     PlanIndex(std::uint64_t lastEvent, unsigned bucketShift);
 
-    /// Room for `count` more tensors touching the bucket of `event` (optional: saves regrowth).
-    void reserve(std::uint64_t event, std::size_t count);
-
     /// The lowest multiple of `align` (a power of two) x such that [x, x + size) overlaps no
     /// inserted tensor whose lifetime meets [a, b] (a <= b <= lastEvent, size > 0). Exact for any
     /// sizes; fast when every inserted tensor is at least `size` bytes (largest first).
@@ -60,12 +59,22 @@ public:
     /// Places [offset, end) for the events first..last (first <= last <= lastEvent, offset < end).
     void insert(std::uint64_t offset, std::uint64_t end, std::uint64_t first, std::uint64_t last);
 
+    /// The bucket of `event` will never be searched or inserted into again: its chunks and
+    /// directory go to a pool that later buckets take from (planGreedy retires each bucket once
+    /// every tensor touching it is placed, so the live index stays a few buckets). A search over
+    /// a retired bucket would see it empty.
+    void retire(std::uint64_t event);
+
     unsigned bucketShift() const { return shift_; }
+    /// Chunks ever allocated (live or pooled): the index's peak size, for tests and measurement.
+    std::size_t chunksAllocated() const { return chunks_.size(); }
 
 private:
     static constexpr std::uint32_t kChunk = 32;
     struct Chunk {
-        std::uint64_t offset[kChunk], end[kChunk], first[kChunk], last[kChunk];
+        struct Entry {  // one tensor: the four read together, one move when an entry shifts
+            std::uint64_t offset, end, first, last;
+        } e[kChunk];
     };
     struct Summary {
         std::uint64_t offset;    // the chunk's lowest offset
@@ -76,20 +85,21 @@ private:
         std::uint64_t holeAt;    // where one such gap starts
         std::uint32_t chunk, count;
     };
-    struct Bucket {
-        std::vector<Summary> dir;  // by offset
-        std::vector<Chunk> chunks;
-    };
+    using Directory = std::vector<Summary>;  // a bucket's chunks, by offset
     struct Cursor {
         std::size_t chunk = 0;
         std::uint32_t entry = 0;
     };
     static void summarize(Summary& s, const Chunk& c);
-    static void insertInto(Bucket& k, std::uint64_t offset, std::uint64_t end, std::uint64_t first,
-                           std::uint64_t last);
+    std::uint32_t newChunk();
+    void insertInto(Directory& dir, std::uint64_t offset, std::uint64_t end, std::uint64_t first,
+                    std::uint64_t last);
 
     unsigned shift_;
-    std::vector<Bucket> buckets_;
+    std::vector<Directory> buckets_;
+    std::vector<Chunk> chunks_;              // every bucket's chunks, by id (Summary::chunk)
+    std::vector<std::uint32_t> freeChunks_;  // ids of retired buckets' chunks, reused first
+    std::vector<Directory> freeDirs_;        // retired buckets' directories (their capacity)
     std::vector<Cursor> cursor_;  // lowestFit's scratch: where each bucket's walk stopped
 };
 
