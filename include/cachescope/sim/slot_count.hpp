@@ -19,8 +19,8 @@ namespace cachescope {
 /// for the store of the add before it to the same counter. With a small table the references go
 /// in turn to four banks of counters on the stack, summed into `counts` at the end, so adds to
 /// one counter are four references further apart (the plain loop took about twice as long per
-/// reference on an ikj block: docs/performance.md, "Counting references by statement"). The
-/// result is the same: counts are sums.
+/// reference on an ikj block: docs/performance.md, "Session 9: counting references by
+/// statement"). The result is the same: counts are sums.
 template <class SlotOf>
 void countBySlot(std::span<const Access> block, std::uint64_t* counts, std::size_t entries, SlotOf slotOf) {
     constexpr std::size_t kBanks = 4, kMaxBanked = 64;
