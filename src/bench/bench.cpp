@@ -220,20 +220,43 @@ std::vector<BenchResult> fileBench(const BenchOptions& options) {
     for (const LoopOrder order : {LoopOrder::Ikj, LoopOrder::Ijk}) {
         if (options.onCaseStart) options.onCaseStart(std::string("writing the ") + (order == LoopOrder::Ikj ? "ikj" : "ijk") + " files");
         for (const auto& [label, path] : writeMatmulFiles(folder.path, order, options.n)) {
-            for (const Shape shape : {Shape::L1, Shape::L1L2L3}) {
+            // The kernel binary's L1-L2-L3 runs also as `run --classify` and as `explain --from K
+            // --count 1` of its last reference do (issue 12's analysis targets).
+            enum class Mode { Run, Classify, Explain };
+            const std::vector<std::pair<Shape, Mode>> cases =
+                label == "kernel.bin"
+                    ? std::vector<std::pair<Shape, Mode>>{{Shape::L1, Mode::Run},
+                                                          {Shape::L1L2L3, Mode::Run},
+                                                          {Shape::L1L2L3, Mode::Classify},
+                                                          {Shape::L1L2L3, Mode::Explain}}
+                    : std::vector<std::pair<Shape, Mode>>{{Shape::L1, Mode::Run}, {Shape::L1L2L3, Mode::Run}};
+            const std::uint64_t references = 4 * std::uint64_t{options.n} * options.n * options.n;
+            for (const auto& [shape, mode] : cases) {
                 const SimConfig config = benchConfig(shape);
                 BenchResult r;
-                r.name = "file/" + label + (order == LoopOrder::Ikj ? "/ikj/" : "/ijk/") + config.name;
+                r.name = "file/" + label + (order == LoopOrder::Ikj ? "/ikj/" : "/ijk/") + config.name +
+                         (mode == Mode::Classify ? "/classify" : mode == Mode::Explain ? "/explain" : "");
                 r.fileBytes = std::filesystem::file_size(path);
                 if (options.onCaseStart) options.onCaseStart(r.name);
                 for (std::uint32_t run = 0; run < std::max(options.runs, 1u); ++run) {
                     const auto start = std::chrono::steady_clock::now();
                     // As `cachescope run` does: a streaming session over the file (attribution
                     // when it has sites; decoding on a second thread as options.decodeThread says).
+                    // As `explain` does: classification without attribution, the references before
+                    // the last one stepped over silently, then the last one narrated.
                     SourceSpec source = SourceSpec::file(path);
                     source.decodeThread = options.decodeThread;
-                    Session session(config, source);
-                    session.runToEnd();
+                    SessionOptions sessionOptions;
+                    sessionOptions.classify = mode != Mode::Run;
+                    sessionOptions.attribution = mode != Mode::Explain;
+                    Session session(config, source, sessionOptions);
+                    if (mode == Mode::Explain) {
+                        session.step(references - 1);
+                        if (session.atEnd() || session.narrateNext().index != references - 1)
+                            throw std::logic_error("bench: " + r.name + " did not reach its last reference");
+                    } else {
+                        session.runToEnd();
+                    }
                     r.runSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                     const Simulator& sim = session.simulator();
                     std::vector<std::uint64_t> misses;

@@ -433,6 +433,26 @@ void benchCommand(const BenchArgs& args) {
                          return s;
                      }()
                   << '\n';
+    if (args.files) {
+        // The analyses against the plain run of the same file (issue 12: --classify at most 1.5 times
+        // a plain run, explain's prefix at run speed).
+        std::string ratios;
+        for (const BenchResult& r : results) {
+            const bool classify = r.name.ends_with("/classify"), explain = r.name.ends_with("/explain");
+            if (!classify && !explain) continue;
+            const std::string plain = r.name.substr(0, r.name.rfind('/'));
+            for (const BenchResult& p : results)
+                if (p.name == plain && p.seconds > 0)
+                    ratios += std::string(ratios.empty() ? "" : ", ") + r.name.substr(5) + " " +
+                              format("%.2f", r.seconds / p.seconds) + "x";
+        }
+        if (!ratios.empty())
+            std::cout << ".../classify: as `run --classify` (3C classes of every miss); .../explain: as `explain --from "
+                      << std::to_string(4ULL * args.n * args.n * args.n - 1)
+                      << " --count 1` (every reference before the last one simulated and classified silently, then "
+                         "the last one narrated); time against the plain run of the same file: "
+                      << ratios << '\n';
+    }
     if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("threads"); }))
         std::cout << "threads<S>/...: the same case split into S shards by set (run --threads; docs/performance.md), "
                      "one thread each, plus the split pass on the calling thread; seconds include starting and "

@@ -68,13 +68,15 @@ TEST_CASE("bench: the decode case reads back every access of the n=64 ikj trace 
 
 TEST_CASE("bench: the files suite runs every file kind to the same counts as the in-memory streams") {
     // n = 8: 2,048 accesses per case; A, B and C are 256 B = 4 lines each at distinct bases, so
-    // every level takes exactly 12 compulsory misses whatever the file kind.
+    // every level takes exactly 12 compulsory misses whatever the file kind, and so do the kernel
+    // binary's analysis cases (classifying changes no count; explain's silent prefix and its last
+    // reference are every reference).
     BenchOptions o;
     o.n = 8;
     o.runs = 2;
     o.files = true;
     const auto results = runBench(o);
-    REQUIRE(results.size() == 12);  // 3 kinds x 2 orders x 2 hierarchies
+    REQUIRE(results.size() == 16);  // 3 kinds x 2 orders x 2 hierarchies, + classify and explain x 2 orders
     for (const BenchResult& r : results) {
         CAPTURE(r.name);
         CHECK(r.name.starts_with("file/"));
@@ -84,7 +86,11 @@ TEST_CASE("bench: the files suite runs every file kind to the same counts as the
         CHECK(r.fileBytes > 0);
     }
     CHECK(results[0].name == "file/din/ikj/L1");
-    CHECK(results[11].name == "file/kernel.bin/ijk/L1-L2-L3");
+    CHECK(results[6].name == "file/kernel.bin/ikj/L1-L2-L3/classify");
+    CHECK(results[7].name == "file/kernel.bin/ikj/L1-L2-L3/explain");
+    CHECK(results[13].name == "file/kernel.bin/ijk/L1-L2-L3");
+    CHECK(results[14].name == "file/kernel.bin/ijk/L1-L2-L3/classify");
+    CHECK(results[15].name == "file/kernel.bin/ijk/L1-L2-L3/explain");
     // Extended din spends about 13 bytes on a line ("0 10000000 4\n"); the kernel binary about one.
     CHECK(results[0].bytesPerAccess > 10);
     CHECK(results[4].name == "file/kernel.bin/ikj/L1");

@@ -274,11 +274,15 @@ TEST_CASE("cli bench: tiny run as JSON has the seven simulation cases, the decod
     const CliResult text = runCli("bench --n 8");
     CHECK(text.status == 0);
     CHECK(text.out.find("ikj/L1-L2-L3") != std::string::npos);
-    // --files: twelve whole runs from temporary files, with the bytes per access of each kind.
+    // --files: sixteen whole runs from temporary files, with the bytes per access of each kind, and
+    // the analyses' time against the plain run (n = 4: 256 references, the last one is 255).
     const CliResult files = runCli("bench --files --n 4 --runs 1");
     CHECK(files.status == 0);
     CHECK(files.out.find("file/din.bin/ijk/L1-L2-L3") != std::string::npos);
     CHECK(files.out.find("bytes per access: din ") != std::string::npos);
+    CHECK(files.out.find("file/kernel.bin/ijk/L1-L2-L3/classify") != std::string::npos);
+    CHECK(files.out.find("`explain --from 255 --count 1`") != std::string::npos);
+    CHECK(files.out.find("kernel.bin/ikj/L1-L2-L3/explain ") != std::string::npos);
 }
 
 TEST_CASE("cli run: OPT page replacement reads a trace file twice, standard input is refused") {
