@@ -6,17 +6,29 @@
 #include <stdexcept>
 
 #include "cachescope/alloc/trace.hpp"
+#include "cachescope/core/error.hpp"
+#include "cachescope/core/format.hpp"
 
 namespace cachescope::alloc {
 
 // planGreedy, the plan itself, is in plan_index.cpp with the index it searches.
 
+void checkPlanSize(std::uint64_t tensors) {
+    if (tensors <= kMaxPlanTensors) return;
+    throw Error("planned: " + withThousands(tensors) +
+                " allocations to plan (alloc and realloc events); the static planner handles at most " +
+                withThousands(kMaxPlanTensors));
+}
+
 void PlannedAllocator::prepare(const AllocTrace& trace) {
     tensors_.clear();
-    // One tensor per alloc and realloc, counted first: reserved whole, no growth copies.
-    tensors_.reserve(static_cast<std::size_t>(
+    // One tensor per alloc and realloc, counted first: reserved whole, no growth copies; and a
+    // trace with more than the planner can number is refused before anything is reserved.
+    const auto count = static_cast<std::uint64_t>(
         std::count_if(trace.events.begin(), trace.events.end(),
-                      [](const AllocEvent& ev) { return ev.op == AllocOp::Alloc || ev.op == AllocOp::Realloc; })));
+                      [](const AllocEvent& ev) { return ev.op == AllocOp::Alloc || ev.op == AllocOp::Realloc; }));
+    checkPlanSize(count);
+    tensors_.reserve(static_cast<std::size_t>(count));
     const std::uint64_t lastEvent = trace.events.empty() ? 0 : trace.events.size() - 1;
     constexpr std::size_t kNone = ~std::size_t{0};
     std::vector<std::size_t> current(trace.names.size(), kNone);  // the live tensor of each ID

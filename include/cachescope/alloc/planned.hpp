@@ -62,8 +62,15 @@ private:
     BlockMap used_;  // offset -> block size
 };
 
+/// The most tensors (alloc and realloc events) one plan can hold: planGreedy keeps a tensor's
+/// number in 31 bits of its bucket lists (the 32nd is a flag).
+inline constexpr std::uint64_t kMaxPlanTensors = (std::uint64_t{1} << 31) - 1;
+/// Throws cachescope::Error naming `tensors` and the limit when it is above kMaxPlanTensors.
+void checkPlanSize(std::uint64_t tensors);
+
 /// The greedy plan alone: offsets for `tensors` (size, align, first, last set), largest first;
-/// returns the arena size. Exposed for tests.
+/// returns the arena size. Exposed for tests. More than kMaxPlanTensors tensors: throws
+/// (checkPlanSize), in every build.
 std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& tensors);
 
 }  // namespace cachescope::alloc
