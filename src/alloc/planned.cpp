@@ -1,6 +1,7 @@
 #include "cachescope/alloc/planned.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <numeric>
 #include <stdexcept>
@@ -48,9 +49,7 @@ void PlannedAllocator::prepare(const AllocTrace& trace) {
     }
     arena_ = planGreedy(tensors_);
     fits_ = arena_ <= capacity_;
-    free_ = FreeBlockTree{};
-    if (fits_ && arena_ > 0) free_.insert(0, arena_);
-    used_ = BlockMap{};
+    gaps_.reset(fits_ ? arena_ : 0, trace.names.size());
     next_ = 0;
     prepared_ = true;
 }
@@ -63,8 +62,7 @@ AllocResult PlannedAllocator::allocate(std::uint64_t size, std::uint64_t /*align
     AllocResult r;
     r.steps = 1;
     if (!fits_) return r;
-    free_.carveContaining(t.offset, t.size);
-    used_.insert(t.offset, t.size);
+    gaps_.take(t.offset, t.size);
     r.ok = true;
     r.address = t.offset;
     r.blockSize = t.size;
@@ -72,7 +70,143 @@ AllocResult PlannedAllocator::allocate(std::uint64_t size, std::uint64_t /*align
 }
 
 void PlannedAllocator::release(std::uint64_t address) {
-    free_.release(address, used_.take(address));
+    gaps_.give(address);
+}
+
+void PlanGaps::reset(std::uint64_t arena, std::size_t live) {
+    arena_ = arena;
+    free_ = arena;
+    nodes_.assign(1, Node{0, 0, kNil, kNil});
+    freeSlots_.clear();
+    cap_ = std::bit_ceil(std::max<std::size_t>(live + 1, 2));
+    tree_.assign(2 * cap_, 0);
+    setGap(0, arena);
+    // Cells: a power of two of bytes, at least 16 (a block's least size), so that there are at
+    // most about 8 per block live at once (at least 64 cells).
+    const std::uint64_t most = std::max<std::uint64_t>(64, std::bit_ceil(std::uint64_t{8} * (live + 1)));
+    cellShift_ = 4;
+    while ((arena >> cellShift_) >= most) ++cellShift_;
+    const std::uint64_t cells = (arena >> cellShift_) + 1;
+    top_.assign(static_cast<std::size_t>(cells), kNil);
+    level_.clear();
+    std::size_t words = 0;
+    std::uint64_t n = cells;  // bits of this level
+    do {
+        n = (n + 63) / 64;  // its words
+        level_.push_back(words);
+        words += static_cast<std::size_t>(n);
+    } while (n > 1);
+    bits_.assign(words, 0);
+}
+
+void PlanGaps::setGap(std::uint32_t slot, std::uint64_t gap) {
+    // Up the whole tree, without a test: stopping where a maximum did not change saved a few
+    // levels but mispredicted about once a call (the data decides it), which cost more.
+    std::size_t i = cap_ + slot;
+    tree_[i] = gap;
+    for (std::uint64_t m = gap; i > 1; i >>= 1) {
+        m = std::max(m, tree_[i ^ 1]);
+        tree_[i >> 1] = m;
+    }
+}
+
+std::uint32_t PlanGaps::newSlot() {
+    if (!freeSlots_.empty()) {
+        const std::uint32_t s = freeSlots_.back();
+        freeSlots_.pop_back();
+        return s;
+    }
+    if (nodes_.size() == cap_) {  // more live blocks than the room: a tree twice as wide
+        std::vector<std::uint64_t> old = std::move(tree_);
+        tree_.assign(4 * cap_, 0);
+        std::copy(old.begin() + static_cast<std::ptrdiff_t>(cap_), old.end(),
+                  tree_.begin() + static_cast<std::ptrdiff_t>(2 * cap_));
+        cap_ *= 2;
+        for (std::size_t i = cap_ - 1; i > 0; --i) tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
+    }
+    nodes_.push_back(Node{0, 0, kNil, kNil});
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+}
+
+std::uint32_t PlanGaps::below(std::uint64_t offset) const {
+    std::uint64_t c = offset >> cellShift_;
+    std::uint32_t s = top_[c];
+    if (s == kNil) {
+        // The nearest cell below with a top: up the levels until a word has a bit below c's own,
+        // then down its highest set bits. None: the sentinel.
+        s = 0;
+        for (std::size_t l = 0; l < level_.size(); ++l) {
+            const std::uint64_t w = c >> 6;
+            const std::uint64_t m = bits_[level_[l] + w] & ((std::uint64_t{1} << (c & 63)) - 1);
+            if (m != 0) {
+                c = w << 6 | static_cast<std::uint64_t>(63 - std::countl_zero(m));
+                while (l-- > 0) c = c << 6 | static_cast<std::uint64_t>(63 - std::countl_zero(bits_[level_[l] + c]));
+                return top_[c];
+            }
+            c = w;
+        }
+        return 0;
+    }
+    // Back along the list past the blocks starting at or above the offset (the lowest of the cell
+    // leads to the top of the cell below, or the sentinel).
+    while (s != 0 && nodes_[s].start >= offset) s = nodes_[s].prev;
+    return s;
+}
+
+void PlanGaps::mark(std::uint64_t cell, bool on) {
+    for (std::size_t l = 0; l < level_.size(); ++l, cell >>= 6) {
+        std::uint64_t& word = bits_[level_[l] + (cell >> 6)];
+        const std::uint64_t bit = std::uint64_t{1} << (cell & 63);
+        if (on) {
+            const bool was = word != 0;
+            word |= bit;
+            if (was) return;
+        } else {
+            word &= ~bit;
+            if (word != 0) return;
+        }
+    }
+}
+
+void PlanGaps::take(std::uint64_t offset, std::uint64_t size) {
+    const std::uint32_t left = below(offset);
+    const std::uint32_t s = newSlot();  // (before the references: it may move the nodes)
+    const std::uint32_t right = nodes_[left].next;
+    nodes_[s] = Node{offset, offset + size, left, right};
+    nodes_[left].next = s;
+    if (right != kNil) nodes_[right].prev = s;
+    setGap(left, offset - nodes_[left].end);
+    setGap(s, gapAbove(s));
+    const std::uint64_t c = offset >> cellShift_;
+    if (top_[c] == kNil) {
+        top_[c] = s;
+        mark(c, true);
+    } else if (nodes_[top_[c]].start < offset) {
+        top_[c] = s;
+    }
+    free_ -= size;
+}
+
+void PlanGaps::give(std::uint64_t offset) {
+    const std::uint64_t c = offset >> cellShift_;
+    std::uint32_t s = top_[c];
+    assert(s != kNil);
+    while (nodes_[s].start != offset) s = nodes_[s].prev;  // a live block of the cell: it is there
+    const Node n = nodes_[s];
+    nodes_[n.prev].next = n.next;
+    if (n.next != kNil) nodes_[n.next].prev = n.prev;
+    setGap(s, 0);
+    setGap(n.prev, gapAbove(n.prev));
+    freeSlots_.push_back(s);
+    if (top_[c] == s) {
+        if (n.prev != 0 && nodes_[n.prev].start >> cellShift_ == c) {
+            top_[c] = n.prev;
+        } else {
+            top_[c] = kNil;
+            mark(c, false);
+        }
+    }
+    free_ += n.end - n.start;
 }
 
 }  // namespace cachescope::alloc

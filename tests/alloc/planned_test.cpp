@@ -262,6 +262,9 @@ TEST_CASE("alloc planned: the free bytes and largest free block after every even
     traces.push_back(parse("alloc big 1099511627776\nalloc a 100\nfree big\nalloc b 5000\nrealloc a 7000\n"
                            "alloc e 40\nalloc c 16\nfree a\nfree b\nalloc d 3\nfree c\nfree d\n"));
     traces.push_back(parse(kExample));
+    // One ID, reallocated: two blocks live at once during each realloc, more than the ID count
+    // (the free-space structure's slots grow).
+    traces.push_back(parse("alloc a 100\nrealloc a 200\nrealloc a 50\nrealloc a 4000\nfree a\n"));
     for (std::size_t k = 0; k < traces.size(); ++k) {
         CAPTURE(k);
         NaiveFreeSpace naive;
