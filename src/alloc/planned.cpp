@@ -49,7 +49,7 @@ void PlannedAllocator::prepare(const AllocTrace& trace) {
     }
     arena_ = planGreedy(tensors_);
     fits_ = arena_ <= capacity_;
-    gaps_.reset(fits_ ? arena_ : 0, trace.names.size());
+    gaps_.reset(fits_ ? arena_ : 0, std::min(trace.names.size(), tensors_.size()));  // the most live at once
     next_ = 0;
     prepared_ = true;
 }
@@ -78,12 +78,14 @@ void PlanGaps::reset(std::uint64_t arena, std::size_t live) {
     free_ = arena;
     nodes_.assign(1, Node{0, 0, kNil, kNil});
     freeSlots_.clear();
-    cap_ = std::bit_ceil(std::max<std::size_t>(live + 1, 2));
-    tree_.assign(2 * cap_, 0);
-    setGap(0, arena);
-    // Cells: a power of two of bytes, at least 16 (a block's least size), so that there are at
-    // most about 8 per block live at once (at least 64 cells).
-    const std::uint64_t most = std::max<std::uint64_t>(64, std::bit_ceil(std::uint64_t{8} * (live + 1)));
+    gap_.assign(1, arena);
+    largest_ = arena;
+    largestAt_ = 0;
+    // Cells: a power of two of bytes, at least 16 (a block's least size), at most about 64 per
+    // block live at once (fewer, 8, made walks of 7 blocks on average on the bench trace, whose
+    // small blocks lie close together), at least 64 cells and at most 2^20 (4 MiB of tops).
+    const std::uint64_t most =
+        std::clamp<std::uint64_t>(std::bit_ceil(std::uint64_t{64} * (live + 1)), 64, std::uint64_t{1} << 20);
     cellShift_ = 4;
     while ((arena >> cellShift_) >= most) ++cellShift_;
     const std::uint64_t cells = (arena >> cellShift_) + 1;
@@ -100,13 +102,19 @@ void PlanGaps::reset(std::uint64_t arena, std::size_t live) {
 }
 
 void PlanGaps::setGap(std::uint32_t slot, std::uint64_t gap) {
-    // Up the whole tree, without a test: stopping where a maximum did not change saved a few
-    // levels but mispredicted about once a call (the data decides it), which cost more.
-    std::size_t i = cap_ + slot;
-    tree_[i] = gap;
-    for (std::uint64_t m = gap; i > 1; i >>= 1) {
-        m = std::max(m, tree_[i ^ 1]);
-        tree_[i >> 1] = m;
+    gap_[slot] = gap;
+    if (gap >= largest_) {
+        largest_ = gap;
+        largestAt_ = slot;
+    } else if (slot == largestAt_) {  // the largest shrank: the next one, by a scan of the slots
+        std::uint64_t most = 0;
+        std::uint32_t at = 0;
+        for (std::uint32_t i = 0; i < gap_.size(); ++i) {
+            at = gap_[i] > most ? i : at;
+            most = std::max(most, gap_[i]);
+        }
+        largest_ = most;
+        largestAt_ = at;
     }
 }
 
@@ -116,15 +124,8 @@ std::uint32_t PlanGaps::newSlot() {
         freeSlots_.pop_back();
         return s;
     }
-    if (nodes_.size() == cap_) {  // more live blocks than the room: a tree twice as wide
-        std::vector<std::uint64_t> old = std::move(tree_);
-        tree_.assign(4 * cap_, 0);
-        std::copy(old.begin() + static_cast<std::ptrdiff_t>(cap_), old.end(),
-                  tree_.begin() + static_cast<std::ptrdiff_t>(2 * cap_));
-        cap_ *= 2;
-        for (std::size_t i = cap_ - 1; i > 0; --i) tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
-    }
     nodes_.push_back(Node{0, 0, kNil, kNil});
+    gap_.push_back(0);
     return static_cast<std::uint32_t>(nodes_.size() - 1);
 }
 

@@ -29,26 +29,29 @@ namespace cachescope::alloc {
 /// The free space of a planned run, kept for freeSpace() at every event: the live blocks in address
 /// order (a doubly linked list of slots, each with the free gap above its block: up to the next
 /// live block or the arena's end; slot 0 is a sentinel at 0, whose gap is the one below the
-/// lowest block), and a max tree over the slots' gaps for the largest free block. A block's list
-/// neighbours are found from the arena cut into a few thousand cells (a power of two of bytes
-/// each, about 8 cells per block that can be live at once): each cell keeps its highest-starting
-/// live block, and a bitmap (64-ary levels) the cells that have one. The block below an offset is
-/// then its cell's top, walked back along the list past any starting at or above the offset, or
-/// the top of the nearest cell below that has one (a find-last-set per level). Freeing finds the
-/// block the same way (no hash) and needs no other search: its neighbours are its links.
-/// Cost: O(1) list work, the levels of the bitmap (3 for 512 live blocks), the tree's climb
-/// (it stops where a maximum does not change), and the walk inside one cell: one step unless
-/// many live blocks start in the same cell.
+/// lowest block), and the largest gap with the slot that has it. A block's list neighbours are
+/// found from the arena cut into cells (a power of two of bytes each, up to 64 cells per block
+/// that can be live at once, at least 64 and at most 2^20): each cell keeps its highest-starting live block, and
+/// a bitmap (64-ary levels) the cells that have one. The block below an offset is then its
+/// cell's top, walked back along the list past any starting at or above the offset, or the top
+/// of the nearest cell below that has one (a find-last-set per level). Freeing finds the block
+/// the same way (no hash) and needs no other search: its neighbours are its links.
+///
+/// Cost per allocation or free: O(1) list work, the bitmap's levels (3 for 512 live blocks),
+/// the walk inside one cell (one step unless many live blocks start in it), and, only when the
+/// gap holding the largest shrinks, a scan of the slots (one per block live at once) for the
+/// next largest: 1 % of the updates on the `bench --alloc` trace, but every one if a trace
+/// always carves the largest gap. (A max tree over the slots was tried: its climb cost more.)
 class PlanGaps {
 public:
-    /// Empty, over [0, arena); room for `live` blocks at once before the slots grow.
+    /// Empty, over [0, arena), cells for `live` blocks at once (more may be live, at a longer walk).
     void reset(std::uint64_t arena, std::size_t live);
     /// Takes [offset, offset + size), which lies inside one free gap (size > 0).
     void take(std::uint64_t offset, std::uint64_t size);
     /// Frees the live block at `offset`.
     void give(std::uint64_t offset);
     std::uint64_t freeBytes() const { return free_; }
-    std::uint64_t largest() const { return tree_.empty() ? 0 : tree_[1]; }
+    std::uint64_t largest() const { return largest_; }
 
 private:
     static constexpr std::uint32_t kNil = ~std::uint32_t{0};
@@ -69,8 +72,9 @@ private:
     std::uint64_t arena_ = 0, free_ = 0;
     std::vector<Node> nodes_;  // slot 0: the sentinel (start = end = 0)
     std::vector<std::uint32_t> freeSlots_;
-    std::vector<std::uint64_t> tree_;  // max tree: tree_[cap_ + slot] = the slot's gap
-    std::size_t cap_ = 0;
+    std::vector<std::uint64_t> gap_;   // per slot: the free bytes above its block (0 if unused)
+    std::uint64_t largest_ = 0;         // the largest of gap_
+    std::uint32_t largestAt_ = 0;       // a slot that has it
     unsigned cellShift_ = 0;
     std::vector<std::uint32_t> top_;    // per cell: the slot of its highest-starting live block, or kNil
     std::vector<std::uint64_t> bits_;   // the levels, one after another: a bit per cell with a top,
