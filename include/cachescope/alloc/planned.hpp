@@ -26,16 +26,17 @@
 
 namespace cachescope::alloc {
 
-/// The free space of a planned run, kept for freeSpace() at every event: the live blocks in address
-/// order (a doubly linked list of slots, each with the free gap above its block: up to the next
-/// live block or the arena's end; slot 0 is a sentinel at 0, whose gap is the one below the
-/// lowest block), and the largest gap with the slot that has it. A block's list neighbours are
-/// found from the arena cut into cells (a power of two of bytes each, up to 64 cells per block
-/// that can be live at once, at least 64 and at most 2^20): each cell keeps its highest-starting live block, and
-/// a bitmap (64-ary levels) the cells that have one. The block below an offset is then its
-/// cell's top, walked back along the list past any starting at or above the offset, or the top
-/// of the nearest cell below that has one (a find-last-set per level). Freeing finds the block
-/// the same way (no hash) and needs no other search: its neighbours are its links.
+/// The free space of a planned run, kept for freeSpace() at every event: the live blocks in
+/// address order (a doubly linked list of slots, each with the free gap above its block: up to
+/// the next live block or the arena's end; slot 0 is a sentinel at 0, whose gap is the one below
+/// the lowest block), and the largest gap with the slot that has it. A block's list neighbours
+/// are found from the arena cut into cells (a power of two of bytes each; up to 64 cells per
+/// block that can be live at once, at least 64 cells and at most 2^20): each cell keeps its
+/// highest-starting live block, and a bitmap (64-ary levels) the cells that have one. The block
+/// below an offset is then its cell's top, walked back along the list past any starting at or
+/// above the offset, or the top of the nearest cell below that has one (a find-last-set per
+/// level). Freeing finds the block the same way (no hash) and needs no other search: its
+/// neighbours are its links.
 ///
 /// Cost per allocation or free: O(1) list work, the bitmap's levels (3 for 512 live blocks),
 /// the walk inside one cell (one step unless many live blocks start in it), and, only when the
