@@ -107,12 +107,14 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
         }
         dir.push_back(Summary{offset, end, first, last, 0, 0, newChunk(), 0});
     }
-    // The last chunk whose lowest offset is at or below this one (else the first).
-    std::size_t p = static_cast<std::size_t>(
-        std::upper_bound(dir.begin(), dir.end(), offset,
-                         [](std::uint64_t o, const Summary& s) { return o < s.offset; }) -
-        dir.begin());
-    p = p == 0 ? 0 : p - 1;
+    // The last chunk whose lowest offset is at or below this one (else the first): a binary search
+    // without branches to mispredict (a conditional move per step).
+    std::size_t p = 0;
+    for (std::size_t len = dir.size(); len > 1;) {
+        const std::size_t half = len / 2;
+        p = dir[p + half].offset <= offset ? p + half : p;
+        len -= half;
+    }
     if (dir[p].count == kChunk) {  // full: its upper half moves to a new chunk after it
         constexpr std::uint32_t half = kChunk / 2;
         const std::uint32_t id = newChunk();  // before the references: it may move the chunks
@@ -128,10 +130,16 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
     }
     Summary& s = dir[p];
     Chunk& c = chunks_[s.chunk];
-    const std::uint32_t i =
-        static_cast<std::uint32_t>(std::upper_bound(c.e, c.e + s.count, offset, [](std::uint64_t o, const Chunk::Entry& x) {
-            return o < x.offset;
-        }) - c.e);
+    // After the entries at or below this offset (the same search).
+    std::uint32_t i = 0;
+    if (s.count > 0) {
+        for (std::uint32_t len = s.count; len > 1;) {
+            const std::uint32_t half = len / 2;
+            i = c.e[i + half].offset <= offset ? i + half : i;
+            len -= half;
+        }
+        i += c.e[i].offset <= offset ? 1 : 0;
+    }
     std::copy_backward(c.e + i, c.e + s.count, c.e + s.count + 1);
     c.e[i] = Chunk::Entry{offset, end, first, last};
     ++s.count;
