@@ -107,12 +107,14 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
         }
         dir.push_back(Summary{offset, end, first, last, 0, 0, newChunk(), 0});
     }
-    // The last chunk whose lowest offset is at or below this one (else the first).
-    std::size_t p = static_cast<std::size_t>(
-        std::upper_bound(dir.begin(), dir.end(), offset,
-                         [](std::uint64_t o, const Summary& s) { return o < s.offset; }) -
-        dir.begin());
-    p = p == 0 ? 0 : p - 1;
+    // The last chunk whose lowest offset is at or below this one (else the first): a binary search
+    // without branches to mispredict (a conditional move per step).
+    std::size_t p = 0;
+    for (std::size_t len = dir.size(); len > 1;) {
+        const std::size_t half = len / 2;
+        p = dir[p + half].offset <= offset ? p + half : p;
+        len -= half;
+    }
     if (dir[p].count == kChunk) {  // full: its upper half moves to a new chunk after it
         constexpr std::uint32_t half = kChunk / 2;
         const std::uint32_t id = newChunk();  // before the references: it may move the chunks
@@ -128,10 +130,16 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
     }
     Summary& s = dir[p];
     Chunk& c = chunks_[s.chunk];
-    const std::uint32_t i =
-        static_cast<std::uint32_t>(std::upper_bound(c.e, c.e + s.count, offset, [](std::uint64_t o, const Chunk::Entry& x) {
-            return o < x.offset;
-        }) - c.e);
+    // After the entries at or below this offset (the same search).
+    std::uint32_t i = 0;
+    if (s.count > 0) {
+        for (std::uint32_t len = s.count; len > 1;) {
+            const std::uint32_t half = len / 2;
+            i = c.e[i + half].offset <= offset ? i + half : i;
+            len -= half;
+        }
+        i += c.e[i].offset <= offset ? 1 : 0;
+    }
     std::copy_backward(c.e + i, c.e + s.count, c.e + s.count + 1);
     c.e[i] = Chunk::Entry{offset, end, first, last};
     ++s.count;
@@ -168,7 +176,7 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     using Tensor = PlannedAllocator::Tensor;
     const std::size_t n = t.size();
     if (n == 0) return 0;
-    assert(n < (std::size_t{1} << 30));  // tensor numbers and bucket numbers fit 32 bits
+    checkPlanSize(n);  // tensor numbers fit 31 bits (a list entry's 32nd is kMulti)
     std::uint64_t lastEvent = 0, lived = 0, maxSize = 0;
     bool inFirstOrder = true;  // first events never decrease with the tensor number (a trace's)
     for (std::size_t i = 0; i < n; ++i) {
@@ -182,7 +190,8 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     // more than about 4 per tensor (event numbers far beyond the tensors' count).
     unsigned shift = static_cast<unsigned>(
         std::countr_zero(std::bit_ceil(std::clamp<std::uint64_t>(lived / n, 1024, std::uint64_t{1} << 40))));
-    while ((lastEvent >> shift) > 4 * n) ++shift;
+    // A ready key is (bucket << 32 | tensor): bucket numbers fit 32 bits as well.
+    while ((lastEvent >> shift) > std::min<std::uint64_t>(4 * std::uint64_t{n}, 0xffffffffu)) ++shift;
     const std::size_t nb = (lastEvent >> shift) + 1;
     // The order of placement. A tensor's offset depends only on the tensors placed before it whose
     // lifetimes meet its own, so any order that keeps rank order (largest first; ties: the earlier
@@ -197,7 +206,8 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     // in the caches, not one sort of every tensor), and hold tensor numbers, not ranks: tensors
     // come in trace order, so those a bucket lists lie near each other in `t`, and the sweep
     // reads and writes `t` near the current time (long-lived tensors aside), not at random.
-    std::vector<std::uint32_t> start(nb + 1, 0);  // bucket k's list: list[start[k] .. start[k + 1])
+    // Bucket k's list: list[start[k] .. start[k + 1]) (64-bit: a tensor may sit in several lists).
+    std::vector<std::uint64_t> start(nb + 1, 0);
     std::uint64_t arena = 0;
     for (Tensor& x : t) {
         x.offset = 0;  // until placed: how many of its buckets' lists the tensor heads
@@ -211,7 +221,8 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     // A list entry is a tensor number, with kMulti set if the tensor touches more than one bucket
     // (only those need their lifetime read to become ready).
     constexpr std::uint32_t kMulti = std::uint32_t{1} << 31;
-    std::vector<std::uint32_t> list(start[nb]), head(start.begin(), start.end() - 1);
+    std::vector<std::uint32_t> list(start[nb]);
+    std::vector<std::uint64_t> head(start.begin(), start.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i) {
         const Tensor& x = t[i];
         if (x.size == 0 || x.last < x.first) continue;
@@ -222,7 +233,7 @@ std::uint64_t planGreedy(std::vector<PlannedAllocator::Tensor>& t) {
     // Each list into rank order. Tensors in trace order (first events in tensor order, as
     // PlannedAllocator::prepare makes them) tie by tensor number alone, which is their place in
     // the list: then one 64-bit key per entry, (largest size - size, place), when it fits.
-    std::uint32_t longest = 0;
+    std::uint64_t longest = 0;
     for (std::size_t k = 0; k < nb; ++k) longest = std::max(longest, start[k + 1] - start[k]);
     const unsigned placeBits = static_cast<unsigned>(std::bit_width(longest));
     if (inFirstOrder && std::bit_width(maxSize) + placeBits <= 64) {

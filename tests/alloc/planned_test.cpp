@@ -1,12 +1,16 @@
 // Static planning (planned) by hand, and on random traces: no two tensors whose lifetimes meet
-// share memory, the arena is at least the most block bytes ever live at once, and the run hands
-// out exactly the planned offsets.
+// share memory, the arena is at least the most block bytes ever live at once, the run hands out
+// exactly the planned offsets, and the free-space figures after every event are those of a naive
+// scan of the live blocks. A plan beyond the planner's tensor numbers is refused.
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <sstream>
+
+#include "cachescope/core/error.hpp"
 
 #include "cachescope/alloc/planned.hpp"
 #include "cachescope/alloc/run.hpp"
@@ -187,4 +191,107 @@ TEST_CASE("alloc planned: planGreedy places every tensor where a naive greedy pl
         }
         CHECK(arena == top);
     }
+}
+
+TEST_CASE("alloc planned: a plan of 2^31 tensors or more is refused with a clear error") {
+    // planGreedy and prepare() both call checkPlanSize with the tensor count before reserving
+    // anything; the check itself is tested here (2^31 tensors would take 86 GB).
+    CHECK(kMaxPlanTensors == 2147483647u);
+    CHECK_NOTHROW(checkPlanSize(0));
+    CHECK_NOTHROW(checkPlanSize(kMaxPlanTensors));
+    CHECK_THROWS_WITH_AS(checkPlanSize(std::uint64_t{1} << 31),
+                         "planned: 2,147,483,648 allocations to plan (alloc and realloc events); the static "
+                         "planner handles at most 2,147,483,647",
+                         cachescope::Error);
+    // A count that a 32-bit number would wrap to a small one is refused too.
+    CHECK_THROWS_AS(checkPlanSize((std::uint64_t{1} << 32) + 5), cachescope::Error);
+}
+
+namespace {
+
+// The free-space figures recomputed naively at every step: the live blocks (by ID, from the steps
+// themselves) sorted by address; free = the arena minus their bytes, largest = the largest gap
+// between them, the arena's ends included.
+struct NaiveFreeSpace : AllocObserver {
+    std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> live;  // id -> address, block size
+    std::size_t steps = 0, mismatches = 0, nonzeroLargest = 0;
+    void onStep(const AllocStep& s) override {
+        const AllocEvent& ev = *s.event;
+        if (ev.op == AllocOp::Free) {
+            live.erase(ev.id);
+        } else if ((ev.op == AllocOp::Alloc || ev.op == AllocOp::Realloc) && s.ok) {
+            live[ev.id] = {s.address, s.blockSize};
+        } else if (ev.op == AllocOp::Alloc) {
+            live.erase(ev.id);
+        }
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks;
+        std::uint64_t used = 0;
+        for (const auto& [id, b] : live) {
+            blocks.push_back(b);
+            used += b.second;
+        }
+        std::sort(blocks.begin(), blocks.end());
+        FreeSpace want;
+        if (s.reserved > 0) {
+            want.total = s.reserved - used;
+            std::uint64_t at = 0;
+            for (const auto& [address, size] : blocks) {
+                want.largest = std::max(want.largest, address - at);
+                at = address + size;
+            }
+            want.largest = std::max(want.largest, s.reserved - at);
+        }
+        ++steps;
+        if (want.largest > 0) ++nonzeroLargest;
+        if (s.free.total != want.total || s.free.largest != want.largest) {
+            if (mismatches++ == 0) {
+                MESSAGE("step " << s.index << ": free " << s.free.total << " largest " << s.free.largest
+                                << ", naive " << want.total << " " << want.largest);
+            }
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("alloc planned: the free bytes and largest free block after every event match a naive scan") {
+    std::vector<AllocTrace> traces;
+    for (std::uint32_t seed = 1; seed <= 6; ++seed) traces.push_back(randomAllocTrace(4000, seed, seed * 40));
+    // A huge block (the arena far beyond the tensors' count), blocks at offset 0 and at the top,
+    // a realloc, and a block never freed.
+    traces.push_back(parse("alloc big 1099511627776\nalloc a 100\nfree big\nalloc b 5000\nrealloc a 7000\n"
+                           "alloc e 40\nalloc c 16\nfree a\nfree b\nalloc d 3\nfree c\nfree d\n"));
+    traces.push_back(parse(kExample));
+    // One ID, reallocated: two blocks live at once during each realloc, more than the ID count
+    // (the free-space structure's slots grow).
+    traces.push_back(parse("alloc a 100\nrealloc a 200\nrealloc a 50\nrealloc a 4000\nfree a\n"));
+    for (std::size_t k = 0; k < traces.size(); ++k) {
+        CAPTURE(k);
+        NaiveFreeSpace naive;
+        PlannedAllocator p;
+        const AllocStats s = runAllocations(traces[k], p, &naive);
+        CHECK(s.failed.empty());
+        CHECK(naive.steps == traces[k].events.size());
+        CHECK(naive.nonzeroLargest > 0);
+        CHECK(naive.mismatches == 0);
+        // A copy taken mid-run (allocators are values) goes on exactly as the original.
+        if (k == 0) {
+            PlannedAllocator q;
+            q.prepare(traces[k]);
+            const auto& v = q.tensors();
+            q.allocate(v[0].size, v[0].align);
+            q.allocate(v[1].size, v[1].align);
+            PlannedAllocator copy = q;
+            q.release(v[0].offset);
+            copy.release(v[0].offset);
+            CHECK(copy.freeSpace().total == q.freeSpace().total);
+            CHECK(copy.freeSpace().largest == q.freeSpace().largest);
+        }
+    }
+    // With a capacity below the arena nothing is placed: no free space inside a reserved 0.
+    NaiveFreeSpace none;
+    PlannedAllocator small(399);
+    runAllocations(parse(kExample), small, &none);
+    CHECK(none.mismatches == 0);
+    CHECK(small.freeSpace().total == 0);
 }

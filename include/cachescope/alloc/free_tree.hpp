@@ -5,7 +5,7 @@
 // array slots, not pointers, so copying it is a few vector copies. That gives:
 //
 //   - the lowest-addressed block at or above an address that is at least N bytes and passes a
-//     test (first fit, next fit from the rover, a planned or cached block's lookup): chunks whose
+//     test (first fit, next fit from the rover, a cached block's lookup): chunks whose
 //     largest block is too small are skipped whole, the first that has one is scanned;
 //   - the rank of an address (how many free blocks lie below it): the number of blocks a linear
 //     walk of an address-ordered free list would have visited, so `search steps` keep their
@@ -105,7 +105,7 @@ public:
     /// The same for a block known to be in the tree as it is (saves looking it up).
     void carve(Block block, std::uint64_t start, std::uint64_t size);
     /// The same for the free block that holds [start, start + size), found by the one search
-    /// (a static plan knows where its blocks go, not which free block holds them); returns it as
+    /// (for a caller that knows where its block goes, not which free block holds it); returns it as
     /// it was.
     Block carveContaining(std::uint64_t start, std::uint64_t size);
     /// The same for a block firstFit() found at `where`, the tree unchanged since.
