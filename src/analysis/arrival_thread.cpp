@@ -1,6 +1,6 @@
 // Arrivals handed to a sink on a worker thread (analysis/arrival_thread.hpp).
 //
-// kMaxQueued batch slots form a ring with two counters: queued_ (batches the caller has put in)
+// kMaxQueued batch slots form a ring with two counters: queued_ (batches the caller has copied in)
 // and handled_ (batches the worker has handed to the target). Batch i lives in slot
 // i % kMaxQueued; the caller fills it once i - handled_ < kMaxQueued, the worker takes it once
 // i < queued_. Each side writes only its own counter, so a hand-over is a store and, at most, a
@@ -8,7 +8,6 @@
 
 #include "cachescope/analysis/arrival_thread.hpp"
 
-#include <algorithm>
 #include <utility>
 
 #include "cachescope/core/spin_wait.hpp"
@@ -27,36 +26,15 @@ ArrivalThread::~ArrivalThread() {
     worker_.join();
 }
 
-ArrivalThread::Slot& ArrivalThread::freeSlot() {
-    std::uint32_t handled = handled_.load(std::memory_order_acquire);
-    while (queued_ - handled >= kMaxQueued) handled = waitForChange(handled_, handled);
-    return slots_[queued_ % kMaxQueued];  // the worker is done with it
-}
-
-void ArrivalThread::queue() { publish(queuedSignal_, ++queued_); }
-
 void ArrivalThread::onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                                std::span<const ArrivalMiss> misses) {
-    Slot& s = freeSlot();
-    s.cache = cache;
-    // Into the slot's own vectors (kept between batches: no allocation once grown).
-    if (s.batch.lines.size() < lines.size()) s.batch.lines.resize(lines.size());
-    if (s.batch.misses.size() < misses.size()) s.batch.misses.resize(misses.size());
-    std::copy(lines.begin(), lines.end(), s.batch.lines.begin());
-    std::copy(misses.begin(), misses.end(), s.batch.misses.begin());
-    s.batch.count = static_cast<std::uint32_t>(lines.size());
-    s.batch.missCount = static_cast<std::uint32_t>(misses.size());
-    queue();
-}
-
-void ArrivalThread::takeArrivals(std::uint32_t cache, Batch& batch) {
-    Slot& s = freeSlot();
-    s.cache = cache;
-    std::swap(s.batch.lines, batch.lines);  // the caller gets the slot's spare vectors back
-    std::swap(s.batch.misses, batch.misses);
-    s.batch.count = batch.count;
-    s.batch.missCount = batch.missCount;
-    queue();
+    std::uint32_t handled = handled_.load(std::memory_order_acquire);
+    while (queued_ - handled >= kMaxQueued) handled = waitForChange(handled_, handled);
+    Batch& b = slots_[queued_ % kMaxQueued];  // the worker is done with it
+    b.cache = cache;
+    b.lines.assign(lines.begin(), lines.end());
+    b.misses.assign(misses.begin(), misses.end());
+    publish(queuedSignal_, ++queued_);
 }
 
 void ArrivalThread::drain() {
@@ -74,11 +52,10 @@ void ArrivalThread::work() {
     for (;;) {
         while (queued == taken) queued = waitForChange(queuedSignal_, queued);
         if (stop_.load(std::memory_order_acquire)) return;
-        const Slot& s = slots_[taken % kMaxQueued];
+        const Batch& b = slots_[taken % kMaxQueued];
         if (!failed) {
             try {
-                target_.onArrivals(s.cache, std::span<const std::uint64_t>(s.batch.lines.data(), s.batch.count),
-                                   std::span<const ArrivalMiss>(s.batch.misses.data(), s.batch.missCount));
+                target_.onArrivals(b.cache, b.lines, b.misses);
             } catch (...) {
                 error_ = std::current_exception();
                 failed = true;

@@ -69,10 +69,13 @@ void Hierarchy::access(std::span<const Access> block) {
 
 void Hierarchy::handOver(std::uint32_t c) {
     ArrivalBuffer& b = arrivals_[c];
-    if (b.count != 0 && sink_ != nullptr) sink_->takeArrivals(c, b);  // may swap the vectors
-    // (A sink that took them gave back its spare ones: at full size once it has had a few.)
-    if (b.lines.size() < ArrivalBuffer::kCapacity) b.lines.resize(ArrivalBuffer::kCapacity);
-    if (b.misses.size() < ArrivalBuffer::kCapacity) b.misses.resize(ArrivalBuffer::kCapacity);
+    if (b.lines.empty()) {
+        b.lines.resize(ArrivalBuffer::kCapacity);
+        b.misses.resize(ArrivalBuffer::kCapacity);
+    }
+    if (b.count != 0 && sink_ != nullptr)
+        sink_->onArrivals(c, std::span<const std::uint64_t>(b.lines.data(), b.count),
+                          std::span<const ArrivalMiss>(b.misses.data(), b.missCount));
     b.count = 0;
     b.missCount = 0;
 }
@@ -138,7 +141,6 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
             arrivals_[side.index].count = side.logged;
             handOver(side.index);
             side.logged = 0;
-            side.log = arrivals_[side.index].lines.data();  // the sink may have taken the buffer
         }
         side.log[side.logged++] = line;
     };
@@ -212,11 +214,8 @@ void Hierarchy::accessBlock(std::span<const Access> block) {
     auto syncOut = [&] {
         if (kLog && data.log != nullptr) arrivals_[data.index].count = data.logged;
     };
-    auto syncIn = [&] {  // (what ran may have handed the buffer over: then it is a new one)
-        if (kLog && data.log != nullptr) {
-            data.logged = arrivals_[data.index].count;
-            data.log = arrivals_[data.index].lines.data();
-        }
+    auto syncIn = [&] {
+        if (kLog && data.log != nullptr) data.logged = arrivals_[data.index].count;
     };
     // The instruction side goes through a call so the data side's fields can live in registers.
     auto fetchHit = [&](const Access& a) __attribute__((noinline)) { return hit.template operator()<false>(instructions, a); };

@@ -34,68 +34,7 @@ public:
     std::size_t arrivals = 0;
 };
 
-/// Keeps every batch it is handed, as it came.
-class RecordingSink final : public ArrivalSink {
-public:
-    struct Got {
-        std::uint32_t cache;
-        std::vector<std::uint64_t> lines;
-        std::vector<std::uint32_t> missIndex, missSlot;
-    };
-    void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
-                    std::span<const ArrivalMiss> misses) override {
-        Got g{cache, {lines.begin(), lines.end()}, {}, {}};
-        for (const ArrivalMiss& m : misses) {
-            g.missIndex.push_back(m.index);
-            g.missSlot.push_back(m.slot);
-        }
-        got.push_back(std::move(g));
-    }
-    std::vector<Got> got;
-};
-
 }  // namespace
-
-TEST_CASE("classify thread: takeArrivals queues the caller's vectors without copying and hands back spare ones") {
-    // As Hierarchy::handOver uses it: fill a batch, hand it over, resize what comes back, refill.
-    // Three times the ring's length of batches of varying sizes (the worker may lag behind), each
-    // with its own contents: the target sees every batch whole and in order.
-    RecordingSink sink;
-    ArrivalThread worker(sink);
-    ArrivalSink::Batch batch;
-    const std::size_t n = 3 * ArrivalThread::kMaxQueued;
-    std::vector<RecordingSink::Got> sent;
-    for (std::uint32_t b = 0; b < n; ++b) {
-        const std::uint32_t count = 1 + (b * 37) % 300, missCount = b % 4;
-        if (batch.lines.size() < 300) batch.lines.resize(300);
-        if (batch.misses.size() < 300) batch.misses.resize(300);
-        RecordingSink::Got g{b % 3, {}, {}, {}};
-        for (std::uint32_t i = 0; i < count; ++i) {
-            batch.lines[i] = std::uint64_t{b} << 32 | i;
-            g.lines.push_back(batch.lines[i]);
-        }
-        for (std::uint32_t i = 0; i < missCount; ++i) {
-            batch.misses[i] = {i * 2 % count, b};
-            g.missIndex.push_back(batch.misses[i].index);
-            g.missSlot.push_back(b);
-        }
-        batch.count = count;
-        batch.missCount = missCount;
-        const std::uint64_t* before = batch.lines.data();
-        worker.takeArrivals(g.cache, batch);
-        CHECK(batch.lines.data() != before);  // taken, not copied: the caller now holds another vector
-        sent.push_back(std::move(g));
-    }
-    worker.drain();
-    REQUIRE(sink.got.size() == n);
-    for (std::size_t b = 0; b < n; ++b) {
-        CAPTURE(b);
-        CHECK(sink.got[b].cache == sent[b].cache);
-        CHECK(sink.got[b].lines == sent[b].lines);
-        CHECK(sink.got[b].missIndex == sent[b].missIndex);
-        CHECK(sink.got[b].missSlot == sent[b].missSlot);
-    }
-}
 
 TEST_CASE("classify thread: sessions count the same 3C classes with it on and off, on random configs and traces") {
     TempDir dir;

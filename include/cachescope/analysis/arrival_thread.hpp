@@ -13,11 +13,9 @@
 // The worker calls the target's onArrivals with the batches in the order they were handed over,
 // so the target sees exactly what it would see attached directly: its results are identical.
 // Between drain() and the next onArrivals the target belongs to the caller; before drain() it
-// belongs to the worker, and nobody else may read or change it. A batch from the hierarchy
-// (takeArrivals) is not copied: its vectors are swapped with those of a free slot, which the
-// hierarchy then fills; one handed to onArrivals is copied (the caller keeps its memory). At most
-// kMaxQueued batches wait, then the next hand-over waits for the worker, so memory stays bounded
-// when the target is the slower side. An exception thrown
+// belongs to the worker, and nobody else may read or change it. A batch is copied (the
+// hierarchy reuses its buffers at once); at most kMaxQueued batches wait, then onArrivals waits for
+// the worker, so memory stays bounded when the target is the slower side. An exception thrown
 // by the target on the worker is rethrown by the next drain(), once; every later batch is dropped
 // (the target's state is no longer meaningful).
 // The destructor waits for the queue to empty and joins the worker.
@@ -48,25 +46,20 @@ public:
 
     void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                     std::span<const ArrivalMiss> misses) override;
-    /// Queues the batch by swapping its vectors with a free slot's (no copy).
-    void takeArrivals(std::uint32_t cache, Batch& batch) override;
     /// Returns once every batch handed over so far has been handed to the target; rethrows what
     /// the target threw on the worker.
     void drain();
 
 private:
-    struct Slot {
+    struct Batch {
         std::uint32_t cache = 0;
-        Batch batch;  // lines[0, count), misses[0, missCount); the vectors are kept or swapped, never freed
+        std::vector<std::uint64_t> lines;  // kept between batches: no allocation once grown
+        std::vector<ArrivalMiss> misses;
     };
-    /// The slot the next batch goes to, once the worker is done with it.
-    Slot& freeSlot();
-    /// Hands the slot filled last to the worker.
-    void queue();
     void work();
 
     ArrivalSink& target_;
-    std::array<Slot, kMaxQueued> slots_;    // the ring (see arrival_thread.cpp)
+    std::array<Batch, kMaxQueued> slots_;    // the ring (see arrival_thread.cpp)
     std::uint32_t queued_ = 0;               // the caller's: batches handed over
     std::atomic<std::uint32_t> queuedSignal_{0};  // queued_, published for the worker
     std::atomic<std::uint32_t> handled_{0};  // the worker's: batches it is done with

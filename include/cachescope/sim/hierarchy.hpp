@@ -165,13 +165,15 @@ private:
 
     // ---- arrival buffers (setArrivalSink): per cache, the lines that arrived since the last
     // hand-over and which of them missed. Allocated on first use; a copy starts empty (nothing is
-    // pending between calls, and snapshots should not carry the buffers). A sink may take the
-    // vectors at a hand-over and give others back (ArrivalSink::takeArrivals), so a pointer into
-    // them is good only until the next handOver().
-    struct ArrivalBuffer : ArrivalSink::Batch {
-        static constexpr std::uint32_t kCapacity = 4096;  // lines and misses once used (misses <= arrivals)
+    // pending between calls, and snapshots should not carry the buffers).
+    struct ArrivalBuffer {
+        static constexpr std::uint32_t kCapacity = 4096;
+        std::vector<std::uint64_t> lines;  // kCapacity once used
+        std::vector<ArrivalMiss> misses;   // kCapacity once used (misses <= arrivals)
+        std::uint32_t count = 0;
+        std::uint32_t missCount = 0;
         ArrivalBuffer() = default;
-        ArrivalBuffer(const ArrivalBuffer&) : Batch() {}
+        ArrivalBuffer(const ArrivalBuffer&) {}
         ArrivalBuffer& operator=(const ArrivalBuffer&) { return *this; }
         ArrivalBuffer(ArrivalBuffer&&) noexcept = default;
         ArrivalBuffer& operator=(ArrivalBuffer&&) noexcept = default;

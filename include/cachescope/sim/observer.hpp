@@ -90,22 +90,6 @@ public:
     /// between calls.
     virtual void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                             std::span<const ArrivalMiss> misses) = 0;
-
-    /// A batch as the hierarchy keeps it: lines[0, count) arrived, misses[0, missCount) missed.
-    struct Batch {
-        std::vector<std::uint64_t> lines;
-        std::vector<ArrivalMiss> misses;
-        std::uint32_t count = 0;
-        std::uint32_t missCount = 0;
-    };
-    /// How the hierarchy hands a batch over: the same arrivals as onArrivals, but a sink that keeps
-    /// batches (ArrivalThread) may take the vectors, swapping in spare ones of its own (of any
-    /// size: the hierarchy resizes what it gets back), instead of copying them. The default passes
-    /// the batch to onArrivals and leaves the vectors.
-    virtual void takeArrivals(std::uint32_t cache, Batch& batch) {
-        onArrivals(cache, std::span<const std::uint64_t>(batch.lines.data(), batch.count),
-                   std::span<const ArrivalMiss>(batch.misses.data(), batch.missCount));
-    }
 };
 
 /// Passes every event on to several observers, in the order they were added (so one run can
