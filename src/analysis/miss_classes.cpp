@@ -164,6 +164,17 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
     return r;
 }
 
+void LruShadow::remember(std::uint64_t line) {
+    std::size_t slot = slotOf(line);
+    if (table_[slot].node != kEmpty) return;
+    if ((used_ + 1) * 2 > table_.size()) {
+        grow();
+        slot = slotOf(line);
+    }
+    table_[slot] = Slot{line, kNone};
+    ++used_;
+}
+
 std::vector<std::uint64_t> LruShadow::contents() const {
     std::vector<std::uint64_t> out(top_, top_ + topCount_);
     for (std::uint32_t n = head_; n != kNone; n = nodes_[n].next) out.push_back(nodes_[n].line);
@@ -175,6 +186,14 @@ std::vector<std::uint64_t> LruShadow::contents() const {
 MissClassifier::MissClassifier(const Hierarchy& hierarchy) : slots_(hierarchy.attributionSlots()) {
     perCache_.reserve(hierarchy.caches().size());
     for (const Cache& c : hierarchy.caches()) perCache_.push_back({LruShadow(c.config().lines()), {}, {}, false});
+    perSlot_.assign(perCache_.size() * slots_, {});
+}
+
+MissClassifier::MissClassifier(const Hierarchy& hierarchy, std::vector<LruShadow> shadows)
+    : slots_(hierarchy.attributionSlots()) {
+    assert(shadows.size() == hierarchy.caches().size());
+    perCache_.reserve(shadows.size());
+    for (LruShadow& s : shadows) perCache_.push_back({std::move(s), {}, {}, false});
     perSlot_.assign(perCache_.size() * slots_, {});
 }
 

@@ -249,9 +249,11 @@ std::vector<BenchResult> fileBench(const BenchOptions& options) {
                     SessionOptions sessionOptions;
                     sessionOptions.classify = mode != Mode::Run;
                     sessionOptions.attribution = mode != Mode::Explain;
-                    Session session(config, source, sessionOptions);
+                    const std::unique_ptr<Session> opened =
+                        mode == Mode::Explain ? openClassifyingFrom(config, source, sessionOptions, references - 1)
+                                              : std::make_unique<Session>(config, source, sessionOptions);
+                    Session& session = *opened;
                     if (mode == Mode::Explain) {
-                        session.step(references - 1);
                         if (session.atEnd() || session.narrateNext().index != references - 1)
                             throw std::logic_error("bench: " + r.name + " did not reach its last reference");
                     } else {

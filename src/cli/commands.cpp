@@ -449,8 +449,8 @@ void benchCommand(const BenchArgs& args) {
         if (!ratios.empty())
             std::cout << ".../classify: as `run --classify` (3C classes of every miss); .../explain: as `explain --from "
                       << std::to_string(4ULL * args.n * args.n * args.n - 1)
-                      << " --count 1` (every reference before the last one simulated and classified silently, then "
-                         "the last one narrated); time against the plain run of the same file: "
+                      << " --count 1` (every reference before the last one simulated silently, keeping what its "
+                         "classes need, then the last one narrated); time against the plain run of the same file: "
                       << ratios << '\n';
     }
     if (std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.name.starts_with("threads"); }))

@@ -37,11 +37,12 @@ void explainCommand(const ExplainArgs& args) {
     if (args.seed) config.seed = *args.seed;
     const SourceSpec source = toSpec(args.source);
     SessionOptions options;
-    options.classify = true;      // every miss step names its 3C class
     options.configLabel = args.config;
     options.attribution = false;  // narration names statements from the metadata; no per-site counts
-    Session session(config, source, options);
-    session.step(args.from);  // silently, at full speed
+    // Every miss step names its 3C class; the references before --from are simulated silently,
+    // keeping only what those classes need (session.hpp, openClassifyingFrom).
+    const std::unique_ptr<Session> opened = openClassifyingFrom(config, source, options, args.from);
+    Session& session = *opened;
     std::vector<ReferenceNarration> references;
     while (references.size() < args.count && !session.atEnd()) references.push_back(session.narrateNext());
     if (references.empty()) {

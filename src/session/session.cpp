@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cachescope/analysis/arrival_history.hpp"
 #include "cachescope/analysis/arrival_thread.hpp"
 #include "cachescope/config/resources.hpp"
 #include "cachescope/core/error.hpp"
@@ -121,6 +122,9 @@ struct Session::Impl {
     // Streaming sessions with more than one CPU: the classifier takes its arrivals on this thread
     // (declared after the classifier: it goes first). Drained before anyone reads the classifier.
     std::optional<ArrivalThread> classifierThread;
+    // SessionOptions::classifyLazily: until the classifier is first needed, only what it will need
+    // (analysis/arrival_history.hpp); then the classifier is built from it.
+    std::optional<ArrivalHistory> history;
     HierarchyObserver* userCaches = nullptr;
     MmuObserver* userTranslation = nullptr;
 
@@ -153,6 +157,7 @@ struct Session::Impl {
     void attach(HierarchyObserver* extraCaches = nullptr, MmuObserver* extraTranslation = nullptr, bool user = true) {
         const bool classifierAlone = (!user || userCaches == nullptr) && extraCaches == nullptr;
         drainClassifier();  // the classifier may be read (narration) or observe from here on
+        if (history && !classifierAlone) buildClassifier();  // it observes from here on
         caches = FanOutObserver();
         if (!classifierAlone) caches.add(classifier ? &*classifier : nullptr);
         if (user) caches.add(userCaches);
@@ -163,11 +168,21 @@ struct Session::Impl {
         sim.setObservers(caches.collapsed(), translation.collapsed());
         ArrivalSink* sink = classifierThread ? static_cast<ArrivalSink*>(&*classifierThread) : nullptr;
         if (sink == nullptr && classifier) sink = &*classifier;
+        if (history) sink = &*history;
         sim.setArrivalSink(classifierAlone ? sink : nullptr);
     }
     /// Waits until the classifier has taken every arrival so far (a no-op without its thread).
     void drainClassifier() {
         if (classifierThread) classifierThread->drain();
+    }
+    /// The classifier from the history (classifyLazily), once.
+    void buildClassifier() {
+        if (!history) return;
+        classifier.emplace(history->classifier(sim.hierarchy()));
+        history.reset();
+        // The history listened alone (as an arrival sink): so does the classifier now. attach()
+        // may then change that.
+        sim.setArrivalSink(&*classifier);
     }
 
     /// The next accesses from the position (at most `max`), without consuming them; empty at the end.
@@ -308,7 +323,9 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     // The classifier's own thread and a decode thread would be three busy threads: on fewer than
     // three CPUs the decode thread (when left to auto) gives way, as it measured faster (issue 12:
     // `run --classify` 1.09 s inline against 1.21 s on a second thread, 67 M references, 2 CPUs).
-    const bool classifierThread = m.options.classify && !m.options.seekable && useDecodeThread(m.options.classifyThread);
+    const bool lazy = m.options.classify && m.options.classifyLazily && !m.options.seekable;
+    const bool classifierThread =
+        m.options.classify && !lazy && !m.options.seekable && useDecodeThread(m.options.classifyThread);
     if (classifierThread && m.source.decodeThread == DecodeThread::Auto && availableCpus() < 3)
         m.source.decodeThread = DecodeThread::Off;
     m.reader = openSource(m.source);
@@ -344,7 +361,10 @@ Session::Session(SimConfig config, SourceSpec source, SessionOptions options)
     if (m.options.attribution && m.meta != nullptr && m.meta->sites.size() > 1)
         m.sim.enableAttribution(static_cast<std::uint32_t>(m.meta->sites.size()));
     // The classifier reads the attribution slots: built after attribution.
-    if (m.options.classify) m.classifier.emplace(m.sim.hierarchy());
+    if (lazy)
+        m.history.emplace(m.sim.hierarchy());
+    else if (m.options.classify)
+        m.classifier.emplace(m.sim.hierarchy());
     if (m.classifier && classifierThread) m.classifierThread.emplace(*m.classifier);
     if (m.sim.needsFuture()) {  // OPT: earlier passes learn the future
         requireRereadableForOpt(m.source);
@@ -459,6 +479,7 @@ ReferenceNarration Session::narrateNext() {
         throw UsageError("no reference left to narrate: the source ends after " + std::to_string(m.position) +
                          " references");
     Narrator narrator(m.sim, m.meta);
+    m.buildClassifier();  // classifyLazily: needed from here on
     narrator.setMissClassifier(m.classifier ? &*m.classifier : nullptr);
     struct Restore {
         Impl& m;
@@ -512,6 +533,7 @@ const TraceMetadata* Session::processMetadata(std::uint32_t process) const {
 }
 const MissClassifier* Session::classifier() const {
     impl_->drainClassifier();
+    impl_->buildClassifier();  // classifyLazily: built at the first need
     return impl_->classifier ? &*impl_->classifier : nullptr;
 }
 TraceFormat Session::format() const { return impl_->format; }
@@ -547,6 +569,16 @@ RunSummary Session::summary(const std::string& configPath) const {
                      RunInfo{configPath, describeSource(m.source), std::string(toString(m.format)), records(),
                              skippedLines(), describeSourceBriefly(m.source)},
                      m.meta, classifier());
+}
+
+std::unique_ptr<Session> openClassifyingFrom(const SimConfig& config, const SourceSpec& source,
+                                             SessionOptions options, std::uint64_t from) {
+    options.seekable = false;
+    options.classify = true;
+    options.classifyLazily = true;
+    auto session = std::make_unique<Session>(config, source, options);
+    session->step(from);
+    return session;
 }
 
 }  // namespace cachescope

@@ -370,6 +370,27 @@ TEST_CASE("miss classes: the LRU shadow against a naive LRU stack on a long rand
     }
 }
 
+TEST_CASE("miss classes: remember marks a line seen without putting it in the shadow or moving anything") {
+    // Capacity 2 (the list alone) and 5 (the array of the 4 most recent, then the list).
+    for (const std::uint64_t capacity : {2, 5}) {
+        CAPTURE(capacity);
+        LruShadow shadow(capacity);
+        shadow.access(1);
+        shadow.access(2);
+        const std::vector<std::uint64_t> before = shadow.contents();
+        shadow.remember(7);
+        shadow.remember(2);  // already seen (and in the shadow): nothing changes
+        CHECK(shadow.contents() == before);
+        CHECK(shadow.distinctLines() == 3);
+        const LruShadow::Result r = shadow.access(7);  // seen, not in the shadow: a capacity miss
+        CHECK_FALSE(r.firstReference);
+        CHECK_FALSE(r.hit);
+        CHECK(shadow.contents().front() == 7);
+        CHECK(shadow.access(8).firstReference);  // never remembered: a first reference
+        CHECK(shadow.distinctLines() == 4);
+    }
+}
+
 TEST_CASE("miss classes: resetCounts keeps what the shadows remember") {
     // a b a b in the direct-mapped cache of the first test; reset after the first two; then a b are
     // conflict, not compulsory.

@@ -94,6 +94,10 @@ public:
     /// One arrival of `line`: reports what a fully associative LRU cache would do, then makes the
     /// line the most recent one (evicting the least recent if the shadow is full).
     Result access(std::uint64_t line);
+    /// Remembers `line` as seen (a later arrival is not its first) without putting it in the
+    /// shadow or moving anything: how a shadow rebuilt from a history learns the lines it saw
+    /// long ago (ArrivalHistory::classifier). No effect on a line already seen.
+    void remember(std::uint64_t line);
 
     std::uint64_t capacity() const { return capacity_; }
     /// Distinct lines that ever arrived.
@@ -146,6 +150,10 @@ public:
     /// Takes every cache's geometry (shadow of size/lineSize lines) and the number of attribution
     /// slots from `hierarchy` as they are now: enable attribution before building the classifier.
     explicit MissClassifier(const Hierarchy& hierarchy);
+    /// The same, with each cache's shadow as it is after earlier arrivals (one per cache, of that
+    /// cache's lines; ArrivalHistory builds them): classes as if the classifier had seen those
+    /// arrivals, counts from zero.
+    MissClassifier(const Hierarchy& hierarchy, std::vector<LruShadow> shadows);
 
     void onCacheAccess(const CacheEvent& e) override;
     void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,

@@ -19,8 +19,8 @@
 // Session to the end, as `cachescope run` does (decoding on a second thread as
 // BenchOptions::decodeThread says), timed from open to the end. The kernel binary's L1-L2-L3 runs
 // twice more: ".../classify" as `run --classify` (3C classes), ".../explain" as `explain --from
-// 4n³-1 --count 1` (no attribution, every reference but the last stepped over with the classes
-// kept, the last one narrated). The folder is removed afterwards.
+// 4n³-1 --count 1` (openClassifyingFrom, no attribution: every reference but the last stepped
+// over keeping what the classes need, the last one narrated). The folder is removed afterwards.
 // With BenchOptions::alloc, the suite is instead the allocator simulator (docs/alloc.md): one case
 // "alloc/<allocator>" per allocator, a deterministic random allocation trace of allocEvents events
 // (alloc::randomAllocTrace, seed 1) run through it with alloc::runAllocations; `accesses` are the

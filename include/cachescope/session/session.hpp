@@ -115,6 +115,13 @@ struct SessionOptions {
     /// (analysis/arrival_thread.hpp) as decodeThread says (auto: when the process may use more
     /// than one CPU). Results are identical either way; seekable sessions classify inline.
     DecodeThread classifyThread = DecodeThread::Auto;
+    /// With `classify` on a streaming session: classes are wanted only from the first time they
+    /// are needed (narrateNext, runUntil, observers, classifier(), summary()), not counted from the
+    /// start: `explain --from K`. Until then the session keeps only what the classes will need (each
+    /// cache's lines seen and its latest arrivals, compacted; analysis/arrival_history.hpp), on
+    /// this thread; then it builds the classifier from that: the same classes from there on as a
+    /// classifier that saw everything, its counts from zero.
+    bool classifyLazily = false;
     /// Attribution by site when the source's metadata has sites.
     bool attribution = true;
     /// Names the config in the message of a config too large for the memory budget (its file).
@@ -242,5 +249,11 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// A streaming session at reference `from` (or the end, if sooner) that classifies every miss
+/// from there on, as `explain --from` wants: the references before are simulated with
+/// classifyLazily (options.classify and classifyLazily are set here; seekable is cleared).
+std::unique_ptr<Session> openClassifyingFrom(const SimConfig& config, const SourceSpec& source,
+                                             SessionOptions options, std::uint64_t from);
 
 }  // namespace cachescope
