@@ -10,6 +10,24 @@
 
 namespace cachescope::alloc {
 
+namespace {
+
+/// The last index in [0, n) whose offset (offsetAt(index), nondecreasing) is at or below
+/// `offset`, else 0: a binary search without branches to mispredict (a conditional move per
+/// step), for the insertion's two searches (the chunk in a directory, the place in a chunk).
+template <typename OffsetAt>
+std::size_t lastAtOrBelow(std::size_t n, std::uint64_t offset, OffsetAt offsetAt) {
+    std::size_t p = 0;
+    for (std::size_t len = n; len > 1;) {
+        const std::size_t half = len / 2;
+        p = offsetAt(p + half) <= offset ? p + half : p;
+        len -= half;
+    }
+    return p;
+}
+
+}  // namespace
+
 PlanIndex::PlanIndex(std::uint64_t lastEvent, unsigned bucketShift)
     : shift_(bucketShift), buckets_((lastEvent >> bucketShift) + 1) {}
 
@@ -107,14 +125,8 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
         }
         dir.push_back(Summary{offset, end, first, last, 0, 0, newChunk(), 0});
     }
-    // The last chunk whose lowest offset is at or below this one (else the first): a binary search
-    // without branches to mispredict (a conditional move per step).
-    std::size_t p = 0;
-    for (std::size_t len = dir.size(); len > 1;) {
-        const std::size_t half = len / 2;
-        p = dir[p + half].offset <= offset ? p + half : p;
-        len -= half;
-    }
+    // The last chunk whose lowest offset is at or below this one (else the first).
+    std::size_t p = lastAtOrBelow(dir.size(), offset, [&dir](std::size_t j) { return dir[j].offset; });
     if (dir[p].count == kChunk) {  // full: its upper half moves to a new chunk after it
         constexpr std::uint32_t half = kChunk / 2;
         const std::uint32_t id = newChunk();  // before the references: it may move the chunks
@@ -133,11 +145,7 @@ void PlanIndex::insertInto(Directory& dir, std::uint64_t offset, std::uint64_t e
     // After the entries at or below this offset (the same search).
     std::uint32_t i = 0;
     if (s.count > 0) {
-        for (std::uint32_t len = s.count; len > 1;) {
-            const std::uint32_t half = len / 2;
-            i = c.e[i + half].offset <= offset ? i + half : i;
-            len -= half;
-        }
+        i = static_cast<std::uint32_t>(lastAtOrBelow(s.count, offset, [&c](std::size_t j) { return c.e[j].offset; }));
         i += c.e[i].offset <= offset ? 1 : 0;
     }
     std::copy_backward(c.e + i, c.e + s.count, c.e + s.count + 1);

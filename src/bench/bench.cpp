@@ -230,7 +230,7 @@ std::vector<BenchResult> fileBench(const BenchOptions& options) {
                                                           {Shape::L1L2L3, Mode::Classify},
                                                           {Shape::L1L2L3, Mode::Explain}}
                     : std::vector<std::pair<Shape, Mode>>{{Shape::L1, Mode::Run}, {Shape::L1L2L3, Mode::Run}};
-            const std::uint64_t references = 4 * std::uint64_t{options.n} * options.n * options.n;
+            const std::uint64_t references = matmulReferences(options.n);
             for (const auto& [shape, mode] : cases) {
                 const SimConfig config = benchConfig(shape);
                 BenchResult r;

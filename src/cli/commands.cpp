@@ -407,7 +407,7 @@ void benchCommand(const BenchArgs& args) {
         }
     }
     printTable(std::cout, table);
-    std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(4ULL * args.n * args.n * args.n)
+    std::cout << "n = " << args.n << " (float32 matmul, " << withThousands(matmulReferences(args.n))
               << " accesses per case); seconds: median of " << args.runs << " runs, "
               << (args.files && useDecodeThread(options.decodeThread) ? "decoding on a second thread" : "one core")
               << '\n';
@@ -448,7 +448,7 @@ void benchCommand(const BenchArgs& args) {
         }
         if (!ratios.empty())
             std::cout << ".../classify: as `run --classify` (3C classes of every miss); .../explain: as `explain --from "
-                      << std::to_string(4ULL * args.n * args.n * args.n - 1)
+                      << std::to_string(matmulReferences(args.n) - 1)
                       << " --count 1` (every reference before the last one simulated silently, keeping what its "
                          "classes need, then the last one narrated); time against the plain run of the same file: "
                       << ratios << '\n';

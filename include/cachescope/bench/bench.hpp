@@ -84,4 +84,7 @@ struct BenchResult {
 
 std::vector<BenchResult> runBench(const BenchOptions& options);
 
+/// The references of the bench's n x n x n matmul: 4n³ (A, B and C read, C written, per step).
+constexpr std::uint64_t matmulReferences(std::uint32_t n) { return 4 * std::uint64_t{n} * n * n; }
+
 }  // namespace cachescope
