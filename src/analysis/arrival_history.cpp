@@ -68,13 +68,13 @@ ArrivalHistory::ArrivalHistory(const Hierarchy& hierarchy, std::uint64_t minRoom
 void ArrivalHistory::compact(PerCache& pc) {
     // From the newest arrival back: each line's latest arrival, until `capacity` distinct lines
     // (or every line seen).
-    LineSet& kept = pc.kept;
-    std::vector<std::uint64_t>& newestFirst = pc.newestFirst;
-    kept.reserve(pc.capacity);  // (no growth inside the loop)
-    kept.clear();
-    newestFirst.clear();
     // (Once every line ever seen is found, older arrivals have nothing more to give.)
     const std::uint64_t most = std::min(pc.capacity, pc.seen.size());
+    LineSet& kept = pc.kept;
+    std::vector<std::uint64_t>& newestFirst = pc.newestFirst;
+    kept.reserve(most);  // (no growth inside the loop; a huge cache's few lines need a small set)
+    kept.clear();
+    newestFirst.clear();
     for (std::uint64_t i = pc.length; i-- > 0 && newestFirst.size() < most;)
         if (kept.insert(pc.log[i])) newestFirst.push_back(pc.log[i]);
     std::reverse_copy(newestFirst.begin(), newestFirst.end(), pc.log.get());

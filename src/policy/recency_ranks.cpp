@@ -72,9 +72,14 @@ std::uint32_t RecencyRanks::wayOfRank(std::uint32_t set, std::uint32_t r) const 
 
 std::string RecencyRanks::describe(std::uint32_t set, const std::string& label) const {
     std::string s = label + " ways:";
-    for (std::uint32_t r = 0; r < ways_; ++r) {
+    auto add = [&s](std::uint32_t way) {
         s += ' ';
-        s += std::to_string(wayOfRank(set, r));
+        s += std::to_string(way);
+    };
+    if (packed_) {
+        for (std::uint32_t r = 0; r < ways_; ++r) add(wayOfRank(set, r));
+    } else {  // the list once, head to tail (wayOfRank per rank would walk it ways² / 2 steps)
+        for (std::uint32_t w = head_[set]; w != kNone; w = next_[index(set, w)]) add(w);
     }
     return s;
 }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <string>
 #include <vector>
 
 #include "cachescope/policy/recency_ranks.hpp"
@@ -63,6 +64,13 @@ TEST_CASE("recency ranks: both encodings equal a naive rank vector on random ope
             for (std::uint32_t r = 0; r < ways; ++r) REQUIRE(naive[set].rank[fast.wayOfRank(set, r)] == r);
             REQUIRE(naive[set].rank[fast.leastRecent(set)] == ways - 1);
             REQUIRE(naive[set].rank[fast.mostRecent(set)] == 0);
+            if (i % 97 == 0) {  // the narration's line: every way, most recent first
+                std::vector<std::uint32_t> byRank(ways);
+                for (std::uint32_t w = 0; w < ways; ++w) byRank[naive[set].rank[w]] = w;
+                std::string want = "x ways:";
+                for (const std::uint32_t w : byRank) want += " " + std::to_string(w);
+                REQUIRE(fast.describe(set, "x") == want);
+            }
         }
         // Equality compares permutations: a copy driven the same way stays equal, a change shows.
         RecencyRanks copy = fast;
