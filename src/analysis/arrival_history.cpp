@@ -66,9 +66,8 @@ ArrivalHistory::ArrivalHistory(const Hierarchy& hierarchy, std::uint64_t minRoom
 }
 
 void ArrivalHistory::compact(PerCache& pc) {
-    // From the newest arrival back: each line's latest arrival, until `capacity` distinct lines
-    // (or every line seen).
-    // (Once every line ever seen is found, older arrivals have nothing more to give.)
+    // From the newest arrival back: each line's latest arrival, until `capacity` distinct lines,
+    // or every line ever seen (older arrivals then have nothing more to give).
     const std::uint64_t most = std::min(pc.capacity, pc.seen.size());
     LineSet& kept = pc.kept;
     std::vector<std::uint64_t>& newestFirst = pc.newestFirst;
