@@ -112,8 +112,8 @@ private:
         std::uint64_t length = 0;
         std::uint64_t compactions = 0;
         LineSet seen;
-        // Lines of recent misses, direct-mapped by hash (~0: none): a miss on one of them skips
-        // the set, a probe in a table a few times the size of the CPU's first-level cache.
+        // Lines of recent misses, direct-mapped by hash (~0: none; 4 KiB, stays in the CPU's
+        // first-level cache): a miss on one of them skips the probe in `seen`.
         std::array<std::uint64_t, 512> recent;
         LineSet kept;                           // compaction's scratch: lines found
         std::vector<std::uint64_t> newestFirst;  // and in what order
