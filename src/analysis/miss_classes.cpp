@@ -46,6 +46,16 @@ void LruShadow::grow() {
         if (e.node != kEmpty) table_[slotOf(e.key)] = e;
 }
 
+std::size_t LruShadow::addSeen(std::size_t slot, std::uint64_t line) {
+    if ((used_ + 1) * 2 > table_.size()) {  // at most half full
+        grow();
+        slot = slotOf(line);
+    }
+    table_[slot] = Slot{line, kNone};
+    ++used_;
+    return slot;
+}
+
 void LruShadow::unlink(std::uint32_t node) {
     const std::uint32_t p = nodes_[node].prev, n = nodes_[node].next;
     (p == kNone ? head_ : nodes_[p].next) = n;
@@ -86,12 +96,7 @@ LruShadow::Result LruShadow::accessTop(std::uint64_t line) {
         Result r;
         if (table_[slot].node == kEmpty) {  // never seen: remember it (not yet in the shadow)
             r.firstReference = true;
-            if ((used_ + 1) * 2 > table_.size()) {
-                grow();
-                slot = slotOf(key);
-            }
-            table_[slot] = Slot{key, kNone};
-            ++used_;
+            slot = addSeen(slot, key);
         }
         std::uint32_t node = table_[slot].node;
         if (node != kNone) {  // in the list (not in top_: looked there first): a hit
@@ -134,12 +139,7 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
     Result r;
     if (table_[slot].node == kEmpty) {  // never seen: remember it (not yet in the list)
         r.firstReference = true;
-        if ((used_ + 1) * 2 > table_.size()) {
-            grow();
-            slot = slotOf(line);
-        }
-        table_[slot] = Slot{line, kNone};
-        ++used_;
+        slot = addSeen(slot, line);
     }
     std::uint32_t node = table_[slot].node;
     if (node != kNone) {  // in the shadow: a hit, move to the front
@@ -165,14 +165,8 @@ LruShadow::Result LruShadow::access(std::uint64_t line) {
 }
 
 void LruShadow::remember(std::uint64_t line) {
-    std::size_t slot = slotOf(line);
-    if (table_[slot].node != kEmpty) return;
-    if ((used_ + 1) * 2 > table_.size()) {
-        grow();
-        slot = slotOf(line);
-    }
-    table_[slot] = Slot{line, kNone};
-    ++used_;
+    const std::size_t slot = slotOf(line);
+    if (table_[slot].node == kEmpty) addSeen(slot, line);
 }
 
 std::vector<std::uint64_t> LruShadow::contents() const {

@@ -110,6 +110,9 @@ private:
     /// The hash-table slot of `line`, or the empty slot where it would go.
     std::size_t slotOf(std::uint64_t line) const;
     void grow();
+    /// Puts `line`, never seen, as seen and not in the shadow in the empty `slot` (growing the
+    /// table first if it is half full); returns the line's slot.
+    inline std::size_t addSeen(std::size_t slot, std::uint64_t line);
     void unlink(std::uint32_t node);
     void pushFront(std::uint32_t node);
 

@@ -16,13 +16,11 @@ void adviseHugePages(const void* data, std::size_t bytes);
 struct FreeDeleter {
     void operator()(void* p) const { std::free(p); }
 };
-/// `count` uninitialised values of T; from 2 MiB up, aligned to 2 MiB (its size rounded up to
-/// whole 2 MiB pages) and advised as above. Throws std::bad_alloc.
-template <typename T>
-std::unique_ptr<T[], FreeDeleter> allocateHugeAligned(std::size_t count);
-
+/// `bytes` uninitialised; from 2 MiB up, aligned to 2 MiB (the size rounded up to whole 2 MiB
+/// pages) and advised as above. Free with std::free. Throws std::bad_alloc.
 void* allocateHugeAlignedBytes(std::size_t bytes);
 
+/// `count` uninitialised values of T, from allocateHugeAlignedBytes.
 template <typename T>
 std::unique_ptr<T[], FreeDeleter> allocateHugeAligned(std::size_t count) {
     return std::unique_ptr<T[], FreeDeleter>(static_cast<T*>(allocateHugeAlignedBytes(count * sizeof(T))));
