@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <stdexcept>
 
 #include "cachescope/sim/hierarchy.hpp"
 
@@ -94,6 +95,7 @@ void ArrivalHistory::onArrivals(std::uint32_t cache, std::span<const std::uint64
         recent = line;
     }
     // The log, compacted when full (compaction leaves at most `capacity` <= room / 4 lines).
+    if (!pc.logging) return;
     for (std::size_t done = 0; done < lines.size();) {
         if (pc.length == pc.room) compact(pc);
         const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(lines.size() - done, pc.room - pc.length));
@@ -103,7 +105,24 @@ void ArrivalHistory::onArrivals(std::uint32_t cache, std::span<const std::uint64
     }
 }
 
+void ArrivalHistory::setLogging(std::uint32_t c, bool on) {
+    PerCache& pc = perCache_[c];
+    pc.length = 0;
+    pc.restarted = on;
+    pc.logging = on;
+}
+
+bool ArrivalHistory::complete() {
+    for (PerCache& pc : perCache_) {
+        compact(pc);  // (the log is then its distinct lines, at most min(capacity, seen) of them)
+        if (!pc.logging || (pc.restarted && pc.length < std::min(pc.capacity, pc.seen.size()))) return false;
+    }
+    return true;
+}
+
 MissClassifier ArrivalHistory::classifier(const Hierarchy& hierarchy) {
+    if (!complete())
+        throw std::logic_error("ArrivalHistory::classifier: a log was off or restarted and lacks lines the shadow holds");
     std::vector<LruShadow> shadows;
     shadows.reserve(perCache_.size());
     for (PerCache& pc : perCache_) {

@@ -125,6 +125,7 @@ struct Session::Impl {
     // SessionOptions::classifyLazily: until the classifier is first needed, only what it will need
     // (analysis/arrival_history.hpp); then the classifier is built from it.
     std::optional<ArrivalHistory> history;
+    bool firstLevelHistoryOff = false;  // setFirstLevelHistory(false)
     HierarchyObserver* userCaches = nullptr;
     MmuObserver* userTranslation = nullptr;
 
@@ -169,7 +170,7 @@ struct Session::Impl {
         ArrivalSink* sink = classifierThread ? static_cast<ArrivalSink*>(&*classifierThread) : nullptr;
         if (sink == nullptr && classifier) sink = &*classifier;
         if (history) sink = &*history;
-        sim.setArrivalSink(classifierAlone ? sink : nullptr);
+        sim.setArrivalSink(classifierAlone ? sink : nullptr, !(history && firstLevelHistoryOff));
     }
     /// Waits until the classifier has taken every arrival so far (a no-op without its thread).
     void drainClassifier() {
@@ -571,11 +572,48 @@ RunSummary Session::summary(const std::string& configPath) const {
                      m.meta, classifier());
 }
 
+void Session::setFirstLevelHistory(bool on) {
+    Impl& m = *impl_;
+    if (!m.history) return;  // not lazy, or the classifier is built: it takes every arrival
+    const Hierarchy& h = m.sim.hierarchy();
+    for (const std::uint32_t c : {h.firstDataCache(), h.firstInstructionCache()})
+        if (c != Hierarchy::kMemory) m.history->setLogging(c, on);
+    m.firstLevelHistoryOff = !on;
+    m.attach();
+}
+
+bool Session::historyComplete() {
+    Impl& m = *impl_;
+    return !m.history || m.history->complete();
+}
+
+std::uint64_t defaultHistoryWindow(const Hierarchy& hierarchy) {
+    const std::uint32_t data = hierarchy.firstDataCache(), fetch = hierarchy.firstInstructionCache();
+    std::uint64_t lines = 0;
+    if (data != Hierarchy::kMemory) lines += hierarchy.caches()[data].config().lines();
+    if (fetch != Hierarchy::kMemory && fetch != data) lines += hierarchy.caches()[fetch].config().lines();
+    return std::max(std::uint64_t{1} << 20, 16 * lines);
+}
+
 std::unique_ptr<Session> openClassifyingFrom(const SimConfig& config, const SourceSpec& source,
-                                             SessionOptions options, std::uint64_t from) {
+                                             SessionOptions options, std::uint64_t from, std::uint64_t window) {
     options.seekable = false;
     options.classify = true;
     options.classifyLazily = true;
+    // First with the first-level caches' hits unlogged until `window` references before `from`,
+    // which is exact when the references since name enough lines (Session::historyComplete);
+    // otherwise, or for standard input (read once), again with every arrival logged.
+    if (!source.readsStandardInput()) {  // (a --mix refuses standard input)
+        auto session = std::make_unique<Session>(config, source, options);
+        if (window == 0) window = defaultHistoryWindow(session->simulator().hierarchy());
+        if (from > window) {
+            session->setFirstLevelHistory(false);
+            session->step(from - window);
+            session->setFirstLevelHistory(true);
+        }
+        session->step(from - std::min(from, session->position()));
+        if (session->historyComplete()) return session;
+    }
     auto session = std::make_unique<Session>(config, source, options);
     session->step(from);
     return session;

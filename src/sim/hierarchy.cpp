@@ -61,6 +61,9 @@ void Hierarchy::access(std::span<const Access> block) {
     }
     if (sink_ == nullptr) {
         accessBlock<false>(block);
+    } else if (!firstLevelHits_) {  // the slow path still logs what it takes
+        accessBlock<false>(block);
+        handOverAll();
     } else {
         accessBlock<true>(block);
         handOverAll();

@@ -2,8 +2,9 @@
 // holds what a classifier fed every arrival holds at K (lines seen, shadow contents in order),
 // so it classifies every later miss the same. Checked by hand on the worked example and on a
 // compaction by hand, and on every family of random configs and traces (and random mmu cases) at
-// several K, with logs small enough to be compacted hundreds of times; then through sessions as
-// `explain --from K` drives them.
+// several K, with logs small enough to be compacted hundreds of times; with the first-level logs
+// off for a prefix and restarted before K (complete() by hand and against an observer's count of
+// the lines since); then through sessions as `explain --from K` drives them, at several windows.
 
 #include <doctest/doctest.h>
 
@@ -53,6 +54,22 @@ void checkSameShadows(const MissClassifier& built, const MissClassifier& full) {
         CHECK(built.shadow(c).contents() == full.shadow(c).contents());
         CHECK(built.counts(c) == MissClassCounts{});
     }
+}
+
+/// The distinct lines that arrive at each cache while attached (the observer path: every
+/// arrival, told one by one, independent of the arrival buffers).
+struct LinesPerCache final : HierarchyObserver {
+    std::vector<std::set<std::uint64_t>> lines;
+    explicit LinesPerCache(std::size_t caches) : lines(caches) {}
+    void onCacheAccess(const CacheEvent& e) override { lines[e.cache].insert(e.line); }
+};
+
+/// The first-level caches of `h` (data, and instructions when split).
+std::vector<std::uint32_t> firstLevel(const Hierarchy& h) {
+    std::vector<std::uint32_t> out;
+    for (const std::uint32_t c : {h.firstDataCache(), h.firstInstructionCache()})
+        if (c != Hierarchy::kMemory && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    return out;
 }
 
 MissClassCounts minus(MissClassCounts a, const MissClassCounts& b) {
@@ -216,6 +233,9 @@ TEST_CASE("arrival history: explain's sessions (classifyLazily) narrate what ses
     // As `explain --from K` drives a session (openClassifyingFrom: the prefix kept by the history),
     // against a session that classifies every miss from the start: the same narration of the next
     // references, classes included, for every family; and the classifier's counts start at K.
+    // The window of logged first-level hits before K varies: 1 and 8 references (usually too few
+    // lines: opened again, every arrival logged), 256, and the default (2^20: everything logged).
+    const std::vector<std::uint64_t> windows{1, 8, 256, 0};
     TempDir dir;
     for (const reference::Family family : reference::kAllFamilies) {
         const reference::RandomCase c = reference::makeCase(family, 9400);
@@ -225,11 +245,20 @@ TEST_CASE("arrival history: explain's sessions (classifyLazily) narrate what ses
             CAPTURE(from);
             SessionOptions options;
             options.attribution = false;
-            const std::unique_ptr<Session> lazy = openClassifyingFrom(c.config, SourceSpec::file(path), options, from);
+            const std::uint64_t window = windows[(from + static_cast<std::uint64_t>(family)) % windows.size()];
+            CAPTURE(window);
+            const std::unique_ptr<Session> lazy =
+                openClassifyingFrom(c.config, SourceSpec::file(path), options, from, window);
             options.classify = true;
             Session full(c.config, SourceSpec::file(path), options);
             full.step(from);
             CHECK(lazy->position() == from);
+            // The shadows at K first (this builds the lazy session's classifier), then narration.
+            for (std::uint32_t i = 0; i < full.classifier()->caches(); ++i) {
+                CAPTURE(i);
+                CHECK(lazy->classifier()->shadow(i).distinctLines() == full.classifier()->shadow(i).distinctLines());
+                CHECK(lazy->classifier()->shadow(i).contents() == full.classifier()->shadow(i).contents());
+            }
             std::vector<ReferenceNarration> got, want;
             for (int i = 0; i < 8 && !full.atEnd(); ++i) {
                 got.push_back(lazy->narrateNext());
@@ -247,4 +276,94 @@ TEST_CASE("arrival history: explain's sessions (classifyLazily) narrate what ses
             CHECK(classified == narratedMisses);  // only the narrated references' misses
         }
     }
+}
+
+TEST_CASE("arrival history: first-level logs off then on again, hand-worked, complete only when the window fills the shadow") {
+    // A fully associative cache of 4 lines. Lines 0..7 swept twice, then 0 1 0 1 0 1. With the
+    // log off for the first S references and on after, the window names 2 lines if it starts in
+    // the 0 1 part, or 3 from reference 15 (7 0 1 ...), while the shadow holds 4 of the 8 seen:
+    // incomplete; 4 or more from reference 14 or earlier (6 7 0 1 ...): complete.
+    const SimConfig config = simCfg({cacheCfg("L1", 4 * 16, 16, 4)});
+    std::vector<Access> trace;
+    for (int i = 0; i < 16; ++i) trace.push_back(R(static_cast<std::uint64_t>(i % 8) * 16));
+    for (int i = 0; i < 6; ++i) trace.push_back(R(static_cast<std::uint64_t>(i % 2) * 16));
+    Hierarchy fullH(config);
+    MissClassifier full(fullH);
+    fullH.setObserver(&full);
+    fullH.access(trace);
+    REQUIRE(full.shadow(0).contents() == std::vector<std::uint64_t>{1, 0, 7, 6});
+    for (std::size_t start = 0; start <= trace.size(); ++start) {
+        CAPTURE(start);
+        Hierarchy h(config);
+        ArrivalHistory history(h);
+        history.setLogging(0, false);
+        h.setArrivalSink(&history, false);
+        h.access(std::span<const Access>(trace.data(), start));
+        history.setLogging(0, true);
+        h.setArrivalSink(&history, true);
+        h.access(std::span<const Access>(trace.data() + start, trace.size() - start));
+        const bool expected = start <= 14;
+        CHECK(history.complete() == expected);
+        if (expected)
+            checkSameShadows(history.classifier(h), full);
+        else
+            CHECK_THROWS_AS(history.classifier(h), std::logic_error);
+    }
+}
+
+TEST_CASE("arrival history: random configs and traces, first-level logs restarted at S, exact at K exactly when complete") {
+    // Every family: the first-level caches' hits not even handed over before S (Hierarchy::
+    // setArrivalSink(sink, false)), their logs on again from S, then at K: when complete() the
+    // classifier holds what a classifier fed everything holds; when not, a first-level shadow
+    // really holds more lines than arrived there since S (counted by an observer), so no history
+    // of [S, K) could give it.
+    int complete = 0, incomplete = 0;
+    for (const reference::Family family : reference::kAllFamilies) {
+        for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+            const reference::RandomCase rc = reference::makeCase(family, 9500 + seed);
+            const std::size_t n = rc.trace.size();
+            CAPTURE(reference::familyName(family));
+            CAPTURE(seed);
+            for (const std::size_t k : {n / 2, n}) {
+                for (const std::size_t window : {std::size_t{1}, std::size_t{16}, k / 4, k}) {
+                    const std::size_t start = k - std::min(k, window);
+                    CAPTURE(k);
+                    CAPTURE(start);
+                    Hierarchy fullH(rc.config);
+                    MissClassifier full(fullH);
+                    LinesPerCache since(fullH.caches().size());
+                    FanOutObserver both;
+                    both.add(&full);
+                    fullH.setObserver(&full);
+                    for (std::size_t i = 0; i < start; ++i) fullH.access(rc.trace[i]);
+                    both.add(&since);
+                    fullH.setObserver(&both);
+                    for (std::size_t i = start; i < k; ++i) fullH.access(rc.trace[i]);
+                    Hierarchy h(rc.config);
+                    ArrivalHistory history(h, seed % 2 == 0 ? 1 : ArrivalHistory::kMinRoom);
+                    const std::vector<std::uint32_t> first = firstLevel(h);
+                    for (const std::uint32_t c : first) history.setLogging(c, false);
+                    h.setArrivalSink(&history, false);
+                    accessInBlocks(h, rc.trace, 0, start, seed);
+                    for (const std::uint32_t c : first) history.setLogging(c, true);
+                    h.setArrivalSink(&history, true);
+                    accessInBlocks(h, rc.trace, start, k, seed + 1);
+                    h.setArrivalSink(nullptr);
+                    REQUIRE(h.sameState(fullH));
+                    if (history.complete()) {
+                        ++complete;
+                        checkSameShadows(history.classifier(h), full);
+                    } else {
+                        ++incomplete;
+                        bool short_ = false;
+                        for (const std::uint32_t c : first)
+                            short_ = short_ || full.shadow(c).contents().size() > since.lines[c].size();
+                        CHECK(short_);
+                    }
+                }
+            }
+        }
+    }
+    CHECK(complete > 50);
+    CHECK(incomplete > 50);
 }

@@ -18,7 +18,14 @@
 // zero: each log is compacted, each shadow remembers the lines seen (LruShadow::remember: seen,
 // not in the shadow), then takes the compacted log from its oldest line.
 //
-// It runs on the simulating thread, no second thread (docs/performance.md, "Session 11").
+// A window: a cache's log may be switched off (setLogging) while the simulation is far from K;
+// its arrivals then only add to the lines seen (the hierarchy need not even hand over its
+// first-level hits: Hierarchy::setArrivalSink). Switched on again, the log starts afresh there,
+// and the classifier is exact only if the arrivals since name every line the shadow holds at K
+// (min(capacity, lines seen) distinct lines): complete() tells. openClassifyingFrom uses it so that
+// most of the prefix runs at plain speed.
+//
+// It runs on the simulating thread, no second thread (docs/performance.md, "Session 11", "Session 12").
 
 #include <array>
 #include <cstdint>
@@ -93,9 +100,18 @@ public:
     void onArrivals(std::uint32_t cache, std::span<const std::uint64_t> lines,
                     std::span<const ArrivalMiss> misses) override;
 
+    /// Cache `c`'s log off: its arrivals from here only add to the lines seen, and what it
+    /// logged is dropped. On (again): the log starts empty here; classifier() then needs the
+    /// arrivals from here to name every line of the shadow (complete()). On from the start.
+    void setLogging(std::uint32_t c, bool on);
+    /// True unless a log restarted by setLogging names fewer lines than its shadow holds now:
+    /// min(capacity, lines seen) distinct lines. (Compacts every log.)
+    bool complete();
+
     /// A classifier for `hierarchy` (the one this history was built for, as it is now) whose
     /// shadows are exactly those of a MissClassifier fed every arrival so far, with zero counts.
-    /// (Compacts every log first; the history may take more arrivals after.)
+    /// (Compacts every log first; the history may take more arrivals after.) Throws
+    /// std::logic_error if the history is not complete().
     MissClassifier classifier(const Hierarchy& hierarchy);
 
     /// Lines in cache `c`'s log now, and its room (for tests and measurement).
@@ -111,6 +127,8 @@ private:
         std::unique_ptr<std::uint64_t[], FreeDeleter> log;  // log[0, length): oldest first (2 MiB pages)
         std::uint64_t length = 0;
         std::uint64_t compactions = 0;
+        bool logging = true;    // setLogging
+        bool restarted = false;  // the log was switched on again: it may lack older lines
         LineSet seen;
         // Lines of recent misses, direct-mapped by hash (~0: none; 4 KiB, stays in the CPU's
         // first-level cache): a miss on one of them skips the probe in `seen`.

@@ -245,6 +245,16 @@ public:
     /// The report of the run so far (report/report.hpp), with miss classes when classifying.
     RunSummary summary(const std::string& configPath) const;
 
+    /// classifyLazily, before the classifier is built (else nothing happens): off, the first-level
+    /// caches' hits are neither handed to the history nor logged, and what it logged of those
+    /// caches is dropped (their misses still name the lines seen); on again, their logs restart
+    /// here. The classes are then exact only if the references from here name every line those
+    /// shadows hold when the classifier is built: historyComplete() tells (openClassifyingFrom).
+    void setFirstLevelHistory(bool on);
+    /// False when the history (classifyLazily) could not give exact classes now: a log switched
+    /// off, or restarted and naming too few lines (ArrivalHistory::complete). True otherwise.
+    bool historyComplete();
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -252,8 +262,16 @@ private:
 
 /// A streaming session at reference `from` (or the end, if sooner) that classifies every miss
 /// from there on, as `explain --from` wants: the references before are simulated with
-/// classifyLazily (options.classify and classifyLazily are set here; seekable is cleared).
+/// classifyLazily (options.classify and classifyLazily are set here; seekable is cleared). Unless
+/// the source is standard input, the first-level hits are not even logged until `window`
+/// references before `from` (0: defaultHistoryWindow); if the references since name too few lines
+/// for exact classes (Session::historyComplete), the source is opened again and run to `from`
+/// with every arrival logged. Either way the classes are exactly those of a classifier that saw
+/// everything.
 std::unique_ptr<Session> openClassifyingFrom(const SimConfig& config, const SourceSpec& source,
-                                             SessionOptions options, std::uint64_t from);
+                                             SessionOptions options, std::uint64_t from, std::uint64_t window = 0);
+/// The references openClassifyingFrom logs in full before `from`: 2^20, or 16 times the
+/// first-level caches' lines if more.
+std::uint64_t defaultHistoryWindow(const Hierarchy& hierarchy);
 
 }  // namespace cachescope

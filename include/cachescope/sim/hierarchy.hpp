@@ -55,8 +55,14 @@ public:
     /// Attaches a sink of every arrival at every cache, in bulk (nullptr detaches; not owned).
     /// Unlike an observer it leaves the fast path for first-level hits in place: a hit costs one
     /// store into the cache's buffer. Snapshots copy the pointer, never pending arrivals (there
-    /// are none between calls).
-    void setArrivalSink(ArrivalSink* sink) { sink_ = sink; }
+    /// are none between calls). With `firstLevelHits` false the hot loop's first-level hits are
+    /// not handed over (no store at all): the sink then sees every arrival below the first level,
+    /// but only part of the first level's (its misses, and the hits the slow path takes), which
+    /// is all ArrivalHistory needs long before the classes are wanted (openClassifyingFrom).
+    void setArrivalSink(ArrivalSink* sink, bool firstLevelHits = true) {
+        sink_ = sink;
+        firstLevelHits_ = firstLevelHits;
+    }
 
     /// Sends a read or write into the hierarchy at cache `entry` (or memory), as a page walk's PTE
     /// read enters it. Returns the index of the first cache on the way that hit, or kMemory.
@@ -202,6 +208,7 @@ private:
     std::uint64_t references_ = 0;
     HierarchyObserver* observer_ = nullptr;
     ArrivalSink* sink_ = nullptr;
+    bool firstLevelHits_ = true;           // setArrivalSink
     std::vector<ArrivalBuffer> arrivals_;  // per cache
     std::uint32_t attributionSlots_ = 0;  // 0 = off
     std::uint32_t current_ = 0;           // the slot being charged

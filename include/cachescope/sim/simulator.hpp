@@ -103,8 +103,10 @@ public:
     void setObservers(HierarchyObserver* caches, MmuObserver* translation);
     /// Attaches a sink of every cache arrival in bulk (Hierarchy::setArrivalSink; nullptr detaches).
     /// It keeps the fast paths: translation stays on its TLB-hit path, first-level hits in the
-    /// hierarchy's hot loop.
-    void setArrivalSink(ArrivalSink* sink) { hierarchy_.setArrivalSink(sink); }
+    /// hierarchy's hot loop (`firstLevelHits`: as Hierarchy::setArrivalSink).
+    void setArrivalSink(ArrivalSink* sink, bool firstLevelHits = true) {
+        hierarchy_.setArrivalSink(sink, firstLevelHits);
+    }
 
     /// Attribution by site (Hierarchy::enableAttribution), plus CPU references per site.
     void enableAttribution(std::uint32_t sites);
