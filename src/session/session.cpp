@@ -575,9 +575,7 @@ RunSummary Session::summary(const std::string& configPath) const {
 void Session::setFirstLevelHistory(bool on) {
     Impl& m = *impl_;
     if (!m.history) return;  // not lazy, or the classifier is built: it takes every arrival
-    const Hierarchy& h = m.sim.hierarchy();
-    for (const std::uint32_t c : {h.firstDataCache(), h.firstInstructionCache()})
-        if (c != Hierarchy::kMemory) m.history->setLogging(c, on);
+    for (const std::uint32_t c : m.sim.hierarchy().firstLevelCaches()) m.history->setLogging(c, on);
     m.firstLevelHistoryOff = !on;
     m.attach();
 }
@@ -588,10 +586,8 @@ bool Session::historyComplete() {
 }
 
 std::uint64_t defaultHistoryWindow(const Hierarchy& hierarchy) {
-    const std::uint32_t data = hierarchy.firstDataCache(), fetch = hierarchy.firstInstructionCache();
     std::uint64_t lines = 0;
-    if (data != Hierarchy::kMemory) lines += hierarchy.caches()[data].config().lines();
-    if (fetch != Hierarchy::kMemory && fetch != data) lines += hierarchy.caches()[fetch].config().lines();
+    for (const std::uint32_t c : hierarchy.firstLevelCaches()) lines += hierarchy.caches()[c].config().lines();
     return std::max(std::uint64_t{1} << 20, 16 * lines);
 }
 

@@ -59,15 +59,13 @@ void Hierarchy::access(std::span<const Access> block) {
         if (sink_ != nullptr) handOverAll();
         return;
     }
-    if (sink_ == nullptr) {
-        accessBlock<false>(block);
-    } else if (!firstLevelHits_) {  // the slow path still logs what it takes
-        accessBlock<false>(block);
-        handOverAll();
-    } else {
+    // Without a sink, or one that is not told of first-level hits (the slow path still logs what
+    // it takes), the hot loop logs nothing.
+    if (sink_ != nullptr && firstLevelHits_)
         accessBlock<true>(block);
-        handOverAll();
-    }
+    else
+        accessBlock<false>(block);
+    if (sink_ != nullptr) handOverAll();
 }
 
 void Hierarchy::handOver(std::uint32_t c) {

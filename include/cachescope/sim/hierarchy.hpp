@@ -44,6 +44,15 @@ public:
     /// First cache on the instruction / data side, or kMemory.
     std::uint32_t firstInstructionCache() const { return topology_.firstInstruction; }
     std::uint32_t firstDataCache() const { return topology_.firstData; }
+    /// The first-level caches: the data side's, then the instruction side's if it is another
+    /// (the caches the hot loop keeps; none when references go straight to memory).
+    std::vector<std::uint32_t> firstLevelCaches() const {
+        std::vector<std::uint32_t> out;
+        if (topology_.firstData != kMemory) out.push_back(topology_.firstData);
+        if (topology_.firstInstruction != kMemory && topology_.firstInstruction != topology_.firstData)
+            out.push_back(topology_.firstInstruction);
+        return out;
+    }
     const Topology& topology() const { return topology_; }
     /// Caches whose misses can reach cache `c` (directly or through others).
     const std::vector<std::uint32_t>& above(std::uint32_t c) const { return topology_.above[c]; }
